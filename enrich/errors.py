@@ -1,0 +1,77 @@
+"""The exceptions enrich raises.
+
+::
+
+    EnrichError                      root: every expected failure; the CLI prints it in one line
+    ├── InputError                   an input path cannot be read at all (missing, unreadable)
+    ├── ConfigError                  a setting is malformed (enrich.yaml, environment, flags)
+    ├── OutputError                  a report or the cache cannot be written
+    └── EutilsError                  talking to NCBI E-utilities failed
+        ├── TransientError           worth retrying: the same request may succeed later
+        │   ├── RateLimited          HTTP 429; ``retry_after`` seconds when the server said
+        │   ├── ServerError          HTTP 5xx
+        │   ├── NetworkError         connection refused/reset, DNS, timeouts
+        │   └── BadResponse          HTML instead of XML, a truncated body, an error in a 200 body
+        ├── RequestRejected          any other 4xx: retrying would not help
+        └── CircuitOpen              the host has been unreachable; requests fail fast
+
+Retries are decided by exception type (``TransientError``), never by message text.
+"""
+
+from __future__ import annotations
+
+
+class EnrichError(Exception):
+    """Root of every expected enrich failure."""
+
+
+class InputError(EnrichError):
+    """An input path cannot be read."""
+
+
+class ConfigError(EnrichError):
+    """A setting is malformed."""
+
+
+class OutputError(EnrichError):
+    """A report or the cache cannot be written."""
+
+
+class EutilsError(EnrichError):
+    """Talking to NCBI E-utilities failed."""
+
+
+class TransientError(EutilsError):
+    """A failure that a later retry of the same request may not meet."""
+
+
+class RateLimited(TransientError):
+    """HTTP 429 from E-utilities."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServerError(TransientError):
+    """HTTP 5xx from E-utilities."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NetworkError(TransientError):
+    """The request did not get a response: refused, reset, unreachable, timed out."""
+
+
+class BadResponse(TransientError):
+    """A response that is not what was asked: HTML, truncated XML, an error inside HTTP 200."""
+
+
+class RequestRejected(EutilsError):
+    """A 4xx other than 429: the request itself is wrong, so it is not retried."""
+
+
+class CircuitOpen(EutilsError):
+    """E-utilities has been unreachable; further requests fail at once."""

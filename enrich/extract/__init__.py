@@ -1,0 +1,120 @@
+"""Reading stage: input paths in, :class:`~enrich.model.Document` values out.
+
+Every input yields exactly one Document, also when it cannot be read: the
+failure is then the Document's only :class:`~enrich.model.Problem`.  Nothing
+raises for bad content, so one broken file never stops the others.
+
+Folders are walked recursively in sorted order; inside a folder only files with
+a document extension (:data:`DOCUMENT_EXTENSIONS`) are read and hidden entries
+are skipped.  A file named explicitly is always read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from enrich.extract.harmonizome import looks_like_harmonizome, read_harmonizome
+from enrich.extract.text import read_text
+from enrich.extract.tflink import looks_like_tflink, read_tflink
+from enrich.model import Document, Problem, Style
+
+__all__ = [
+    "DOCUMENT_EXTENSIONS",
+    "MAX_DOCUMENT_BYTES",
+    "detect_style",
+    "iter_documents",
+    "iter_input_files",
+    "parse_document",
+    "read_document",
+]
+
+DOCUMENT_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".text", ".html", ".htm", ".rst"})
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+_CONTROL_BYTES = bytes(range(32)).translate(None, b"\t\n\r\x0b\x0c\x08\x1b")
+
+
+def detect_style(text: str) -> Style:
+    """The style of a document's text: TFLink front matter, a Harmonizome page, or plain text."""
+    if looks_like_tflink(text):
+        return Style.TFLINK
+    if looks_like_harmonizome(text):
+        return Style.HARMONIZOME
+    return Style.TEXT
+
+
+def parse_document(path: str, text: str, style: Style | None = None) -> Document:
+    """Parse already-decoded text as ``style`` (detected when None). Pure."""
+    chosen = style or detect_style(text)
+    if chosen is Style.TFLINK:
+        return read_tflink(path, text)
+    if chosen is Style.HARMONIZOME:
+        return read_harmonizome(path, text)
+    return read_text(path, text)
+
+
+def read_document(path: Path, style: Style | None = None) -> Document:
+    """Read and parse one file; a file that cannot be read gives a Document with one Problem."""
+    name = str(path)
+    text_or_problem = _read_text_file(path)
+    if isinstance(text_or_problem, Problem):
+        return Document(path=name, style=style or Style.TEXT, problems=(text_or_problem,))
+    return parse_document(name, text_or_problem, style)
+
+
+def _read_text_file(path: Path) -> str | Problem:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            return Problem(
+                name,
+                "",
+                f"file is {size / 1e6:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
+                "document limit; split it",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(name, "", f"cannot read: {exc.strerror or exc}")
+    if not data.strip():
+        return Problem(name, "", "file is empty")
+    if _looks_binary(data):
+        return Problem(name, "", "binary file, not a text document")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Problem(name, f"byte {exc.start}", "not valid UTF-8 text")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """True when over 1% of the first 64 KiB are control bytes that text does not use."""
+    head = data[:65536]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > len(head) // 100
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Each file named in ``paths``, and the document files inside each folder, sorted.
+
+    A path that does not exist is yielded as is, so that reading it reports the problem.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_EXTENSIONS:
+                yield Path(root) / name
+
+
+def iter_documents(paths: Iterable[Path], style: Style | None = None) -> Iterator[Document]:
+    """One Document per input file, in walk order; see the module docstring."""
+    for path in iter_input_files(paths):
+        yield read_document(path, style)

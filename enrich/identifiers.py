@@ -1,0 +1,146 @@
+"""PubMed IDs and DOIs: normalising, validating and finding them in text.
+
+Pure functions; nothing here touches the network or the disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+_PMID_DIGITS = re.compile(r"[0-9]+")
+_DOI_SYNTAX = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+")
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi\s*:\s*|^info:doi/", re.IGNORECASE
+)
+_TRAILING_PUNCT = ".,;:'\"!?"
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+MAX_PMID_DIGITS = 9
+_TERM_TOKEN = re.compile(r"[^\s;,]+")
+_FIELD_TAG = re.compile(r"\[(?:uid|pmid)\]", re.IGNORECASE)
+
+
+def normalize_pmid(raw: str) -> str | None:
+    """The canonical form of a PMID (digits, no leading zeros), or None if ``raw`` is not one.
+
+    A PMID is a positive integer of at most nine digits; surrounding white space
+    and a ``[uid]`` or ``%5Buid%5D`` field tag are tolerated.
+    """
+    if raw.isascii() and raw.isdigit() and raw[0] != "0" and len(raw) <= MAX_PMID_DIGITS:
+        return raw  # the common case, checked without allocating
+    text = (unquote(raw) if "%" in raw else raw).strip()
+    if text.lower().endswith("[uid]"):
+        text = text[: -len("[uid]")].strip()
+    if not _PMID_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    if value <= 0 or len(str(value)) > MAX_PMID_DIGITS:
+        return None
+    return str(value)
+
+
+def normalize_doi(raw: str) -> str:
+    """``raw`` without URL encoding, resolver or ``doi:`` prefixes and trailing punctuation.
+
+    The case is kept (DOIs compare case-insensitively: use :func:`doi_key`).
+    The result may still be invalid; check it with :func:`is_valid_doi`.
+    """
+    text = unquote(raw).strip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _DOI_PREFIX.sub("", text).strip()
+    return _strip_trailing(text)
+
+
+def _strip_trailing(text: str) -> str:
+    """Remove trailing punctuation, and closing brackets that have no opening partner."""
+    while text:
+        last = text[-1]
+        unmatched = last in _CLOSERS and text.count(_CLOSERS[last]) < text.count(last)
+        if last in _TRAILING_PUNCT or unmatched:
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def is_valid_doi(doi: str) -> bool:
+    """True when ``doi`` is ``10.`` + a numeric registrant + ``/`` + a suffix without spaces."""
+    return _DOI_SYNTAX.fullmatch(doi) is not None
+
+
+def doi_key(doi: str) -> str:
+    """The form in which two DOIs compare: DOIs are case-insensitive."""
+    return doi.casefold()
+
+
+def split_pubmed_term(term: str) -> list[str]:
+    """The raw PMID tokens of a PubMed search term such as TFLink's evidence links.
+
+    Handles ``1%5Buid%5D+OR+2%5Buid%5D``, ``1; 2%5Buid%5D`` and bare ``1[uid]``.
+    Tokens are returned as written (minus the field tag) so that a malformed one
+    can be reported; normalise each with :func:`normalize_pmid`.
+    """
+    text = term.replace("%5Buid%5D", " ").replace("+OR+", " ")
+    if not any(c in text for c in "%[+,") and " OR " not in text:  # the usual TFLink shapes
+        return text.replace(";", " ").split()
+    text = text.replace("+", " ")
+    if "%" in text:
+        text = unquote(text)
+    if "[" in text:
+        text = _FIELD_TAG.sub(" ", text)
+    return [t for t in _TERM_TOKEN.findall(text) if t.upper() != "OR"]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """An identifier found in text: its kind, the text as written, and its offset."""
+
+    kind: str  #: "pmid" or "doi"
+    raw: str
+    offset: int
+
+
+_PMID_IN_TEXT = re.compile(
+    r"""
+    (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
+  | (?:ncbi\.nlm\.nih\.gov/pubmed/?\?term=)(?P<term>[^\s"'<>&]+)
+  | \b(?:PMID|PubMed\s+ID)\s*:?\s*(?P<mention>[0-9]+)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_DOI_IN_TEXT = re.compile(
+    r"""
+    (?:https?://)?(?:dx\.)?doi\.org/(?P<url>10\.[^\s"'<>]+)
+  | \bdoi\s*:?\s*(?P<prefixed>10\.[0-9]{4,9}\s*/\s*[^\s"'<>]+)
+  | (?P<bare>\b10\.[0-9]{4,9}(?:\.[0-9]+)*/[^\s"'<>]+)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def find_identifiers(text: str) -> Iterator[Found]:
+    """Every PMID and DOI mentioned in ``text``, in order of appearance.
+
+    PMIDs come from PubMed URLs (including ``?term=`` lists) and ``PMID: n`` /
+    ``PMID n`` mentions; DOIs from doi.org URLs, ``doi:``/``DOI:`` mentions (where
+    spaces around the slash, as in text taken from PDFs, are closed up) and bare
+    ``10.NNNN/...`` strings.  The same identifier may be yielded more than once.
+    """
+    found: list[Found] = []
+    for m in _PMID_IN_TEXT.finditer(text):
+        if m.group("term") is not None:
+            found.extend(Found("pmid", t, m.start("term")) for t in split_pubmed_term(m["term"]))
+        else:
+            group = "url" if m.group("url") is not None else "mention"
+            found.append(Found("pmid", m[group], m.start(group)))
+    for m in _DOI_IN_TEXT.finditer(text):
+        group = next(g for g in ("url", "prefixed", "bare") if m.group(g) is not None)
+        raw = re.sub(r"\s*/\s*", "/", m[group], count=1) if group == "prefixed" else m[group]
+        found.append(Found("doi", raw, m.start(group)))
+    found.sort(key=lambda f: f.offset)
+    yield from found

@@ -1,0 +1,401 @@
+"""Plain, typed data passed between the pipeline stages.
+
+Reading (``enrich.extract``) produces :class:`Document` values made of
+:class:`Claim` and :class:`Citation`.  Resolution (``enrich.resolve``) turns each
+cited identifier into a :class:`Resolution` that may carry a :class:`PaperRecord`.
+The audit (``enrich.audit``) attaches :class:`Flag` values and a grade.
+
+Every value here is frozen: a stage never changes what an earlier stage made,
+it builds new values.  ``to_dict`` methods give the stable JSON shapes that the
+CLI prints and the reports write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Style(StrEnum):
+    """The kinds of document enrich reads."""
+
+    TFLINK = "tflink"  #: style A, a TFLink protein page (YAML front matter)
+    HARMONIZOME = "harmonizome"  #: style B, a Harmonizome gene page (Summary JSON tree)
+    TEXT = "text"  #: any other text: identifiers harvested, not attached to claims
+
+
+class ClaimKind(StrEnum):
+    EDGE = "edge"  #: regulator -> target, style A
+    STATEMENT = "statement"  #: a span of summary text with footnotes, style B
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in an input that could not be understood, with where it is."""
+
+    path: str
+    location: str  #: "line 12", "tfs row 3", "Summary node children[2]"; "" for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.location}" if self.location else self.path
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "location": self.location, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The gene or protein a document is about."""
+
+    symbol: str | None = None
+    name: str | None = None
+    uniprot: str | None = None
+    gene_id: str | None = None
+    organism: str | None = None
+    synonyms: tuple[str, ...] = ()
+    proteins: tuple[str, ...] = ()
+    description: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "name": self.name,
+            "uniprot": self.uniprot,
+            "gene_id": self.gene_id,
+            "organism": self.organism,
+            "synonyms": list(self.synonyms),
+            "proteins": list(self.proteins),
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One cited paper as the document gives it.
+
+    ``pmid`` and ``doi`` hold normalised identifiers; an identifier that failed
+    validation is kept as written and named in ``invalid`` (never dropped).
+    The remaining fields are what the document itself says about the paper
+    (style B references); they are None where the document says nothing.
+    """
+
+    pmid: str | None = None
+    doi: str | None = None
+    invalid: tuple[str, ...] = ()  #: subset of ("pmid", "doi")
+    ref: str | None = None  #: footnote number in the document's reference list
+    authors: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+
+    @property
+    def key(self) -> str:
+        """A key naming the cited paper: ``pmid:N``, else ``doi:...`` (lower case)."""
+        if self.pmid and "pmid" not in self.invalid:
+            return f"pmid:{self.pmid}"
+        if self.doi and "doi" not in self.invalid:
+            return f"doi:{self.doi.lower()}"
+        return f"invalid:{self.pmid or self.doi or ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pmid": self.pmid,
+            "doi": self.doi,
+            "invalid": list(self.invalid),
+            "ref": self.ref,
+            "authors": self.authors,
+            "title": self.title,
+            "journal": self.journal,
+            "year": self.year,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """The other protein of an edge: the row of a TFLink page."""
+
+    symbol: str
+    uniprot: str | None
+    gene_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One regulatory claim with the citations that are meant to support it.
+
+    An edge fills ``regulator`` and ``target`` (and ``partner``, the row's
+    protein); a statement fills ``text``.
+    """
+
+    id: str
+    kind: ClaimKind
+    location: str
+    citations: tuple[Citation, ...] = ()
+    regulator: str | None = None
+    target: str | None = None
+    partner: Partner | None = None
+    sources: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    small_scale: bool | None = None  #: TFLink's trailing Yes/No column, where present
+    text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": str(self.kind),
+            "location": self.location,
+            "regulator": self.regulator,
+            "target": self.target,
+            "partner_uniprot": self.partner.uniprot if self.partner else None,
+            "gene_ids": list(self.partner.gene_ids) if self.partner else [],
+            "text": self.text,
+            "sources": list(self.sources),
+            "methods": list(self.methods),
+            "small_scale": self.small_scale,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What one input file says: its subject, claims, loose citations and problems."""
+
+    path: str
+    style: Style
+    subject: Subject = field(default_factory=Subject)
+    claims: tuple[Claim, ...] = ()
+    citations: tuple[Citation, ...] = ()  #: cited but not attached to any claim
+    problems: tuple[Problem, ...] = ()
+
+    def all_citations(self) -> tuple[Citation, ...]:
+        """Every citation of the document, claims' first, in document order."""
+        return tuple(c for claim in self.claims for c in claim.citations) + self.citations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "style": str(self.style),
+            "subject": self.subject.to_dict(),
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in self.citations],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+# --- resolution ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A PubMed CommentsCorrections link, e.g. ``RetractionIn`` or ``ErratumIn``."""
+
+    ref_type: str
+    pmid: str | None
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ref_type": self.ref_type, "pmid": self.pmid, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """A PubMed record reduced to what enrich reports and audits.
+
+    ``title`` and ``abstract`` are plain text; ``title_markup`` is the title as
+    HTML where only PubMed's inline tags (``i b u sup sub``) are markup and all
+    text is escaped.  ``date`` is as precise as PubMed gives it ("2008-07-08",
+    "2013 Jan-Mar").
+    """
+
+    pmid: str
+    doi: str | None = None
+    pmcid: str | None = None
+    title: str = ""
+    title_markup: str = ""
+    abstract: str = ""
+    journal: str = ""
+    journal_iso: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    year: int | None = None
+    date: str = ""
+    authors: tuple[str, ...] = ()  #: "Ansieau S", or a collective name as given
+    publication_types: tuple[str, ...] = ()
+    mesh_headings: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    is_book: bool = False
+
+    def related(self, *ref_types: str) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.ref_type in ref_types)
+
+    @property
+    def is_retracted(self) -> bool:
+        return "Retracted Publication" in self.publication_types or bool(
+            self.related("RetractionIn")
+        )
+
+    @property
+    def is_retraction_notice(self) -> bool:
+        return "Retraction of Publication" in self.publication_types or bool(
+            self.related("RetractionOf")
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pmid": self.pmid,
+            "doi": self.doi,
+            "pmcid": self.pmcid,
+            "title": self.title,
+            "title_markup": self.title_markup,
+            "abstract": self.abstract,
+            "journal": self.journal,
+            "journal_iso": self.journal_iso,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "year": self.year,
+            "date": self.date,
+            "authors": list(self.authors),
+            "publication_types": list(self.publication_types),
+            "mesh_headings": list(self.mesh_headings),
+            "languages": list(self.languages),
+            "relations": [r.to_dict() for r in self.relations],
+            "is_book": self.is_book,
+            "retracted": self.is_retracted,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PaperRecord:
+        """Inverse of :meth:`to_dict` (derived keys such as ``retracted`` are ignored)."""
+        return cls(
+            pmid=str(data["pmid"]),
+            doi=data.get("doi"),
+            pmcid=data.get("pmcid"),
+            title=data.get("title", ""),
+            title_markup=data.get("title_markup", ""),
+            abstract=data.get("abstract", ""),
+            journal=data.get("journal", ""),
+            journal_iso=data.get("journal_iso", ""),
+            volume=data.get("volume", ""),
+            issue=data.get("issue", ""),
+            pages=data.get("pages", ""),
+            year=data.get("year"),
+            date=data.get("date", ""),
+            authors=tuple(data.get("authors", ())),
+            publication_types=tuple(data.get("publication_types", ())),
+            mesh_headings=tuple(data.get("mesh_headings", ())),
+            languages=tuple(data.get("languages", ())),
+            relations=tuple(Relation(**r) for r in data.get("relations", ())),
+            is_book=bool(data.get("is_book", False)),
+        )
+
+
+class Status(StrEnum):
+    """Where the resolution of one cited identifier ended."""
+
+    RESOLVED = "resolved"
+    NOT_FOUND = "not_found"  #: PubMed has no record for the PMID
+    NOT_IN_PUBMED = "not_in_pubmed"  #: the DOI is not in PubMed
+    INVALID = "invalid"  #: the identifier is malformed; nothing was asked
+    UNRESOLVED = "unresolved"  #: could not be asked (network, offline, server errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The outcome for one citation key (``pmid:N`` or ``doi:...``)."""
+
+    key: str
+    status: Status
+    record: PaperRecord | None = None
+    reason: str = ""  #: why, for every status but RESOLVED
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "status": str(self.status),
+            "reason": self.reason,
+            "record": self.record.to_dict() if self.record else None,
+        }
+
+
+# --- audit --------------------------------------------------------------------------------
+
+
+class Grade(StrEnum):
+    """How well a claim is supported; the rules are in ``enrich.audit``."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A named finding with a one-line reason a curator can act on."""
+
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class CitationVerdict:
+    """One citation of a claim, what it resolved to, and what the audit found."""
+
+    citation: Citation
+    resolution: Resolution
+    flags: tuple[Flag, ...] = ()
+
+    def has(self, name: str) -> bool:
+        return any(f.name == name for f in self.flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.resolution.record
+        return {
+            **self.citation.to_dict(),
+            "status": str(self.resolution.status),
+            "reason": self.resolution.reason,
+            "flags": [f.to_dict() for f in self.flags],
+            "record": record.to_dict() if record else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVerdict:
+    """A claim with its audited citations, its own flags and its grade."""
+
+    claim: Claim
+    citations: tuple[CitationVerdict, ...]
+    flags: tuple[Flag, ...]
+    grade: Grade
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.claim.to_dict()
+        data["citations"] = [c.to_dict() for c in self.citations]
+        data["grade"] = str(self.grade)
+        data["flags"] = [f.to_dict() for f in self.flags]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class AuditedDocument:
+    """A document after the audit: the unit every report is written from."""
+
+    document: Document
+    claims: tuple[ClaimVerdict, ...]
+    citations: tuple[CitationVerdict, ...]  #: the document's loose citations
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.document.to_dict()
+        data["claims"] = [c.to_dict() for c in self.claims]
+        data["citations"] = [c.to_dict() for c in self.citations]
+        return data

@@ -1,0 +1,90 @@
+"""Reading files and folders: detection, walking and whole-file failures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from enrich.extract import detect_style, iter_documents, read_document
+from enrich.model import Style
+from tests.conftest import EXAMPLES, TWIST1, TWIST2
+
+
+def test_styles_are_detected() -> None:
+    """The two reference documents are detected as TFLink and Harmonizome; other text as text."""
+    assert detect_style(TWIST1.read_text()) is Style.TFLINK
+    assert detect_style(TWIST2.read_text()) is Style.HARMONIZOME
+    assert detect_style("# Notes\nPMID: 1\n") is Style.TEXT
+
+
+def test_style_override_wins() -> None:
+    """``style=`` reads a TFLink page as plain text: its PMIDs become loose citations."""
+    doc = read_document(TWIST1, Style.TEXT)
+    assert doc.style is Style.TEXT and doc.claims == ()
+    assert len({c.pmid for c in doc.citations}) == 35
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"  \n\n", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file, not a text document"),
+        (b"PMID: 1 \xff\xfe broken", "not valid UTF-8 text"),
+    ],
+)
+def test_unreadable_content_is_one_problem(tmp_path: Path, content: bytes, message: str) -> None:
+    """Empty, binary and non-UTF-8 files give a Document whose single problem says why."""
+    path = tmp_path / "bad.md"
+    path.write_bytes(content)
+    doc = read_document(path)
+    assert [p.message for p in doc.problems] == [message]
+    assert doc.claims == () and doc.citations == ()
+
+
+def test_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    """A path that does not exist is reported with the OS's reason."""
+    doc = read_document(tmp_path / "nope.md")
+    assert doc.problems[0].message == "cannot read: No such file or directory"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files whatever their mode")
+def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
+    """A file without read permission is reported, not raised."""
+    path = tmp_path / "locked.md"
+    path.write_text("PMID: 1")
+    path.chmod(0)
+    assert "Permission denied" in read_document(path).problems[0].message
+
+
+def test_folder_walk_takes_document_files_in_order(tmp_path: Path) -> None:
+    """Folders are walked sorted; hidden entries and non-document extensions are skipped."""
+    (tmp_path / "b.md").write_text("PMID: 2")
+    (tmp_path / "a.txt").write_text("PMID: 1")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".hidden.md").write_text("PMID: 3")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.html").write_text("PMID: 4")
+    names = [Path(d.path).name for d in iter_documents([tmp_path])]
+    assert names == ["a.txt", "b.md", "c.html"]
+
+
+def test_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    """A broken file among good ones is reported while the good ones are still read."""
+    (tmp_path / "a.md").write_bytes(b"")
+    (tmp_path / "b.md").write_text("PMID: 2")
+    docs = list(iter_documents([tmp_path, EXAMPLES]))
+    assert [len(d.problems) for d in docs] == [1, 0, 0, 0]
+    assert docs[1].citations[0].pmid == "2"
+
+
+def test_oversized_file_is_refused_without_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file over the size limit gives a clear problem instead of being loaded."""
+    monkeypatch.setattr("enrich.extract.MAX_DOCUMENT_BYTES", 10)
+    path = tmp_path / "big.md"
+    path.write_text("PMID: 123456 " * 10)
+    assert "document limit" in read_document(path).problems[0].message

@@ -1,0 +1,69 @@
+"""Any other text file: identifiers harvested as loose citations."""
+
+from __future__ import annotations
+
+from enrich.extract import read_document
+from enrich.extract.text import read_text
+from enrich.model import Style
+from tests.conftest import shared_path
+
+
+def test_reference_list_line_pairs_pmid_and_doi() -> None:
+    """One PMID and one DOI on the same line are one citation carrying both."""
+    doc = read_text(
+        "refs.txt", "1. Ansieau S. Cancer Cell 2008. doi:10.1016/j.ccr.2008.06.005 PMID: 18598946\n"
+    )
+    assert [(c.pmid, c.doi) for c in doc.citations] == [("18598946", "10.1016/j.ccr.2008.06.005")]
+
+
+def test_duplicates_are_merged_and_order_kept() -> None:
+    """The same identifier mentioned twice is one citation; first mention wins the order."""
+    doc = read_text("a.md", "PMID: 2\nPMID: 1\nhttps://pubmed.ncbi.nlm.nih.gov/2/\n")
+    assert [c.pmid for c in doc.citations] == ["2", "1"]
+
+
+def test_invalid_identifiers_are_kept_and_reported_with_line() -> None:
+    """A ten-digit PMID is kept as invalid and reported with its line number."""
+    doc = read_text("a.md", "intro\n\nPMID: 1234567890\n")
+    assert [(c.pmid, c.invalid) for c in doc.citations] == [("1234567890", ("pmid",))]
+    assert [str(p) for p in doc.problems] == ["a.md:line 3: '1234567890' is not a valid PMID"]
+
+
+def test_html_links_are_harvested() -> None:
+    """PubMed and doi.org links inside HTML are found, link text duplicates merged."""
+    html = (
+        '<p><a href="https://doi.org/10.1038/onc.2011.181">10.1038/onc.2011.181</a>'
+        '<a href="https://www.ncbi.nlm.nih.gov/pubmed/?term=1%5Buid%5D+OR+2%5Buid%5D">x</a></p>'
+    )
+    doc = read_text("a.html", html)
+    assert [c.key for c in doc.citations] == ["doi:10.1038/onc.2011.181", "pmid:1", "pmid:2"]
+
+
+def test_real_pdf_text_with_one_doi() -> None:
+    """metapub's PDF text with one DOI (and stray NUL bytes) is text and yields that DOI."""
+    doc = read_document(shared_path("ncbi", "metapub", "doi_text", "text_with_one_doi.txt"))
+    assert doc.style is Style.TEXT and doc.problems == ()
+    assert [c.doi for c in doc.citations] == ["10.1093/nar/gkq776"]
+
+
+def test_real_pdf_text_with_whitespace_doi() -> None:
+    """``DOI: 10.1002 / pd.354`` in real PDF text is read as 10.1002/pd.354."""
+    doc = read_document(
+        shared_path("ncbi", "metapub", "doi_text", "text_with_one_whitespace_doi.txt")
+    )
+    assert "10.1002/pd.354" in {c.doi for c in doc.citations}
+
+
+def test_real_text_with_no_dois() -> None:
+    """Text without identifiers gives no citations and no problems."""
+    doc = read_document(shared_path("ncbi", "metapub", "doi_text", "text_with_no_dois.txt"))
+    assert doc.citations == () and doc.problems == ()
+
+
+def test_real_text_with_many_dois() -> None:
+    """A long PDF text yields many distinct valid DOIs, each normalised."""
+    doc = read_document(shared_path("ncbi", "metapub", "doi_text", "text_with_many_dois.txt"))
+    dois = {c.doi for c in doc.citations if c.doi and not c.invalid}
+    assert len(dois) > 50
+    assert "10.1038/nature09635" in dois and "10.1371/journal.pgen.1000536" in dois
+    assert all(not d.endswith((".", ",", ";")) for d in dois)

@@ -1,0 +1,244 @@
+"""Style A: TFLink protein pages, all four format generations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from enrich.extract import read_document
+from enrich.extract.tflink import read_tflink
+from enrich.model import ClaimKind, Style
+from tests.conftest import TWIST1, shared_path
+
+
+def _pmids(document: object) -> set[str]:
+    return {c.pmid for c in document.all_citations() if c.pmid}  # type: ignore[attr-defined]
+
+
+def test_twist1_example_has_12_regulators_36_targets_and_35_pmids() -> None:
+    """The reference page gives exactly 48 edges citing 35 distinct PMIDs and no problems."""
+    doc = read_document(TWIST1)
+    assert doc.style is Style.TFLINK
+    assert doc.problems == ()
+    regulators = [c for c in doc.claims if c.id.startswith("tfs-")]
+    targets = [c for c in doc.claims if c.id.startswith("targets-")]
+    assert (len(regulators), len(targets)) == (12, 36)
+    assert all(c.target == "TWIST1" for c in regulators)
+    assert all(c.regulator == "TWIST1" for c in targets)
+    assert all(c.kind is ClaimKind.EDGE for c in doc.claims)
+    assert len(_pmids(doc)) == 35
+
+
+def test_twist1_subject_comes_from_front_matter() -> None:
+    """Symbol, UniProt accession, Gene ID and organism are read from the front matter keys."""
+    subject = read_document(TWIST1).subject
+    assert (subject.symbol, subject.uniprot, subject.gene_id, subject.organism) == (
+        "TWIST1",
+        "Q15672",
+        "7291",
+        "Homo sapiens",
+    )
+
+
+def test_bmi1_keeps_both_gene_ids() -> None:
+    """A gene-ID field with two IDs (``100532731; 648``) keeps both."""
+    doc = read_document(TWIST1)
+    (bmi1,) = [c for c in doc.claims if c.target == "BMI1"]
+    assert bmi1.partner is not None
+    assert bmi1.partner.gene_ids == ("100532731", "648")
+    assert [c.pmid for c in bmi1.citations] == ["21876555", "29087512"]
+
+
+def test_runx2_is_both_regulator_and_target() -> None:
+    """Direction comes from the field: RUNX2 is in both tfs and targets of TWIST1."""
+    doc = read_document(TWIST1)
+    pairs = {(c.regulator, c.target) for c in doc.claims}
+    assert ("RUNX2", "TWIST1") in pairs
+    assert ("TWIST1", "RUNX2") in pairs
+
+
+def test_row_folded_between_anchor_and_href_is_read() -> None:
+    """BCL2's row has ``<a`` and ``href=`` on different lines; its three PMIDs are read."""
+    doc = read_document(TWIST1)
+    (bcl2,) = [c for c in doc.claims if c.target == "BCL2"]
+    assert [c.pmid for c in bcl2.citations] == ["23095743", "29126285", "29087512"]
+    assert bcl2.sources == ("ReMap", "TRRUST")
+    assert bcl2.methods == ("chromatin immunoprecipitation assay", "inferred by curator")
+
+
+CORPUS_EXPECTED = {
+    # file: (rows, distinct PMIDs, small-scale flags present)
+    "a0a023gpj1@353b4ac.md": (10, 1, {False}),
+    "a0a023gpk8@7f2af01.md": (4, 1, {False}),
+    "a0a023grw2@41d0963.md": (30, 1, {False}),
+    "a0a023hhk9@c307fd1.md": (100, 1, {False}),
+    "a0a023pxd3@6f9cb81.md": (2, 1, {False}),
+    "a0a023pxh9@23e855b.md": (12, 7, {None}),
+    "a0a023pxi5@1eea602.md": (8, 8, {None}),
+    "a0a023pza4@c06df22.md": (31, 14, {None}),
+    "p26687@1eea602.md": (40, 37, {None}),
+    "q15672@1eea602.md": (48, 35, {None}),
+    "q15672@6f9cb81.md": (200, 36, {False, True}),
+    "q9epj1@353b4ac.md": (2, 1, {False}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_EXPECTED))
+def test_every_corpus_page_parses_without_problems(name: str) -> None:
+    """Each real TFLink page, whatever its generation, parses completely with no problems."""
+    doc = read_document(shared_path("corpus", "tflink", name))
+    rows, distinct, flags = CORPUS_EXPECTED[name]
+    assert doc.problems == ()
+    assert doc.style is Style.TFLINK
+    assert len(doc.claims) == rows
+    assert len(_pmids(doc)) == distinct
+    assert {c.small_scale for c in doc.claims} == flags
+
+
+def test_generation_a0_semicolon_joined_pmids() -> None:
+    """A0: ``term=ID1; ID2%5Buid%5D`` (only the last tagged), folded over lines, gives both."""
+    doc = read_document(shared_path("corpus", "tflink", "a0a023pxh9@23e855b.md"))
+    assert _pmids(doc) == {
+        "11102521", "12464633", "16208474", "18753408", "19915041", "20231876", "20385592",
+    }  # fmt: skip
+    cbf1 = doc.claims[0]
+    assert (cbf1.regulator, [c.pmid for c in cbf1.citations]) == ("CBF1", ["20231876", "20385592"])
+    assert cbf1.partner is not None and cbf1.partner.gene_ids == ("853523",)
+
+
+def test_generation_a0_three_pmids_split_over_yaml_lines() -> None:
+    """A0 with three semicolon-joined PMIDs split across YAML lines reads all three."""
+    doc = read_document(shared_path("corpus", "tflink", "a0a023pza4@c06df22.md"))
+    triples = [c for c in doc.claims if len(c.citations) == 3]
+    assert any(
+        [x.pmid for x in c.citations] == ["15353587", "18524923", "20385592"] for c in triples
+    )
+    assert len(_pmids(doc)) == 14
+
+
+Q15672_6F9CB81_PMIDS = {
+    "12270142", "15311212", "17487558", "17909010", "18033314", "18453541", "18971253",
+    "19051271", "19318582", "19513566", "19581928", "20053763", "20646316", "21503964",
+    "21796367", "21876555", "21931630", "22056872", "22253230", "22276142", "22458515",
+    "22641097", "22899291", "22982861", "23095743", "23222305", "23623921", "23723077",
+    "23836662", "24029232", "24220291", "24234451", "26578589", "27924024", "29087512",
+    "29126285",
+}  # fmt: skip
+
+
+def test_generation_a1b_flags_and_exact_pmids() -> None:
+    """A1b: the anchor followed by ``,Yes``/``,No``; 200 capped rows and 36 distinct PMIDs."""
+    doc = read_document(shared_path("corpus", "tflink", "q15672@6f9cb81.md"))
+    assert _pmids(doc) == Q15672_6F9CB81_PMIDS
+    assert sum(c.small_scale is True for c in doc.claims) > 0
+    assert sum(c.small_scale is False for c in doc.claims) > 0
+    dash = [c for c in doc.claims if c.partner and c.partner.symbol == "-"]
+    assert dash and dash[0].partner is not None and dash[0].partner.uniprot == "A0A087WUJ7"
+    assert dash[0].partner.gene_ids == ()
+
+
+def test_generation_a2_bare_terms_with_crlf() -> None:
+    """A2: bare ``27924024%5Buid%5D,No`` with no link, in a CRLF file, and odd fly symbols."""
+    path = shared_path("corpus", "tflink", "a0a023gpj1@353b4ac.md")
+    assert b"\r\n" in path.read_bytes()
+    doc = read_document(path)
+    assert _pmids(doc) == {"27924024"}
+    assert "Su(var)205" in {c.regulator for c in doc.claims}
+    assert all(c.small_scale is False for c in doc.claims)
+    assert doc.subject.gene_id == "32063"
+
+
+def test_symbols_with_parentheses_and_spaces() -> None:
+    """Fly symbols such as ``l(3)mbt`` and ``FBgn 32517`` are kept as written."""
+    doc = read_document(shared_path("corpus", "tflink", "a0a023grw2@41d0963.md"))
+    names = {c.regulator for c in doc.claims}
+    assert {"l(3)mbt", "Su(z)12", "mod(mdg4)", "FBgn 32517", "E(z)"} <= names
+
+
+def test_float_and_dash_gene_ids() -> None:
+    """Gene IDs written as floats (``855704.0``) become integers; ``-`` page IDs become None."""
+    doc = read_document(shared_path("corpus", "tflink", "a0a023pxi5@1eea602.md"))
+    crz1 = doc.claims[0]
+    assert crz1.partner is not None and crz1.partner.gene_ids == ("855704",)
+    assert doc.subject.gene_id is None
+    assert all(c.target == "YP97C_YEAST" for c in doc.claims)
+
+
+def test_empty_tfs_field_gives_only_targets() -> None:
+    """``tfs: ''`` yields no regulator edges; the 100 shown targets are all read."""
+    doc = read_document(shared_path("corpus", "tflink", "a0a023hhk9@c307fd1.md"))
+    assert all(c.id.startswith("targets-") for c in doc.claims)
+    assert len(doc.claims) == 100
+    assert doc.subject.symbol is None and doc.subject.uniprot == "A0A023HHK9"
+
+
+PAGE = """---
+type: protein
+title: P1
+protein_name: TF1
+tfs: '{rows}'
+targets: ''
+---
+"""
+
+
+def _page(rows: str) -> str:
+    return PAGE.format(rows=rows)
+
+
+def test_row_without_evidence_is_an_uncited_edge() -> None:
+    """A row with five fields and no evidence is an edge with no citations, not a problem."""
+    doc = read_tflink("p.md", _page("G1,Q1,11,GTRD,chromatin immunoprecipitation assay"))
+    assert doc.problems == ()
+    assert doc.claims[0].citations == ()
+
+
+def test_invalid_pmid_is_kept_and_reported() -> None:
+    """A malformed PMID is kept with ``invalid`` set and reported with its row."""
+    doc = read_tflink("p.md", _page("G1,Q1,11,GTRD,ChIP,0%5Buid%5D+OR+123%5Buid%5D,No"))
+    cites = doc.claims[0].citations
+    assert [(c.pmid, c.invalid) for c in cites] == [("0", ("pmid",)), ("123", ())]
+    assert [str(p) for p in doc.problems] == ["p.md:tfs row 1: '0' is not a valid PMID"]
+
+
+def test_duplicate_pmids_in_a_row_are_merged() -> None:
+    """A PMID listed twice in one row is cited once."""
+    doc = read_tflink("p.md", _page("G1,Q1,11,GTRD,ChIP,5%5Buid%5D+OR+5%5Buid%5D"))
+    assert [c.pmid for c in doc.claims[0].citations] == ["5"]
+
+
+def test_unreadable_row_is_reported_with_its_location() -> None:
+    """A row with too few fields becomes a problem naming the field and row; others survive."""
+    doc = read_tflink("p.md", _page("G1,Q1\n\n  G2,Q2,12,GTRD,ChIP,7%5Buid%5D"))
+    assert len(doc.claims) == 1 and doc.claims[0].regulator == "G2"
+    assert len(doc.problems) == 1
+    assert doc.problems[0].location == "tfs row 1"
+    assert "expected 5 or 6" in doc.problems[0].message
+
+
+def test_malformed_yaml_names_the_line() -> None:
+    """Broken YAML gives one problem with the file's line number, not an exception."""
+    doc = read_tflink("p.md", "---\ntitle: P1\ntfs: 'unclosed\n  - x: [\n---\n")
+    assert len(doc.problems) == 1
+    assert doc.problems[0].message.startswith("malformed YAML front matter")
+    assert doc.problems[0].location.startswith("line ")
+
+
+def test_unclosed_front_matter_is_a_problem() -> None:
+    """A front matter that never ends with ``---`` is reported."""
+    doc = read_tflink("p.md", "---\ntitle: P1\ntfs: ''\n")
+    assert "never closed" in doc.problems[0].message
+
+
+def test_non_text_field_is_a_problem() -> None:
+    """``tfs`` holding a list instead of text is reported rather than guessed at."""
+    doc = read_tflink("p.md", "---\ntfs: [1, 2]\n---\n")
+    assert doc.problems[0].message == "tfs is a list, not text"
+
+
+def test_yaml_tags_are_not_constructed(tmp_path: Path) -> None:
+    """The loader is safe: a Python object tag is an error, never executed."""
+    doc = read_tflink("p.md", "---\ntfs: !!python/object/apply:os.system ['true']\n---\n")
+    assert doc.claims == ()
+    assert doc.problems and "malformed YAML" in doc.problems[0].message

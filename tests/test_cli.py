@@ -1,0 +1,99 @@
+"""The command line: ``enrich extract`` and the conventions every command shares."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from enrich.cli import cli
+from tests.conftest import EXAMPLES, ROOT
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_extract_json_is_the_documented_shape() -> None:
+    """JSON output carries the documented document and claim keys for both styles."""
+    code, out, _ = run("extract", str(EXAMPLES))
+    assert code == 0
+    docs = json.loads(out)["documents"]
+    assert [d["style"] for d in docs] == ["harmonizome", "tflink"]
+    for doc in docs:
+        assert {"path", "style", "subject", "claims", "problems"} <= doc.keys()
+        for claim in doc["claims"]:
+            assert {
+                "id",
+                "kind",
+                "regulator",
+                "target",
+                "text",
+                "sources",
+                "methods",
+                "citations",
+            } <= claim.keys()
+            for citation in claim["citations"]:
+                assert {"pmid", "doi"} <= citation.keys()
+    edge = docs[1]["claims"][0]
+    assert (edge["kind"], edge["regulator"], edge["target"]) == ("edge", "EZH2", "TWIST1")
+    statement = docs[0]["claims"][0]
+    assert statement["kind"] == "statement" and statement["text"].startswith("TWIST2 is")
+
+
+def test_extract_tsv_has_a_line_per_cited_claim() -> None:
+    """TSV has a header and one line per (claim, citation): 147 for TWIST1."""
+    code, out, _ = run(
+        "extract", "--format", "tsv", str(EXAMPLES / "tflink_protein_Q15672_TWIST1.md")
+    )
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("path\tstyle\tclaim")
+    assert len(lines) == 1 + 147
+    assert all(len(line.split("\t")) == 14 for line in lines)
+
+
+def test_extract_table_summarises_each_document() -> None:
+    """The table has one line per document with claim and PMID counts."""
+    code, out, _ = run("extract", "--format", "table", str(EXAMPLES))
+    assert code == 0
+    twist1 = next(line for line in out.splitlines() if "TWIST1" in line)
+    assert twist1.split()[3:6] == ["48", "147", "35"]
+
+
+def test_bad_input_exits_1_with_one_line_per_problem(tmp_path: Path) -> None:
+    """A broken file is named on stderr in one line; the good inputs are still printed."""
+    (tmp_path / "empty.md").write_text("")
+    code, out, err = run("extract", str(tmp_path), str(EXAMPLES))
+    assert code == 1
+    assert err.strip() == f"error: {tmp_path / 'empty.md'}: file is empty"
+    assert len(json.loads(out)["documents"]) == 3
+
+
+def test_usage_error_exits_2() -> None:
+    """An unknown option or a missing path is a usage error, exit 2."""
+    assert run("extract")[0] == 2
+    assert run("extract", "--format", "xml", str(EXAMPLES))[0] == 2
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """Every command documents itself with an example, so ``--help`` is always useful."""
+    for name, command in cli.commands.items():
+        assert isinstance(command, click.Command)
+        assert command.help and "Example" in command.help, name
+
+
+def test_python_dash_m_enrich_runs() -> None:
+    """``python -m enrich`` is the same command line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "enrich", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("enrich, version ")

@@ -1,0 +1,101 @@
+"""PMID and DOI normalisation, validation and harvesting."""
+
+from __future__ import annotations
+
+import pytest
+
+from enrich.identifiers import (
+    doi_key,
+    find_identifiers,
+    is_valid_doi,
+    normalize_doi,
+    normalize_pmid,
+    split_pubmed_term,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("18598946", "18598946"),
+        (" 18598946 ", "18598946"),
+        ("007", "7"),
+        ("123%5Buid%5D", "123"),
+        ("123[uid]", "123"),
+        ("999999999", "999999999"),
+        ("1000000000", None),  # ten digits
+        ("0", None),
+        ("-5", None),
+        ("12a", None),
+        ("", None),
+        ("١٢٣", None),  # non-ASCII digits are not PMIDs
+    ],
+)
+def test_normalize_pmid(raw: str, expected: str | None) -> None:
+    """PMIDs are positive integers of at most nine digits, returned without leading zeros."""
+    assert normalize_pmid(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://doi.org/10.1016/j.ccr.2008.06.005", "10.1016/j.ccr.2008.06.005"),
+        ("http://dx.doi.org/10.1038/onc.2011.181", "10.1038/onc.2011.181"),
+        ("doi:10.1093/nar/gkq776", "10.1093/nar/gkq776"),
+        ("DOI: 10.1093/nar/gkq776.", "10.1093/nar/gkq776"),
+        ("10.1016%2Fj.ccr.2008.06.005", "10.1016/j.ccr.2008.06.005"),
+        ("10.1016/0005-2795(76)90109-4", "10.1016/0005-2795(76)90109-4"),
+        ("10.1000/abc);", "10.1000/abc"),
+    ],
+)
+def test_normalize_doi(raw: str, expected: str) -> None:
+    """Prefixes, URL encoding, trailing punctuation and unmatched closers are removed."""
+    assert normalize_doi(raw) == expected
+
+
+def test_doi_validation_and_case() -> None:
+    """A DOI is ``10.`` + numeric registrant + ``/`` + suffix, compared case-insensitively."""
+    assert is_valid_doi("10.1504/IJBRA.2013.056620")
+    assert not is_valid_doi("10.12/x")
+    assert not is_valid_doi("11.1000/x")
+    assert not is_valid_doi("10.1000/")
+    assert not is_valid_doi("10.1000/a b")
+    assert doi_key("10.1504/IJBRA.2013.056620") == doi_key("10.1504/ijbra.2013.056620")
+
+
+@pytest.mark.parametrize(
+    ("term", "tokens"),
+    [
+        ("1%5Buid%5D+OR+2%5Buid%5D", ["1", "2"]),
+        ("20231876; 20385592%5Buid%5D", ["20231876", "20385592"]),
+        ("27924024%5Buid%5D", ["27924024"]),
+        ("5[uid] OR 6[pmid]", ["5", "6"]),
+        ("", []),
+    ],
+)
+def test_split_pubmed_term(term: str, tokens: list[str]) -> None:
+    """All TFLink term shapes split into their PMID tokens."""
+    assert split_pubmed_term(term) == tokens
+
+
+def test_find_identifiers_in_text() -> None:
+    """URLs, ``PMID:`` mentions, ``doi:`` mentions and bare DOIs are all found, in order."""
+    text = (
+        "See https://pubmed.ncbi.nlm.nih.gov/18598946 and PMID: 20691403; also PMID 1234.\n"
+        "doi:10.1093/nar/gkq776, https://doi.org/10.1038/onc.2011.181 and 10.1101/gr.240663.118."
+    )
+    found = [(f.kind, f.raw) for f in find_identifiers(text)]
+    assert found == [
+        ("pmid", "18598946"),
+        ("pmid", "20691403"),
+        ("pmid", "1234"),
+        ("doi", "10.1093/nar/gkq776,"),
+        ("doi", "10.1038/onc.2011.181"),
+        ("doi", "10.1101/gr.240663.118."),
+    ]
+
+
+def test_doi_split_by_spaces_after_prefix_is_joined() -> None:
+    """``DOI: 10.1002 / pd.354`` (text taken from a PDF) is found as ``10.1002/pd.354``."""
+    (found,) = find_identifiers("Wiley InterScience. DOI: 10.1002 / pd.354\n")
+    assert normalize_doi(found.raw) == "10.1002/pd.354"
