@@ -1,0 +1,527 @@
+"""Pure parsers for PubMed E-utilities replies: bytes in, typed records out.
+
+* :func:`iter_records` streams an efetch ``PubmedArticleSet`` and yields each
+  record as a :class:`~enrich.model.PaperRecord` together with that record's own
+  XML, so a cache can store it and :func:`parse_record` can read it again.
+* :func:`parse_esearch` reads the ``IdList`` of an esearch reply.
+
+Every malformed, truncated, HTML, JSON-error or ``<ERROR>`` body raises
+:class:`~enrich.errors.BadResponse`; nothing else escapes these functions.
+The XML parser never resolves entities, never loads a DTD and never touches
+the network, so an entity bomb or an external entity in a reply is inert.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+from lxml import etree
+from lxml.etree import _Element
+
+from enrich.errors import BadResponse
+from enrich.model import PaperRecord, Relation
+
+__all__ = ["iter_records", "parse_esearch", "parse_record"]
+
+
+#: The safe-parser settings shared by every entry point (see the module docstring).
+_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
+_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+_INLINE_TAGS = frozenset({"i", "b", "u", "sup", "sub"})
+_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
+_MONTHS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_YEAR = re.compile(r"\b(\d{4})\b")
+_NOT_RELATIONS = frozenset({"Cites"})
+_REFS_OPEN = b"<ReferenceList"
+_REFS_CLOSE = b"</ReferenceList>"
+_TAG_END = (b">", b"/", b" ", b"\t", b"\r", b"\n")
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def iter_records(data: bytes) -> Iterator[tuple[PaperRecord, bytes]]:
+    """Yield every ``PubmedArticle`` and ``PubmedBookArticle`` of an efetch reply, in order.
+
+    Each item is the record and its own XML as standalone bytes (a re-parsable
+    ``<PubmedArticle>`` or ``<PubmedBookArticle>`` element).  Memory stays bounded
+    by one record: each element is discarded once yielded.  An empty
+    ``<PubmedArticleSet/>`` yields nothing; a trailing ``DeleteCitation`` is ignored.
+
+    Raises BadResponse for anything but a well-formed ``PubmedArticleSet``: truncated
+    or malformed XML, HTML, a JSON error, another root element or an NCBI ``<ERROR>``.
+    Records already yielded before a defect further down stay valid.
+    """
+    _reject_non_xml(data)
+    events = etree.iterparse(
+        BytesIO(_without_reference_lists(data)),
+        events=("end",),
+        tag=(*_RECORD_TAGS, "ERROR"),
+        **_PARSER_OPTIONS,
+    )
+    try:
+        for _, elem in events:
+            _check_root(events.root)
+            if elem.tag == "ERROR":
+                raise BadResponse(f"NCBI error in efetch reply: {_text(elem) or 'empty ERROR'}")
+            yield _record(elem), _standalone_xml(elem)
+            _discard(elem)
+        _check_root(events.root)
+    except etree.XMLSyntaxError as exc:
+        raise BadResponse(f"malformed or truncated PubMed XML: {exc}") from exc
+
+
+def parse_record(xml: bytes) -> PaperRecord:
+    """Parse one stored record (the bytes :func:`iter_records` yields) back into a PaperRecord.
+
+    Raises BadResponse when the bytes are not one well-formed PubMed record.
+    """
+    root = _parse_document(xml, "stored PubMed record")
+    if root.tag not in _RECORD_TAGS:
+        raise BadResponse(f"stored record has root <{root.tag}>, not a PubMed record")
+    return _record(root)
+
+
+def parse_esearch(data: bytes) -> list[str]:
+    """Return the PMIDs of an esearch reply's ``IdList``, in order; ``[]`` when nothing matched.
+
+    A search that found nothing (``PhraseNotFound``, "No items found") is not an
+    error.  Raises BadResponse for an NCBI ``<ERROR>``, HTML, JSON errors,
+    truncated XML or a root other than ``eSearchResult``.
+    """
+    root = _parse_document(data, "esearch reply")
+    if root.tag != "eSearchResult":
+        raise BadResponse(f"expected <eSearchResult>, got <{root.tag}>")
+    error = root.find("ERROR")
+    if error is not None:
+        raise BadResponse(f"NCBI error in esearch reply: {_text(error) or 'empty ERROR'}")
+    return [text for text in (_text(e) for e in root.iterfind("IdList/Id")) if text]
+
+
+# --- document level -----------------------------------------------------------------------
+
+
+def _reject_non_xml(data: bytes) -> None:
+    """Raise BadResponse for bodies that are plainly not XML: empty, JSON or HTML."""
+    head = data[:512].lstrip().lower()
+    if not head:
+        raise BadResponse("empty response body")
+    if head.startswith((b"{", b"[")):
+        raise BadResponse(_json_error_message(data))
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
+
+
+def _json_error_message(data: bytes) -> str:
+    """Describe a JSON body: NCBI's ``{"error": ...}`` message where it has one."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return "malformed JSON instead of XML"
+    if isinstance(body, dict) and "error" in body:
+        return f"NCBI error: {body['error']}"
+    return "JSON instead of XML"
+
+
+def _parse_document(data: bytes, what: str) -> _Element:
+    """Parse a whole (small) document with the safe settings; BadResponse if it is not XML."""
+    _reject_non_xml(data)
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise BadResponse(f"malformed or truncated {what}: {exc}") from exc
+    if root is None:  # lxml returns None for some recovered empty documents
+        raise BadResponse(f"empty {what}")
+    if root.tag == "html":
+        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
+    return root
+
+
+def _without_reference_lists(data: bytes) -> bytes:
+    """The body with every ``<ReferenceList>`` element cut out (nested ones included).
+
+    Cited-reference lists are three quarters of a modern efetch reply and carry
+    nothing a PaperRecord holds (their ArticleIds name *other* papers), so they
+    are skipped with a byte scan before parsing.  A list that never closes is
+    left in place, so a truncated body still fails to parse.
+    """
+    start = _next_open(data, 0)
+    if start == -1:
+        return data
+    pieces, kept_from = [], 0
+    while start != -1:
+        end = _element_end(data, start)
+        if end == -1:
+            break
+        pieces.append(data[kept_from:start])
+        kept_from = end
+        start = _next_open(data, end)
+    pieces.append(data[kept_from:])
+    return b"".join(pieces)
+
+
+def _next_open(data: bytes, position: int, end: int | None = None) -> int:
+    """Offset of the next ``<ReferenceList`` start tag in ``data[position:end]``, or -1."""
+    start = data.find(_REFS_OPEN, position, end)
+    while (
+        start != -1 and data[start + len(_REFS_OPEN) : start + len(_REFS_OPEN) + 1] not in _TAG_END
+    ):
+        start = data.find(_REFS_OPEN, start + 1, end)
+    return start
+
+
+def _element_end(data: bytes, start: int) -> int:
+    """Offset just past the ReferenceList whose start tag is at ``start``; -1 if it never ends."""
+    depth, position, close = 0, start, -1
+    while True:
+        tag_end = data.find(b">", position)
+        if tag_end == -1:
+            return -1
+        if data[tag_end - 1 : tag_end] != b"/":  # not an empty <ReferenceList/>
+            depth += 1
+        position = tag_end + 1
+        while depth:
+            if close < position:
+                close = data.find(_REFS_CLOSE, position)
+                if close == -1:
+                    return -1
+            nested = _next_open(data, position, close)
+            if nested != -1:
+                position = nested
+                break
+            depth, position = depth - 1, close + len(_REFS_CLOSE)
+        else:
+            return position
+
+
+def _check_root(root: _Element | None) -> None:
+    """Raise BadResponse unless the document element is ``PubmedArticleSet``."""
+    if root is None or root.tag == "PubmedArticleSet":
+        return
+    if root.tag == "html":
+        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
+    error = root.find("ERROR")
+    if error is not None:
+        raise BadResponse(f"NCBI error in efetch reply: {_text(error) or 'empty ERROR'}")
+    raise BadResponse(f"expected <PubmedArticleSet>, got <{root.tag}>")
+
+
+def _standalone_xml(elem: _Element) -> bytes:
+    """The record's own XML, re-parsable without the reply's DOCTYPE."""
+    if elem.getroottree().docinfo.internalDTD is not None:
+        _drop_entity_references(elem)  # they would be undefined without the reply's DTD
+    return bytes(etree.tostring(elem, encoding="utf-8", xml_declaration=False, with_tail=False))
+
+
+def _drop_entity_references(elem: _Element) -> None:
+    """Remove unexpanded entity references, keeping the text around them."""
+    for entity in list(elem.iter(etree.Entity)):
+        parent, previous = entity.getparent(), entity.getprevious()
+        if parent is None:
+            continue
+        tail = entity.tail or ""
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(entity)
+
+
+def _discard(elem: _Element) -> None:
+    """Free a yielded record and its already-processed siblings."""
+    elem.clear()
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def _record(elem: _Element) -> PaperRecord:
+    """Reduce a ``PubmedArticle`` or ``PubmedBookArticle`` element to a PaperRecord."""
+    if elem.tag == "PubmedBookArticle":
+        return _book_record(elem)
+    citation = elem.find("MedlineCitation")
+    if citation is None:
+        raise BadResponse("PubmedArticle without MedlineCitation")
+    article = citation.find("Article")
+    if article is None:
+        raise BadResponse("PubmedArticle without Article")
+    title = article.find("ArticleTitle")
+    journal = _JournalFields.read(article)
+    return PaperRecord(
+        pmid=_pmid(citation),
+        doi=_doi(elem.find("PubmedData/ArticleIdList"), article),
+        pmcid=_article_id(elem.find("PubmedData/ArticleIdList"), "pmc"),
+        title=_plain(title),
+        title_markup=_markup(title),
+        abstract=_abstract(article.find("Abstract")),
+        journal=journal.title,
+        journal_iso=journal.iso,
+        volume=journal.volume,
+        issue=journal.issue,
+        pages=_pages(article.find("Pagination")),
+        year=journal.year,
+        date=journal.date,
+        authors=_authors(article.find("AuthorList")),
+        publication_types=_texts(article.iterfind("PublicationTypeList/PublicationType")),
+        mesh_headings=_texts(citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")),
+        languages=_texts(article.iterfind("Language")),
+        relations=_relations(citation.find("CommentsCorrectionsList")),
+    )
+
+
+def _book_record(elem: _Element) -> PaperRecord:
+    """Reduce a ``PubmedBookArticle`` (a book or book chapter) to a PaperRecord."""
+    document = elem.find("BookDocument")
+    if document is None:
+        raise BadResponse("PubmedBookArticle without BookDocument")
+    title = document.find("ArticleTitle")
+    book_title = document.find("Book/BookTitle")
+    if title is None:
+        title = book_title
+    year, date = _pub_date(document.find("Book/PubDate"))
+    ids = document.find("ArticleIdList")
+    return PaperRecord(
+        pmid=_pmid(document),
+        doi=_article_id(ids, "doi")
+        or _article_id(elem.find("PubmedBookData/ArticleIdList"), "doi"),
+        pmcid=_article_id(ids, "pmc"),
+        title=_plain(title),
+        title_markup=_markup(title),
+        abstract=_abstract(document.find("Abstract")),
+        journal=_plain(book_title),
+        pages=_pages(document.find("Pagination")),
+        year=year,
+        date=date,
+        authors=_book_authors(document),
+        publication_types=_texts(document.iterfind("PublicationType")),
+        languages=_texts(document.iterfind("Language")),
+        is_book=True,
+    )
+
+
+class _JournalFields:
+    """The Journal block of an Article: names, issue, and publication date."""
+
+    __slots__ = ("date", "iso", "issue", "title", "volume", "year")
+
+    def __init__(self) -> None:
+        self.title = self.iso = self.volume = self.issue = self.date = ""
+        self.year: int | None = None
+
+    @classmethod
+    def read(cls, article: _Element) -> _JournalFields:
+        fields = cls()
+        journal = article.find("Journal")
+        if journal is not None:
+            fields.title = _plain(journal.find("Title"))
+            fields.iso = _plain(journal.find("ISOAbbreviation"))
+            fields.volume = _plain(journal.find("JournalIssue/Volume"))
+            fields.issue = _plain(journal.find("JournalIssue/Issue"))
+            fields.year, fields.date = _pub_date(journal.find("JournalIssue/PubDate"))
+        if fields.year is None:
+            fields.year, fields.date = _pub_date(article.find("ArticleDate"))
+        return fields
+
+
+def _pmid(parent: _Element) -> str:
+    pmid = _text(parent.find("PMID"))
+    if not pmid:
+        raise BadResponse("PubMed record without a PMID")
+    return pmid
+
+
+def _doi(article_ids: _Element | None, article: _Element) -> str | None:
+    """The record's own DOI: PubmedData's ArticleIdList first, then a valid ELocationID.
+
+    Never looks inside ReferenceList, whose ArticleIds name the *cited* papers.
+    """
+    doi = _article_id(article_ids, "doi")
+    if doi:
+        return doi
+    for location in article.iterfind("ELocationID"):
+        if location.get("EIdType") == "doi" and location.get("ValidYN", "Y") == "Y":
+            return _text(location) or None
+    return None
+
+
+def _article_id(article_ids: _Element | None, id_type: str) -> str | None:
+    if article_ids is None:
+        return None
+    for article_id in article_ids.iterfind("ArticleId"):
+        if article_id.get("IdType") == id_type:
+            return _text(article_id) or None
+    return None
+
+
+def _pages(pagination: _Element | None) -> str:
+    """MedlinePgn, else StartPage[-EndPage]; "" when the record gives no pages."""
+    if pagination is None:
+        return ""
+    pages = _text(pagination.find("MedlinePgn"))
+    if pages:
+        return pages
+    start, end = _text(pagination.find("StartPage")), _text(pagination.find("EndPage"))
+    return f"{start}-{end}" if start and end else start
+
+
+def _pub_date(date: _Element | None) -> tuple[int | None, str]:
+    """(year, date) from a PubDate-like element.
+
+    The date is "YYYY-MM-DD", "YYYY-MM" or "YYYY" from Year/Month/Day,
+    "YYYY Season" ("2013 Jan-Mar"), or a MedlineDate as given ("1998 Dec-1999 Jan",
+    year 1998).
+    """
+    if date is None:
+        return None, ""
+    medline = _text(date.find("MedlineDate"))
+    year_text = _text(date.find("Year"))
+    if not year_text.isdigit():
+        match = _YEAR.search(medline)
+        return (int(match.group(1)), medline) if match else (None, medline)
+    season = _text(date.find("Season"))
+    if season:
+        return int(year_text), f"{year_text} {season}"
+    month = _month(_text(date.find("Month")))
+    day = _text(date.find("Day"))
+    if not month:
+        return int(year_text), year_text
+    if day.isdigit():
+        return int(year_text), f"{year_text}-{month}-{int(day):02d}"
+    return int(year_text), f"{year_text}-{month}"
+
+
+def _month(month: str) -> str:
+    """ "Sep", "09" or "9" as "09"; "" for anything else."""
+    if month.isdigit() and 1 <= int(month) <= 12:
+        return f"{int(month):02d}"
+    return _MONTHS.get(month[:3].lower(), "") if len(month) >= 3 else ""
+
+
+def _authors(author_list: _Element | None) -> tuple[str, ...]:
+    """ "LastName Initials" (or LastName alone), or a CollectiveName as given.
+
+    Authors marked ``ValidYN="N"`` (names PubMed has corrected) are left out.
+    """
+    if author_list is None:
+        return ()
+    names = (_author(a) for a in author_list.iterfind("Author") if a.get("ValidYN") != "N")
+    return tuple(name for name in names if name)
+
+
+def _author(author: _Element) -> str:
+    last = _plain(author.find("LastName"))
+    if not last:
+        return _plain(author.find("CollectiveName"))
+    initials = _plain(author.find("Initials"))
+    return f"{last} {initials}" if initials else last
+
+
+def _book_authors(document: _Element) -> tuple[str, ...]:
+    """The chapter's authors, else the book's; editors are not authors."""
+    for author_list in (*document.iterfind("AuthorList"), *document.iterfind("Book/AuthorList")):
+        if author_list.get("Type", "authors") != "editors":
+            return _authors(author_list)
+    return ()
+
+
+def _relations(corrections: _Element | None) -> tuple[Relation, ...]:
+    """CommentsCorrections links, without ``Cites`` (a reference list, not a relation)."""
+    if corrections is None:
+        return ()
+    return tuple(
+        Relation(
+            ref_type=link.get("RefType", ""),
+            pmid=_text(link.find("PMID")) or None,
+            source=_plain(link.find("RefSource")),
+        )
+        for link in corrections.iterfind("CommentsCorrections")
+        if link.get("RefType") not in _NOT_RELATIONS
+    )
+
+
+def _abstract(abstract: _Element | None) -> str:
+    """Plain text of the abstract; labelled sections as "LABEL: text", one per line."""
+    if abstract is None:
+        return ""
+    sections = []
+    for part in abstract.iterfind("AbstractText"):
+        text = _plain(part)
+        label = (part.get("Label") or "").strip()
+        sections.append(f"{label}: {text}" if label and text else text or label)
+    return "\n".join(s for s in sections if s)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _text(elem: _Element | None) -> str:
+    """The element's direct text, stripped; "" for a missing element."""
+    if elem is None or elem.text is None:
+        return ""
+    return elem.text.strip()
+
+
+def _texts(elems: Iterator[_Element]) -> tuple[str, ...]:
+    return tuple(text for text in (_plain(e) for e in elems) if text)
+
+
+def _plain(elem: _Element | None) -> str:
+    """All text of an element with inline tags and MathML flattened, whitespace collapsed."""
+    if elem is None:
+        return ""
+    text = elem.text or "" if len(elem) == 0 else "".join(_pieces(elem, markup=False))
+    return " ".join(text.split())
+
+
+def _markup(elem: _Element | None) -> str:
+    """The element as safe HTML: escaped text, bare ``i b u sup sub`` tags, nothing else."""
+    if elem is None:
+        return ""
+    return " ".join("".join(_pieces(elem, markup=True)).split())
+
+
+def _pieces(elem: _Element, *, markup: bool) -> Iterator[str]:
+    """Yield the element's content as text (escaped and tagged when ``markup``)."""
+    yield _escaped(elem.text, markup)
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):  # comments, PIs, unexpanded entity references
+            pass
+        elif tag.startswith(_MATHML_NS):
+            yield _escaped(_math_text(child), markup)
+        elif markup and tag in _INLINE_TAGS:
+            yield f"<{tag}>{''.join(_pieces(child, markup=True))}</{tag}>"
+        else:
+            yield from _pieces(child, markup=markup)
+        yield _escaped(child.tail, markup)
+
+
+def _math_text(math: _Element) -> str:
+    """MathML as the concatenation of its tokens (pretty-printing whitespace dropped)."""
+    return "".join(piece.strip() for piece in _pieces(math, markup=False))
+
+
+def _escaped(text: str | None, markup: bool) -> str:
+    if not text:
+        return ""
+    return html.escape(text) if markup else text
