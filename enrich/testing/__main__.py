@@ -1,0 +1,152 @@
+"""``python -m enrich.testing``: run the local E-utilities server, regenerate its default records.
+
+``serve [RECORDS_DIR]`` serves a folder of PubMed XML (the default records when none is
+given); ``make-example-records`` rewrites the default records from ``examples/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+from enrich.testing._examples import EXAMPLES_DIR, stale_example_records, write_example_records
+from enrich.testing._faults import Faults
+from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
+from enrich.testing.server import EutilsServer, check_loopback
+
+_INT_FIELDS = {"burst_429", "seed"}
+
+
+def parse_faults(specs: tuple[str, ...], seed: int) -> Faults:
+    """``Faults`` from ``NAME=VALUE`` strings; ``click.BadParameter`` for unknown or bad ones."""
+    values: dict[str, float | int] = {"seed": seed}
+    names = Faults.field_names()
+    for spec in specs:
+        name, sep, raw = spec.partition("=")
+        if not sep or name not in names:
+            raise click.BadParameter(
+                f"{spec!r}: use NAME=VALUE with NAME one of {', '.join(names)}"
+            )
+        try:
+            values[name] = int(raw) if name in _INT_FIELDS else float(raw)
+        except ValueError as exc:
+            raise click.BadParameter(f"{spec!r}: {raw!r} is not a number") from exc
+    try:
+        return Faults(**values)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Tools for trying enrich offline."""
+
+
+@main.command()
+@click.argument(
+    "records_dir",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", default=8765, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--rate", default=3, show_default=True, help="Requests/s without api_key; 0: off.")
+@click.option("--key-rate", default=10, show_default=True, help="Requests/s with an api_key.")
+@click.option("--latency", default=0.0, show_default=True, help="Seconds added to every reply.")
+@click.option("--per-record-latency", default=0.0, show_default=True, help="Seconds per record.")
+@click.option(
+    "--fault",
+    "fault_specs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="e.g. reset=0.05, burst_429=3; repeatable.",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed for the fault generator.")
+def serve(
+    records_dir: Path | None,
+    host: str,
+    port: int,
+    rate: int,
+    key_rate: int,
+    latency: float,
+    per_record_latency: float,
+    fault_specs: tuple[str, ...],
+    seed: int,
+) -> None:
+    """Serve the PubMed XML files in RECORDS_DIR as E-utilities until Ctrl-C.
+
+    Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/.
+
+    Example: python -m enrich.testing serve ../shared/ncbi/metapub/pmid_xml --fault reset=0.05
+    """
+    try:
+        check_loopback(host)
+        records = RecordStore.from_folder(records_dir or DEFAULT_RECORDS_DIR)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    server = EutilsServer(
+        records,
+        rate_limit=rate or None,
+        api_key_rate_limit=key_rate,
+        latency=latency,
+        per_record_latency=per_record_latency,
+        faults=parse_faults(fault_specs, seed),
+        host=host,
+        port=port,
+    )
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+    click.echo(f"serving {len(records)} records at {server.url} (Ctrl-C to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.stop()
+
+
+@main.command("make-example-records")
+@click.option(
+    "--examples",
+    "examples_dir",
+    default=EXAMPLES_DIR,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the two example documents.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=DEFAULT_RECORDS_DIR,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Records folder to write (or check).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the folder is stale.")
+def make_example_records(examples_dir: Path, out_dir: Path, check: bool) -> None:
+    """Regenerate the default synthetic records from the documents in examples/.
+
+    Example: python -m enrich.testing make-example-records --check
+    """
+    try:
+        if check:
+            stale = stale_example_records(out_dir, examples_dir)
+            if stale:
+                raise click.ClickException(
+                    f"{out_dir} is stale ({', '.join(stale)}); "
+                    "run python -m enrich.testing make-example-records"
+                )
+            click.echo(f"{out_dir} is up to date")
+            return
+        written = write_example_records(out_dir, examples_dir)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {len(written) - 1} records and README.md to {out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""pytest fixtures for the local E-utilities server.
+
+Enable with ``pytest_plugins = ["enrich.testing.pytest_plugin"]`` in the root ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enrich.testing._records import RecordStore
+from enrich.testing.server import EutilsServer
+
+ServerFactory = Callable[..., EutilsServer]
+
+
+@pytest.fixture
+def make_eutils_server() -> Iterator[ServerFactory]:
+    """A factory ``make(records=None, **kwargs)`` of started servers, all stopped at teardown.
+
+    ``records`` defaults to a fresh copy of the default records; ``kwargs`` go to
+    ``EutilsServer``.
+    """
+    servers: list[EutilsServer] = []
+
+    def make(records: RecordStore | Path | str | None = None, **kwargs: Any) -> EutilsServer:
+        server = EutilsServer(records if records is not None else RecordStore.default(), **kwargs)
+        servers.append(server.start())
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def eutils_server(make_eutils_server: ServerFactory) -> EutilsServer:
+    """A started server over the default records with NCBI's default limits and no faults."""
+    return make_eutils_server()
