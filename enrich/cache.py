@@ -1,0 +1,212 @@
+"""The on-disk citation cache (diskcache, JSON values, safe for several processes).
+
+Entries, one per key:
+
+* ``pmid:N`` -> the record's own PubMed XML, the parsed record, when it was fetched
+  and the parser schema it was parsed with.  Stored only after the record parsed
+  completely; an entry whose schema is older is re-parsed from its XML, not refetched.
+* ``missing:N`` -> PubMed had no record for PMID N; expires after ``missing_ttl``.
+* ``doi:d`` -> the PMID whose record carries DOI ``d`` (lower case), or None when the
+  DOI is not in PubMed (then expiring after ``missing_ttl``).
+
+Values are JSON (never pickle), so a cache folder cannot execute code when read,
+and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from enrich.errors import BadResponse, OutputError
+from enrich.model import PaperRecord
+from enrich.pubmed import parse_record
+
+__all__ = ["SCHEMA_VERSION", "CachedRecord", "CitationCache"]
+
+#: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
+SCHEMA_VERSION = 1
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRecord:
+    record: PaperRecord
+    fetched_at: float
+
+
+class CitationCache:
+    """Records, negative results and DOI mappings under ``directory``.
+
+    Raises OutputError when the folder cannot be created or written.  ``hits``
+    and ``misses`` count lookups of this instance.
+    """
+
+    def __init__(self, directory: Path, *, missing_ttl: float = 7 * DAY) -> None:
+        self.directory = directory
+        self.missing_ttl = missing_ttl
+        self.hits = 0
+        self.misses = 0
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._cache = diskcache.Cache(
+                str(directory),
+                disk=diskcache.JSONDisk,
+                disk_compress_level=1,
+                eviction_policy="none",
+                size_limit=2**42,
+                timeout=60,
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cache folder {directory} is not usable: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        self._cache.close()
+
+    def __enter__(self) -> CitationCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- records ----------------------------------------------------------------------
+
+    def get_record(self, pmid: str) -> CachedRecord | None:
+        """The cached record of ``pmid``, re-parsed if stored by an older schema; None if absent.
+
+        An unreadable entry is deleted and reported as absent, so it is fetched again.
+        """
+        entry = self._read(f"pmid:{pmid}")
+        if entry is None:
+            self.misses += 1
+            return None
+        try:
+            if entry.get("schema") == SCHEMA_VERSION:
+                record = PaperRecord.from_dict(entry["record"])
+            else:
+                record = parse_record(entry["xml"].encode("utf-8"))
+                self.put_record(record, entry["xml"].encode("utf-8"), entry["fetched_at"])
+            fetched_at = float(entry["fetched_at"])
+        except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
+            self._delete(f"pmid:{pmid}")
+            self.misses += 1
+            return None
+        self.hits += 1
+        return CachedRecord(record, fetched_at)
+
+    def put_record(self, record: PaperRecord, xml: bytes, fetched_at: float | None = None) -> None:
+        """Store one completely parsed record and its XML; clears a negative entry."""
+        value = {
+            "schema": SCHEMA_VERSION,
+            "fetched_at": time.time() if fetched_at is None else fetched_at,
+            "xml": xml.decode("utf-8"),
+            "record": record.to_dict(),
+        }
+        self._write(f"pmid:{record.pmid}", value)
+        self._delete(f"missing:{record.pmid}")
+
+    def drop_record(self, pmid: str) -> None:
+        """Forget ``pmid``'s record and remember, for a while, that PubMed has none."""
+        self._delete(f"pmid:{pmid}")
+        self.put_missing(pmid)
+
+    def is_missing(self, pmid: str) -> bool:
+        """True while a not-found result for ``pmid`` is cached (it expires)."""
+        found = self._read(f"missing:{pmid}") is not None
+        if found:
+            self.hits += 1
+        return found
+
+    def put_missing(self, pmid: str) -> None:
+        self._write(f"missing:{pmid}", {"fetched_at": time.time()}, expire=self.missing_ttl)
+
+    # --- DOIs -------------------------------------------------------------------------
+
+    def get_doi(self, doi: str) -> tuple[bool, str | None]:
+        """``(known, pmid)``: is the DOI's mapping cached, and its PMID (None: not in PubMed)."""
+        entry = self._read(f"doi:{doi.lower()}")
+        if entry is None or not isinstance(entry.get("pmid", ""), str | None):
+            self.misses += 1
+            return False, None
+        self.hits += 1
+        return True, entry.get("pmid")
+
+    def put_doi(self, doi: str, pmid: str | None) -> None:
+        expire = None if pmid else self.missing_ttl
+        self._write(f"doi:{doi.lower()}", {"pmid": pmid, "fetched_at": time.time()}, expire=expire)
+
+    # --- refresh ----------------------------------------------------------------------
+
+    def pmids_older_than(self, seconds: float) -> Iterator[str]:
+        """PMIDs whose record was fetched more than ``seconds`` ago."""
+        cutoff = time.time() - seconds
+        for key in list(self._cache.iterkeys()):
+            if isinstance(key, str) and key.startswith("pmid:"):
+                entry = self._read(key)
+                if entry is not None and float(entry.get("fetched_at", 0)) < cutoff:
+                    yield key[len("pmid:") :]
+
+    def get_meta(self, key: str) -> Any:
+        """A small bookkeeping value (e.g. a refresh's pending changes), or None."""
+        return self._read(f"meta:{key}")
+
+    def put_meta(self, key: str, value: Any) -> None:
+        self._write(f"meta:{key}", value)
+
+    def delete_meta(self, key: str) -> None:
+        self._delete(f"meta:{key}")
+
+    def verify(self) -> list[str]:
+        """Problems found in stored records: an empty list means every entry is whole.
+
+        A record entry is whole when its XML parses to exactly the record stored beside it.
+        """
+        problems = []
+        for key in list(self._cache.iterkeys()):
+            if not (isinstance(key, str) and key.startswith("pmid:")):
+                continue
+            entry = self._read(key)
+            try:
+                stored = PaperRecord.from_dict(entry["record"])
+                reparsed = parse_record(entry["xml"].encode("utf-8"))
+            except (KeyError, TypeError, ValueError, BadResponse) as exc:
+                problems.append(f"{key}: unreadable entry ({exc})")
+                continue
+            if stored != reparsed or stored.pmid != key[len("pmid:") :]:
+                problems.append(f"{key}: stored record differs from its XML")
+        return problems
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    # --- raw access -------------------------------------------------------------------
+
+    def _read(self, key: str) -> Any:
+        try:
+            value = self._cache.get(key, default=None, retry=True)
+        except (ValueError, sqlite3.Error, OSError):  # undecodable JSON or a damaged row
+            self._delete(key)
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _write(self, key: str, value: dict[str, Any], expire: float | None = None) -> None:
+        try:
+            self._cache.set(key, value, expire=expire, retry=True)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+
+    def _delete(self, key: str) -> None:
+        try:
+            self._cache.delete(key, retry=True)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

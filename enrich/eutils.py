@@ -1,0 +1,300 @@
+"""The NCBI E-utilities query service: URLs, politeness, retries; bytes out.
+
+Parsing lives in :mod:`enrich.pubmed`; deciding what to ask lives in
+:mod:`enrich.resolve`.  This module promises NCBI's rules:
+
+* every request carries ``tool`` and ``email`` (and ``api_key`` when set);
+* request starts are spaced by one :class:`RateLimiter` per E-utilities host and
+  rate, shared by every client of the process: at most 3 requests/s, 10 with
+  an API key (a lower rate may be configured, never a higher one);
+* 429, 5xx, timeouts and connection errors are retried with exponential backoff
+  and jitter, honouring ``Retry-After``; other 4xx are not retried;
+* after repeated connection failures the circuit opens and every further
+  request fails at once with :class:`~enrich.errors.CircuitOpen`.
+
+The API key is sent to NCBI and nowhere else: it is not in exceptions, logs or
+return values.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from enrich.errors import (
+    BadResponse,
+    CircuitOpen,
+    NetworkError,
+    RateLimited,
+    RequestRejected,
+    ServerError,
+    TransientError,
+)
+
+__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings", "RateLimiter"]
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+NCBI_RATE = 3.0
+NCBI_RATE_WITH_KEY = 10.0
+MAX_RETRY_AFTER = 60.0
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class EutilsSettings:
+    """How to talk to E-utilities. ``rate`` None means NCBI's limit for the key status."""
+
+    base_url: str = DEFAULT_EUTILS_URL
+    email: str | None = None
+    api_key: str | None = None
+    tool: str = "enrich"
+    rate: float | None = None
+    batch_size: int = 200
+    concurrency: int = 4
+    timeout: float = 30.0
+    max_attempts: int = 5
+    breaker_threshold: int = 3
+    backoff: float = 0.5  #: first retry wait in seconds (doubling, plus up to as much jitter)
+    max_backoff: float = 20.0
+
+    @property
+    def effective_rate(self) -> float:
+        """Requests per second actually used: the configured rate capped at NCBI's limit."""
+        limit = NCBI_RATE_WITH_KEY if self.api_key else NCBI_RATE
+        return min(self.rate, limit) if self.rate else limit
+
+    def __repr__(self) -> str:  # never show the key
+        key = "set" if self.api_key else "none"
+        return f"EutilsSettings(base_url={self.base_url!r}, api_key={key}, rate={self.rate})"
+
+
+class RateLimiter:
+    """Grants request starts at least ``1/rate`` seconds apart, measured on the clock.
+
+    Each grant is taken at the moment the caller may send, and the next grant
+    waits a full interval after it, so a stalled event loop never releases a
+    burst.  A small margin keeps arrival jitter from crossing a server's window.
+    Thread-safe; usable from any event loop.
+    """
+
+    _shared: ClassVar[dict[tuple[str, float], RateLimiter]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, rate: float, margin: float = 0.03) -> None:
+        self.interval = (1.0 / rate) * (1.0 + margin) + 0.002
+        self._last = -float("inf")
+        self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, base_url: str, rate: float) -> RateLimiter:
+        """The process-wide limiter for one E-utilities host at one rate."""
+        key = (urlsplit(base_url).netloc, rate)
+        with cls._shared_lock:
+            if key not in cls._shared:
+                cls._shared[key] = cls(rate)
+            return cls._shared[key]
+
+    async def wait(self) -> None:
+        """Return when a request may start; record that start."""
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                earliest = self._last + self.interval
+                if now >= earliest:
+                    self._last = now
+                    return
+            await asyncio.sleep(earliest - now)
+
+
+class _CircuitBreaker:
+    """Opens after ``threshold`` consecutive connection failures; any response closes it."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.failures = 0
+        self.reason = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.failures >= self.threshold
+
+    def record(self, error: BaseException | None) -> None:
+        if error is None:
+            self.failures = 0
+        elif isinstance(error, NetworkError) and getattr(error, "connect", False):
+            self.failures += 1
+            self.reason = str(error)
+
+
+class _ConnectFailed(NetworkError):
+    """The connection itself could not be made: the kind of failure the breaker counts."""
+
+    connect = True
+
+
+class EutilsClient:
+    """An async E-utilities client; use as ``async with EutilsClient(settings) as client``.
+
+    ``transport`` replaces httpx's network transport (tests pass a MockTransport
+    or nothing and point ``base_url`` at ``enrich.testing.EutilsServer``).
+    ``requests`` counts HTTP requests sent, retries included.
+    """
+
+    def __init__(
+        self, settings: EutilsSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        self.requests = 0
+        self._base = (
+            settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
+        )
+        self._limiter = RateLimiter.shared(self._base, settings.effective_rate)
+        self._breaker = _CircuitBreaker(settings.breaker_threshold)
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> EutilsClient:
+        timeout = httpx.Timeout(self.settings.timeout, connect=min(10.0, self.settings.timeout))
+        limits = httpx.Limits(max_connections=self.settings.concurrency + 2)
+        self._http = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=timeout,
+            limits=limits,
+            headers={"User-Agent": f"{self.settings.tool} (+https://github.com/enrich)"},
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+
+    async def call(
+        self,
+        endpoint: str,
+        params: Mapping[str, str],
+        parse: Callable[[bytes], T],
+    ) -> T:
+        """POST ``params`` to ``endpoint`` and return ``parse(body)``, retrying transient failures.
+
+        ``parse`` runs in a worker thread and should raise BadResponse for a body
+        that is not what was asked, so that the request is tried again.
+        Raises CircuitOpen, RequestRejected, or the last TransientError.
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=_wait_for(
+                wait_exponential_jitter(
+                    multiplier=self.settings.backoff,
+                    max=self.settings.max_backoff,
+                    jitter=self.settings.backoff,
+                )
+            ),
+            retry=retry_if_exception_type(TransientError),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                body = await self._post(endpoint, params)
+                return await asyncio.to_thread(parse, body)
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    async def _post(self, endpoint: str, params: Mapping[str, str]) -> bytes:
+        if self._breaker.is_open:
+            raise CircuitOpen(f"E-utilities unreachable ({self._breaker.reason}); not asked")
+        assert self._http is not None, "use EutilsClient as an async context manager"
+        data = {**params, "tool": self.settings.tool}
+        if self.settings.email:
+            data["email"] = self.settings.email
+        if self.settings.api_key:
+            data["api_key"] = self.settings.api_key
+        await self._limiter.wait()
+        self.requests += 1
+        error: BaseException | None = None
+        try:
+            response = await self._http.post(self._base + endpoint, data=data)
+            return _check(endpoint, response)
+        except httpx.ConnectError as exc:
+            error = _ConnectFailed(f"cannot connect to {_host(self._base)}: {_reason(exc)}")
+            raise error from exc
+        except httpx.ConnectTimeout as exc:
+            error = _ConnectFailed(f"connecting to {_host(self._base)} timed out")
+            raise error from exc
+        except httpx.TimeoutException as exc:
+            error = NetworkError(f"{endpoint} timed out after {self.settings.timeout:g} s")
+            raise error from exc
+        except httpx.TransportError as exc:
+            error = NetworkError(f"{endpoint}: connection failed: {_reason(exc)}")
+            raise error from exc
+        finally:
+            self._breaker.record(error)
+
+
+def _check(endpoint: str, response: httpx.Response) -> bytes:
+    """The body of a successful reply; raise the matching EutilsError otherwise."""
+    status = response.status_code
+    if status == 429:
+        raise RateLimited(f"{endpoint}: HTTP 429 rate limit exceeded", _retry_after(response))
+    if status >= 500:
+        raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
+    if status >= 400:
+        raise RequestRejected(f"{endpoint}: HTTP {status} {response.reason_phrase}")
+    body = response.content
+    head = body[:200].lstrip()
+    if head.startswith(b"{"):
+        raise BadResponse(f"{endpoint}: NCBI error: {_json_error(body)}")
+    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise BadResponse(f"{endpoint}: got an HTML page instead of XML")
+    return body
+
+
+def _json_error(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "unreadable JSON body"
+    return str(data.get("error", data)) if isinstance(data, dict) else str(data)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _wait_for(
+    backoff: Callable[[RetryCallState], float],
+) -> Callable[[RetryCallState], float]:
+    """Wait ``Retry-After`` when the server gave one, else ``backoff``."""
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(error, "retry_after", None)
+        return float(retry_after) if retry_after is not None else backoff(state)
+
+    return wait
+
+
+def _host(base_url: str) -> str:
+    return urlsplit(base_url).netloc or base_url
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,347 @@
+"""Resolution against the local E-utilities server over real sockets, fault by fault.
+
+Every test checks that each citation ends in the right terminal state and, where
+the network misbehaved, that the cache holds nothing corrupt or partial.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from enrich.cache import SCHEMA_VERSION, CitationCache
+from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.model import Resolution, Status
+from enrich.resolve import resolve_keys
+from enrich.testing import EutilsServer, Faults, RecordStore
+from enrich.testing._synthetic import make_record, record_set
+
+KEY = "test-api-key-0123456789"  # a key gives the 10/s limit, which keeps these tests fast
+PMIDS = [str(n) for n in range(20001, 20451)]  # 450 synthetic records
+
+
+def _record(pmid: str) -> bytes:
+    return make_record(
+        pmid,
+        title=f"Synthetic paper {pmid} on TWIST1",
+        doi=f"10.5555/test.{pmid}",
+        authors=("Ada Lovelace", "Alan Turing"),
+        journal="Synthetic Journal",
+        year=2020,
+        synthetic_note="test fixture for tests/resolve",
+    )
+
+
+@pytest.fixture(scope="module")
+def store_records() -> dict[str, bytes]:
+    return {pmid: _record(pmid) for pmid in PMIDS}
+
+
+@pytest.fixture
+def server_factory(
+    make_eutils_server: Callable[..., EutilsServer], store_records: dict[str, bytes]
+) -> Callable[..., EutilsServer]:
+    def make(**kwargs: Any) -> EutilsServer:
+        return make_eutils_server(RecordStore.from_records(store_records), **kwargs)
+
+    return make
+
+
+def resolve(
+    server_url: str, keys: Sequence[str], cache_dir: Path, **settings: Any
+) -> tuple[dict[str, Resolution], int]:
+    """Resolve ``keys`` with a fresh client; returns the resolutions and requests sent."""
+    options = {
+        "email": "curator@example.org",
+        "api_key": KEY,
+        "max_attempts": 4,
+        "backoff": 0.02,
+        **settings,
+    }
+    eutils = EutilsSettings(base_url=server_url, **options)
+
+    async def go() -> tuple[dict[str, Resolution], int]:
+        async with EutilsClient(eutils) as client:
+            with CitationCache(cache_dir) as cache:
+                result = await resolve_keys(
+                    keys, cache, client, batch_size=eutils.batch_size, concurrency=4
+                )
+            return result, client.requests
+
+    return asyncio.run(go())
+
+
+def statuses(results: dict[str, Resolution]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for resolution in results.values():
+        counts[str(resolution.status)] = counts.get(str(resolution.status), 0) + 1
+    return counts
+
+
+def assert_cache_whole(cache_dir: Path) -> None:
+    with CitationCache(cache_dir) as cache:
+        assert cache.verify() == []
+
+
+def keys_of(pmids: Sequence[str]) -> list[str]:
+    return [f"pmid:{p}" for p in pmids]
+
+
+def test_batches_of_200_by_post_with_tool_and_email(server_factory: Any, tmp_path: Path) -> None:
+    """450 PMIDs go as three POSTed efetch batches (200, 200, 50) carrying tool and email."""
+    server = server_factory()
+    results, requests = resolve(server.url, keys_of(PMIDS), tmp_path)
+    assert statuses(results) == {"resolved": 450}
+    fetches = [r for r in server.requests if r.endpoint == "efetch.fcgi"]
+    assert sorted(r.n_ids for r in fetches) == [50, 200, 200]
+    assert all(r.method == "POST" for r in fetches)
+    assert all(r.params.get("tool") == "enrich" for r in fetches)
+    assert all(r.params.get("email") == "curator@example.org" for r in fetches)
+    assert requests == 3
+    assert_cache_whole(tmp_path)
+
+
+def test_second_run_is_served_from_the_cache(server_factory: Any, tmp_path: Path) -> None:
+    """Once resolved, the same keys are answered from the disk cache with zero requests."""
+    server = server_factory()
+    resolve(server.url, keys_of(PMIDS[:30]), tmp_path)
+    server.reset_log()
+    results, requests = resolve(server.url, keys_of(PMIDS[:30]), tmp_path)
+    assert requests == 0 and server.requests == []
+    assert all(r.from_cache and r.status is Status.RESOLVED for r in results.values())
+
+
+@pytest.mark.parametrize(("api_key", "limit"), [(None, 3), (KEY, 10)])
+def test_never_provokes_429_at_ncbi_limits(
+    server_factory: Any, tmp_path: Path, api_key: str | None, limit: int
+) -> None:
+    """With several batches in flight, the client stays under 3/s (10/s with a key): no 429."""
+    server = server_factory(rate_limit=3, api_key_rate_limit=10, latency=0.05)
+    n_batches = 2 * limit + 1
+    pmids = PMIDS[: n_batches * 10]
+    started = time.monotonic()
+    results, requests = resolve(
+        server.url, keys_of(pmids), tmp_path, api_key=api_key, batch_size=10
+    )
+    elapsed = time.monotonic() - started
+    assert server.count(status=429) == 0
+    assert statuses(results) == {"resolved": len(pmids)}
+    assert requests == n_batches
+    assert elapsed >= (n_batches - 1) / limit  # it really was paced
+
+
+def test_429_burst_is_retried_honouring_retry_after(server_factory: Any, tmp_path: Path) -> None:
+    """Two 429s (Retry-After: 0.3) are waited out, and every PMID still resolves."""
+    server = server_factory(faults=Faults(burst_429=2), retry_after=0.3)
+    started = time.monotonic()
+    results, _ = resolve(server.url, keys_of(PMIDS[:20]), tmp_path)
+    assert statuses(results) == {"resolved": 20}
+    assert server.count(status=429) == 2
+    assert time.monotonic() - started >= 0.6
+    assert_cache_whole(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        ["server_error", "server_error"],
+        ["reset"],
+        ["truncate"],
+        ["html"],
+        ["error_200"],
+        ["reset", "server_error", "truncate"],
+    ],
+)
+def test_transient_faults_are_retried(
+    server_factory: Any, tmp_path: Path, script: list[str]
+) -> None:
+    """5xx, connection resets, truncated, HTML and error-in-200 replies are retried to success."""
+    server = server_factory(faults=Faults(script=script))
+    results, requests = resolve(server.url, keys_of(PMIDS[:40]), tmp_path)
+    assert statuses(results) == {"resolved": 40}
+    assert requests == len(script) + 1
+    assert_cache_whole(tmp_path)
+
+
+def test_timeout_is_retried(server_factory: Any, tmp_path: Path) -> None:
+    """A reply that never comes times out on the client and is asked again."""
+    server = server_factory(faults=Faults(script=["timeout"], hang_seconds=3))
+    results, requests = resolve(server.url, keys_of(PMIDS[:10]), tmp_path, timeout=0.5)
+    assert statuses(results) == {"resolved": 10}
+    assert requests == 2
+
+
+def test_persistent_server_errors_end_unresolved_with_reason(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """When every attempt fails, the PMIDs end unresolved, saying why, and nothing is cached."""
+    server = server_factory(faults=Faults(server_error=1.0))
+    results, requests = resolve(server.url, keys_of(PMIDS[:10]), tmp_path, max_attempts=2)
+    assert statuses(results) == {"unresolved": 10}
+    assert all("HTTP 5" in r.reason for r in results.values())
+    assert requests == 2
+    with CitationCache(tmp_path) as cache:
+        assert len(cache) == 0
+
+
+def test_other_4xx_is_not_retried(server_factory: Any, tmp_path: Path) -> None:
+    """A 404 (wrong base URL) is a rejected request: asked once, unresolved with the status."""
+    server = server_factory()
+    results, requests = resolve(server.url + "wrong/", keys_of(PMIDS[:5]), tmp_path)
+    assert requests == 1
+    assert statuses(results) == {"unresolved": 5}
+    assert "HTTP 404" in next(iter(results.values())).reason
+
+
+def test_missing_pmids_are_asked_again_alone_then_not_found(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """PMIDs absent from a reply are asked once more in a smaller batch, then cached not_found."""
+    server = server_factory()
+    absent = ["99999901", "99999902"]
+    results, requests = resolve(server.url, keys_of([*PMIDS[:30], *absent]), tmp_path)
+    assert statuses(results) == {"resolved": 30, "not_found": 2}
+    fetches = [r for r in server.requests if r.endpoint == "efetch.fcgi"]
+    assert [r.n_ids for r in fetches] == [32, 2]
+    server.reset_log()
+    again, requests = resolve(server.url, keys_of(absent), tmp_path)
+    assert requests == 0 and statuses(again) == {"not_found": 2}
+
+
+def test_record_dropped_from_a_reply_is_recovered(server_factory: Any, tmp_path: Path) -> None:
+    """A record missing from one reply (NCBI hiccup) resolves on the second, smaller ask."""
+    server = server_factory(faults=Faults(script=["drop_records"]))
+    results, requests = resolve(server.url, keys_of(PMIDS[:10]), tmp_path)
+    assert statuses(results) == {"resolved": 10}
+    assert requests == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_circuit_breaker_fails_fast_when_host_unreachable(tmp_path: Path) -> None:
+    """With nothing listening, a few connection failures open the circuit: done in seconds."""
+    url = f"http://127.0.0.1:{_closed_port()}/entrez/eutils/"
+    started = time.monotonic()
+    results, requests = resolve(url, keys_of(PMIDS), tmp_path, batch_size=20, max_attempts=5)
+    assert time.monotonic() - started < 8
+    assert statuses(results) == {"unresolved": 450}
+    assert requests <= 6
+    assert any("unreachable" in r.reason for r in results.values())
+
+
+def test_dois_resolve_by_esearch_and_unknown_dois_are_not_in_pubmed(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """A DOI in PubMed (any case) maps to its record; an unknown DOI ends not_in_pubmed."""
+    server = server_factory()
+    keys = ["doi:10.5555/test.20001", "doi:10.5555/TEST.20002".lower(), "doi:10.9999/absent"]
+    results, _ = resolve(server.url, keys, tmp_path)
+    assert results["doi:10.5555/test.20001"].record is not None
+    assert results["doi:10.5555/test.20001"].record.pmid == "20001"  # type: ignore[union-attr]
+    assert results["doi:10.9999/absent"].status is Status.NOT_IN_PUBMED
+    searches = [r for r in server.requests if r.endpoint == "esearch.fcgi"]
+    assert len(searches) == 1 and "[doi]" in searches[0].params["term"]
+
+
+def test_near_match_from_esearch_is_not_accepted(tmp_path: Path) -> None:
+    """If esearch returns a record whose DOI differs from the one asked, it is not_in_pubmed."""
+    near = record_set([_record("20001")])  # its DOI is 10.5555/test.20001
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("esearch.fcgi"):
+            body = b"<eSearchResult><Count>1</Count><IdList><Id>20001</Id></IdList></eSearchResult>"
+            return httpx.Response(200, content=body)
+        return httpx.Response(200, content=near)
+
+    async def go() -> dict[str, Resolution]:
+        settings = EutilsSettings(base_url="http://eutils.test/", api_key=KEY)
+        async with EutilsClient(settings, transport=httpx.MockTransport(handler)) as client:
+            with CitationCache(tmp_path) as cache:
+                return await resolve_keys(["doi:10.5555/test.2000"], cache, client)
+
+    assert asyncio.run(go())["doi:10.5555/test.2000"].status is Status.NOT_IN_PUBMED
+
+
+def test_invalid_keys_are_never_asked(server_factory: Any, tmp_path: Path) -> None:
+    """A malformed identifier ends invalid without any request."""
+    server = server_factory()
+    results, requests = resolve(server.url, ["invalid:12a"], tmp_path)
+    assert results["invalid:12a"].status is Status.INVALID and requests == 0
+
+
+def test_offline_resolves_only_from_the_cache(server_factory: Any, tmp_path: Path) -> None:
+    """Offline, cached PMIDs resolve and the rest end unresolved with the reason 'offline'."""
+    server = server_factory()
+    resolve(server.url, keys_of(PMIDS[:3]), tmp_path)
+
+    async def go() -> dict[str, Resolution]:
+        with CitationCache(tmp_path) as cache:
+            return await resolve_keys(keys_of(PMIDS[:5]), cache, None)
+
+    results = asyncio.run(go())
+    assert statuses(results) == {"resolved": 3, "unresolved": 2}
+    assert "offline" in results[f"pmid:{PMIDS[4]}"].reason
+
+
+def test_mixed_fault_schedule_loses_nothing(server_factory: Any, tmp_path: Path) -> None:
+    """Under random 5xx, resets, truncation and dropped records, every key ends terminal."""
+    faults = Faults(server_error=0.15, reset=0.1, truncate=0.1, drop_records=0.02, seed=7)
+    server = server_factory(faults=faults)
+    keys = [*keys_of(PMIDS[:300]), "pmid:99999903", "doi:10.5555/test.20400"]
+    results, _ = resolve(server.url, keys, tmp_path, batch_size=25, max_attempts=6)
+    assert set(results) == set(keys)
+    assert results["pmid:99999903"].status in (Status.NOT_FOUND, Status.UNRESOLVED)
+    for key in keys[:300]:
+        assert results[key].status in (Status.RESOLVED, Status.UNRESOLVED), key
+        assert results[key].status is Status.RESOLVED or results[key].reason
+    assert_cache_whole(tmp_path)
+
+
+def test_api_key_never_reaches_cache_or_reasons(server_factory: Any, tmp_path: Path) -> None:
+    """The API key is sent to the server but appears in no cache file and no reason."""
+    server = server_factory(faults=Faults(script=["server_error"]))
+    results, _ = resolve(server.url, keys_of(PMIDS[:5]), tmp_path, max_attempts=1)
+    assert all(KEY not in r.reason for r in results.values())
+    assert any(r.api_key for r in server.requests)
+    resolve(server.url, keys_of(PMIDS[:5]), tmp_path)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_schema_upgrade_reparses_stored_xml_without_fetching(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """An entry stored by an older parser schema is re-parsed from its XML, not refetched."""
+    server = server_factory()
+    resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
+    with CitationCache(tmp_path) as cache:
+        entry = cache._cache.get(f"pmid:{PMIDS[0]}")
+        cache._cache.set(f"pmid:{PMIDS[0]}", {**entry, "schema": SCHEMA_VERSION - 1, "record": {}})
+    server.reset_log()
+    results, requests = resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
+    assert requests == 0
+    assert results[f"pmid:{PMIDS[0]}"].record.title == f"Synthetic paper {PMIDS[0]} on TWIST1"  # type: ignore[union-attr]
+    assert_cache_whole(tmp_path)
+
+
+def test_corrupt_entry_is_refetched(server_factory: Any, tmp_path: Path) -> None:
+    """An unreadable cache entry counts as absent and is fetched again."""
+    server = server_factory()
+    resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
+    with CitationCache(tmp_path) as cache:
+        cache._cache.set(f"pmid:{PMIDS[0]}", {"schema": SCHEMA_VERSION, "record": {"x": 1}})
+    results, requests = resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
+    assert requests == 1 and results[f"pmid:{PMIDS[0]}"].status is Status.RESOLVED
+    assert_cache_whole(tmp_path)
