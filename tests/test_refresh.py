@@ -1,0 +1,174 @@
+"""``enrich refresh``: new retractions found, cron-safe locking, resumption after interruption."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enrich.cache import CitationCache
+from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.model import PaperRecord, Relation
+from enrich.refresh import RefreshLocked, _exclusive, compare, parse_age, refresh_cache
+from enrich.resolve import resolve_keys
+from enrich.testing import EutilsServer, Faults, RecordStore
+from enrich.testing._synthetic import make_record
+
+DAY = dt.date(2026, 11, 22)
+PMIDS = [str(n) for n in range(30001, 30031)]
+
+
+def record(pmid: str, **changes: Any) -> bytes:
+    fields: dict[str, Any] = {
+        "title": f"Synthetic paper {pmid}",
+        "doi": f"10.5555/refresh.{pmid}",
+        "journal": "Synthetic Journal",
+        "year": 2015,
+        "synthetic_note": "test fixture for tests/test_refresh.py",
+    }
+    return make_record(pmid, **{**fields, **changes})
+
+
+def settings(server: EutilsServer, **extra: Any) -> EutilsSettings:
+    return EutilsSettings(base_url=server.url, api_key="k", backoff=0.02, **extra)
+
+
+@pytest.fixture
+def server(make_eutils_server: Any) -> EutilsServer:
+    server: EutilsServer = make_eutils_server(RecordStore.from_records([record(p) for p in PMIDS]))
+    return server
+
+
+def fill_cache(server: EutilsServer, cache_dir: Path) -> None:
+    async def go() -> None:
+        async with EutilsClient(settings(server)) as client:
+            with CitationCache(cache_dir) as cache:
+                await resolve_keys([f"pmid:{p}" for p in PMIDS], cache, client)
+
+    asyncio.run(go())
+
+
+def refresh(server: EutilsServer, cache: Path, out: Path, **extra: Any) -> Any:
+    return refresh_cache(cache, out, settings(server, **extra), max_age=0, today=DAY)
+
+
+def test_parse_age() -> None:
+    """Ages are a number and a unit: s, m, h, d or w."""
+    assert parse_age("30d") == 30 * 86400
+    assert parse_age("12h") == 12 * 3600
+    assert parse_age("2w") == 14 * 86400
+    with pytest.raises(ValueError, match="not an age"):
+        parse_age("30 days")
+
+
+def test_compare_names_each_kind_of_change() -> None:
+    """Retraction, new erratum, changed DOI and changed title are each reported once."""
+    old = PaperRecord(pmid="1", title="A study of TWIST1.", doi="10.1/a")
+    new = PaperRecord(
+        pmid="1",
+        title="A study of TWIST2",
+        doi="10.1/B",
+        publication_types=("Retracted Publication",),
+        relations=(Relation("RetractionIn", "9", "J 2020"), Relation("ErratumIn", "8", "J 2019")),
+    )
+    kinds = [c.kind for c in compare(old, new)]
+    assert kinds == ["retracted", "erratum", "doi_changed", "title_changed"]
+    assert compare(old, old) == []
+
+
+def test_record_retracted_between_runs_is_reported(server: EutilsServer, tmp_path: Path) -> None:
+    """A record that becomes retracted after it was cached shows up in the day's report."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    retracted = record(
+        PMIDS[3],
+        publication_types=("Journal Article", "Retracted Publication"),
+        relations=[("RetractionIn", "39999999", "Synthetic Journal. 2026")],
+    )
+    server.records.replace(retracted)
+    result = refresh(server, cache, out)
+    assert result.refreshed == 30 and result.failed == 0
+    assert [(c.pmid, c.kind) for c in result.changes] == [(PMIDS[3], "retracted")]
+    report = json.loads((out / "refresh-2026-11-22.json").read_text())
+    assert [c["kind"] for c in report["changes"]] == ["retracted"]
+    assert "39999999" in (out / "refresh-2026-11-22.md").read_text()
+    with CitationCache(cache) as c:
+        cached = c.get_record(PMIDS[3])
+        assert cached is not None and cached.record.is_retracted
+
+
+def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
+    """Right after a refresh nothing is stale: a second run fetches nothing, keeps the report."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    server.records.replace(record(PMIDS[0], title="A corrected title"))
+    first = refresh(server, cache, out)
+    assert [c.kind for c in first.changes] == ["title_changed"]
+    server.reset_log()
+    second = refresh_cache(cache, out, settings(server), max_age=3600, today=DAY)
+    assert second.checked == 0 and server.requests == []
+    report = json.loads((out / "refresh-2026-11-22.json").read_text())
+    assert [c["kind"] for c in report["changes"]] == ["title_changed"]
+
+
+def test_interrupted_refresh_resumes_without_refetching(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Batches refreshed before a failure are not asked again; their changes still reach the report."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    time.sleep(0.05)
+    started = time.time()
+    server.records.replace(record(PMIDS[0], doi="10.5555/changed"))
+    server.faults = Faults(script=["ok", "server_error", "server_error"])
+    first = refresh_cache(
+        cache, out, settings(server, batch_size=10, max_attempts=1), max_age=0.01, today=DAY
+    )
+    assert (first.refreshed, first.failed) == (10, 20)
+    server.faults = Faults()
+    server.reset_log()
+    age = time.time() - started  # records refreshed by the first run are younger than this
+    second = refresh_cache(cache, out, settings(server, batch_size=10), max_age=age, today=DAY)
+    assert second.checked == 20 and second.refreshed == 20
+    asked = {pmid for r in server.requests for pmid in r.params["id"].split(",")}
+    assert asked == set(PMIDS[10:])
+    report = json.loads((out / "refresh-2026-11-22.json").read_text())
+    assert [(c["pmid"], c["kind"]) for c in report["changes"]] == [(PMIDS[0], "doi_changed")]
+
+
+def test_concurrent_refresh_is_refused(tmp_path: Path) -> None:
+    """While one refresh holds the cache's lock, another fails fast with a clear message."""
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with _exclusive(tmp_path):
+            held.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(5)
+    try:
+        with pytest.raises(RefreshLocked, match="another enrich refresh is running"):
+            refresh_cache(tmp_path, tmp_path / "out", EutilsSettings(), max_age=0)
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_withdrawn_record_is_reported_and_forgotten(server: EutilsServer, tmp_path: Path) -> None:
+    """A record PubMed no longer returns is reported as withdrawn and cached as not found."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    server.records.remove(PMIDS[5])
+    result = refresh(server, cache, out)
+    assert [(c.pmid, c.kind) for c in result.changes] == [(PMIDS[5], "withdrawn")]
+    with CitationCache(cache) as c:
+        assert c.get_record(PMIDS[5]) is None and c.is_missing(PMIDS[5])
