@@ -8,7 +8,8 @@ Citation flags (``Flag.name``), each with a one-line reason:
 
 ``resource``
     a database/resource paper, found by the first rule that fires: the registry
-    (``enrich/resources.yaml`` plus ``resources:`` in enrich.yaml, by PMID or DOI);
+    (:mod:`enrich.resources`: ``enrich/resources.yaml`` plus ``resources:`` in enrich.yaml,
+    by PMID or DOI);
     corpus share (cited by at least ``resource_share`` of the run's edges and by at
     least ``resource_min_edges`` of them, unless PubMed's title or abstract names the
     document's gene: a study of the gene cited by many of its edges is no database);
@@ -49,16 +50,12 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources as package_files
-from typing import Any
-
-import yaml
+from functools import lru_cache
+from typing import NoReturn
 
 from enrich.errors import ConfigError
-from enrich.identifiers import is_valid_doi, normalize_doi, normalize_pmid
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -74,89 +71,7 @@ from enrich.model import (
     Status,
     Subject,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ResourcePaper:
-    """A paper that describes a database or resource rather than an interaction."""
-
-    name: str
-    pmids: tuple[str, ...]
-    dois: tuple[str, ...]
-    source: str  #: where the identification comes from; quoted in every flag reason
-
-
-_ENTRY_KEYS = ("name", "pmids", "dois", "source")
-
-
-def resource_papers_from_config(data: Any) -> tuple[ResourcePaper, ...]:
-    """The resource papers of a ``resources:`` list as YAML loads it (None gives none).
-
-    Each entry must be a mapping with a non-empty ``name`` and ``source`` and at
-    least one PMID or DOI in the lists ``pmids`` and ``dois``; identifiers are
-    normalised.  Any other shape raises ConfigError with a one-line message.
-    """
-    if data is None:
-        return ()
-    if not isinstance(data, list):
-        raise ConfigError(f"resources: expected a list of entries, got {type(data).__name__}")
-    return tuple(_resource_paper(f"resources entry {n}", entry) for n, entry in enumerate(data, 1))
-
-
-def _resource_paper(where: str, entry: Any) -> ResourcePaper:
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected a mapping with keys {', '.join(_ENTRY_KEYS)}")
-    unknown = sorted(str(key) for key in entry if key not in _ENTRY_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {', '.join(unknown)}")
-    name = _config_text(entry.get("name"), f"{where}: name")
-    where = f"{where} ({name})"
-    source = _config_text(entry.get("source"), f"{where}: source")
-    pmids = _config_ids(entry.get("pmids"), f"{where}: pmids", _config_pmid)
-    dois = _config_ids(entry.get("dois"), f"{where}: dois", _config_doi)
-    if not pmids and not dois:
-        raise ConfigError(f"{where}: give at least one PMID or DOI")
-    return ResourcePaper(name, pmids, dois, source)
-
-
-def _config_text(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{what}: expected non-empty text")
-    return value.strip()
-
-
-def _config_ids(value: Any, what: str, normalise: Callable[[Any], str | None]) -> tuple[str, ...]:
-    if not isinstance(value, list | None):
-        raise ConfigError(f"{what}: expected a list")
-    ids = []
-    for item in value or ():
-        normalised = normalise(item)
-        if normalised is None:
-            raise ConfigError(f"{what}: {item!r} is not valid")
-        ids.append(normalised)
-    return tuple(ids)
-
-
-def _config_pmid(value: Any) -> str | None:
-    ok = isinstance(value, str | int) and not isinstance(value, bool)
-    return normalize_pmid(str(value)) if ok else None
-
-
-def _config_doi(value: Any) -> str | None:
-    doi = normalize_doi(value) if isinstance(value, str) else ""
-    return doi if is_valid_doi(doi) else None
-
-
-@cache
-def _packaged_registry() -> tuple[ResourcePaper, ...]:
-    text = package_files.files("enrich").joinpath("resources.yaml").read_text(encoding="utf-8")
-    return resource_papers_from_config(yaml.safe_load(text))
-
-
-def load_registry(extra: Iterable[ResourcePaper] = ()) -> tuple[ResourcePaper, ...]:
-    """The packaged registry of resource papers followed by ``extra`` (e.g. from enrich.yaml)."""
-    return _packaged_registry() + tuple(extra)
-
+from enrich.resources import ResourcePaper, load_registry
 
 _HIGH_THROUGHPUT = (
     "chromatin immunoprecipitation assay",  # TFLink's label for ReMap/GTRD ChIP-seq edges
@@ -178,6 +93,27 @@ class AuditSettings:
     resource_min_edges: int = 10  #: ... and by at least this many edges
     primary_for_a: int = 2  #: grade A needs this many primary papers
     high_throughput_methods: tuple[str, ...] = _HIGH_THROUGHPUT  #: compared case-insensitively
+
+    def __post_init__(self) -> None:
+        """Raise ConfigError, one line naming the setting, for a value of the wrong kind."""
+        share = self.resource_share
+        if not _is_number(share) or not 0 < share <= 1:
+            _bad_setting("resource_share", "a number between 0 and 1", share)
+        for name in ("resource_min_edges", "primary_for_a"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                _bad_setting(name, "a positive integer", value)
+        methods = self.high_throughput_methods
+        if not isinstance(methods, tuple) or not all(isinstance(m, str) for m in methods):
+            _bad_setting("high_throughput_methods", "a list of strings", methods)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _bad_setting(name: str, expected: str, value: object) -> NoReturn:
+    raise ConfigError(f"audit.{name} must be {expected}, got {value!r}")
 
 
 @dataclass(frozen=True, slots=True)

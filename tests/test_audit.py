@@ -1,4 +1,4 @@
-"""The audit: citation flags, claim flags, grades, the resource registry and its config.
+"""The audit: citation flags, claim flags, grades and the validation of its settings.
 
 Every PaperRecord and Resolution here is synthetic, built by hand to exercise one
 rule; the documents are the project's examples read with ``read_document``.
@@ -15,11 +15,8 @@ import pytest
 from enrich.audit import (
     AuditSettings,
     CorpusStats,
-    ResourcePaper,
     audit_document,
     corpus_stats,
-    load_registry,
-    resource_papers_from_config,
     summarize,
 )
 from enrich.errors import ConfigError
@@ -449,46 +446,44 @@ def test_summarize_counts_grades_and_flags() -> None:
     assert flags["single_source"] == sum("single_source" in flag_names(c) for c in audited.claims)
 
 
-# --- registry and configuration -----------------------------------------------------------
-
-
-def test_packaged_registry_lists_the_database_papers_with_sources() -> None:
-    """The shipped registry names TRRUST, ReMap, GTRD, DoRothEA and YEASTRACT, each sourced."""
-    registry = load_registry()
-    pmids = {pmid: paper for paper in registry for pmid in paper.pmids}
-    assert set(DATABASE_PMIDS) | {"24170807"} <= set(pmids)
-    assert all(paper.source for paper in registry)
-    assert "10.1093/nar/gkw951" in pmids["27924024"].dois
-    extra = ResourcePaper("Mine", ("1",), (), "me")
-    assert load_registry([extra])[-1] == extra
-
-
-def test_config_entries_are_normalised() -> None:
-    """User entries become ResourcePapers with normalised PMIDs and DOIs; None gives none."""
-    data = [{"name": "X", "pmids": [123, "456"], "dois": ["doi:10.1093/NAR/X1."], "source": "me"}]
-    assert resource_papers_from_config(data) == (
-        ResourcePaper("X", ("123", "456"), ("10.1093/NAR/X1",), "me"),
-    )
-    assert resource_papers_from_config(None) == ()
+# --- settings -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("options", "message"),
     [
-        ({"name": "X"}, "resources: expected a list"),
-        (["X"], "resources entry 1: expected a mapping"),
-        ([{"pmids": ["1"], "source": "s"}], "resources entry 1: name"),
-        ([{"name": "X", "pmids": ["1"]}], "resources entry 1 (X): source"),
-        ([{"name": "X", "pmids": ["1x"], "source": "s"}], "pmids: '1x' is not valid"),
-        ([{"name": "X", "pmids": [True], "source": "s"}], "pmids: True is not valid"),
-        ([{"name": "X", "dois": ["nope"], "source": "s"}], "dois: 'nope' is not valid"),
-        ([{"name": "X", "pmids": "1", "source": "s"}], "pmids: expected a list"),
-        ([{"name": "X", "source": "s"}], "give at least one PMID or DOI"),
-        ([{"name": "X", "pmid": ["1"], "source": "s"}], "unknown key pmid"),
+        (
+            {"resource_share": "high"},
+            "audit.resource_share must be a number between 0 and 1, got 'high'",
+        ),
+        ({"resource_share": 0}, "audit.resource_share must be a number between 0 and 1, got 0"),
+        ({"resource_share": 1.5}, "audit.resource_share must be a number between 0 and 1"),
+        ({"resource_share": True}, "audit.resource_share must be a number between 0 and 1"),
+        ({"resource_min_edges": 0}, "audit.resource_min_edges must be a positive integer, got 0"),
+        ({"resource_min_edges": 2.5}, "audit.resource_min_edges must be a positive integer"),
+        ({"primary_for_a": "2"}, "audit.primary_for_a must be a positive integer, got '2'"),
+        ({"primary_for_a": False}, "audit.primary_for_a must be a positive integer"),
+        ({"high_throughput_methods": "ChIP-seq"}, "audit.high_throughput_methods must be a list"),
+        ({"high_throughput_methods": ("ChIP-seq", 5)}, "audit.high_throughput_methods must be"),
     ],
 )
-def test_bad_config_entries_raise_config_error(data: Any, message: str) -> None:
-    """A malformed resources list raises ConfigError with a one-line message saying where."""
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
-        resource_papers_from_config(data)
+def test_bad_audit_settings_raise_config_error_naming_the_setting(
+    options: dict[str, Any], message: str
+) -> None:
+    """A threshold of the wrong kind or out of range is a one-line ConfigError naming it."""
+    with pytest.raises(ConfigError) as info:
+        AuditSettings(resources=(), **options)
+    assert str(info.value).startswith(message)
     assert "\n" not in str(info.value)
+
+
+def test_boundary_audit_settings_are_accepted() -> None:
+    """A share of exactly 1 (an int too), one edge, one paper and no methods are all valid."""
+    settings = AuditSettings(
+        resources=(),
+        resource_share=1,
+        resource_min_edges=1,
+        primary_for_a=1,
+        high_throughput_methods=(),
+    )
+    assert (settings.resource_share, settings.primary_for_a) == (1, 1)

@@ -120,7 +120,7 @@ def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
 def test_interrupted_refresh_resumes_without_refetching(
     server: EutilsServer, tmp_path: Path
 ) -> None:
-    """Batches refreshed before a failure are not asked again; their changes still reach the report."""
+    """Batches refreshed before a failure are not asked again; their changes reach the report."""
     cache, out = tmp_path / "cache", tmp_path / "reports"
     fill_cache(server, cache)
     time.sleep(0.05)

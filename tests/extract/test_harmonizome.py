@@ -226,6 +226,38 @@ def test_symbol_from_file_name_without_sentence() -> None:
     assert read_harmonizome("dir/harmonizome_gene_SOX2.md", text).subject.symbol == "SOX2"
 
 
+@pytest.mark.parametrize(
+    ("line", "symbol"),
+    [
+        ("TWIST2 has 5,254 functional associations with biological entities.", "TWIST2"),
+        ("Twist2 has 3 functional associations with biological entities.", "Twist2"),
+        ("  HLA-DRB1 has 3 functional associations.", "HLA-DRB1"),
+        ("C9orf72 has 3 functional associations.", "C9orf72"),
+        ("SET has 3 functional associations.", "SET"),  # a word in capitals is a symbol
+        ("It has 3 functional associations.", "SOX2"),
+        ("This has 3 functional associations.", "SOX2"),
+        ("gene has 3 functional associations.", "SOX2"),
+        ("The gene DEMO has 3 functional associations.", "SOX2"),  # not at the line's start
+        ("**DEMO** has 3 functional associations.", "SOX2"),
+        ("2DEMO has 3 functional associations.", "SOX2"),
+    ],
+)
+def test_symbol_sentence_needs_a_symbol_like_word_opening_its_line(line: str, symbol: str) -> None:
+    """Only a gene-symbol-like word opening the line counts; otherwise the file name decides."""
+    text = page(tree([t("x")])).replace(
+        "DEMO has 3 functional associations with biological entities.", line
+    )
+    assert read_harmonizome("dir/harmonizome_gene_SOX2.md", text).subject.symbol == symbol
+
+
+def test_symbol_skips_a_pronoun_line_for_a_later_symbol_line() -> None:
+    """A line "It has N functional associations" is passed over for a later real one."""
+    text = page(tree([t("x")])).replace(
+        "DEMO has 3 functional", "It has 2 functional associations.\nTWIST2 has 3 functional"
+    )
+    assert read_harmonizome("dir/harmonizome_gene_SOX2.md", text).subject.symbol == "TWIST2"
+
+
 # --- problems -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,151 @@
+"""One reference of a Harmonizome Summary tree: its number and the Citation it gives.
+
+An ``r`` node's children are the authors (text), the title (``b``), "Journal (year)"
+(``i``) and DOI and PubMed links (``a``).  Identifiers come from link targets, else
+link texts, else the reference's whole text; invalid ones are kept as written and
+reported.  Also here: how problem messages quote JSON values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from enrich.identifiers import find_identifiers, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.model import Citation
+
+__all__ = ["Parts", "Reporter", "as_ref_number", "citation_from_parts", "json_type", "show"]
+
+_JOURNAL_YEAR = re.compile(r"(?P<journal>.*?)\s*\((?P<year>[0-9]{4})[a-z]?\)\s*\.?")
+_REF_DIGITS = re.compile(r"[0-9]{1,15}")  # longer is no footnote number
+
+Reporter = Callable[[str], None]  #: takes one problem message about the reference
+
+
+def as_ref_number(value: Any) -> int | None:
+    """A footnote or reference number as an int: from an int or a string of digits."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _REF_DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def show(value: Any, width: int = 40) -> str:
+    """A short quotation of a JSON value for a problem message."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return f"(a JSON {json_type(value)})"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value :func:`json.loads` returned: "object", "array", "number"..."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+@dataclass(slots=True)
+class Parts:
+    """What an ``r`` node's children say: first author text, title, journal line, links."""
+
+    authors: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  #: (href, link text)
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, text: str, href: Any) -> None:
+        self.texts.append(text)
+        stripped = text.strip()
+        if kind == "t" and self.authors is None and stripped:
+            self.authors = stripped
+        elif kind == "b" and self.title is None:
+            self.title = stripped or None
+        elif kind == "i" and self.journal is None:
+            self.journal = stripped or None
+        elif kind == "a":
+            self.links.append((href if isinstance(href, str) else "", text))
+
+
+def citation_from_parts(ref: str | None, parts: Parts, report: Reporter) -> Citation:
+    """A Citation from a reference's parts; invalid identifiers kept as written and reported."""
+    raw_pmid, raw_doi = _identifiers(parts.links, "".join(parts.texts))
+    invalid: list[str] = []
+    pmid = normalize_pmid(raw_pmid) if raw_pmid is not None else None
+    if raw_pmid is not None and pmid is None:
+        report(f"{show(raw_pmid)} is not a valid PMID")
+        pmid = raw_pmid
+        invalid.append("pmid")
+    doi = normalize_doi(raw_doi) if raw_doi is not None else None
+    if raw_doi is not None and not (doi and is_valid_doi(doi)):
+        report(f"{show(raw_doi)} is not a valid DOI")
+        doi = raw_doi
+        invalid.append("doi")
+    if raw_pmid is None and raw_doi is None:
+        report("reference has neither a PMID nor a DOI")
+    journal, year = _journal_year(parts.journal)
+    return Citation(
+        pmid=pmid,
+        doi=doi,
+        invalid=tuple(invalid),
+        ref=ref,
+        authors=parts.authors,
+        title=parts.title,
+        journal=journal,
+        year=year,
+    )
+
+
+def _identifiers(links: list[tuple[str, str]], text: str) -> tuple[str | None, str | None]:
+    """The raw PMID and DOI of a reference: from link targets, else link texts, else its text."""
+    pmid: str | None = None
+    doi: str | None = None
+    for href, link_text in links:
+        kind, raw = _classify_link(href, link_text)
+        if kind == "pmid" and pmid is None:
+            pmid = raw
+        elif kind == "doi" and doi is None:
+            doi = raw
+    if pmid is None or doi is None:
+        for found in find_identifiers(text):
+            if found.kind == "pmid" and pmid is None:
+                pmid = found.raw
+            elif found.kind == "doi" and doi is None:
+                doi = found.raw
+    return pmid, doi
+
+
+def _classify_link(href: str, text: str) -> tuple[str | None, str]:
+    """("pmid" | "doi" | None, the identifier as written) for one ``a`` node."""
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        parts = urlsplit("")
+    host = parts.netloc.lower()
+    if host.endswith("doi.org"):
+        return "doi", parts.path.lstrip("/") or text.strip()
+    if host.endswith("ncbi.nlm.nih.gov") and "pubmed" in host + parts.path:
+        last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        return "pmid", last if last != "pubmed" else text.strip()
+    label = text.strip()
+    if label.startswith("10.") or label.lower().startswith("doi"):
+        return "doi", label
+    if label.isdigit():
+        return "pmid", label
+    return None, label
+
+
+def _journal_year(text: str | None) -> tuple[str | None, int | None]:
+    """("Cancer Cell", 2008) from "Cancer Cell (2008)"; the whole text and None otherwise."""
+    if text is None:
+        return None, None
+    match = _JOURNAL_YEAR.fullmatch(text)
+    if match is None:
+        return text, None
+    return match["journal"] or None, int(match["year"])
