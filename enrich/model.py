@@ -399,3 +399,31 @@ class AuditedDocument:
         data["claims"] = [c.to_dict() for c in self.claims]
         data["citations"] = [c.to_dict() for c in self.citations]
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run did, for the end-of-run screen, ``index.html`` and the exit code."""
+
+    documents: int = 0
+    claims: int = 0
+    problems: int = 0
+    grades: dict[str, int] = field(default_factory=dict)  #: grade -> claims
+    flags: dict[str, int] = field(default_factory=dict)  #: flag name -> claims or citations
+    citations: dict[str, int] = field(default_factory=dict)  #: Status value -> distinct keys
+    requests: int = 0  #: HTTP requests sent to E-utilities
+    cache_hits: int = 0
+    offline: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "claims": self.claims,
+            "problems": self.problems,
+            "grades": dict(self.grades),
+            "flags": dict(self.flags),
+            "citations": dict(self.citations),
+            "requests": self.requests,
+            "cache_hits": self.cache_hits,
+            "offline": self.offline,
+        }

@@ -1,0 +1,207 @@
+"""Bibliographies of resolved papers: BibTeX, CSL-JSON and RIS. Pure: records in, text out.
+
+Each renderer takes :class:`~enrich.model.PaperRecord` values, keeps one per
+PMID and orders them by PMID (numerically).  Titles are the plain-text title
+(PubMed's inline markup stripped).  PubMed authors are ``"Ansieau S"``
+(family name, then initials) or a collective name, which is kept whole.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from enrich.model import PaperRecord
+
+__all__ = [
+    "csl_items",
+    "latex_escape",
+    "page_range",
+    "render_bibtex",
+    "render_csl_json",
+    "render_ris",
+    "split_author",
+    "unique_records",
+]
+
+_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_RE = re.compile("|".join(re.escape(ch) for ch in _LATEX))
+
+
+def unique_records(records: Iterable[PaperRecord]) -> list[PaperRecord]:
+    """One record per PMID (the first seen), sorted by PMID as a number."""
+    by_pmid: dict[str, PaperRecord] = {}
+    for record in records:
+        by_pmid.setdefault(record.pmid, record)
+    return [by_pmid[p] for p in sorted(by_pmid, key=lambda p: (len(p), p))]
+
+
+def split_author(name: str) -> tuple[str, str] | None:
+    """``"Ansieau S"`` -> ``("Ansieau", "S")``; None for a collective name (no initials)."""
+    family, _, initials = name.strip().rpartition(" ")
+    if family and _INITIALS.match(initials):
+        return family, initials
+    return None
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """``"1723-9"`` -> ``("1723", "1729")``: PubMed's shortened end page written out."""
+    start, _, end = (part.strip() for part in pages.partition("-"))
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return start, end
+
+
+def _pages(pages: str) -> str:
+    start, end = page_range(pages)
+    return f"{start}--{end}" if end else start
+
+
+def _dotted(initials: str) -> str:
+    return " ".join(f"{letter}." for letter in initials)
+
+
+def latex_escape(text: str) -> str:
+    """``text`` with the LaTeX special characters ``& % $ # _ { } ~ ^ \\`` escaped."""
+    return _LATEX_RE.sub(lambda m: _LATEX[m.group(0)], " ".join(text.split()))
+
+
+def _bibtex_author(name: str) -> str:
+    split = split_author(name)
+    if split is None:
+        return "{" + latex_escape(name) + "}"
+    return f"{latex_escape(split[0])}, {_dotted(split[1])}"
+
+
+def _bibtex_entry(record: PaperRecord) -> str:
+    if record.is_book:
+        kind = "incollection" if record.journal and record.journal != record.title else "book"
+        container = "booktitle" if kind == "incollection" else ""
+    else:
+        kind, container = "article", "journal"
+    fields: list[tuple[str, str]] = [
+        ("author", " and ".join(_bibtex_author(a) for a in record.authors)),
+        ("title", "{" + latex_escape(record.title) + "}"),
+    ]
+    if container:
+        fields.append((container, latex_escape(record.journal)))
+    fields += [
+        ("year", str(record.year or "")),
+        ("volume", latex_escape(record.volume)),
+        ("number", latex_escape(record.issue)),
+        ("pages", latex_escape(_pages(record.pages))),
+        ("doi", latex_escape(record.doi or "")),
+        ("pmid", record.pmid),
+        ("note", "Retracted" if record.is_retracted else ""),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@{kind}{{pmid{record.pmid},\n{body}\n}}\n"
+
+
+def render_bibtex(records: Iterable[PaperRecord]) -> str:
+    """A BibTeX file: one entry keyed ``pmid<N>`` per record (``@article``, ``@book``...)."""
+    return "\n".join(_bibtex_entry(r) for r in unique_records(records))
+
+
+def _date_parts(record: PaperRecord) -> list[int] | None:
+    match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", record.date)
+    if match:
+        return [int(part) for part in match.groups() if part]
+    return [record.year] if record.year else None
+
+
+def _csl_author(name: str) -> dict[str, str]:
+    split = split_author(name)
+    if split is None:
+        return {"literal": name}
+    return {"family": split[0], "given": _dotted(split[1])}
+
+
+def _csl_item(record: PaperRecord) -> dict[str, Any]:
+    kind = "article-journal"
+    if record.is_book:
+        kind = "chapter" if record.journal and record.journal != record.title else "book"
+    item: dict[str, Any] = {
+        "id": f"pmid:{record.pmid}",
+        "type": kind,
+        "title": record.title,
+        "container-title": record.journal,
+        "container-title-short": record.journal_iso,
+        "author": [_csl_author(a) for a in record.authors],
+        "volume": record.volume,
+        "issue": record.issue,
+        "page": record.pages,
+        "DOI": record.doi,
+        "PMID": record.pmid,
+        "PMCID": record.pmcid,
+    }
+    parts = _date_parts(record)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if record.is_retracted:
+        item["note"] = "Retracted"
+    return {key: value for key, value in item.items() if value not in ("", None, [])}
+
+
+def csl_items(records: Iterable[PaperRecord]) -> list[dict[str, Any]]:
+    """CSL-JSON items, one ``{"id": "pmid:N", "type": "article-journal", ...}`` per PMID."""
+    return [_csl_item(r) for r in unique_records(records)]
+
+
+def render_csl_json(records: Iterable[PaperRecord]) -> str:
+    """A CSL-JSON file: the array of :func:`csl_items`."""
+    return json.dumps(csl_items(records), ensure_ascii=False, indent=2) + "\n"
+
+
+def _ris_line(tag: str, value: str) -> str:
+    return f"{tag}  - {' '.join(value.split())}\n"
+
+
+def _ris_entry(record: PaperRecord) -> str:
+    kind = "JOUR"
+    if record.is_book:
+        kind = "CHAP" if record.journal and record.journal != record.title else "BOOK"
+    lines = [_ris_line("TY", kind)]
+    lines += [_ris_line("AU", _ris_author(a)) for a in record.authors]
+    start, end = page_range(record.pages)
+    for tag, value in (
+        ("TI", record.title),
+        ("JF" if kind == "JOUR" else "T2", record.journal),
+        ("JO", record.journal_iso),
+        ("PY", str(record.year or "")),
+        ("VL", record.volume),
+        ("IS", record.issue),
+        ("SP", start),
+        ("EP", end),
+        ("DO", record.doi or ""),
+        ("AN", record.pmid),
+        ("N1", "Retracted" if record.is_retracted else ""),
+    ):
+        if value.strip():
+            lines.append(_ris_line(tag, value))
+    lines.append("ER  - \n")
+    return "".join(lines)
+
+
+def _ris_author(name: str) -> str:
+    split = split_author(name)
+    return name if split is None else f"{split[0]}, {_dotted(split[1])}"
+
+
+def render_ris(records: Iterable[PaperRecord]) -> str:
+    """An RIS file: ``TY  - JOUR`` ... ``ER  -`` per record, separated by blank lines."""
+    return "\n".join(_ris_entry(r) for r in unique_records(records))

@@ -1,0 +1,173 @@
+"""Disk access for the reports: safe file names, confinement to the output folder, atomic writes.
+
+This is the only module of :mod:`enrich.report` that touches the disk.  Every
+promise here is about what a reader of the output folder can rely on:
+
+* a name made by :class:`NameAllocator` holds only ``[A-Za-z0-9._-]``, never
+  starts with a dot or a dash, is at most :data:`MAX_STEM` characters, and is
+  unique within a run (case-insensitively, for macOS and Windows);
+* :func:`inside` refuses any path that resolves outside the output folder;
+* :func:`atomic_write_text` and :class:`AtomicTextFile` never leave a partial
+  file under its final name: content goes to a temporary file in the same
+  folder and is moved into place with :func:`os.replace`.
+
+Every :class:`OSError` is turned into :class:`~enrich.errors.OutputError` with a
+one-line message naming the file or folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from enrich.errors import OutputError
+
+__all__ = [
+    "MAX_STEM",
+    "RESERVED_STEMS",
+    "AtomicTextFile",
+    "NameAllocator",
+    "atomic_write_text",
+    "inside",
+    "prepare_out_dir",
+    "safe_stem",
+]
+
+MAX_STEM = 100
+#: Stems of the run-wide files; a document with one of these stems gets ``<stem>-2``.
+RESERVED_STEMS = frozenset({"index", "audit", "references"})
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
+)
+_FILE_MODE = 0o644
+
+
+def safe_stem(path: str) -> str:
+    """The file stem of ``path`` reduced to a safe, non-empty name of ``[A-Za-z0-9._-]``.
+
+    Both ``/`` and ``\\`` count as separators, so only the last part is used;
+    ``..``, hidden names and names of nothing but punctuation become ``document``.
+    """
+    last = re.split(r"[\\/]", path.rstrip("/\\"))[-1]
+    stem, dot, _ = last.rpartition(".")
+    if not dot or not stem.strip("."):  # no suffix, or a hidden file like ".env"
+        stem = last
+    cleaned = _UNSAFE.sub("_", stem).lstrip(".-_")[:MAX_STEM].rstrip(".-_ ")
+    if not cleaned:
+        return "document"
+    if cleaned.split(".")[0].lower() in _WINDOWS_DEVICES:
+        cleaned = f"doc_{cleaned}"[:MAX_STEM]
+    return cleaned
+
+
+class NameAllocator:
+    """Gives each document a unique safe name: ``name``, then ``name-2``, ``name-3``, ...
+
+    The outcome depends only on the order of calls, so a run over the same
+    inputs always names its reports the same way.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = {stem.casefold() for stem in RESERVED_STEMS}
+
+    def allocate(self, path: str) -> str:
+        """A safe name for the document at ``path`` that no earlier call has returned."""
+        base = safe_stem(path)
+        name, number = base, 1
+        while name.casefold() in self._taken:
+            number += 1
+            suffix = f"-{number}"
+            name = base[: MAX_STEM - len(suffix)] + suffix
+        self._taken.add(name.casefold())
+        return name
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and prove it writable; return its resolved path.
+
+    Raises OutputError, before any report is written, when the folder cannot be
+    created or a file cannot be made in it.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        resolved = out_dir.resolve(strict=True)
+        if not resolved.is_dir():
+            raise OutputError(f"cannot write reports to {out_dir}: not a folder")
+        with tempfile.TemporaryFile(dir=resolved, prefix=".enrich-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write reports to {out_dir}: {reason}") from exc
+    return resolved
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name`` after checking that it resolves to a direct child of ``out_dir``."""
+    root = out_dir.resolve()
+    path = (root / name).resolve()
+    if path.parent != root or name in ("", ".", ".."):
+        raise OutputError(f"refusing to write {name!r}: it is outside {out_dir}")
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` so it appears whole or not at all."""
+    handle = AtomicTextFile(path)
+    try:
+        handle.write(text)
+    except BaseException:
+        handle.discard()
+        raise
+    return handle.commit()
+
+
+class AtomicTextFile:
+    """A text file written under a temporary name and moved to ``path`` by :meth:`commit`.
+
+    Until :meth:`commit`, ``path`` is untouched; :meth:`discard` removes the
+    temporary file.  Used for ``audit.tsv``, which grows over a whole run.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            self._temp = Path(temp)
+            self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+    def write(self, text: str) -> None:
+        """Append ``text`` to the temporary file."""
+        if self._file is None:
+            raise OutputError(f"{self.path} is already closed")
+        try:
+            self._file.write(text)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+
+    def commit(self) -> Path:
+        """Close the temporary file and move it to ``path``; return ``path``."""
+        if self._file is None:
+            raise OutputError(f"{self.path} is already closed")
+        try:
+            self._file.close()
+            self._file = None
+            self._temp.chmod(_FILE_MODE)
+            self._temp.replace(self.path)  # os.replace: atomic within one folder
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+        return self.path
+
+    def discard(self) -> None:
+        """Close and delete the temporary file; ``path`` is left as it was. Idempotent."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._temp.unlink(missing_ok=True)

@@ -1,0 +1,111 @@
+"""``index.html``: every document of a run with its grades and flags, and the run summary. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from enrich.model import Grade, RunSummary, Status
+from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
+from enrich.report.tables import DocumentEntry
+
+__all__ = ["render_index"]
+
+_TOP_FLAGS = 3
+
+
+def _document_row(entry: DocumentEntry) -> str:
+    link = quote(entry.name, safe="")
+    grades = "".join(
+        f'<td class="num grade-{g.value}" data-sort="{entry.grades.get(g.value, 0)}">'
+        f"{entry.grades.get(g.value, 0) or ''}</td>"
+        for g in Grade
+    )
+    top = list(entry.flags.items())[:_TOP_FLAGS]
+    chips = " ".join(
+        f'<span class="flag">{esc(name)}<span class="count">{count}</span></span>'
+        for name, count in top
+    )
+    more = len(entry.flags) - len(top)
+    if more > 0:
+        chips += f' <span class="small">+{more} more</span>'
+    problems = f'<td class="num" data-sort="{entry.problems}">{entry.problems or ""}</td>'
+    return (
+        f'<tr data-flags="{esc("|".join(entry.flags))}">'
+        f'<td data-sort="{esc(entry.name)}"><a href="{link}.html">{esc(entry.name)}</a>'
+        f'<div class="small"><span class="path">{esc(entry.path)}</span> · '
+        f'<a href="{link}.md">md</a> · <a href="{link}.json">json</a></div></td>'
+        f'<td>{esc(entry.style)}</td><td class="gene">{esc(entry.subject)}</td>'
+        f'<td class="num">{entry.claims}</td>{grades}'
+        f'<td class="num">{entry.citations}</td>{problems}'
+        f'<td data-sort="{sum(entry.flags.values())}">{chips}</td></tr>'
+    )
+
+
+def _summary_list(summary: RunSummary) -> str:
+    cited = summary.citations
+    rows = [
+        ("Documents", f"{summary.documents:,}"),
+        ("Claims", f"{summary.claims:,}"),
+        ("Problems in inputs", f"{summary.problems:,}"),
+        ("Citations resolved", f"{cited.get(Status.RESOLVED.value, 0):,}"),
+        ("Not found in PubMed", f"{cited.get(Status.NOT_FOUND.value, 0):,}"),
+        ("DOI not in PubMed", f"{cited.get(Status.NOT_IN_PUBMED.value, 0):,}"),
+        ("Invalid identifiers", f"{cited.get(Status.INVALID.value, 0):,}"),
+        ("Unresolved (not looked up)", f"{cited.get(Status.UNRESOLVED.value, 0):,}"),
+        ("E-utilities requests", f"{summary.requests:,}"),
+        ("Cache hits", f"{summary.cache_hits:,}"),
+        ("Offline", "yes" if summary.offline else "no"),
+    ]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    return f'<dl class="summary">{items}</dl>'
+
+
+def _banner(summary: RunSummary) -> str:
+    unresolved = summary.citations.get(Status.UNRESOLVED.value, 0)
+    if not unresolved:
+        return ""
+    why = "the run was offline" if summary.offline else "PubMed could not be reached"
+    return (
+        f'<div class="banner bad" role="alert"><b>{unresolved:,} cited '
+        f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
+        "Claims citing them may be graded lower than they deserve; run again online to "
+        "complete the audit.</div>"
+    )
+
+
+def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
+    """The run's index page: a warning banner when citations are unresolved, the summary
+    with grade and flag counts, and a sortable, filterable table of every document."""
+    flag_names = {name for entry in entries for name in entry.flags}
+    heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
+    heads += [sort_header("Claims", "num")]
+    heads += [sort_header(g.value, "num") for g in Grade]
+    heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
+    table = (
+        '<table class="data sortable" id="documents-table"><thead><tr>'
+        + "".join(heads)
+        + "</tr></thead><tbody>"
+        + "".join(_document_row(e) for e in entries)
+        + "</tbody></table>"
+    )
+    body = [
+        '<header class="top"><div><h1>enrich run report'
+        f'<span class="subtitle">{len(entries):,} documents</span></h1>',
+        '<div class="meta"><span>Evidence audit of gene-regulation claims</span>'
+        '<span><a href="references.bib">references.bib</a> · '
+        '<a href="references.json">CSL-JSON</a> · <a href="references.ris">RIS</a> · '
+        '<a href="audit.tsv">audit.tsv</a></span></div>',
+        grade_cards(summary.grades),
+        flag_counts(summary.flags),
+        "</div></header><main>",
+        _banner(summary),
+        '<section id="summary"><h2>Run summary</h2>',
+        _summary_list(summary),
+        "</section>",
+        f'<section id="documents"><h2>Documents ({len(entries):,})</h2>',
+        filter_form("documents-table", False, flag_names),
+        table if entries else "<p>No documents were written.</p>",
+        "</section><footer>Written by enrich.</footer></main>",
+    ]
+    return page("enrich run report", "\n".join(body))

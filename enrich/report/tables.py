@@ -1,0 +1,283 @@
+"""Pure tabulations of an audited document: counts, the paper list, audit.tsv rows, JSON.
+
+Everything here takes model values and returns plain data or strings; the
+Markdown and HTML renderers and :class:`~enrich.report.ReportWriter` build on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from enrich.model import (
+    AuditedDocument,
+    Citation,
+    CitationVerdict,
+    ClaimVerdict,
+    Flag,
+    Grade,
+    PaperRecord,
+    Status,
+)
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "NOT_PRIMARY_FLAGS",
+    "SCHEMA",
+    "DocumentEntry",
+    "Paper",
+    "audit_rows",
+    "audit_table",
+    "claim_rows",
+    "document_json",
+    "flag_occurrences",
+    "papers",
+    "primary_pmids",
+    "short_authors",
+    "tsv_line",
+]
+
+SCHEMA = 1  #: version of the per-document JSON; bumped only when a key changes meaning
+#: Citation flags that keep a resolved paper from counting as primary evidence.
+NOT_PRIMARY_FLAGS = frozenset({"resource", "retracted", "retraction_notice"})
+AUDIT_COLUMNS = (
+    "document",
+    "claim",
+    "kind",
+    "regulator",
+    "target",
+    "text",
+    "sources",
+    "methods",
+    "grade",
+    "flags",
+    "n_citations",
+    "primary",
+    "pmids",
+    "dois",
+)
+
+
+def document_json(doc: AuditedDocument) -> str:
+    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}``, indented."""
+    return json.dumps({"schema": SCHEMA, **doc.to_dict()}, ensure_ascii=False, indent=2) + "\n"
+
+
+def primary_pmids(verdict: ClaimVerdict) -> list[str]:
+    """PMIDs of the claim's resolved citations flagged neither resource, retracted nor
+    retraction_notice: the audit's *primary* papers."""
+    found = []
+    for cited in verdict.citations:
+        record = cited.resolution.record
+        if cited.resolution.status is not Status.RESOLVED or record is None:
+            continue
+        if any(f.name in NOT_PRIMARY_FLAGS for f in cited.flags):
+            continue
+        if record.pmid not in found:
+            found.append(record.pmid)
+    return found
+
+
+def _cell(value: str | None) -> str:
+    """A TSV cell: tabs, line breaks and runs of whitespace collapsed to one space."""
+    return " ".join((value or "").split())
+
+
+def _joined(values: list[str] | tuple[str, ...], sep: str = ";") -> str:
+    return sep.join(_cell(v) for v in dict.fromkeys(v for v in values if v))
+
+
+def claim_rows(doc: AuditedDocument) -> list[list[str]]:
+    """One row per claim, in :data:`AUDIT_COLUMNS` order, every cell free of tabs and newlines."""
+    rows = []
+    for verdict in doc.claims:
+        claim = verdict.claim
+        cited = [c.citation for c in verdict.citations]
+        rows.append(
+            [
+                _cell(doc.document.path),
+                _cell(claim.id),
+                str(claim.kind),
+                _cell(claim.regulator),
+                _cell(claim.target),
+                _cell(claim.text),
+                _joined(claim.sources),
+                _joined(claim.methods),
+                str(verdict.grade),
+                _joined([f.name for f in verdict.flags], ","),
+                str(len(verdict.citations)),
+                _joined(primary_pmids(verdict)),
+                _joined([c.pmid for c in cited if c.pmid]),
+                _joined([c.doi for c in cited if c.doi]),
+            ]
+        )
+    return rows
+
+
+def tsv_line(cells: list[str] | tuple[str, ...]) -> str:
+    """Cells joined by tabs and ended by a newline (cells are expected clean; this re-checks)."""
+    return "\t".join(_cell(c) for c in cells) + "\n"
+
+
+def audit_rows(docs: Iterable[AuditedDocument]) -> Iterator[str]:
+    """The lines of audit.tsv: the header, then one line per claim of every document."""
+    yield tsv_line(AUDIT_COLUMNS)
+    for doc in docs:
+        for row in claim_rows(doc):
+            yield tsv_line(row)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def audit_table(docs: Iterable[AuditedDocument]) -> str:
+    """A plain-text table for a terminal: one line per claim with its grade, flags and
+    primary PMIDs; statement text is clipped to keep lines short."""
+    header = ("document", "claim", "grade", "claim", "flags", "primary")
+    rows: list[tuple[str, ...]] = []
+    for doc in docs:
+        for verdict in doc.claims:
+            claim = verdict.claim
+            what = (
+                f"{claim.regulator or '?'} -> {claim.target or '?'}"
+                if claim.regulator or claim.target
+                else " ".join((claim.text or "").split())
+            )
+            rows.append(
+                (
+                    _clip(Path(doc.document.path).name, 32),
+                    claim.id,
+                    str(verdict.grade),
+                    _clip(what, 48),
+                    _clip(",".join(dict.fromkeys(f.name for f in verdict.flags)) or "-", 40),
+                    ",".join(primary_pmids(verdict)) or "-",
+                )
+            )
+    if not rows:
+        return "no claims\n"
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    return "".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + f"  {row[-1]}\n"
+        for row in [header, *rows]
+    )
+
+
+def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
+    """The first ``limit`` authors joined by commas, then "et al." when there are more."""
+    shown = ", ".join(authors[:limit])
+    return f"{shown}, et al." if len(authors) > limit else shown
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One distinct cited paper of a document, numbered in order of first citation."""
+
+    number: int
+    key: str
+    anchor: str  #: the HTML id, ``paper-<pmid>`` or ``paper-<key made safe>``
+    citation: Citation  #: how the document first cites it
+    status: Status
+    reason: str
+    record: PaperRecord | None
+    flags: tuple[Flag, ...]  #: every flag any of its citations carries, without repeats
+
+
+def _anchor(key: str, taken: set[str]) -> str:
+    kind, _, value = key.partition(":")
+    body = value if kind == "pmid" else key
+    base = "paper-" + "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in body)
+    anchor, number = base, 1
+    while anchor in taken:
+        number += 1
+        anchor = f"{base}-{number}"
+    taken.add(anchor)
+    return anchor
+
+
+def papers(doc: AuditedDocument) -> list[Paper]:
+    """Every distinct paper the document cites (claims first, then loose citations)."""
+    verdicts: dict[str, list[CitationVerdict]] = {}
+    for verdict in [c for claim in doc.claims for c in claim.citations] + list(doc.citations):
+        verdicts.setdefault(verdict.citation.key, []).append(verdict)
+    taken: set[str] = set()
+    found = []
+    for number, (key, group) in enumerate(verdicts.items(), start=1):
+        first = next((v for v in group if v.resolution.record), group[0])
+        flags = tuple(dict.fromkeys(f for v in group for f in v.flags))
+        found.append(
+            Paper(
+                number=number,
+                key=key,
+                anchor=_anchor(key, taken),
+                citation=first.citation,
+                status=first.resolution.status,
+                reason=first.resolution.reason,
+                record=first.resolution.record,
+                flags=flags,
+            )
+        )
+    return found
+
+
+def flag_occurrences(doc: AuditedDocument) -> Counter[str]:
+    """Flag name -> claim and citation verdicts carrying it (as in RunSummary.flags)."""
+    counts: Counter[str] = Counter()
+    for verdict in doc.claims:
+        counts.update(f.name for f in verdict.flags)
+        counts.update(f.name for c in verdict.citations for f in c.flags)
+    counts.update(f.name for c in doc.citations for f in c.flags)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEntry:
+    """The small summary of one written document that ``index.html`` lists."""
+
+    name: str
+    path: str
+    style: str
+    subject: str
+    claims: int
+    grades: dict[str, int]
+    flags: dict[str, int]  #: flag name -> claim and citation verdicts carrying it
+    citations: int  #: distinct cited papers
+    unresolved: int  #: distinct cited papers that could not be looked up
+    problems: int
+
+    @classmethod
+    def of(cls, doc: AuditedDocument, name: str) -> DocumentEntry:
+        """Summarise ``doc``, whose reports are ``<name>.html`` and friends."""
+        grades = Counter(str(v.grade) for v in doc.claims)
+        cited = papers(doc)
+        subject = doc.document.subject
+        return cls(
+            name=name,
+            path=doc.document.path,
+            style=str(doc.document.style),
+            subject=subject.symbol or subject.name or "",
+            claims=len(doc.claims),
+            grades={g.value: grades.get(g.value, 0) for g in Grade},
+            flags=dict(flag_occurrences(doc).most_common()),
+            citations=len(cited),
+            unresolved=sum(p.status is Status.UNRESOLVED for p in cited),
+            problems=len(doc.document.problems),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "style": self.style,
+            "subject": self.subject,
+            "claims": self.claims,
+            "grades": dict(self.grades),
+            "flags": dict(self.flags),
+            "citations": self.citations,
+            "unresolved": self.unresolved,
+            "problems": self.problems,
+        }

@@ -1,0 +1,221 @@
+"""SYNTHETIC audit results for report tests: real example documents, invented verdicts.
+
+Nothing here comes from PubMed or from enrich.audit.  The documents are the
+project's examples; the records, statuses, flags and grades are made up
+(deterministically) so that every report feature has something to show: a
+resource paper, a retracted paper with title markup, a PMID PubMed does not
+know, an unresolved one, and claims of every grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from enrich.extract import read_document
+from enrich.model import (
+    AuditedDocument,
+    Citation,
+    CitationVerdict,
+    Claim,
+    ClaimKind,
+    ClaimVerdict,
+    Document,
+    Flag,
+    Grade,
+    PaperRecord,
+    Relation,
+    Resolution,
+    Status,
+    Style,
+    Subject,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TWIST1 = ROOT / "examples" / "tflink_protein_Q15672_TWIST1.md"
+TWIST2 = ROOT / "examples" / "harmonizome_gene_TWIST2.md"
+
+RESOURCES = {
+    "29087512": (
+        "TRRUST v2: an expanded reference database of human and mouse transcriptional "
+        "regulatory interactions.",
+        ("Han H", "Cho JW", "Lee S", "Yun A", "Kim H"),
+    ),
+    "29126285": (
+        "ReMap 2018: an updated atlas of regulatory regions from an integrative analysis of "
+        "DNA-binding ChIP-seq experiments.",
+        ("Chèneby J", "Gheorghe M", "Artufel M", "Mathelier A", "Ballester B"),
+    ),
+}
+RETRACTED = "22276142"
+NOT_FOUND = "23623921"
+UNRESOLVED = "22982861"
+TOPICS = (
+    "epithelial-mesenchymal transition",
+    "breast cancer metastasis",
+    "hepatocellular carcinoma",
+    "osteoblast differentiation",
+    "cancer stem-like cells",
+)
+
+
+def record(pmid: str, about: str = "TWIST1") -> PaperRecord:
+    """A SYNTHETIC PubMed record for ``pmid``: resource papers get their real names."""
+    if pmid in RESOURCES:
+        title, authors = RESOURCES[pmid]
+        return PaperRecord(
+            pmid=pmid,
+            doi=f"10.1093/nar/gkx{pmid[-4:]}",
+            title=title,
+            title_markup=title,
+            journal="Nucleic acids research",
+            journal_iso="Nucleic Acids Res",
+            volume="46",
+            issue="D1",
+            pages="D380-D386",
+            year=2018,
+            date="2018-01-04",
+            authors=authors,
+            publication_types=("Journal Article",),
+        )
+    topic = TOPICS[int(pmid) % len(TOPICS)]
+    title = f"{about} drives {topic} in vivo (synthetic record {pmid})."
+    markup = title.replace("in vivo", "<i>in vivo</i>")
+    retracted = pmid == RETRACTED
+    return PaperRecord(
+        pmid=pmid,
+        doi=f"10.1000/synthetic.{pmid}",
+        pmcid=f"PMC{pmid[:7]}",
+        title=title,
+        title_markup=markup,
+        abstract=f"{about} and {topic}.",
+        journal="Journal of synthetic oncology",
+        journal_iso="J Synth Oncol",
+        volume=str(int(pmid) % 40 + 1),
+        issue=str(int(pmid) % 12 + 1),
+        pages="1723-9",
+        year=2008 + int(pmid) % 12,
+        date=f"{2008 + int(pmid) % 12}-07-08",
+        authors=("Ansieau S", "Bastid J", "Doreau A", "Morel AP"),
+        publication_types=("Journal Article", "Retracted Publication")
+        if retracted
+        else ("Journal Article",),
+        relations=(Relation("RetractionIn", "99999999", "J Synth Oncol. 2020"),)
+        if retracted
+        else (),
+    )
+
+
+def verdict(citation: Citation, about: str = "TWIST1") -> CitationVerdict:
+    """A SYNTHETIC citation verdict: resolved unless the PMID is one of the chosen failures."""
+    pmid = citation.pmid or ""
+    if pmid == NOT_FOUND:
+        res = Resolution(citation.key, Status.NOT_FOUND, reason="PubMed has no record 23623921")
+        return CitationVerdict(citation, res, (Flag("not_found", res.reason),))
+    if pmid == UNRESOLVED:
+        res = Resolution(citation.key, Status.UNRESOLVED, reason="offline: not in the cache")
+        return CitationVerdict(citation, res, (Flag("unresolved", res.reason),))
+    if not pmid:
+        res = Resolution(citation.key, Status.NOT_IN_PUBMED, reason="DOI not in PubMed")
+        return CitationVerdict(citation, res, (Flag("not_in_pubmed", res.reason),))
+    rec = record(pmid, about)
+    flags: tuple[Flag, ...] = ()
+    if pmid in RESOURCES:
+        flags = (Flag("resource", f"{rec.title.split(':')[0]} database paper (registry)"),)
+    elif pmid == RETRACTED:
+        flags = (Flag("retracted", "retracted: RetractionIn J Synth Oncol. 2020"),)
+    return CitationVerdict(citation, Resolution(citation.key, Status.RESOLVED, rec), flags)
+
+
+def grade(claim: Claim, cited: tuple[CitationVerdict, ...]) -> tuple[Grade, tuple[Flag, ...]]:
+    """A SYNTHETIC grade and claim flags, roughly following the audit's rules."""
+    primary = [
+        c
+        for c in cited
+        if c.resolution.status is Status.RESOLVED
+        and not c.has("resource")
+        and not c.has("retracted")
+    ]
+    flags: list[Flag] = []
+    if not cited:
+        flags.append(Flag("no_citation", "no citation given"))
+    elif all(c.has("resource") for c in cited):
+        flags.append(Flag("resource_only", "all citations are database/resource papers"))
+    if claim.kind is ClaimKind.EDGE and len(claim.sources) == 1:
+        flags.append(Flag("single_source", f"one source database only: {claim.sources[0]}"))
+    if len(primary) >= 2:
+        return Grade.A, tuple(flags)
+    if primary:
+        return Grade.B, tuple(flags)
+    unverifiable = any(c.has("resource") or c.has("unresolved") for c in cited)
+    return (Grade.C if unverifiable else Grade.D), tuple(flags)
+
+
+def audited(document: Document) -> AuditedDocument:
+    """``document`` with SYNTHETIC verdicts for every claim and loose citation."""
+    about = document.subject.symbol or "GENE"
+    claims = []
+    for claim in document.claims:
+        cited = tuple(verdict(c, about) for c in claim.citations)
+        claim_grade, flags = grade(claim, cited)
+        claims.append(ClaimVerdict(claim, cited, flags, claim_grade))
+    loose = tuple(verdict(c, about) for c in document.citations)
+    return AuditedDocument(document, tuple(claims), loose)
+
+
+def example(path: Path) -> Document:
+    """An example document, named by its path relative to the project (as a run would)."""
+    return replace(read_document(path), path=path.relative_to(ROOT).as_posix())
+
+
+def twist1() -> AuditedDocument:
+    """The TWIST1 TFLink example with SYNTHETIC audit results."""
+    return audited(example(TWIST1))
+
+
+def twist2() -> AuditedDocument:
+    """The TWIST2 Harmonizome example with SYNTHETIC audit results."""
+    return audited(example(TWIST2))
+
+
+def hostile(
+    path: str = "../../etc/passwd", title: str = "<script>alert(1)</script>"
+) -> AuditedDocument:
+    """A SYNTHETIC document whose path, text, titles and record try to inject markup."""
+    citation = Citation(pmid="12345678", doi="10.1000/x|y", title=title, authors="A <b>B</b>")
+    unresolved = Citation(pmid="87654321", title=title, journal="J `code` [x](y)", year=2001)
+    rec = PaperRecord(
+        pmid="12345678",
+        doi="10.1000/x|y",
+        title="Plain <script>alert(1)</script> H2O",
+        title_markup=(
+            "<script>alert(1)</script> <i>in vivo</i> H<sub>2</sub>O m<sup>6</sup>A "
+            '<img src="x" onerror="alert(2)"> &lt;b&gt;kept&lt;/b&gt; <b>open'
+        ),
+        journal="J <Test> & | Co",
+        year=2020,
+        authors=("O'Brien J", "World Health Organization"),
+    )
+    claim = Claim(
+        id="s1",
+        kind=ClaimKind.STATEMENT,
+        location="Summary paragraph 1",
+        citations=(citation, unresolved),
+        text=f"A | pipe <b>bold</b> [link](http://evil.example) `tick` {title}",
+    )
+    flag = Flag("title_mismatch", 'document title "<script>" differs from PubMed')
+    cited = (
+        CitationVerdict(citation, Resolution(citation.key, Status.RESOLVED, rec), (flag,)),
+        CitationVerdict(
+            unresolved,
+            Resolution(unresolved.key, Status.UNRESOLVED, reason="offline <b>x</b>"),
+            (Flag("unresolved", "offline"),),
+        ),
+    )
+    document = Document(
+        path=path,
+        style=Style.HARMONIZOME,
+        subject=Subject(symbol="<img src=x onerror=alert(3)>", name="name | with <tags>"),
+        claims=(claim,),
+    )
+    return AuditedDocument(document, (ClaimVerdict(claim, cited, (), Grade.B),), ())

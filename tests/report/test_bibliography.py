@@ -1,0 +1,136 @@
+"""BibTeX, CSL-JSON and RIS from PaperRecords; the writer's references.* files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+
+from enrich.model import PaperRecord, RunSummary
+from enrich.report import ReportWriter
+from enrich.report.bibliography import (
+    page_range,
+    render_bibtex,
+    render_csl_json,
+    render_ris,
+    split_author,
+)
+from tests.report.synthetic import RETRACTED, record, twist1, twist2
+
+SPECIAL = PaperRecord(
+    pmid="18598946",
+    doi="10.1016/j.ccr.2008.06.005",
+    pmcid="PMC123",
+    title="Induction of EMT by twist proteins: 50% & $5 #1 a_b {x} ~y ^z \\w",
+    title_markup="Induction of <i>EMT</i> by twist proteins: 50% &amp; $5 #1 a_b {x} ~y ^z \\w",
+    journal="Cancer cell",
+    journal_iso="Cancer Cell",
+    volume="14",
+    issue="1",
+    pages="79-89",
+    year=2008,
+    date="2008-07-08",
+    authors=("Ansieau S", "Bastid J", "Al-Gazali LI", "World Health Organization"),
+)
+BOOK = PaperRecord(
+    pmid="20301577",
+    title="Setleis syndrome",
+    journal="GeneReviews®",
+    year=1993,
+    date="1993",
+    authors=("Adam MP",),
+    is_book=True,
+)
+
+
+def test_split_author_tells_people_from_collectives() -> None:
+    """ "Ansieau S" splits into family and initials; a collective name does not split."""
+    assert split_author("Ansieau S") == ("Ansieau", "S")
+    assert split_author("van der Berg JA") == ("van der Berg", "JA")
+    assert split_author("World Health Organization") is None
+    assert split_author("Madonna") is None
+
+
+def test_page_range_expands_shortened_end_pages() -> None:
+    """PubMed's "1723-9" means 1723 to 1729."""
+    assert page_range("1723-9") == ("1723", "1729")
+    assert page_range("e123") == ("e123", "")
+    assert page_range("79-89") == ("79", "89")
+
+
+def test_bibtex_parses_with_keys_fields_and_escapes() -> None:
+    """BibTeX parses with bibtexparser v2; keys are pmid<N>; LaTeX specials are escaped."""
+    text = render_bibtex([BOOK, SPECIAL, SPECIAL, record(RETRACTED)])
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert [e.key for e in library.entries] == ["pmid18598946", "pmid20301577", f"pmid{RETRACTED}"]
+    article, book, retracted = library.entries
+    assert article.entry_type == "article" and book.entry_type == "incollection"
+    fields = {f.key: f.value for f in article.fields}
+    assert fields["journal"] == "Cancer cell"
+    assert fields["year"] == "2008" and fields["pages"] == "79--89" and fields["number"] == "1"
+    assert fields["doi"] == "10.1016/j.ccr.2008.06.005" and fields["pmid"] == "18598946"
+    assert fields["author"] == (
+        "Ansieau, S. and Bastid, J. and Al-Gazali, L. I. and {World Health Organization}"
+    )
+    assert r"50\% \& \$5 \#1 a\_b \{x\} \textasciitilde{}y \textasciicircum{}z" in fields["title"]
+    assert "<i>" not in fields["title"] and fields["title"].startswith("{")
+    assert {f.key: f.value for f in retracted.fields}["note"] == "Retracted"
+
+
+def test_csl_json_items_have_required_keys() -> None:
+    """CSL-JSON is a JSON array of items with id, type, title, author and issued date-parts."""
+    items = json.loads(render_csl_json([SPECIAL, BOOK]))
+    article, book = items
+    assert article["id"] == "pmid:18598946" and article["type"] == "article-journal"
+    assert article["issued"] == {"date-parts": [[2008, 7, 8]]}
+    assert article["author"][0] == {"family": "Ansieau", "given": "S."}
+    assert article["author"][3] == {"literal": "World Health Organization"}
+    assert article["container-title"] == "Cancer cell"
+    assert article["container-title-short"] == "Cancer Cell"
+    assert (article["DOI"], article["PMID"], article["PMCID"]) == (
+        "10.1016/j.ccr.2008.06.005",
+        "18598946",
+        "PMC123",
+    )
+    assert (article["volume"], article["issue"], article["page"]) == ("14", "1", "79-89")
+    assert book["type"] == "chapter" and book["issued"] == {"date-parts": [[1993]]}
+
+
+def test_ris_line_structure() -> None:
+    """RIS records start with TY, end with ER, and every line is "XX  - value"."""
+    text = render_ris([SPECIAL, BOOK])
+    records = [r for r in text.split("ER  - \n") if r.strip()]
+    assert len(records) == 2
+    for line in text.splitlines():
+        assert not line or (len(line) >= 6 and line[2:6] == "  - " and line[:2].isalnum())
+    lines = records[0].strip().splitlines()
+    assert lines[0] == "TY  - JOUR"
+    assert "AU  - Ansieau, S." in lines and "AU  - World Health Organization" in lines
+    for expected in (
+        "JF  - Cancer cell",
+        "JO  - Cancer Cell",
+        "PY  - 2008",
+        "SP  - 79",
+        "EP  - 89",
+    ):
+        assert expected in lines
+    assert "DO  - 10.1016/j.ccr.2008.06.005" in lines and "AN  - 18598946" in lines
+    assert records[1].strip().splitlines()[0] == "TY  - CHAP"
+
+
+def test_writer_bibliography_is_resolved_deduplicated_and_sorted(tmp_path: Path) -> None:
+    """references.* hold every resolved cited paper once, sorted by PMID, none unresolved."""
+    writer = ReportWriter(tmp_path)
+    writer.add(twist1())
+    writer.add(twist1())
+    writer.add(twist2())
+    writer.finish(RunSummary())
+    items = json.loads((tmp_path / "references.json").read_text())
+    pmids = [item["PMID"] for item in items]
+    assert pmids == sorted(set(pmids), key=int)
+    assert "23623921" not in pmids and "22982861" not in pmids  # not found, unresolved
+    library = bibtexparser.parse_string((tmp_path / "references.bib").read_text())
+    assert [e.key for e in library.entries] == [f"pmid{p}" for p in pmids]
+    assert (tmp_path / "references.ris").read_text().count("TY  - ") == len(pmids)

@@ -1,0 +1,174 @@
+"""The HTML reports in a real headless Chromium: sorting, filtering, footnotes, no network.
+
+Also saves ``reports/test-screenshot.png`` (the TWIST1 example with SYNTHETIC audit
+results; ``reports/`` is git-ignored) so a person can look at what the browser drew.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enrich.model import RunSummary, Status
+from enrich.report import ReportWriter
+from tests.report.synthetic import twist1, twist2
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "reports" / "test-screenshot.png"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished report folder with the two examples (SYNTHETIC audit results)."""
+    out = tmp_path_factory.mktemp("reports")
+    writer = ReportWriter(out)
+    for doc in (twist1(), twist2()):
+        writer.add(doc)
+    summary = RunSummary(
+        documents=2,
+        claims=54,
+        grades={"A": 19, "B": 33, "C": 2, "D": 0},
+        flags={"resource": 66, "single_source": 26},
+        citations={Status.RESOLVED.value: 62, Status.UNRESOLVED.value: 1},
+        requests=3,
+        cache_hits=12,
+    )
+    writer.finish(summary)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module, or a skip saying what is missing."""
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is missing")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page opened on a report file that records console errors and every request."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.url = path.as_uri()
+        self.page.goto(self.url)
+
+    def column(self, index: int) -> list[str]:
+        """The visible text of column ``index`` of the claims or documents table, top to bottom."""
+        return list(
+            self.page.eval_on_selector_all(
+                "table.sortable tbody tr:not([hidden])",
+                f"rows => rows.map(r => r.cells[{index}].textContent.trim())",
+            )
+        )
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def report(browser: Any, reports: Path) -> Iterator[Visit]:
+    """The TWIST1 report open in the browser."""
+    visit = Visit(browser, reports / "tflink_protein_Q15672_TWIST1.html")
+    yield visit
+    assert visit.errors == []  # no console errors in any browser test
+    assert [u for u in visit.requests if u.split("#")[0] != visit.url] == []  # nothing fetched
+    visit.close()
+
+
+def test_clicking_a_header_sorts_the_claims(report: Visit) -> None:
+    """A click on a header sorts ascending, a second click descending."""
+    original = report.column(2)
+    header = report.page.locator("#claims-table thead th").nth(2)
+    header.click()
+    ascending = report.column(2)
+    assert ascending == sorted(original, key=str.casefold) != original
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert report.column(2) == ascending[::-1]
+    assert header.get_attribute("aria-sort") == "descending"
+    report.page.locator("#claims-table thead th").nth(1).click()
+    grades = report.column(1)
+    assert grades == sorted(grades)
+
+
+def test_filter_box_grades_and_flag_hide_rows(report: Visit) -> None:
+    """The text box, grade checkboxes and flag select each hide the rows that do not match."""
+    page = report.page
+    page.fill(".filters input[type=search]", "RUNX2")
+    assert report.column(2) and all("RUNX2" in text for text in report.column(2))
+    assert "of 48 shown" in page.inner_text(".filters .shown")
+    page.fill(".filters input[type=search]", "")
+    assert len(report.column(0)) == 48
+    page.uncheck(".filters input[value=B]")
+    assert "B" not in report.column(1) and len(report.column(1)) < 48
+    page.check(".filters input[value=B]")
+    page.select_option(".filters select[name=flag]", "retracted")
+    assert report.column(0) == ["tfs-5"]
+
+
+def test_footnote_link_targets_its_paper(report: Visit) -> None:
+    """Clicking [n] on a claim moves to #paper-<pmid> and that entry is the :target in view."""
+    page = report.page
+    link = page.locator("#claim-tfs-1 a.fn").last
+    href = link.get_attribute("href")
+    assert href == "#paper-29087512"
+    link.click()
+    assert page.evaluate("location.hash") == href
+    target = page.locator(":target")
+    assert target.get_attribute("id") == "paper-29087512"
+    assert "TRRUST v2" in target.inner_text()
+    top = page.evaluate("document.getElementById('paper-29087512').getBoundingClientRect().top")
+    assert 0 <= top < 900
+
+
+def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> None:
+    """index.html sorts its Claims column as numbers and links each document's report."""
+    visit = Visit(browser, reports / "index.html")
+    try:
+        visit.page.locator("#documents-table thead th").nth(3).click()
+        assert visit.column(3) == ["6", "48"]
+        assert visit.page.locator("[role=alert]").count() == 1
+        visit.page.click("text=harmonizome_gene_TWIST2")
+        assert visit.page.url.endswith("harmonizome_gene_TWIST2.html")
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_screenshot_of_the_twist1_report(browser: Any, reports: Path) -> None:
+    """A full-page screenshot of the TWIST1 report is drawn and saved as a real PNG."""
+    visit = Visit(browser, reports / "tflink_protein_Q15672_TWIST1.html")
+    try:
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(SCREENSHOT), full_page=True)
+    finally:
+        visit.close()
+    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert SCREENSHOT.stat().st_size > 10_000

@@ -1,0 +1,181 @@
+"""ReportWriter and enrich.report.files: safe names, confinement, atomic writes, early errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from enrich.errors import OutputError
+from enrich.model import AuditedDocument, Document, RunSummary, Style
+from enrich.report import ReportWriter
+from enrich.report.files import MAX_STEM, NameAllocator, atomic_write_text, inside, safe_stem
+from tests.report.synthetic import hostile, twist1, twist2
+
+SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def empty(path: str) -> AuditedDocument:
+    """A document with nothing in it, at ``path``."""
+    return AuditedDocument(Document(path=path, style=Style.TEXT), (), ())
+
+
+@pytest.mark.parametrize(
+    ("path", "stem"),
+    [
+        ("examples/tflink_protein_Q15672_TWIST1.md", "tflink_protein_Q15672_TWIST1"),
+        ("../../etc/passwd", "passwd"),
+        ("..", "document"),
+        ("...", "document"),
+        ("/", "document"),
+        ("C:\\docs\\evil\\..\\gene page (v2).md", "gene_page_v2"),
+        (".hidden.md", "hidden"),
+        ("-rf.md", "rf"),
+        ("CON.md", "doc_CON"),
+        ("TWIST1 é/ü.md", "document"),
+        ("gène é.md", "g_ne"),
+    ],
+)
+def test_safe_stem_keeps_only_safe_characters(path: str, stem: str) -> None:
+    """A stem is the file's name without suffix, reduced to [A-Za-z0-9._-], never empty."""
+    made = safe_stem(path)
+    assert made == stem
+    assert set(made) <= SAFE and not made.startswith((".", "-"))
+
+
+def test_safe_stem_is_capped() -> None:
+    """A very long name is cut to MAX_STEM characters."""
+    assert len(safe_stem("x" * 500 + ".md")) == MAX_STEM
+
+
+def test_collisions_are_numbered_in_call_order() -> None:
+    """Equal stems (also differing only in case) become name, name-2, name-3; reserved stems too."""
+    names = NameAllocator()
+    got = [names.allocate(p) for p in ("a/g.md", "b/g.md", "c/G.txt", "index.md", "x" * 300)]
+    assert got == ["g", "g-2", "G-3", "index-2", "x" * MAX_STEM]
+    assert names.allocate("y/" + "x" * 300) == "x" * (MAX_STEM - 2) + "-2"
+
+
+@pytest.mark.parametrize("name", ["../x", "..", ".", "", "a/b", "/etc/passwd"])
+def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> None:
+    """Any name that is not a plain child of the folder raises OutputError."""
+    with pytest.raises(OutputError):
+        inside(tmp_path, name)
+
+
+def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
+    """add() writes .md/.html/.json per document; finish() writes index, audit and references."""
+    out = tmp_path / "reports"
+    writer = ReportWriter(out)
+    first = writer.add(twist1())
+    writer.add(twist2())
+    assert [p.name for p in first] == [
+        "tflink_protein_Q15672_TWIST1.md",
+        "tflink_protein_Q15672_TWIST1.html",
+        "tflink_protein_Q15672_TWIST1.json",
+    ]
+    assert not (out / "audit.tsv").exists()  # appears only when the run finishes
+    final = writer.finish(RunSummary(documents=2))
+    assert [p.name for p in final] == [
+        "index.html",
+        "audit.tsv",
+        "references.bib",
+        "references.json",
+        "references.ris",
+    ]
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 11 and not [n for n in names if n.startswith(".")]  # no temp files
+
+
+def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
+    """Documents named ../../etc/passwd, .., / or with backslashes are written inside out_dir."""
+    out = tmp_path / "deep" / "reports"
+    writer = ReportWriter(out)
+    paths = []
+    for name in ("../../etc/passwd", "..", "/", "..\\..\\win.ini", "../../passwd"):
+        paths += writer.add(hostile(path=name))
+    paths += writer.finish(RunSummary())
+    for path in paths:
+        assert path.resolve().parent == out.resolve()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        p.name for p in out.iterdir()
+    )
+    assert {p.stem for p in paths if p.suffix == ".md"} == {
+        "passwd",
+        "document",
+        "document-2",
+        "win",
+        "passwd-2",
+    }
+
+
+def test_colliding_documents_get_numbered_reports(tmp_path: Path) -> None:
+    """Two documents with the same stem in different folders both get reports."""
+    writer = ReportWriter(tmp_path)
+    a = writer.add(empty("one/gene.md"))
+    b = writer.add(empty("two/gene.txt"))
+    c = writer.add(empty("index.md"))
+    assert [p.name for p in (a[0], b[0], c[0])] == ["gene.md", "gene-2.md", "index-2.md"]
+    writer.finish(RunSummary())
+    assert 'href="gene-2.html"' in (tmp_path / "index.html").read_text()
+
+
+def test_unwritable_folder_below_a_file_raises_before_writing(tmp_path: Path) -> None:
+    """An out_dir that cannot be created (a file is in the way) raises OutputError naming it."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="file/reports") as caught:
+        ReportWriter(blocker / "reports")
+    assert "\n" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores chmod 0o500")
+def test_read_only_folder_raises_before_writing(tmp_path: Path) -> None:
+    """A folder without write permission raises OutputError and nothing is written in it."""
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="ro"):
+            ReportWriter(out)
+        assert list(out.iterdir()) == []
+    finally:
+        out.chmod(0o700)
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temp(tmp_path: Path) -> None:
+    """atomic_write_text replaces an existing file in one step and leaves no temp file."""
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    atomic_write_text(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
+    """A write that fails midway (text that cannot be encoded) leaves the old file as it was."""
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    with pytest.raises(UnicodeEncodeError):
+        atomic_write_text(target, "bad \ud800 surrogate")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_abort_discards_audit_and_context_manager_aborts(tmp_path: Path) -> None:
+    """Leaving the writer without finish() keeps document reports but drops audit.tsv's temp."""
+    with ReportWriter(tmp_path) as writer:
+        writer.add(empty("a.md"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.json", "a.md"]
+    with pytest.raises(OutputError):
+        writer.add(empty("b.md"))
+
+
+def test_finish_twice_is_refused(tmp_path: Path) -> None:
+    """finish() may run once; a second call raises OutputError instead of rewriting."""
+    writer = ReportWriter(tmp_path)
+    writer.finish(RunSummary())
+    with pytest.raises(OutputError):
+        writer.finish(RunSummary())

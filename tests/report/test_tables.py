@@ -1,0 +1,83 @@
+"""audit.tsv rows, the per-document JSON and the paper list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from enrich.model import RunSummary
+from enrich.report import ReportWriter
+from enrich.report.tables import (
+    AUDIT_COLUMNS,
+    SCHEMA,
+    audit_rows,
+    audit_table,
+    document_json,
+    papers,
+    primary_pmids,
+)
+from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
+
+
+def test_document_json_is_to_dict_with_schema() -> None:
+    """The per-document JSON is AuditedDocument.to_dict() plus "schema": 1, with stable keys."""
+    doc = twist1()
+    data = json.loads(document_json(doc))
+    assert data.pop("schema") == SCHEMA == 1
+    assert data == json.loads(json.dumps(doc.to_dict()))
+    assert list(data) == ["path", "style", "subject", "claims", "citations", "problems"]
+    claim = data["claims"][0]
+    assert {"grade", "flags", "citations"} <= set(claim)
+    assert {"status", "flags", "record", "reason"} <= set(claim["citations"][0])
+
+
+def test_audit_rows_one_per_claim_with_clean_cells() -> None:
+    """audit.tsv has the header then one row per claim, every row the header's width."""
+    docs = [twist1(), twist2(), hostile()]
+    text = "".join(audit_rows(docs))
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert tuple(rows[0]) == AUDIT_COLUMNS
+    assert len(rows) == 1 + sum(len(d.claims) for d in docs)
+    assert all(len(r) == len(AUDIT_COLUMNS) for r in rows)
+    statement = next(r for r in rows if r[1] == "s1" and r[0] == "../../etc/passwd")
+    assert "\n" not in statement[5] and statement[5].startswith("A | pipe")
+
+
+def test_primary_excludes_resource_retracted_and_unresolved() -> None:
+    """Primary PMIDs are resolved citations without resource/retracted flags."""
+    doc = twist1()
+    by_id = {v.claim.id: v for v in doc.claims}
+    assert primary_pmids(by_id["tfs-1"]) == ["23836662"]  # 29126285/29087512 are resources
+    assert primary_pmids(by_id["tfs-5"]) == []  # retracted + resource
+    assert RETRACTED in [c.citation.pmid for c in by_id["tfs-5"].citations]
+    rows = {r.split("\t")[1]: r.rstrip("\n").split("\t") for r in audit_rows([doc])}
+    assert rows["tfs-4"][AUDIT_COLUMNS.index("primary")] == "21931630"
+    assert NOT_FOUND in rows["tfs-4"][AUDIT_COLUMNS.index("pmids")]
+
+
+def test_audit_tsv_written_by_writer_matches_audit_rows(tmp_path: Path) -> None:
+    """The audit.tsv the writer leaves is exactly audit_rows over the documents added."""
+    docs = [twist1(), twist2()]
+    writer = ReportWriter(tmp_path)
+    for doc in docs:
+        writer.add(doc)
+    writer.finish(RunSummary())
+    assert (tmp_path / "audit.tsv").read_text() == "".join(audit_rows(docs))
+
+
+def test_papers_are_distinct_and_anchored() -> None:
+    """Each cited paper appears once, numbered from 1, with a unique paper-<pmid> anchor."""
+    listed = papers(twist1())
+    assert [p.number for p in listed] == list(range(1, len(listed) + 1))
+    assert len({p.key for p in listed}) == len(listed) == 35
+    assert listed[0].anchor == "paper-23836662"
+    assert len({p.anchor for p in listed}) == len(listed)
+
+
+def test_audit_table_is_plain_text() -> None:
+    """The terminal table has a header and one line per claim."""
+    table = audit_table([twist2()])
+    assert table.splitlines()[0].startswith("document")
+    assert len(table.splitlines()) == 1 + len(twist2().claims)
