@@ -1,29 +1,44 @@
 """The ``enrich`` command: a thin shell over the library.
 
 Each command parses its options, calls library functions and prints.  Expected
-failures (:class:`~enrich.errors.EnrichError`) end in one line on stderr and
-exit 1; usage errors exit 2 (click's convention).
+failures (:class:`~enrich.errors.EnrichError`) end in one line on stderr.
+
+Exit codes: 0 done; 1 failure (bad input, an error, or ``--fail-on`` triggered);
+2 usage error; 3 finished, but some citations are unresolved (network) — the
+reports are still written and say so.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from enrich import __version__
+from enrich.audit import AuditSettings
+from enrich.config import Settings, load_settings
+from enrich.errors import EnrichError
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
-from enrich.model import Document, Style
+from enrich.identifiers import is_valid_doi, normalize_doi, normalize_pmid
+from enrich.model import AuditedDocument, Document, Grade, Status, Style
+from enrich.pipeline import Enrichment, enrich_documents, read_documents, resolve_citations
+from enrich.progress import ProgressReporter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_UNRESOLVED = 3
+
+
+# --- shared options -----------------------------------------------------------------------
 
 
 def paths_argument(func: F) -> F:
@@ -40,15 +55,62 @@ def style_option(func: F) -> F:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def settings_options(func: F) -> F:
+    """Options that override enrich.yaml and the environment (the API key: NCBI_API_KEY)."""
+    options = [
+        click.option(
+            "--eutils-url", help="E-utilities base URL [env ENRICH_EUTILS_URL; default NCBI]."
+        ),
+        click.option("--email", help="Contact e-mail sent to NCBI [env NCBI_EMAIL]."),
+        click.option(
+            "--cache-dir", type=click.Path(path_type=Path), help="Cache folder [default cache/]."
+        ),
+        click.option("--rate", type=float, help="Requests/s, capped at NCBI's 3 (10 with a key)."),
+        click.option("--batch-size", type=int, help="PMIDs per efetch request [default 200]."),
+        click.option(
+            "--offline",
+            is_flag=True,
+            default=None,
+            help="Make no network request; uncached citations end unresolved.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(**flags: Any) -> Settings:
+    names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline")
+    return load_settings(flags={k: flags.get(k) for k in names})
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns expected failures into one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EnrichError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="enrich")
 def cli() -> None:
     """Link every claim in gene-regulation documents to the papers that support it.
 
     \b
     Example:
-      enrich extract examples/ --format table
+      enrich run examples/
     """
+
+
+# --- extract ------------------------------------------------------------------------------
 
 
 @cli.command()
@@ -78,8 +140,7 @@ def extract(paths: tuple[Path, ...], style: str | None, fmt: str) -> None:
     for chunk in render(documents):
         sys.stdout.write(chunk)
     sys.stdout.flush()
-    for line in problems:
-        click.echo(f"error: {line}", err=True)
+    _report_problems(problems)
     if problems:
         sys.exit(EXIT_FAILED)
 
@@ -88,6 +149,321 @@ def _collect_problems(documents: Iterable[Document], sink: list[str]) -> Iterato
     for document in documents:
         sink.extend(str(p) for p in document.problems)
         yield document
+
+
+def _report_problems(problems: Iterable[str]) -> None:
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+
+
+# --- resolve ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("identifiers", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csl"]),
+    default="table",
+    show_default=True,
+    help="csl prints CSL-JSON of the resolved papers.",
+)
+@settings_options
+def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
+    """Resolve PMIDs and DOIs through PubMed and print their metadata.
+
+    Each identifier ends as resolved, not_found, not_in_pubmed, invalid or
+    unresolved (with the reason).  Exit 3 when some are unresolved.
+
+    \b
+    Example:
+      enrich resolve 18598946 10.1038/onc.2011.181 --format json
+    """
+    from enrich.report.bibliography import csl_items
+
+    settings = _settings(**flags)
+    keys = {raw: _identifier_key(raw) for raw in identifiers}
+    resolved = resolve_citations(
+        list(keys.values()),
+        cache_dir=settings.cache_dir,
+        eutils=settings.eutils,
+        offline=bool(settings["offline"]),
+    )
+    rows = [(raw, resolved.resolutions[key]) for raw, key in keys.items()]
+    if fmt == "json":
+        payload = [{"identifier": raw, **res.to_dict()} for raw, res in rows]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt == "csl":
+        records = [res.record for _, res in rows if res.record]
+        click.echo(json.dumps(csl_items(records), indent=2, ensure_ascii=False))
+    else:
+        for raw, res in rows:
+            click.echo(_resolution_line(raw, res))
+    statuses = {res.status for _, res in rows}
+    if Status.UNRESOLVED in statuses:
+        sys.exit(EXIT_UNRESOLVED)
+    if Status.INVALID in statuses:
+        sys.exit(EXIT_FAILED)
+
+
+def _identifier_key(raw: str) -> str:
+    pmid = normalize_pmid(raw)
+    if pmid:
+        return f"pmid:{pmid}"
+    doi = normalize_doi(raw)
+    return f"doi:{doi.lower()}" if is_valid_doi(doi) else f"invalid:{raw}"
+
+
+def _resolution_line(raw: str, res: Any) -> str:
+    record = res.record
+    if record is None:
+        return f"{raw:<28} {res.status!s:<14} {res.reason}"
+    title = record.title if len(record.title) <= 70 else record.title[:69] + "…"
+    retracted = " [RETRACTED]" if record.is_retracted else ""
+    return (
+        f"{raw:<28} {res.status!s:<14} PMID {record.pmid} {record.year or '----'} "
+        f"{record.journal_iso or record.journal}: {title}{retracted}"
+    )
+
+
+# --- run and audit -------------------------------------------------------------------------
+
+
+def _enrich(documents: list[Document], settings: Settings) -> Enrichment:
+    """Resolve and audit ``documents`` with a progress display on stderr."""
+    reporter = ProgressReporter("resolving citations")
+    return enrich_documents(
+        documents,
+        cache_dir=settings.cache_dir,
+        eutils=settings.eutils,
+        audit=settings.audit_settings(),
+        offline=bool(settings["offline"]),
+        on_keys=reporter.start,
+        progress=reporter.update,
+    )
+
+
+@cli.command()
+@paths_argument
+@style_option
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
+)
+@settings_options
+def run(paths: tuple[Path, ...], style: str | None, out_dir: Path | None, **flags: Any) -> None:
+    """Enrich PATHS: resolve every citation, audit every claim, write the reports.
+
+    Writes <name>.md, <name>.html and <name>.json per document, and index.html,
+    audit.tsv, references.bib, references.json (CSL-JSON) and references.ris.
+
+    \b
+    Example:
+      enrich run examples/ --out reports/
+    """
+    from enrich.report import ReportWriter
+
+    settings = _settings(out_dir=out_dir, **flags)
+    writer = ReportWriter(settings.out_dir)  # fails early if the folder is not writable
+    documents = read_documents(paths, Style(style) if style else None)
+    enrichment = _enrich(documents, settings)
+    for audited in enrichment.documents:
+        writer.add(audited)
+    writer.finish(enrichment.summary)
+    click.echo(_summary_screen(enrichment, settings.out_dir))
+    _report_problems(str(p) for d in documents for p in d.problems)
+    sys.exit(_exit_code(enrichment))
+
+
+def _exit_code(enrichment: Enrichment) -> int:
+    if enrichment.summary.problems:
+        return EXIT_FAILED
+    return EXIT_UNRESOLVED if enrichment.unresolved else EXIT_OK
+
+
+def _summary_screen(enrichment: Enrichment, out_dir: Path | None) -> str:
+    s = enrichment.summary
+    grades = "  ".join(f"{g}: {s.grades.get(g, 0)}" for g in "ABCD")
+    flags = ", ".join(f"{n} {c}" for n, c in sorted(s.flags.items(), key=lambda i: -i[1]))
+    citations = ", ".join(f"{c} {n}" for n, c in sorted(s.citations.items()))
+    lines = [
+        f"documents  {s.documents} ({s.problems} problems)",
+        f"claims     {s.claims}    grades  {grades}",
+        f"flags      {flags or 'none'}",
+        f"citations  {citations or 'none'}",
+        f"network    {s.requests} requests, {s.cache_hits} cache hits"
+        + ("  (offline)" if s.offline else ""),
+    ]
+    if out_dir is not None:
+        lines.append(f"reports    {out_dir}/index.html")
+    if enrichment.unresolved:
+        lines.append(
+            f"warning: {enrichment.unresolved} citations are unresolved; "
+            "the reports say so. Run again when E-utilities is reachable."
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@paths_argument
+@style_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="GRADE|FLAG",
+    help="Exit 1 if any claim has this grade (A-D) or flag; repeatable.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every claim, not only those graded C or D."
+)
+@settings_options
+def audit(
+    paths: tuple[Path, ...],
+    style: str | None,
+    fmt: str,
+    fail_on: tuple[str, ...],
+    show_all: bool,
+    **flags: Any,
+) -> None:
+    """List the claims that lack evidence, with counts by grade and flag.
+
+    The table lists the claims graded C or D (no primary paper); json and tsv
+    carry every claim.  With --fail-on, exit 1 when any claim has one of the
+    given grades or flags: a gate for a curation pipeline.
+
+    \b
+    Example:
+      enrich audit examples/ --fail-on D --fail-on retracted
+    """
+    from enrich.report.tables import audit_rows, audit_table
+
+    settings = _settings(**flags)
+    documents = read_documents(paths, Style(style) if style else None)
+    enrichment = _enrich(documents, settings)
+    if fmt == "json":
+        click.echo(json.dumps(_audit_json(enrichment), indent=2, ensure_ascii=False))
+    elif fmt == "tsv":
+        for line in audit_rows(enrichment.documents):
+            sys.stdout.write(line)
+    else:
+        shown = enrichment.documents if show_all else _lacking(enrichment.documents)
+        listed = sum(len(d.claims) for d in shown)
+        click.echo(audit_table(shown), nl=False)
+        scope = "claims" if show_all else "claims graded C or D (--all lists every claim)"
+        click.echo(f"listed     {listed} {scope}")
+        click.echo(_summary_screen(enrichment, None))
+    _report_problems(str(p) for d in documents for p in d.problems)
+    triggered = _triggered(enrichment, fail_on)
+    if triggered:
+        click.echo(f"fail-on: {', '.join(triggered)}", err=True)
+        sys.exit(EXIT_FAILED)
+    sys.exit(_exit_code(enrichment))
+
+
+def _lacking(documents: list[AuditedDocument]) -> list[AuditedDocument]:
+    """The documents with only their claims that have no primary paper (grades C and D)."""
+    weak = (Grade.C, Grade.D)
+    return [replace(d, claims=tuple(c for c in d.claims if c.grade in weak)) for d in documents]
+
+
+def _audit_json(enrichment: Enrichment) -> dict[str, Any]:
+    return {
+        "summary": enrichment.summary.to_dict(),
+        "documents": [d.to_dict() for d in enrichment.documents],
+    }
+
+
+def _triggered(enrichment: Enrichment, fail_on: tuple[str, ...]) -> list[str]:
+    """The ``--fail-on`` conditions that some claim or citation meets."""
+    wanted = {f.strip() for item in fail_on for f in item.split(",") if f.strip()}
+    seen: set[str] = set()
+    for document in enrichment.documents:
+        for claim in document.claims:
+            seen.add(str(claim.grade))
+            seen.update(f.name for f in claim.flags)
+            seen.update(f.name for c in claim.citations for f in c.flags)
+        seen.update(f.name for c in document.citations for f in c.flags)
+    return sorted(wanted & seen)
+
+
+# --- refresh and config --------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--max-age",
+    default="30d",
+    show_default=True,
+    help="Re-fetch records older than this (e.g. 12h, 30d, 8w).",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
+)
+@settings_options
+def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
+    """Re-check cached citations for new retractions, errata and changed metadata.
+
+    Writes reports/refresh-<date>.md and .json listing what changed.  Safe from
+    cron: a lock prevents concurrent refreshes, and an interrupted refresh
+    resumes without re-fetching what it already refreshed.
+
+    \b
+    Example:
+      enrich refresh --max-age 30d
+    """
+    from enrich.refresh import parse_age, refresh_cache
+
+    settings = _settings(out_dir=out_dir, **flags)
+    if settings["offline"]:
+        _fail("refresh needs the network; drop --offline", EXIT_USAGE)
+    try:
+        seconds = parse_age(max_age)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-age") from exc
+    reporter = ProgressReporter("refreshing records")
+    result = refresh_cache(
+        settings.cache_dir,
+        settings.out_dir,
+        settings.eutils,
+        max_age=seconds,
+        on_total=reporter.start,
+        progress=reporter.update,
+    )
+    click.echo(result.describe())
+    sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
+
+
+@cli.command()
+def config() -> None:
+    """Show the effective settings and where each comes from (the API key redacted).
+
+    Settings come from enrich.yaml in the working folder, then the environment
+    (NCBI_EMAIL, NCBI_API_KEY, ENRICH_EUTILS_URL, ENRICH_CACHE_DIR, ENRICH_OUT_DIR),
+    then flags; later ones win.
+
+    \b
+    Example:
+      NCBI_EMAIL=me@example.org enrich config
+    """
+    settings = load_settings()
+    for name, value, origin in settings.shown():
+        click.echo(f"{name:<12} {value:<48} {origin}")
+    click.echo(f"{'audit':<12} {_describe_audit(settings.audit_settings())}")
+
+
+def _describe_audit(audit: AuditSettings) -> str:
+    return (
+        f"{len(audit.resources)} resource papers; corpus share >= {audit.resource_share:.0%} "
+        f"of edges and >= {audit.resource_min_edges} edges; grade A needs "
+        f"{audit.primary_for_a} primary papers"
+    )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,12 @@ def test_python_dash_m_enrich_runs() -> None:
         check=False,
     )
     assert result.returncode == 0 and result.stdout.startswith("enrich, version ")
+
+
+def test_readme_commands_are_the_ones_ci_runs() -> None:
+    """README's two newcomer commands exist, and .ci/run runs README's test command verbatim."""
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    run_command, test_command = re.findall(r"```console\n(.*?)\n```", readme, re.DOTALL)[:2]
+    assert run_command == "pip install -e . && enrich run examples/"
+    assert test_command in ci.splitlines()

@@ -137,8 +137,9 @@ def _clip(text: str, width: int) -> str:
 
 def audit_table(docs: Iterable[AuditedDocument]) -> str:
     """A plain-text table for a terminal: one line per claim with its grade, flags and
-    primary PMIDs; statement text is clipped to keep lines short."""
-    header = ("document", "claim", "grade", "claim", "flags", "primary")
+    evidence (its primary PMIDs, or what its citations are when it has none);
+    statement text is clipped to keep lines short."""
+    header = ("document", "claim", "grade", "claim", "flags", "evidence")
     rows: list[tuple[str, ...]] = []
     for doc in docs:
         for verdict in doc.claims:
@@ -155,7 +156,7 @@ def audit_table(docs: Iterable[AuditedDocument]) -> str:
                     str(verdict.grade),
                     _clip(what, 48),
                     _clip(",".join(dict.fromkeys(f.name for f in verdict.flags)) or "-", 40),
-                    ",".join(primary_pmids(verdict)) or "-",
+                    _evidence(verdict),
                 )
             )
     if not rows:
@@ -165,6 +166,23 @@ def audit_table(docs: Iterable[AuditedDocument]) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + f"  {row[-1]}\n"
         for row in [header, *rows]
     )
+
+
+def _evidence(verdict: ClaimVerdict) -> str:
+    """``primary 123,456``; else a count of the citations by their worst trait, e.g.
+    ``3 cited: 2 resource, 1 not_found``; ``no citation`` when there is none."""
+    primary = primary_pmids(verdict)
+    if primary:
+        return "primary " + ",".join(primary)
+    if not verdict.citations:
+        return "no citation"
+    order = ("retracted", "not_found", "invalid", "unresolved", "not_in_pubmed", "resource")
+    kinds = Counter(
+        next((name for name in order if c.has(name)), str(c.resolution.status))
+        for c in verdict.citations
+    )
+    parts = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    return f"{len(verdict.citations)} cited: {parts}"
 
 
 def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:

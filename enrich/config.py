@@ -1,0 +1,190 @@
+"""Effective settings: ``enrich.yaml`` in the working folder, then the environment, then flags.
+
+Later sources win.  Every setting remembers where its value came from, so
+``enrich config`` can show it; the API key is shown redacted.
+
+Environment variables: ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``ENRICH_EUTILS_URL``,
+``ENRICH_CACHE_DIR``, ``ENRICH_OUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from enrich.audit import AuditSettings
+from enrich.errors import ConfigError
+from enrich.eutils import DEFAULT_EUTILS_URL, EutilsSettings
+from enrich.resources import load_registry, resource_papers_from_config
+
+__all__ = ["CONFIG_FILE", "Settings", "load_settings"]
+
+CONFIG_FILE = Path("enrich.yaml")
+
+#: setting -> (type, default, environment variable)
+_SCHEMA: dict[str, tuple[type, Any, str | None]] = {
+    "email": (str, None, "NCBI_EMAIL"),
+    "api_key": (str, None, "NCBI_API_KEY"),
+    "eutils_url": (str, DEFAULT_EUTILS_URL, "ENRICH_EUTILS_URL"),
+    "cache_dir": (str, "cache", "ENRICH_CACHE_DIR"),
+    "out_dir": (str, "reports", "ENRICH_OUT_DIR"),
+    "rate": (float, None, None),
+    "batch_size": (int, 200, None),
+    "concurrency": (int, 4, None),
+    "timeout": (float, 30.0, None),
+    "offline": (bool, False, None),
+}
+_SECTIONS = ("audit", "resources")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know, with each value's origin in ``origins``."""
+
+    values: Mapping[str, Any]
+    origins: Mapping[str, str]
+    audit: Mapping[str, Any] = field(default_factory=dict)  #: the ``audit:`` section, raw
+    resources: list[Any] = field(default_factory=list)  #: the ``resources:`` section, raw
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.values["cache_dir"])
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.values["out_dir"])
+
+    @property
+    def eutils(self) -> EutilsSettings:
+        v = self.values
+        return EutilsSettings(
+            base_url=v["eutils_url"],
+            email=v["email"],
+            api_key=v["api_key"],
+            rate=v["rate"],
+            batch_size=v["batch_size"],
+            concurrency=v["concurrency"],
+            timeout=v["timeout"],
+        )
+
+    def audit_settings(self) -> AuditSettings:
+        """The audit thresholds of the ``audit:`` section and the registry plus ``resources:``."""
+        known = {f.name for f in fields(AuditSettings)} - {"resources"}
+        unknown = sorted(set(self.audit) - known)
+        if unknown:
+            raise ConfigError(
+                f"audit: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            )
+        options = dict(self.audit)
+        if "high_throughput_methods" in options:
+            methods = options["high_throughput_methods"]
+            if not isinstance(methods, list):
+                raise ConfigError("audit.high_throughput_methods must be a list of method names")
+            options["high_throughput_methods"] = tuple(methods)
+        extra = resource_papers_from_config(self.resources)
+        try:
+            return AuditSettings(resources=load_registry(extra), **options)
+        except TypeError as exc:
+            raise ConfigError(f"audit: {exc}") from exc
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """``(name, value, origin)`` for display, with the API key redacted."""
+        rows = []
+        for name in _SCHEMA:
+            value = self.values[name]
+            text = "(not set)" if value is None else str(value)
+            if name == "api_key" and value:
+                text = "**** (redacted)"
+            rows.append((name, text, self.origins[name]))
+        return rows
+
+
+def load_settings(
+    *,
+    config_file: Path = CONFIG_FILE,
+    environ: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge defaults, ``config_file`` (if it exists), ``environ`` and ``flags`` (None = unset).
+
+    Raises ConfigError with a one-line message for an unreadable or malformed file,
+    an unknown setting or a value of the wrong type.
+    """
+    environ = os.environ if environ is None else environ
+    values = {name: default for name, (_, default, _) in _SCHEMA.items()}
+    origins = dict.fromkeys(_SCHEMA, "default")
+    data = _read_file(config_file)
+    for name, value in data.items():
+        if name in _SECTIONS:
+            continue
+        values[name], origins[name] = _typed(name, value, str(config_file)), str(config_file)
+    for name, (_, _, variable) in _SCHEMA.items():
+        if variable and environ.get(variable):
+            values[name] = _typed(name, environ[variable], variable)
+            origins[name] = f"${variable}"
+    for name, value in (flags or {}).items():
+        if value is not None:
+            values[name], origins[name] = _typed(name, value, "flag"), "flag"
+    _check_ranges(values)
+    audit = data.get("audit") or {}
+    resources = data.get("resources") or []
+    if not isinstance(audit, dict) or not isinstance(resources, list):
+        raise ConfigError(f"{config_file}: 'audit' must be a mapping and 'resources' a list")
+    return Settings(values, origins, audit, resources)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: malformed YAML") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected 'setting: value' lines")
+    unknown = sorted(set(data) - set(_SCHEMA) - set(_SECTIONS))
+    if unknown:
+        known = ", ".join([*_SCHEMA, *_SECTIONS])
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {known})")
+    return data
+
+
+def _typed(name: str, value: Any, origin: str) -> Any:
+    kind = _SCHEMA[name][0]
+    if value is None:
+        return None
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            return str(value).lower() in ("1", "true", "yes", "on")
+    else:
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            pass
+    raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}")
+
+
+def _check_ranges(values: dict[str, Any]) -> None:
+    if values["rate"] is not None and values["rate"] <= 0:
+        raise ConfigError("rate must be a positive number of requests per second")
+    for name in ("batch_size", "concurrency"):
+        if values[name] < 1:
+            raise ConfigError(f"{name} must be at least 1")
+    if not 1 <= values["batch_size"] <= 10000:
+        raise ConfigError("batch_size must be between 1 and 10000")

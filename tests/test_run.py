@@ -1,0 +1,282 @@
+"""End to end: ``enrich run`` and ``enrich audit`` on both examples against the local server.
+
+The server holds the synthetic example records of ``enrich.testing`` with four
+deliberate changes (made here, and synthetic like the rest): one TWIST1 paper
+retracted, one TWIST2 reference given another DOI, one another title, and an
+unknown PMID left out (as FACTS.md found for two TWIST1 PMIDs).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import pytest
+from citeproc import Citation as CslCitation
+from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from click.testing import CliRunner, Result
+
+from enrich.cli import cli
+from enrich.pubmed import parse_record
+from enrich.testing import EutilsServer, RecordStore
+from enrich.testing._synthetic import make_record
+from tests.conftest import EXAMPLES
+
+RETRACTED = "23723077"  # FOXQ1 -> TWIST1's only primary paper
+DOI_CHANGED = "20691403"  # TWIST2 reference 2
+TITLE_CHANGED = "21602879"  # TWIST2 reference 3
+RESOURCES = {"29087512": "TRRUST", "29126285": "ReMap", "27924024": "GTRD", "31340985": "DoRothEA"}
+
+
+def altered(store: RecordStore, pmid: str, **changes: Any) -> bytes:
+    """The default record of ``pmid`` rebuilt with ``changes`` (a synthetic variant)."""
+    original = parse_record(store.get(pmid))  # type: ignore[arg-type]
+    fields: dict[str, Any] = {
+        "title": original.title,
+        "doi": original.doi,
+        "authors": original.authors,
+        "journal": original.journal,
+        "year": original.year,
+        "abstract": original.abstract,
+        "synthetic_note": "altered for tests/test_run.py",
+    }
+    return make_record(pmid, **{**fields, **changes})
+
+
+@pytest.fixture
+def server(make_eutils_server: Any) -> EutilsServer:
+    store = RecordStore.default()
+    store.replace(
+        altered(
+            store,
+            RETRACTED,
+            publication_types=("Journal Article", "Retracted Publication"),
+            relations=[("RetractionIn", "39000001", "Synthetic Journal. 2024")],
+        )
+    )
+    store.replace(altered(store, DOI_CHANGED, doi="10.1016/j.ajhg.2099.01.001"))
+    store.replace(altered(store, TITLE_CHANGED, title="An unrelated title about zebrafish fins."))
+    return make_eutils_server(store, rate_limit=None)
+
+
+def run(args: list[str], url: str, tmp_path: Path) -> Result:
+    env = {"ENRICH_EUTILS_URL": url, "NCBI_EMAIL": "curator@example.org", "CI": "true"}
+    base = ["--cache-dir", str(tmp_path / "cache")]
+    return CliRunner().invoke(cli, [*args, *base], env=env, catch_exceptions=False)
+
+
+def report(tmp_path: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((tmp_path / "out" / f"{name}.json").read_text())
+    return data
+
+
+def citations(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for claim in doc["claims"] for c in claim["citations"]] + doc["citations"]
+
+
+def flags(citation: dict[str, Any]) -> set[str]:
+    return {f["name"] for f in citation["flags"]}
+
+
+@pytest.fixture
+def ran(server: EutilsServer, tmp_path: Path) -> tuple[Result, Path]:
+    result = run(["run", str(EXAMPLES), "--out", str(tmp_path / "out")], server.url, tmp_path)
+    return result, tmp_path
+
+
+def test_run_writes_every_report_and_exits_0(ran: tuple[Result, Path]) -> None:
+    """With the local server, the run writes all per-document and run files and exits 0."""
+    result, tmp_path = ran
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    for stem in ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2"):
+        assert {f"{stem}.md", f"{stem}.html", f"{stem}.json"} <= names
+    assert {
+        "index.html",
+        "audit.tsv",
+        "references.bib",
+        "references.json",
+        "references.ris",
+    } <= names
+    assert "claims     54" in result.output
+
+
+def test_database_papers_are_flagged_resource(ran: tuple[Result, Path]) -> None:
+    """TRRUST, ReMap, GTRD and DoRothEA papers are flagged resource wherever they are cited."""
+    _, tmp_path = ran
+    doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
+    for citation in citations(doc):
+        if citation["pmid"] in RESOURCES:
+            assert "resource" in flags(citation), citation["pmid"]
+    seen = {c["pmid"] for c in citations(doc)} & set(RESOURCES)
+    assert seen == set(RESOURCES)
+
+
+def test_edges_citing_only_resource_papers_are_graded_c(ran: tuple[Result, Path]) -> None:
+    """An edge whose every citation is a resource paper is graded C and flagged resource_only."""
+    _, tmp_path = ran
+    doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
+    resource_only = [
+        claim
+        for claim in doc["claims"]
+        if claim["citations"] and all("resource" in flags(c) for c in claim["citations"])
+    ]
+    assert len(resource_only) >= 10  # e.g. AKR1C2: 19051271 (cited by 15 of 48 edges) + TRRUST
+    for claim in resource_only:
+        assert claim["grade"] == "C"
+        assert "resource_only" in {f["name"] for f in claim["flags"]}
+
+
+def test_retracted_record_is_flagged_and_its_claim_downgraded(ran: tuple[Result, Path]) -> None:
+    """The retracted paper is flagged with its notice, and FOXQ1 -> TWIST1 loses its primary."""
+    _, tmp_path = ran
+    doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
+    (foxq1,) = [c for c in doc["claims"] if c["regulator"] == "FOXQ1"]
+    (cited,) = [c for c in foxq1["citations"] if c["pmid"] == RETRACTED]
+    assert "retracted" in flags(cited) and cited["record"]["retracted"] is True
+    assert "39000001" in next(f["reason"] for f in cited["flags"] if f["name"] == "retracted")
+    assert foxq1["grade"] == "C"  # B with the paper; only the TRRUST paper is left
+
+
+def test_doi_and_title_mismatches_are_caught(ran: tuple[Result, Path]) -> None:
+    """A reference whose DOI or title differs from PubMed's record is flagged, with both values."""
+    _, tmp_path = ran
+    doc = report(tmp_path, "harmonizome_gene_TWIST2")
+    by_pmid = {c["pmid"]: c for c in citations(doc)}
+    assert "doi_mismatch" in flags(by_pmid[DOI_CHANGED])
+    assert "10.1016/j.ajhg.2099.01.001" in str(by_pmid[DOI_CHANGED]["flags"])
+    assert "title_mismatch" in flags(by_pmid[TITLE_CHANGED])
+    untouched = [c for p, c in by_pmid.items() if p not in (DOI_CHANGED, TITLE_CHANGED)]
+    assert not any({"doi_mismatch", "title_mismatch"} & flags(c) for c in untouched)
+
+
+def test_reference_not_about_the_gene_is_flagged_no_mention(ran: tuple[Result, Path]) -> None:
+    """Reference 1 ("…twist proteins…") names neither TWIST2 nor a synonym: no_mention."""
+    _, tmp_path = ran
+    doc = report(tmp_path, "harmonizome_gene_TWIST2")
+    ref1 = next(c for c in citations(doc) if c["ref"] == "1")
+    assert "no_mention" in flags(ref1)
+    mentioning = next(c for c in citations(doc) if c["ref"] == "2")  # "…TWIST2 cause Setleis…"
+    assert "no_mention" not in flags(mentioning)
+
+
+def test_bibliographies_parse_with_bibtex_and_csl_readers(ran: tuple[Result, Path]) -> None:
+    """references.bib parses with bibtexparser and references.json renders with citeproc-py."""
+    _, tmp_path = ran
+    library = bibtexparser.parse_string((tmp_path / "out" / "references.bib").read_text())
+    assert not library.failed_blocks
+    keys = {entry.key for entry in library.entries}
+    assert "pmid18598946" in keys and len(keys) == 63  # 65 cited PMIDs, two not in PubMed
+    items = json.loads((tmp_path / "out" / "references.json").read_text())
+    source = CiteProcJSON(items)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    bibliography.register(CslCitation([CitationItem(item["id"]) for item in items]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == 63
+    assert any("Induction of EMT by twist proteins" in line for line in rendered)
+
+
+def test_audit_lists_counts_and_gates_with_fail_on(server: EutilsServer, tmp_path: Path) -> None:
+    """``audit`` prints grade and flag counts; --fail-on exits 1 only when the condition occurs."""
+    result = run(["audit", str(EXAMPLES)], server.url, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "grades  A:" in result.output
+    gated = run(["audit", str(EXAMPLES), "--fail-on", "retracted"], server.url, tmp_path)
+    assert gated.exit_code == 1 and "fail-on: retracted" in gated.stderr
+    assert run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path).exit_code == 0
+
+
+def test_audit_json_and_tsv(server: EutilsServer, tmp_path: Path) -> None:
+    """``audit --format json`` carries the summary and documents; tsv has a row per claim."""
+    result = run(["audit", str(EXAMPLES), "--format", "json"], server.url, tmp_path)
+    data = json.loads(result.stdout)
+    assert data["summary"]["claims"] == 54 and len(data["documents"]) == 2
+    tsv = run(["audit", str(EXAMPLES), "--format", "tsv"], server.url, tmp_path)
+    assert len(tsv.stdout.strip().splitlines()) == 1 + 54
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_unreachable_network_exits_3_quickly_with_reports(tmp_path: Path) -> None:
+    """With E-utilities unreachable the circuit opens: done in seconds, reports written, exit 3."""
+    url = f"http://127.0.0.1:{_closed_port()}/entrez/eutils/"
+    started = time.monotonic()
+    result = run(["run", str(EXAMPLES), "--out", str(tmp_path / "out")], url, tmp_path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 3, result.output
+    assert "unresolved" in result.output
+    doc = report(tmp_path, "harmonizome_gene_TWIST2")
+    assert {c["status"] for c in citations(doc)} == {"unresolved"}
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_offline_makes_no_request_and_uses_the_cache(server: EutilsServer, tmp_path: Path) -> None:
+    """``--offline`` sends nothing: cached citations resolve, the rest are unresolved (exit 3)."""
+    run(["resolve", "18598946"], server.url, tmp_path)
+    server.reset_log()
+    result = run(
+        ["run", str(EXAMPLES), "--offline", "--out", str(tmp_path / "out")], server.url, tmp_path
+    )
+    assert server.requests == [] and result.exit_code == 3
+    doc = report(tmp_path, "harmonizome_gene_TWIST2")
+    statuses = {c["ref"]: c["status"] for c in citations(doc)}
+    assert statuses["1"] == "resolved" and statuses["2"] == "unresolved"
+
+
+def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
+    """``resolve`` ends each identifier in its state; JSON and CSL-JSON outputs are valid."""
+    ids = ["18598946", "10.1038/onc.2011.181", "10.9999/not.there", "12a", "23836662"]
+    result = run(["resolve", *ids, "--format", "json"], server.url, tmp_path)
+    states = {row["identifier"]: row["status"] for row in json.loads(result.stdout)}
+    assert states == {
+        "18598946": "resolved",
+        "10.1038/onc.2011.181": "resolved",
+        "10.9999/not.there": "not_in_pubmed",
+        "12a": "invalid",
+        "23836662": "not_found",
+    }
+    assert result.exit_code == 1  # an invalid identifier was given
+    csl = run(["resolve", "18598946", "--format", "csl"], server.url, tmp_path)
+    assert json.loads(csl.stdout)[0]["DOI"] == "10.1016/j.ccr.2008.06.005"
+    table = run(["resolve", "18598946"], server.url, tmp_path)
+    assert table.exit_code == 0 and "PMID 18598946 2008" in table.stdout
+
+
+def test_config_shows_sources_and_redacts_the_key(tmp_path: Path, monkeypatch: Any) -> None:
+    """``config`` shows each setting's origin and never the API key itself."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("email: a@example.org\nrate: 2\n")
+    env = {"NCBI_API_KEY": "secret-key-987", "ENRICH_CACHE_DIR": "/tmp/c"}
+    result = CliRunner().invoke(cli, ["config"], env=env)
+    assert result.exit_code == 0
+    assert "secret-key-987" not in result.output
+    assert "redacted" in result.output
+    assert "enrich.yaml" in result.output and "$ENRICH_CACHE_DIR" in result.output
+
+
+def test_bad_config_is_one_line_exit_1(tmp_path: Path, monkeypatch: Any) -> None:
+    """A malformed enrich.yaml is reported in one line, no traceback, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("rate: fast\n")
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: enrich.yaml: rate must be float, got 'fast'"
+
+
+def test_audit_methods_must_be_a_list(tmp_path: Path, monkeypatch: Any) -> None:
+    """``audit.high_throughput_methods`` given as one string is refused, not split into letters."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("audit:\n  high_throughput_methods: ChIP-seq\n")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 1
+    assert "must be a list" in result.stderr
