@@ -27,7 +27,17 @@ def test_twist1_example_has_12_regulators_36_targets_and_35_pmids() -> None:
     assert all(c.target == "TWIST1" for c in regulators)
     assert all(c.regulator == "TWIST1" for c in targets)
     assert all(c.kind is ClaimKind.EDGE for c in doc.claims)
-    assert len(_pmids(doc)) == 35
+    assert _pmids(doc) == TWIST1_PMIDS  # generation A1: ``+OR+``-joined terms
+
+
+TWIST1_PMIDS = {
+    "12270142", "15311212", "17487558", "17909010", "18033314", "18453541", "19051271",
+    "19318582", "19513566", "19581928", "20053763", "20646316", "21503964", "21796367",
+    "21876555", "21931630", "22056872", "22253230", "22276142", "22458515", "22641097",
+    "22899291", "22982861", "23095743", "23222305", "23623921", "23723077", "23836662",
+    "24029232", "24220291", "24234451", "27924024", "29087512", "29126285", "31340985",
+}  # fmt: skip
+assert len(TWIST1_PMIDS) == 35
 
 
 def test_twist1_subject_comes_from_front_matter() -> None:
