@@ -136,6 +136,16 @@ def corpus_stats(documents: Iterable[Document]) -> CorpusStats:
     return CorpusStats(edges, dict(citing))
 
 
+def merge_stats(parts: Iterable[CorpusStats]) -> CorpusStats:
+    """The stats of a run made of the documents behind ``parts`` (e.g. one per document)."""
+    edges = 0
+    citing: Counter[str] = Counter()
+    for part in parts:
+        edges += part.edges
+        citing.update(part.edges_citing)
+    return CorpusStats(edges, dict(citing))
+
+
 # --- one document -------------------------------------------------------------------------
 
 
@@ -152,6 +162,15 @@ class _Partner:
 
 
 @dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a citation is worth whatever claim cites it."""
+
+    verdict: CitationVerdict  #: shared by every claim it applies to unchanged
+    record: PaperRecord | None  #: the record, when resolved
+    resource: bool
+
+
+@dataclass(frozen=True, slots=True)
 class _Context:
     resolutions: Mapping[str, Resolution]
     stats: CorpusStats
@@ -159,6 +178,9 @@ class _Context:
     by_pmid: Mapping[str, ResourcePaper]
     by_doi: Mapping[str, ResourcePaper]
     subject: _Partner | None  #: the document's gene, with its synonyms
+    #: per document: a paper cited by many claims is judged once, each gene looked up once
+    judged: dict[Citation, _Judged] = field(default_factory=dict)
+    mentions: dict[tuple[str, _Partner], bool] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=16)
@@ -199,6 +221,19 @@ def _audit_claim(claim: Claim, subject: Subject, context: _Context) -> ClaimVerd
 def _audit_citation(
     citation: Citation, partners: Sequence[_Partner], context: _Context
 ) -> CitationVerdict:
+    judged = context.judged.get(citation)
+    if judged is None:
+        judged = context.judged[citation] = _judge(citation, context)
+    if judged.record is not None and partners and not judged.resource:
+        mention = _mention_flag(judged.record, partners, context)
+        if mention is not None:
+            verdict = judged.verdict
+            return CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
+    return judged.verdict
+
+
+def _judge(citation: Citation, context: _Context) -> _Judged:
+    """Every flag of ``citation`` but ``no_mention``, which depends on the claim."""
     resolution = _resolution(citation, context.resolutions)
     record = resolution.record if resolution.status is Status.RESOLVED else None
     flags = _status_flags(citation, resolution)
@@ -208,10 +243,9 @@ def _audit_citation(
     if record is not None:
         flags.extend(_record_flags(record))
         flags.extend(_identity_flags(citation, record))
-        mention = None if resource or not partners else _mention_flag(record, partners)
-        if mention is not None:
-            flags.append(mention)
-    return CitationVerdict(citation, resolution, tuple(flags))
+    return _Judged(
+        CitationVerdict(citation, resolution, tuple(flags)), record, resource is not None
+    )
 
 
 def _resolution(citation: Citation, resolutions: Mapping[str, Resolution]) -> Resolution:
@@ -268,7 +302,7 @@ def _resource_flag(
     if paper is not None:
         return Flag("resource", f"{paper.name} database paper (registry: {paper.source})")
     share = _corpus_share(citation.key, context)
-    about_subject = record and context.subject and _mentions(record, context.subject)
+    about_subject = record and context.subject and _mentions(record, context.subject, context)
     if share is not None and not about_subject:  # a paper on the page's gene is no database
         return Flag("resource", share)
     match = _RESOURCE_TITLE.search(record.title) if record is not None else None
@@ -387,13 +421,20 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", re.IGNORECASE)
 
 
-def _mentions(record: PaperRecord, partner: _Partner) -> bool:
-    text = f"{record.title}\n{record.abstract}"
-    return any(_name_pattern(name).search(text) for name in partner.names)
+def _mentions(record: PaperRecord, partner: _Partner, context: _Context) -> bool:
+    key = (record.pmid, partner)
+    found = context.mentions.get(key)
+    if found is None:
+        text = f"{record.title}\n{record.abstract}"
+        found = any(_name_pattern(name).search(text) for name in partner.names)
+        context.mentions[key] = found
+    return found
 
 
-def _mention_flag(record: PaperRecord, partners: Sequence[_Partner]) -> Flag | None:
-    found = [partner for partner in partners if _mentions(record, partner)]
+def _mention_flag(
+    record: PaperRecord, partners: Sequence[_Partner], context: _Context
+) -> Flag | None:
+    found = [partner for partner in partners if _mentions(record, partner, context)]
     missing = [p for p in partners if p not in found]
     if not missing:
         return None

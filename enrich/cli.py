@@ -27,7 +27,14 @@ from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.identifiers import is_valid_doi, normalize_doi, normalize_pmid
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
-from enrich.pipeline import Enrichment, enrich_documents, read_documents, resolve_citations
+from enrich.pipeline import (
+    Enrichment,
+    RunOutcome,
+    enrich_documents,
+    read_documents,
+    resolve_citations,
+    write_reports,
+)
 from enrich.progress import ProgressReporter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,7 +87,7 @@ def settings_options(func: F) -> F:
 
 
 def _settings(**flags: Any) -> Settings:
-    names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline")
+    names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline", "jobs")
     return load_settings(flags={k: flags.get(k) for k in names})
 
 
@@ -250,8 +257,15 @@ def _enrich(documents: list[Document], settings: Settings) -> Enrichment:
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for reading and writing [default: cores, at most 4].",
+)
 @settings_options
-def run(paths: tuple[Path, ...], style: str | None, out_dir: Path | None, **flags: Any) -> None:
+def run(
+    paths: tuple[Path, ...], style: str | None, out_dir: Path | None, jobs: int | None, **flags: Any
+) -> None:
     """Enrich PATHS: resolve every citation, audit every claim, write the reports.
 
     Writes <name>.md, <name>.html and <name>.json per document, and index.html,
@@ -261,28 +275,37 @@ def run(paths: tuple[Path, ...], style: str | None, out_dir: Path | None, **flag
     Example:
       enrich run examples/ --out reports/
     """
-    from enrich.report import ReportWriter
+    settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
+    outcome = write_reports(
+        paths,
+        out_dir=settings.out_dir,
+        cache_dir=settings.cache_dir,
+        eutils=settings.eutils,
+        audit=settings.audit_settings(),
+        style=Style(style) if style else None,
+        offline=bool(settings["offline"]),
+        jobs=settings["jobs"],
+        stage=_stage,
+    )
+    click.echo(_summary_screen(outcome, settings.out_dir))
+    _report_problems(outcome.problems)
+    sys.exit(_exit_code(outcome))
 
-    settings = _settings(out_dir=out_dir, **flags)
-    writer = ReportWriter(settings.out_dir)  # fails early if the folder is not writable
-    documents = read_documents(paths, Style(style) if style else None)
-    enrichment = _enrich(documents, settings)
-    for audited in enrichment.documents:
-        writer.add(audited)
-    writer.finish(enrichment.summary)
-    click.echo(_summary_screen(enrichment, settings.out_dir))
-    _report_problems(str(p) for d in documents for p in d.problems)
-    sys.exit(_exit_code(enrichment))
+
+def _stage(label: str, total: int) -> Callable[[int], None]:
+    reporter = ProgressReporter(label)
+    reporter.start(total)
+    return reporter.update
 
 
-def _exit_code(enrichment: Enrichment) -> int:
-    if enrichment.summary.problems:
+def _exit_code(outcome: Enrichment | RunOutcome) -> int:
+    if outcome.summary.problems:
         return EXIT_FAILED
-    return EXIT_UNRESOLVED if enrichment.unresolved else EXIT_OK
+    return EXIT_UNRESOLVED if outcome.unresolved else EXIT_OK
 
 
-def _summary_screen(enrichment: Enrichment, out_dir: Path | None) -> str:
-    s = enrichment.summary
+def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> str:
+    s = outcome.summary
     grades = "  ".join(f"{g}: {s.grades.get(g, 0)}" for g in "ABCD")
     flags = ", ".join(f"{n} {c}" for n, c in sorted(s.flags.items(), key=lambda i: -i[1]))
     citations = ", ".join(f"{c} {n}" for n, c in sorted(s.citations.items()))
@@ -296,9 +319,9 @@ def _summary_screen(enrichment: Enrichment, out_dir: Path | None) -> str:
     ]
     if out_dir is not None:
         lines.append(f"reports    {out_dir}/index.html")
-    if enrichment.unresolved:
+    if outcome.unresolved:
         lines.append(
-            f"warning: {enrichment.unresolved} citations are unresolved; "
+            f"warning: {outcome.unresolved} citations are unresolved; "
             "the reports say so. Run again when E-utilities is reachable."
         )
     return "\n".join(lines)

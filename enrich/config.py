@@ -38,6 +38,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "concurrency": (int, 4, None),
     "timeout": (float, 30.0, None),
     "offline": (bool, False, None),
+    "jobs": (int, min(4, os.cpu_count() or 1), None),
 }
 _SECTIONS = ("audit", "resources")
 
@@ -183,7 +184,7 @@ def _typed(name: str, value: Any, origin: str) -> Any:
 def _check_ranges(values: dict[str, Any]) -> None:
     if values["rate"] is not None and values["rate"] <= 0:
         raise ConfigError("rate must be a positive number of requests per second")
-    for name in ("batch_size", "concurrency"):
+    for name in ("batch_size", "concurrency", "jobs"):
         if values[name] < 1:
             raise ConfigError(f"{name} must be at least 1")
     if not 1 <= values["batch_size"] <= 10000:

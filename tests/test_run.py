@@ -280,3 +280,26 @@ def test_audit_methods_must_be_a_list(tmp_path: Path, monkeypatch: Any) -> None:
     result = CliRunner().invoke(cli, ["config"])
     assert result.exit_code == 1
     assert "must be a list" in result.stderr
+
+
+def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
+    """Two worker processes write exactly the files one process writes, in the same order."""
+    import random
+
+    from tests.corpus import GENERATIONS, tflink_page
+
+    rng = random.Random(3)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(40):
+        page = tflink_page(rng, generation=GENERATIONS[i % 4], tfs=3, targets=5)
+        (docs / f"page{i:02d}.md").write_text(page)
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        args = ["run", str(docs), "--offline", "--jobs", str(jobs), "--out", str(out)]
+        result = CliRunner().invoke(cli, [*args, "--cache-dir", str(tmp_path / "cache")])
+        assert result.exit_code == 3, result.output  # offline: everything unresolved
+        outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(outputs[1]) == 40 * 3 + 5
+    assert outputs[1] == outputs[2]

@@ -20,6 +20,7 @@ the bibliography and table functions) are pure and can be used on their own.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -46,11 +47,56 @@ from enrich.report.tables import (
 
 __all__ = [
     "DocumentEntry",
+    "RenderedDocument",
     "ReportWriter",
+    "bibliography_records",
+    "render_document",
     "render_html",
     "render_index",
     "render_markdown",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    """One document's report texts and index summary: plain, picklable data."""
+
+    path: str
+    markdown: str
+    html: str
+    json: str
+    tsv: str  #: its audit.tsv lines
+    entry: DocumentEntry  #: its index line; ``name`` is set when it is written
+    records: tuple[PaperRecord, ...]  #: resolved records it cites, for the bibliography
+
+
+def render_document(doc: AuditedDocument) -> RenderedDocument:
+    """Render every per-document output of ``doc``. Pure: no file is touched."""
+    return RenderedDocument(
+        path=doc.document.path,
+        markdown=render_markdown(doc),
+        html=render_html(doc),
+        json=document_json(doc),
+        tsv="".join(tsv_line(row) for row in claim_rows(doc)),
+        entry=DocumentEntry.of(doc, ""),
+        records=bibliography_records(doc),
+    )
+
+
+def bibliography_records(doc: AuditedDocument) -> tuple[PaperRecord, ...]:
+    """The distinct resolved records ``doc`` cites, without abstract or MeSH terms.
+
+    The bibliography needs neither, and dropping them keeps a 20,000-document
+    run's memory small.
+    """
+    records: dict[str, PaperRecord] = {}
+    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
+    for verdict in verdicts:
+        record = verdict.resolution.record
+        resolved = verdict.resolution.status is Status.RESOLVED
+        if resolved and record is not None and record.pmid not in records:
+            records[record.pmid] = dataclasses.replace(record, abstract="", mesh_headings=())
+    return tuple(records.values())
 
 
 class ReportWriter:
@@ -68,30 +114,23 @@ class ReportWriter:
 
     def add(self, doc: AuditedDocument) -> list[Path]:
         """Write ``doc``'s Markdown, HTML and JSON reports; return their paths."""
+        return self.add_rendered(render_document(doc))
+
+    def add_rendered(self, doc: RenderedDocument) -> list[Path]:
+        """Write a document rendered by :func:`render_document` (perhaps in another process)."""
         if self._finished:
             raise OutputError(f"the reports in {self.out_dir} are already finished")
-        name = self._names.allocate(doc.document.path)
+        name = self._names.allocate(doc.path)
         written = [
-            atomic_write_text(inside(self.out_dir, f"{name}.md"), render_markdown(doc)),
-            atomic_write_text(inside(self.out_dir, f"{name}.html"), render_html(doc)),
-            atomic_write_text(inside(self.out_dir, f"{name}.json"), document_json(doc)),
+            atomic_write_text(inside(self.out_dir, f"{name}.md"), doc.markdown),
+            atomic_write_text(inside(self.out_dir, f"{name}.html"), doc.html),
+            atomic_write_text(inside(self.out_dir, f"{name}.json"), doc.json),
         ]
-        self._audit.write("".join(tsv_line(row) for row in claim_rows(doc)))
-        self._entries.append(DocumentEntry.of(doc, name))
-        self._remember_records(doc)
+        self._audit.write(doc.tsv)
+        self._entries.append(dataclasses.replace(doc.entry, name=name))
+        for record in doc.records:
+            self._records.setdefault(record.pmid, record)
         return written
-
-    def _remember_records(self, doc: AuditedDocument) -> None:
-        verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
-        for verdict in verdicts:
-            record = verdict.resolution.record
-            resolved = verdict.resolution.status is Status.RESOLVED
-            if resolved and record is not None and record.pmid not in self._records:
-                # The bibliography needs no abstract or MeSH terms; dropping them
-                # keeps a 20,000-document run's memory small.
-                self._records[record.pmid] = dataclasses.replace(
-                    record, abstract="", mesh_headings=()
-                )
 
     def finish(self, summary: RunSummary) -> list[Path]:
         """Write ``index.html``, ``audit.tsv`` and the three bibliographies; return their paths."""

@@ -67,7 +67,16 @@ def _links(citation: Citation, pmid: str | None, doi: str | None) -> list[str]:
     return links
 
 
-def _paper_lines(number: int, cited: CitationVerdict) -> list[str]:
+def _paper_lines(number: int, cited: CitationVerdict, memo: dict[int, list[str]]) -> list[str]:
+    """The numbered entry of one cited paper; ``memo`` (by verdict identity) spares
+    re-rendering a paper that many claims cite with the same verdict."""
+    body = memo.get(id(cited))
+    if body is None:
+        body = memo[id(cited)] = _paper_body(cited)
+    return [f"{number}. {body[0]}", *body[1:]]
+
+
+def _paper_body(cited: CitationVerdict) -> list[str]:
     citation, record = cited.citation, cited.resolution.record
     valid_pmid = citation.pmid if "pmid" not in citation.invalid else None
     valid_doi = citation.doi if "doi" not in citation.invalid else None
@@ -86,8 +95,7 @@ def _paper_lines(number: int, cited: CitationVerdict) -> list[str]:
         parts.append(where)
     parts += _links(citation, pmid, doi)
     parts.append(_status_text(cited))
-    line = f"{number}. " + " · ".join(parts)
-    return [line, *_flag_lines(cited.flags, "   ")]
+    return [" · ".join(parts), *_flag_lines(cited.flags, "   ")]
 
 
 def _claim_heading(verdict: ClaimVerdict) -> str:
@@ -98,7 +106,7 @@ def _claim_heading(verdict: ClaimVerdict) -> str:
     return f"### {md_escape(claim.id)}: statement (grade {verdict.grade})"
 
 
-def _claim_section(verdict: ClaimVerdict) -> list[str]:
+def _claim_section(verdict: ClaimVerdict, memo: dict[int, list[str]]) -> list[str]:
     claim = verdict.claim
     lines = [_claim_heading(verdict), ""]
     if claim.kind is ClaimKind.STATEMENT:
@@ -117,7 +125,7 @@ def _claim_section(verdict: ClaimVerdict) -> list[str]:
     if verdict.citations:
         lines += ["Papers:", ""]
         for number, cited in enumerate(verdict.citations, start=1):
-            lines += _paper_lines(number, cited)
+            lines += _paper_lines(number, cited, memo)
         lines.append("")
     else:
         lines += ["No papers cited.", ""]
@@ -170,8 +178,9 @@ def render_markdown(doc: AuditedDocument) -> str:
         ]
         lines.append("")
     lines += ["## Claims", ""]
+    memo: dict[int, list[str]] = {}
     for verdict in doc.claims:
-        lines += _claim_section(verdict)
+        lines += _claim_section(verdict, memo)
     if not doc.claims:
         lines += ["No claims found.", ""]
     if doc.citations:
@@ -182,6 +191,6 @@ def render_markdown(doc: AuditedDocument) -> str:
             "",
         ]
         for number, cited in enumerate(doc.citations, start=1):
-            lines += _paper_lines(number, cited)
+            lines += _paper_lines(number, cited, memo)
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -63,8 +63,11 @@ AUDIT_COLUMNS = (
 
 
 def document_json(doc: AuditedDocument) -> str:
-    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}``, indented."""
-    return json.dumps({"schema": SCHEMA, **doc.to_dict()}, ensure_ascii=False, indent=2) + "\n"
+    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}`` on one line.
+
+    Not indented: json's C encoder only serves unindented output, and it is ten
+    times faster on reports with thousands of citations (pipe to ``jq`` to read)."""
+    return json.dumps({"schema": SCHEMA, **doc.to_dict()}, ensure_ascii=False) + "\n"
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:
