@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,14 +102,29 @@ class CitationCache:
 
     def put_record(self, record: PaperRecord, xml: bytes, fetched_at: float | None = None) -> None:
         """Store one completely parsed record and its XML; clears a negative entry."""
-        value = {
-            "schema": SCHEMA_VERSION,
-            "fetched_at": time.time() if fetched_at is None else fetched_at,
-            "xml": xml.decode("utf-8"),
-            "record": record.to_dict(),
-        }
-        self._write(f"pmid:{record.pmid}", value)
-        self._delete(f"missing:{record.pmid}")
+        self.put_records([(record, xml)], fetched_at)
+
+    def put_records(
+        self, records: Iterable[tuple[PaperRecord, bytes]], fetched_at: float | None = None
+    ) -> None:
+        """Store completely parsed records in one transaction (a batch's worth at once).
+
+        Safe to call from a worker thread: diskcache gives each thread its own connection.
+        """
+        when = time.time() if fetched_at is None else fetched_at
+        try:
+            with self._cache.transact(retry=True):
+                for record, xml in records:
+                    value = {
+                        "schema": SCHEMA_VERSION,
+                        "fetched_at": when,
+                        "xml": xml.decode("utf-8"),
+                        "record": record.to_dict(),
+                    }
+                    self._write(f"pmid:{record.pmid}", value)
+                    self._delete(f"missing:{record.pmid}")
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
 
     def drop_record(self, pmid: str) -> None:
         """Forget ``pmid``'s record and remember, for a while, that PubMed has none."""

@@ -140,11 +140,10 @@ class Resolver:
                 outcome.failed.update(dict.fromkeys(batch, str(exc)))
                 progress(len(batch))
                 return
-        asked = set(batch)
-        for record, xml in parsed:
-            if record.pmid in asked and record.pmid not in outcome.records:
-                self.cache.put_record(record, xml)
-                outcome.records[record.pmid] = record
+        fresh = _first_per_pmid(parsed, set(batch) - outcome.records.keys())
+        # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
+        await asyncio.to_thread(self.cache.put_records, fresh.values())
+        outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
         progress(sum(1 for pmid in batch if pmid in outcome.records))
         outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
 
@@ -215,6 +214,17 @@ class Resolver:
 
 def _parse_efetch(body: bytes) -> list[tuple[PaperRecord, bytes]]:
     return list(iter_records(body))
+
+
+def _first_per_pmid(
+    parsed: list[tuple[PaperRecord, bytes]], wanted: set[str]
+) -> dict[str, tuple[PaperRecord, bytes]]:
+    """The first record of each wanted PMID in a reply (NCBI may repeat or add records)."""
+    chosen: dict[str, tuple[PaperRecord, bytes]] = {}
+    for record, xml in parsed:
+        if record.pmid in wanted and record.pmid not in chosen:
+            chosen[record.pmid] = (record, xml)
+    return chosen
 
 
 def _pmid_resolution(pmid: str, outcome: _Outcome) -> Resolution:
