@@ -37,6 +37,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "batch_size": (int, 200, None),
     "concurrency": (int, 4, None),
     "timeout": (float, 30.0, None),
+    "backoff": (float, 0.5, None),
     "offline": (bool, False, None),
     "jobs": (int, min(4, os.cpu_count() or 1), None),
 }
@@ -74,6 +75,7 @@ class Settings:
             batch_size=v["batch_size"],
             concurrency=v["concurrency"],
             timeout=v["timeout"],
+            backoff=v["backoff"],
         )
 
     def audit_settings(self) -> AuditSettings:
@@ -182,6 +184,8 @@ def _typed(name: str, value: Any, origin: str) -> Any:
 
 
 def _check_ranges(values: dict[str, Any]) -> None:
+    if values["backoff"] < 0:
+        raise ConfigError("backoff must be zero or more seconds")
     if values["rate"] is not None and values["rate"] <= 0:
         raise ConfigError("rate must be a positive number of requests per second")
     for name in ("batch_size", "concurrency", "jobs"):

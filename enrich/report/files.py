@@ -9,7 +9,10 @@ promise here is about what a reader of the output folder can rely on:
 * :func:`inside` refuses any path that resolves outside the output folder;
 * :func:`atomic_write_text` and :class:`AtomicTextFile` never leave a partial
   file under its final name: content goes to a temporary file in the same
-  folder and is moved into place with :func:`os.replace`.
+  folder and is moved into place with :func:`os.replace`;
+* a temporary file left by a run that was killed is removed by the next run
+  that prepares the folder; one still being written (it holds an exclusive
+  lock while its writer lives) is left alone.
 
 Every :class:`OSError` is turned into :class:`~enrich.errors.OutputError` with a
 one-line message naming the file or folder.
@@ -17,6 +20,7 @@ one-line message naming the file or folder.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
@@ -99,10 +103,22 @@ def prepare_out_dir(out_dir: Path) -> Path:
             raise OutputError(f"cannot write reports to {out_dir}: not a folder")
         with tempfile.TemporaryFile(dir=resolved, prefix=".enrich-probe-"):
             pass
+        _sweep_orphans(resolved)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(f"cannot write reports to {out_dir}: {reason}") from exc
     return resolved
+
+
+def _sweep_orphans(folder: Path) -> None:
+    """Delete the temporary files of writers that died (their lock is free)."""
+    for temp in folder.glob(".*.tmp"):
+        try:
+            with temp.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                temp.unlink()
+        except (BlockingIOError, FileNotFoundError):
+            continue  # still being written, or already gone
 
 
 def inside(out_dir: Path, name: str) -> Path:
@@ -137,6 +153,7 @@ class AtomicTextFile:
         try:
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             self._temp = Path(temp)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
             self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
