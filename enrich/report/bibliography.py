@@ -163,8 +163,13 @@ def csl_items(records: Iterable[PaperRecord]) -> list[dict[str, Any]]:
 
 
 def render_csl_json(records: Iterable[PaperRecord]) -> str:
-    """A CSL-JSON file: the array of :func:`csl_items`."""
-    return json.dumps(csl_items(records), ensure_ascii=False, indent=2) + "\n"
+    """A CSL-JSON file: the array of :func:`csl_items`, one item per line.
+
+    One item a line keeps json's fast C encoder (indented output falls back to a
+    slow pure-Python one: seconds for a 50,000-paper run) and stays readable.
+    """
+    items = [json.dumps(item, ensure_ascii=False) for item in csl_items(records)]
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
 def _ris_line(tag: str, value: str) -> str:
