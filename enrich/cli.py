@@ -62,6 +62,18 @@ def style_option(func: F) -> F:
     )(func)
 
 
+def format_option(*choices: str, help_text: str | None = None) -> Callable[[F], F]:
+    """``--format`` with ``choices``, the first being the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
 def settings_options(func: F) -> F:
     """Options that override enrich.yaml and the environment (the API key: NCBI_API_KEY)."""
     options = [
@@ -123,13 +135,11 @@ def cli() -> None:
 @cli.command()
 @paths_argument
 @style_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "tsv", "table"]),
-    default="json",
-    show_default=True,
-    help="json is the stable machine interface; tsv has one line per cited claim.",
+@format_option(
+    "json",
+    "tsv",
+    "table",
+    help_text="json is the stable machine interface; tsv: a line per citation.",
 )
 def extract(paths: tuple[Path, ...], style: str | None, fmt: str) -> None:
     """Print every claim and citation found in PATHS (files or folders).
@@ -168,14 +178,7 @@ def _report_problems(problems: Iterable[str]) -> None:
 
 @cli.command()
 @click.argument("identifiers", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csl"]),
-    default="table",
-    show_default=True,
-    help="csl prints CSL-JSON of the resolved papers.",
-)
+@format_option("table", "json", "csl", help_text="csl prints CSL-JSON of the resolved papers.")
 @settings_options
 def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """Resolve PMIDs and DOIs through PubMed and print their metadata.
@@ -330,13 +333,7 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
 @cli.command()
 @paths_argument
 @style_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "tsv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "tsv", "json", help_text="tsv and json list every claim.")
 @click.option(
     "--fail-on",
     multiple=True,

@@ -225,24 +225,25 @@ class EutilsClient:
             data["api_key"] = self.settings.api_key
         await self._limiter.wait()
         self.requests += 1
-        error: BaseException | None = None
         try:
             response = await self._http.post(self._base + endpoint, data=data)
-            return _check(endpoint, response)
-        except httpx.ConnectError as exc:
-            error = _ConnectFailed(f"cannot connect to {_host(self._base)}: {_reason(exc)}")
-            raise error from exc
-        except httpx.ConnectTimeout as exc:
-            error = _ConnectFailed(f"connecting to {_host(self._base)} timed out")
-            raise error from exc
-        except httpx.TimeoutException as exc:
-            error = NetworkError(f"{endpoint} timed out after {self.settings.timeout:g} s")
-            raise error from exc
         except httpx.TransportError as exc:
-            error = NetworkError(f"{endpoint}: connection failed: {_reason(exc)}")
-            raise error from exc
-        finally:
+            error = self._network_error(endpoint, exc)
             self._breaker.record(error)
+            raise error from exc
+        self._breaker.record(None)  # any response shows the host is reachable
+        return _check(endpoint, response)
+
+    def _network_error(self, endpoint: str, exc: httpx.TransportError) -> NetworkError:
+        """The NetworkError for a request that got no response (never naming the key)."""
+        host = _host(self._base)
+        if isinstance(exc, httpx.ConnectError):
+            return _ConnectFailed(f"cannot connect to {host}: {_reason(exc)}")
+        if isinstance(exc, httpx.ConnectTimeout):
+            return _ConnectFailed(f"connecting to {host} timed out")
+        if isinstance(exc, httpx.TimeoutException):
+            return NetworkError(f"{endpoint} timed out after {self.settings.timeout:g} s")
+        return NetworkError(f"{endpoint}: connection failed: {_reason(exc)}")
 
 
 def _check(endpoint: str, response: httpx.Response) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from types import TracebackType
 from typing import TextIO
 
 import click
@@ -46,15 +45,3 @@ class ProgressReporter:
         elif force or now - self._last_line >= self.interval:
             self._last_line = now
             click.echo(f"{self.label}: {self.done}/{self.total}", file=self.stream)
-
-    def __enter__(self) -> ProgressReporter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._bar and exc_type is not None and self.total:
-            self.stream.write("\n")
