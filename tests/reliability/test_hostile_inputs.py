@@ -4,8 +4,8 @@ replies carrying an entity bomb or an external entity, a 200 MB document, a Summ
 
 from __future__ import annotations
 
-import os
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -134,19 +134,31 @@ def test_entity_bomb_and_external_entity_in_efetch_replies(
         assert stored.get_record(BOMB_PMID) is None
 
 
+# Linux folds a process's high-water RSS into its child's ru_maxrss at exec, so a child of
+# this (large) pytest process would report pytest's size.  A small wrapper process runs the
+# command instead and reports its own child's peak.
+_MEASURE = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def _run_measured(argv: list[str], env: dict[str, str], log: Path) -> tuple[int, float, int]:
     """Run ``argv`` with stdout and stderr to ``log``; its exit code, seconds and peak RSS (KiB)."""
+    peak = log.with_suffix(".peak")
     started = time.monotonic()
     with log.open("w") as sink:
-        process = subprocess.Popen(argv, env=env, stdout=sink, stderr=subprocess.STDOUT)
-        timer = threading.Timer(RUN_TIMEOUT, process.kill)
-        timer.start()
+        wrapper = [sys.executable, "-c", _MEASURE, str(peak), *argv]
+        process = subprocess.Popen(wrapper, env=env, stdout=sink, stderr=subprocess.STDOUT)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.monotonic() - started, usage.ru_maxrss
+            code = process.wait(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    return code, time.monotonic() - started, int(peak.read_text())
 
 
 def test_200_mb_document(make_eutils_server: Any, tmp_path: Path) -> None:
