@@ -73,6 +73,16 @@ from enrich.model import (
 )
 from enrich.resources import ResourcePaper, load_registry
 
+#: every flag the audit can raise, on citations and on claims (``--fail-on`` accepts these)
+FLAG_NAMES = frozenset(
+    {
+        "resource", "retracted", "retraction_notice", "erratum", "expression_of_concern",
+        "not_found", "not_in_pubmed", "invalid", "unresolved", "doi_mismatch",
+        "title_mismatch", "no_mention", "no_citation", "resource_only", "single_source",
+        "large_scale_only",
+    }
+)  # fmt: skip
+
 _HIGH_THROUGHPUT = (
     "chromatin immunoprecipitation assay",  # TFLink's label for ReMap/GTRD ChIP-seq edges
     "ChIP-seq",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,15 +45,12 @@ class CachedRecord:
 class CitationCache:
     """Records, negative results and DOI mappings under ``directory``.
 
-    Raises OutputError when the folder cannot be created or written.  ``hits``
-    and ``misses`` count lookups of this instance.
+    Raises OutputError when the folder cannot be created or written.
     """
 
     def __init__(self, directory: Path, *, missing_ttl: float = 7 * DAY) -> None:
         self.directory = directory
         self.missing_ttl = missing_ttl
-        self.hits = 0
-        self.misses = 0
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._cache = diskcache.Cache(
@@ -65,6 +63,15 @@ class CitationCache:
             )
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cache folder {directory} is not usable: {_reason(exc)}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group the writes made inside so that they are stored together or not at all."""
+        try:
+            with self._cache.transact(retry=True):
+                yield
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
 
     def close(self) -> None:
         self._cache.close()
@@ -84,7 +91,6 @@ class CitationCache:
         """
         entry = self._read(f"pmid:{pmid}")
         if entry is None:
-            self.misses += 1
             return None
         try:
             if entry.get("schema") == SCHEMA_VERSION:
@@ -95,9 +101,7 @@ class CitationCache:
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
             self._delete(f"pmid:{pmid}")
-            self.misses += 1
             return None
-        self.hits += 1
         return CachedRecord(record, fetched_at)
 
     def put_record(self, record: PaperRecord, xml: bytes, fetched_at: float | None = None) -> None:
@@ -112,19 +116,16 @@ class CitationCache:
         Safe to call from a worker thread: diskcache gives each thread its own connection.
         """
         when = time.time() if fetched_at is None else fetched_at
-        try:
-            with self._cache.transact(retry=True):
-                for record, xml in records:
-                    value = {
-                        "schema": SCHEMA_VERSION,
-                        "fetched_at": when,
-                        "xml": xml.decode("utf-8"),
-                        "record": record.to_dict(),
-                    }
-                    self._write(f"pmid:{record.pmid}", value)
-                    self._delete(f"missing:{record.pmid}")
-        except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+        with self.transaction():
+            for record, xml in records:
+                value = {
+                    "schema": SCHEMA_VERSION,
+                    "fetched_at": when,
+                    "xml": xml.decode("utf-8"),
+                    "record": record.to_dict(),
+                }
+                self._write(f"pmid:{record.pmid}", value)
+                self._delete(f"missing:{record.pmid}")
 
     def drop_record(self, pmid: str) -> None:
         """Forget ``pmid``'s record and remember, for a while, that PubMed has none."""
@@ -133,10 +134,7 @@ class CitationCache:
 
     def is_missing(self, pmid: str) -> bool:
         """True while a not-found result for ``pmid`` is cached (it expires)."""
-        found = self._read(f"missing:{pmid}") is not None
-        if found:
-            self.hits += 1
-        return found
+        return self._read(f"missing:{pmid}") is not None
 
     def put_missing(self, pmid: str) -> None:
         self._write(f"missing:{pmid}", {"fetched_at": time.time()}, expire=self.missing_ttl)
@@ -147,9 +145,7 @@ class CitationCache:
         """``(known, pmid)``: is the DOI's mapping cached, and its PMID (None: not in PubMed)."""
         entry = self._read(f"doi:{doi.lower()}")
         if entry is None or not isinstance(entry.get("pmid", ""), str | None):
-            self.misses += 1
             return False, None
-        self.hits += 1
         return True, entry.get("pmid")
 
     def put_doi(self, doi: str, pmid: str | None) -> None:

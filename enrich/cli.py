@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from enrich import __version__
-from enrich.audit import AuditSettings
+from enrich.audit import FLAG_NAMES, AuditSettings
 from enrich.config import Settings, load_settings
 from enrich.errors import EnrichError
 from enrich.extract import iter_documents
@@ -304,7 +304,7 @@ def _stage(label: str, total: int) -> Callable[[int], None]:
 def _exit_code(outcome: Enrichment | RunOutcome) -> int:
     if outcome.summary.problems:
         return EXIT_FAILED
-    return EXIT_UNRESOLVED if outcome.unresolved else EXIT_OK
+    return EXIT_UNRESOLVED if outcome.summary.unresolved else EXIT_OK
 
 
 def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> str:
@@ -322,9 +322,9 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
     ]
     if out_dir is not None:
         lines.append(f"reports    {out_dir}/index.html")
-    if outcome.unresolved:
+    if s.unresolved:
         lines.append(
-            f"warning: {outcome.unresolved} citations are unresolved; "
+            f"warning: {s.unresolved} citations are unresolved; "
             "the reports say so. Run again when E-utilities is reachable."
         )
     return "\n".join(lines)
@@ -364,6 +364,11 @@ def audit(
     """
     from enrich.report.tables import audit_rows, audit_table
 
+    try:
+        wanted = _fail_on_conditions(fail_on)
+    except click.BadParameter as exc:
+        exc.param_hint = "--fail-on"
+        raise
     settings = _settings(**flags)
     documents = read_documents(paths, Style(style) if style else None)
     enrichment = _enrich(documents, settings)
@@ -380,7 +385,7 @@ def audit(
         click.echo(f"listed     {listed} {scope}")
         click.echo(_summary_screen(enrichment, None))
     _report_problems(str(p) for d in documents for p in d.problems)
-    triggered = _triggered(enrichment, fail_on)
+    triggered = _triggered(enrichment, wanted)
     if triggered:
         click.echo(f"fail-on: {', '.join(triggered)}", err=True)
         sys.exit(EXIT_FAILED)
@@ -400,9 +405,22 @@ def _audit_json(enrichment: Enrichment) -> dict[str, Any]:
     }
 
 
-def _triggered(enrichment: Enrichment, fail_on: tuple[str, ...]) -> list[str]:
+def _fail_on_conditions(fail_on: tuple[str, ...]) -> set[str]:
+    """The grades (any case) and flag names of ``--fail-on``; a usage error for anything else."""
+    wanted = set()
+    for item in (f.strip() for value in fail_on for f in value.split(",")):
+        if item.upper() in {g.value for g in Grade}:
+            wanted.add(item.upper())
+        elif item in FLAG_NAMES:
+            wanted.add(item)
+        elif item:
+            known = ", ".join(["A", "B", "C", "D", *sorted(FLAG_NAMES)])
+            raise click.BadParameter(f"{item!r} is neither a grade nor a flag ({known})")
+    return wanted
+
+
+def _triggered(enrichment: Enrichment, wanted: set[str]) -> list[str]:
     """The ``--fail-on`` conditions that some claim or citation meets."""
-    wanted = {f.strip() for item in fail_on for f in item.split(",") if f.strip()}
     seen: set[str] = set()
     for document in enrichment.documents:
         for claim in document.claims:

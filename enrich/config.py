@@ -44,7 +44,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
 _SECTIONS = ("audit", "resources")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
     """Everything a command needs to know, with each value's origin in ``origins``."""
 
@@ -97,6 +97,10 @@ class Settings:
             return AuditSettings(resources=load_registry(extra), **options)
         except TypeError as exc:
             raise ConfigError(f"audit: {exc}") from exc
+
+    def __repr__(self) -> str:  # the API key never appears, e.g. in a traceback's locals
+        shown = ", ".join(f"{name}={value}" for name, value, _ in self.shown())
+        return f"Settings({shown})"
 
     def shown(self) -> list[tuple[str, str, str]]:
         """``(name, value, origin)`` for display, with the API key redacted."""
@@ -167,9 +171,13 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _typed(name: str, value: Any, origin: str) -> Any:
-    kind = _SCHEMA[name][0]
+    kind, default, _ = _SCHEMA[name]
     if value is None:
-        return None
+        if default is None:
+            return None
+        raise ConfigError(f"{origin}: {name} is empty; give a {kind.__name__} or remove it")
+    if kind is int and (isinstance(value, bool | float) or not str(value).strip().isdigit()):
+        raise ConfigError(f"{origin}: {name} must be a whole number, got {value!r}")
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -184,6 +192,8 @@ def _typed(name: str, value: Any, origin: str) -> Any:
 
 
 def _check_ranges(values: dict[str, Any]) -> None:
+    if values["timeout"] <= 0:
+        raise ConfigError("timeout must be a positive number of seconds")
     if values["backoff"] < 0:
         raise ConfigError("backoff must be zero or more seconds")
     if values["rate"] is not None and values["rate"] <= 0:

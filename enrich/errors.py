@@ -45,20 +45,20 @@ class TransientError(EutilsError):
     """A failure that a later retry of the same request may not meet."""
 
 
-class RateLimited(TransientError):
+class _RetryAfter(TransientError):
+    """A reply that may say, in ``Retry-After``, how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(_RetryAfter):
     """HTTP 429 from E-utilities."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class ServerError(TransientError):
+class ServerError(_RetryAfter):
     """HTTP 5xx from E-utilities."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class NetworkError(TransientError):

@@ -415,6 +415,11 @@ class RunSummary:
     cache_hits: int = 0
     offline: bool = False
 
+    @property
+    def unresolved(self) -> int:
+        """Distinct citations that could not be looked up (network): exit code 3."""
+        return self.citations.get(str(Status.UNRESOLVED), 0)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,

@@ -35,7 +35,7 @@ from enrich.audit import (
 from enrich.cache import CitationCache
 from enrich.eutils import EutilsClient, EutilsSettings
 from enrich.extract import iter_documents, iter_input_files, read_document
-from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Status, Style
+from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Style
 from enrich.report import RenderedDocument, ReportWriter, render_document
 from enrich.resolve import resolve_keys
 
@@ -64,10 +64,6 @@ class Enrichment:
     documents: list[AuditedDocument]
     resolutions: dict[str, Resolution]
     summary: RunSummary
-
-    @property
-    def unresolved(self) -> int:
-        return self.summary.citations.get(str(Status.UNRESOLVED), 0)
 
 
 def read_documents(paths: Iterable[Path], style: Style | None = None) -> list[Document]:
@@ -110,7 +106,8 @@ def resolve_citations(
         resolutions, requests = asyncio.run(
             _resolve(list(keys), cache, None if offline else eutils, transport, progress)
         )
-        return Resolved(resolutions, requests, cache.hits)
+    hits = sum(r.from_cache for r in resolutions.values())  # keys answered by the cache
+    return Resolved(resolutions, requests, hits)
 
 
 def enrich_documents(
@@ -137,18 +134,39 @@ def enrich_documents(
     stats = corpus_stats(documents)
     audited = [audit_document(d, resolved.resolutions, stats, audit) for d in documents]
     grades, flags = summarize(audited)
-    summary = RunSummary(
+    summary = _run_summary(
         documents=len(documents),
         claims=sum(len(d.claims) for d in documents),
         problems=sum(len(d.problems) for d in documents),
         grades=grades,
         flags=flags,
+        resolved=resolved,
+        offline=offline,
+    )
+    return Enrichment(audited, resolved.resolutions, summary)
+
+
+def _run_summary(
+    *,
+    documents: int,
+    claims: int,
+    problems: int,
+    grades: Mapping[str, int],
+    flags: Mapping[str, int],
+    resolved: Resolved,
+    offline: bool,
+) -> RunSummary:
+    return RunSummary(
+        documents=documents,
+        claims=claims,
+        problems=problems,
+        grades={g: grades.get(g, 0) for g in "ABCD"},
+        flags=dict(sorted(flags.items())),
         citations=dict(Counter(str(r.status) for r in resolved.resolutions.values())),
         requests=resolved.requests,
         cache_hits=resolved.cache_hits,
         offline=offline,
     )
-    return Enrichment(audited, resolved.resolutions, summary)
 
 
 async def _resolve(
@@ -181,10 +199,6 @@ class RunOutcome:
 
     summary: RunSummary
     problems: list[str]
-
-    @property
-    def unresolved(self) -> int:
-        return self.summary.citations.get(str(Status.UNRESOLVED), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,14 +320,12 @@ def _summary(
     for entry in writer.entries:
         grades.update(entry.grades)
         flags.update(entry.flags)
-    return RunSummary(
+    return _run_summary(
         documents=len(scans),
         claims=sum(scan.claims for scan in scans),
         problems=sum(len(scan.problems) for scan in scans),
-        grades={g: grades.get(g, 0) for g in "ABCD"},
-        flags=dict(sorted(flags.items())),
-        citations=dict(Counter(str(r.status) for r in resolved.resolutions.values())),
-        requests=resolved.requests,
-        cache_hits=resolved.cache_hits,
+        grades=grades,
+        flags=flags,
+        resolved=resolved,
         offline=offline,
     )

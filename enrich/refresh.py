@@ -19,7 +19,6 @@ import asyncio
 import datetime as dt
 import fcntl
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,10 +33,13 @@ from enrich.errors import EnrichError, EutilsError, OutputError
 from enrich.eutils import EutilsClient, EutilsSettings
 from enrich.model import PaperRecord
 from enrich.pubmed import iter_records
+from enrich.report.files import atomic_write_text, inside, prepare_out_dir
+from enrich.report.markdown import md_escape, pubmed_url
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
 _JOURNAL = "refresh-pending"
+RETRY_BATCH = 50
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
@@ -145,19 +147,36 @@ async def _refresh(
     result: RefreshResult,
     progress: Callable[[int], None],
 ) -> None:
-    size = eutils.batch_size
     async with EutilsClient(eutils, transport=transport) as client:
-        for start in range(0, len(stale), size):
-            batch = stale[start : start + size]
-            params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
-            try:
-                parsed = await client.call("efetch.fcgi", params, lambda b: list(iter_records(b)))
-            except EutilsError:
+        absent: list[str] = []
+        for batch in _batches(stale, eutils.batch_size):
+            parsed = await _fetch(client, batch)
+            if parsed is None:
                 result.failed += len(batch)
-                progress(len(batch))
-                continue
-            _store_batch(cache, batch, parsed, result)
+            else:
+                absent += _store_batch(cache, batch, parsed, result)
             progress(len(batch))
+        # A short reply may be NCBI's hiccup: ask the absent PMIDs again, alone, before
+        # believing that PubMed withdrew them.
+        for batch in _batches(absent, RETRY_BATCH):
+            parsed = await _fetch(client, batch)
+            if parsed is None:
+                result.failed += len(batch)
+            else:
+                _withdraw(cache, _store_batch(cache, batch, parsed, result), result)
+
+
+def _batches(pmids: list[str], size: int) -> list[list[str]]:
+    return [pmids[i : i + size] for i in range(0, len(pmids), size)]
+
+
+async def _fetch(client: EutilsClient, batch: list[str]) -> list[tuple[PaperRecord, bytes]] | None:
+    """The records of an efetch for ``batch``, or None when it failed (retried next run)."""
+    params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
+    try:
+        return await client.call("efetch.fcgi", params, lambda body: list(iter_records(body)))
+    except EutilsError:
+        return None
 
 
 def _store_batch(
@@ -165,29 +184,41 @@ def _store_batch(
     batch: list[str],
     parsed: list[tuple[PaperRecord, bytes]],
     result: RefreshResult,
-) -> None:
-    """Store new versions and journal their changes; records PubMed dropped are withdrawn."""
-    changes: list[Change] = []
+) -> list[str]:
+    """Store the new versions with the changes they show; return the PMIDs the reply lacked.
+
+    Records and journal entries are written in one transaction, so an interrupted
+    refresh never holds a refreshed record whose change went unrecorded.
+    """
     fresh = {record.pmid: (record, xml) for record, xml in parsed if record.pmid in batch}
-    for pmid in batch:
+    changes: list[Change] = []
+    for pmid, (record, _) in fresh.items():
         old = cache.get_record(pmid)
-        if pmid not in fresh:
-            if old is not None:
-                changes.append(
-                    Change(
-                        pmid, "withdrawn", "PubMed no longer returns this record", old.record.title
-                    )
-                )
-            cache.drop_record(pmid)
-            continue
-        record, xml = fresh[pmid]
         if old is not None:
             changes.extend(compare(old.record, record))
-        cache.put_record(record, xml)
-        result.refreshed += 1
-    journal = cache.get_meta(_JOURNAL) or {"changes": []}
-    journal["changes"].extend(asdict(c) for c in changes)
-    cache.put_meta(_JOURNAL, journal)
+    with cache.transaction():
+        _journal(cache, changes)
+        cache.put_records(fresh.values())
+    result.refreshed += len(fresh)
+    return [pmid for pmid in batch if pmid not in fresh]
+
+
+def _withdraw(cache: CitationCache, pmids: list[str], result: RefreshResult) -> None:
+    """Forget records PubMed no longer returns (asked twice), reporting each."""
+    for pmid in pmids:
+        old = cache.get_record(pmid)
+        with cache.transaction():
+            if old is not None:
+                reason = "PubMed no longer returns this record"
+                _journal(cache, [Change(pmid, "withdrawn", reason, old.record.title)])
+            cache.drop_record(pmid)
+
+
+def _journal(cache: CitationCache, changes: list[Change]) -> None:
+    if changes:
+        journal = cache.get_meta(_JOURNAL) or {"changes": []}
+        journal["changes"].extend(asdict(c) for c in changes)
+        cache.put_meta(_JOURNAL, journal)
 
 
 @contextmanager
@@ -224,9 +255,11 @@ def _write_report(out_dir: Path, day: dt.date, result: RefreshResult) -> list[Pa
         "failed": result.failed,
         "changes": changes,
     }
-    md_path = out_dir / f"refresh-{day.isoformat()}.md"
-    _atomic_write(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    _atomic_write(md_path, _markdown(data))
+    folder = prepare_out_dir(out_dir)
+    md_path = inside(folder, f"refresh-{day.isoformat()}.md")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_text(inside(folder, json_path.name), text)
+    atomic_write_text(md_path, _markdown(data))
     return [md_path, json_path]
 
 
@@ -250,26 +283,7 @@ def _markdown(data: dict[str, Any]) -> str:
         return "\n".join([*lines, "No changes.", ""])
     lines += ["| PMID | change | detail | title |", "|---|---|---|---|"]
     for c in data["changes"]:
-        cells = [
-            f"[{c['pmid']}](https://pubmed.ncbi.nlm.nih.gov/{c['pmid']}/)",
-            c["kind"],
-            c["detail"],
-            c["title"],
-        ]
-        lines.append("| " + " | ".join(_md_cell(x) for x in cells) + " |")
+        link = f"[{md_escape(c['pmid'])}]({pubmed_url(c['pmid'])})"
+        cells = [md_escape(c[key]) for key in ("kind", "detail", "title")]
+        lines.append("| " + " | ".join([link, *cells]) + " |")
     return "\n".join([*lines, ""])
-
-
-def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from enrich.cache import CitationCache
 from enrich.errors import EutilsError
@@ -76,10 +76,12 @@ class Resolver:
             else:
                 results[key] = Resolution(key, Status.INVALID, reason="malformed identifier")
                 self._progress(1)
-        doi_pmids = await self._resolve_dois(dois, results)
+        doi_pmids, searched = await self._resolve_dois(dois, results)
         await self._resolve_pmids([*pmids, *doi_pmids.values()], results)
         for doi, pmid in doi_pmids.items():
-            results[f"doi:{doi}"] = self._doi_resolution(doi, results[f"pmid:{pmid}"])
+            found = results[f"pmid:{pmid}"]
+            from_cache = found.from_cache and doi not in searched
+            results[f"doi:{doi}"] = replace(found, key=f"doi:{doi}", from_cache=from_cache)
         for pmid in set(doi_pmids.values()) - set(pmids):
             del results[f"pmid:{pmid}"]  # asked only on behalf of a DOI
         return results
@@ -151,8 +153,11 @@ class Resolver:
 
     async def _resolve_dois(
         self, dois: list[str], results: dict[str, Resolution]
-    ) -> dict[str, str]:
-        """Map each DOI found in PubMed to its PMID; settle the others in ``results``."""
+    ) -> tuple[dict[str, str], set[str]]:
+        """Map each DOI found in PubMed to its PMID; settle the others in ``results``.
+
+        Also returns the DOIs that had to be searched (their mapping was not cached).
+        """
         mapped: dict[str, str] = {}
         unknown: list[str] = []
         for doi in dois:
@@ -172,7 +177,7 @@ class Resolver:
             self._progress(len(unknown))
         elif unknown:
             mapped.update(await self._search_dois(unknown, results))
-        return mapped
+        return mapped, set(unknown)
 
     async def _search_dois(self, dois: list[str], results: dict[str, Resolution]) -> dict[str, str]:
         batches = [dois[i : i + DOI_BATCH] for i in range(0, len(dois), DOI_BATCH)]
@@ -180,13 +185,18 @@ class Resolver:
         candidates = sorted({pmid for batch in found for pmid in batch})
         outcome = await self._fetch(candidates, report=False) if candidates else _Outcome()
         by_doi = {r.doi.lower(): r.pmid for r in outcome.records.values() if r.doi}
+        failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
         for doi in (d for d in dois if f"doi:{d}" not in results):
             pmid = by_doi.get(doi)
-            self.cache.put_doi(doi, pmid)
             if pmid:
+                self.cache.put_doi(doi, pmid)
                 mapped[doi] = pmid
+            elif failure is not None:  # a candidate could not be fetched: we do not know
+                results[f"doi:{doi}"] = Resolution(f"doi:{doi}", Status.UNRESOLVED, reason=failure)
+                self._progress(1)
             else:
+                self.cache.put_doi(doi, None)
                 results[f"doi:{doi}"] = _not_in_pubmed(doi, cached=False)
                 self._progress(1)
         return mapped
@@ -205,11 +215,6 @@ class Resolver:
                     )
                 self._progress(len(dois))
                 return []
-
-    def _doi_resolution(self, doi: str, by_pmid: Resolution) -> Resolution:
-        return Resolution(
-            f"doi:{doi}", by_pmid.status, by_pmid.record, by_pmid.reason, by_pmid.from_cache
-        )
 
 
 def _parse_efetch(body: bytes) -> list[tuple[PaperRecord, bytes]]:

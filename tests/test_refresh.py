@@ -172,3 +172,16 @@ def test_withdrawn_record_is_reported_and_forgotten(server: EutilsServer, tmp_pa
     assert [(c.pmid, c.kind) for c in result.changes] == [(PMIDS[5], "withdrawn")]
     with CitationCache(cache) as c:
         assert c.get_record(PMIDS[5]) is None and c.is_missing(PMIDS[5])
+
+
+def test_record_missing_from_one_reply_is_asked_again_not_withdrawn(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A record absent from one refresh reply (NCBI hiccup) is asked again, not dropped."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    server.faults = Faults(script=["drop_records"])
+    result = refresh(server, cache, out)
+    assert result.changes == [] and result.refreshed == 30
+    with CitationCache(cache) as c:
+        assert all(c.get_record(p) is not None for p in PMIDS)

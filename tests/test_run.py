@@ -303,3 +303,39 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert len(outputs[1]) == 40 * 3 + 5
     assert outputs[1] == outputs[2]
+
+
+def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path) -> None:
+    """A mistyped --fail-on is a usage error (exit 2), never a gate that silently passes."""
+    args = ["audit", str(EXAMPLES), "--offline", "--cache-dir", str(tmp_path)]
+    typo = CliRunner().invoke(cli, [*args, "--fail-on", "retraced"])
+    assert typo.exit_code == 2 and "neither a grade nor a flag" in typo.output
+    lower = CliRunner().invoke(cli, [*args, "--fail-on", "c"])
+    assert lower.exit_code == 1  # offline: every claim is graded C
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("batch_size:\n", "batch_size is empty"),
+        ("timeout: -5\n", "timeout must be a positive number"),
+        ("batch_size: 2.5\n", "batch_size must be a whole number"),
+    ],
+)
+def test_bad_settings_are_one_line_errors(
+    tmp_path: Path, monkeypatch: Any, line: str, message: str
+) -> None:
+    """Empty, negative or fractional settings are refused in one line, not a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text(line)
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_settings_repr_never_shows_the_key() -> None:
+    """repr() of the settings (as a traceback or a debugger shows them) redacts the API key."""
+    from enrich.config import load_settings
+
+    settings = load_settings(environ={"NCBI_API_KEY": "secret-key-987"})
+    assert "secret-key-987" not in repr(settings) and "redacted" in repr(settings)

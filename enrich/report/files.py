@@ -110,9 +110,13 @@ def prepare_out_dir(out_dir: Path) -> Path:
     return resolved
 
 
+#: enrich's temporary files start so; only these are ever swept from an output folder
+TEMP_PREFIX = ".enrich-"
+
+
 def _sweep_orphans(folder: Path) -> None:
-    """Delete the temporary files of writers that died (their lock is free)."""
-    for temp in folder.glob(".*.tmp"):
+    """Delete enrich's temporary files whose writer died (their lock is free)."""
+    for temp in folder.glob(f"{TEMP_PREFIX}*.tmp"):
         try:
             with temp.open("rb") as handle:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -151,7 +155,9 @@ class AtomicTextFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, temp = tempfile.mkstemp(
+                dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp"
+            )
             self._temp = Path(temp)
             fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
             self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")

@@ -345,3 +345,34 @@ def test_corrupt_entry_is_refetched(server_factory: Any, tmp_path: Path) -> None
     results, requests = resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
     assert requests == 1 and results[f"pmid:{PMIDS[0]}"].status is Status.RESOLVED
     assert_cache_whole(tmp_path)
+
+
+def test_doi_whose_candidate_cannot_be_fetched_is_unresolved_not_absent(tmp_path: Path) -> None:
+    """When esearch finds a candidate but fetching it fails, the DOI is unresolved, not cached."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("esearch.fcgi"):
+            body = b"<eSearchResult><Count>1</Count><IdList><Id>20001</Id></IdList></eSearchResult>"
+            return httpx.Response(200, content=body)
+        return httpx.Response(503, content=b"busy")
+
+    async def go() -> tuple[dict[str, Resolution], tuple[bool, str | None]]:
+        settings = EutilsSettings(base_url="http://eutils.test/", api_key=KEY, backoff=0.01)
+        async with EutilsClient(settings, transport=httpx.MockTransport(handler)) as client:
+            with CitationCache(tmp_path) as cache:
+                results = await resolve_keys(["doi:10.5555/test.20001"], cache, client)
+                return results, cache.get_doi("10.5555/test.20001")
+
+    results, cached = asyncio.run(go())
+    assert results["doi:10.5555/test.20001"].status is Status.UNRESOLVED
+    assert "HTTP 503" in results["doi:10.5555/test.20001"].reason
+    assert cached == (False, None)
+
+
+def test_cache_hits_count_each_key_once(server_factory: Any, tmp_path: Path) -> None:
+    """A DOI found by searching is not a cache hit; answered again from the cache, it is one."""
+    server = server_factory()
+    cold, _ = resolve(server.url, ["doi:10.5555/test.20001", "pmid:20002"], tmp_path)
+    assert [r.from_cache for r in cold.values()] == [False, False]
+    warm, _ = resolve(server.url, ["doi:10.5555/test.20001", "pmid:20002"], tmp_path)
+    assert [r.from_cache for r in warm.values()] == [True, True]
