@@ -56,6 +56,7 @@ from functools import lru_cache
 from typing import NoReturn
 
 from enrich.errors import ConfigError
+from enrich.identifiers import doi_key
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -198,7 +199,7 @@ def _index(
     resources: tuple[ResourcePaper, ...],
 ) -> tuple[dict[str, ResourcePaper], dict[str, ResourcePaper]]:
     by_pmid = {pmid: paper for paper in reversed(resources) for pmid in paper.pmids}
-    by_doi = {doi.lower(): paper for paper in reversed(resources) for doi in paper.dois}
+    by_doi = {doi_key(doi): paper for paper in reversed(resources) for doi in paper.dois}
     return by_pmid, by_doi  # reversed: the first entry naming an identifier wins
 
 
@@ -334,7 +335,7 @@ def _registered(
         if pmid in context.by_pmid:
             return context.by_pmid[pmid]
     return next(
-        (context.by_doi[d.lower()] for d in dois if d and d.lower() in context.by_doi), None
+        (context.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in context.by_doi), None
     )
 
 
@@ -378,7 +379,7 @@ def _notice(record: PaperRecord, ref_type: str, what: str, publication_type: str
 def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
     flags = []
     doi = citation.doi if "doi" not in citation.invalid else None
-    if doi and record.doi and doi.lower() != record.doi.lower():
+    if doi and record.doi and doi_key(doi) != doi_key(record.doi):
         flags.append(Flag("doi_mismatch", f"document DOI {doi} but PubMed has {record.doi}"))
     if citation.title and record.title and _title_key(citation.title) != _title_key(record.title):
         reason = f'document title "{_clip(citation.title)}" but PubMed has "{_clip(record.title)}"'

@@ -26,6 +26,7 @@ from typing import Any
 import diskcache
 
 from enrich.errors import BadResponse, OutputError
+from enrich.identifiers import doi_key
 from enrich.model import PaperRecord
 from enrich.pubmed import parse_record
 
@@ -143,14 +144,14 @@ class CitationCache:
 
     def get_doi(self, doi: str) -> tuple[bool, str | None]:
         """``(known, pmid)``: is the DOI's mapping cached, and its PMID (None: not in PubMed)."""
-        entry = self._read(f"doi:{doi.lower()}")
+        entry = self._read(f"doi:{doi_key(doi)}")
         if entry is None or not isinstance(entry.get("pmid", ""), str | None):
             return False, None
         return True, entry.get("pmid")
 
     def put_doi(self, doi: str, pmid: str | None) -> None:
         expire = None if pmid else self.missing_ttl
-        self._write(f"doi:{doi.lower()}", {"pmid": pmid, "fetched_at": time.time()}, expire=expire)
+        self._write(f"doi:{doi_key(doi)}", {"pmid": pmid, "fetched_at": time.time()}, expire=expire)
 
     # --- refresh ----------------------------------------------------------------------
 

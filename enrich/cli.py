@@ -25,7 +25,7 @@ from enrich.config import Settings, load_settings
 from enrich.errors import EnrichError
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
-from enrich.identifiers import is_valid_doi, normalize_doi, normalize_pmid
+from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
 from enrich.pipeline import (
     Enrichment,
@@ -222,7 +222,7 @@ def _identifier_key(raw: str) -> str:
     if pmid:
         return f"pmid:{pmid}"
     doi = normalize_doi(raw)
-    return f"doi:{doi.lower()}" if is_valid_doi(doi) else f"invalid:{raw}"
+    return f"doi:{doi_key(doi)}" if is_valid_doi(doi) else f"invalid:{raw}"
 
 
 def _resolution_line(raw: str, res: Any) -> str:

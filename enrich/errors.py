@@ -3,7 +3,6 @@
 ::
 
     EnrichError                      root: every expected failure; the CLI prints it in one line
-    ├── InputError                   an input path cannot be read at all (missing, unreadable)
     ├── ConfigError                  a setting is malformed (enrich.yaml, environment, flags)
     ├── OutputError                  a report or the cache cannot be written
     └── EutilsError                  talking to NCBI E-utilities failed
@@ -23,10 +22,6 @@ from __future__ import annotations
 
 class EnrichError(Exception):
     """Root of every expected enrich failure."""
-
-
-class InputError(EnrichError):
-    """An input path cannot be read."""
 
 
 class ConfigError(EnrichError):

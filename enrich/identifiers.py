@@ -74,8 +74,12 @@ def is_valid_doi(doi: str) -> bool:
 
 
 def doi_key(doi: str) -> str:
-    """The form in which two DOIs compare: DOIs are case-insensitive."""
-    return doi.casefold()
+    """The form in which two DOIs compare, and under which they are cached and searched.
+
+    DOIs are case-insensitive for ASCII letters; ``lower`` (not ``casefold``) keeps
+    every other character, so the key is still the DOI itself.
+    """
+    return doi.lower()
 
 
 def split_pubmed_term(term: str) -> list[str]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from enrich.identifiers import doi_key
+
 
 class Style(StrEnum):
     """The kinds of document enrich reads."""
@@ -97,7 +99,7 @@ class Citation:
         if self.pmid and "pmid" not in self.invalid:
             return f"pmid:{self.pmid}"
         if self.doi and "doi" not in self.invalid:
-            return f"doi:{self.doi.lower()}"
+            return f"doi:{doi_key(self.doi)}"
         return f"invalid:{self.pmid or self.doi or ''}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,6 @@ class ProgressReporter:
         self.interval = interval
         self._last_line = 0.0
         self._bar = self.stream.isatty() and not os.environ.get("CI")
-        self._started = time.monotonic()
 
     def start(self, total: int) -> None:
         self.total = total

@@ -31,6 +31,7 @@ import httpx
 from enrich.cache import CitationCache
 from enrich.errors import EnrichError, EutilsError, OutputError
 from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.identifiers import doi_key
 from enrich.model import PaperRecord
 from enrich.pubmed import iter_records
 from enrich.report.files import atomic_write_text, inside, prepare_out_dir
@@ -102,7 +103,7 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
                 changes.append(
                     Change(pmid, kind, f"{ref_type} {relation.pmid or relation.source}", title)
                 )
-    if (old.doi or "").lower() != (new.doi or "").lower():
+    if doi_key(old.doi or "") != doi_key(new.doi or ""):
         changes.append(Change(pmid, "doi_changed", f"DOI {old.doi} -> {new.doi}", title))
     if _words(old.title) != _words(new.title):
         changes.append(Change(pmid, "title_changed", f"was: {old.title}", title))

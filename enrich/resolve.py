@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from enrich.cache import CitationCache
 from enrich.errors import EutilsError
 from enrich.eutils import EutilsClient
+from enrich.identifiers import doi_key
 from enrich.model import PaperRecord, Resolution, Status
 from enrich.pubmed import iter_records, parse_esearch
 
@@ -184,7 +185,7 @@ class Resolver:
         found = await asyncio.gather(*(self._search_batch(b, results) for b in batches))
         candidates = sorted({pmid for batch in found for pmid in batch})
         outcome = await self._fetch(candidates, report=False) if candidates else _Outcome()
-        by_doi = {r.doi.lower(): r.pmid for r in outcome.records.values() if r.doi}
+        by_doi = {doi_key(r.doi): r.pmid for r in outcome.records.values() if r.doi}
         failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
         for doi in (d for d in dois if f"doi:{d}" not in results):

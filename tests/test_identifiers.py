@@ -63,6 +63,11 @@ def test_doi_validation_and_case() -> None:
     assert doi_key("10.1504/IJBRA.2013.056620") == doi_key("10.1504/ijbra.2013.056620")
 
 
+def test_doi_key_is_still_the_doi() -> None:
+    """The key only lowers ASCII case: other characters stay, so it can be searched as is."""
+    assert doi_key("10.1000/Straße") == "10.1000/straße"
+
+
 @pytest.mark.parametrize(
     ("term", "tokens"),
     [

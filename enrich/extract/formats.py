@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from enrich.identifiers import doi_key
 from enrich.model import Citation, Claim, Document
 
 TSV_COLUMNS = (
@@ -56,7 +57,7 @@ def iter_table(documents: Iterable[Document]) -> Iterator[str]:
     for d in documents:
         cited = d.all_citations()
         pmids = {c.pmid for c in cited if c.pmid and not c.invalid}
-        dois = {c.doi.lower() for c in cited if c.doi and not c.invalid}
+        dois = {doi_key(c.doi) for c in cited if c.doi and not c.invalid}
         subject = d.subject.symbol or d.subject.uniprot or "-"
         yield (
             f"{_clip(d.path, 48):<48} {d.style!s:<11} {_clip(subject, 12):<12} "
