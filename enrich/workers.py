@@ -1,0 +1,181 @@
+"""Worker processes that receive run-wide data along with their tasks, each piece once.
+
+:class:`WorkerPool` runs ``func(item, known)`` in ``jobs`` forked processes.  A task
+names the keyed values it needs (for ``enrich run``: the Resolutions of a
+document's citations); the pool sends each worker only those it has not sent that
+worker before, and the worker keeps them in ``known`` for later tasks.  What the
+parent knew when the workers were forked, they inherit and are never sent.  So a
+long run can start rendering documents while their citations are still being
+resolved, without copying each PubMed record to the workers more than once.
+
+Results come back in completion order, tagged with the task's number.  An
+exception raised by ``func`` is re-raised in the parent by :meth:`WorkerPool.results`;
+a worker that dies is reported as :class:`WorkerDied`.  With ``jobs`` <= 1 the
+tasks run in the calling process, one at a time, with the same interface.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import queue
+from collections.abc import Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+A = TypeVar("A")
+T = TypeVar("T")
+V = TypeVar("V")
+
+__all__ = ["WorkerDied", "WorkerPool"]
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning its task's result."""
+
+
+class WorkerPool(Generic[A, V, T]):
+    """``jobs`` forked workers running ``func(item, known)``; use as a context manager.
+
+    ``known`` starts as ``inherited`` and grows with the values tasks bring: each
+    worker grows its own copy (fork); inline, ``inherited`` itself grows.  Fork the
+    pool before starting threads.  At most ``depth`` tasks wait per worker.
+    """
+
+    def __init__(
+        self,
+        func: Callable[[A, dict[str, V]], T],
+        jobs: int,
+        inherited: dict[str, V],
+        *,
+        depth: int = 4,
+    ) -> None:
+        self._func = func
+        self._known_here = inherited
+        self._inline = jobs <= 1
+        self._depth = depth
+        self._done: list[tuple[int, T]] = []
+        self._workers: list[_Worker[V]] = []
+        if not self._inline:
+            context = multiprocessing.get_context("fork")
+            self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
+
+    @property
+    def busy(self) -> bool:
+        """True when every worker already has ``depth`` tasks waiting."""
+        return not self._inline and all(len(w.pending) >= self._depth for w in self._workers)
+
+    @property
+    def outstanding(self) -> int:
+        """Tasks submitted whose results have not been taken yet."""
+        return len(self._done) + sum(len(w.pending) for w in self._workers)
+
+    def submit(self, number: int, item: A, needs: Mapping[str, V]) -> None:
+        """Run ``func(item, known)`` as task ``number``; ``needs`` are the values it uses."""
+        if self._inline:
+            self._known_here.update(needs)
+            self._done.append((number, self._func(item, self._known_here)))
+            return
+        worker = min(self._workers, key=lambda w: len(w.pending))
+        worker.send(number, item, needs)
+
+    def results(self, timeout: float | None = None) -> Iterator[tuple[int, T]]:
+        """Finished ``(number, result)`` pairs.  When none is ready, wait up to ``timeout``
+        seconds (None: until one is) for one, unless no task is outstanding."""
+        done, self._done = self._done, []
+        yield from done
+        waiting = {w.results: w for w in self._workers if w.pending}
+        if not waiting:
+            return
+        for connection in multiprocessing.connection.wait(list(waiting), 0 if done else timeout):
+            yield waiting[connection].receive()
+
+    def __enter__(self) -> WorkerPool[A, V, T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for worker in self._workers:
+            worker.stop(wait=exc_type is None)
+
+
+class _Worker(Generic[V]):
+    """One forked process, its task pipe, its result pipe and what it has been sent."""
+
+    def __init__(
+        self, context: Any, func: Callable[[Any, dict[str, V]], Any], inherited: dict[str, V]
+    ) -> None:
+        # Tasks go through a Queue, whose feeder thread writes them: the parent never blocks
+        # on a full pipe while the worker blocks sending a result the parent has not read.
+        self.tasks = context.Queue()
+        results_out, results_in = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_serve, args=(func, inherited, self.tasks, results_in), daemon=True
+        )
+        self.process.start()
+        results_in.close()
+        self.results = results_out
+        self.pending: list[int] = []
+        self.sent: set[str] = set(inherited)
+
+    def send(self, number: int, item: Any, needs: Mapping[str, V]) -> None:
+        fresh = {key: value for key, value in needs.items() if key not in self.sent}
+        self.sent.update(fresh)
+        self.tasks.put((number, item, fresh))
+        self.pending.append(number)
+
+    def receive(self) -> tuple[int, Any]:
+        """The next result; re-raises the task's exception, WorkerDied if the process died."""
+        try:
+            number, ok, payload = self.results.recv()
+        except EOFError:
+            self.process.join(timeout=5)
+            raise WorkerDied(
+                f"a worker process (pid {self.process.pid}) died; exit code {self.process.exitcode}"
+            ) from None
+        self.pending.remove(number)
+        if not ok:
+            raise payload
+        return number, payload
+
+    def stop(self, *, wait: bool) -> None:
+        """Ask the worker to stop; kill it if it has not within a second (or at once)."""
+        self.tasks.put(None)
+        self.tasks.close()
+        if not wait:
+            self.tasks.cancel_join_thread()
+        self.process.join(timeout=None if wait else 1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.results.close()
+
+
+def _serve(
+    func: Callable[[Any, dict[str, Any]], Any], known: dict[str, Any], tasks: Any, results: Any
+) -> None:
+    """A worker's loop: take a task, run it, send back ``(number, ok, result or exception)``.
+
+    ``known`` is the parent's dict as inherited by fork: this process's own copy.
+    """
+    parent = os.getppid()
+    while True:
+        try:
+            task = tasks.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent was killed: nobody wants the results
+                return
+            continue
+        if task is None:
+            return
+        number, item, fresh = task
+        known.update(fresh)
+        try:
+            results.send((number, True, func(item, known)))
+        except Exception as exc:
+            results.send((number, False, exc))

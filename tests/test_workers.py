@@ -1,0 +1,75 @@
+"""enrich.workers.WorkerPool: tasks carry the values a worker lacks, each one once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from enrich.workers import WorkerDied, WorkerPool
+
+
+class Unpicklable:
+    """A value that fails loudly if the pool ever sends it to a worker."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise AssertionError("an inherited value was sent to a worker")
+
+
+def seen(item: tuple[str, ...], known: dict[str, object]) -> tuple[int, list[object]]:
+    """The worker's pid and the values of ``item``'s keys as the worker knows them."""
+    return os.getpid(), [type(known[k]).__name__ if k == "db" else known[k] for k in item]
+
+
+def explode(item: int, known: dict[str, object]) -> int:
+    if item == 3:
+        raise ValueError("task 3 is bad")
+    return item
+
+
+def die(item: int, known: dict[str, object]) -> int:
+    os._exit(7)
+
+
+def drain(pool: WorkerPool[object, object, object]) -> Iterator[tuple[int, object]]:
+    while pool.outstanding:
+        yield from pool.results(timeout=None)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_task_sees_its_values_and_each_value_travels_once(jobs: int) -> None:
+    inherited: dict[str, object] = {"db": Unpicklable()}
+    values = {f"k{i}": i for i in range(30)}
+    tasks = [("db", f"k{i % 30}", f"k{(i * 7) % 30}") for i in range(60)]
+    sent: list[int] = []
+    with WorkerPool(seen, jobs, inherited, depth=2) as pool:
+        results: dict[int, tuple[int, list[object]]] = {}
+        for number, keys in enumerate(tasks):
+            while pool.busy:
+                results.update(pool.results(timeout=None))
+            needs = {key: values[key] for key in keys if key != "db"}
+            pool.submit(number, keys, needs)
+        results.update(drain(pool))
+        if jobs > 1:
+            sent = [len(worker.sent) for worker in pool._workers]
+    assert sorted(results) == list(range(len(tasks)))
+    for number, keys in enumerate(tasks):
+        _, got = results[number]
+        assert got == ["Unpicklable", *(values[k] for k in keys[1:])]
+    assert len({pid for pid, _ in results.values()}) == jobs  # both workers took tasks
+    if jobs > 1:  # no worker was sent a key twice, and none more than exist (+ inherited)
+        assert all(count <= len(values) + 1 for count in sent)
+
+
+def test_a_task_exception_is_raised_in_the_parent() -> None:
+    with pytest.raises(ValueError, match="task 3 is bad"), WorkerPool(explode, 2, {}) as pool:
+        for number in range(6):
+            pool.submit(number, number, {})
+        list(drain(pool))
+
+
+def test_a_dead_worker_is_reported_not_waited_for() -> None:
+    with pytest.raises(WorkerDied, match="exit code"), WorkerPool(die, 2, {}) as pool:
+        pool.submit(0, 0, {})
+        list(drain(pool))
