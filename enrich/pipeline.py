@@ -7,18 +7,24 @@ the stages and the run's summary.
   and library use).
 * :func:`write_reports` (``enrich run``) streams, so memory does not grow with the
   corpus: pass 1 reads every document for its citation keys and corpus counts,
-  the keys are resolved, and pass 2 reads each document again, audits and renders
-  it and hands the texts to the report writer.  Both passes run in ``jobs`` worker
-  processes; their order, and so the reports, do not depend on ``jobs``.
+  the keys are resolved, and pass 2 reads each document again, audits, renders and
+  writes its report files and hands the report writer only the small remainder
+  (its audit.tsv lines, index entry and records).  Both passes run in ``jobs``
+  worker processes; their order, and so the reports, do not depend on ``jobs``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import multiprocessing
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,10 +41,12 @@ from enrich.audit import (
 from enrich.cache import CitationCache
 from enrich.eutils import EutilsClient, EutilsSettings
 from enrich.extract import iter_documents, iter_input_files, read_document
-from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Style
-from enrich.report import RenderedDocument, ReportWriter, render_document
-from enrich.resolve import resolve_keys
+from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Status, Style
+from enrich.report import ReportWriter, WrittenDocument, render_document, write_document
+from enrich.resolve import Settled, resolve_keys
+from enrich.workers import WorkerPool
 
+A = TypeVar("A")
 T = TypeVar("T")
 #: ``stage(label, total)`` announces a stage and returns the function told of progress in it
 StageHook = Callable[[str, int], Callable[[int], None]]
@@ -94,17 +102,21 @@ def resolve_citations(
     transport: httpx.AsyncBaseTransport | None = None,
     on_keys: Callable[[int], None] | None = None,
     progress: Progress | None = None,
+    on_settled: Settled | None = None,
 ) -> Resolved:
     """Resolve citation ``keys``, cache first; ``offline`` makes no network request.
 
     ``on_keys`` is told how many keys will be resolved; ``progress`` how many
-    more are settled, as they are.
+    more are settled, as they are; ``on_settled`` the Resolutions themselves, as
+    they become final (see :mod:`enrich.resolve`).
     """
     if on_keys:
         on_keys(len(keys))
     with CitationCache(cache_dir) as cache:
         resolutions, requests = asyncio.run(
-            _resolve(list(keys), cache, None if offline else eutils, transport, progress)
+            _resolve(
+                list(keys), cache, None if offline else eutils, transport, progress, on_settled
+            )
         )
     hits = sum(r.from_cache for r in resolutions.values())  # keys answered by the cache
     return Resolved(resolutions, requests, hits)
@@ -175,9 +187,10 @@ async def _resolve(
     eutils: EutilsSettings | None,
     transport: httpx.AsyncBaseTransport | None,
     progress: Progress | None,
+    on_settled: Settled | None,
 ) -> tuple[dict[str, Resolution], int]:
     if eutils is None:
-        return await resolve_keys(keys, cache, None, progress=progress), 0
+        return await resolve_keys(keys, cache, None, progress=progress, on_settled=on_settled), 0
     async with EutilsClient(eutils, transport=transport) as client:
         resolutions = await resolve_keys(
             keys,
@@ -186,6 +199,7 @@ async def _resolve(
             batch_size=eutils.batch_size,
             concurrency=eutils.concurrency,
             progress=progress,
+            on_settled=on_settled,
         )
         return resolutions, client.requests
 
@@ -216,7 +230,7 @@ class _Context:
     """What a worker needs; inherited by forked workers, never pickled."""
 
     style: Style | None
-    resolutions: Mapping[str, Resolution] | None = None
+    out_dir: Path | None = None
     stats: CorpusStats | None = None
     audit: AuditSettings | None = None
 
@@ -250,21 +264,145 @@ def write_reports(
             _mapped(_scan, files, jobs, _Context(style), hook("reading documents", len(files)))
         )
         keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
-        resolved = resolve_citations(
-            keys,
+        resolving = hook("resolving citations", len(keys))
+        known = resolve_citations(keys, cache_dir=cache_dir, eutils=eutils, offline=True)
+        settled = {
+            key: resolution
+            for key, resolution in known.resolutions.items()
+            if offline or resolution.status is not Status.UNRESOLVED
+        }
+        resolving(len(settled))
+        pending = [key for key in keys if key not in settled]
+        context = _Context(style, writer.out_dir, merge_stats(s.stats for s in scans), audit)
+        documents = [
+            _Pass2(number, path, writer.allocate(str(path)), scan.keys)
+            for number, (path, scan) in enumerate(zip(files, scans, strict=True))
+        ]
+        fetch = partial(
+            resolve_citations,
+            pending,
             cache_dir=cache_dir,
             eutils=eutils,
-            offline=offline,
             transport=transport,
-            on_keys=None,
-            progress=hook("resolving citations", len(keys)),
+            progress=resolving,
         )
-        context = _Context(style, resolved.resolutions, merge_stats(s.stats for s in scans), audit)
-        for rendered in _mapped(_render, files, jobs, context, hook("writing reports", len(files))):
-            writer.add_rendered(rendered)
+        fetched = _render_while_fetching(
+            documents, settled, fetch, writer, context, jobs, hook("writing reports", len(files))
+        )
+        resolutions = {**settled, **fetched.resolutions}
+        resolved = Resolved(
+            {key: resolutions[key] for key in keys},
+            fetched.requests,
+            sum(r.from_cache for r in resolutions.values()),
+        )
         summary = _summary(scans, writer, resolved, offline)
         writer.finish(summary)
     return RunOutcome(summary, [line for scan in scans for line in scan.problems])
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass2:
+    """A document of pass 2: its place in the run, file, report name and citation keys."""
+
+    number: int
+    path: Path
+    name: str
+    keys: tuple[str, ...]
+
+
+def _render_while_fetching(
+    documents: list[_Pass2],
+    settled: dict[str, Resolution],
+    fetch: Callable[..., Resolved],
+    writer: ReportWriter,
+    context: _Context,
+    jobs: int,
+    progress: Progress,
+) -> Resolved:
+    """Render and write every document while ``fetch`` resolves the keys ``settled`` lacks.
+
+    ``fetch`` runs in a thread and reports each Resolution as it becomes final; a
+    document goes to a worker as soon as all its keys are settled, with the
+    Resolutions that worker has not had yet (the cache's answers, known before
+    the workers are forked, they inherit).  So rendering overlaps the network
+    instead of waiting for the last batch.  Returns what ``fetch`` returned.
+    """
+    global _context
+    _context = context
+    _records_sent.clear()
+    arrivals: queue.SimpleQueue[dict[str, Resolution]] = queue.SimpleQueue()
+    waiting_on: dict[str, list[_Pass2]] = {}
+    unsettled: dict[int, int] = {}
+    ready: list[tuple[int, _Pass2]] = []
+    for document in documents:
+        missing = [key for key in document.keys if key not in settled]
+        for key in missing:
+            waiting_on.setdefault(key, []).append(document)
+        if missing:
+            unsettled[document.number] = len(missing)
+        else:
+            heapq.heappush(ready, (document.number, document))
+    outcome: list[Resolved] = []
+    failure: list[BaseException] = []
+    left = len(documents)
+    with WorkerPool(_render, jobs if len(documents) >= 8 * jobs else 1, dict(settled)) as pool:
+        thread = threading.Thread(
+            target=_fetch_into, args=(fetch, arrivals, outcome, failure), daemon=True
+        )
+        thread.start()  # after the fork: forking a process with running threads is unsafe
+        while left:
+            if not ready and not pool.outstanding:  # nothing to do but wait for the network
+                if not thread.is_alive() and arrivals.empty():
+                    raise RuntimeError(f"{left} documents cite keys that were never resolved")
+                with suppress(queue.Empty):
+                    _settle(arrivals.get(timeout=0.05), settled, waiting_on, unsettled, ready)
+            while not arrivals.empty():
+                _settle(arrivals.get(), settled, waiting_on, unsettled, ready)
+            if failure:
+                raise failure[0]
+            while ready and not pool.busy:
+                _, document = heapq.heappop(ready)
+                needs = {key: settled[key] for key in document.keys}
+                pool.submit(document.number, (document.path, document.name), needs)
+            for number, written in pool.results(timeout=None if pool.busy else 0.02):
+                writer.add_written(written, number)
+                progress(1)
+                left -= 1
+        thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _settle(
+    arrived: dict[str, Resolution],
+    settled: dict[str, Resolution],
+    waiting_on: dict[str, list[_Pass2]],
+    unsettled: dict[int, int],
+    ready: list[tuple[int, _Pass2]],
+) -> None:
+    """Record newly final Resolutions; queue the documents that now have all theirs."""
+    for key, resolution in arrived.items():
+        if key in settled:
+            continue
+        settled[key] = resolution
+        for document in waiting_on.pop(key, ()):
+            unsettled[document.number] -= 1
+            if not unsettled[document.number]:
+                heapq.heappush(ready, (document.number, document))
+
+
+def _fetch_into(
+    fetch: Callable[..., Resolved],
+    arrivals: queue.SimpleQueue[dict[str, Resolution]],
+    outcome: list[Resolved],
+    failure: list[BaseException],
+) -> None:
+    """Run ``fetch`` in this thread, passing each settled batch to ``arrivals``."""
+    try:
+        outcome.append(fetch(on_settled=arrivals.put))
+    except BaseException as exc:
+        failure.append(exc)
 
 
 def _scan(path: Path) -> _Scan:
@@ -277,37 +415,37 @@ def _scan(path: Path) -> _Scan:
     )
 
 
-def _render(path: Path) -> RenderedDocument:
+def _render(named: tuple[Path, str], resolutions: dict[str, Resolution]) -> WrittenDocument:
+    """Audit the document at ``path`` and write its report files as ``<name>.*``."""
+    path, name = named
     context = _context
-    assert context.resolutions is not None and context.stats is not None and context.audit
+    assert context.out_dir and context.stats and context.audit
     document = read_document(path, context.style)
-    rendered = render_document(
-        audit_document(document, context.resolutions, context.stats, context.audit)
-    )
+    rendered = render_document(audit_document(document, resolutions, context.stats, context.audit))
+    write_document(context.out_dir, name, rendered)
     fresh = tuple(r for r in rendered.records if r.pmid not in _records_sent)
     _records_sent.update(r.pmid for r in fresh)
-    return replace(rendered, records=fresh)  # each record crosses to the writer once
+    return rendered.written(name, fresh)  # each record crosses to the writer once
 
 
 def _mapped(
-    func: Callable[[Path], T],
-    files: list[Path],
+    func: Callable[[A], T],
+    items: Sequence[A],
     jobs: int,
     context: _Context,
     progress: Callable[[int], None],
 ) -> Iterator[T]:
-    """``func`` over ``files`` in order, in ``jobs`` forked processes when worth it."""
+    """``func`` over ``items`` in order, in ``jobs`` forked processes when worth it."""
     global _context
     _context = context
-    _records_sent.clear()
-    if jobs <= 1 or len(files) < 8 * jobs:
-        for path in files:
-            yield func(path)
+    if jobs <= 1 or len(items) < 8 * jobs:
+        for item in items:
+            yield func(item)
             progress(1)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        chunk = max(1, min(32, len(files) // (jobs * 16)))
-        for result in pool.imap(func, files, chunksize=chunk):
+        chunk = max(1, min(32, len(items) // (jobs * 16)))
+        for result in pool.imap(func, items, chunksize=chunk):
             yield result
             progress(1)
 

@@ -14,6 +14,9 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
 
 The cache is read first; only what it lacks is fetched, in batches, several in
 flight, all through one rate-limited :class:`~enrich.eutils.EutilsClient`.
+``on_settled`` hears of Resolutions as they become final, before the whole set is
+(a batch's records as soon as they are stored); it may hear of a key more than once,
+always with an equal Resolution.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ __all__ = ["Resolver", "resolve_keys"]
 DOI_BATCH = 50
 RETRY_BATCH = 50
 Progress = Callable[[int], None]
+Settled = Callable[[dict[str, Resolution]], None]
 
 
 @dataclass
@@ -56,12 +60,14 @@ class Resolver:
         batch_size: int = 200,
         concurrency: int = 4,
         progress: Progress | None = None,
+        on_settled: Settled | None = None,
     ) -> None:
         self.cache = cache
         self.client = client
         self.batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
         self._progress = progress or (lambda n: None)
+        self._settled = on_settled or (lambda resolutions: None)
 
     async def resolve(self, keys: Iterable[str]) -> dict[str, Resolution]:
         """One Resolution per distinct key; see the module docstring for the states."""
@@ -85,6 +91,7 @@ class Resolver:
             results[f"doi:{doi}"] = replace(found, key=f"doi:{doi}", from_cache=from_cache)
         for pmid in set(doi_pmids.values()) - set(pmids):
             del results[f"pmid:{pmid}"]  # asked only on behalf of a DOI
+        self._settled(results)
         return results
 
     # --- PMIDs ------------------------------------------------------------------------
@@ -147,6 +154,7 @@ class Resolver:
         # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
         await asyncio.to_thread(self.cache.put_records, fresh.values())
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
+        self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in fresh})
         progress(sum(1 for pmid in batch if pmid in outcome.records))
         outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
 
@@ -255,9 +263,15 @@ async def resolve_keys(
     batch_size: int = 200,
     concurrency: int = 4,
     progress: Progress | None = None,
+    on_settled: Settled | None = None,
 ) -> dict[str, Resolution]:
     """Resolve ``keys`` (see :class:`Resolver`); ``client=None`` means offline."""
     resolver = Resolver(
-        cache, client, batch_size=batch_size, concurrency=concurrency, progress=progress
+        cache,
+        client,
+        batch_size=batch_size,
+        concurrency=concurrency,
+        progress=progress,
+        on_settled=on_settled,
     )
     return await resolver.resolve(keys)
