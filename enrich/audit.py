@@ -2,7 +2,9 @@
 
 Pure functions over :mod:`enrich.model` values.  A run makes two passes:
 :func:`corpus_stats` over all documents (so a paper cited by most edges of the run
-can be recognised), then :func:`audit_document` per document.
+can be recognised), then :func:`audit_document` per document.  Between calls with
+the same ``AuditSettings`` object, it remembers what it learnt about each cited
+paper; the results never depend on that.
 
 Citation flags (``Flag.name``), each with a one-line reason:
 
@@ -51,6 +53,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
@@ -166,10 +169,42 @@ class _Partner:
 
     label: str
     names: tuple[str, ...]
+    #: each name with its :func:`_name_parts`, as :meth:`_Record.mentions` looks for it
+    searches: tuple[tuple[str, tuple[str, str] | None], ...] = field(compare=False)
 
     @property
     def synonyms(self) -> tuple[str, ...]:
         return tuple(name for name in self.names if name != self.label)
+
+
+@dataclass(eq=False, slots=True)
+class _Record:
+    """What the audit finds in a PubMed record alone, whoever cites it."""
+
+    record: PaperRecord
+    flags: tuple[Flag, ...]  #: retraction, notices, errata
+    title_flag: Flag | None  #: the title reads like a resource paper's
+    text: str  #: what names are searched in: title, newline, abstract
+    folded: str | None  #: ``text.lower()`` when ``text`` is ASCII (searched without regex)
+    no_abstract: bool
+
+    @classmethod
+    def of(cls, record: PaperRecord) -> _Record:
+        text = f"{record.title}\n{record.abstract}"
+        folded = text.lower() if text.isascii() else None
+        flags = tuple(_record_flags(record))
+        return cls(record, flags, _title_flag(record), text, folded, not record.abstract.strip())
+
+    def mentions(self, partner: _Partner) -> bool:
+        """Whether the title or abstract names ``partner`` (see :func:`_name_pattern`)."""
+        folded = self.folded
+        for name, parts in partner.searches:
+            if folded is not None and parts is not None:
+                if _ascii_mentions(folded, parts[0], parts[1]):
+                    return True
+            elif _name_pattern(name).search(self.text):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,21 +212,109 @@ class _Judged:
     """What a citation is worth whatever claim cites it."""
 
     verdict: CitationVerdict  #: shared by every claim it applies to unchanged
-    record: PaperRecord | None  #: the record, when resolved
+    record: _Record | None  #: when resolved
     resource: bool
+    primary: bool  #: counts towards grades A and B (see :func:`_is_primary`)
+    unverifiable: bool  #: counts towards grade C: a resource paper, unresolved, not in PubMed
+
+
+@dataclass(eq=False, slots=True)
+class _Cited:
+    """A citation judged once in a run, whatever document cites it.
+
+    Only the corpus-share ``resource`` flag depends on the run's statistics and on
+    the document's gene (:func:`_judge` decides it), so the citation is judged both
+    without it and, when first needed, with it.
+    """
+
+    key: str  #: the citation's key
+    found: Resolution | None  #: ``resolutions.get(key)`` when judged: the entry's validity
+    judged: _Judged  #: without the corpus share: the registry's or the title's flag, if any
+    registered: bool  #: in the registry, so the corpus share never applies
+    around: tuple[tuple[Flag, ...], tuple[Flag, ...]]  #: the flags before and after resource
+    shared: tuple[str, _Judged] | None = None  #: the last corpus-share reason, judged with it
+
+    def as_shared(self, share: str) -> _Judged:
+        """Judged a resource paper for its corpus share (``share`` is the flag's reason)."""
+        if self.shared is None or self.shared[0] != share:
+            before, after = self.around
+            verdict = self.judged.verdict
+            flags = (*before, Flag("resource", share), *after)
+            shared = CitationVerdict(verdict.citation, verdict.resolution, flags)
+            self.shared = (share, _assess(shared, self.judged.record))
+        return self.shared[1]
+
+
+#: entries a run keeps of each kind before it forgets them all (about 1 kB each); the
+#: generated corpus has 5,000 papers and about 7 distinct citations per document
+_MAX_ENTRIES = 1 << 16
+
+
+@dataclass(eq=False, slots=True)
+class _Run:
+    """What the audit keeps between the documents audited with one AuditSettings.
+
+    Cached across documents because a paper is cited by many documents of a run: it
+    saves judging each citation again (``cited``) and reading each record again
+    (``records``).  Safe because an entry is reused only for the same inputs: a
+    citation is keyed by its (immutable) value and rechecked against the resolution
+    it was judged from, a record is keyed by PMID and rechecked to be the same object;
+    what depends on the run's statistics or on the document's gene is decided per
+    document (see :func:`_judge`); and the settings are this object's own.  Bounded:
+    a full cache is emptied (see ``_MAX_ENTRIES``).
+    """
+
+    settings: AuditSettings
+    by_pmid: Mapping[str, ResourcePaper]
+    by_doi: Mapping[str, ResourcePaper]
+    high_throughput: frozenset[str]  #: the settings' methods, case-folded
+    cited: dict[Citation, _Cited] = field(default_factory=dict)
+    records: dict[str, _Record] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, settings: AuditSettings) -> _Run:
+        methods = frozenset(method.casefold() for method in settings.high_throughput_methods)
+        return cls(settings, *_index(settings.resources), methods)
+
+    def record(self, record: PaperRecord) -> _Record:
+        """What ``record`` says by itself."""
+        known = self.records.get(record.pmid)
+        if known is None or known.record is not record:
+            if len(self.records) >= _MAX_ENTRIES:
+                self.records.clear()
+            known = self.records[record.pmid] = _Record.of(record)
+        return known
+
+    def remember(self, citation: Citation, cited: _Cited) -> _Cited:
+        if len(self.cited) >= _MAX_ENTRIES:
+            self.cited.clear()
+        self.cited[citation] = cited
+        return cited
+
+
+#: the run of the last audit_document call, kept until it is called with other settings
+#: (one run at a time is what the pipeline needs: a worker audits with one settings object)
+_last_run: _Run | None = None
+
+
+def _run_of(settings: AuditSettings) -> _Run:
+    """The run for ``settings``, a new one (empty caches) unless it is the last one's object."""
+    global _last_run
+    run = _last_run
+    if run is None or run.settings is not settings:
+        run = _last_run = _Run.of(settings)
+    return run
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
+    """What auditing one document needs: the run's inputs, its memory, the document's gene."""
+
     resolutions: Mapping[str, Resolution]
     stats: CorpusStats
-    settings: AuditSettings
-    by_pmid: Mapping[str, ResourcePaper]
-    by_doi: Mapping[str, ResourcePaper]
-    subject: _Partner | None  #: the document's gene, with its synonyms
-    #: per document: a paper cited by many claims is judged once, each gene looked up once
-    judged: dict[Citation, _Judged] = field(default_factory=dict)
-    mentions: dict[tuple[str, _Partner], bool] = field(default_factory=dict)
+    run: _Run
+    subject: Subject
+    gene: _Partner | None  #: the document's gene, with its synonyms
 
 
 @lru_cache(maxsize=16)
@@ -213,55 +336,88 @@ def audit_document(
 
     ``resolutions`` is keyed by :attr:`Citation.key`; a missing key counts as
     unresolved.  Loose citations get citation flags but no ``no_mention``.
+    The result depends on the arguments' values only: what is remembered between
+    calls with the same ``settings`` object is checked against them (see ``_Run``).
     """
     symbol = document.subject.symbol
-    subject = _partner(symbol, document.subject) if symbol else None
-    context = _Context(resolutions, stats, settings, *_index(settings.resources), subject)
-    claims = tuple(_audit_claim(claim, document.subject, context) for claim in document.claims)
-    loose = tuple(_audit_citation(citation, (), context) for citation in document.citations)
+    gene = _partner(symbol, document.subject) if symbol else None
+    context = _Context(resolutions, stats, _run_of(settings), document.subject, gene)
+    claims = tuple(_audit_claim(claim, context) for claim in document.claims)
+    loose = tuple(_judge(citation, context).verdict for citation in document.citations)
     return AuditedDocument(document, claims, loose)
 
 
-def _audit_claim(claim: Claim, subject: Subject, context: _Context) -> ClaimVerdict:
-    partners = _partners(claim, subject)
-    verdicts = tuple(_audit_citation(c, partners, context) for c in claim.citations)
-    flags = _claim_flags(claim, verdicts, context.settings)
-    return ClaimVerdict(claim, verdicts, flags, _grade(verdicts, context.settings.primary_for_a))
-
-
-def _audit_citation(
-    citation: Citation, partners: Sequence[_Partner], context: _Context
-) -> CitationVerdict:
-    judged = context.judged.get(citation)
-    if judged is None:
-        judged = context.judged[citation] = _judge(citation, context)
-    if judged.record is not None and partners and not judged.resource:
-        mention = _mention_flag(judged.record, partners, context)
-        if mention is not None:
-            verdict = judged.verdict
-            return CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
-    return judged.verdict
+def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
+    partners = _partners(claim, context)
+    judged = [_judge(citation, context) for citation in claim.citations]
+    verdicts = []
+    primary = 0
+    primary_naming = False  # a primary paper that names every partner
+    for citation, judgement in zip(claim.citations, judged, strict=True):
+        verdict = judgement.verdict
+        mention = None
+        if judgement.record is not None and partners and not judgement.resource:
+            mention = _mention_flag(judgement.record, partners)
+            if mention is not None:
+                verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
+        if judgement.primary:
+            primary += 1
+            primary_naming = primary_naming or mention is None
+        verdicts.append(verdict)
+    settings = context.run.settings
+    unverifiable = any(judgement.unverifiable for judgement in judged)
+    grade = _grade(primary, primary_naming, unverifiable, settings.primary_for_a)
+    return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, judged, context.run), grade)
 
 
 def _judge(citation: Citation, context: _Context) -> _Judged:
-    """Every flag of ``citation`` but ``no_mention``, which depends on the claim."""
-    resolution = _resolution(citation, context.resolutions)
-    record = resolution.record if resolution.status is Status.RESOLVED else None
-    flags = _status_flags(citation, resolution)
-    resource = _resource_flag(citation, record, context)
-    if resource is not None:
-        flags.append(resource)
-    if record is not None:
-        flags.extend(_record_flags(record))
-        flags.extend(_identity_flags(citation, record))
-    return _Judged(
-        CitationVerdict(citation, resolution, tuple(flags)), record, resource is not None
-    )
+    """Every flag of ``citation`` but ``no_mention``, which depends on the claim.
+
+    Judged once per run (``_Run.cited``); only the corpus share is decided here.
+    """
+    run = context.run
+    cited = run.cited.get(citation)
+    if cited is None or context.resolutions.get(cited.key) is not cited.found:
+        cited = run.remember(citation, _cited(citation, context.resolutions, run))
+    if cited.registered:
+        return cited.judged
+    share = _corpus_share(cited.key, context.stats, run.settings)
+    if share is None:
+        return cited.judged
+    record, gene = cited.judged.record, context.gene
+    if record is not None and gene is not None and record.mentions(gene):
+        return cited.judged  # a paper on the page's gene is no database
+    return cited.as_shared(share)
 
 
-def _resolution(citation: Citation, resolutions: Mapping[str, Resolution]) -> Resolution:
+def _cited(citation: Citation, resolutions: Mapping[str, Resolution], run: _Run) -> _Cited:
+    """``citation`` judged without the corpus share (:meth:`_Cited.as_shared` adds it)."""
     key = citation.key
     found = resolutions.get(key)
+    resolution = _resolution(citation, key, found)
+    resolved = resolution.record if resolution.status is Status.RESOLVED else None
+    record = run.record(resolved) if resolved is not None else None
+    before = tuple(_status_flags(citation, resolution))
+    after = (*record.flags, *_identity_flags(citation, record.record)) if record else ()
+    registered = _registered(citation, resolved, run)
+    if registered is not None:
+        resource: Flag | None = _registry_flag(registered)
+    else:
+        resource = record.title_flag if record is not None else None
+    flags = (*before, resource, *after) if resource is not None else (*before, *after)
+    judged = _assess(CitationVerdict(citation, resolution, flags), record)
+    return _Cited(key, found, judged, registered is not None, (before, after))
+
+
+def _assess(verdict: CitationVerdict, record: _Record | None) -> _Judged:
+    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
+    names = {flag.name for flag in verdict.flags}
+    resource = "resource" in names
+    unverifiable = resource or verdict.resolution.status in _UNVERIFIABLE
+    return _Judged(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
+
+
+def _resolution(citation: Citation, key: str, found: Resolution | None) -> Resolution:
     if key.startswith("invalid:") and (found is None or found.status is not Status.INVALID):
         return Resolution(key, Status.INVALID, reason=_invalid_reason(citation))
     return found or Resolution(key, Status.UNRESOLVED, reason="not resolved")
@@ -306,25 +462,18 @@ def _label(citation: Citation) -> str:
 _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)
 
 
-def _resource_flag(
-    citation: Citation, record: PaperRecord | None, context: _Context
-) -> Flag | None:
-    paper = _registered(citation, record, context)
-    if paper is not None:
-        return Flag("resource", f"{paper.name} database paper (registry: {paper.source})")
-    share = _corpus_share(citation.key, context)
-    about_subject = record and context.subject and _mentions(record, context.subject, context)
-    if share is not None and not about_subject:  # a paper on the page's gene is no database
-        return Flag("resource", share)
-    match = _RESOURCE_TITLE.search(record.title) if record is not None else None
-    if match is not None:
-        return Flag("resource", f"PubMed title reads like a resource paper ({match[0]!r})")
-    return None
+def _registry_flag(paper: ResourcePaper) -> Flag:
+    return Flag("resource", f"{paper.name} database paper (registry: {paper.source})")
 
 
-def _registered(
-    citation: Citation, record: PaperRecord | None, context: _Context
-) -> ResourcePaper | None:
+def _title_flag(record: PaperRecord) -> Flag | None:
+    match = _RESOURCE_TITLE.search(record.title)
+    if match is None:
+        return None
+    return Flag("resource", f"PubMed title reads like a resource paper ({match[0]!r})")
+
+
+def _registered(citation: Citation, record: PaperRecord | None, run: _Run) -> ResourcePaper | None:
     pmids = [record.pmid if record else None]
     dois = [record.doi if record else None]
     if "pmid" not in citation.invalid:
@@ -332,17 +481,15 @@ def _registered(
     if "doi" not in citation.invalid:
         dois.append(citation.doi)
     for pmid in filter(None, pmids):
-        if pmid in context.by_pmid:
-            return context.by_pmid[pmid]
-    return next(
-        (context.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in context.by_doi), None
-    )
+        if pmid in run.by_pmid:
+            return run.by_pmid[pmid]
+    return next((run.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in run.by_doi), None)
 
 
-def _corpus_share(key: str, context: _Context) -> str | None:
-    edges, settings = context.stats.edges, context.settings
-    citing = context.stats.edges_citing.get(key, 0)
-    if key.startswith("invalid:") or not edges or citing < settings.resource_min_edges:
+def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
+    """The reason to call the paper behind ``key`` a resource for its share of the edges."""
+    edges, citing = stats.edges, stats.edges_citing.get(key, 0)
+    if citing < settings.resource_min_edges or not edges or key.startswith("invalid:"):
         return None
     if citing / edges < settings.resource_share:
         return None
@@ -390,10 +537,11 @@ def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
 
 
+@lru_cache(maxsize=1 << 14)  # a paper's title is compared again for each document citing it
 def _title_key(title: str) -> str:
     """The letters and digits of ``title``, case-folded, without markup or accents."""
     text = unicodedata.normalize("NFKD", html.unescape(_MARKUP.sub("", title))).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    return "".join(filter(str.isalnum, text))
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -406,22 +554,39 @@ def _clip(text: str, width: int = 60) -> str:
 _TRAILING_DIGITS = re.compile(r"(.*[^\d\s-])[-\s]?(\d+)")
 
 
-def _partners(claim: Claim, subject: Subject) -> tuple[_Partner, ...]:
+def _partners(claim: Claim, context: _Context) -> tuple[_Partner, ...]:
     """The genes a paper cited for ``claim`` should name (the subject's synonyms count)."""
     if claim.kind is ClaimKind.STATEMENT:
-        labels: tuple[str, ...] = (subject.symbol,) if subject.symbol else ()
-    else:
-        labels = tuple(dict.fromkeys(s for s in (claim.regulator, claim.target) if s))
-    partners = (_partner(label, subject) for label in labels)
+        gene = context.gene  # the partner labelled with the subject's symbol
+        return (gene,) if gene is not None and gene.names else ()
+    regulator, target = claim.regulator, claim.target
+    labels = (regulator, target) if target != regulator else (regulator,)
+    partners = [_labelled(label, context) for label in labels if label]
     return tuple(partner for partner in partners if partner.names)
+
+
+def _labelled(label: str, context: _Context) -> _Partner:
+    """``_partner(label, context.subject)``, without building it again for each claim."""
+    symbol = context.subject.symbol
+    if label == symbol and context.gene is not None:
+        return context.gene
+    if symbol and label.casefold() == symbol.casefold():
+        return _partner(label, context.subject)
+    return _other_gene(label)
+
+
+@lru_cache(maxsize=1 << 15)  # the genes of a run's edges recur across its documents
+def _other_gene(label: str) -> _Partner:
+    """The partner ``label`` for a document about another gene (it has no synonyms)."""
+    return _partner(label, Subject())
 
 
 def _partner(label: str, subject: Subject) -> _Partner:
     names = [label]
     if subject.symbol and label.casefold() == subject.symbol.casefold():
         names.extend(subject.synonyms)
-    usable = (name for name in dict.fromkeys(names) if len(name) >= 3)  # also drops "-"
-    return _Partner(label, tuple(usable))
+    usable = tuple(name for name in dict.fromkeys(names) if len(name) >= 3)  # also drops "-"
+    return _Partner(label, usable, tuple((name, _name_parts(name)) for name in usable))
 
 
 @lru_cache(maxsize=4096)
@@ -432,25 +597,46 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", re.IGNORECASE)
 
 
-def _mentions(record: PaperRecord, partner: _Partner, context: _Context) -> bool:
-    key = (record.pmid, partner)
-    found = context.mentions.get(key)
-    if found is None:
-        text = f"{record.title}\n{record.abstract}"
-        found = any(_name_pattern(name).search(text) for name in partner.names)
-        context.mentions[key] = found
-    return found
+@lru_cache(maxsize=1 << 16)
+def _name_parts(name: str) -> tuple[str, str] | None:
+    """An ASCII ``name`` lower-cased and split before its trailing digits; None if not ASCII."""
+    if not name.isascii():
+        return None
+    split = _TRAILING_DIGITS.fullmatch(name)
+    return (split[1].lower(), split[2]) if split else (name.lower(), "")
 
 
-def _mention_flag(
-    record: PaperRecord, partners: Sequence[_Partner], context: _Context
-) -> Flag | None:
-    found = [partner for partner in partners if _mentions(record, partner, context)]
-    missing = [p for p in partners if p not in found]
+def _ascii_mentions(text: str, head: str, digits: str) -> bool:
+    """Whether :func:`_name_pattern` of the name split as ``head`` + ``digits`` matches ``text``.
+
+    ``text`` must be lower-case ASCII.  The same answer as the regex search, without
+    compiling a pattern per name (most names of a run are new) or trying every position.
+    """
+    at = text.find(head)
+    while at >= 0:
+        end = at + len(head)
+        if digits:  # "[-\s]?" then the digits: a separator here can only be the optional one
+            if end < len(text) and text[end] in _SEPARATORS:
+                end += 1
+            end = end + len(digits) if text.startswith(digits, end) else -1
+        starts_word = at == 0 or not text[at - 1].isalnum()
+        if end >= 0 and starts_word and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(head, at + 1)
+    return False
+
+
+#: ``[-\s]`` in ASCII text (``\s`` is ``str.isspace``)
+_SEPARATORS = frozenset("-" + "".join(c for c in map(chr, range(128)) if c.isspace()))
+
+
+def _mention_flag(record: _Record, partners: Sequence[_Partner]) -> Flag | None:
+    missing = [partner for partner in partners if not record.mentions(partner)]
     if not missing:
         return None
+    found = [partner for partner in partners if partner not in missing]
     reason = _missing_reason(found, missing)
-    if not record.abstract.strip():
+    if record.no_abstract:
         reason += " (title only; no abstract)"
     return Flag("no_mention", reason)
 
@@ -471,54 +657,71 @@ def _missing_reason(found: Sequence[_Partner], missing: Sequence[_Partner]) -> s
 # --- claims -------------------------------------------------------------------------------
 
 
-def _claim_flags(
-    claim: Claim, verdicts: Sequence[CitationVerdict], settings: AuditSettings
-) -> tuple[Flag, ...]:
+_NO_CITATION = Flag("no_citation", "no citation given")
+
+
+def _claim_flags(claim: Claim, judged: Sequence[_Judged], run: _Run) -> tuple[Flag, ...]:
     found = (
-        Flag("no_citation", "no citation given") if not claim.citations else None,
-        _resource_only(verdicts),
-        _single_source(claim),
-        _large_scale_only(claim, settings),
+        _NO_CITATION if not claim.citations else None,
+        _resource_only(claim, judged),
+        _single_source(claim.kind, claim.sources),
+        _large_scale_only(claim.small_scale, claim.methods, run.high_throughput),
     )
     return tuple(flag for flag in found if flag is not None)
 
 
-def _resource_only(verdicts: Sequence[CitationVerdict]) -> Flag | None:
-    if not verdicts or not all(v.has("resource") for v in verdicts):
+def _resource_only(claim: Claim, judged: Sequence[_Judged]) -> Flag | None:
+    if not judged or not all(judgement.resource for judgement in judged):
         return None
-    cited = ", ".join(_label(v.citation) for v in verdicts)
+    cited = ", ".join(_label(citation) for citation in claim.citations)
     return Flag("resource_only", f"every citation is a database/resource paper ({cited})")
 
 
-def _single_source(claim: Claim) -> Flag | None:
-    if claim.kind is not ClaimKind.EDGE or len(claim.sources) != 1:
+# The two flags below depend on a few values that most claims of a run share; caching
+# them saves building the same reason (and Flag) for each claim.  Safe: all arguments
+# are immutable values (strings, tuples of strings, a frozenset).
+
+
+@lru_cache(maxsize=1024)
+def _single_source(kind: ClaimKind, sources: tuple[str, ...]) -> Flag | None:
+    if kind is not ClaimKind.EDGE or len(sources) != 1:
         return None
-    return Flag("single_source", f"one source database only: {claim.sources[0]}")
+    return Flag("single_source", f"one source database only: {sources[0]}")
 
 
-def _large_scale_only(claim: Claim, settings: AuditSettings) -> Flag | None:
-    if claim.small_scale is False:
+@lru_cache(maxsize=1024)
+def _large_scale_only(
+    small_scale: bool | None, methods: tuple[str, ...], high_throughput: frozenset[str]
+) -> Flag | None:
+    """``high_throughput``: the settings' methods, case-folded."""
+    if small_scale is False:
         return Flag("large_scale_only", "TFLink marks this edge as not small-scale (No)")
-    high_throughput = {method.casefold() for method in settings.high_throughput_methods}
-    if claim.methods and all(m.casefold() in high_throughput for m in claim.methods):
-        return Flag("large_scale_only", f"high-throughput methods only: {', '.join(claim.methods)}")
+    if methods and all(m.casefold() in high_throughput for m in methods):
+        return Flag("large_scale_only", f"high-throughput methods only: {', '.join(methods)}")
     return None
 
 
-def _is_primary(verdict: CitationVerdict) -> bool:
-    resolved = verdict.resolution.status is Status.RESOLVED and verdict.resolution.record
-    excluded = ("resource", "retracted", "retraction_notice")
-    return bool(resolved) and not any(verdict.has(name) for name in excluded)
+_UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with resource papers: grade C
+_NOT_PRIMARY = frozenset({"resource", "retracted", "retraction_notice"})
 
 
-def _grade(verdicts: Sequence[CitationVerdict], primary_for_a: int) -> Grade:
-    primary = [verdict for verdict in verdicts if _is_primary(verdict)]
-    if len(primary) >= primary_for_a and any(not v.has("no_mention") for v in primary):
+def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
+    """Whether a citation so resolved and flagged (flag names) is a primary paper."""
+    resolved = resolution.status is Status.RESOLVED and resolution.record is not None
+    return resolved and not flags & _NOT_PRIMARY
+
+
+def _grade(primary: int, primary_naming: bool, unverifiable: bool, primary_for_a: int) -> Grade:
+    """The grade of a claim with ``primary`` primary papers (see the module docstring).
+
+    ``primary_naming``: one of them names every partner; ``unverifiable``: one of
+    the claim's citations is a resource paper, unresolved or not in PubMed.
+    """
+    if primary >= primary_for_a and primary_naming:
         return Grade.A
     if primary:
         return Grade.B
-    unverifiable = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)
-    if any(v.has("resource") or v.resolution.status in unverifiable for v in verdicts):
+    if unverifiable:
         return Grade.C
     return Grade.D
 
