@@ -6,6 +6,13 @@ doi.org and the neighbouring report files.  Every string from a document or
 from PubMed is escaped with ``html.escape(..., quote=True)``; PubMed title
 markup passes :func:`sanitize_markup`, which lets through only balanced
 ``i b u sup sub`` tags.
+
+Documents are rendered one after another in the same process, and the same papers,
+flags and lists of sources recur in document after document.  So the fragments made
+from them (a paper's card, a flag's chip, a claim's sources cell...) are remembered
+across documents, in bounded caches (least recently used first out) keyed by the
+frozen model values they are made from and by nothing else: a remembered fragment is
+always the one that would be made again.
 """
 
 from __future__ import annotations
@@ -14,20 +21,22 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from enrich.model import (
     AuditedDocument,
+    Citation,
     CitationVerdict,
     ClaimKind,
     ClaimVerdict,
     Flag,
     Grade,
+    PaperRecord,
     Status,
 )
 from enrich.report.markdown import doi_url, pubmed_url
-from enrich.report.tables import Paper, flag_occurrences, papers, short_authors
+from enrich.report.tables import Paper, document_flags, papers, short_authors
 
 __all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
@@ -36,11 +45,15 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 _BAD_FLAGS = frozenset({"retracted", "retraction_notice", "not_found", "invalid"})
 _BACK_LINKS = 12  #: "Cited by" links shown per paper; the rest are counted
 _TAG = re.compile(r"&lt;(/?)(i|b|u|sup|sub)&gt;")
+_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
 
 
 def esc(text: object) -> str:
     """``text`` as HTML text or attribute value (quotes escaped too)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    plain = "" if text is None else str(text)
+    if "&" in plain or "<" in plain or ">" in plain or '"' in plain or "'" in plain:
+        return html.escape(plain, quote=True)
+    return plain  # most texts have nothing to escape: spare html.escape's five passes
 
 
 def sanitize_markup(markup: str) -> str:
@@ -71,20 +84,43 @@ def _asset(name: str) -> str:
 
 def page(title: str, body: str) -> str:
     """A complete HTML document around ``body`` (already safe HTML) with CSS and JS inlined."""
+    return f"{_page_start(title)}{body}{_page_end()}"
+
+
+def _page_start(title: str) -> str:
+    """A page up to its body's content."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n<link rel="icon" href="data:,">\n'
         f"<title>{esc(title)}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n"
-        f"<body>\n{body}\n<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n"
+        "<body>\n"
     )
 
 
+@cache
+def _page_end() -> str:
+    """A page after its body's content."""
+    return f"\n<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n"
+
+
 def flag_chip(flag: Flag, extra: str = "", css: str = "flag") -> str:
-    """A flag as a chip whose tooltip is its reason (red for a paper unusable as evidence)."""
-    css += " bad" if flag.name in _BAD_FLAGS else ""
-    return f'<span class="{css}" title="{esc(flag.reason)}">{esc(flag.name)}{extra}</span>'
+    """A flag as a chip whose tooltip is its reason (red for a paper unusable as evidence);
+    ``extra``, safe HTML, follows the flag's name."""
+    return f"{_chip_start(flag.name, flag.reason, css)}{extra}</span>"
+
+
+@lru_cache(maxsize=8192)  # the same few flags are on most rows of most documents
+def _chip_start(name: str, reason: str, css: str) -> str:
+    css += " bad" if name in _BAD_FLAGS else ""
+    return f'<span class="{css}" title="{esc(reason)}">{esc(name)}'
+
+
+@lru_cache(maxsize=8192)  # as _chip_start
+def _flag_item(name: str, reason: str) -> str:
+    """A paper's flag in its list of flags: the chip, then the reason in full."""
+    return f"<li>{_chip_start(name, reason, 'flag')}</span> <span>{esc(reason)}</span></li>"
 
 
 def grade_cards(counts: dict[str, int]) -> str:
@@ -155,99 +191,151 @@ def _claim_what(verdict: ClaimVerdict) -> tuple[str, str]:
     return f'<div class="statement">{esc(claim.text)}</div>', claim.text or ""
 
 
-def _claim_sources(verdict: ClaimVerdict) -> str:
-    claim = verdict.claim
-    parts = [esc("; ".join(claim.sources))] if claim.sources else []
-    if claim.methods:
-        parts.append(f'<span class="small">{esc("; ".join(claim.methods))}</span>')
-    if claim.small_scale:
+@lru_cache(maxsize=4096)  # the same few lists of sources and methods recur on most claims
+def _claim_sources(
+    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None
+) -> str:
+    """The sources cell of a claim."""
+    parts = [esc("; ".join(sources))] if sources else []
+    if methods:
+        parts.append(f'<span class="small">{esc("; ".join(methods))}</span>')
+    if small_scale:
         parts.append('<span class="tag" title="TFLink: small-scale evidence">small-scale</span>')
     return "<br>".join(parts) or '<span class="small">—</span>'
 
 
 def _footnote(cited: CitationVerdict, paper: Paper) -> str:
-    notes = [paper.status.value] + [f"{f.name}: {f.reason}" for f in cited.flags]
-    names = {f.name for f in cited.flags}
-    if names & _BAD_FLAGS or paper.status in (Status.NOT_FOUND, Status.INVALID):
+    css, notes = _footnote_style(paper.status, cited.flags)
+    return f'<a class="{css}" href="#{paper.anchor}" title="{notes}">[{paper.number}]</a>'
+
+
+@lru_cache(maxsize=8192)  # a database paper's footnote looks the same on every row
+def _footnote_style(status: Status, flags: tuple[Flag, ...]) -> tuple[str, str]:
+    """The class and the escaped tooltip of a footnote to a paper of ``status`` cited
+    with ``flags``."""
+    notes = [status.value] + [f"{f.name}: {f.reason}" for f in flags]
+    names = {f.name for f in flags}
+    if names & _BAD_FLAGS or status in (Status.NOT_FOUND, Status.INVALID):
         css = "fn bad"
-    elif names or paper.status is not Status.RESOLVED:
+    elif names or status is not Status.RESOLVED:
         css = "fn warn"
     else:
         css = "fn"
-    return (
-        f'<a class="{css}" href="#{paper.anchor}" title="{esc("; ".join(notes))}">'
-        f"[{paper.number}]</a>"
-    )
+    return css, esc("; ".join(notes))
 
 
-def _claim_row(verdict: ClaimVerdict, numbers: dict[str, Paper]) -> str:
+@lru_cache(maxsize=16384)  # claim ids recur across documents: tfs-1, tfs-2...
+def _claim_anchor(claim_id: str) -> tuple[str, str]:
+    """The escaped HTML id of a claim's row (without ``claim-``), and the escaped id."""
+    return esc(_slug(claim_id)), esc(claim_id)
+
+
+@lru_cache(maxsize=16384)  # as _claim_anchor
+def _back_link(claim_id: str) -> str:
+    anchor, shown = _claim_anchor(claim_id)
+    return f'<a href="#claim-{anchor}">{shown}</a>'
+
+
+def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
+    """The table row of a claim, given each of its citations' paper and footnote."""
     claim = verdict.claim
     what, what_key = _claim_what(verdict)
     chips = [flag_chip(f) for f in verdict.flags]
     by_flag: dict[str, tuple[Flag, list[int]]] = {}
-    footnotes = []
-    for cited in verdict.citations:
-        paper = numbers[cited.citation.key]
+    for cited, (paper, _) in zip(verdict.citations, notes, strict=True):
         for f in cited.flags:
             by_flag.setdefault(f.name, (f, []))[1].append(paper.number)
-        footnotes.append(_footnote(cited, paper))
+    footnotes = [footnote for _, footnote in notes]
     chips += [
         flag_chip(f, f" [{', '.join(map(str, refs))}]", "flag cited")
         for f, refs in by_flag.values()
     ]
     names = dict.fromkeys([f.name for f in verdict.flags] + list(by_flag))
+    anchor, shown = _claim_anchor(claim.id)
+    sources = _claim_sources(claim.sources, claim.methods, claim.small_scale)
     return (
-        f'<tr id="claim-{esc(_slug(claim.id))}" data-grade="{verdict.grade}" '
+        f'<tr id="claim-{anchor}" data-grade="{verdict.grade}" '
         f'data-flags="{esc("|".join(names))}">'
-        f'<td class="id" data-sort="{esc(claim.id)}" title="{esc(claim.location)}">'
-        f"{esc(claim.id)}</td>"
+        f'<td class="id" data-sort="{shown}" title="{esc(claim.location)}">{shown}</td>'
         f'<td class="grade-{verdict.grade}" data-sort="{verdict.grade}">'
         f'<span class="badge">{verdict.grade}</span></td>'
         f'<td data-sort="{esc(what_key)}">{what}</td>'
-        f"<td>{_claim_sources(verdict)}</td>"
+        f"<td>{sources}</td>"
         f'<td data-sort="{len(names)}">{" ".join(chips)}</td>'
         f'<td data-sort="{len(footnotes)}">{" ".join(footnotes) or "—"}</td></tr>'
     )
 
 
+@cache
+def _claims_table_head() -> str:
+    """The claims table up to its rows: the same in every report."""
+    heads = ["Claim", "Grade", "Regulator → target / statement", "Sources", "Flags", "Papers"]
+    cells = "".join(sort_header(h) for h in heads)
+    return f'<table class="data sortable" id="claims-table"><thead><tr>{cells}</tr></thead><tbody>'
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", text)
+    return _UNSAFE_IN_ID.sub("-", text)
 
 
 def _paper_item(paper: Paper, cited_by: list[str]) -> str:
-    record, citation = paper.record, paper.citation
-    pmid: str | None
+    flags = "".join([_flag_item(f.name, f.reason) for f in paper.flags])
+    back = " ".join([_back_link(c) for c in cited_by[:_BACK_LINKS]])
+    if len(cited_by) > _BACK_LINKS:
+        back += f" and {len(cited_by) - _BACK_LINKS} more"
+    record = paper.record
     if record is not None:
-        title = sanitize_markup(record.title_markup) if record.title_markup else esc(record.title)
-        authors, journal, year = short_authors(record.authors), record.journal, record.year
-        pmid, doi = record.pmid, record.doi or citation.doi
+        card = _record_card(record, record.doi or paper.citation.doi, paper.status, paper.reason)
     else:
-        title = esc(citation.title) if citation.title else f"<em>{esc(paper.key)}</em>"
-        authors, journal, year = citation.authors or "", citation.journal or "", citation.year
-        pmid = citation.pmid if "pmid" not in citation.invalid else None
-        doi = citation.doi if "doi" not in citation.invalid else None
+        card = _citation_card(paper.key, paper.citation, paper.status, paper.reason)
+    flags = f'<ul class="pflags">{flags}</ul>' if flags else ""
+    back = f'<div class="small">Cited by {back}</div>' if back else ""
+    return (
+        f'<li id="{paper.anchor}"><span class="pnum">[{paper.number}]</span><div>{card}{flags}'
+        f"{back}</div></li>"
+    )
+
+
+@lru_cache(maxsize=8192)  # documents share many papers; database papers are in nearly all
+def _record_card(record: PaperRecord, doi: str | None, status: Status, reason: str) -> str:
+    """What a paper's entry in the paper list shows, whichever document cites it, when
+    PubMed gave its record."""
+    title = sanitize_markup(record.title_markup) if record.title_markup else esc(record.title)
+    meta = (short_authors(record.authors), record.journal, record.year)
+    return _card(title, meta, record.pmid, doi, status, reason)
+
+
+@lru_cache(maxsize=1024)  # as _record_card
+def _citation_card(key: str, citation: Citation, status: Status, reason: str) -> str:
+    """What a paper's entry in the paper list shows when only the document describes it."""
+    title = esc(citation.title) if citation.title else f"<em>{esc(key)}</em>"
+    meta = (citation.authors or "", citation.journal or "", citation.year)
+    pmid = citation.pmid if "pmid" not in citation.invalid else None
+    doi = citation.doi if "doi" not in citation.invalid else None
+    return _card(title, meta, pmid, doi, status, reason)
+
+
+def _card(
+    title: str,
+    meta: tuple[str, str, int | None],
+    pmid: str | None,
+    doi: str | None,
+    status: Status,
+    reason: str,
+) -> str:
+    """A paper's title (safe HTML), authors, journal and year, links and status."""
     links = []
     if pmid:
         links.append(f'<a href="{esc(pubmed_url(pmid))}" rel="noopener">PMID {esc(pmid)}</a>')
     if doi:
         links.append(f'<a href="{esc(doi_url(doi))}" rel="noopener">doi:{esc(doi)}</a>')
-    reason = f" — {esc(paper.reason)}" if paper.reason else ""
-    status = f'<span class="status {paper.status.value}" title="{esc(paper.reason)}">'
-    status += f"{esc(paper.status.value.replace('_', ' '))}</span>{reason}"
-    flags = "".join(f"<li>{flag_chip(f)} <span>{esc(f.reason)}</span></li>" for f in paper.flags)
-    back = " ".join(
-        f'<a href="#claim-{esc(_slug(c))}">{esc(c)}</a>' for c in cited_by[:_BACK_LINKS]
-    )
-    if len(cited_by) > _BACK_LINKS:
-        back += f" and {len(cited_by) - _BACK_LINKS} more"
-    meta = " · ".join(esc(part) for part in (authors, journal, year) if part)
+    more = f" — {esc(reason)}" if reason else ""
+    shown = f'<span class="status {status.value}" title="{esc(reason)}">'
+    shown += f"{esc(status.value.replace('_', ' '))}</span>{more}"
+    described = " · ".join(esc(part) for part in meta if part)
     return (
-        f'<li id="{paper.anchor}"><span class="pnum">[{paper.number}]</span><div>'
-        f'<div class="ptitle">{title}</div><div class="pmeta">{meta}</div>'
-        f'<div class="plinks">{"".join(links)}{status}</div>'
-        + (f'<ul class="pflags">{flags}</ul>' if flags else "")
-        + (f'<div class="small">Cited by {back}</div>' if back else "")
-        + "</div></li>"
+        f'<div class="ptitle">{title}</div><div class="pmeta">{described}</div>'
+        f'<div class="plinks">{"".join(links)}{shown}</div>'
     )
 
 
@@ -262,7 +350,7 @@ def _header(doc: AuditedDocument, flags: Counter[str], reasons: dict[str, str]) 
             meta.append(f"<span>{label} {esc(value)}</span>")
     if subject.organism:
         meta.append(f"<span><i>{esc(subject.organism)}</i></span>")
-    grades = Counter(str(v.grade) for v in doc.claims)
+    grades = Counter([str(v.grade) for v in doc.claims])
     name = f'<span class="subtitle">{esc(subject.name)}</span>' if subject.name else ""
     return (
         '<header class="top"><div><div class="crumbs"><a href="index.html">← all documents</a>'
@@ -276,57 +364,60 @@ def render_html(doc: AuditedDocument) -> str:
     """The whole HTML report of ``doc``: header, problems, claims table, loose citations, papers."""
     cited = papers(doc)
     by_key = {p.key: p for p in cited}
-    flags = flag_occurrences(doc)
-    reasons: dict[str, str] = {}
+    every = document_flags(doc)
+    flags = Counter([f.name for f in every])
+    reasons = {f.name: f.reason for f in every}
+    # Each citation verdict's paper and footnote, by identity (safe: ``doc`` keeps its
+    # verdicts alive): a verdict cited by many claims is looked up once.
+    noted: dict[int, tuple[Paper, str]] = {}
     cited_by: dict[str, list[str]] = {}
+    rows = []
     for verdict in doc.claims:
-        every = list(verdict.flags) + [f for c in verdict.citations for f in c.flags]
-        reasons.update({f.name: f.reason for f in every})
+        notes = []
         for c in verdict.citations:
-            cited_by.setdefault(c.citation.key, []).append(verdict.claim.id)
-    reasons.update({f.name: f.reason for c in doc.citations for f in c.flags})
-    body = [_header(doc, flags, reasons), "<main>"]
+            note = noted.get(id(c))
+            if note is None:
+                paper = by_key[c.citation.key]
+                note = noted[id(c)] = paper, _footnote(c, paper)
+            cited_by.setdefault(note[0].key, []).append(verdict.claim.id)
+            notes.append(note)
+        rows.append(_claim_row(verdict, notes))
+    title = f"{doc.document.subject.symbol or doc.document.path} — enrich report"
+    # The page's pieces, joined once at the end (a page is copied once, not per section);
+    # the body's sections are separated by newlines.
+    out = [_page_start(title), _header(doc, flags, reasons), "\n<main>"]
     if doc.document.problems:
         items = "".join(
             f"<li><b>{esc(p.location or 'whole file')}</b>: {esc(p.message)}</li>"
             for p in doc.document.problems
         )
-        body.append(
-            '<section id="problems"><h2>Problems</h2>'
+        out.append(
+            '\n<section id="problems"><h2>Problems</h2>'
             f'<div class="banner bad"><ul>{items}</ul></div></section>'
         )
-    body.append(f'<section id="claims"><h2>Claims ({len(doc.claims)})</h2>')
+    out.append(f'\n<section id="claims"><h2>Claims ({len(doc.claims)})</h2>')
     if doc.claims:
-        body.append(filter_form("claims-table", True, flags))
-        heads = ["Claim", "Grade", "Regulator → target / statement", "Sources", "Flags", "Papers"]
-        body.append(
-            '<table class="data sortable" id="claims-table"><thead><tr>'
-            + "".join(sort_header(h) for h in heads)
-            + "</tr></thead><tbody>"
-            + "".join(_claim_row(v, by_key) for v in doc.claims)
-            + "</tbody></table>"
-        )
+        out += ["\n", filter_form("claims-table", True, flags), "\n", _claims_table_head()]
+        out += rows
+        out.append("</tbody></table>")
     else:
-        body.append("<p>No claims found in this document.</p>")
-    body.append("</section>")
+        out.append("\n<p>No claims found in this document.</p>")
+    out.append("\n</section>")
     if doc.citations:
         links = " ".join(
             f'<a class="fn" href="#{by_key[c.citation.key].anchor}">'
             f"[{by_key[c.citation.key].number}]</a>"
             for c in doc.citations
         )
-        body.append(
-            '<section id="loose"><h2>Loose citations</h2>'
+        out.append(
+            '\n<section id="loose"><h2>Loose citations</h2>'
             f"<p>Cited by the document but not attached to a claim: {links}</p></section>"
         )
-    items = "".join(_paper_item(p, cited_by.get(p.key, [])) for p in cited)
-    body.append(
-        f'<section id="papers"><h2>Papers ({len(cited)})</h2>'
-        f'<ol class="papers">{items}</ol></section>'
+    out.append(f'\n<section id="papers"><h2>Papers ({len(cited)})</h2><ol class="papers">')
+    out += [_paper_item(p, cited_by.get(p.key, [])) for p in cited]
+    out.append(
+        "</ol></section>\n<footer>Written by enrich. Machine-readable data: the .json file "
+        "beside this report.</footer></main>"
     )
-    body.append(
-        "<footer>Written by enrich. Machine-readable data: the .json file beside this "
-        "report.</footer></main>"
-    )
-    title = f"{doc.document.subject.symbol or doc.document.path} — enrich report"
-    return page(title, "\n".join(body))
+    out.append(_page_end())
+    return "".join(out)

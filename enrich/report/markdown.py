@@ -3,12 +3,17 @@
 Every piece of text that comes from a document or from PubMed goes through
 :func:`md_escape`, so a rendered report shows it as text: it cannot open a
 table cell, a link, an HTML tag or a code span.
+
+The lines made from values that recur across documents (a paper's line, a flag's,
+a claim's sources and methods) are remembered in bounded caches (least recently used
+first out) keyed by the frozen model values they are made from and by nothing else.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import quote
 
 from enrich.model import (
@@ -19,19 +24,24 @@ from enrich.model import (
     ClaimVerdict,
     Flag,
     Grade,
+    PaperRecord,
     Status,
 )
 from enrich.report.tables import flag_occurrences, short_authors
 
 __all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!~]")
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def md_escape(text: str | None) -> str:
     """``text`` on one line with Markdown-significant characters backslash-escaped."""
     collapsed = " ".join((text or "").split())
-    return _SPECIAL.sub(r"\\\1", collapsed).replace("&", "&amp;")
+    return _SPECIAL.sub(_backslashed, collapsed).replace("&", "&amp;")
 
 
 def pubmed_url(pmid: str) -> str:
@@ -45,101 +55,151 @@ def doi_url(doi: str) -> str:
 
 
 def _flag_lines(flags: tuple[Flag, ...], indent: str) -> list[str]:
-    return [f"{indent}- ⚑ **{md_escape(f.name)}**: {md_escape(f.reason)}" for f in flags]
+    return [_flag_line(f.name, f.reason, indent) for f in flags]
 
 
-def _status_text(cited: CitationVerdict) -> str:
-    status = cited.resolution.status
-    if status is Status.RESOLVED:
-        return "resolved"
-    reason = f": {md_escape(cited.resolution.reason)}" if cited.resolution.reason else ""
-    return f"**{status.value.replace('_', ' ')}**{reason}"
+@lru_cache(maxsize=8192)  # the same few flags are on most claims of most documents
+def _flag_line(name: str, reason: str, indent: str) -> str:
+    return f"{indent}- ⚑ **{md_escape(name)}**: {md_escape(reason)}"
 
 
-def _links(citation: Citation, pmid: str | None, doi: str | None) -> list[str]:
+def _links(pmid: str | None, unlinked_pmid: str | None, doi: str | None) -> list[str]:
+    """Links to PubMed and doi.org; ``unlinked_pmid``, as text, when there is no ``pmid``."""
     links = []
     if pmid:
         links.append(f"[PMID {md_escape(pmid)}]({pubmed_url(pmid)})")
-    elif citation.pmid:
-        links.append(f"PMID {md_escape(citation.pmid)}")
+    elif unlinked_pmid:
+        links.append(f"PMID {md_escape(unlinked_pmid)}")
     if doi:
         links.append(f"[doi:{md_escape(doi)}]({doi_url(doi)})")
     return links
 
 
-def _paper_lines(number: int, cited: CitationVerdict, memo: dict[int, list[str]]) -> list[str]:
-    """The numbered entry of one cited paper; ``memo`` (by verdict identity) spares
-    re-rendering a paper that many claims cite with the same verdict."""
+def _paper_entry(number: int, cited: CitationVerdict, memo: dict[int, str]) -> str:
+    """The numbered entry of one cited paper, on one line or more.  ``memo`` (by verdict
+    identity, safe while the document keeps its verdicts alive) spares making again the
+    entry of a verdict that many claims cite."""
     body = memo.get(id(cited))
     if body is None:
-        body = memo[id(cited)] = _paper_body(cited)
-    return [f"{number}. {body[0]}", *body[1:]]
+        body = memo[id(cited)] = "\n".join([_paper_line(cited), *_flag_lines(cited.flags, "   ")])
+    return f"{number}. {body}"
 
 
-def _paper_body(cited: CitationVerdict) -> list[str]:
-    citation, record = cited.citation, cited.resolution.record
-    valid_pmid = citation.pmid if "pmid" not in citation.invalid else None
+def _paper_line(cited: CitationVerdict) -> str:
+    """Authors, title, journal, year, links and status of a cited paper, on one line."""
+    citation, resolution, record = cited.citation, cited.resolution, cited.resolution.record
+    if record is None:
+        return _citation_line(citation, resolution.status, resolution.reason)
     valid_doi = citation.doi if "doi" not in citation.invalid else None
-    pmid: str | None
-    if record is not None:
-        authors = short_authors(record.authors)
-        title, journal, year = record.title, record.journal_iso or record.journal, record.year
-        pmid, doi = record.pmid, record.doi or valid_doi
-    else:
-        authors, title = citation.authors or "", citation.title or ""
-        journal, year, pmid, doi = citation.journal or "", citation.year, valid_pmid, valid_doi
+    unlinked_pmid = None if record.pmid else citation.pmid
+    return _record_line(
+        record, record.doi or valid_doi, unlinked_pmid, resolution.status, resolution.reason
+    )
+
+
+@lru_cache(maxsize=8192)  # documents share many papers; database papers are in nearly all
+def _record_line(
+    record: PaperRecord, doi: str | None, unlinked_pmid: str | None, status: Status, reason: str
+) -> str:
+    """The line of a paper PubMed gave the record of."""
+    authors, journal = short_authors(record.authors), record.journal_iso or record.journal
+    links = _links(record.pmid, unlinked_pmid, doi)
+    return _described(authors, record.title, journal, record.year, links, status, reason)
+
+
+@lru_cache(maxsize=1024)  # as _record_line
+def _citation_line(citation: Citation, status: Status, reason: str) -> str:
+    """The line of a paper only the document describes."""
+    pmid = citation.pmid if "pmid" not in citation.invalid else None
+    doi = citation.doi if "doi" not in citation.invalid else None
+    authors, title, journal = citation.authors or "", citation.title or "", citation.journal or ""
+    links = _links(pmid, citation.pmid, doi)
+    return _described(authors, title, journal, citation.year, links, status, reason)
+
+
+def _described(
+    authors: str,
+    title: str,
+    journal: str,
+    year: int | None,
+    links: list[str],
+    status: Status,
+    reason: str,
+) -> str:
+    """Authors, *title*, journal (year), links and status, joined by " · "."""
     parts = [md_escape(authors)] if authors else []
     parts.append(f"*{md_escape(title)}*" if title else "*(no title known)*")
     where = " ".join(p for p in (md_escape(journal), f"({year})" if year else "") if p)
     if where:
         parts.append(where)
-    parts += _links(citation, pmid, doi)
-    parts.append(_status_text(cited))
-    return [" · ".join(parts), *_flag_lines(cited.flags, "   ")]
+    parts += links
+    if status is Status.RESOLVED:
+        parts.append("resolved")
+    else:
+        more = f": {md_escape(reason)}" if reason else ""
+        parts.append(f"**{status.value.replace('_', ' ')}**{more}")
+    return " · ".join(parts)
+
+
+#: md_escape for short texts that recur across documents: claim ids and locations, gene
+#: symbols, flag names.
+_escaped = lru_cache(maxsize=16384)(md_escape)
 
 
 def _claim_heading(verdict: ClaimVerdict) -> str:
     claim = verdict.claim
     if claim.kind is ClaimKind.EDGE:
-        what = f"{md_escape(claim.regulator or '?')} → {md_escape(claim.target or '?')}"
-        return f"### {md_escape(claim.id)}: {what} (grade {verdict.grade})"
-    return f"### {md_escape(claim.id)}: statement (grade {verdict.grade})"
+        what = f"{_escaped(claim.regulator or '?')} → {_escaped(claim.target or '?')}"
+        return f"### {_escaped(claim.id)}: {what} (grade {verdict.grade})"
+    return f"### {_escaped(claim.id)}: statement (grade {verdict.grade})"
 
 
-def _claim_section(verdict: ClaimVerdict, memo: dict[int, list[str]]) -> list[str]:
+def _claim_section(verdict: ClaimVerdict, memo: dict[int, str], lines: list[str]) -> None:
+    """Append the section of one claim to ``lines`` (an item may hold several lines)."""
     claim = verdict.claim
-    lines = [_claim_heading(verdict), ""]
+    lines += [_claim_heading(verdict), ""]
     if claim.kind is ClaimKind.STATEMENT:
         lines += [f"> {md_escape(claim.text)}", ""]
-    details = [f"- Location: {md_escape(claim.location)}"]
-    if claim.sources:
-        details.append(f"- Sources: {md_escape('; '.join(claim.sources))}")
-    if claim.methods:
-        details.append(f"- Methods: {md_escape('; '.join(claim.methods))}")
-    if claim.small_scale is not None:
-        details.append(f"- Small-scale evidence: {'yes' if claim.small_scale else 'no'}")
-    details.append(f"- Grade: **{verdict.grade}**")
+    lines.append(f"- Location: {_escaped(claim.location)}")
+    lines.append(
+        _claim_details(claim.sources, claim.methods, claim.small_scale, str(verdict.grade))
+    )
     if verdict.flags:
-        details += ["- Flags:", *_flag_lines(verdict.flags, "  ")]
-    lines += [*details, ""]
+        lines += ["- Flags:", *_flag_lines(verdict.flags, "  ")]
+    lines.append("")
     if verdict.citations:
         lines += ["Papers:", ""]
         for number, cited in enumerate(verdict.citations, start=1):
-            lines += _paper_lines(number, cited, memo)
+            lines.append(_paper_entry(number, cited, memo))
         lines.append("")
     else:
         lines += ["No papers cited.", ""]
-    return lines
+
+
+@lru_cache(maxsize=4096)  # the same few combinations recur on most claims
+def _claim_details(
+    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None, grade: str
+) -> str:
+    """A claim's sources, methods, scale and grade, one per line."""
+    details = []
+    if sources:
+        details.append(f"- Sources: {md_escape('; '.join(sources))}")
+    if methods:
+        details.append(f"- Methods: {md_escape('; '.join(methods))}")
+    if small_scale is not None:
+        details.append(f"- Small-scale evidence: {'yes' if small_scale else 'no'}")
+    details.append(f"- Grade: **{grade}**")
+    return "\n".join(details)
 
 
 def _summary(doc: AuditedDocument) -> list[str]:
-    grades = Counter(str(v.grade) for v in doc.claims)
+    grades = Counter([str(v.grade) for v in doc.claims])
     lines = ["## Summary", "", "| Grade | Claims |", "|---|---:|"]
     lines += [f"| {g.value} | {grades.get(g.value, 0)} |" for g in Grade]
     flags = flag_occurrences(doc)
     lines.append("")
     if flags:
-        shown = ", ".join(f"**{md_escape(n)}** ({c})" for n, c in flags.most_common())
+        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in flags.most_common()])
         lines.append(f"Flags (claims and citations carrying them): {shown}")
     else:
         lines.append("No flags.")
@@ -178,9 +238,9 @@ def render_markdown(doc: AuditedDocument) -> str:
         ]
         lines.append("")
     lines += ["## Claims", ""]
-    memo: dict[int, list[str]] = {}
+    memo: dict[int, str] = {}
     for verdict in doc.claims:
-        lines += _claim_section(verdict, memo)
+        _claim_section(verdict, memo, lines)
     if not doc.claims:
         lines += ["No claims found.", ""]
     if doc.citations:
@@ -190,7 +250,9 @@ def render_markdown(doc: AuditedDocument) -> str:
             "Cited by the document but not attached to a claim.",
             "",
         ]
-        for number, cited in enumerate(doc.citations, start=1):
-            lines += _paper_lines(number, cited, memo)
+        lines += [_paper_entry(n, cited, memo) for n, cited in enumerate(doc.citations, start=1)]
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    while not lines[-1]:  # no blank lines at the end (no item ends with a newline) ...
+        lines.pop()
+    lines.append("")  # ... and one newline
+    return "\n".join(lines)

@@ -19,6 +19,7 @@ from enrich.report.tables import (
     primary_pmids,
 )
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
+from tests.report.varied import varied_documents
 
 
 def test_document_json_is_to_dict_with_schema() -> None:
@@ -31,6 +32,14 @@ def test_document_json_is_to_dict_with_schema() -> None:
     claim = data["claims"][0]
     assert {"grade", "flags", "citations"} <= set(claim)
     assert {"status", "flags", "record", "reason"} <= set(claim["citations"][0])
+
+
+def test_document_json_is_byte_for_byte_json_dumps() -> None:
+    """The JSON pieced together from fragments is exactly json.dumps of to_dict, on every
+    shape of document (unresolved, malformed, loose, awkward text, no claims)."""
+    for doc in varied_documents():
+        expected = json.dumps({"schema": SCHEMA, **doc.to_dict()}, ensure_ascii=False) + "\n"
+        assert document_json(doc) == expected, doc.document.path
 
 
 def test_audit_rows_one_per_claim_with_clean_cells() -> None:
