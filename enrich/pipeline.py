@@ -421,11 +421,11 @@ def _render(named: tuple[Path, str], resolutions: dict[str, Resolution]) -> Writ
     context = _context
     assert context.out_dir and context.stats and context.audit
     document = read_document(path, context.style)
-    rendered = render_document(audit_document(document, resolutions, context.stats, context.audit))
+    audited = audit_document(document, resolutions, context.stats, context.audit)
+    rendered = render_document(audited, known_records=_records_sent)
     write_document(context.out_dir, name, rendered)
-    fresh = tuple(r for r in rendered.records if r.pmid not in _records_sent)
-    _records_sent.update(r.pmid for r in fresh)
-    return rendered.written(name, fresh)  # each record crosses to the writer once
+    _records_sent.update(r.pmid for r in rendered.records)
+    return rendered.written(name)  # each record crosses to the writer once
 
 
 def _mapped(

@@ -16,6 +16,7 @@ tasks run in the calling process, one at a time, with the same interface.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -59,7 +60,13 @@ class WorkerPool(Generic[A, V, T]):
         self._workers: list[_Worker[V]] = []
         if not self._inline:
             context = multiprocessing.get_context("fork")
-            self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
+            # Frozen objects are never visited by the workers' garbage collector, so the
+            # pages the workers inherit stay shared instead of being copied (gc docs).
+            gc.freeze()
+            try:
+                self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
+            finally:
+                gc.unfreeze()
 
     @property
     def busy(self) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -79,9 +80,9 @@ class RenderedDocument:
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     records: tuple[PaperRecord, ...]  #: resolved records it cites, for the bibliography
 
-    def written(self, name: str, records: tuple[PaperRecord, ...]) -> WrittenDocument:
+    def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
-        return WrittenDocument(self.tsv, dataclasses.replace(self.entry, name=name), records)
+        return WrittenDocument(self.tsv, dataclasses.replace(self.entry, name=name), self.records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,13 @@ def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path
     ]
 
 
-def render_document(doc: AuditedDocument) -> RenderedDocument:
-    """Render every per-document output of ``doc``. Pure: no file is touched."""
+def render_document(
+    doc: AuditedDocument, known_records: AbstractSet[str] = frozenset()
+) -> RenderedDocument:
+    """Render every per-document output of ``doc``. Pure: no file is touched.
+
+    ``records`` leaves out the PMIDs in ``known_records`` (already handed over).
+    """
     return RenderedDocument(
         path=doc.document.path,
         markdown=render_markdown(doc),
@@ -115,12 +121,15 @@ def render_document(doc: AuditedDocument) -> RenderedDocument:
         json=document_json(doc),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
-        records=bibliography_records(doc),
+        records=bibliography_records(doc, known_records),
     )
 
 
-def bibliography_records(doc: AuditedDocument) -> tuple[PaperRecord, ...]:
-    """The distinct resolved records ``doc`` cites, without abstract or MeSH terms.
+def bibliography_records(
+    doc: AuditedDocument, skip: AbstractSet[str] = frozenset()
+) -> tuple[PaperRecord, ...]:
+    """The distinct resolved records ``doc`` cites but those whose PMID is in ``skip``,
+    without abstract or MeSH terms.
 
     The bibliography needs neither, and dropping them keeps a 20,000-document
     run's memory small.
@@ -130,7 +139,8 @@ def bibliography_records(doc: AuditedDocument) -> tuple[PaperRecord, ...]:
     for verdict in verdicts:
         record = verdict.resolution.record
         resolved = verdict.resolution.status is Status.RESOLVED
-        if resolved and record is not None and record.pmid not in records:
+        wanted = resolved and record is not None and record.pmid not in skip
+        if wanted and record is not None and record.pmid not in records:
             records[record.pmid] = dataclasses.replace(record, abstract="", mesh_headings=())
     return tuple(records.values())
 
@@ -159,7 +169,7 @@ class ReportWriter:
         self._check_open()
         name = self.allocate(doc.path)
         written = write_document(self.out_dir, name, doc)
-        self.add_written(doc.written(name, doc.records))
+        self.add_written(doc.written(name))
         return written
 
     def allocate(self, path: str) -> str:
