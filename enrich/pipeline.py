@@ -334,8 +334,10 @@ def _render_while_fetching(
     waiting_on: dict[str, list[_Pass2]] = {}
     unsettled: dict[int, int] = {}
     ready: list[tuple[int, _Pass2]] = []
+    uses: Counter[str] = Counter()  #: fetched keys -> documents citing them, not yet sent
     for document in documents:
         missing = [key for key in document.keys if key not in settled]
+        uses.update(missing)
         for key in missing:
             waiting_on.setdefault(key, []).append(document)
         if missing:
@@ -364,6 +366,7 @@ def _render_while_fetching(
                 _, document = heapq.heappop(ready)
                 needs = {key: settled[key] for key in document.keys}
                 pool.submit(document.number, (document.path, document.name), needs)
+                pool.forget(_last_uses(document.keys, uses))
             for number, written in pool.results(timeout=None if pool.busy else 0.02):
                 writer.add_written(written, number)
                 progress(1)
@@ -390,6 +393,18 @@ def _settle(
             unsettled[document.number] -= 1
             if not unsettled[document.number]:
                 heapq.heappush(ready, (document.number, document))
+
+
+def _last_uses(keys: Iterable[str], uses: Counter[str]) -> list[str]:
+    """Count one more use of each of ``keys`` that ``uses`` tracks; return those used up."""
+    done = []
+    for key in keys:
+        if key in uses:
+            uses[key] -= 1
+            if not uses[key]:
+                del uses[key]
+                done.append(key)
+    return done
 
 
 def _fetch_into(

@@ -3,8 +3,9 @@
 :class:`WorkerPool` runs ``func(item, known)`` in ``jobs`` forked processes.  A task
 names the keyed values it needs (for ``enrich run``: the Resolutions of a
 document's citations); the pool sends each worker only those it has not sent that
-worker before, and the worker keeps them in ``known`` for later tasks.  What the
-parent knew when the workers were forked, they inherit and are never sent.  So a
+worker before, and the worker keeps them in ``known`` for later tasks until it is
+told to forget them (:meth:`WorkerPool.forget`).  What the parent knew when the
+workers were forked, they inherit and are never sent.  So a
 long run can start rendering documents while their citations are still being
 resolved, without copying each PubMed record to the workers more than once.
 
@@ -21,7 +22,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -87,6 +88,15 @@ class WorkerPool(Generic[A, V, T]):
         worker = min(self._workers, key=lambda w: len(w.pending))
         worker.send(number, item, needs)
 
+    def forget(self, keys: Iterable[str]) -> None:
+        """No later task needs ``keys``: the workers may drop what they were sent of them.
+
+        Only sent values are dropped, never inherited ones (touching those would copy
+        the pages they share with the parent).  Inline, nothing is dropped.
+        """
+        for worker in self._workers:
+            worker.forget(keys)
+
     def results(self, timeout: float | None = None) -> Iterator[tuple[int, T]]:
         """Finished ``(number, result)`` pairs.  When none is ready, wait up to ``timeout``
         seconds (None: until one is) for one, unless no task is outstanding."""
@@ -128,13 +138,25 @@ class _Worker(Generic[V]):
         results_in.close()
         self.results = results_out
         self.pending: list[int] = []
-        self.sent: set[str] = set(inherited)
+        self.inherited = frozenset(inherited)
+        self.shipped: set[str] = set()  #: keys sent to the worker and not forgotten since
+        self.forgotten: list[str] = []  #: keys to drop, told with the next task
 
     def send(self, number: int, item: Any, needs: Mapping[str, V]) -> None:
-        fresh = {key: value for key, value in needs.items() if key not in self.sent}
-        self.sent.update(fresh)
-        self.tasks.put((number, item, fresh))
+        fresh = {
+            key: value
+            for key, value in needs.items()
+            if key not in self.shipped and key not in self.inherited
+        }
+        self.shipped.update(fresh)
+        self.tasks.put((number, item, fresh, self.forgotten))
+        self.forgotten = []
         self.pending.append(number)
+
+    def forget(self, keys: Iterable[str]) -> None:
+        gone = [key for key in keys if key in self.shipped]
+        self.shipped.difference_update(gone)
+        self.forgotten += gone
 
     def receive(self) -> tuple[int, Any]:
         """The next result; re-raises the task's exception, WorkerDied if the process died."""
@@ -180,7 +202,9 @@ def _serve(
             continue
         if task is None:
             return
-        number, item, fresh = task
+        number, item, fresh, forgotten = task
+        for key in forgotten:
+            del known[key]
         known.update(fresh)
         try:
             results.send((number, True, func(item, known)))
