@@ -27,8 +27,8 @@ are bounded from above by the requests beyond one per efetch batch (which also i
 enrich's second ask for PMIDs a batch did not return; the server injects no faults).
 
 Targets: cold <= 1.2 x floor; warm >= 500 documents/s end to end (reports included); peak
-memory of a warm full run < 1 GiB, growing clearly less than linearly (RSS ratio <= half
-the document ratio).
+memory of the full runs (cold and warm) < 1 GiB, growing clearly less than linearly from the
+small warm run to the full one (ratio <= half the document ratio).
 """
 
 from __future__ import annotations
@@ -372,23 +372,27 @@ class Bench:
         )
         online = cold.wall - warm.wall
         print(
-            f"  cold - warm {online:8.1f} s   = {online / self.floor:.2f} x floor (roughly the "
-            "time the cold run spent resolving)"
+            f"  cold - warm {online:8.1f} s   = {online / self.floor:.2f} x floor (what fetching "
+            "added: the part of it that rendering did not hide)"
         )
         self.record(f"warm run >= {WARM_TARGET:.0f} documents/s", met)
 
-    def report_memory(self, small: Measured, full: Measured, small_count: int) -> None:
+    def report_memory(
+        self, small: Measured, full: Measured, cold: Measured, small_count: int
+    ) -> None:
         doc_ratio = self.args.documents / small_count
         rss_ratio = full.memory_mib / small.memory_mib if small.memory_mib else math.inf
         print(
             f"memory, warm  {small_count:>6,} documents: {small.memory_text()} ({small.wall:.1f} s)"
         )
         print(f"              {self.args.documents:>6,} documents: {full.memory_text()}")
-        under = full.code is not None and full.memory_mib < MEMORY_TARGET_MIB
+        print(f"      cold    {self.args.documents:>6,} documents: {cold.memory_text()}")
+        peak = max(full.memory_mib, cold.memory_mib)
+        under = full.code is not None and cold.code is not None and peak < MEMORY_TARGET_MIB
         sublinear = full.code is not None and rss_ratio <= doc_ratio / 2
         print(
-            f"  peak        {full.memory_mib:8,.0f} MiB   target < {MEMORY_TARGET_MIB:,.0f} MiB: "
-            f"{verdict(under)}"
+            f"  peak        {peak:8,.0f} MiB (cold or warm)   target < {MEMORY_TARGET_MIB:,.0f} "
+            f"MiB: {verdict(under)}"
         )
         print(
             f"  growth      x{rss_ratio:.2f} for x{doc_ratio:.0f} documents   "
@@ -422,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             warm = bench.run("warm", bench.docs, env)
             bench.report_warm(warm, cold)
             small = bench.run("small", bench.small_docs, env)
-            bench.report_memory(small, warm, small_count)
+            bench.report_memory(small, warm, cold, small_count)
         finally:
             stop_server(server)
         bench.print_verdicts()
