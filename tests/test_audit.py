@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from enrich import audit
 from enrich.audit import (
     AuditSettings,
     CorpusStats,
+    _memo,
     audit_document,
     corpus_stats,
     summarize,
@@ -533,7 +533,7 @@ def test_a_full_memory_is_emptied_and_the_verdicts_stay_the_same(
     """With room for two papers only, auditing TWIST1 twice gives the usual verdicts."""
     stats = corpus_stats([twist1()])
     expected = audit_document(twist1(), database_records(), stats, AuditSettings())
-    monkeypatch.setattr(audit, "_MAX_ENTRIES", 2)
+    monkeypatch.setattr(_memo, "_MAX_ENTRIES", 2)
     settings = AuditSettings()
     got = [audit_document(twist1(), database_records(), stats, settings) for _ in range(2)]
     assert got == [expected, expected]

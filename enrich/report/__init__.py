@@ -45,12 +45,12 @@ from enrich.report.files import (
 )
 from enrich.report.html import render_html
 from enrich.report.index import render_index
+from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
 from enrich.report.tables import (
     AUDIT_COLUMNS,
     DocumentEntry,
     claim_rows,
-    document_json,
     tsv_line,
 )
 

@@ -1,21 +1,19 @@
-"""Pure tabulations of an audited document: counts, the paper list, audit.tsv rows, JSON.
+"""Pure tabulations of an audited document: counts, the paper list, audit.tsv rows.
 
 Everything here takes model values and returns plain data or strings; the
-Markdown and HTML renderers and :class:`~enrich.report.ReportWriter` build on it.
-A few results that recur across documents (a PubMed record's JSON, a claim's list
-of sources) are remembered in bounded caches keyed by the frozen values they
-are made from.
+Markdown and HTML renderers and :class:`~enrich.report.ReportWriter` build on it
+(the per-document JSON is :mod:`enrich.report.json_document`'s).  A claim's list of
+sources or methods, which recurs across documents, is remembered in a bounded
+cache keyed by the frozen values it is made from.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from json.encoder import encode_basestring as _string  # a str as json.dumps writes it
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -33,14 +31,12 @@ from enrich.model import (
 __all__ = [
     "AUDIT_COLUMNS",
     "NOT_PRIMARY_FLAGS",
-    "SCHEMA",
     "DocumentEntry",
     "Paper",
     "audit_rows",
     "audit_table",
     "claim_rows",
     "document_flags",
-    "document_json",
     "flag_occurrences",
     "papers",
     "primary_pmids",
@@ -48,7 +44,6 @@ __all__ = [
     "tsv_line",
 ]
 
-SCHEMA = 1  #: version of the per-document JSON; bumped only when a key changes meaning
 #: Citation flags that keep a resolved paper from counting as primary evidence.
 NOT_PRIMARY_FLAGS = frozenset({"resource", "retracted", "retraction_notice"})
 AUDIT_COLUMNS = (
@@ -67,118 +62,6 @@ AUDIT_COLUMNS = (
     "pmids",
     "dois",
 )
-
-
-#: ``json.dumps(value, ensure_ascii=False)``, without building an encoder on every call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-_TRUTH = {None: "null", True: "true", False: "false"}  #: JSON of a bool or None
-
-
-def document_json(doc: AuditedDocument) -> str:
-    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}`` on one line.
-
-    The bytes are exactly ``json.dumps({"schema": 1, **doc.to_dict()}, ensure_ascii=False)``
-    and a newline (the tests hold it to that), put together from pieces so that a
-    citation verdict or PubMed record that recurs across documents is encoded once.
-    Not indented: json's C encoder only serves unindented output, and it is ten
-    times faster on reports with thousands of citations (pipe to ``jq`` to read)."""
-    document = doc.document
-    head = _encode(
-        {
-            "schema": SCHEMA,
-            "path": document.path,
-            "style": str(document.style),
-            "subject": document.subject.to_dict(),
-        }
-    )
-    pieces = [head[:-1], ', "claims": [']  # joined once at the end: no copy of copies
-    # A verdict is often cited by many claims of a document: encode each one once.
-    # Keyed by identity, which is safe because ``doc`` keeps every verdict alive.
-    seen: dict[int, str] = {}
-
-    def add_verdicts(verdicts: tuple[CitationVerdict, ...]) -> None:
-        for index, verdict in enumerate(verdicts):
-            text = seen.get(id(verdict))
-            if text is None:
-                text = seen[id(verdict)] = _verdict_json(verdict)
-            pieces.extend((", ", text) if index else (text,))
-
-    for index, verdict in enumerate(doc.claims):
-        pieces.append(_claim_json_start(verdict, index > 0))
-        add_verdicts(verdict.citations)
-        pieces.append(_claim_json_end(verdict))
-    pieces.append('], "citations": [')
-    add_verdicts(doc.citations)
-    problems = _encode({"problems": [p.to_dict() for p in document.problems]})
-    pieces.append(f"], {problems[1:]}\n")
-    return "".join(pieces)
-
-
-# Claims, verdicts and flags are written key by key, with the keys, order and escaping
-# of their ``to_dict`` (the tests compare the whole document with json.dumps):
-# json's encoder would cost more than the rest of the document.
-
-
-def _claim_json_start(verdict: ClaimVerdict, comma: bool) -> str:
-    """The JSON of ``verdict`` up to its citations' (preceded by ", " after another claim)."""
-    claim, partner = verdict.claim, verdict.claim.partner
-    return (
-        f'{", " if comma else ""}{{"id": {_string(claim.id)}, "kind": {_string(claim.kind)}, '
-        f'"location": {_string(claim.location)}, "regulator": {_text(claim.regulator)}, '
-        f'"target": {_text(claim.target)}, '
-        f'"partner_uniprot": {_text(partner.uniprot if partner else None)}, '
-        f'"gene_ids": {_texts(partner.gene_ids if partner else ())}, '
-        f'"text": {_text(claim.text)}, "sources": {_texts(claim.sources)}, '
-        f'"methods": {_texts(claim.methods)}, "small_scale": {_TRUTH[claim.small_scale]}, '
-        '"citations": ['
-    )
-
-
-def _claim_json_end(verdict: ClaimVerdict) -> str:
-    """The JSON of ``verdict`` after its citations'."""
-    return f'], "grade": {_string(verdict.grade)}, "flags": {_flags_json(verdict.flags)}}}'
-
-
-def _verdict_json(cited: CitationVerdict) -> str:
-    """``cited.to_dict()`` as JSON: its citation's keys, then what the audit says."""
-    citation, resolution, record = cited.citation, cited.resolution, cited.resolution.record
-    return (
-        f'{{"pmid": {_text(citation.pmid)}, "doi": {_text(citation.doi)}, '
-        f'"invalid": {_texts(citation.invalid)}, "ref": {_text(citation.ref)}, '
-        f'"authors": {_text(citation.authors)}, "title": {_text(citation.title)}, '
-        f'"journal": {_text(citation.journal)}, '
-        f'"year": {"null" if citation.year is None else _encode(citation.year)}, '
-        f'"status": {_string(resolution.status)}, "reason": {_string(resolution.reason)}, '
-        f'"flags": {_flags_json(cited.flags)}, '
-        f'"record": {"null" if record is None else _record_json(record)}}}'
-    )
-
-
-# A record's JSON (most of a document's) depends on nothing but the record, so it is
-# remembered across documents, keyed by the frozen, hashable record itself: the same
-# papers, database papers above all, are cited by document after document.  Its field
-# types (str, int, bool, None, tuples of them) encode differently only when they differ.
-# Bounded: the least recently used are dropped.
-@lru_cache(maxsize=8192)
-def _record_json(record: PaperRecord) -> str:
-    """``record.to_dict()`` as JSON."""
-    return _encode(record.to_dict())
-
-
-def _flags_json(flags: tuple[Flag, ...]) -> str:
-    """``[f.to_dict() for f in flags]`` as JSON."""
-    listed = [f'{{"name": {_string(f.name)}, "reason": {_string(f.reason)}}}' for f in flags]
-    return f"[{', '.join(listed)}]"
-
-
-def _text(value: str | None) -> str:
-    """A string or None as json.dumps(..., ensure_ascii=False) writes it."""
-    return "null" if value is None else _string(value)
-
-
-def _texts(values: tuple[str, ...]) -> str:
-    """A tuple of strings as json.dumps(..., ensure_ascii=False) writes it (as a list)."""
-    return f"[{', '.join(map(_string, values))}]"
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from types import ModuleType
 
 from enrich.model import AuditedDocument
-from enrich.report import html, markdown, tables
-from enrich.report.tables import DocumentEntry, claim_rows, document_json, tsv_line
+from enrich.report import html, json_document, markdown, tables
+from enrich.report.json_document import document_json
+from enrich.report.tables import DocumentEntry, claim_rows, tsv_line
 from tests.report.varied import varied_documents
 
 
@@ -25,7 +26,7 @@ def reports(doc: AuditedDocument) -> tuple[object, ...]:
 
 def forget() -> None:
     """Empty every cache of the report modules."""
-    modules: tuple[ModuleType, ...] = (html, markdown, tables)
+    modules: tuple[ModuleType, ...] = (html, json_document, markdown, tables)
     for module in modules:
         for value in vars(module).values():
             if hasattr(value, "cache_clear") and hasattr(value, "cache_info"):

@@ -1,0 +1,129 @@
+"""Citation flags read from a citation, its resolution and its PubMed record.
+
+One function per rule of :mod:`enrich.audit`: the resolution's status, retraction
+and notices, a title or registry entry that makes a resource paper, the corpus
+share, DOI and title mismatches.  ``no_mention``, which depends on the claim, is
+decided per claim (:mod:`enrich.audit._document`).  Pure.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from enrich.audit._settings import AuditSettings, CorpusStats
+from enrich.identifiers import doi_key
+from enrich.model import Citation, Flag, PaperRecord, Resolution, Status
+from enrich.resources import ResourcePaper
+
+_STATUS_FLAGS = {  #: status -> (flag, reason when the resolution gives none)
+    Status.NOT_FOUND: ("not_found", "PubMed has no record for {}"),
+    Status.NOT_IN_PUBMED: ("not_in_pubmed", "{} is not in PubMed"),
+    Status.UNRESOLVED: ("unresolved", "not resolved"),
+}
+
+
+def _status_flags(citation: Citation, resolution: Resolution) -> list[Flag]:
+    if resolution.status is Status.INVALID:
+        return [Flag("invalid", resolution.reason or _invalid_reason(citation))]
+    flags = []
+    if resolution.status in _STATUS_FLAGS:
+        name, template = _STATUS_FLAGS[resolution.status]
+        flags.append(Flag(name, resolution.reason or template.format(_label(citation))))
+    if citation.invalid:  # a malformed DOI beside the PMID that was resolved
+        flags.append(Flag("invalid", f"{_invalid_reason(citation)}; audited by {resolution.key}"))
+    return flags
+
+
+def _invalid_reason(citation: Citation) -> str:
+    malformed = [
+        f"malformed {kind.upper() if kind == 'doi' else 'PMID'} {value!r}"
+        for kind, value in (("pmid", citation.pmid), ("doi", citation.doi))
+        if kind in citation.invalid
+    ]
+    return "; ".join(malformed) or "no PMID or DOI given"
+
+
+def _label(citation: Citation) -> str:
+    if citation.key.startswith("pmid:"):
+        return f"PMID {citation.pmid}"
+    return f"DOI {citation.doi}" if citation.doi else citation.key
+
+
+_RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)
+
+
+def _registry_flag(paper: ResourcePaper) -> Flag:
+    return Flag("resource", f"{paper.name} database paper (registry: {paper.source})")
+
+
+def _title_flag(record: PaperRecord) -> Flag | None:
+    match = _RESOURCE_TITLE.search(record.title)
+    if match is None:
+        return None
+    return Flag("resource", f"PubMed title reads like a resource paper ({match[0]!r})")
+
+
+def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
+    """The reason to call the paper behind ``key`` a resource for its share of the edges."""
+    edges, citing = stats.edges, stats.edges_citing.get(key, 0)
+    if citing < settings.resource_min_edges or not edges or key.startswith("invalid:"):
+        return None
+    if citing / edges < settings.resource_share:
+        return None
+    return f"cited by {citing} of {edges} edges in this run ({citing / edges:.0%})"
+
+
+def _record_flags(record: PaperRecord) -> list[Flag]:
+    flags = []
+    if record.is_retracted:
+        reason = _notice(record, "RetractionIn", "retracted", "Retracted Publication")
+        flags.append(Flag("retracted", reason))
+    if record.is_retraction_notice:
+        what = "a retraction notice, not a paper"
+        reason = _notice(record, "RetractionOf", what, "Retraction of Publication")
+        flags.append(Flag("retraction_notice", reason))
+    for name, ref_type, what in (
+        ("erratum", "ErratumIn", "erratum"),
+        ("expression_of_concern", "ExpressionOfConcernIn", "expression of concern"),
+    ):
+        if record.related(ref_type):
+            flags.append(Flag(name, _notice(record, ref_type, what, "")))
+    return flags
+
+
+def _notice(record: PaperRecord, ref_type: str, what: str, publication_type: str) -> str:
+    """``"<what>: <ref_type> PMID n"``, or the publication type where PubMed links nothing."""
+    relations = record.related(ref_type)
+    if relations:
+        targets = ", ".join(f"PMID {r.pmid}" if r.pmid else r.source for r in relations)
+        return f"{what}: {ref_type} {targets}"
+    return f"{what}: PubMed publication type {publication_type!r}"
+
+
+def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
+    flags = []
+    doi = citation.doi if "doi" not in citation.invalid else None
+    if doi and record.doi and doi_key(doi) != doi_key(record.doi):
+        flags.append(Flag("doi_mismatch", f"document DOI {doi} but PubMed has {record.doi}"))
+    if citation.title and record.title and _title_key(citation.title) != _title_key(record.title):
+        reason = f'document title "{_clip(citation.title)}" but PubMed has "{_clip(record.title)}"'
+        flags.append(Flag("title_mismatch", reason))
+    return flags
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+@lru_cache(maxsize=1 << 14)  # a paper's title is compared again for each document citing it
+def _title_key(title: str) -> str:
+    """The letters and digits of ``title``, case-folded, without markup or accents."""
+    text = unicodedata.normalize("NFKD", html.unescape(_MARKUP.sub("", title))).casefold()
+    return "".join(filter(str.isalnum, text))
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

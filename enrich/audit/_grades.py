@@ -1,0 +1,137 @@
+"""What a citation is worth to its claim, the claim flags, the grade, and their tally.
+
+The rules are the ones :mod:`enrich.audit` documents: what makes a *primary*
+paper, grades A to D, and the claim flags ``no_citation``, ``resource_only``,
+``single_source`` and ``large_scale_only``.  Pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from enrich.audit._citations import _label
+from enrich.model import (
+    AuditedDocument,
+    CitationVerdict,
+    Claim,
+    ClaimKind,
+    Flag,
+    Grade,
+    Resolution,
+    Status,
+)
+
+if TYPE_CHECKING:  # the memo imports this module; these are annotations only
+    from enrich.audit._memo import _Record, _Run
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a citation is worth whatever claim cites it."""
+
+    verdict: CitationVerdict  #: shared by every claim it applies to unchanged
+    record: _Record | None  #: when resolved
+    resource: bool
+    primary: bool  #: counts towards grades A and B (see :func:`_is_primary`)
+    unverifiable: bool  #: counts towards grade C: a resource paper, unresolved, not in PubMed
+
+
+def _assess(verdict: CitationVerdict, record: _Record | None) -> _Judged:
+    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
+    names = {flag.name for flag in verdict.flags}
+    resource = "resource" in names
+    unverifiable = resource or verdict.resolution.status in _UNVERIFIABLE
+    return _Judged(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
+
+
+_NO_CITATION = Flag("no_citation", "no citation given")
+
+
+def _claim_flags(claim: Claim, judged: Sequence[_Judged], run: _Run) -> tuple[Flag, ...]:
+    found = (
+        _NO_CITATION if not claim.citations else None,
+        _resource_only(claim, judged),
+        _single_source(claim.kind, claim.sources),
+        _large_scale_only(claim.small_scale, claim.methods, run.high_throughput),
+    )
+    return tuple(flag for flag in found if flag is not None)
+
+
+def _resource_only(claim: Claim, judged: Sequence[_Judged]) -> Flag | None:
+    if not judged or not all(judgement.resource for judgement in judged):
+        return None
+    cited = ", ".join(_label(citation) for citation in claim.citations)
+    return Flag("resource_only", f"every citation is a database/resource paper ({cited})")
+
+
+# The two flags below depend on a few values that most claims of a run share; caching
+# them saves building the same reason (and Flag) for each claim.  Safe: all arguments
+# are immutable values (strings, tuples of strings, a frozenset).
+
+
+@lru_cache(maxsize=1024)
+def _single_source(kind: ClaimKind, sources: tuple[str, ...]) -> Flag | None:
+    if kind is not ClaimKind.EDGE or len(sources) != 1:
+        return None
+    return Flag("single_source", f"one source database only: {sources[0]}")
+
+
+@lru_cache(maxsize=1024)
+def _large_scale_only(
+    small_scale: bool | None, methods: tuple[str, ...], high_throughput: frozenset[str]
+) -> Flag | None:
+    """``high_throughput``: the settings' methods, case-folded."""
+    if small_scale is False:
+        return Flag("large_scale_only", "TFLink marks this edge as not small-scale (No)")
+    if methods and all(m.casefold() in high_throughput for m in methods):
+        return Flag("large_scale_only", f"high-throughput methods only: {', '.join(methods)}")
+    return None
+
+
+_UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with resource papers: grade C
+_NOT_PRIMARY = frozenset({"resource", "retracted", "retraction_notice"})
+
+
+def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
+    """Whether a citation so resolved and flagged (flag names) is a primary paper."""
+    resolved = resolution.status is Status.RESOLVED and resolution.record is not None
+    return resolved and not flags & _NOT_PRIMARY
+
+
+def _grade(primary: int, primary_naming: bool, unverifiable: bool, primary_for_a: int) -> Grade:
+    """The grade of a claim with ``primary`` primary papers (see :mod:`enrich.audit`).
+
+    ``primary_naming``: one of them names every partner; ``unverifiable``: one of
+    the claim's citations is a resource paper, unresolved or not in PubMed.
+    """
+    if primary >= primary_for_a and primary_naming:
+        return Grade.A
+    if primary:
+        return Grade.B
+    if unverifiable:
+        return Grade.C
+    return Grade.D
+
+
+def summarize(audited: Iterable[AuditedDocument]) -> tuple[dict[str, int], dict[str, int]]:
+    """Claims per grade (every grade, A to D, even at 0), and occurrences per flag name.
+
+    A flag counts once per claim or citation verdict carrying it, so a paper cited
+    by 47 edges adds 47 to ``resource``.
+    """
+    grades = {str(grade): 0 for grade in Grade}
+    flags: Counter[str] = Counter()
+    for document in audited:
+        for claim in document.claims:
+            grades[str(claim.grade)] += 1
+            flags.update(flag.name for flag in claim.flags)
+            for verdict in claim.citations:
+                flags.update(flag.name for flag in verdict.flags)
+        for verdict in document.citations:
+            flags.update(flag.name for flag in verdict.flags)
+    return grades, dict(sorted(flags.items()))

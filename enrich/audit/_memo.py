@@ -1,0 +1,148 @@
+"""What the audit remembers between the documents of a run, and why that is safe.
+
+:func:`_run_of` gives the :class:`_Run` of an AuditSettings object: each PubMed
+record read once (:class:`_Record`) and each citation judged once
+(:class:`_Cited`), bounded, and reused only for the same inputs, so results never
+depend on what was audited before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from enrich.audit._citations import _record_flags, _title_flag
+from enrich.audit._grades import _assess, _Judged
+from enrich.audit._names import _ascii_mentions, _name_pattern, _Partner
+from enrich.audit._settings import AuditSettings
+from enrich.identifiers import doi_key
+from enrich.model import Citation, CitationVerdict, Flag, PaperRecord, Resolution
+from enrich.resources import ResourcePaper
+
+
+@dataclass(eq=False, slots=True)
+class _Record:
+    """What the audit finds in a PubMed record alone, whoever cites it."""
+
+    record: PaperRecord
+    flags: tuple[Flag, ...]  #: retraction, notices, errata
+    title_flag: Flag | None  #: the title reads like a resource paper's
+    text: str  #: what names are searched in: title, newline, abstract
+    folded: str | None  #: ``text.lower()`` when ``text`` is ASCII (searched without regex)
+    no_abstract: bool
+
+    @classmethod
+    def of(cls, record: PaperRecord) -> _Record:
+        text = f"{record.title}\n{record.abstract}"
+        folded = text.lower() if text.isascii() else None
+        flags = tuple(_record_flags(record))
+        return cls(record, flags, _title_flag(record), text, folded, not record.abstract.strip())
+
+    def mentions(self, partner: _Partner) -> bool:
+        """Whether the title or abstract names ``partner`` (see :func:`_name_pattern`)."""
+        folded = self.folded
+        for name, parts in partner.searches:
+            if folded is not None and parts is not None:
+                if _ascii_mentions(folded, parts[0], parts[1]):
+                    return True
+            elif _name_pattern(name).search(self.text):
+                return True
+        return False
+
+
+@dataclass(eq=False, slots=True)
+class _Cited:
+    """A citation judged once in a run, whatever document cites it.
+
+    Only the corpus-share ``resource`` flag depends on the run's statistics and on
+    the document's gene (:func:`_judge` decides it), so the citation is judged both
+    without it and, when first needed, with it.
+    """
+
+    key: str  #: the citation's key
+    found: Resolution | None  #: ``resolutions.get(key)`` when judged: the entry's validity
+    judged: _Judged  #: without the corpus share: the registry's or the title's flag, if any
+    registered: bool  #: in the registry, so the corpus share never applies
+    around: tuple[tuple[Flag, ...], tuple[Flag, ...]]  #: the flags before and after resource
+    shared: tuple[str, _Judged] | None = None  #: the last corpus-share reason, judged with it
+
+    def as_shared(self, share: str) -> _Judged:
+        """Judged a resource paper for its corpus share (``share`` is the flag's reason)."""
+        if self.shared is None or self.shared[0] != share:
+            before, after = self.around
+            verdict = self.judged.verdict
+            flags = (*before, Flag("resource", share), *after)
+            shared = CitationVerdict(verdict.citation, verdict.resolution, flags)
+            self.shared = (share, _assess(shared, self.judged.record))
+        return self.shared[1]
+
+
+#: entries a run keeps of each kind before it forgets them all (about 1 kB each); the
+#: generated corpus has 5,000 papers and about 7 distinct citations per document
+_MAX_ENTRIES = 1 << 16
+
+
+@dataclass(eq=False, slots=True)
+class _Run:
+    """What the audit keeps between the documents audited with one AuditSettings.
+
+    Cached across documents because a paper is cited by many documents of a run: it
+    saves judging each citation again (``cited``) and reading each record again
+    (``records``).  Safe because an entry is reused only for the same inputs: a
+    citation is keyed by its (immutable) value and rechecked against the resolution
+    it was judged from, a record is keyed by PMID and rechecked to be the same object;
+    what depends on the run's statistics or on the document's gene is decided per
+    document (see :func:`_judge`); and the settings are this object's own.  Bounded:
+    a full cache is emptied (see ``_MAX_ENTRIES``).
+    """
+
+    settings: AuditSettings
+    by_pmid: Mapping[str, ResourcePaper]
+    by_doi: Mapping[str, ResourcePaper]
+    high_throughput: frozenset[str]  #: the settings' methods, case-folded
+    cited: dict[Citation, _Cited] = field(default_factory=dict)
+    records: dict[str, _Record] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, settings: AuditSettings) -> _Run:
+        methods = frozenset(method.casefold() for method in settings.high_throughput_methods)
+        return cls(settings, *_index(settings.resources), methods)
+
+    def record(self, record: PaperRecord) -> _Record:
+        """What ``record`` says by itself."""
+        known = self.records.get(record.pmid)
+        if known is None or known.record is not record:
+            if len(self.records) >= _MAX_ENTRIES:
+                self.records.clear()
+            known = self.records[record.pmid] = _Record.of(record)
+        return known
+
+    def remember(self, citation: Citation, cited: _Cited) -> _Cited:
+        if len(self.cited) >= _MAX_ENTRIES:
+            self.cited.clear()
+        self.cited[citation] = cited
+        return cited
+
+
+#: the run of the last audit_document call, kept until it is called with other settings
+#: (one run at a time is what the pipeline needs: a worker audits with one settings object)
+_last_run: _Run | None = None
+
+
+def _run_of(settings: AuditSettings) -> _Run:
+    """The run for ``settings``, a new one (empty caches) unless it is the last one's object."""
+    global _last_run
+    run = _last_run
+    if run is None or run.settings is not settings:
+        run = _last_run = _Run.of(settings)
+    return run
+
+
+@lru_cache(maxsize=16)
+def _index(
+    resources: tuple[ResourcePaper, ...],
+) -> tuple[dict[str, ResourcePaper], dict[str, ResourcePaper]]:
+    by_pmid = {pmid: paper for paper in reversed(resources) for pmid in paper.pmids}
+    by_doi = {doi_key(doi): paper for paper in reversed(resources) for doi in paper.dois}
+    return by_pmid, by_doi  # reversed: the first entry naming an identifier wins
