@@ -6,11 +6,13 @@ the stages and the run's summary.
 * :func:`enrich_documents` keeps every audited document in memory (``enrich audit``
   and library use).
 * :func:`write_reports` (``enrich run``) streams, so memory does not grow with the
-  corpus: pass 1 reads every document for its citation keys and corpus counts,
-  the keys are resolved, and pass 2 reads each document again, audits, renders and
-  writes its report files and hands the report writer only the small remainder
-  (its audit.tsv lines, index entry and records).  Both passes run in ``jobs``
-  worker processes; their order, and so the reports, do not depend on ``jobs``.
+  corpus: pass 1 reads every document for its citation keys and corpus counts;
+  the cache answers what it can; then, while the rest is fetched, pass 2 reads
+  each document whose citations are all settled again, audits, renders and writes
+  its report files and hands the report writer only the small remainder (its
+  audit.tsv lines, index entry and records).  Both passes run in ``jobs`` worker
+  processes; the reports do not depend on ``jobs`` or on the order documents
+  finish in.
 """
 
 from __future__ import annotations
@@ -334,20 +336,22 @@ def _render_while_fetching(
     waiting_on: dict[str, list[_Pass2]] = {}
     unsettled: dict[int, int] = {}
     ready: list[tuple[int, _Pass2]] = []
+    fetched: dict[int, list[str]] = {}  #: document -> its keys the workers do not inherit
     uses: Counter[str] = Counter()  #: fetched keys -> documents citing them, not yet sent
     for document in documents:
         missing = [key for key in document.keys if key not in settled]
+        if not missing:
+            heapq.heappush(ready, (document.number, document))
+            continue
+        fetched[document.number] = missing
+        unsettled[document.number] = len(missing)
         uses.update(missing)
         for key in missing:
             waiting_on.setdefault(key, []).append(document)
-        if missing:
-            unsettled[document.number] = len(missing)
-        else:
-            heapq.heappush(ready, (document.number, document))
     outcome: list[Resolved] = []
     failure: list[BaseException] = []
     left = len(documents)
-    with WorkerPool(_render, jobs if len(documents) >= 8 * jobs else 1, dict(settled)) as pool:
+    with WorkerPool(_render, jobs if len(documents) >= 8 * jobs else 1, settled) as pool:
         thread = threading.Thread(
             target=_fetch_into, args=(fetch, arrivals, outcome, failure), daemon=True
         )
@@ -364,9 +368,10 @@ def _render_while_fetching(
                 raise failure[0]
             while ready and not pool.busy:
                 _, document = heapq.heappop(ready)
-                needs = {key: settled[key] for key in document.keys}
+                keys = fetched.pop(document.number, [])
+                needs = {key: settled[key] for key in keys}
                 pool.submit(document.number, (document.path, document.name), needs)
-                pool.forget(_last_uses(document.keys, uses))
+                pool.forget(_last_uses(keys, uses))
             for number, written in pool.results(timeout=None if pool.busy else 0.02):
                 writer.add_written(written, number)
                 progress(1)
@@ -396,14 +401,13 @@ def _settle(
 
 
 def _last_uses(keys: Iterable[str], uses: Counter[str]) -> list[str]:
-    """Count one more use of each of ``keys`` that ``uses`` tracks; return those used up."""
+    """Count one more use of each of ``keys``; return those used up."""
     done = []
     for key in keys:
-        if key in uses:
-            uses[key] -= 1
-            if not uses[key]:
-                del uses[key]
-                done.append(key)
+        uses[key] -= 1
+        if not uses[key]:
+            del uses[key]
+            done.append(key)
     return done
 
 
