@@ -66,18 +66,20 @@ def read_document(path: Path, style: Style | None = None) -> Document:
 def _read_text_file(path: Path) -> str | Problem:
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            return Problem(
-                name,
-                "",
-                f"file is {size / 1e6:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
-                "document limit; split it",
-            )
-        data = path.read_bytes()
+        # Unbuffered, sized with fstat on the open file: one open and one read per document.
+        with path.open("rb", buffering=0) as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_DOCUMENT_BYTES:
+                return Problem(
+                    name,
+                    "",
+                    f"file is {size / 1e6:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
+                    "document limit; split it",
+                )
+            data = file.read()
     except OSError as exc:
         return Problem(name, "", f"cannot read: {exc.strerror or exc}")
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the file
         return Problem(name, "", "file is empty")
     if _looks_binary(data):
         return Problem(name, "", "binary file, not a text document")
@@ -109,9 +111,13 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root)
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_EXTENSIONS:
-                yield Path(root) / name
+            # os.path.splitext is Path.suffix without building a Path per file name; the two
+            # differ only for names such as "a." that no extension in the set matches anyway.
+            extension = os.path.splitext(name)[1].lower()  # noqa: PTH122
+            if not name.startswith(".") and extension in DOCUMENT_EXTENSIONS:
+                yield base / name
 
 
 def iter_documents(paths: Iterable[Path], style: Style | None = None) -> Iterator[Document]:

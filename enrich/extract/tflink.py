@@ -11,31 +11,68 @@ generations of TFLink are read (see ``../shared/corpus/tflink/SOURCES.md``):
 * A2: the bare ``ID1%5Buid%5D+OR+ID2%5Buid%5D,No`` with no link
 
 ``tfs`` rows regulate the page's protein; ``targets`` rows are regulated by it.
+
+Speed (``python tests/bench_extract.py``): of a 48-row page's time about a sixth is libyaml
+and most of the rest is per row: one regex match and the objects it yields.  A caller that
+keeps every Document also pays the cyclic garbage collector for the growing heap (each edge
+adds a Claim, a Partner and a tuple of Citations), about a third more.  What rows repeat is shared, as all model values are immutable: one Citation per
+PMID, one citation tuple per recent evidence term, the source and method lists, the row IDs.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from enrich.identifiers import normalize_pmid, split_pubmed_term
 from enrich.model import Citation, Claim, ClaimKind, Document, Partner, Problem, Style, Subject
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml: the pure-Python safe loader
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _FrontMatterLoader(_SafeLoader):
+    """The safe loader (libyaml's where available), with a shortcut for the usual front
+    matter, a mapping of text keys to text values: the same dict that SafeLoader builds (a
+    later duplicate key wins) without its per-node Python calls, about a fifth of the load
+    time.  Anything else (numbers, lists, merge keys, tags) goes through SafeLoader as is."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode) and node.tag == "tag:yaml.org,2002:map":
+            pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+            if all(
+                type(key) is yaml.ScalarNode
+                and type(value) is yaml.ScalarNode
+                and key.tag == _STR_TAG
+                and value.tag == _STR_TAG
+                for key, value in pairs
+            ):
+                return {key.value: value.value for key, value in pairs}
+        return super().construct_document(node)
+
 
 _ANCHOR = re.compile(r"(?:&ensp;)?\s*<a\s[^>]*?href=\"(?P<href>[^\"]*)\"[^>]*>.*?</a>", re.DOTALL)
 _TERM = re.compile(r"[?&]term=(?P<term>[^&]*)")
 _EVIDENCE_MARK = "\x00evidence\x00"
-_PLAIN_TERM = re.compile(
-    r"(?:[1-9][0-9]{0,8}(?:%5Buid%5D)?(?:\+OR\+|; ?))*[1-9][0-9]{0,8}(?:%5Buid%5D)?"
-)
-_PMID_TOKEN = re.compile(r"(?<![0-9%])[1-9][0-9]{0,8}(?![0-9])")
-_FLAGS = {"yes": True, "no": False}
+_FLAGS = {"yes": True, "no": False}  # any case, in irregular rows
 _FLOAT_ID = re.compile(r"([0-9]+)\.0+")
 FIELDS = ("tfs", "targets")
+
+
+def clear_caches() -> None:
+    """Forget the citations, source lists and row names shared between pages (for benchmarks
+    that time a cold start); what any page reads as does not change."""
+    _pmid_citation.cache_clear()
+    _split_list.cache_clear()
+    _row_names.cache_clear()
+    _VALID_TERMS.clear()
 
 
 def looks_like_tflink(text: str) -> bool:
@@ -55,20 +92,18 @@ def read_tflink(path: str, text: str) -> Document:
     if problem:
         return Document(path=path, style=Style.TFLINK, problems=(problem,))
     subject = _subject(data)
-    claims: list[Claim] = []
-    problems: list[Problem] = []
+    rows = _PageRows(path, subject.symbol or subject.uniprot or "-")
     for field in FIELDS:
-        rows = data.get(field)
-        if rows is None or rows == "":
+        value = data.get(field)
+        if value is None or value == "":
             continue
-        if not isinstance(rows, str):
-            problems.append(Problem(path, field, f"{field} is a {type(rows).__name__}, not text"))
-            continue
-        for index, row in enumerate((r for r in rows.split("\n") if r.strip()), start=1):
-            claim = _parse_row(path, field, index, row, subject, problems)
-            if claim:
-                claims.append(claim)
-    return Document(path, Style.TFLINK, subject, tuple(claims), problems=tuple(problems))
+        if isinstance(value, str):
+            rows.read_field(field, value)
+        else:
+            rows.problems.append(
+                Problem(path, field, f"{field} is a {type(value).__name__}, not text")
+            )
+    return Document(path, Style.TFLINK, subject, tuple(rows.claims), problems=tuple(rows.problems))
 
 
 def _front_matter(path: str, text: str) -> tuple[str, Problem | None]:
@@ -84,7 +119,7 @@ def _front_matter(path: str, text: str) -> tuple[str, Problem | None]:
 
 def _load_yaml(path: str, front_matter: str) -> tuple[dict[str, Any], Problem | None]:
     try:
-        data = yaml.load(front_matter, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(front_matter, Loader=_FrontMatterLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}" if mark is not None else "front matter"
@@ -117,49 +152,108 @@ _ROW = re.compile(
     (?:,(?P<flag>Yes|No))?\s*""",
     re.VERBOSE,
 )
+_FLAG_VALUES = {"Yes": True, "No": False}  # the spellings _ROW accepts
+_EDGE = ClaimKind.EDGE  # read once: EnumType.__getattr__ makes ClaimKind.EDGE a slow lookup
 
 
-def _parse_row(
-    path: str, field: str, index: int, row: str, subject: Subject, problems: list[Problem]
-) -> Claim | None:
-    """One edge from a row; the regular shapes take one regex match, the rest the slow path."""
-    location = f"{field} row {index}"
-    match = _ROW.fullmatch(row.strip())
-    if match:
-        *fields, term, bare, flag_text = match.groups()
-        evidence = term if term is not None else bare
-        flag = _FLAGS[flag_text.lower()] if flag_text else None
-    else:
-        parsed = _parse_irregular_row(path, location, row, problems)
-        if parsed is None:
-            return None
-        fields, evidence, flag = parsed
-    symbol, uniprot, gene_field, sources, methods = fields
-    symbol, uniprot = symbol.strip(), uniprot.strip()
-    gene_ids, bad_ids = _gene_ids(gene_field.strip())
-    for bad in bad_ids:
-        problems.append(Problem(path, location, f"gene ID {bad!r} is not a number"))
-    partner_name = symbol if symbol not in ("", "-") else (uniprot or "-")
-    page_name = subject.symbol or subject.uniprot or "-"
-    regulator, target = (partner_name, page_name) if field == "tfs" else (page_name, partner_name)
-    return Claim(
-        id=f"{field}-{index}",
-        kind=ClaimKind.EDGE,
-        location=location,
-        citations=_citations(path, location, evidence, problems),
-        regulator=regulator,
-        target=target,
-        partner=Partner(symbol=symbol, uniprot=uniprot or None, gene_ids=gene_ids),
-        sources=_split_list(sources),
-        methods=_split_list(methods),
-        small_scale=flag,
-    )
+class _PageRows:
+    """Reads the rows of one page into ``claims`` and ``problems``."""
+
+    __slots__ = ("claims", "page_name", "path", "problems")
+
+    def __init__(self, path: str, page_name: str) -> None:
+        self.path = path
+        self.page_name = page_name  #: the page's protein, the other end of every edge
+        self.claims: list[Claim] = []
+        self.problems: list[Problem] = []
+
+    def read_field(self, field: str, text: str) -> None:
+        """Every row of a ``tfs`` or ``targets`` value; rows are numbered from 1, blank lines
+        not counted."""
+        index = 0
+        for line in text.split("\n"):
+            row = line.strip()
+            if row:
+                index += 1
+                claim = self.parse_row(field, index, row)
+                if claim:
+                    self.claims.append(claim)
+
+    def parse_row(self, field: str, index: int, row: str) -> Claim | None:
+        """One edge from a stripped, non-blank row, or None when the row is unreadable (then
+        reported).  The regular shapes take one regex match, anything else the slow path."""
+        claim_id, location = _row_names(field, index)
+        match = _ROW.fullmatch(row)
+        if match:
+            symbol, uniprot, genes, sources, methods, term, bare, flag_text = match.groups()
+            evidence = term if term is not None else bare
+            flag = _FLAG_VALUES.get(flag_text)
+        else:
+            parsed = _parse_irregular_row(self.path, location, row, self.problems)
+            if parsed is None:
+                return None
+            (symbol, uniprot, genes, sources, methods), evidence, flag = parsed
+        symbol, uniprot, genes = symbol.strip(), uniprot.strip(), genes.strip()
+        if genes.isdigit():  # the usual single ID, checked here to save a call on most rows
+            gene_ids: tuple[str, ...] = (genes,)
+        else:
+            gene_ids, bad_ids = _gene_ids(genes)
+            for bad in bad_ids:
+                self.problems.append(
+                    Problem(self.path, location, f"gene ID {bad!r} is not a number")
+                )
+        partner_name = symbol if symbol not in ("", "-") else (uniprot or "-")
+        if field == "tfs":
+            regulator, target = partner_name, self.page_name
+        else:
+            regulator, target = self.page_name, partner_name
+        return Claim(
+            claim_id,
+            _EDGE,
+            location,
+            self.citations_of(location, evidence),
+            regulator,
+            target,
+            Partner(symbol, uniprot or None, gene_ids),
+            _split_list(sources),
+            _split_list(methods),
+            flag,
+        )
+
+    def citations_of(self, location: str, evidence: str) -> tuple[Citation, ...]:
+        """The de-duplicated PMIDs of an evidence term; malformed ones kept and reported."""
+        citations = _VALID_TERMS.get(evidence)
+        if citations is None:
+            valid = _valid_citations(evidence)
+            if valid is None:
+                return _checked_citations(self.path, location, evidence, self.problems)
+            if len(_VALID_TERMS) >= _MAX_VALID_TERMS:
+                _VALID_TERMS.clear()  # a bound on memory; the common terms come back at once
+            citations = _VALID_TERMS[evidence] = valid
+        return citations
+
+
+# Evidence terms read lately whose PMIDs are all valid, and their citations: TFLink repeats
+# the same terms on many rows and pages (every row citing only the database papers), and
+# Citations are immutable, so rows may share them.  A plain dict emptied when full costs less
+# than an LRU cache on a miss, and many terms of a corpus are read only once.  Invalid terms
+# are never kept, so that every row citing one reports it.
+_VALID_TERMS: dict[str, tuple[Citation, ...]] = {}
+_MAX_VALID_TERMS = 4096
+
+
+@lru_cache(maxsize=4096)
+def _row_names(field: str, index: int) -> tuple[str, str]:
+    """The claim ID and location of a field's row: every page numbers its rows from 1, so
+    these strings are made once and shared (they are immutable)."""
+    return f"{field}-{index}", f"{field} row {index}"
 
 
 def _parse_irregular_row(
     path: str, location: str, row: str, problems: list[Problem]
-) -> tuple[list[str], str, bool | None] | None:
-    """Fields, evidence term and flag of a row the fast pattern did not take, or None."""
+) -> tuple[tuple[str, str, str, str, str], str, bool | None] | None:
+    """The five leading fields, the evidence term and the flag of a row that the fast pattern
+    did not take, or None (then reported) when the row cannot be read."""
     href = ""
     anchor = _ANCHOR.search(row)
     if anchor:
@@ -185,16 +279,14 @@ def _parse_irregular_row(
         evidence = term["term"] if term else ""
         if not term:
             problems.append(Problem(path, location, f"evidence link has no PubMed term: {href!r}"))
-    return fields, evidence, flag
+    symbol, uniprot, genes, sources, methods = fields
+    return (symbol, uniprot, genes, sources, methods), evidence, flag
 
 
-def _citations(
+def _checked_citations(
     path: str, location: str, evidence: str, problems: list[Problem]
 ) -> tuple[Citation, ...]:
-    """The de-duplicated PMIDs of an evidence term; malformed ones kept and reported."""
-    valid = _valid_citations(evidence)
-    if valid is not None:
-        return valid
+    """The de-duplicated PMIDs of any evidence term; malformed ones kept and reported."""
     citations: dict[str, Citation] = {}
     for token in split_pubmed_term(evidence):
         pmid = normalize_pmid(token)
@@ -206,23 +298,26 @@ def _citations(
     return tuple(citations.values())
 
 
-@lru_cache(maxsize=8192)
 def _valid_citations(evidence: str) -> tuple[Citation, ...] | None:
-    """The citations of a term whose PMIDs are all valid, else None. Cached: TFLink repeats
-    the same evidence on many rows, and Citations are immutable, so sharing them is safe."""
-    if _PLAIN_TERM.fullmatch(evidence):  # every token a valid PMID, by construction
-        pmids: list[str | None] = _PMID_TOKEN.findall(evidence)
-    else:
-        pmids = [normalize_pmid(token) for token in split_pubmed_term(evidence)]
-        if None in pmids:
-            return None
-    return tuple(_pmid_citation(p) for p in dict.fromkeys(pmids) if p)
+    """The de-duplicated citations of a term whose PMIDs are all valid, else None."""
+    # Fast path, for terms made only of canonical PMIDs, ``%5Buid%5D`` tags, ``+OR+`` and
+    # ``;``: these are the replacements split_pubmed_term makes for such text, so the tokens
+    # are the ones it would give, and a canonical PMID is its own normalised form.
+    tokens = evidence.replace("%5Buid%5D", " ").replace("+OR+", " ").replace(";", " ").split()
+    citations = tuple(map(_pmid_citation, dict.fromkeys(tokens)))
+    if all(citations):  # a Citation is always true, so no token was refused (None)
+        return citations  # type: ignore[return-value]  # (not cast(): a call on every row)
+    pmids = [normalize_pmid(token) for token in split_pubmed_term(evidence)]
+    if None in pmids:
+        return None
+    return tuple(Citation(pmid=pmid) for pmid in dict.fromkeys(cast("list[str]", pmids)))
 
 
 @lru_cache(maxsize=1 << 16)
-def _pmid_citation(pmid: str) -> Citation:
-    """One shared Citation per PMID: database papers recur on nearly every row."""
-    return Citation(pmid=pmid)
+def _pmid_citation(token: str) -> Citation | None:
+    """The shared Citation of a canonical PMID (database papers recur on nearly every row), or
+    None when ``token`` is not one (leading zeros, tags, other text: the general path's job)."""
+    return Citation(pmid=token) if normalize_pmid(token) == token else None
 
 
 def _gene_ids(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

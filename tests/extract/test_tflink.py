@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from enrich.extract import read_document
+from enrich.extract import read_document, tflink
 from enrich.extract.tflink import read_tflink
 from enrich.model import ClaimKind, Style
 from tests.conftest import TWIST1, shared_path
@@ -252,3 +256,97 @@ def test_yaml_tags_are_not_constructed(tmp_path: Path) -> None:
     doc = read_tflink("p.md", "---\ntfs: !!python/object/apply:os.system ['true']\n---\n")
     assert doc.claims == ()
     assert doc.problems and "malformed YAML" in doc.problems[0].message
+
+
+def test_rows_sharing_an_invalid_term_each_report_it() -> None:
+    """Evidence shared by rows is read once per page only when valid: each bad row reports."""
+    row = "G{n},Q{n},x{n},GTRD,ChIP,0%5Buid%5D+OR+5%5Buid%5D"
+    doc = read_tflink("p.md", _page(f"{row.format(n=1)}\n\n  {row.format(n=2)}"))
+    assert [c.id for c in doc.claims] == ["tfs-1", "tfs-2"]
+    assert doc.claims[0].citations == doc.claims[1].citations
+    assert [(p.location, p.message) for p in doc.problems] == [
+        ("tfs row 1", "gene ID 'x1' is not a number"),
+        ("tfs row 1", "'0' is not a valid PMID"),
+        ("tfs row 2", "gene ID 'x2' is not a number"),
+        ("tfs row 2", "'0' is not a valid PMID"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "pmids"),
+    [
+        ("012%5Buid%5D+OR+12%5Buid%5D", ["12"]),  # leading zero: valid, merged after normalising
+        ("3; 4%5Buid%5D", ["3", "4"]),
+        ("5[uid] OR 6[uid]", ["5", "6"]),
+        ("7+8", ["7", "8"]),
+        ("", []),
+    ],
+)
+def test_uncommon_valid_terms_read_as_elsewhere(evidence: str, pmids: list[str]) -> None:
+    """Terms the fast tokenizer does not take are normalised like any other, without problems."""
+    doc = read_tflink("p.md", _page(f"G1,Q1,11,GTRD,ChIP,{evidence}"))
+    assert doc.problems == ()
+    assert [(c.pmid, c.invalid) for c in doc.claims[0].citations] == [(p, ()) for p in pmids]
+
+
+def test_clearing_the_caches_changes_no_result() -> None:
+    """The shared Citations, lists and row names are only a speed-up."""
+    text = TWIST1.read_text()
+    before = read_tflink("p.md", text)
+    tflink.clear_caches()
+    assert read_tflink("p.md", text) == before
+
+
+def _safe_load(text: str, loader: Any) -> tuple[str, str]:
+    """What a loader makes of ``text``: ("ok", repr of the data) or ("error", its type)."""
+    try:
+        return "ok", repr(yaml.load(text, Loader=loader))  # noqa: S506 - both loaders are safe
+    except yaml.YAMLError as exc:
+        return "error", type(exc).__name__
+
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: x\nb: 'y'\nc: \"z\"\n",
+        "a: x\na: y\n",  # a duplicate key: the later one wins
+        "a: &x text\nb: *x\n",  # an alias
+        "base: &b {k: v}\nother:\n  <<: *b\n",  # a merge key
+        "<<: {k: v}\na: b\n",
+        "= : x\n",  # the value key
+        "n: 7291\nf: 855704.0\nt: yes\nz: null\nd: 2001-01-01\ne: ~\n",
+        "s: !!str 123\ni: !!int '7'\n",
+        "'1': a\n1: b\n",
+        "tfs: [1, 2]\n",
+        "? [a]\n: b\n",  # an unhashable key
+        "a: !!python/object/apply:os.system ['true']\n",
+        "a: ''\nb: |\n  block\n  text\n",
+        "- a\n- b\n",
+        "just text\n",
+        "",
+    ],
+)
+def test_front_matter_loader_builds_what_the_safe_loader_builds(text: str) -> None:
+    """The loader's shortcut for text-to-text mappings changes no result, nor any error."""
+    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
+
+
+YAML_VALUES = st.one_of(
+    st.text(max_size=20), st.integers(), st.none(), st.booleans(), st.lists(st.text(max_size=5))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=10), YAML_VALUES, max_size=8),
+    st.sampled_from([None, "'", '"']),
+)
+def test_front_matter_loader_matches_on_random_mappings(
+    data: dict[str, object], style: str | None
+) -> None:
+    """Random mappings, dumped plain or quoted, load alike with both loaders."""
+    text = yaml.safe_dump(data, default_style=style, allow_unicode=True)
+    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
