@@ -15,8 +15,9 @@ generations of TFLink are read (see ``../shared/corpus/tflink/SOURCES.md``):
 Speed (``python tests/bench_extract.py``): of a 48-row page's time about a sixth is libyaml
 and most of the rest is per row: one regex match and the objects it yields.  A caller that
 keeps every Document also pays the cyclic garbage collector for the growing heap (each edge
-adds a Claim, a Partner and a tuple of Citations), about a third more.  What rows repeat is shared, as all model values are immutable: one Citation per
-PMID, one citation tuple per recent evidence term, the source and method lists, the row IDs.
+adds a Claim, a Partner and a tuple of Citations), about a third more.  What rows repeat
+is shared, as all model values are immutable: one Citation per PMID, one citation tuple per
+recent evidence term, the source and method lists, the row IDs.
 """
 
 from __future__ import annotations
