@@ -126,12 +126,17 @@ def _sweep_orphans(folder: Path) -> None:
 
 
 def inside(out_dir: Path, name: str) -> Path:
-    """``out_dir / name`` after checking that it resolves to a direct child of ``out_dir``."""
-    root = out_dir.resolve()
-    path = (root / name).resolve()
-    if path.parent != root or name in ("", ".", ".."):
+    """``out_dir / name`` after checking that ``name`` is a plain file name.
+
+    A plain name (no separator, no NUL, not ``.`` or ``..``) cannot leave the folder,
+    whatever the folder holds: files are written under a temporary name and moved over
+    ``name``, which replaces a symbolic link found there instead of following it.  (A
+    lexical check: resolving every path cost more than writing the file.)
+    """
+    separators = {"/", os.sep, os.altsep or "/", "\0"}
+    if name in ("", ".", "..") or any(sep in name for sep in separators):
         raise OutputError(f"refusing to write {name!r}: it is outside {out_dir}")
-    return path
+    return out_dir / name
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
