@@ -61,13 +61,11 @@ class WorkerPool(Generic[A, V, T]):
         self._workers: list[_Worker[V]] = []
         if not self._inline:
             context = multiprocessing.get_context("fork")
-            # Frozen objects are never visited by the workers' garbage collector, so the
-            # pages the workers inherit stay shared instead of being copied (gc docs).
+            # Frozen objects are never visited by a garbage collector, the workers' or (until
+            # the pool closes) this process's, so the pages the workers inherit stay shared
+            # instead of being copied when a collection writes to them (the gc module's recipe).
             gc.freeze()
-            try:
-                self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
-            finally:
-                gc.unfreeze()
+            self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
 
     @property
     def busy(self) -> bool:
@@ -119,6 +117,8 @@ class WorkerPool(Generic[A, V, T]):
     ) -> None:
         for worker in self._workers:
             worker.stop(wait=exc_type is None)
+        if self._workers:
+            gc.unfreeze()
 
 
 class _Worker(Generic[V]):
