@@ -78,9 +78,11 @@ class _Cited:
         return self.shared[1]
 
 
-#: entries a run keeps of each kind before it forgets them all (about 1 kB each); the
-#: generated corpus has 5,000 papers and about 7 distinct citations per document
-_MAX_ENTRIES = 1 << 16
+#: entries a run keeps of each kind before it forgets them all: enough for the papers that
+#: recur (database papers on every page), while the long tail of a 50,000-paper run, cited
+#: once or twice, is let go (an entry holds a record and a copy of its text, a few kB;
+#: 65,536 entries cost a 20,000-document run about 150 MB a worker)
+_MAX_ENTRIES = 1 << 13
 
 
 @dataclass(eq=False, slots=True)
