@@ -267,12 +267,7 @@ def write_reports(
         )
         keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
         resolving = hook("resolving citations", len(keys))
-        known = resolve_citations(keys, cache_dir=cache_dir, eutils=eutils, offline=True)
-        settled = {
-            key: resolution
-            for key, resolution in known.resolutions.items()
-            if offline or resolution.status is not Status.UNRESOLVED
-        }
+        settled = _from_cache(keys, cache_dir, eutils, offline)
         resolving(len(settled))
         pending = [key for key in keys if key not in settled]
         context = _Context(style, writer.out_dir, merge_stats(s.stats for s in scans), audit)
@@ -285,6 +280,7 @@ def write_reports(
             pending,
             cache_dir=cache_dir,
             eutils=eutils,
+            offline=offline,
             transport=transport,
             progress=resolving,
         )
@@ -300,6 +296,19 @@ def write_reports(
         summary = _summary(scans, writer, resolved, offline)
         writer.finish(summary)
     return RunOutcome(summary, [line for scan in scans for line in scan.problems])
+
+
+def _from_cache(
+    keys: list[str], cache_dir: Path, eutils: EutilsSettings, offline: bool
+) -> dict[str, Resolution]:
+    """The Resolutions the cache settles (with ``offline``, every key's: uncached ones are
+    then final as unresolved)."""
+    known = resolve_citations(keys, cache_dir=cache_dir, eutils=eutils, offline=True)
+    return {
+        key: resolution
+        for key, resolution in known.resolutions.items()
+        if offline or resolution.status is not Status.UNRESOLVED
+    }
 
 
 @dataclass(frozen=True, slots=True)
