@@ -5,6 +5,7 @@
     EnrichError                      root: every expected failure; the CLI prints it in one line
     ├── ConfigError                  a setting is malformed (enrich.yaml, environment, flags)
     ├── OutputError                  a report or the cache cannot be written
+    ├── WorkerDied                   a worker process ended without its task's result
     └── EutilsError                  talking to NCBI E-utilities failed
         ├── TransientError           worth retrying: the same request may succeed later
         │   ├── RateLimited          HTTP 429; ``retry_after`` seconds when the server said
@@ -30,6 +31,10 @@ class ConfigError(EnrichError):
 
 class OutputError(EnrichError):
     """A report or the cache cannot be written."""
+
+
+class WorkerDied(EnrichError):
+    """A worker process ended without returning its task's result (killed, out of memory)."""
 
 
 class EutilsError(EnrichError):

@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -336,88 +336,113 @@ def _render_while_fetching(
     document goes to a worker as soon as all its keys are settled, with the
     Resolutions that worker has not had yet (the cache's answers, known before
     the workers are forked, they inherit).  So rendering overlaps the network
-    instead of waiting for the last batch.  Returns what ``fetch`` returned.
+    instead of waiting for the last batch.  Returns what ``fetch`` returned; if
+    anything fails, stops ``fetch`` at its next batch and raises.
     """
     global _context
     _context = context
     _records_sent.clear()
+    schedule = _Schedule.of(documents, settled)
     arrivals: queue.SimpleQueue[dict[str, Resolution]] = queue.SimpleQueue()
-    waiting_on: dict[str, list[_Pass2]] = {}
-    unsettled: dict[int, int] = {}
-    ready: list[tuple[int, _Pass2]] = []
-    fetched: dict[int, list[str]] = {}  #: document -> its keys the workers do not inherit
-    uses: Counter[str] = Counter()  #: fetched keys -> documents citing them, not yet sent
-    for document in documents:
-        missing = [key for key in document.keys if key not in settled]
-        if not missing:
-            heapq.heappush(ready, (document.number, document))
-            continue
-        fetched[document.number] = missing
-        unsettled[document.number] = len(missing)
-        uses.update(missing)
-        for key in missing:
-            waiting_on.setdefault(key, []).append(document)
     outcome: list[Resolved] = []
     failure: list[BaseException] = []
+    stop = threading.Event()
     left = len(documents)
     with WorkerPool(_render, jobs if len(documents) >= 8 * jobs else 1, settled) as pool:
         thread = threading.Thread(
-            target=_fetch_into, args=(fetch, arrivals, outcome, failure), daemon=True
+            target=_fetch_into, args=(fetch, arrivals, outcome, failure, stop), daemon=True
         )
         thread.start()  # after the fork: forking a process with running threads is unsafe
-        while left:
-            if not ready and not pool.outstanding:  # nothing to do but wait for the network
-                if not thread.is_alive() and arrivals.empty():
-                    raise RuntimeError(f"{left} documents cite keys that were never resolved")
-                with suppress(queue.Empty):
-                    _settle(arrivals.get(timeout=0.05), settled, waiting_on, unsettled, ready)
-            while not arrivals.empty():
-                _settle(arrivals.get(), settled, waiting_on, unsettled, ready)
-            if failure:
-                raise failure[0]
-            while ready and not pool.busy:
-                _, document = heapq.heappop(ready)
-                keys = fetched.pop(document.number, [])
-                needs = {key: settled[key] for key in keys}
-                pool.submit(document.number, (document.path, document.name), needs)
-                pool.forget(_last_uses(keys, uses))
-            for number, written in pool.results(timeout=None if pool.busy else 0.02):
-                writer.add_written(written, number)
-                progress(1)
-                left -= 1
+        try:
+            while left:
+                if not schedule.ready and not pool.outstanding:  # wait for the network
+                    if not thread.is_alive() and arrivals.empty():  # so failure is set, if any
+                        raise failure[0] if failure else RuntimeError("keys never resolved")
+                    with suppress(queue.Empty):
+                        schedule.settle(arrivals.get(timeout=0.05))
+                while not arrivals.empty():
+                    schedule.settle(arrivals.get())
+                if failure:
+                    raise failure[0]
+                schedule.submit(pool)
+                for number, written in pool.results(timeout=None if pool.busy else 0.02):
+                    writer.add_written(written, number)
+                    progress(1)
+                    left -= 1
+        except BaseException:  # stop fetching too: nobody will read what it brings
+            stop.set()
+            thread.join(timeout=_STOP_WAIT)
+            raise
         thread.join()
     if failure:
         raise failure[0]
     return outcome[0]
 
 
-def _settle(
-    arrived: dict[str, Resolution],
-    settled: dict[str, Resolution],
-    waiting_on: dict[str, list[_Pass2]],
-    unsettled: dict[int, int],
-    ready: list[tuple[int, _Pass2]],
-) -> None:
-    """Record newly final Resolutions; queue the documents that now have all theirs."""
-    for key, resolution in arrived.items():
-        if key in settled:
-            continue
-        settled[key] = resolution
-        for document in waiting_on.pop(key, ()):
-            unsettled[document.number] -= 1
-            if not unsettled[document.number]:
-                heapq.heappush(ready, (document.number, document))
+@dataclass
+class _Schedule:
+    """Which documents of pass 2 wait for which keys, and which are ready to render."""
+
+    settled: dict[str, Resolution]
+    ready: list[tuple[int, _Pass2]] = field(default_factory=list)  #: a heap, by number
+    waiting_on: dict[str, list[_Pass2]] = field(default_factory=dict)  #: key -> documents
+    unsettled: dict[int, int] = field(default_factory=dict)  #: document -> keys it awaits
+    fetched: dict[int, list[str]] = field(default_factory=dict)  #: its keys not inherited
+    uses: Counter[str] = field(default_factory=Counter)  #: fetched key -> documents unsent
+
+    @classmethod
+    def of(cls, documents: Iterable[_Pass2], settled: dict[str, Resolution]) -> _Schedule:
+        schedule = cls(settled)
+        for document in documents:
+            missing = [key for key in document.keys if key not in settled]
+            if not missing:
+                heapq.heappush(schedule.ready, (document.number, document))
+                continue
+            schedule.fetched[document.number] = missing
+            schedule.unsettled[document.number] = len(missing)
+            schedule.uses.update(missing)
+            for key in missing:
+                schedule.waiting_on.setdefault(key, []).append(document)
+        return schedule
+
+    def settle(self, arrived: dict[str, Resolution]) -> None:
+        """Record newly final Resolutions; queue the documents that now have all theirs."""
+        for key, resolution in arrived.items():
+            if key in self.settled:
+                continue
+            self.settled[key] = resolution
+            for document in self.waiting_on.pop(key, ()):
+                self.unsettled[document.number] -= 1
+                if not self.unsettled[document.number]:
+                    heapq.heappush(self.ready, (document.number, document))
+
+    def submit(self, pool: WorkerPool[tuple[Path, str], Resolution, WrittenDocument]) -> None:
+        """Hand ready documents to ``pool``, lowest number first, while it takes them; tell
+        it to forget what no later document needs."""
+        while self.ready and not pool.busy:
+            _, document = heapq.heappop(self.ready)
+            keys = self.fetched.pop(document.number, [])
+            needs = {key: self.settled[key] for key in keys}
+            pool.submit(document.number, (document.path, document.name), needs)
+            pool.forget(self._last_uses(keys))
+
+    def _last_uses(self, keys: list[str]) -> list[str]:
+        """Count one more use of each of ``keys``; return those used up."""
+        done = []
+        for key in keys:
+            self.uses[key] -= 1
+            if not self.uses[key]:
+                del self.uses[key]
+                done.append(key)
+        return done
 
 
-def _last_uses(keys: Iterable[str], uses: Counter[str]) -> list[str]:
-    """Count one more use of each of ``keys``; return those used up."""
-    done = []
-    for key in keys:
-        uses[key] -= 1
-        if not uses[key]:
-            del uses[key]
-            done.append(key)
-    return done
+#: seconds a failed run waits for its fetch thread to notice it should stop (at its next batch)
+_STOP_WAIT = 10.0
+
+
+class _Stopped(Exception):
+    """Raised in the fetch thread, at a batch's end, once the run has failed."""
 
 
 def _fetch_into(
@@ -425,10 +450,20 @@ def _fetch_into(
     arrivals: queue.SimpleQueue[dict[str, Resolution]],
     outcome: list[Resolved],
     failure: list[BaseException],
+    stop: threading.Event,
 ) -> None:
-    """Run ``fetch`` in this thread, passing each settled batch to ``arrivals``."""
+    """Run ``fetch`` in this thread, passing each settled batch to ``arrivals``, until
+    ``stop`` is set."""
+
+    def settled(resolutions: dict[str, Resolution]) -> None:
+        if stop.is_set():
+            raise _Stopped
+        arrivals.put(resolutions)
+
     try:
-        outcome.append(fetch(on_settled=arrivals.put))
+        outcome.append(fetch(on_settled=settled))
+    except _Stopped:
+        pass
     except BaseException as exc:
         failure.append(exc)
 

@@ -26,15 +26,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from enrich.errors import WorkerDied
+
 A = TypeVar("A")
 T = TypeVar("T")
 V = TypeVar("V")
 
 __all__ = ["WorkerDied", "WorkerPool"]
-
-
-class WorkerDied(RuntimeError):
-    """A worker process ended without returning its task's result."""
 
 
 class WorkerPool(Generic[A, V, T]):
@@ -65,7 +63,12 @@ class WorkerPool(Generic[A, V, T]):
             # the pool closes) this process's, so the pages the workers inherit stay shared
             # instead of being copied when a collection writes to them (the gc module's recipe).
             gc.freeze()
-            self._workers = [_Worker(context, func, inherited) for _ in range(jobs)]
+            try:
+                for _ in range(jobs):
+                    self._workers.append(_Worker(context, func, inherited))
+            except BaseException:  # a fork failed (memory, process limit) or Ctrl-C
+                self.__exit__(None, None, None)
+                raise
 
     @property
     def busy(self) -> bool:
@@ -117,7 +120,7 @@ class WorkerPool(Generic[A, V, T]):
     ) -> None:
         for worker in self._workers:
             worker.stop(wait=exc_type is None)
-        if self._workers:
+        if not self._inline:
             gc.unfreeze()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 
@@ -104,3 +105,25 @@ def test_forgotten_values_are_dropped_and_sent_again_when_needed() -> None:
         for number in range(4, 6):
             pool.submit(number, "a", {"a": 2})
         assert sorted(result for _, result in drain(pool)) == [["2"], ["2"]]
+
+
+def test_a_failed_start_stops_the_started_workers_and_unfreezes_gc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If the second fork fails, the first worker is stopped and gc is not left frozen."""
+    from enrich import workers
+
+    started: list[workers._Worker[object]] = []
+    real_init = workers._Worker.__init__
+
+    def flaky(self: workers._Worker[object], *args: object) -> None:
+        if started:
+            raise OSError("fork failed")
+        real_init(self, *args)  # type: ignore[arg-type]
+        started.append(self)
+
+    monkeypatch.setattr(workers._Worker, "__init__", flaky)
+    with pytest.raises(OSError, match="fork failed"):
+        WorkerPool(known_keys, 2, {})
+    assert started and not started[0].process.is_alive()
+    assert gc.get_freeze_count() == 0
