@@ -48,7 +48,6 @@ from enrich.report import ReportWriter, WrittenDocument, render_document, write_
 from enrich.resolve import Settled, resolve_keys
 from enrich.workers import WorkerPool
 
-A = TypeVar("A")
 T = TypeVar("T")
 #: ``stage(label, total)`` announces a stage and returns the function told of progress in it
 StageHook = Callable[[str, int], Callable[[int], None]]
@@ -287,12 +286,8 @@ def write_reports(
         fetched = _render_while_fetching(
             documents, settled, fetch, writer, context, jobs, hook("writing reports", len(files))
         )
-        resolutions = {**settled, **fetched.resolutions}
-        resolved = Resolved(
-            {key: resolutions[key] for key in keys},
-            fetched.requests,
-            sum(r.from_cache for r in resolutions.values()),
-        )
+        final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
+        resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
         summary = _summary(scans, writer, resolved, offline)
         writer.finish(summary)
     return RunOutcome(summary, [line for scan in scans for line in scan.problems])
@@ -357,7 +352,7 @@ def _render_while_fetching(
             while left:
                 if not schedule.ready and not pool.outstanding:  # wait for the network
                     if not thread.is_alive() and arrivals.empty():  # so failure is set, if any
-                        raise failure[0] if failure else RuntimeError("keys never resolved")
+                        raise failure[0] if failure else RuntimeError(f"{left} never settled")
                     with suppress(queue.Empty):
                         schedule.settle(arrivals.get(timeout=0.05))
                 while not arrivals.empty():
@@ -492,23 +487,23 @@ def _render(named: tuple[Path, str], resolutions: dict[str, Resolution]) -> Writ
 
 
 def _mapped(
-    func: Callable[[A], T],
-    items: Sequence[A],
+    func: Callable[[Path], T],
+    files: list[Path],
     jobs: int,
     context: _Context,
     progress: Callable[[int], None],
 ) -> Iterator[T]:
-    """``func`` over ``items`` in order, in ``jobs`` forked processes when worth it."""
+    """``func`` over ``files`` in order, in ``jobs`` forked processes when worth it."""
     global _context
     _context = context
-    if jobs <= 1 or len(items) < 8 * jobs:
-        for item in items:
-            yield func(item)
+    if jobs <= 1 or len(files) < 8 * jobs:
+        for path in files:
+            yield func(path)
             progress(1)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        chunk = max(1, min(32, len(items) // (jobs * 16)))
-        for result in pool.imap(func, items, chunksize=chunk):
+        chunk = max(1, min(32, len(files) // (jobs * 16)))
+        for result in pool.imap(func, files, chunksize=chunk):
             yield result
             progress(1)
 

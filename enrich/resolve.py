@@ -15,8 +15,9 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
 The cache is read first; only what it lacks is fetched, in batches, several in
 flight, all through one rate-limited :class:`~enrich.eutils.EutilsClient`.
 ``on_settled`` hears of Resolutions as they become final, before the whole set is
-(a batch's records as soon as they are stored); it may hear of a key more than once,
-always with an equal Resolution.
+(a batch's records as soon as they are stored, a failed batch's PMIDs at once); it may
+hear of a key more than once, always with an equal Resolution, and of no key it was not
+asked to resolve.
 """
 
 from __future__ import annotations
@@ -118,29 +119,30 @@ class Resolver:
             results[f"pmid:{pmid}"] = _pmid_resolution(pmid, outcome)
 
     async def _fetch(self, pmids: list[str], *, report: bool = True) -> _Outcome:
-        """Records of ``pmids`` from the network; ``report`` feeds the progress callback."""
-        progress = self._progress if report else (lambda n: None)
+        """Records of ``pmids`` from the network.  ``report`` feeds the progress and
+        ``on_settled`` callbacks; it is off for PMIDs fetched only on a DOI's behalf."""
         outcome = _Outcome()
         if self.client is None:
             outcome.failed = dict.fromkeys(pmids, "offline: not in the cache")
             return outcome
-        await self._fetch_batches(pmids, self.batch_size, outcome, progress)
+        await self._fetch_batches(pmids, self.batch_size, outcome, report)
         again = sorted(outcome.missing)
         if again:  # a short batch may be NCBI's hiccup: ask once more, in smaller batches
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, progress)
+            await self._fetch_batches(again, RETRY_BATCH, outcome, report)
             for pmid in outcome.missing:
                 self.cache.put_missing(pmid)
-            progress(len(outcome.missing))
+            if report:
+                self._progress(len(outcome.missing))
         return outcome
 
     async def _fetch_batches(
-        self, pmids: list[str], size: int, outcome: _Outcome, progress: Progress
+        self, pmids: list[str], size: int, outcome: _Outcome, report: bool
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
-        await asyncio.gather(*(self._fetch_batch(b, outcome, progress) for b in batches))
+        await asyncio.gather(*(self._fetch_batch(b, outcome, report) for b in batches))
 
-    async def _fetch_batch(self, batch: list[str], outcome: _Outcome, progress: Progress) -> None:
+    async def _fetch_batch(self, batch: list[str], outcome: _Outcome, report: bool) -> None:
         assert self.client is not None
         params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
         async with self._slots:
@@ -148,15 +150,18 @@ class Resolver:
                 parsed = await self.client.call("efetch.fcgi", params, _parse_efetch)
             except EutilsError as exc:
                 outcome.failed.update(dict.fromkeys(batch, str(exc)))
-                progress(len(batch))
+                if report:  # final: a failed batch is not asked again
+                    self._settled({f"pmid:{p}": _pmid_resolution(p, outcome) for p in batch})
+                    self._progress(len(batch))
                 return
         fresh = _first_per_pmid(parsed, set(batch) - outcome.records.keys())
         # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
         await asyncio.to_thread(self.cache.put_records, fresh.values())
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
-        self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in fresh})
-        progress(sum(1 for pmid in batch if pmid in outcome.records))
         outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
+        if report:
+            self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in fresh})
+            self._progress(len(fresh))
 
     # --- DOIs -------------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ names the keyed values it needs (for ``enrich run``: the Resolutions of a
 document's citations); the pool sends each worker only those it has not sent that
 worker before, and the worker keeps them in ``known`` for later tasks until it is
 told to forget them (:meth:`WorkerPool.forget`).  What the parent knew when the
-workers were forked, they inherit and are never sent.  So a
-long run can start rendering documents while their citations are still being
-resolved, without copying each PubMed record to the workers more than once.
+workers were forked, they inherit and are never sent.  So a long run can start
+rendering documents while their citations are still being resolved, without
+copying each PubMed record to the workers more than once.
 
 Results come back in completion order, tagged with the task's number.  An
 exception raised by ``func`` is re-raised in the parent by :meth:`WorkerPool.results`;
@@ -63,9 +63,10 @@ class WorkerPool(Generic[A, V, T]):
             # the pool closes) this process's, so the pages the workers inherit stay shared
             # instead of being copied when a collection writes to them (the gc module's recipe).
             gc.freeze()
+            held = frozenset(inherited)  # a snapshot: the caller's dict may grow later
             try:
                 for _ in range(jobs):
-                    self._workers.append(_Worker(context, func, inherited))
+                    self._workers.append(_Worker(context, func, inherited, held))
             except BaseException:  # a fork failed (memory, process limit) or Ctrl-C
                 self.__exit__(None, None, None)
                 raise
@@ -128,7 +129,11 @@ class _Worker(Generic[V]):
     """One forked process, its task pipe, its result pipe and what it has been sent."""
 
     def __init__(
-        self, context: Any, func: Callable[[Any, dict[str, V]], Any], inherited: dict[str, V]
+        self,
+        context: Any,
+        func: Callable[[Any, dict[str, V]], Any],
+        inherited: dict[str, V],
+        held: frozenset[str],
     ) -> None:
         # Tasks go through a Queue, whose feeder thread writes them: the parent never blocks
         # on a full pipe while the worker blocks sending a result the parent has not read.
@@ -141,7 +146,7 @@ class _Worker(Generic[V]):
         results_in.close()
         self.results = results_out
         self.pending: list[int] = []
-        self.inherited = frozenset(inherited)
+        self.inherited = held  #: the keys of ``inherited`` at the fork
         self.shipped: set[str] = set()  #: keys sent to the worker and not forgotten since
         self.forgotten: list[str] = []  #: keys to drop, told with the next task
 
@@ -176,7 +181,8 @@ class _Worker(Generic[V]):
         return number, payload
 
     def stop(self, *, wait: bool) -> None:
-        """Ask the worker to stop; kill it if it has not within a second (or at once)."""
+        """Ask the worker to stop after its queued tasks; without ``wait``, kill it if it
+        has not stopped within a second."""
         self.tasks.put(None)
         self.tasks.close()
         if not wait:

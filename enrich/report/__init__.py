@@ -139,9 +139,9 @@ def bibliography_records(
     for verdict in verdicts:
         record = verdict.resolution.record
         resolved = verdict.resolution.status is Status.RESOLVED
-        wanted = resolved and record is not None and record.pmid not in skip
-        if wanted and record is not None and record.pmid not in records:
-            records[record.pmid] = dataclasses.replace(record, abstract="", mesh_headings=())
+        if not resolved or record is None or record.pmid in skip or record.pmid in records:
+            continue
+        records[record.pmid] = dataclasses.replace(record, abstract="", mesh_headings=())
     return tuple(records.values())
 
 
@@ -175,7 +175,7 @@ class ReportWriter:
     def allocate(self, path: str) -> str:
         """The unique safe name of the next document's files (see :class:`NameAllocator`).
 
-        Documents must be added in the order their names were allocated.
+        The order of these calls numbers the documents for :meth:`add_written`.
         """
         return self._names.allocate(path)
 

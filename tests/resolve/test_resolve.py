@@ -55,7 +55,11 @@ def server_factory(
 
 
 def resolve(
-    server_url: str, keys: Sequence[str], cache_dir: Path, **settings: Any
+    server_url: str,
+    keys: Sequence[str],
+    cache_dir: Path,
+    on_settled: Callable[[dict[str, Resolution]], None] | None = None,
+    **settings: Any,
 ) -> tuple[dict[str, Resolution], int]:
     """Resolve ``keys`` with a fresh client; returns the resolutions and requests sent."""
     options = {
@@ -71,7 +75,12 @@ def resolve(
         async with EutilsClient(eutils) as client:
             with CitationCache(cache_dir) as cache:
                 result = await resolve_keys(
-                    keys, cache, client, batch_size=eutils.batch_size, concurrency=4
+                    keys,
+                    cache,
+                    client,
+                    batch_size=eutils.batch_size,
+                    concurrency=4,
+                    on_settled=on_settled,
                 )
             return result, client.requests
 
@@ -376,3 +385,25 @@ def test_cache_hits_count_each_key_once(server_factory: Any, tmp_path: Path) -> 
     assert [r.from_cache for r in cold.values()] == [False, False]
     warm, _ = resolve(server.url, ["doi:10.5555/test.20001", "pmid:20002"], tmp_path)
     assert [r.from_cache for r in warm.values()] == [True, True]
+
+
+def test_settled_reports_are_final_and_only_for_keys_asked(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """on_settled hears of every key, first with its final Resolution, and of no other key
+    (not of PMIDs fetched only on a DOI's behalf), even when batches fail or lose records."""
+    script = ["ok", "ok", "server_error", "drop_records", "server_error"]  # after the DOIs'
+    faults = Faults(script=script, drop_records=0.1, seed=3)
+    server = server_factory(faults=faults)
+    dois = [f"doi:10.5555/test.{pmid}" for pmid in PMIDS[100:130]]
+    keys = [*keys_of(PMIDS[:60]), *dois, "pmid:99999904", "doi:10.5555/nothing"]
+    heard: dict[str, Resolution] = {}
+
+    def settled(resolutions: dict[str, Resolution]) -> None:
+        for key, resolution in resolutions.items():
+            heard.setdefault(key, resolution)
+
+    results, _ = resolve(server.url, keys, tmp_path, settled, batch_size=10, max_attempts=1)
+    assert set(heard) == set(results) == set(keys)
+    assert {key for key in heard if heard[key] != results[key]} == set()
+    assert any(r.status is Status.UNRESOLVED for r in results.values())  # the faults bit
