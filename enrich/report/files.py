@@ -21,9 +21,11 @@ one-line message naming the file or folder.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -141,13 +143,47 @@ def inside(out_dir: Path, name: str) -> Path:
 
 def atomic_write_text(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` so it appears whole or not at all."""
-    handle = AtomicTextFile(path)
+    data = text.encode("utf-8")
+    fd, temp = _create_temp(path)
     try:
-        handle.write(text)
-    except BaseException:
-        handle.discard()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.close(fd)
+        fd = -1
+        temp.replace(path)
+    except BaseException as exc:  # an interrupt too: never leave the temporary file
+        if fd >= 0:
+            os.close(fd)
+        with suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
-    return handle.commit()
+    return path
+
+
+_serials = itertools.count()  #: makes this process's temporary names unique
+
+
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, open for writing and locked while open.
+
+    Named ``.enrich-<name>.<pid>.<serial>.tmp``: unique among live processes without
+    a random name (which cost more than the write); a name left by a dead process
+    whose pid came back is skipped.  The mode is 0o644 less the umask.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    while True:
+        temp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{next(_serials)}.tmp")
+        try:
+            fd = os.open(temp, flags, _FILE_MODE)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
+        return fd, temp
 
 
 class AtomicTextFile:
@@ -159,15 +195,8 @@ class AtomicTextFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            fd, temp = tempfile.mkstemp(
-                dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp"
-            )
-            self._temp = Path(temp)
-            fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
-            self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        fd, self._temp = _create_temp(path)
+        self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
         """Append ``text`` to the temporary file."""
@@ -186,7 +215,6 @@ class AtomicTextFile:
         try:
             self._file.close()
             self._file = None
-            self._temp.chmod(_FILE_MODE)
             self._temp.replace(self.path)  # os.replace: atomic within one folder
         except OSError as exc:
             self.discard()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, Document, RunSummary, Style
-from enrich.report import ReportWriter
+from enrich.report import ReportWriter, files
 from enrich.report.files import MAX_STEM, NameAllocator, atomic_write_text, inside, safe_stem
 from tests.report.synthetic import hostile, twist1, twist2
 
@@ -162,6 +164,35 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
         atomic_write_text(target, "bad \ud800 surrogate")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_write_failing_on_disk_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk error once the temporary file exists (a full disk) keeps the old file, no temp."""
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "write", full)
+    with pytest.raises(OutputError, match=r"cannot write .*a\.txt: No space left on device"):
+        atomic_write_text(target, "new\n")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_temp_name_left_by_a_dead_process_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leftover temporary file whose name this process would use next is not reused."""
+    monkeypatch.setattr(files, "_serials", itertools.count())
+    stale = tmp_path / f".enrich-a.txt.{os.getpid()}.0.tmp"
+    stale.write_text("someone else's")
+    atomic_write_text(tmp_path / "a.txt", "new\n")
+    assert (tmp_path / "a.txt").read_text() == "new\n"
+    assert stale.read_text() == "someone else's"
 
 
 def test_abort_discards_audit_and_context_manager_aborts(tmp_path: Path) -> None:
