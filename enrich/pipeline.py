@@ -10,7 +10,7 @@ the stages and the run's summary.
   the cache answers what it can; then, while the rest is fetched, pass 2 reads
   each document whose citations are all settled again, audits, renders and writes
   its report files and hands the report writer only the small remainder (its
-  audit.tsv lines, index entry and records).  Both passes run in ``jobs`` worker
+  audit.tsv lines, index entry and bibliography entries).  Both passes run in ``jobs`` worker
   processes; the reports do not depend on ``jobs`` or on the order documents
   finish in.
 """
@@ -482,7 +482,7 @@ def _render(named: tuple[Path, str], resolutions: dict[str, Resolution]) -> Writ
     audited = audit_document(document, resolutions, context.stats, context.audit)
     rendered = render_document(audited, known_records=_records_sent)
     write_document(context.out_dir, name, rendered)
-    _records_sent.update(r.pmid for r in rendered.records)
+    _records_sent.update(paper.pmid for paper in rendered.bibliography)
     return rendered.written(name)  # each record crosses to the writer once
 
 

@@ -2,10 +2,11 @@
 
 :class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
 ``<name>.md``, ``<name>.html`` and ``<name>.json`` at once and keeps only a
-small summary of it and the PubMed records it cites; :meth:`~ReportWriter.finish`
-writes ``index.html``, ``audit.tsv`` and ``references.bib`` / ``.json`` / ``.ris``.
-A run that renders in worker processes lets each worker write its documents'
-files itself (:func:`write_document`, under a name the writer allocated with
+small summary of it and the bibliography entries of the papers it cites;
+:meth:`~ReportWriter.finish` writes ``index.html``, ``audit.tsv`` and
+``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker
+processes lets each worker write its documents' files itself
+(:func:`write_document`, under a name the writer allocated with
 :meth:`~ReportWriter.allocate`) and hands the writer only the small
 :class:`WrittenDocument` (:meth:`~ReportWriter.add_written`), so the large
 texts never cross between processes.
@@ -34,7 +35,11 @@ from typing import IO
 
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, PaperRecord, RunSummary, Status
-from enrich.report.bibliography import render_bibtex, render_csl_json, render_ris
+from enrich.report.bibliography import (
+    BibliographyEntry,
+    bibliography_entry,
+    join_bibliographies,
+)
 from enrich.report.files import (
     TEMP_PREFIX,
     AtomicTextFile,
@@ -59,7 +64,7 @@ __all__ = [
     "RenderedDocument",
     "ReportWriter",
     "WrittenDocument",
-    "bibliography_records",
+    "bibliography_entries",
     "render_document",
     "render_html",
     "render_index",
@@ -78,11 +83,12 @@ class RenderedDocument:
     json: str
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
-    records: tuple[PaperRecord, ...]  #: resolved records it cites, for the bibliography
+    bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
-        return WrittenDocument(self.tsv, dataclasses.replace(self.entry, name=name), self.records)
+        entry = dataclasses.replace(self.entry, name=name)
+        return WrittenDocument(self.tsv, entry, self.bibliography)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +97,7 @@ class WrittenDocument:
 
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line, ``name`` set
-    records: tuple[PaperRecord, ...]  #: resolved records it cites not handed over before
+    bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
 
 
 def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path]:
@@ -112,7 +118,7 @@ def render_document(
 ) -> RenderedDocument:
     """Render every per-document output of ``doc``. Pure: no file is touched.
 
-    ``records`` leaves out the PMIDs in ``known_records`` (already handed over).
+    ``bibliography`` leaves out the PMIDs in ``known_records`` (already handed over).
     """
     return RenderedDocument(
         path=doc.document.path,
@@ -121,28 +127,23 @@ def render_document(
         json=document_json(doc),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
-        records=bibliography_records(doc, known_records),
+        bibliography=bibliography_entries(doc, known_records),
     )
 
 
-def bibliography_records(
+def bibliography_entries(
     doc: AuditedDocument, skip: AbstractSet[str] = frozenset()
-) -> tuple[PaperRecord, ...]:
-    """The distinct resolved records ``doc`` cites but those whose PMID is in ``skip``,
-    without abstract or MeSH terms.
-
-    The bibliography needs neither, and dropping them keeps a 20,000-document
-    run's memory small.
-    """
+) -> tuple[BibliographyEntry, ...]:
+    """The bibliography entries of the distinct resolved papers ``doc`` cites but those
+    whose PMID is in ``skip``, in the order first cited."""
     records: dict[str, PaperRecord] = {}
     verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
     for verdict in verdicts:
         record = verdict.resolution.record
         resolved = verdict.resolution.status is Status.RESOLVED
-        if not resolved or record is None or record.pmid in skip or record.pmid in records:
-            continue
-        records[record.pmid] = dataclasses.replace(record, abstract="", mesh_headings=())
-    return tuple(records.values())
+        if resolved and record is not None and record.pmid not in skip:
+            records.setdefault(record.pmid, record)
+    return tuple(bibliography_entry(record) for record in records.values())
 
 
 class ReportWriter:
@@ -153,7 +154,7 @@ class ReportWriter:
         self.out_dir = prepare_out_dir(out_dir)
         self._names = NameAllocator()
         self._entries: dict[int, DocumentEntry] = {}
-        self._records: dict[str, PaperRecord] = {}
+        self._bibliography: dict[str, BibliographyEntry] = {}
         self._audit = AtomicTextFile(inside(self.out_dir, "audit.tsv"))
         self._audit.write(tsv_line(AUDIT_COLUMNS))
         self._early = _Spool(self.out_dir)  #: audit.tsv lines of documents ahead of their turn
@@ -191,8 +192,8 @@ class ReportWriter:
         if number in self._entries or number < 0:
             raise ValueError(f"document number {number} is already written or negative")
         self._entries[number] = doc.entry
-        for record in doc.records:
-            self._records.setdefault(record.pmid, record)
+        for paper in doc.bibliography:
+            self._bibliography.setdefault(paper.pmid, paper)
         if number != self._next:
             self._early.put(number, doc.tsv)
             return
@@ -213,15 +214,15 @@ class ReportWriter:
             raise OutputError(f"documents {self._next} and later have not all been added")
         self._finished = True
         self._early.close()
-        records = list(self._records.values())
+        bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
         written = [
             atomic_write_text(
                 inside(self.out_dir, "index.html"), render_index(self.entries, summary)
             ),
             self._audit.commit(),
-            atomic_write_text(inside(self.out_dir, "references.bib"), render_bibtex(records)),
-            atomic_write_text(inside(self.out_dir, "references.json"), render_csl_json(records)),
-            atomic_write_text(inside(self.out_dir, "references.ris"), render_ris(records)),
+            atomic_write_text(inside(self.out_dir, "references.bib"), bibtex),
+            atomic_write_text(inside(self.out_dir, "references.json"), csl_json),
+            atomic_write_text(inside(self.out_dir, "references.ris"), ris),
         ]
         return written
 

@@ -1,9 +1,12 @@
 """Bibliographies of resolved papers: BibTeX, CSL-JSON and RIS. Pure: records in, text out.
 
 Each renderer takes :class:`~enrich.model.PaperRecord` values, keeps one per
-PMID and orders them by PMID (numerically).  Titles are the plain-text title
-(PubMed's inline markup stripped).  PubMed authors are ``"Ansieau S"``
-(family name, then initials) or a collective name, which is kept whole.
+PMID and orders them by PMID (numerically).  A run that meets its records one
+document at a time renders each once, as a :class:`BibliographyEntry`, and
+joins them at the end with :func:`join_bibliographies`: the same three texts.
+Titles are the plain-text title (PubMed's inline markup stripped).  PubMed
+authors are ``"Ansieau S"`` (family name, then initials) or a collective name,
+which is kept whole.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from enrich.model import PaperRecord
 
 __all__ = [
+    "BibliographyEntry",
+    "bibliography_entry",
     "csl_items",
+    "join_bibliographies",
     "latex_escape",
     "page_range",
     "render_bibtex",
@@ -47,7 +53,12 @@ def unique_records(records: Iterable[PaperRecord]) -> list[PaperRecord]:
     by_pmid: dict[str, PaperRecord] = {}
     for record in records:
         by_pmid.setdefault(record.pmid, record)
-    return [by_pmid[p] for p in sorted(by_pmid, key=lambda p: (len(p), p))]
+    return [by_pmid[p] for p in sorted(by_pmid, key=_numeric)]
+
+
+def _numeric(pmid: str) -> tuple[int, str]:
+    """Sorts PMIDs (digits, no leading zero) as numbers."""
+    return len(pmid), pmid
 
 
 def split_author(name: str) -> tuple[str, str] | None:
@@ -168,8 +179,15 @@ def render_csl_json(records: Iterable[PaperRecord]) -> str:
     One item a line keeps json's fast C encoder (indented output falls back to a
     slow pure-Python one: seconds for a 50,000-paper run) and stays readable.
     """
-    items = [json.dumps(item, ensure_ascii=False) for item in csl_items(records)]
-    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+    return _csl_array([_csl_line(record) for record in unique_records(records)])
+
+
+def _csl_line(record: PaperRecord) -> str:
+    return json.dumps(_csl_item(record), ensure_ascii=False)
+
+
+def _csl_array(lines: list[str]) -> str:
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def _ris_line(tag: str, value: str) -> str:
@@ -210,3 +228,34 @@ def _ris_author(name: str) -> str:
 def render_ris(records: Iterable[PaperRecord]) -> str:
     """An RIS file: ``TY  - JOUR`` ... ``ER  -`` per record, separated by blank lines."""
     return "\n".join(_ris_entry(r) for r in unique_records(records))
+
+
+class BibliographyEntry(NamedTuple):
+    """One paper's entry in each bibliography, rendered: small, picklable, ready to join."""
+
+    pmid: str
+    bibtex: str
+    csl_json: str  #: one CSL-JSON item on one line
+    ris: str
+
+
+def bibliography_entry(record: PaperRecord) -> BibliographyEntry:
+    """``record``'s entries, exactly as :func:`render_bibtex`, :func:`render_csl_json` and
+    :func:`render_ris` write them."""
+    return BibliographyEntry(
+        record.pmid, _bibtex_entry(record), _csl_line(record), _ris_entry(record)
+    )
+
+
+def join_bibliographies(entries: Iterable[BibliographyEntry]) -> tuple[str, str, str]:
+    """The BibTeX, CSL-JSON and RIS texts of ``entries``: one per PMID (the first seen),
+    by PMID as a number; what the three ``render_*`` functions give for their records."""
+    by_pmid: dict[str, BibliographyEntry] = {}
+    for entry in entries:
+        by_pmid.setdefault(entry.pmid, entry)
+    ordered = [by_pmid[p] for p in sorted(by_pmid, key=_numeric)]
+    return (
+        "\n".join(e.bibtex for e in ordered),
+        _csl_array([e.csl_json for e in ordered]),
+        "\n".join(e.ris for e in ordered),
+    )

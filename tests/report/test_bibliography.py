@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import bibtexparser
 from enrich.model import PaperRecord, RunSummary
 from enrich.report import ReportWriter
 from enrich.report.bibliography import (
+    bibliography_entry,
+    join_bibliographies,
     page_range,
     render_bibtex,
     render_csl_json,
@@ -118,6 +121,17 @@ def test_ris_line_structure() -> None:
         assert expected in lines
     assert "DO  - 10.1016/j.ccr.2008.06.005" in lines and "AN  - 18598946" in lines
     assert records[1].strip().splitlines()[0] == "TY  - CHAP"
+
+
+def test_joined_entries_equal_the_renderers() -> None:
+    """Entries rendered one paper at a time and joined give the three renderers' texts,
+    with duplicates dropped (first seen kept) and PMIDs ordered as numbers."""
+    short = dataclasses.replace(BOOK, pmid="999")
+    for records in ([], [SPECIAL], [SPECIAL, BOOK, record(RETRACTED), short, SPECIAL, record("1")]):
+        entries = [bibliography_entry(r) for r in records]
+        expected = (render_bibtex(records), render_csl_json(records), render_ris(records))
+        assert join_bibliographies(entries) == expected
+        assert join_bibliographies(reversed(entries)) == expected
 
 
 def test_writer_bibliography_is_resolved_deduplicated_and_sorted(tmp_path: Path) -> None:

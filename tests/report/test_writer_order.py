@@ -25,7 +25,7 @@ def written(name: str) -> WrittenDocument:
         unresolved=0,
         problems=0,
     )
-    return WrittenDocument(tsv=f"{name}\trow\n", entry=entry, records=())
+    return WrittenDocument(tsv=f"{name}\trow\n", entry=entry, bibliography=())
 
 
 def test_documents_added_out_of_order_are_listed_in_run_order(tmp_path: Path) -> None:
