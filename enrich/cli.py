@@ -35,7 +35,7 @@ from enrich.pipeline import (
     resolve_citations,
     write_reports,
 )
-from enrich.progress import ProgressReporter
+from enrich.progress import ProgressBoard
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -242,16 +242,17 @@ def _resolution_line(raw: str, res: Any) -> str:
 
 def _enrich(documents: list[Document], settings: Settings) -> Enrichment:
     """Resolve and audit ``documents`` with a progress display on stderr."""
-    reporter = ProgressReporter("resolving citations")
-    return enrich_documents(
-        documents,
-        cache_dir=settings.cache_dir,
-        eutils=settings.eutils,
-        audit=settings.audit_settings(),
-        offline=bool(settings["offline"]),
-        on_keys=reporter.start,
-        progress=reporter.update,
-    )
+    with ProgressBoard() as board:
+        resolving = board.stage("resolving citations")
+        return enrich_documents(
+            documents,
+            cache_dir=settings.cache_dir,
+            eutils=settings.eutils,
+            audit=settings.audit_settings(),
+            offline=bool(settings["offline"]),
+            on_keys=resolving.start,
+            progress=resolving.update,
+        )
 
 
 @cli.command()
@@ -279,26 +280,21 @@ def run(
       enrich run examples/ --out reports/
     """
     settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
-    outcome = write_reports(
-        paths,
-        out_dir=settings.out_dir,
-        cache_dir=settings.cache_dir,
-        eutils=settings.eutils,
-        audit=settings.audit_settings(),
-        style=Style(style) if style else None,
-        offline=bool(settings["offline"]),
-        jobs=settings["jobs"],
-        stage=_stage,
-    )
+    with ProgressBoard() as board:
+        outcome = write_reports(
+            paths,
+            out_dir=settings.out_dir,
+            cache_dir=settings.cache_dir,
+            eutils=settings.eutils,
+            audit=settings.audit_settings(),
+            style=Style(style) if style else None,
+            offline=bool(settings["offline"]),
+            jobs=settings["jobs"],
+            stage=lambda label, total: board.stage(label, total).update,
+        )
     click.echo(_summary_screen(outcome, settings.out_dir))
     _report_problems(outcome.problems)
     sys.exit(_exit_code(outcome))
-
-
-def _stage(label: str, total: int) -> Callable[[int], None]:
-    reporter = ProgressReporter(label)
-    reporter.start(total)
-    return reporter.update
 
 
 def _exit_code(outcome: Enrichment | RunOutcome) -> int:
@@ -465,15 +461,16 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
         seconds = parse_age(max_age)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--max-age") from exc
-    reporter = ProgressReporter("refreshing records")
-    result = refresh_cache(
-        settings.cache_dir,
-        settings.out_dir,
-        settings.eutils,
-        max_age=seconds,
-        on_total=reporter.start,
-        progress=reporter.update,
-    )
+    with ProgressBoard() as board:
+        refreshing = board.stage("refreshing records")
+        result = refresh_cache(
+            settings.cache_dir,
+            settings.out_dir,
+            settings.eutils,
+            max_age=seconds,
+            on_total=refreshing.start,
+            progress=refreshing.update,
+        )
     click.echo(result.describe())
     sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
 

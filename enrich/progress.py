@@ -1,46 +1,150 @@
-"""Progress on long work: a bar on a terminal, plain log lines otherwise (pipes, CI)."""
+"""Progress on long work: one redrawn line on a terminal, plain log lines otherwise (pipes, CI).
+
+Stages may overlap (``enrich run`` writes reports while it still resolves
+citations) and may be told of progress from different threads, so they share
+one :class:`ProgressBoard`: on a terminal it keeps a single line showing every
+running stage, redrawn at most every ``redraw`` seconds, and prints a stage's
+final count on a line of its own when it completes.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
-import click
+__all__ = ["ProgressBoard", "Stage"]
+
+_BAR_WIDTH = 30
+_CLEAR_TO_END = "\x1b[K"
 
 
-class ProgressReporter:
-    """Counts settled items of ``total``; ``update(n)`` may be called from the event loop."""
+class Stage:
+    """One stage's count of settled items out of ``total``; see :meth:`ProgressBoard.stage`."""
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, interval: float = 2.0) -> None:
+    def __init__(self, board: ProgressBoard, label: str) -> None:
         self.label = label
-        self.stream = stream or sys.stderr
         self.total = 0
         self.done = 0
-        self.interval = interval
-        self._last_line = 0.0
-        self._bar = self.stream.isatty() and not os.environ.get("CI")
+        self.last_line = -float("inf")  #: when a log line last told of this stage
+        self.ended = False  #: its final count is shown
+        self._board = board
 
     def start(self, total: int) -> None:
-        self.total = total
-        if total:
-            self._emit(force=True)
+        """Announce ``total`` items (nothing is shown for none)."""
+        self._board._start(self, total)
 
     def update(self, n: int) -> None:
-        self.done = min(self.total, self.done + n) if self.total else self.done + n
-        self._emit(force=self.done >= self.total)
+        """Count ``n`` more settled items; may be called from any thread."""
+        self._board._update(self, n)
 
-    def _emit(self, *, force: bool) -> None:
-        now = time.monotonic()
-        if self._bar:
-            width = 30
-            filled = int(width * self.done / self.total) if self.total else width
-            bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
-            if self.done >= self.total:
-                self.stream.write("\n")
-            self.stream.flush()
-        elif force or now - self._last_line >= self.interval:
-            self._last_line = now
-            click.echo(f"{self.label}: {self.done}/{self.total}", file=self.stream)
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total
+
+    def count(self) -> str:
+        return f"{self.done}/{self.total}"
+
+    def bar(self) -> str:
+        filled = _BAR_WIDTH * self.done // self.total if self.total else _BAR_WIDTH
+        return f"{self.label} [{'#' * filled}{'-' * (_BAR_WIDTH - filled)}] {self.count()}"
+
+
+class ProgressBoard:
+    """Shows the progress of stages on ``stream`` (stderr by default).
+
+    On a terminal (and not under ``CI``): one line, redrawn at most every
+    ``redraw`` seconds, with a bar for a lone stage or every running stage's
+    count; each stage's final count stays on a line of its own.  Elsewhere: a
+    line ``label: done/total`` per stage when it starts, every ``interval``
+    seconds and when it completes.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        interval: float = 2.0,
+        redraw: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.interval = interval
+        self.redraw = redraw
+        self._terminal = self.stream.isatty() and not os.environ.get("CI")
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._running: list[Stage] = []
+        self._drawn = -float("inf")  #: when the terminal line was last drawn
+
+    def stage(self, label: str, total: int | None = None) -> Stage:
+        """A new stage called ``label``; started at once when ``total`` is given."""
+        stage = Stage(self, label)
+        if total is not None:
+            stage.start(total)
+        return stage
+
+    def _start(self, stage: Stage, total: int) -> None:
+        with self._lock:
+            stage.total, stage.done = total, 0
+            if not total:
+                return
+            if self._terminal:
+                self._running.append(stage)
+                self._draw()
+            else:
+                self._log(stage)
+
+    def _update(self, stage: Stage, n: int) -> None:
+        with self._lock:
+            stage.done = min(stage.total, stage.done + n) if stage.total else stage.done + n
+            if not stage.total:
+                return
+            if stage.ended:
+                return
+            if stage.complete:
+                stage.ended = True
+                if self._terminal:
+                    self._running.remove(stage)
+                    self._write(f"\r{stage.bar()}{_CLEAR_TO_END}\n")
+                    if self._running:
+                        self._draw()
+                else:
+                    self._log(stage)
+            elif self._terminal and self._clock() - self._drawn >= self.redraw:
+                self._draw()
+            elif not self._terminal and self._clock() - stage.last_line >= self.interval:
+                self._log(stage)
+
+    def close(self) -> None:
+        """End the terminal line if stages are still running (a failed run): what is
+        printed next starts on a line of its own."""
+        with self._lock:
+            if self._running:
+                self._running.clear()
+                self._write("\n")
+
+    def __enter__(self) -> ProgressBoard:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _draw(self) -> None:
+        if len(self._running) == 1:
+            line = self._running[0].bar()
+        else:
+            line = " · ".join(f"{s.label} {s.count()}" for s in self._running)
+        self._write(f"\r{line}{_CLEAR_TO_END}")
+        self._drawn = self._clock()
+
+    def _log(self, stage: Stage) -> None:
+        stage.last_line = self._clock()
+        self._write(f"{stage.label}: {stage.count()}\n")
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
