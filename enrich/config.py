@@ -35,7 +35,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "out_dir": (str, "reports", "ENRICH_OUT_DIR"),
     "rate": (float, None, None),
     "batch_size": (int, 200, None),
-    "concurrency": (int, 4, None),
+    "concurrency": (int, None, None),
     "timeout": (float, 30.0, None),
     "backoff": (float, 0.5, None),
     "offline": (bool, False, None),
@@ -199,7 +199,7 @@ def _check_ranges(values: dict[str, Any]) -> None:
     if values["rate"] is not None and values["rate"] <= 0:
         raise ConfigError("rate must be a positive number of requests per second")
     for name in ("batch_size", "concurrency", "jobs"):
-        if values[name] < 1:
+        if values[name] is not None and values[name] < 1:
             raise ConfigError(f"{name} must be at least 1")
     if not 1 <= values["batch_size"] <= 10000:
         raise ConfigError("batch_size must be between 1 and 10000")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -66,7 +67,7 @@ class EutilsSettings:
     tool: str = "enrich"
     rate: float | None = None
     batch_size: int = 200
-    concurrency: int = 4
+    concurrency: int | None = None  #: batches in flight; None: see effective_concurrency
     timeout: float = 30.0
     max_attempts: int = 5
     breaker_threshold: int = 3
@@ -78,6 +79,13 @@ class EutilsSettings:
         """Requests per second actually used: the configured rate capped at NCBI's limit."""
         limit = NCBI_RATE_WITH_KEY if self.api_key else NCBI_RATE
         return min(self.rate, limit) if self.rate else limit
+
+    @property
+    def effective_concurrency(self) -> int:
+        """Batches in flight: as configured, else two seconds' worth of requests (6, or 20
+        with a key), so that a batch's latency (NCBI's efetch of 200 records often takes a
+        second or two) never holds the pace below the rate; the limiter paces the starts."""
+        return self.concurrency or math.ceil(2 * self.effective_rate)
 
     def __repr__(self) -> str:  # never show the key
         key = "set" if self.api_key else "none"
@@ -171,7 +179,7 @@ class EutilsClient:
 
     async def __aenter__(self) -> EutilsClient:
         timeout = httpx.Timeout(self.settings.timeout, connect=min(10.0, self.settings.timeout))
-        limits = httpx.Limits(max_connections=self.settings.concurrency + 2)
+        limits = httpx.Limits(max_connections=self.settings.effective_concurrency + 2)
         self._http = httpx.AsyncClient(
             transport=self._transport,
             timeout=timeout,

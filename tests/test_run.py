@@ -320,6 +320,7 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
         ("batch_size:\n", "batch_size is empty"),
         ("timeout: -5\n", "timeout must be a positive number"),
         ("batch_size: 2.5\n", "batch_size must be a whole number"),
+        ("concurrency: 0\n", "concurrency must be at least 1"),
     ],
 )
 def test_bad_settings_are_one_line_errors(
@@ -331,6 +332,18 @@ def test_bad_settings_are_one_line_errors(
     result = CliRunner().invoke(cli, ["config"])
     assert result.exit_code == 1 and message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_batches_in_flight_follow_the_rate_unless_set(tmp_path: Path, monkeypatch: Any) -> None:
+    """Unset, two seconds' worth of requests are in flight (6; 20 with a key); a value wins."""
+    from enrich.config import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(environ={}).eutils.effective_concurrency == 6
+    with_key = load_settings(environ={"NCBI_API_KEY": "k"}).eutils
+    assert with_key.effective_concurrency == 20
+    (tmp_path / "enrich.yaml").write_text("concurrency: 3\nrate: 1\n")
+    assert load_settings(environ={"NCBI_API_KEY": "k"}).eutils.effective_concurrency == 3
 
 
 def test_settings_repr_never_shows_the_key() -> None:
