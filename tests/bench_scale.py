@@ -17,7 +17,9 @@ Quick:  python tests/bench_scale.py --documents 2000 --pmids 5000 --small 200
 4. warm run: the same command again, every citation cached;
 5. warm run over the first ``--small`` documents, to see how memory grows with the corpus.
 
-Each measured command runs under a small wrapper process that reports its children's
+Each measured command starts once earlier disk writes are flushed (``os.sync()``, untimed: a
+run is not billed for the writeback of the corpus or of the run before it) and runs under a
+small wrapper process that reports its children's
 ``ru_maxrss`` (the largest single process: enrich's main process or one of its workers);
 meanwhile the process tree's summed PSS (proportional set size, so pages shared by forked
 workers count once) is sampled from /proc where it exists. The memory targets use the
@@ -165,7 +167,13 @@ class TreeSampler(threading.Thread):
 def measure(
     label: str, command: Sequence[str], env: dict[str, str], work: Path, timeout: float
 ) -> Measured:
-    """Run ``command`` under the wrapper in ``work``; kill its process group after ``timeout``."""
+    """Run ``command`` under the wrapper in ``work``; kill its process group after ``timeout``.
+
+    Disk writes still pending from before (the corpus, an earlier run's reports) are
+    flushed first, untimed, so that they are not billed to this run.
+    """
+    if hasattr(os, "sync"):
+        os.sync()
     result = work / f"{label}.result.json"
     out_path, err_path = work / f"{label}.stdout", work / f"{label}.stderr"
     wrapped = [sys.executable, "-c", _WRAPPER, str(result), *command]
