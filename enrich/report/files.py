@@ -149,14 +149,11 @@ def atomic_write_text(path: Path, text: str) -> Path:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.close(fd)
-        fd = -1
+        closing, fd = fd, -1  # closed once, even if close() fails
+        os.close(closing)
         temp.replace(path)
     except BaseException as exc:  # an interrupt too: never leave the temporary file
-        if fd >= 0:
-            os.close(fd)
-        with suppress(OSError):
-            temp.unlink()
+        _remove_temp(fd, temp)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
@@ -182,8 +179,23 @@ def _create_temp(path: Path) -> tuple[int, Path]:
             continue
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
+        except BaseException as exc:
+            _remove_temp(fd, temp)
+            if isinstance(exc, OSError):
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise
         return fd, temp
+
+
+def _remove_temp(fd: int, temp: Path) -> None:
+    """Close ``fd`` (unless -1) and delete ``temp``, ignoring errors: clean-up after a failure."""
+    with suppress(OSError):
+        if fd >= 0:
+            os.close(fd)
+    with suppress(OSError):
+        temp.unlink()
 
 
 class AtomicTextFile:
@@ -196,7 +208,11 @@ class AtomicTextFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         fd, self._temp = _create_temp(path)
-        self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        try:
+            self._file: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        except BaseException:
+            _remove_temp(fd, self._temp)
+            raise
 
     def write(self, text: str) -> None:
         """Append ``text`` to the temporary file."""

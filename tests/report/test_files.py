@@ -183,6 +183,34 @@ def test_write_failing_on_disk_keeps_the_old_file_and_no_temp(
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
+def test_lock_or_close_failing_leaves_no_temp_and_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock refused (ENOLCK on some network filesystems) or a close that fails (EIO)
+    gives OutputError, no temporary file, and closes the descriptor exactly once."""
+    target = tmp_path / "a.txt"
+    real_close = os.close
+    closed: list[int] = []
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    def close_then_fail(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(files.fcntl, "flock", no_locks)
+        with pytest.raises(OutputError, match="No locks available"):
+            atomic_write_text(target, "new\n")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(files.os, "close", close_then_fail)
+    with pytest.raises(OutputError, match="Input/output error"):
+        atomic_write_text(target, "new\n")
+    assert list(tmp_path.iterdir()) == [] and len(closed) == 1
+
+
 def test_temp_name_left_by_a_dead_process_is_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
