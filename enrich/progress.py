@@ -89,11 +89,12 @@ class ProgressBoard:
 
     def _start(self, stage: Stage, total: int) -> None:
         with self._lock:
-            stage.total, stage.done = total, 0
-            if not total:
+            stage.total, stage.done = total, min(stage.done, total)
+            if not total or stage.ended:
                 return
             if self._terminal:
-                self._running.append(stage)
+                if stage not in self._running:
+                    self._running.append(stage)
                 self._draw()
             else:
                 self._log(stage)
@@ -103,8 +104,8 @@ class ProgressBoard:
             stage.done = min(stage.total, stage.done + n) if stage.total else stage.done + n
             if not stage.total:
                 return
-            if stage.ended:
-                return
+            if stage.ended or (self._terminal and stage not in self._running):
+                return  # shown as final, or the board is closed
             if stage.complete:
                 stage.ended = True
                 if self._terminal:
@@ -120,12 +121,16 @@ class ProgressBoard:
                 self._log(stage)
 
     def close(self) -> None:
-        """End the terminal line if stages are still running (a failed run): what is
-        printed next starts on a line of its own."""
+        """End the terminal line, with the latest counts, if stages are still running (a
+        failed run): what is printed next starts on a line of its own.  Later updates are
+        ignored."""
         with self._lock:
             if self._running:
-                self._running.clear()
+                self._draw()  # the latest counts, which a throttled update may not have drawn
                 self._write("\n")
+            for stage in self._running:
+                stage.ended = True
+            self._running.clear()
 
     def __enter__(self) -> ProgressBoard:
         return self

@@ -126,3 +126,34 @@ def test_updates_from_threads_are_all_counted() -> None:
         "stage 1: 0/20000",
         "stage 1: 20000/20000",
     ]
+
+
+def test_after_close_updates_are_ignored_and_counts_shown_are_the_latest() -> None:
+    """close() draws the latest counts (a throttled update may not have), ends the line,
+    and updates arriving later (a fetch thread finishing after a failure) write nothing."""
+    out, clock = Terminal(), Clock()
+    board = ProgressBoard(out, clock=clock)
+    resolving = board.stage("resolving citations", 10)
+    resolving.update(3)  # within the redraw interval: not drawn yet
+    board.close()
+    assert screen(out.getvalue()) == [
+        "resolving citations [#########---------------------] 3/10",
+        "",
+    ]
+    written = out.getvalue()
+    resolving.update(7)
+    board.stage("writing reports", 0).update(1)
+    assert out.getvalue() == written
+
+
+def test_counts_before_start_are_kept_and_a_second_start_draws_once() -> None:
+    """Progress told before the total is known counts; starting again does not duplicate."""
+    out = Terminal()
+    board = ProgressBoard(out)
+    resolving = board.stage("resolving citations")
+    resolving.update(2)
+    resolving.start(4)
+    resolving.start(4)
+    assert screen(out.getvalue()) == ["resolving citations [###############---------------] 2/4"]
+    resolving.update(2)
+    assert out.getvalue().count("4/4") == 1
