@@ -85,7 +85,9 @@ class EutilsSettings:
         """Batches in flight: as configured, else two seconds' worth of requests (6, or 20
         with a key), so that a batch's latency (NCBI's efetch of 200 records often takes a
         second or two) never holds the pace below the rate; the limiter paces the starts."""
-        return self.concurrency or math.ceil(2 * self.effective_rate)
+        if self.concurrency is not None:
+            return self.concurrency
+        return math.ceil(2 * self.effective_rate)
 
     def __repr__(self) -> str:  # never show the key
         key = "set" if self.api_key else "none"

@@ -19,8 +19,8 @@ Quick:  python tests/bench_scale.py --documents 2000 --pmids 5000 --small 200
 
 Each measured command starts once earlier disk writes are flushed (``os.sync()``, untimed: a
 run is not billed for the writeback of the corpus or of the run before it) and runs under a
-small wrapper process that reports its children's
-``ru_maxrss`` (the largest single process: enrich's main process or one of its workers);
+small wrapper process that reports its children's ``ru_maxrss`` (the largest single
+process: enrich's main process or one of its workers);
 meanwhile the process tree's summed PSS (proportional set size, so pages shared by forked
 workers count once) is sampled from /proc where it exists. The memory targets use the
 sampled tree PSS when there is one, else ``ru_maxrss``. Requests come from ``enrich run``'s

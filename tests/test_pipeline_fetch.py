@@ -13,10 +13,12 @@ from enrich.pipeline import Resolved, _fetch_into, _fetch_order, _Pass2
 
 
 def test_keys_of_documents_lacking_fewest_come_first() -> None:
-    """Documents lacking fewer keys are completed first; settled keys are not fetched; each
-    key is listed once; ties keep the documents' order."""
+    """Documents lacking fewer keys are completed first, those lacking a DOI (settled only at
+    the fetch's end) last; settled keys are not fetched; each key is listed once; ties keep
+    the documents' order."""
     settled = {"pmid:1": Resolution("pmid:1", Status.RESOLVED)}
     documents = [
+        _Pass2(4, Path("e"), "e", ("doi:10.1/x", "pmid:1")),
         _Pass2(0, Path("a"), "a", ("pmid:5", "pmid:6", "pmid:7", "pmid:1")),
         _Pass2(1, Path("b"), "b", ("pmid:1",)),
         _Pass2(2, Path("c"), "c", ("pmid:6", "pmid:1", "pmid:8")),
@@ -28,6 +30,7 @@ def test_keys_of_documents_lacking_fewest_come_first() -> None:
         "pmid:9",
         "pmid:5",
         "pmid:7",
+        "doi:10.1/x",
     ]
 
 

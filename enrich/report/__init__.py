@@ -114,11 +114,11 @@ def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path
 
 
 def render_document(
-    doc: AuditedDocument, known_records: AbstractSet[str] = frozenset()
+    doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset()
 ) -> RenderedDocument:
     """Render every per-document output of ``doc``. Pure: no file is touched.
 
-    ``bibliography`` leaves out the PMIDs in ``known_records`` (already handed over).
+    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).
     """
     return RenderedDocument(
         path=doc.document.path,
@@ -127,7 +127,7 @@ def render_document(
         json=document_json(doc),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
-        bibliography=bibliography_entries(doc, known_records),
+        bibliography=bibliography_entries(doc, known_pmids),
     )
 
 
