@@ -105,9 +105,16 @@ class Settings:
     def shown(self) -> list[tuple[str, str, str]]:
         """``(name, value, origin)`` for display, with the API key redacted."""
         rows = []
+        eutils = self.eutils
+        used = {  # what an unset rate or concurrency comes to
+            "rate": f"{eutils.effective_rate:g} requests/s",
+            "concurrency": f"{eutils.effective_concurrency} batches in flight",
+        }
         for name in _SCHEMA:
             value = self.values[name]
             text = "(not set)" if value is None else str(value)
+            if value is None and name in used:
+                text = f"(not set: {used[name]})"
             if name == "api_key" and value:
                 text = "**** (redacted)"
             rows.append((name, text, self.origins[name]))

@@ -340,8 +340,11 @@ def test_batches_in_flight_follow_the_rate_unless_set(tmp_path: Path, monkeypatc
 
     monkeypatch.chdir(tmp_path)
     assert load_settings(environ={}).eutils.effective_concurrency == 6
-    with_key = load_settings(environ={"NCBI_API_KEY": "k"}).eutils
-    assert with_key.effective_concurrency == 20
+    with_key = load_settings(environ={"NCBI_API_KEY": "k"})
+    assert with_key.eutils.effective_concurrency == 20
+    shown = {name: text for name, text, _ in with_key.shown()}
+    assert shown["concurrency"] == "(not set: 20 batches in flight)"
+    assert shown["rate"] == "(not set: 10 requests/s)"
     (tmp_path / "enrich.yaml").write_text("concurrency: 3\nrate: 1\n")
     assert load_settings(environ={"NCBI_API_KEY": "k"}).eutils.effective_concurrency == 3
 
