@@ -20,10 +20,12 @@ Quick:  python tests/bench_scale.py --documents 2000 --pmids 5000 --small 200
 Each measured command starts once earlier disk writes are flushed (``os.sync()``, untimed: a
 run is not billed for the writeback of the corpus or of the run before it) and runs under a
 small wrapper process that reports its children's ``ru_maxrss`` (the largest single
-process: enrich's main process or one of its workers);
-meanwhile the process tree's summed PSS (proportional set size, so pages shared by forked
-workers count once) is sampled from /proc where it exists. The memory targets use the
-sampled tree PSS when there is one, else ``ru_maxrss``. Requests come from ``enrich run``'s
+process: enrich's main process or one of its workers) and CPU time (all of them: with
+the wall time, how many cores were busy on average); meanwhile the process tree's summed
+PSS (proportional set size, so pages shared by forked workers count once) is sampled from
+/proc where it exists. The memory targets use the sampled tree PSS when there is one, else
+``ru_maxrss``. The local server's own CPU time during the cold run is printed too: it
+shares the machine's cores with enrich. Requests come from ``enrich run``'s
 ``network`` line. It does not count 429s, and the server runs in another process, so 429s
 are bounded from above by the requests beyond one per efetch batch (which also include
 enrich's second ask for PMIDs a batch did not return; the server injects no faults).
@@ -66,16 +68,18 @@ MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+(\d+) requests, (\d+) cache hits")
 _SERVING = re.compile(r"serving (\d+) records at (\S+)")
 
-#: Runs the command in argv[2:] and writes its exit code, wall time and children's peak RSS
-#: to argv[1]: one wrapper per measurement, so ru_maxrss covers that command alone.
+#: Runs the command in argv[2:] and writes its exit code, wall time, and its process tree's
+#: peak RSS (of one process) and CPU time to argv[1]: one wrapper per measurement, so the
+#: figures cover that command alone.
 _WRAPPER = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[2:])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
 with open(sys.argv[1], "w") as out:
-    json.dump({"code": code, "wall": wall, "maxrss_kib": peak}, out)
+    json.dump({"code": code, "wall": wall, "maxrss_kib": usage.ru_maxrss, "cpu": cpu}, out)
 """
 
 
@@ -88,6 +92,7 @@ class Measured:
     wall: float
     maxrss_mib: float
     tree_pss_mib: float | None
+    cpu: float | None  #: CPU seconds of the whole process tree, None after a timeout
     stdout: str
     stderr: str
 
@@ -101,6 +106,12 @@ class Measured:
         """(requests, cache hits) from the ``network`` summary line, None without one."""
         match = _NETWORK.search(self.stdout)
         return (int(match[1]), int(match[2])) if match else None
+
+    def cpu_text(self) -> str:
+        if self.cpu is None:
+            return "cpu unknown"
+        cores = os.cpu_count() or 1
+        return f"cpu {self.cpu:.1f} s = {self.cpu / self.wall:.2f} of {cores} cores busy on average"
 
     def memory_text(self) -> str:
         pss = f"tree PSS {self.tree_pss_mib:,.0f} MiB, " if self.tree_pss_mib is not None else ""
@@ -199,10 +210,20 @@ def measure(
         code=figures["code"] if figures else None,
         wall=figures["wall"] if figures else time.perf_counter() - start,
         maxrss_mib=figures["maxrss_kib"] / 1024 if figures else 0.0,
+        cpu=figures["cpu"] if figures else None,
         tree_pss_mib=sampler.peak_kib / 1024 if sampler else None,
         stdout=out_path.read_text(),
         stderr=err_path.read_text(),
     )
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a live process has used so far; None where /proc is not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_server(
@@ -344,7 +365,7 @@ class Bench:
     def record(self, name: str, met: bool | None) -> None:
         self.verdicts.append((name, met))
 
-    def report_cold(self, cold: Measured, distinct: int) -> None:
+    def report_cold(self, cold: Measured, distinct: int, server_cpu: float | None) -> None:
         args = self.args
         batches = math.ceil(distinct / BATCH)
         floor = batches / KEY_RATE + args.latency + BATCH * args.per_record_latency
@@ -357,6 +378,9 @@ class Bench:
             f"+ one batch's latency {args.latency:g} + {BATCH} x {args.per_record_latency:g} s"
         )
         print(f"  cold/floor  {ratio:8.2f}     target <= {COLD_TARGET}: {verdict(met)}")
+        print(f"  {cold.cpu_text()}")
+        if server_cpu is not None:
+            print(f"  the local server used {server_cpu:.1f} s of CPU meanwhile, on the same cores")
         network = cold.network
         if network is None:
             print("  network     no 'network' line in enrich run's output")
@@ -378,6 +402,7 @@ class Bench:
         print(
             f"  throughput  {rate:8.0f} documents/s   target >= {WARM_TARGET:.0f}: {verdict(met)}"
         )
+        print(f"  {warm.cpu_text()}")
         online = cold.wall - warm.wall
         print(
             f"  cold - warm {online:8.1f} s   = {online / self.floor:.2f} x floor (what fetching "
@@ -429,8 +454,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server: {held:,} records at {url} (3 requests/s, {KEY_RATE} with a key)")
         try:
             env = enrich_env(url)
+            before = process_cpu(server.pid)
             cold = bench.run("cold", bench.docs, env)
-            bench.report_cold(cold, summary.distinct_pmids)
+            after = process_cpu(server.pid)
+            served = after - before if before is not None and after is not None else None
+            bench.report_cold(cold, summary.distinct_pmids, served)
             warm = bench.run("warm", bench.docs, env)
             bench.report_warm(warm, cold)
             small = bench.run("small", bench.small_docs, env)
