@@ -155,7 +155,7 @@ def atomic_write_text(path: Path, text: str) -> Path:
     except BaseException as exc:  # an interrupt too: never leave the temporary file
         _remove_temp(fd, temp)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise _cannot_write(path, exc) from exc
         raise
     return path
 
@@ -178,15 +178,19 @@ def _create_temp(path: Path) -> tuple[int, Path]:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise _cannot_write(path, exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # held until closed: marks the file as in use
         except BaseException as exc:
             _remove_temp(fd, temp)
             if isinstance(exc, OSError):
-                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+                raise _cannot_write(path, exc) from exc
             raise
         return fd, temp
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _remove_temp(fd: int, temp: Path) -> None:
@@ -222,7 +226,7 @@ class AtomicTextFile:
             self._file.write(text)
         except OSError as exc:
             self.discard()
-            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise _cannot_write(self.path, exc) from exc
 
     def commit(self) -> Path:
         """Close the temporary file and move it to ``path``; return ``path``."""
@@ -234,7 +238,7 @@ class AtomicTextFile:
             self._temp.replace(self.path)  # os.replace: atomic within one folder
         except OSError as exc:
             self.discard()
-            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise _cannot_write(self.path, exc) from exc
         return self.path
 
     def discard(self) -> None:
