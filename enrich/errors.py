@@ -11,7 +11,12 @@
         │   ├── RateLimited          HTTP 429; ``retry_after`` seconds when the server said
         │   ├── ServerError          HTTP 5xx
         │   ├── NetworkError         connection refused/reset, DNS, timeouts
-        │   └── BadResponse          HTML instead of XML, a truncated body, an error in a 200 body
+        │   └── TruncatedReply       a reply cut short (also a BadResponse)
+        ├── BadResponse              a reply body that is not what was asked
+        │   ├── TruncatedReply       cut short: the XML ends before its root element does
+        │   └── ErrorReply           a complete reply that states an error or is refused:
+        │                            ``<ERROR>``, a JSON error, an HTML page, a wrong root,
+        │                            an entity bomb; asking again would get the same
         ├── RequestRejected          any other 4xx: retrying would not help
         └── CircuitOpen              the host has been unreachable; requests fail fast
 
@@ -65,8 +70,16 @@ class NetworkError(TransientError):
     """The request did not get a response: refused, reset, unreachable, timed out."""
 
 
-class BadResponse(TransientError):
-    """A response that is not what was asked: HTML, truncated XML, an error inside HTTP 200."""
+class BadResponse(EutilsError):
+    """A reply body that is not what was asked: :class:`TruncatedReply` or :class:`ErrorReply`."""
+
+
+class TruncatedReply(BadResponse, TransientError):
+    """A reply cut short (its XML ends before its root element does): asked again."""
+
+
+class ErrorReply(BadResponse):
+    """A complete reply that states an error or cannot be used: never asked again."""
 
 
 class RequestRejected(EutilsError):

@@ -1,4 +1,4 @@
-"""Tests for enrich.pubmed: the efetch/esearch parsers over real NCBI replies and own fixtures."""
+"""enrich.entrez.pubmed: the efetch and esearch parsers over real NCBI replies and own fixtures."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.errors import BadResponse
 from enrich.model import PaperRecord, Relation
-from enrich.pubmed import iter_records, parse_esearch, parse_record
 
 DATA = Path(__file__).resolve().parent / "data" / "pubmed"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from enrich.cache import SCHEMA_VERSION, CitationCache
-from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.entrez.cache import SCHEMA_VERSION, CitationCache
+from enrich.entrez.client import EutilsClient, EutilsSettings
+from enrich.entrez.resolve import resolve_keys
 from enrich.model import Resolution, Status
-from enrich.resolve import resolve_keys
 from enrich.testing import EutilsServer, Faults, RecordStore
 from enrich.testing._synthetic import make_record, record_set
 
@@ -163,20 +163,38 @@ def test_429_burst_is_retried_honouring_retry_after(server_factory: Any, tmp_pat
         ["server_error", "server_error"],
         ["reset"],
         ["truncate"],
-        ["html"],
-        ["error_200"],
         ["reset", "server_error", "truncate"],
     ],
 )
 def test_transient_faults_are_retried(
     server_factory: Any, tmp_path: Path, script: list[str]
 ) -> None:
-    """5xx, connection resets, truncated, HTML and error-in-200 replies are retried to success."""
+    """5xx, connection resets and truncated replies are retried to success."""
     server = server_factory(faults=Faults(script=script))
     results, requests = resolve(server.url, keys_of(PMIDS[:40]), tmp_path)
     assert statuses(results) == {"resolved": 40}
     assert requests == len(script) + 1
     assert_cache_whole(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("html", "HTML page"), ("error_200", "NCBI error")],
+)
+def test_an_error_ncbi_states_in_a_complete_reply_is_not_retried(
+    server_factory: Any, tmp_path: Path, fault: str, reason: str
+) -> None:
+    """An HTML page or an error in an HTTP 200 body is NCBI's answer: one request, no
+    backoff, the PMIDs unresolved with the reason, nothing cached."""
+    server = server_factory(faults=Faults(script=[fault]))
+    started = time.monotonic()
+    results, requests = resolve(server.url, keys_of(PMIDS[:40]), tmp_path)
+    assert time.monotonic() - started < 2
+    assert requests == 1
+    assert statuses(results) == {"unresolved": 40}
+    assert all(reason in r.reason for r in results.values())
+    with CitationCache(tmp_path) as cache:
+        assert len(cache) == 0
 
 
 def test_timeout_is_retried(server_factory: Any, tmp_path: Path) -> None:

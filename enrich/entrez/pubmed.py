@@ -6,37 +6,30 @@
 * :func:`parse_esearch` reads the ``IdList`` of an esearch reply.
 
 Every malformed, truncated, HTML, JSON-error or ``<ERROR>`` body raises
-:class:`~enrich.errors.BadResponse`; nothing else escapes these functions.
-The XML parser never resolves entities, never loads a DTD and never touches
-the network, so an entity bomb or an external entity in a reply is inert.
+:class:`~enrich.errors.BadResponse`, decided by :mod:`enrich.entrez.replies`:
+``TruncatedReply`` for a body cut short (asked again), ``ErrorReply`` for the rest;
+nothing else escapes these functions.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from io import BytesIO
-from typing import Any
 
 from lxml import etree
 from lxml.etree import _Element
 
-from enrich.errors import BadResponse
+from enrich.entrez.replies import PARSER_OPTIONS, check_body, check_root, parse_xml, syntax_error
+from enrich.errors import ErrorReply
 from enrich.model import PaperRecord, Relation
 
 __all__ = ["iter_records", "parse_esearch", "parse_record"]
 
 
-#: The safe-parser settings shared by every entry point (see the module docstring).
-_PARSER_OPTIONS: dict[str, Any] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": False,
-}
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+_EFETCH = "efetch reply"
 _INLINE_TAGS = frozenset({"i", "b", "u", "sup", "sub"})
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 _MONTHS = {
@@ -67,23 +60,24 @@ def iter_records(data: bytes) -> Iterator[tuple[PaperRecord, bytes]]:
     or malformed XML, HTML, a JSON error, another root element or an NCBI ``<ERROR>``.
     Records already yielded before a defect further down stay valid.
     """
-    _reject_non_xml(data)
+    check_body(data, _EFETCH)
     events = etree.iterparse(
         BytesIO(_without_reference_lists(data)),
         events=("end",),
         tag=(*_RECORD_TAGS, "ERROR"),
-        **_PARSER_OPTIONS,
+        **PARSER_OPTIONS,
     )
     try:
         for _, elem in events:
-            _check_root(events.root)
+            check_root(events.root, "PubmedArticleSet", _EFETCH)
             if elem.tag == "ERROR":
-                raise BadResponse(f"NCBI error in efetch reply: {_text(elem) or 'empty ERROR'}")
+                text = " ".join(etree.tostring(elem, method="text", encoding="unicode").split())
+                raise ErrorReply(f"NCBI error in {_EFETCH}: {text or 'empty ERROR'}")
             yield _record(elem), _standalone_xml(elem)
             _discard(elem)
-        _check_root(events.root)
+        check_root(events.root, "PubmedArticleSet", _EFETCH)
     except etree.XMLSyntaxError as exc:
-        raise BadResponse(f"malformed or truncated PubMed XML: {exc}") from exc
+        raise syntax_error(exc, data, _EFETCH) from exc
 
 
 def parse_record(xml: bytes) -> PaperRecord:
@@ -91,9 +85,9 @@ def parse_record(xml: bytes) -> PaperRecord:
 
     Raises BadResponse when the bytes are not one well-formed PubMed record.
     """
-    root = _parse_document(xml, "stored PubMed record")
+    root = parse_xml(xml, "stored PubMed record")
     if root.tag not in _RECORD_TAGS:
-        raise BadResponse(f"stored record has root <{root.tag}>, not a PubMed record")
+        raise ErrorReply(f"stored record has root <{root.tag}>, not a PubMed record")
     return _record(root)
 
 
@@ -104,53 +98,12 @@ def parse_esearch(data: bytes) -> list[str]:
     error.  Raises BadResponse for an NCBI ``<ERROR>``, HTML, JSON errors,
     truncated XML or a root other than ``eSearchResult``.
     """
-    root = _parse_document(data, "esearch reply")
-    if root.tag != "eSearchResult":
-        raise BadResponse(f"expected <eSearchResult>, got <{root.tag}>")
-    error = root.find("ERROR")
-    if error is not None:
-        raise BadResponse(f"NCBI error in esearch reply: {_text(error) or 'empty ERROR'}")
+    root = parse_xml(data, "esearch reply")
+    check_root(root, "eSearchResult", "esearch reply")
     return [text for text in (_text(e) for e in root.iterfind("IdList/Id")) if text]
 
 
 # --- document level -----------------------------------------------------------------------
-
-
-def _reject_non_xml(data: bytes) -> None:
-    """Raise BadResponse for bodies that are plainly not XML: empty, JSON or HTML."""
-    head = data[:512].lstrip().lower()
-    if not head:
-        raise BadResponse("empty response body")
-    if head.startswith((b"{", b"[")):
-        raise BadResponse(_json_error_message(data))
-    if head.startswith((b"<!doctype html", b"<html")):
-        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
-
-
-def _json_error_message(data: bytes) -> str:
-    """Describe a JSON body: NCBI's ``{"error": ...}`` message where it has one."""
-    try:
-        body = json.loads(data)
-    except ValueError:
-        return "malformed JSON instead of XML"
-    if isinstance(body, dict) and "error" in body:
-        return f"NCBI error: {body['error']}"
-    return "JSON instead of XML"
-
-
-def _parse_document(data: bytes, what: str) -> _Element:
-    """Parse a whole (small) document with the safe settings; BadResponse if it is not XML."""
-    _reject_non_xml(data)
-    parser = etree.XMLParser(**_PARSER_OPTIONS)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise BadResponse(f"malformed or truncated {what}: {exc}") from exc
-    if root is None:  # lxml returns None for some recovered empty documents
-        raise BadResponse(f"empty {what}")
-    if root.tag == "html":
-        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
-    return root
 
 
 def _without_reference_lists(data: bytes) -> bytes:
@@ -210,18 +163,6 @@ def _element_end(data: bytes, start: int) -> int:
             return position
 
 
-def _check_root(root: _Element | None) -> None:
-    """Raise BadResponse unless the document element is ``PubmedArticleSet``."""
-    if root is None or root.tag == "PubmedArticleSet":
-        return
-    if root.tag == "html":
-        raise BadResponse("HTML page instead of XML (NCBI sent an error or web page)")
-    error = root.find("ERROR")
-    if error is not None:
-        raise BadResponse(f"NCBI error in efetch reply: {_text(error) or 'empty ERROR'}")
-    raise BadResponse(f"expected <PubmedArticleSet>, got <{root.tag}>")
-
-
 def _standalone_xml(elem: _Element) -> bytes:
     """The record's own XML, re-parsable without the reply's DOCTYPE."""
     if elem.getroottree().docinfo.internalDTD is not None:
@@ -261,10 +202,10 @@ def _record(elem: _Element) -> PaperRecord:
         return _book_record(elem)
     citation = elem.find("MedlineCitation")
     if citation is None:
-        raise BadResponse("PubmedArticle without MedlineCitation")
+        raise ErrorReply("PubmedArticle without MedlineCitation")
     article = citation.find("Article")
     if article is None:
-        raise BadResponse("PubmedArticle without Article")
+        raise ErrorReply("PubmedArticle without Article")
     title = article.find("ArticleTitle")
     journal = _JournalFields.read(article)
     return PaperRecord(
@@ -293,7 +234,7 @@ def _book_record(elem: _Element) -> PaperRecord:
     """Reduce a ``PubmedBookArticle`` (a book or book chapter) to a PaperRecord."""
     document = elem.find("BookDocument")
     if document is None:
-        raise BadResponse("PubmedBookArticle without BookDocument")
+        raise ErrorReply("PubmedBookArticle without BookDocument")
     title = document.find("ArticleTitle")
     book_title = document.find("Book/BookTitle")
     if title is None:
@@ -346,7 +287,7 @@ class _JournalFields:
 def _pmid(parent: _Element) -> str:
     pmid = _text(parent.find("PMID"))
     if not pmid:
-        raise BadResponse("PubMed record without a PMID")
+        raise ErrorReply("PubMed record without a PMID")
     return pmid
 
 

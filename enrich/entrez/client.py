@@ -1,7 +1,8 @@
 """The NCBI E-utilities query service: URLs, politeness, retries; bytes out.
 
-Parsing lives in :mod:`enrich.pubmed`; deciding what to ask lives in
-:mod:`enrich.resolve`.  This module promises NCBI's rules:
+Parsing and judging reply bodies lives in :mod:`enrich.entrez.pubmed` and
+:mod:`enrich.entrez.replies`; deciding what to ask lives in :mod:`enrich.entrez.resolve`.
+This module promises NCBI's rules:
 
 * every request carries ``tool`` and ``email`` (and ``api_key`` when set);
 * request starts are spaced by one :class:`RateLimiter` per E-utilities host and
@@ -19,7 +20,6 @@ return values.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import threading
 import time
@@ -38,7 +38,6 @@ from tenacity import (
 )
 
 from enrich.errors import (
-    BadResponse,
     CircuitOpen,
     NetworkError,
     RateLimited,
@@ -202,9 +201,11 @@ class EutilsClient:
     ) -> T:
         """POST ``params`` to ``endpoint`` and return ``parse(body)``, retrying transient failures.
 
-        ``parse`` runs in a worker thread and should raise BadResponse for a body
-        that is not what was asked, so that the request is tried again.
-        Raises CircuitOpen, RequestRejected, or the last TransientError.
+        ``parse`` runs in a worker thread and judges the body: it raises
+        :class:`~enrich.errors.TruncatedReply` for a reply cut short (asked again) and
+        :class:`~enrich.errors.ErrorReply` for an error NCBI states (not asked again),
+        as the parsers of :mod:`enrich.entrez` do through :mod:`enrich.entrez.replies`.
+        Raises CircuitOpen, RequestRejected, ErrorReply, or the last TransientError.
         """
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_attempts),
@@ -265,21 +266,7 @@ def _check(endpoint: str, response: httpx.Response) -> bytes:
         raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
     if status >= 400:
         raise RequestRejected(f"{endpoint}: HTTP {status} {response.reason_phrase}")
-    body = response.content
-    head = body[:200].lstrip()
-    if head.startswith(b"{"):
-        raise BadResponse(f"{endpoint}: NCBI error: {_json_error(body)}")
-    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
-        raise BadResponse(f"{endpoint}: got an HTML page instead of XML")
-    return body
-
-
-def _json_error(body: bytes) -> str:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return "unreadable JSON body"
-    return str(data.get("error", data)) if isinstance(data, dict) else str(data)
+    return response.content
 
 
 def _retry_after(response: httpx.Response) -> float | None:
