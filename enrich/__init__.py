@@ -1,13 +1,15 @@
 """enrich: literature and citation enrichment for gene-regulation annotation documents.
 
-The pipeline, one module per stage::
+The pipeline, one package per stage::
 
     extract  -> Document, Claim, Citation          (enrich.extract)
-    resolve  -> Resolution, PaperRecord            (enrich.eutils, enrich.cache, enrich.resolve)
+    resolve  -> Resolution, PaperRecord            (enrich.entrez)
     audit    -> ClaimVerdict, Flag, Grade          (enrich.audit)
     report   -> Markdown, HTML, JSON, TSV, BibTeX  (enrich.report)
 
-The data passed between stages lives in :mod:`enrich.model`.
+:mod:`enrich.run` runs them in order (in memory, or streaming for ``enrich run``);
+the data passed between stages lives in :mod:`enrich.model`.  What a library user
+needs is importable from here; everything else is reachable by its module.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -17,4 +19,80 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+from enrich.audit import AuditSettings, audit_document, corpus_stats
+from enrich.config import Settings, load_settings
+from enrich.entrez import (
+    DEFAULT_EUTILS_URL,
+    EutilsSettings,
+    Resolved,
+    resolve_citations,
+)
+from enrich.errors import EnrichError
+from enrich.extract import iter_documents, read_document
+from enrich.model import (
+    AuditedDocument,
+    Citation,
+    CitationVerdict,
+    Claim,
+    ClaimKind,
+    ClaimVerdict,
+    Document,
+    Flag,
+    FlagName,
+    Grade,
+    PaperRecord,
+    Problem,
+    Resolution,
+    RunSummary,
+    Status,
+    Style,
+    Subject,
+)
+from enrich.report import ReportWriter, render_document
+from enrich.run import (
+    Enrichment,
+    RunOutcome,
+    enrich_documents,
+    read_documents,
+    run_enrichment,
+)
+
+__all__ = [
+    "DEFAULT_EUTILS_URL",
+    "AuditSettings",
+    "AuditedDocument",
+    "Citation",
+    "CitationVerdict",
+    "Claim",
+    "ClaimKind",
+    "ClaimVerdict",
+    "Document",
+    "EnrichError",
+    "Enrichment",
+    "EutilsSettings",
+    "Flag",
+    "FlagName",
+    "Grade",
+    "PaperRecord",
+    "Problem",
+    "ReportWriter",
+    "Resolution",
+    "Resolved",
+    "RunOutcome",
+    "RunSummary",
+    "Settings",
+    "Status",
+    "Style",
+    "Subject",
+    "__version__",
+    "audit_document",
+    "corpus_stats",
+    "enrich_documents",
+    "iter_documents",
+    "load_settings",
+    "read_document",
+    "read_documents",
+    "render_document",
+    "resolve_citations",
+    "run_enrichment",
+]

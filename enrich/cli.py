@@ -10,32 +10,29 @@ reports are still written and say so.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from enrich import __version__
-from enrich.audit import FLAG_NAMES, AuditSettings
+from enrich.audit import AuditSettings, conditions_met, parse_conditions
 from enrich.config import Settings, load_settings
+from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
-from enrich.pipeline import (
-    Enrichment,
-    RunOutcome,
-    enrich_documents,
-    read_documents,
-    resolve_citations,
-    write_reports,
-)
 from enrich.progress import ProgressBoard
+from enrich.report import write_refresh_report
+from enrich.run import Enrichment, RunOutcome, enrich_documents, read_documents, run_enrichment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -281,7 +278,7 @@ def run(
     """
     settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
     with ProgressBoard() as board:
-        outcome = write_reports(
+        outcome = run_enrichment(
             paths,
             out_dir=settings.out_dir,
             cache_dir=settings.cache_dir,
@@ -361,10 +358,9 @@ def audit(
     from enrich.report.tables import audit_rows, audit_table
 
     try:
-        wanted = _fail_on_conditions(fail_on)
-    except click.BadParameter as exc:
-        exc.param_hint = "--fail-on"
-        raise
+        wanted = parse_conditions(fail_on)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fail-on") from exc
     settings = _settings(**flags)
     documents = read_documents(paths, Style(style) if style else None)
     enrichment = _enrich(documents, settings)
@@ -381,9 +377,9 @@ def audit(
         click.echo(f"listed     {listed} {scope}")
         click.echo(_summary_screen(enrichment, None))
     _report_problems(str(p) for d in documents for p in d.problems)
-    triggered = _triggered(enrichment, wanted)
+    triggered = conditions_met(enrichment.documents, wanted)
     if triggered:
-        click.echo(f"fail-on: {', '.join(triggered)}", err=True)
+        click.echo(f"fail-on: {', '.join(sorted(triggered))}", err=True)
         sys.exit(EXIT_FAILED)
     sys.exit(_exit_code(enrichment))
 
@@ -399,32 +395,6 @@ def _audit_json(enrichment: Enrichment) -> dict[str, Any]:
         "summary": enrichment.summary.to_dict(),
         "documents": [d.to_dict() for d in enrichment.documents],
     }
-
-
-def _fail_on_conditions(fail_on: tuple[str, ...]) -> set[str]:
-    """The grades (any case) and flag names of ``--fail-on``; a usage error for anything else."""
-    wanted = set()
-    for item in (f.strip() for value in fail_on for f in value.split(",")):
-        if item.upper() in {g.value for g in Grade}:
-            wanted.add(item.upper())
-        elif item in FLAG_NAMES:
-            wanted.add(item)
-        elif item:
-            known = ", ".join(["A", "B", "C", "D", *sorted(FLAG_NAMES)])
-            raise click.BadParameter(f"{item!r} is neither a grade nor a flag ({known})")
-    return wanted
-
-
-def _triggered(enrichment: Enrichment, wanted: set[str]) -> list[str]:
-    """The ``--fail-on`` conditions that some claim or citation meets."""
-    seen: set[str] = set()
-    for document in enrichment.documents:
-        for claim in document.claims:
-            seen.add(str(claim.grade))
-            seen.update(f.name for f in claim.flags)
-            seen.update(f.name for c in claim.citations for f in c.flags)
-        seen.update(f.name for c in document.citations for f in c.flags)
-    return sorted(wanted & seen)
 
 
 # --- refresh and config --------------------------------------------------------------------
@@ -452,8 +422,6 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     Example:
       enrich refresh --max-age 30d
     """
-    from enrich.refresh import parse_age, refresh_cache
-
     settings = _settings(out_dir=out_dir, **flags)
     if settings["offline"]:
         _fail("refresh needs the network; drop --offline", EXIT_USAGE)
@@ -465,9 +433,9 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
         refreshing = board.stage("refreshing records")
         result = refresh_cache(
             settings.cache_dir,
-            settings.out_dir,
             settings.eutils,
             max_age=seconds,
+            report=partial(write_refresh_report, settings.out_dir, dt.date.today()),
             on_total=refreshing.start,
             progress=refreshing.update,
         )

@@ -1,7 +1,7 @@
 """Plain, typed data passed between the pipeline stages.
 
 Reading (``enrich.extract``) produces :class:`Document` values made of
-:class:`Claim` and :class:`Citation`.  Resolution (``enrich.resolve``) turns each
+:class:`Claim` and :class:`Citation`.  Resolution (``enrich.entrez.resolve``) turns each
 cited identifier into a :class:`Resolution` that may carry a :class:`PaperRecord`.
 The audit (``enrich.audit``) attaches :class:`Flag` values and a grade.
 
@@ -338,15 +338,51 @@ class Grade(StrEnum):
     D = "D"
 
 
+class FlagName(StrEnum):
+    """Every flag the audit raises; the rules are in ``enrich.audit``.
+
+    ``--fail-on`` accepts these names; :data:`CLAIM_FLAGS` are raised on claims, the
+    others on the citations of a claim or document.
+    """
+
+    RESOURCE = "resource"  #: a database or resource paper
+    RETRACTED = "retracted"
+    RETRACTION_NOTICE = "retraction_notice"  #: the notice itself, not a paper
+    ERRATUM = "erratum"
+    EXPRESSION_OF_CONCERN = "expression_of_concern"
+    NOT_FOUND = "not_found"  #: PubMed has no record for the PMID
+    NOT_IN_PUBMED = "not_in_pubmed"  #: no PubMed record carries the DOI
+    INVALID = "invalid"  #: a malformed identifier
+    UNRESOLVED = "unresolved"  #: could not be looked up
+    DOI_MISMATCH = "doi_mismatch"
+    TITLE_MISMATCH = "title_mismatch"
+    NO_MENTION = "no_mention"  #: the paper does not name the claim's gene(s)
+    NO_CITATION = "no_citation"
+    RESOURCE_ONLY = "resource_only"  #: every citation is a resource paper
+    SINGLE_SOURCE = "single_source"  #: an edge from one source database
+    LARGE_SCALE_ONLY = "large_scale_only"  #: only high-throughput evidence
+
+
+#: the flags raised on a claim as a whole; every other flag is raised on a citation
+CLAIM_FLAGS = frozenset(
+    {
+        FlagName.NO_CITATION,
+        FlagName.RESOURCE_ONLY,
+        FlagName.SINGLE_SOURCE,
+        FlagName.LARGE_SCALE_ONLY,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A named finding with a one-line reason a curator can act on."""
 
-    name: str
+    name: FlagName
     reason: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "reason": self.reason}
+        return {"name": str(self.name), "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +393,7 @@ class CitationVerdict:
     resolution: Resolution
     flags: tuple[Flag, ...] = ()
 
-    def has(self, name: str) -> bool:
+    def has(self, name: FlagName) -> bool:
         return any(f.name == name for f in self.flags)
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,7 +5,7 @@ It reads the real reference-heavy records in ``../shared/ncbi/metapub/pmid_xml``
 joins them into batches of 200 records per ``PubmedArticleSet`` (the shape of a
 real efetch reply), and reports records/s (best of 3 runs) for:
 
-* ``enrich.pubmed.iter_records`` (lxml ``iterparse`` with a tag filter; the one shipped),
+* ``enrich.entrez.pubmed.iter_records`` (lxml ``iterparse`` with a tag filter; the one shipped),
 * the same without the ReferenceList byte skip (to show what the skip buys),
 * alternative A: ``lxml.etree.fromstring`` of the whole batch, then the same field extraction,
 * alternative B: ``xml.etree.ElementTree.fromstring``, then the same field extraction,

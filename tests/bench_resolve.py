@@ -46,10 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 from Bio import Entrez
 
-from enrich.cache import CitationCache
-from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.entrez.cache import CitationCache
+from enrich.entrez.client import EutilsClient, EutilsSettings
+from enrich.entrez.resolve import resolve_keys
 from enrich.model import Status
-from enrich.resolve import resolve_keys
 from enrich.testing import renumber
 from tests import bench_parser
 
@@ -188,7 +188,7 @@ async def _resolve(url: str, cache_dir: Path, pmids: list[str]) -> EnrichRun:
 
 
 def resolve_with_enrich(url: str, cache_dir: Path, pmids: list[str]) -> EnrichRun:
-    """Resolve every PMID with ``enrich.resolve.resolve_keys``, timing the call."""
+    """Resolve every PMID with ``enrich.entrez.resolve.resolve_keys``, timing the call."""
     return asyncio.run(_resolve(url, cache_dir, pmids))
 
 
@@ -227,7 +227,7 @@ def floor_seconds(count: int) -> float:
 
 
 def parser_rates() -> tuple[float, float]:
-    """Records/s of enrich.pubmed.iter_records and Bio.Entrez.read on the real records."""
+    """Records/s of enrich.entrez.pubmed.iter_records and Bio.Entrez.read on the real records."""
     batches, total = bench_parser.load_batches()
     ours = bench_parser.best_rate(bench_parser.ours, batches, total)
     theirs = bench_parser.best_rate(bench_parser.bio_entrez, batches, total)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from enrich.entrez.pubmed import iter_records
 from enrich.extract import parse_document, read_document
 from enrich.model import ClaimKind, Document, PaperRecord, Style
-from enrich.pubmed import iter_records
 from tests import generate_corpus
 from tests.corpus import (
     DATABASE_PMIDS,

@@ -7,18 +7,26 @@ import datetime as dt
 import json
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from enrich.cache import CitationCache
-from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.entrez import (
+    CitationCache,
+    EutilsClient,
+    EutilsSettings,
+    RefreshLocked,
+    RefreshResult,
+    compare,
+    parse_age,
+    refresh_cache,
+    resolve_keys,
+)
 from enrich.model import PaperRecord, Relation
-from enrich.refresh import RefreshLocked, _exclusive, compare, parse_age, refresh_cache
-from enrich.resolve import resolve_keys
-from enrich.testing import EutilsServer, Faults, RecordStore
-from enrich.testing._synthetic import make_record
+from enrich.report import write_refresh_report
+from enrich.testing import EutilsServer, Faults, RecordStore, make_record
 
 DAY = dt.date(2026, 11, 22)
 PMIDS = [str(n) for n in range(30001, 30031)]
@@ -54,8 +62,11 @@ def fill_cache(server: EutilsServer, cache_dir: Path) -> None:
     asyncio.run(go())
 
 
-def refresh(server: EutilsServer, cache: Path, out: Path, **extra: Any) -> Any:
-    return refresh_cache(cache, out, settings(server, **extra), max_age=0, today=DAY)
+def refresh(
+    server: EutilsServer, cache: Path, out: Path, max_age: float = 0, **extra: Any
+) -> RefreshResult:
+    report = partial(write_refresh_report, out, DAY)
+    return refresh_cache(cache, settings(server, **extra), max_age=max_age, report=report)
 
 
 def test_parse_age() -> None:
@@ -111,7 +122,7 @@ def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
     first = refresh(server, cache, out)
     assert [c.kind for c in first.changes] == ["title_changed"]
     server.reset_log()
-    second = refresh_cache(cache, out, settings(server), max_age=3600, today=DAY)
+    second = refresh(server, cache, out, max_age=3600)
     assert second.checked == 0 and server.requests == []
     report = json.loads((out / "refresh-2026-11-22.json").read_text())
     assert [c["kind"] for c in report["changes"]] == ["title_changed"]
@@ -127,40 +138,48 @@ def test_interrupted_refresh_resumes_without_refetching(
     started = time.time()
     server.records.replace(record(PMIDS[0], doi="10.5555/changed"))
     server.faults = Faults(script=["ok", "server_error", "server_error"])
-    first = refresh_cache(
-        cache, out, settings(server, batch_size=10, max_attempts=1), max_age=0.01, today=DAY
-    )
+    server.reset_log()
+    first = refresh(server, cache, out, max_age=0.01, batch_size=10, max_attempts=1)
     assert (first.refreshed, first.failed) == (10, 20)
+    ok = [r for r in server.requests if r.status == 200]
+    refreshed = {pmid for r in ok for pmid in r.params["id"].split(",")}
+    assert len(ok) == 1 and len(refreshed) == 10
     server.faults = Faults()
     server.reset_log()
     age = time.time() - started  # records refreshed by the first run are younger than this
-    second = refresh_cache(cache, out, settings(server, batch_size=10), max_age=age, today=DAY)
+    second = refresh(server, cache, out, max_age=age, batch_size=10)
     assert second.checked == 20 and second.refreshed == 20
     asked = {pmid for r in server.requests for pmid in r.params["id"].split(",")}
-    assert asked == set(PMIDS[10:])
+    assert asked == set(PMIDS) - refreshed
     report = json.loads((out / "refresh-2026-11-22.json").read_text())
     assert [(c["pmid"], c["kind"]) for c in report["changes"]] == [(PMIDS[0], "doi_changed")]
 
 
-def test_concurrent_refresh_is_refused(tmp_path: Path) -> None:
+def test_concurrent_refresh_is_refused(server: EutilsServer, tmp_path: Path) -> None:
     """While one refresh holds the cache's lock, another fails fast with a clear message."""
+    cache = tmp_path / "cache"
+    fill_cache(server, cache)
     held = threading.Event()
     release = threading.Event()
 
-    def hold() -> None:
-        with _exclusive(tmp_path):
-            held.set()
-            release.wait(5)
+    def slow_report(result: RefreshResult) -> list[Path]:
+        held.set()  # the first refresh is reporting, still holding the lock
+        release.wait(5)
+        return []
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    held.wait(5)
+    first = threading.Thread(
+        target=refresh_cache,
+        args=(cache, settings(server)),
+        kwargs={"max_age": 0, "report": slow_report},
+    )
+    first.start()
+    assert held.wait(5)
     try:
         with pytest.raises(RefreshLocked, match="another enrich refresh is running"):
-            refresh_cache(tmp_path, tmp_path / "out", EutilsSettings(), max_age=0)
+            refresh(server, cache, tmp_path / "out")
     finally:
         release.set()
-        thread.join()
+        first.join()
 
 
 def test_withdrawn_record_is_reported_and_forgotten(server: EutilsServer, tmp_path: Path) -> None:

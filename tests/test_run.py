@@ -22,7 +22,7 @@ from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner, Result
 
 from enrich.cli import cli
-from enrich.pubmed import parse_record
+from enrich.entrez.pubmed import parse_record
 from enrich.testing import EutilsServer, RecordStore
 from enrich.testing._synthetic import make_record
 from tests.conftest import EXAMPLES

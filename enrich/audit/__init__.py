@@ -49,25 +49,24 @@ neither a resource paper, retracted, nor a retraction notice.
 from __future__ import annotations
 
 from enrich.audit._document import audit_document
-from enrich.audit._grades import summarize
+from enrich.audit._grades import NOT_PRIMARY, summarize
 from enrich.audit._settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
+from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
+from enrich.model import FlagName
 
 __all__ = [
+    "CONDITIONS",
     "FLAG_NAMES",
+    "NOT_PRIMARY",
     "AuditSettings",
     "CorpusStats",
     "audit_document",
+    "conditions_met",
     "corpus_stats",
     "merge_stats",
+    "parse_conditions",
     "summarize",
 ]
 
 #: every flag the audit can raise, on citations and on claims (``--fail-on`` accepts these)
-FLAG_NAMES = frozenset(
-    {
-        "resource", "retracted", "retraction_notice", "erratum", "expression_of_concern",
-        "not_found", "not_in_pubmed", "invalid", "unresolved", "doi_mismatch",
-        "title_mismatch", "no_mention", "no_citation", "resource_only", "single_source",
-        "large_scale_only",
-    }
-)  # fmt: skip
+FLAG_NAMES = frozenset(FlagName)

@@ -15,25 +15,27 @@ from functools import lru_cache
 
 from enrich.audit._settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
-from enrich.model import Citation, Flag, PaperRecord, Resolution, Status
+from enrich.model import Citation, Flag, FlagName, PaperRecord, Resolution, Status
 from enrich.resources import ResourcePaper
 
 _STATUS_FLAGS = {  #: status -> (flag, reason when the resolution gives none)
-    Status.NOT_FOUND: ("not_found", "PubMed has no record for {}"),
-    Status.NOT_IN_PUBMED: ("not_in_pubmed", "{} is not in PubMed"),
-    Status.UNRESOLVED: ("unresolved", "not resolved"),
+    Status.NOT_FOUND: (FlagName.NOT_FOUND, "PubMed has no record for {}"),
+    Status.NOT_IN_PUBMED: (FlagName.NOT_IN_PUBMED, "{} is not in PubMed"),
+    Status.UNRESOLVED: (FlagName.UNRESOLVED, "not resolved"),
 }
 
 
 def _status_flags(citation: Citation, resolution: Resolution) -> list[Flag]:
     if resolution.status is Status.INVALID:
-        return [Flag("invalid", resolution.reason or _invalid_reason(citation))]
+        return [Flag(FlagName.INVALID, resolution.reason or _invalid_reason(citation))]
     flags = []
     if resolution.status in _STATUS_FLAGS:
         name, template = _STATUS_FLAGS[resolution.status]
         flags.append(Flag(name, resolution.reason or template.format(_label(citation))))
     if citation.invalid:  # a malformed DOI beside the PMID that was resolved
-        flags.append(Flag("invalid", f"{_invalid_reason(citation)}; audited by {resolution.key}"))
+        flags.append(
+            Flag(FlagName.INVALID, f"{_invalid_reason(citation)}; audited by {resolution.key}")
+        )
     return flags
 
 
@@ -56,14 +58,14 @@ _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resour
 
 
 def _registry_flag(paper: ResourcePaper) -> Flag:
-    return Flag("resource", f"{paper.name} database paper (registry: {paper.source})")
+    return Flag(FlagName.RESOURCE, f"{paper.name} database paper (registry: {paper.source})")
 
 
 def _title_flag(record: PaperRecord) -> Flag | None:
     match = _RESOURCE_TITLE.search(record.title)
     if match is None:
         return None
-    return Flag("resource", f"PubMed title reads like a resource paper ({match[0]!r})")
+    return Flag(FlagName.RESOURCE, f"PubMed title reads like a resource paper ({match[0]!r})")
 
 
 def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
@@ -80,14 +82,14 @@ def _record_flags(record: PaperRecord) -> list[Flag]:
     flags = []
     if record.is_retracted:
         reason = _notice(record, "RetractionIn", "retracted", "Retracted Publication")
-        flags.append(Flag("retracted", reason))
+        flags.append(Flag(FlagName.RETRACTED, reason))
     if record.is_retraction_notice:
         what = "a retraction notice, not a paper"
         reason = _notice(record, "RetractionOf", what, "Retraction of Publication")
-        flags.append(Flag("retraction_notice", reason))
+        flags.append(Flag(FlagName.RETRACTION_NOTICE, reason))
     for name, ref_type, what in (
-        ("erratum", "ErratumIn", "erratum"),
-        ("expression_of_concern", "ExpressionOfConcernIn", "expression of concern"),
+        (FlagName.ERRATUM, "ErratumIn", "erratum"),
+        (FlagName.EXPRESSION_OF_CONCERN, "ExpressionOfConcernIn", "expression of concern"),
     ):
         if record.related(ref_type):
             flags.append(Flag(name, _notice(record, ref_type, what, "")))
@@ -107,10 +109,10 @@ def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
     flags = []
     doi = citation.doi if "doi" not in citation.invalid else None
     if doi and record.doi and doi_key(doi) != doi_key(record.doi):
-        flags.append(Flag("doi_mismatch", f"document DOI {doi} but PubMed has {record.doi}"))
+        flags.append(Flag(FlagName.DOI_MISMATCH, f"document DOI {doi} but PubMed has {record.doi}"))
     if citation.title and record.title and _title_key(citation.title) != _title_key(record.title):
         reason = f'document title "{_clip(citation.title)}" but PubMed has "{_clip(record.title)}"'
-        flags.append(Flag("title_mismatch", reason))
+        flags.append(Flag(FlagName.TITLE_MISMATCH, reason))
     return flags
 
 

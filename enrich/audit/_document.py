@@ -32,6 +32,7 @@ from enrich.model import (
     ClaimVerdict,
     Document,
     Flag,
+    FlagName,
     PaperRecord,
     Resolution,
     Status,
@@ -182,4 +183,4 @@ def _mention_flag(record: _Record, partners: Sequence[_Partner]) -> Flag | None:
     reason = _missing_reason(found, missing)
     if record.no_abstract:
         reason += " (title only; no abstract)"
-    return Flag("no_mention", reason)
+    return Flag(FlagName.NO_MENTION, reason)

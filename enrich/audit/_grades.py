@@ -21,6 +21,7 @@ from enrich.model import (
     Claim,
     ClaimKind,
     Flag,
+    FlagName,
     Grade,
     Resolution,
     Status,
@@ -44,12 +45,12 @@ class _Judged:
 def _assess(verdict: CitationVerdict, record: _Record | None) -> _Judged:
     """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
     names = {flag.name for flag in verdict.flags}
-    resource = "resource" in names
+    resource = FlagName.RESOURCE in names
     unverifiable = resource or verdict.resolution.status in _UNVERIFIABLE
     return _Judged(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
 
 
-_NO_CITATION = Flag("no_citation", "no citation given")
+_NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")
 
 
 def _claim_flags(claim: Claim, judged: Sequence[_Judged], run: _Run) -> tuple[Flag, ...]:
@@ -66,7 +67,7 @@ def _resource_only(claim: Claim, judged: Sequence[_Judged]) -> Flag | None:
     if not judged or not all(judgement.resource for judgement in judged):
         return None
     cited = ", ".join(_label(citation) for citation in claim.citations)
-    return Flag("resource_only", f"every citation is a database/resource paper ({cited})")
+    return Flag(FlagName.RESOURCE_ONLY, f"every citation is a database/resource paper ({cited})")
 
 
 # The two flags below depend on a few values that most claims of a run share; caching
@@ -78,7 +79,7 @@ def _resource_only(claim: Claim, judged: Sequence[_Judged]) -> Flag | None:
 def _single_source(kind: ClaimKind, sources: tuple[str, ...]) -> Flag | None:
     if kind is not ClaimKind.EDGE or len(sources) != 1:
         return None
-    return Flag("single_source", f"one source database only: {sources[0]}")
+    return Flag(FlagName.SINGLE_SOURCE, f"one source database only: {sources[0]}")
 
 
 @lru_cache(maxsize=1024)
@@ -87,20 +88,23 @@ def _large_scale_only(
 ) -> Flag | None:
     """``high_throughput``: the settings' methods, case-folded."""
     if small_scale is False:
-        return Flag("large_scale_only", "TFLink marks this edge as not small-scale (No)")
+        return Flag(FlagName.LARGE_SCALE_ONLY, "TFLink marks this edge as not small-scale (No)")
     if methods and all(m.casefold() in high_throughput for m in methods):
-        return Flag("large_scale_only", f"high-throughput methods only: {', '.join(methods)}")
+        return Flag(
+            FlagName.LARGE_SCALE_ONLY, f"high-throughput methods only: {', '.join(methods)}"
+        )
     return None
 
 
 _UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with resource papers: grade C
-_NOT_PRIMARY = frozenset({"resource", "retracted", "retraction_notice"})
+#: citation flags that keep a resolved paper from counting as primary evidence
+NOT_PRIMARY = frozenset({FlagName.RESOURCE, FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 
 
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
     """Whether a citation so resolved and flagged (flag names) is a primary paper."""
     resolved = resolution.status is Status.RESOLVED and resolution.record is not None
-    return resolved and not flags & _NOT_PRIMARY
+    return resolved and not flags & NOT_PRIMARY
 
 
 def _grade(primary: int, primary_naming: bool, unverifiable: bool, primary_for_a: int) -> Grade:

@@ -17,7 +17,7 @@ from enrich.audit._grades import _assess, _Judged
 from enrich.audit._names import _ascii_mentions, _name_pattern, _Partner
 from enrich.audit._settings import AuditSettings
 from enrich.identifiers import doi_key
-from enrich.model import Citation, CitationVerdict, Flag, PaperRecord, Resolution
+from enrich.model import Citation, CitationVerdict, Flag, FlagName, PaperRecord, Resolution
 from enrich.resources import ResourcePaper
 
 
@@ -72,7 +72,7 @@ class _Cited:
         if self.shared is None or self.shared[0] != share:
             before, after = self.around
             verdict = self.judged.verdict
-            flags = (*before, Flag("resource", share), *after)
+            flags = (*before, Flag(FlagName.RESOURCE, share), *after)
             shared = CitationVerdict(verdict.citation, verdict.resolution, flags)
             self.shared = (share, _assess(shared, self.judged.record))
         return self.shared[1]

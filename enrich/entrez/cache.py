@@ -25,10 +25,10 @@ from typing import Any
 
 import diskcache
 
+from enrich.entrez.pubmed import parse_record
 from enrich.errors import BadResponse, OutputError
 from enrich.identifiers import doi_key
 from enrich.model import PaperRecord
-from enrich.pubmed import parse_record
 
 __all__ = ["SCHEMA_VERSION", "CachedRecord", "CitationCache"]
 

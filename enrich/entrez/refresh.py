@@ -9,38 +9,36 @@
   resumes where it stopped without re-fetching what it already refreshed, and
   without losing the changes it had found;
 * running it again at once finds nothing stale and changes nothing (idempotent);
-* the report ``refresh-<date>.md`` / ``.json`` of a day gathers every change
-  found that day, across runs.
+* the changes are handed to a report writer (``enrich refresh`` uses
+  :func:`enrich.report.refresh.write_refresh_report`) before the journal is cleared.
+
+Fetching goes through the resolver's own batching and re-asking
+(:meth:`enrich.entrez.resolve.Resolver.fetch_pmids`): a PMID is believed withdrawn
+only when PubMed returned no record for it twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import fcntl
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from enrich.cache import CitationCache
-from enrich.errors import EnrichError, EutilsError, OutputError
-from enrich.eutils import EutilsClient, EutilsSettings
+from enrich.entrez.cache import CitationCache
+from enrich.entrez.client import EutilsClient, EutilsSettings
+from enrich.entrez.resolve import Fetched, Resolver
+from enrich.errors import EnrichError, OutputError
 from enrich.identifiers import doi_key
 from enrich.model import PaperRecord
-from enrich.pubmed import iter_records
-from enrich.report.files import atomic_write_text, inside, prepare_out_dir
-from enrich.report.markdown import md_escape, pubmed_url
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
 _JOURNAL = "refresh-pending"
-RETRY_BATCH = 50
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
@@ -116,103 +114,82 @@ def _words(text: str) -> str:
 
 def refresh_cache(
     cache_dir: Path,
-    out_dir: Path,
     eutils: EutilsSettings,
     *,
     max_age: float,
+    report: Callable[[RefreshResult], list[Path]],
     transport: httpx.AsyncBaseTransport | None = None,
     on_total: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
-    today: dt.date | None = None,
 ) -> RefreshResult:
-    """Re-fetch cached records older than ``max_age`` seconds and report what changed."""
+    """Re-fetch cached records older than ``max_age`` seconds and report what changed.
+
+    ``report`` writes the result's report and returns its paths; it is called when
+    anything was checked or changes are pending, before the journal of changes is
+    cleared, so a refresh interrupted before or while reporting loses nothing.
+    """
     with _exclusive(cache_dir), CitationCache(cache_dir) as cache:
         stale = sorted(cache.pmids_older_than(max_age), key=int)
         if on_total:
             on_total(len(stale))
         result = RefreshResult(checked=len(stale))
-        asyncio.run(_refresh(stale, cache, eutils, transport, result, progress or (lambda n: None)))
+        if stale:
+            fetched = asyncio.run(_refetch(stale, cache, eutils, transport, progress))
+            result.refreshed = len(fetched.records)
+            result.failed = len(fetched.failed)
         pending = [Change(**c) for c in (cache.get_meta(_JOURNAL) or {}).get("changes", [])]
         result.changes = pending
         if stale or pending:
-            result.reports = _write_report(out_dir, today or dt.date.today(), result)
+            result.reports = report(result)
         cache.delete_meta(_JOURNAL)
         return result
 
 
-async def _refresh(
+async def _refetch(
     stale: list[str],
     cache: CitationCache,
     eutils: EutilsSettings,
     transport: httpx.AsyncBaseTransport | None,
-    result: RefreshResult,
-    progress: Callable[[int], None],
-) -> None:
+    progress: Callable[[int], None] | None,
+) -> Fetched:
     async with EutilsClient(eutils, transport=transport) as client:
-        absent: list[str] = []
-        for batch in _batches(stale, eutils.batch_size):
-            parsed = await _fetch(client, batch)
-            if parsed is None:
-                result.failed += len(batch)
-            else:
-                absent += _store_batch(cache, batch, parsed, result)
-            progress(len(batch))
-        # A short reply may be NCBI's hiccup: ask the absent PMIDs again, alone, before
-        # believing that PubMed withdrew them.
-        for batch in _batches(absent, RETRY_BATCH):
-            parsed = await _fetch(client, batch)
-            if parsed is None:
-                result.failed += len(batch)
-            else:
-                _withdraw(cache, _store_batch(cache, batch, parsed, result), result)
+        resolver = Resolver(
+            cache,
+            client,
+            batch_size=eutils.batch_size,
+            concurrency=eutils.effective_concurrency,
+            progress=progress,
+        )
+        return await resolver.fetch_pmids(stale, _JournalSink(cache))
 
 
-def _batches(pmids: list[str], size: int) -> list[list[str]]:
-    return [pmids[i : i + size] for i in range(0, len(pmids), size)]
+@dataclass(frozen=True)
+class _JournalSink:
+    """Stores refreshed records with the changes they show; withdraws what PubMed lost."""
 
+    cache: CitationCache
 
-async def _fetch(client: EutilsClient, batch: list[str]) -> list[tuple[PaperRecord, bytes]] | None:
-    """The records of an efetch for ``batch``, or None when it failed (retried next run)."""
-    params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
-    try:
-        return await client.call("efetch.fcgi", params, lambda body: list(iter_records(body)))
-    except EutilsError:
-        return None
-
-
-def _store_batch(
-    cache: CitationCache,
-    batch: list[str],
-    parsed: list[tuple[PaperRecord, bytes]],
-    result: RefreshResult,
-) -> list[str]:
-    """Store the new versions with the changes they show; return the PMIDs the reply lacked.
-
-    Records and journal entries are written in one transaction, so an interrupted
-    refresh never holds a refreshed record whose change went unrecorded.
-    """
-    fresh = {record.pmid: (record, xml) for record, xml in parsed if record.pmid in batch}
-    changes: list[Change] = []
-    for pmid, (record, _) in fresh.items():
-        old = cache.get_record(pmid)
-        if old is not None:
-            changes.extend(compare(old.record, record))
-    with cache.transaction():
-        _journal(cache, changes)
-        cache.put_records(fresh.values())
-    result.refreshed += len(fresh)
-    return [pmid for pmid in batch if pmid not in fresh]
-
-
-def _withdraw(cache: CitationCache, pmids: list[str], result: RefreshResult) -> None:
-    """Forget records PubMed no longer returns (asked twice), reporting each."""
-    for pmid in pmids:
-        old = cache.get_record(pmid)
-        with cache.transaction():
+    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
+        """Store the new versions and the changes they show in one transaction, so an
+        interrupted refresh never holds a refreshed record whose change went unrecorded."""
+        changes: list[Change] = []
+        for record, _ in records:
+            old = self.cache.get_record(record.pmid)
             if old is not None:
-                reason = "PubMed no longer returns this record"
-                _journal(cache, [Change(pmid, "withdrawn", reason, old.record.title)])
-            cache.drop_record(pmid)
+                changes.extend(compare(old.record, record))
+        with self.cache.transaction():
+            _journal(self.cache, changes)
+            self.cache.put_records(records)
+
+    def absent(self, pmids: list[str]) -> None:
+        """Forget records PubMed no longer returns (asked twice), reporting each."""
+        for pmid in pmids:
+            old = self.cache.get_record(pmid)
+            with self.cache.transaction():
+                if old is not None:
+                    reason = "PubMed no longer returns this record"
+                    _journal(self.cache, [Change(pmid, "withdrawn", reason, old.record.title)])
+                self.cache.drop_record(pmid)
 
 
 def _journal(cache: CitationCache, changes: list[Change]) -> None:
@@ -238,53 +215,3 @@ def _exclusive(cache_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _write_report(out_dir: Path, day: dt.date, result: RefreshResult) -> list[Path]:
-    """Write (or extend) the day's refresh report; returns the two paths."""
-    json_path = out_dir / f"refresh-{day.isoformat()}.json"
-    earlier = _read_report(json_path)
-    seen = {(c["pmid"], c["kind"], c["detail"]) for c in earlier.get("changes", [])}
-    changes = earlier.get("changes", []) + [
-        asdict(c) for c in result.changes if (c.pmid, c.kind, c.detail) not in seen
-    ]
-    data = {
-        "date": day.isoformat(),
-        "runs": earlier.get("runs", 0) + 1,
-        "checked": earlier.get("checked", 0) + result.checked,
-        "refreshed": earlier.get("refreshed", 0) + result.refreshed,
-        "failed": result.failed,
-        "changes": changes,
-    }
-    folder = prepare_out_dir(out_dir)
-    md_path = inside(folder, f"refresh-{day.isoformat()}.md")
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_text(inside(folder, json_path.name), text)
-    atomic_write_text(md_path, _markdown(data))
-    return [md_path, json_path]
-
-
-def _read_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _markdown(data: dict[str, Any]) -> str:
-    lines = [
-        f"# Citation refresh {data['date']}",
-        "",
-        f"Records checked: {data['checked']}; refreshed: {data['refreshed']}; "
-        f"failed (retried next run): {data['failed']}; runs today: {data['runs']}.",
-        "",
-    ]
-    if not data["changes"]:
-        return "\n".join([*lines, "No changes.", ""])
-    lines += ["| PMID | change | detail | title |", "|---|---|---|---|"]
-    for c in data["changes"]:
-        link = f"[{md_escape(c['pmid'])}]({pubmed_url(c['pmid'])})"
-        cells = [md_escape(c[key]) for key in ("kind", "detail", "title")]
-        lines.append("| " + " | ".join([link, *cells]) + " |")
-    return "\n".join([*lines, ""])

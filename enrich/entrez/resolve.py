@@ -13,7 +13,7 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
   with the reason.
 
 The cache is read first; only what it lacks is fetched, in batches, several in
-flight, all through one rate-limited :class:`~enrich.eutils.EutilsClient`.
+flight, all through one rate-limited :class:`~enrich.entrez.client.EutilsClient`.
 ``on_settled`` hears of Resolutions as they become final, before the whole set is
 (a batch's records as soon as they are stored, a failed batch's PMIDs at once); it may
 hear of a key more than once, always with an equal Resolution, and of no key it was not
@@ -25,15 +25,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
 
-from enrich.cache import CitationCache
+import httpx
+
+from enrich.entrez.cache import CitationCache
+from enrich.entrez.client import EutilsClient, EutilsSettings
+from enrich.entrez.pubmed import iter_records, parse_esearch
 from enrich.errors import EutilsError
-from enrich.eutils import EutilsClient
 from enrich.identifiers import doi_key
 from enrich.model import PaperRecord, Resolution, Status
-from enrich.pubmed import iter_records, parse_esearch
 
-__all__ = ["Resolver", "resolve_keys"]
+__all__ = [
+    "CacheSink",
+    "Fetched",
+    "RecordSink",
+    "Resolved",
+    "Resolver",
+    "resolve_citations",
+    "resolve_keys",
+]
 
 DOI_BATCH = 50
 RETRY_BATCH = 50
@@ -42,12 +54,37 @@ Settled = Callable[[dict[str, Resolution]], None]
 
 
 @dataclass
-class _Outcome:
-    """What the network phase learned: records by PMID, and PMIDs that failed with a reason."""
+class Fetched:
+    """What fetching PMIDs learned: records by PMID, PMIDs PubMed lacks (asked twice), and
+    PMIDs whose batch failed, with the reason."""
 
     records: dict[str, PaperRecord] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
+
+
+class RecordSink(Protocol):
+    """Where fetched records go (by default: the cache, see :class:`CacheSink`)."""
+
+    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
+        """Keep a batch's completely parsed records and their XML; called in a worker thread."""
+
+    def absent(self, pmids: list[str]) -> None:
+        """PubMed returned no record for ``pmids``, asked twice."""
+
+
+@dataclass(frozen=True)
+class CacheSink:
+    """Stores records in the cache and remembers, for a while, the PMIDs PubMed lacks."""
+
+    cache: CitationCache
+
+    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
+        self.cache.put_records(records)
+
+    def absent(self, pmids: list[str]) -> None:
+        for pmid in pmids:
+            self.cache.put_missing(pmid)
 
 
 class Resolver:
@@ -114,35 +151,45 @@ class Resolver:
             self._progress(1)
         if not to_fetch:
             return
-        outcome = await self._fetch(to_fetch)
+        outcome = await self.fetch_pmids(to_fetch)
         for pmid in to_fetch:
             results[f"pmid:{pmid}"] = _pmid_resolution(pmid, outcome)
 
-    async def _fetch(self, pmids: list[str], *, report: bool = True) -> _Outcome:
-        """Records of ``pmids`` from the network.  ``report`` feeds the progress and
-        ``on_settled`` callbacks; it is off for PMIDs fetched only on a DOI's behalf."""
-        outcome = _Outcome()
+    async def fetch_pmids(
+        self, pmids: list[str], sink: RecordSink | None = None, *, report: bool = True
+    ) -> Fetched:
+        """Records of ``pmids`` from the network, batched, several batches in flight; each
+        batch's records go to ``sink`` (the cache by default) as soon as they arrive.
+
+        A PMID a batch did not return is asked once more in a smaller batch before it
+        is believed missing (a short reply may be NCBI's hiccup) and told to
+        ``sink.absent``.  ``report`` feeds the progress and ``on_settled`` callbacks;
+        it is off for PMIDs fetched only on a DOI's behalf.
+        """
+        sink = sink or CacheSink(self.cache)
+        outcome = Fetched()
         if self.client is None:
             outcome.failed = dict.fromkeys(pmids, "offline: not in the cache")
             return outcome
-        await self._fetch_batches(pmids, self.batch_size, outcome, report)
+        await self._fetch_batches(pmids, self.batch_size, outcome, sink, report)
         again = sorted(outcome.missing)
-        if again:  # a short batch may be NCBI's hiccup: ask once more, in smaller batches
+        if again:
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, report)
-            for pmid in outcome.missing:
-                self.cache.put_missing(pmid)
+            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report)
+            sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
         return outcome
 
     async def _fetch_batches(
-        self, pmids: list[str], size: int, outcome: _Outcome, report: bool
+        self, pmids: list[str], size: int, outcome: Fetched, sink: RecordSink, report: bool
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
-        await asyncio.gather(*(self._fetch_batch(b, outcome, report) for b in batches))
+        await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report) for b in batches))
 
-    async def _fetch_batch(self, batch: list[str], outcome: _Outcome, report: bool) -> None:
+    async def _fetch_batch(
+        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool
+    ) -> None:
         assert self.client is not None
         params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
         async with self._slots:
@@ -156,7 +203,7 @@ class Resolver:
                 return
         fresh = _first_per_pmid(parsed, set(batch) - outcome.records.keys())
         # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
-        await asyncio.to_thread(self.cache.put_records, fresh.values())
+        await asyncio.to_thread(sink.store, list(fresh.values()))
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
         outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
         if report:
@@ -197,7 +244,7 @@ class Resolver:
         batches = [dois[i : i + DOI_BATCH] for i in range(0, len(dois), DOI_BATCH)]
         found = await asyncio.gather(*(self._search_batch(b, results) for b in batches))
         candidates = sorted({pmid for batch in found for pmid in batch})
-        outcome = await self._fetch(candidates, report=False) if candidates else _Outcome()
+        outcome = await self.fetch_pmids(candidates, report=False) if candidates else Fetched()
         by_doi = {doi_key(r.doi): r.pmid for r in outcome.records.values() if r.doi}
         failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
@@ -246,7 +293,7 @@ def _first_per_pmid(
     return chosen
 
 
-def _pmid_resolution(pmid: str, outcome: _Outcome) -> Resolution:
+def _pmid_resolution(pmid: str, outcome: Fetched) -> Resolution:
     key = f"pmid:{pmid}"
     if pmid in outcome.records:
         return Resolution(key, Status.RESOLVED, outcome.records[pmid])
@@ -280,3 +327,61 @@ async def resolve_keys(
         on_settled=on_settled,
     )
     return await resolver.resolve(keys)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The resolutions of a set of citation keys and what obtaining them cost."""
+
+    resolutions: dict[str, Resolution]
+    requests: int
+    cache_hits: int
+
+
+def resolve_citations(
+    keys: Sequence[str],
+    *,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    offline: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+    on_settled: Settled | None = None,
+) -> Resolved:
+    """Resolve citation ``keys`` (see :class:`Resolver`), cache first, in one call.
+
+    ``offline`` makes no network request.  ``progress`` is told how many more keys
+    are settled, as they are; ``on_settled`` the Resolutions themselves, as they
+    become final.  Runs its own event loop: call it from synchronous code (or a thread).
+    """
+    with CitationCache(cache_dir) as cache:
+        resolutions, requests = asyncio.run(
+            _resolve(
+                list(keys), cache, None if offline else eutils, transport, progress, on_settled
+            )
+        )
+    hits = sum(r.from_cache for r in resolutions.values())  # keys answered by the cache
+    return Resolved(resolutions, requests, hits)
+
+
+async def _resolve(
+    keys: list[str],
+    cache: CitationCache,
+    eutils: EutilsSettings | None,
+    transport: httpx.AsyncBaseTransport | None,
+    progress: Progress | None,
+    on_settled: Settled | None,
+) -> tuple[dict[str, Resolution], int]:
+    if eutils is None:
+        return await resolve_keys(keys, cache, None, progress=progress, on_settled=on_settled), 0
+    async with EutilsClient(eutils, transport=transport) as client:
+        resolutions = await resolve_keys(
+            keys,
+            cache,
+            client,
+            batch_size=eutils.batch_size,
+            concurrency=eutils.effective_concurrency,
+            progress=progress,
+            on_settled=on_settled,
+        )
+        return resolutions, client.requests

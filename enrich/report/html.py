@@ -31,18 +31,21 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Flag,
+    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
 from enrich.report.markdown import doi_url, pubmed_url
-from enrich.report.tables import Paper, document_flags, papers, short_authors
+from enrich.report.view import Paper, document_flags, papers, short_authors
 
 __all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 #: Citation flags that make a paper unusable as evidence; their footnotes are shown red.
-_BAD_FLAGS = frozenset({"retracted", "retraction_notice", "not_found", "invalid"})
+_BAD_FLAGS = frozenset(
+    {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
+)
 _BACK_LINKS = 12  #: "Cited by" links shown per paper; the rest are counted
 _TAG = re.compile(r"&lt;(/?)(i|b|u|sup|sub)&gt;")
 _UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
@@ -365,8 +368,8 @@ def render_html(doc: AuditedDocument) -> str:
     cited = papers(doc)
     by_key = {p.key: p for p in cited}
     every = document_flags(doc)
-    flags = Counter([f.name for f in every])
-    reasons = {f.name: f.reason for f in every}
+    flags = Counter([str(f.name) for f in every])
+    reasons = {str(f.name): f.reason for f in every}
     # Each citation verdict's paper and footnote, by identity (safe: ``doc`` keeps its
     # verdicts alive): a verdict cited by many claims is looked up once.
     noted: dict[int, tuple[Paper, str]] = {}

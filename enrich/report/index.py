@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from enrich.model import Grade, RunSummary, Status
 from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
-from enrich.report.tables import DocumentEntry
+from enrich.report.view import DocumentEntry
 
 __all__ = ["render_index"]
 

@@ -27,7 +27,7 @@ from enrich.model import (
     PaperRecord,
     Status,
 )
-from enrich.report.tables import flag_occurrences, short_authors
+from enrich.report.view import flag_occurrences, short_authors
 
 __all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
 

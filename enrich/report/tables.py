@@ -1,51 +1,22 @@
-"""Pure tabulations of an audited document: counts, the paper list, audit.tsv rows.
+"""Tabulations of audited documents: audit.tsv rows and the terminal table of ``enrich audit``.
 
-Everything here takes model values and returns plain data or strings; the
-Markdown and HTML renderers and :class:`~enrich.report.ReportWriter` build on it
-(the per-document JSON is :mod:`enrich.report.json_document`'s).  A claim's list of
-sources or methods, which recurs across documents, is remembered in a bounded
-cache keyed by the frozen values it is made from.
+Pure: model values in, strings out.  A claim's list of sources or methods, which
+recurs across documents, is remembered in a bounded cache keyed by the frozen
+values it is made from.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from enrich.model import (
-    AuditedDocument,
-    Citation,
-    CitationVerdict,
-    ClaimVerdict,
-    Flag,
-    Grade,
-    PaperRecord,
-    Status,
-)
+from enrich.model import AuditedDocument, ClaimVerdict, FlagName
+from enrich.report.view import primary_pmids
 
-__all__ = [
-    "AUDIT_COLUMNS",
-    "NOT_PRIMARY_FLAGS",
-    "DocumentEntry",
-    "Paper",
-    "audit_rows",
-    "audit_table",
-    "claim_rows",
-    "document_flags",
-    "flag_occurrences",
-    "papers",
-    "primary_pmids",
-    "short_authors",
-    "tsv_line",
-]
+__all__ = ["AUDIT_COLUMNS", "audit_rows", "audit_table", "claim_rows", "tsv_line"]
 
-#: Citation flags that keep a resolved paper from counting as primary evidence.
-NOT_PRIMARY_FLAGS = frozenset({"resource", "retracted", "retraction_notice"})
 AUDIT_COLUMNS = (
     "document",
     "claim",
@@ -62,21 +33,6 @@ AUDIT_COLUMNS = (
     "pmids",
     "dois",
 )
-
-
-def primary_pmids(verdict: ClaimVerdict) -> list[str]:
-    """PMIDs of the claim's resolved citations flagged neither resource, retracted nor
-    retraction_notice: the audit's *primary* papers."""
-    found = []
-    for cited in verdict.citations:
-        record = cited.resolution.record
-        if cited.resolution.status is not Status.RESOLVED or record is None:
-            continue
-        if cited.flags and not NOT_PRIMARY_FLAGS.isdisjoint([f.name for f in cited.flags]):
-            continue
-        if record.pmid not in found:
-            found.append(record.pmid)
-    return found
 
 
 def _cell(value: str | None) -> str:
@@ -179,166 +135,17 @@ def _evidence(verdict: ClaimVerdict) -> str:
         return "primary " + ",".join(primary)
     if not verdict.citations:
         return "no citation"
-    order = ("retracted", "not_found", "invalid", "unresolved", "not_in_pubmed", "resource")
+    order = (
+        FlagName.RETRACTED,
+        FlagName.NOT_FOUND,
+        FlagName.INVALID,
+        FlagName.UNRESOLVED,
+        FlagName.NOT_IN_PUBMED,
+        FlagName.RESOURCE,
+    )
     kinds = Counter(
         next((name for name in order if c.has(name)), str(c.resolution.status))
         for c in verdict.citations
     )
     parts = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
     return f"{len(verdict.citations)} cited: {parts}"
-
-
-def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
-    """The first ``limit`` authors joined by commas, then "et al." when there are more."""
-    shown = ", ".join(authors[:limit])
-    return f"{shown}, et al." if len(authors) > limit else shown
-
-
-class Paper(NamedTuple):
-    """One distinct cited paper of a document, numbered in order of first citation.
-
-    A named tuple, immutable like the model's dataclasses but three times cheaper to
-    build: a document has dozens of papers."""
-
-    number: int
-    key: str
-    anchor: str  #: the HTML id, ``paper-<pmid>`` or ``paper-<key made safe>``
-    citation: Citation  #: how the document first cites it
-    status: Status
-    reason: str
-    record: PaperRecord | None
-    flags: tuple[Flag, ...]  #: every flag any of its citations carries, without repeats
-
-
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")  #: what a paper's anchor replaces by "-"
-
-
-def _anchor(key: str, taken: set[str]) -> str:
-    kind, _, value = key.partition(":")
-    body = value if kind == "pmid" else key
-    safe = body if body.isascii() and body.isalnum() else _NOT_ALNUM.sub("-", body)
-    base = anchor = "paper-" + safe
-    number = 1
-    while anchor in taken:
-        number += 1
-        anchor = f"{base}-{number}"
-    taken.add(anchor)
-    return anchor
-
-
-def papers(doc: AuditedDocument) -> list[Paper]:
-    """Every distinct paper the document cites (claims first, then loose citations)."""
-    taken: set[str] = set()
-    found = []
-    for number, (key, group) in enumerate(_cited_papers(doc).items(), start=1):
-        first = _representative(group)
-        found.append(
-            Paper(
-                number=number,
-                key=key,
-                anchor=_anchor(key, taken),
-                citation=first.citation,
-                status=first.resolution.status,
-                reason=first.resolution.reason,
-                record=first.resolution.record,
-                flags=_distinct_flags(group),
-            )
-        )
-    return found
-
-
-def _distinct_flags(group: list[CitationVerdict]) -> tuple[Flag, ...]:
-    """Every flag the verdicts of ``group`` carry, in order, without repeats."""
-    if len(group) == 1 and len(group[0].flags) < 2:
-        return group[0].flags  # the common case, with nothing to repeat
-    return tuple(dict.fromkeys([f for v in group for f in v.flags]))
-
-
-def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:
-    """The distinct verdicts of ``doc`` grouped by cited paper, in order of first citation.
-
-    A verdict that several claims cite counts once: it adds nothing to its paper."""
-    verdicts = {id(v): v for claim in doc.claims for v in claim.citations}
-    verdicts.update((id(v), v) for v in doc.citations)
-    groups: dict[str, list[CitationVerdict]] = {}
-    for verdict in verdicts.values():
-        groups.setdefault(verdict.citation.key, []).append(verdict)
-    return groups
-
-
-def _representative(group: list[CitationVerdict]) -> CitationVerdict:
-    """The verdict that speaks for a paper: the first with a PubMed record, else the first."""
-    for verdict in group:
-        if verdict.resolution.record:
-            return verdict
-    return group[0]
-
-
-def document_flags(doc: AuditedDocument) -> list[Flag]:
-    """Every flag of ``doc`` in document order: each claim's own flags, then its
-    citations', claim by claim, then the loose citations'."""
-    found: list[Flag] = []
-    for verdict in doc.claims:
-        found += verdict.flags
-        for cited in verdict.citations:
-            found += cited.flags
-    for cited in doc.citations:
-        found += cited.flags
-    return found
-
-
-def flag_occurrences(doc: AuditedDocument) -> Counter[str]:
-    """Flag name -> claim and citation verdicts carrying it (as in RunSummary.flags), in
-    order of first occurrence."""
-    return Counter([f.name for f in document_flags(doc)])
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentEntry:
-    """The small summary of one written document that ``index.html`` lists."""
-
-    name: str
-    path: str
-    style: str
-    subject: str
-    claims: int
-    grades: dict[str, int]
-    flags: dict[str, int]  #: flag name -> claim and citation verdicts carrying it
-    citations: int  #: distinct cited papers
-    unresolved: int  #: distinct cited papers that could not be looked up
-    problems: int
-
-    @classmethod
-    def of(cls, doc: AuditedDocument, name: str) -> DocumentEntry:
-        """Summarise ``doc``, whose reports are ``<name>.html`` and friends."""
-        grades = Counter([str(v.grade) for v in doc.claims])
-        cited = _cited_papers(doc).values()
-        subject = doc.document.subject
-        return cls(
-            name=name,
-            path=doc.document.path,
-            style=str(doc.document.style),
-            subject=subject.symbol or subject.name or "",
-            claims=len(doc.claims),
-            grades={g.value: grades.get(g.value, 0) for g in Grade},
-            flags=dict(flag_occurrences(doc).most_common()),
-            citations=len(cited),
-            unresolved=sum(
-                _representative(group).resolution.status is Status.UNRESOLVED for group in cited
-            ),
-            problems=len(doc.document.problems),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "path": self.path,
-            "style": self.style,
-            "subject": self.subject,
-            "claims": self.claims,
-            "grades": dict(self.grades),
-            "flags": dict(self.flags),
-            "citations": self.citations,
-            "unresolved": self.unresolved,
-            "problems": self.problems,
-        }

@@ -22,9 +22,9 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from enrich.errors import WorkerDied
 
@@ -32,7 +32,13 @@ A = TypeVar("A")
 T = TypeVar("T")
 V = TypeVar("V")
 
-__all__ = ["WorkerDied", "WorkerPool"]
+__all__ = ["Waitable", "WorkerDied", "WorkerPool"]
+
+
+class Waitable(Protocol):
+    """Anything :func:`multiprocessing.connection.wait` can wait on: it has a file number."""
+
+    def fileno(self) -> int: ...
 
 
 class WorkerPool(Generic[A, V, T]):
@@ -81,6 +87,11 @@ class WorkerPool(Generic[A, V, T]):
         """Tasks submitted whose results have not been taken yet."""
         return len(self._done) + sum(len(w.pending) for w in self._workers)
 
+    @property
+    def held(self) -> list[int]:
+        """Per worker, how many values it was sent and holds (sent, not forgotten since)."""
+        return [len(worker.shipped) for worker in self._workers]
+
     def submit(self, number: int, item: A, needs: Mapping[str, V]) -> None:
         """Run ``func(item, known)`` as task ``number``; ``needs`` are the values it uses."""
         if self._inline:
@@ -99,16 +110,34 @@ class WorkerPool(Generic[A, V, T]):
         for worker in self._workers:
             worker.forget(keys)
 
-    def results(self, timeout: float | None = None) -> Iterator[tuple[int, T]]:
+    def results(
+        self, timeout: float | None = None, wake: Sequence[Waitable] = ()
+    ) -> Iterator[tuple[int, T]]:
         """Finished ``(number, result)`` pairs.  When none is ready, wait up to ``timeout``
-        seconds (None: until one is) for one, unless no task is outstanding."""
+        seconds (None: as long as it takes) for one, or until one of ``wake`` (objects
+        with a ``fileno()``) is readable; return at once when there is nothing to wait for."""
         done, self._done = self._done, []
         yield from done
-        waiting = {w.results: w for w in self._workers if w.pending}
+        if done:
+            timeout = 0
+        waiting: dict[Any, _Worker[V] | None] = {w.results: w for w in self._workers if w.pending}
+        waiting.update(dict.fromkeys(wake))
         if not waiting:
             return
-        for connection in multiprocessing.connection.wait(list(waiting), 0 if done else timeout):
-            yield waiting[connection].receive()
+        for ready in multiprocessing.connection.wait(list(waiting), timeout):
+            worker = waiting[ready]
+            if worker is not None:
+                yield worker.receive()
+
+    def map_unordered(self, items: Iterable[A]) -> Iterator[tuple[int, T]]:
+        """Run ``func(item, known)`` for every item, numbered 0, 1, ... in order, with no
+        values of its own; yield ``(number, result)`` pairs as they finish."""
+        for number, item in enumerate(items):
+            while self.busy:
+                yield from self.results()
+            self.submit(number, item, {})
+        while self.outstanding:
+            yield from self.results()
 
     def __enter__(self) -> WorkerPool[A, V, T]:
         return self

@@ -34,7 +34,7 @@ From Python::
         assert server.count(status=429) == 0
 
 ``make_record`` builds a synthetic ``PubmedArticle`` from plain metadata (escaped, valid
-against NCBI's 2025 DTD, read back by ``enrich.pubmed`` to exactly that metadata) and
+against NCBI's 2025 DTD, read back by ``enrich.entrez.pubmed`` to exactly that metadata) and
 ``record_set`` wraps records in an efetch ``PubmedArticleSet`` document.
 ``RecordStore`` indexes records by PMID and by their own DOI (never the DOIs of cited
 papers); ``add``/``replace``/``remove`` change it while the server runs, e.g. to make a

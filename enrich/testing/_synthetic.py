@@ -2,7 +2,7 @@
 
 :func:`make_record` builds one record from plain metadata and :func:`record_set` wraps
 records into a ``PubmedArticleSet`` document with NCBI's XML declaration and DOCTYPE.
-``enrich.pubmed.iter_records`` reads the result back to exactly the metadata given
+``enrich.entrez.pubmed.iter_records`` reads the result back to exactly the metadata given
 (authors as PubMed writes them, "Ansieau S"), so tests can state what a record holds
 without copying third-party files. Every record carries a comment saying it is
 synthetic and where its metadata came from.
@@ -67,7 +67,7 @@ class AuthorName:
 
     @property
     def pubmed(self) -> str:
-        """The name as ``enrich.pubmed`` reports it: "Ansieau S", or the collective name."""
+        """The name as ``enrich.entrez.pubmed`` reports it: "Ansieau S", or the collective name."""
         if self.collective:
             return self.collective
         return f"{self.last} {self.initials}".strip()
@@ -127,7 +127,7 @@ def make_record(
 ) -> bytes:
     """One ``<PubmedArticle>`` element as UTF-8 XML bytes, valid against ``pubmed_250101.dtd``.
 
-    ``enrich.pubmed`` parses it back to exactly these values: ``authors`` become
+    ``enrich.entrez.pubmed`` parses it back to exactly these values: ``authors`` become
     "LastName Initials" (see :func:`split_author`), ``relations`` are
     ``(RefType, PMID or None, RefSource)`` CommentsCorrections, empty strings and None
     leave their element out. All text is escaped, so any title is safe. The record

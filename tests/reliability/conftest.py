@@ -2,7 +2,7 @@
 subprocess, reading the reports back, and read-only or full folders.
 
 Everything here drives the public command line (``python -m enrich run``) and the public
-library (``enrich.cache.CitationCache``, ``enrich.testing``), never enrich's internals.
+library (``enrich.entrez.cache.CitationCache``, ``enrich.testing``), never enrich's internals.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from enrich.cache import CitationCache
+from enrich.entrez.cache import CitationCache
 from enrich.testing import EutilsServer, Faults, RecordStore
 from tests.conftest import EXAMPLES
 from tests.reliability.conftest import (

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from enrich.cache import CitationCache
+from enrich.entrez.cache import CitationCache
 from tests.reliability.conftest import (
     RUN_TIMEOUT,
     document_reports,

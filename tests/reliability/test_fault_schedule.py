@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from enrich.cache import CitationCache
-from enrich.pubmed import parse_record
+from enrich.entrez.cache import CitationCache
+from enrich.entrez.pubmed import parse_record
 from enrich.testing import EutilsServer, Faults, RecordStore
 from tests.conftest import EXAMPLES
 from tests.reliability.conftest import (

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from enrich.cache import CitationCache
+from enrich.entrez.cache import CitationCache
 from enrich.testing import RecordStore, record_set
 from tests.reliability.conftest import (
     RUN_TIMEOUT,

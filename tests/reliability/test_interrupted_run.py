@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from enrich.cache import CitationCache
+from enrich.entrez.cache import CitationCache
 from enrich.testing import EutilsServer
 from tests.reliability.conftest import (
     document_reports,

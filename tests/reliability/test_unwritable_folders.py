@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from enrich.cache import CitationCache
+from enrich.entrez.cache import CitationCache
 from enrich.testing import EutilsServer
 from tests.reliability.conftest import (
     RUN_TIMEOUT,

@@ -8,7 +8,8 @@ from types import ModuleType
 from enrich.model import AuditedDocument
 from enrich.report import html, json_document, markdown, tables
 from enrich.report.json_document import document_json
-from enrich.report.tables import DocumentEntry, claim_rows, tsv_line
+from enrich.report.tables import claim_rows, tsv_line
+from enrich.report.view import DocumentEntry
 from tests.report.varied import varied_documents
 
 

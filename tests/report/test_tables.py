@@ -8,13 +8,8 @@ from pathlib import Path
 
 from enrich.model import RunSummary
 from enrich.report import ReportWriter
-from enrich.report.tables import (
-    AUDIT_COLUMNS,
-    audit_rows,
-    audit_table,
-    papers,
-    primary_pmids,
-)
+from enrich.report.tables import AUDIT_COLUMNS, audit_rows, audit_table
+from enrich.report.view import papers, primary_pmids
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
 
 

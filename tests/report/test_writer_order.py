@@ -9,7 +9,7 @@ import pytest
 from enrich.errors import OutputError
 from enrich.model import RunSummary
 from enrich.report import ReportWriter, WrittenDocument
-from enrich.report.tables import DocumentEntry
+from enrich.report.view import DocumentEntry
 
 
 def written(name: str) -> WrittenDocument:

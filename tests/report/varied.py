@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import cache
 
 from enrich.audit import AuditSettings, audit_document, corpus_stats
+from enrich.entrez.pubmed import parse_record
 from enrich.extract import parse_document
 from enrich.model import (
     AuditedDocument,
@@ -26,7 +27,6 @@ from enrich.model import (
     Status,
     Style,
 )
-from enrich.pubmed import parse_record
 from tests.corpus import Corpus, CorpusSpec
 from tests.report.synthetic import hostile, twist1, twist2
 

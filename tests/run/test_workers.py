@@ -1,4 +1,4 @@
-"""enrich.workers.WorkerPool: tasks carry the values a worker lacks, each one once."""
+"""enrich.run.workers.WorkerPool: tasks carry the values a worker lacks, each one once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from enrich.workers import WorkerDied, WorkerPool
+from enrich.run.workers import WorkerDied, WorkerPool
 
 
 class Unpicklable:
@@ -65,7 +65,7 @@ def test_every_task_sees_its_values_and_each_value_travels_once(jobs: int) -> No
             pool.submit(number, keys, needs)
         results.update(drain(pool))
         if jobs > 1:
-            sent = [len(worker.shipped) for worker in pool._workers]
+            sent = pool.held
     assert sorted(results) == list(range(len(tasks)))
     for number, keys in enumerate(tasks):
         _, got = results[number]
@@ -111,7 +111,7 @@ def test_a_failed_start_stops_the_started_workers_and_unfreezes_gc(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """If the second fork fails, the first worker is stopped and gc is not left frozen."""
-    from enrich import workers
+    from enrich.run import workers
 
     started: list[workers._Worker[object]] = []
     real_init = workers._Worker.__init__

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from enrich.entrez.pubmed import iter_records, parse_record
 from enrich.extract import read_document
 from enrich.model import ClaimKind, Document, PaperRecord, Relation
-from enrich.pubmed import iter_records, parse_record
 from enrich.testing import DEFAULT_RECORDS_DIR, EutilsServer, RecordStore, make_record, record_set
 from enrich.testing.__main__ import main as cli_main
 from enrich.testing._examples import CURATED, LEFT_OUT, stale_example_records
@@ -26,7 +26,7 @@ HOSTILE = "<script>alert(1)</script> & \"quotes\" 'and' ]]> &amp; \u00e9\u03b2"
 
 
 def parse_one(xml: bytes) -> PaperRecord:
-    """The single record of ``xml`` read through ``enrich.pubmed.iter_records``."""
+    """The single record of ``xml`` read through ``enrich.entrez.pubmed.iter_records``."""
     records = [record for record, _ in iter_records(record_set([xml]))]
     assert len(records) == 1
     return records[0]
@@ -67,7 +67,7 @@ def default_store() -> RecordStore:
 
 
 def test_round_trip_gives_back_every_field() -> None:
-    """enrich.pubmed reads a made record back to exactly the metadata it was made from."""
+    """enrich.entrez.pubmed reads a made record back to exactly the metadata it was made from."""
     xml = make_record(
         "900000001",
         title="Twist proteins and senescence.",

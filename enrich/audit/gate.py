@@ -1,0 +1,57 @@
+"""The audit as a pipeline gate: ``--fail-on`` conditions and the claims that meet them.
+
+A condition is a grade (``A``-``D``, any case) or a flag name (:class:`~enrich.model.FlagName`);
+a claim meets a grade condition when it has that grade, and a flag condition when
+the claim or one of its citations carries that flag.  A document's loose citations
+meet flag conditions too.  Pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from enrich.model import AuditedDocument, ClaimVerdict, FlagName, Grade
+
+__all__ = ["CONDITIONS", "conditions_met", "parse_conditions"]
+
+#: every condition ``--fail-on`` accepts, grades first
+CONDITIONS = (*(g.value for g in Grade), *sorted(f.value for f in FlagName))
+
+
+def parse_conditions(values: Iterable[str]) -> frozenset[str]:
+    """The conditions named in ``values`` (each may hold several, comma-separated).
+
+    Raises ValueError naming the first value that is neither a grade nor a flag.
+    """
+    wanted = set()
+    for item in (part.strip() for value in values for part in value.split(",")):
+        if item.upper() in Grade.__members__:
+            wanted.add(item.upper())
+        elif item in FlagName._value2member_map_:
+            wanted.add(item)
+        elif item:
+            raise ValueError(f"{item!r} is neither a grade nor a flag ({', '.join(CONDITIONS)})")
+    return frozenset(wanted)
+
+
+def claim_conditions(claim: ClaimVerdict) -> set[str]:
+    """The conditions ``claim`` meets: its grade, its flags and its citations' flags."""
+    met = {str(claim.grade)}
+    met.update(str(f.name) for f in claim.flags)
+    met.update(str(f.name) for c in claim.citations for f in c.flags)
+    return met
+
+
+def conditions_met(
+    documents: Iterable[AuditedDocument], conditions: frozenset[str]
+) -> Counter[str]:
+    """How many claims (and loose citations) of ``documents`` meet each of ``conditions``;
+    a condition nothing meets is absent."""
+    met: Counter[str] = Counter()
+    for document in documents:
+        for claim in document.claims:
+            met.update(claim_conditions(claim) & conditions)
+        for citation in document.citations:
+            met.update({str(f.name) for f in citation.flags} & conditions)
+    return met

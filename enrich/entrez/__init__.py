@@ -1,0 +1,58 @@
+"""The resolve stage: citation keys in, one :class:`~enrich.model.Resolution` per key out.
+
+What crosses this package's border: citation keys (:attr:`enrich.model.Citation.key`:
+``pmid:N``, ``doi:d``, ``invalid:...``) go in; :class:`~enrich.model.Resolution`
+values, carrying :class:`~enrich.model.PaperRecord` values, come out.  Nothing
+outside it speaks HTTP, parses NCBI's XML or opens the cache's files.
+
+Its rooms, in the order a request travels:
+
+* :mod:`~enrich.entrez.client`: the E-utilities query service (URLs, NCBI's
+  etiquette, one rate limiter, retries, the circuit breaker); bytes out;
+* :mod:`~enrich.entrez.replies`: the one check of a reply body (an error NCBI
+  states is final, a reply cut short is asked again);
+* :mod:`~enrich.entrez.pubmed`: pure parsers of PubMed replies;
+* :mod:`~enrich.entrez.cache`: the on-disk cache of records, DOI mappings and
+  negative results;
+* :mod:`~enrich.entrez.resolve`: what to ask, in which batches, and the state each
+  key ends in;
+* :mod:`~enrich.entrez.refresh`: the periodic re-check of cached records, on top of
+  the resolver's batching and re-asking.
+"""
+
+from __future__ import annotations
+
+from enrich.entrez.cache import CachedRecord, CitationCache
+from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings, RateLimiter
+from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
+from enrich.entrez.refresh import (
+    Change,
+    RefreshLocked,
+    RefreshResult,
+    compare,
+    parse_age,
+    refresh_cache,
+)
+from enrich.entrez.resolve import Resolved, Resolver, resolve_citations, resolve_keys
+
+__all__ = [
+    "DEFAULT_EUTILS_URL",
+    "CachedRecord",
+    "Change",
+    "CitationCache",
+    "EutilsClient",
+    "EutilsSettings",
+    "RateLimiter",
+    "RefreshLocked",
+    "RefreshResult",
+    "Resolved",
+    "Resolver",
+    "compare",
+    "iter_records",
+    "parse_age",
+    "parse_esearch",
+    "parse_record",
+    "refresh_cache",
+    "resolve_citations",
+    "resolve_keys",
+]

@@ -1,0 +1,82 @@
+"""One audited document rendered: its report texts and what a run keeps of it.
+
+:func:`render_document` renders every per-document output (Markdown, HTML, JSON,
+audit.tsv lines, index entry, bibliography entries) of an audited document.  Pure:
+no file is touched; :func:`enrich.report.writer.write_document` writes the texts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from enrich.model import AuditedDocument, PaperRecord, Status
+from enrich.report.bibliography import BibliographyEntry, bibliography_entry
+from enrich.report.html import render_html
+from enrich.report.json_document import document_json
+from enrich.report.markdown import render_markdown
+from enrich.report.tables import claim_rows, tsv_line
+from enrich.report.view import DocumentEntry
+
+__all__ = ["RenderedDocument", "WrittenDocument", "bibliography_entries", "render_document"]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    """One document's report texts and index summary: plain, picklable data."""
+
+    path: str
+    markdown: str
+    html: str
+    json: str
+    tsv: str  #: its audit.tsv lines
+    entry: DocumentEntry  #: its index line; ``name`` is set when it is written
+    bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
+
+    def written(self, name: str) -> WrittenDocument:
+        """What the writer keeps once the files are written as ``<name>.*``."""
+        entry = dataclasses.replace(self.entry, name=name)
+        return WrittenDocument(self.tsv, entry, self.bibliography)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenDocument:
+    """What a run keeps of a document whose report files are written: small, picklable."""
+
+    tsv: str  #: its audit.tsv lines
+    entry: DocumentEntry  #: its index line, ``name`` set
+    bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
+
+
+def render_document(
+    doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset()
+) -> RenderedDocument:
+    """Render every per-document output of ``doc``. Pure: no file is touched.
+
+    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).
+    """
+    return RenderedDocument(
+        path=doc.document.path,
+        markdown=render_markdown(doc),
+        html=render_html(doc),
+        json=document_json(doc),
+        tsv="".join(tsv_line(row) for row in claim_rows(doc)),
+        entry=DocumentEntry.of(doc, ""),
+        bibliography=bibliography_entries(doc, known_pmids),
+    )
+
+
+def bibliography_entries(
+    doc: AuditedDocument, skip: AbstractSet[str] = frozenset()
+) -> tuple[BibliographyEntry, ...]:
+    """The bibliography entries of the distinct resolved papers ``doc`` cites but those
+    whose PMID is in ``skip``, in the order first cited."""
+    records: dict[str, PaperRecord] = {}
+    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
+    for verdict in verdicts:
+        record = verdict.resolution.record
+        resolved = verdict.resolution.status is Status.RESOLVED
+        if resolved and record is not None and record.pmid not in skip:
+            records.setdefault(record.pmid, record)
+    return tuple(bibliography_entry(record) for record in records.values())

@@ -1,0 +1,70 @@
+"""The report of ``enrich refresh``: ``refresh-<date>.md`` and ``.json`` in the output folder.
+
+:func:`write_refresh_report` writes (or extends) the day's report: the report of a
+day gathers every change found that day, across runs, each change once.  Both
+files are written atomically, inside the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from enrich.entrez.refresh import RefreshResult
+from enrich.report.files import atomic_write_text, inside, prepare_out_dir
+from enrich.report.markdown import md_escape, pubmed_url
+
+__all__ = ["write_refresh_report"]
+
+
+def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> list[Path]:
+    """Write (or extend) the day's refresh report; returns the two paths."""
+    json_path = out_dir / f"refresh-{day.isoformat()}.json"
+    earlier = _read_report(json_path)
+    seen = {(c["pmid"], c["kind"], c["detail"]) for c in earlier.get("changes", [])}
+    changes = earlier.get("changes", []) + [
+        asdict(c) for c in result.changes if (c.pmid, c.kind, c.detail) not in seen
+    ]
+    data = {
+        "date": day.isoformat(),
+        "runs": earlier.get("runs", 0) + 1,
+        "checked": earlier.get("checked", 0) + result.checked,
+        "refreshed": earlier.get("refreshed", 0) + result.refreshed,
+        "failed": result.failed,
+        "changes": changes,
+    }
+    folder = prepare_out_dir(out_dir)
+    md_path = inside(folder, f"refresh-{day.isoformat()}.md")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_text(inside(folder, json_path.name), text)
+    atomic_write_text(md_path, _markdown(data))
+    return [md_path, json_path]
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    lines = [
+        f"# Citation refresh {data['date']}",
+        "",
+        f"Records checked: {data['checked']}; refreshed: {data['refreshed']}; "
+        f"failed (retried next run): {data['failed']}; runs today: {data['runs']}.",
+        "",
+    ]
+    if not data["changes"]:
+        return "\n".join([*lines, "No changes.", ""])
+    lines += ["| PMID | change | detail | title |", "|---|---|---|---|"]
+    for c in data["changes"]:
+        link = f"[{md_escape(c['pmid'])}]({pubmed_url(c['pmid'])})"
+        cells = [md_escape(c[key]) for key in ("kind", "detail", "title")]
+        lines.append("| " + " | ".join([link, *cells]) + " |")
+    return "\n".join([*lines, ""])

@@ -1,0 +1,206 @@
+"""The view of an audited document that the HTML, Markdown and index renderers share.
+
+Pure: model values in, plain data out.  :func:`papers` numbers the distinct papers a
+document cites; :class:`DocumentEntry` is the small summary ``index.html`` lists;
+:func:`primary_pmids` names a claim's primary papers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from enrich.audit import NOT_PRIMARY
+from enrich.model import (
+    AuditedDocument,
+    Citation,
+    CitationVerdict,
+    ClaimVerdict,
+    Flag,
+    Grade,
+    PaperRecord,
+    Status,
+)
+
+__all__ = [
+    "DocumentEntry",
+    "Paper",
+    "document_flags",
+    "flag_occurrences",
+    "papers",
+    "primary_pmids",
+    "short_authors",
+]
+
+
+def primary_pmids(verdict: ClaimVerdict) -> list[str]:
+    """PMIDs of the claim's resolved citations flagged neither resource, retracted nor
+    retraction_notice: the audit's *primary* papers."""
+    found = []
+    for cited in verdict.citations:
+        record = cited.resolution.record
+        if cited.resolution.status is not Status.RESOLVED or record is None:
+            continue
+        if cited.flags and not NOT_PRIMARY.isdisjoint([f.name for f in cited.flags]):
+            continue
+        if record.pmid not in found:
+            found.append(record.pmid)
+    return found
+
+
+def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
+    """The first ``limit`` authors joined by commas, then "et al." when there are more."""
+    shown = ", ".join(authors[:limit])
+    return f"{shown}, et al." if len(authors) > limit else shown
+
+
+class Paper(NamedTuple):
+    """One distinct cited paper of a document, numbered in order of first citation.
+
+    A named tuple, immutable like the model's dataclasses but three times cheaper to
+    build: a document has dozens of papers."""
+
+    number: int
+    key: str
+    anchor: str  #: the HTML id, ``paper-<pmid>`` or ``paper-<key made safe>``
+    citation: Citation  #: how the document first cites it
+    status: Status
+    reason: str
+    record: PaperRecord | None
+    flags: tuple[Flag, ...]  #: every flag any of its citations carries, without repeats
+
+
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")  #: what a paper's anchor replaces by "-"
+
+
+def _anchor(key: str, taken: set[str]) -> str:
+    kind, _, value = key.partition(":")
+    body = value if kind == "pmid" else key
+    safe = body if body.isascii() and body.isalnum() else _NOT_ALNUM.sub("-", body)
+    base = anchor = "paper-" + safe
+    number = 1
+    while anchor in taken:
+        number += 1
+        anchor = f"{base}-{number}"
+    taken.add(anchor)
+    return anchor
+
+
+def papers(doc: AuditedDocument) -> list[Paper]:
+    """Every distinct paper the document cites (claims first, then loose citations)."""
+    taken: set[str] = set()
+    found = []
+    for number, (key, group) in enumerate(_cited_papers(doc).items(), start=1):
+        first = _representative(group)
+        found.append(
+            Paper(
+                number=number,
+                key=key,
+                anchor=_anchor(key, taken),
+                citation=first.citation,
+                status=first.resolution.status,
+                reason=first.resolution.reason,
+                record=first.resolution.record,
+                flags=_distinct_flags(group),
+            )
+        )
+    return found
+
+
+def _distinct_flags(group: list[CitationVerdict]) -> tuple[Flag, ...]:
+    """Every flag the verdicts of ``group`` carry, in order, without repeats."""
+    if len(group) == 1 and len(group[0].flags) < 2:
+        return group[0].flags  # the common case, with nothing to repeat
+    return tuple(dict.fromkeys([f for v in group for f in v.flags]))
+
+
+def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:
+    """The distinct verdicts of ``doc`` grouped by cited paper, in order of first citation.
+
+    A verdict that several claims cite counts once: it adds nothing to its paper."""
+    verdicts = {id(v): v for claim in doc.claims for v in claim.citations}
+    verdicts.update((id(v), v) for v in doc.citations)
+    groups: dict[str, list[CitationVerdict]] = {}
+    for verdict in verdicts.values():
+        groups.setdefault(verdict.citation.key, []).append(verdict)
+    return groups
+
+
+def _representative(group: list[CitationVerdict]) -> CitationVerdict:
+    """The verdict that speaks for a paper: the first with a PubMed record, else the first."""
+    for verdict in group:
+        if verdict.resolution.record:
+            return verdict
+    return group[0]
+
+
+def document_flags(doc: AuditedDocument) -> list[Flag]:
+    """Every flag of ``doc`` in document order: each claim's own flags, then its
+    citations', claim by claim, then the loose citations'."""
+    found: list[Flag] = []
+    for verdict in doc.claims:
+        found += verdict.flags
+        for cited in verdict.citations:
+            found += cited.flags
+    for cited in doc.citations:
+        found += cited.flags
+    return found
+
+
+def flag_occurrences(doc: AuditedDocument) -> Counter[str]:
+    """Flag name -> claim and citation verdicts carrying it (as in RunSummary.flags), in
+    order of first occurrence."""
+    return Counter([f.name for f in document_flags(doc)])
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEntry:
+    """The small summary of one written document that ``index.html`` lists."""
+
+    name: str
+    path: str
+    style: str
+    subject: str
+    claims: int
+    grades: dict[str, int]
+    flags: dict[str, int]  #: flag name -> claim and citation verdicts carrying it
+    citations: int  #: distinct cited papers
+    unresolved: int  #: distinct cited papers that could not be looked up
+    problems: int
+
+    @classmethod
+    def of(cls, doc: AuditedDocument, name: str) -> DocumentEntry:
+        """Summarise ``doc``, whose reports are ``<name>.html`` and friends."""
+        grades = Counter([str(v.grade) for v in doc.claims])
+        cited = _cited_papers(doc).values()
+        subject = doc.document.subject
+        return cls(
+            name=name,
+            path=doc.document.path,
+            style=str(doc.document.style),
+            subject=subject.symbol or subject.name or "",
+            claims=len(doc.claims),
+            grades={g.value: grades.get(g.value, 0) for g in Grade},
+            flags=dict(flag_occurrences(doc).most_common()),
+            citations=len(cited),
+            unresolved=sum(
+                _representative(group).resolution.status is Status.UNRESOLVED for group in cited
+            ),
+            problems=len(doc.document.problems),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "style": self.style,
+            "subject": self.subject,
+            "claims": self.claims,
+            "grades": dict(self.grades),
+            "flags": dict(self.flags),
+            "citations": self.citations,
+            "unresolved": self.unresolved,
+            "problems": self.problems,
+        }

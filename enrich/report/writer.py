@@ -1,0 +1,203 @@
+"""Writing a run's reports: each document's files, then the run-wide ones.
+
+:class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
+``<name>.md``, ``<name>.html`` and ``<name>.json`` at once and keeps only a
+small summary of it and the bibliography entries of the papers it cites;
+:meth:`~ReportWriter.finish` writes ``index.html``, ``audit.tsv`` and
+``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker
+processes lets each worker write its documents' files itself
+(:func:`write_document`, under a name the writer allocated with
+:meth:`~ReportWriter.allocate`) and hands the writer only the small
+:class:`~enrich.report.document.WrittenDocument` (:meth:`~ReportWriter.add_written`),
+so the large texts never cross between processes.
+
+Promises:
+
+* nothing is written outside ``out_dir``, whatever a document's path says;
+* every file appears whole or not at all (temporary file, then ``os.replace``);
+* ``audit.tsv`` appears only when the run finishes;
+* an output folder that cannot be created or written raises
+  :class:`~enrich.errors.OutputError` from the constructor, before any file is written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from enrich.errors import OutputError
+from enrich.model import AuditedDocument, RunSummary
+from enrich.report.bibliography import BibliographyEntry, join_bibliographies
+from enrich.report.document import RenderedDocument, WrittenDocument, render_document
+from enrich.report.files import (
+    TEMP_PREFIX,
+    AtomicTextFile,
+    NameAllocator,
+    atomic_write_text,
+    inside,
+    prepare_out_dir,
+)
+from enrich.report.index import render_index
+from enrich.report.tables import AUDIT_COLUMNS, tsv_line
+from enrich.report.view import DocumentEntry
+
+__all__ = ["ReportWriter", "write_document"]
+
+
+def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path]:
+    """Write ``doc``'s ``<name>.md``, ``.html`` and ``.json`` in ``out_dir``, each atomically.
+
+    ``name`` should come from :meth:`ReportWriter.allocate`; whatever it is, no file
+    is written outside ``out_dir`` (OutputError instead).
+    """
+    return [
+        atomic_write_text(inside(out_dir, f"{name}.md"), doc.markdown),
+        atomic_write_text(inside(out_dir, f"{name}.html"), doc.html),
+        atomic_write_text(inside(out_dir, f"{name}.json"), doc.json),
+    ]
+
+
+class ReportWriter:
+    """Writes the reports of a run into ``out_dir``; use as a context manager or call
+    :meth:`finish` (or :meth:`abort`) at the end."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = prepare_out_dir(out_dir)
+        self._names = NameAllocator()
+        self._entries: dict[int, DocumentEntry] = {}
+        self._bibliography: dict[str, BibliographyEntry] = {}
+        self._audit = AtomicTextFile(inside(self.out_dir, "audit.tsv"))
+        self._audit.write(tsv_line(AUDIT_COLUMNS))
+        self._early = _Spool(self.out_dir)  #: audit.tsv lines of documents ahead of their turn
+        self._next = 0  #: the number of the document whose audit.tsv lines are due
+        self._finished = False
+
+    def add(self, doc: AuditedDocument) -> list[Path]:
+        """Write ``doc``'s Markdown, HTML and JSON reports; return their paths."""
+        return self.add_rendered(render_document(doc))
+
+    def add_rendered(self, doc: RenderedDocument) -> list[Path]:
+        """Write a document rendered by :func:`render_document`; return its files' paths."""
+        self._check_open()
+        name = self.allocate(doc.path)
+        written = write_document(self.out_dir, name, doc)
+        self.add_written(doc.written(name))
+        return written
+
+    def allocate(self, path: str) -> str:
+        """The unique safe name of the next document's files (see :class:`NameAllocator`).
+
+        The order of these calls numbers the documents for :meth:`add_written`.
+        """
+        return self._names.allocate(path)
+
+    def add_written(self, doc: WrittenDocument, number: int | None = None) -> None:
+        """Account for a document whose files :func:`write_document` has written.
+
+        ``number`` is the document's place in the run (0, 1, ... in the order of
+        :meth:`allocate`) when documents arrive out of order; ``audit.tsv`` and
+        ``index.html`` list them in that order.  Without it, documents arrive in order.
+        """
+        self._check_open()
+        number = len(self._entries) if number is None else number
+        if number in self._entries or number < 0:
+            raise ValueError(f"document number {number} is already written or negative")
+        self._entries[number] = doc.entry
+        for paper in doc.bibliography:
+            self._bibliography.setdefault(paper.pmid, paper)
+        if number != self._next:
+            self._early.put(number, doc.tsv)
+            return
+        self._audit.write(doc.tsv)
+        self._next += 1
+        while self._next in self._early:
+            self._audit.write(self._early.take(self._next))
+            self._next += 1
+
+    def _check_open(self) -> None:
+        if self._finished:
+            raise OutputError(f"the reports in {self.out_dir} are already finished")
+
+    def finish(self, summary: RunSummary) -> list[Path]:
+        """Write ``index.html``, ``audit.tsv`` and the three bibliographies; return their paths."""
+        self._check_open()
+        if len(self._early):
+            raise OutputError(f"documents {self._next} and later have not all been added")
+        self._finished = True
+        self._early.close()
+        bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
+        written = [
+            atomic_write_text(
+                inside(self.out_dir, "index.html"), render_index(self.entries, summary)
+            ),
+            self._audit.commit(),
+            atomic_write_text(inside(self.out_dir, "references.bib"), bibtex),
+            atomic_write_text(inside(self.out_dir, "references.json"), csl_json),
+            atomic_write_text(inside(self.out_dir, "references.ris"), ris),
+        ]
+        return written
+
+    def abort(self) -> None:
+        """Stop without writing the run-wide files; the documents' reports stay. Idempotent."""
+        if not self._finished:
+            self._finished = True
+            self._audit.discard()
+            self._early.close()
+
+    @property
+    def entries(self) -> list[DocumentEntry]:
+        """The summaries of the documents written so far, in order."""
+        return [self._entries[number] for number in sorted(self._entries)]
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()
+
+
+class _Spool:
+    """Texts held back until their turn, kept in an unnamed temporary file, not in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._file: IO[bytes] | None = None
+        self._where: dict[int, tuple[int, int]] = {}  #: number -> (offset, length)
+        self._end = 0
+
+    def put(self, number: int, text: str) -> None:
+        data = text.encode("utf-8")
+        try:
+            if self._file is None:
+                # kept open across calls; close() (from finish() and abort()) closes it
+                self._file = tempfile.TemporaryFile(dir=self._folder, prefix=TEMP_PREFIX)  # noqa: SIM115
+            self._file.seek(self._end)
+            self._file.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write in {self._folder}: {exc.strerror or exc}") from exc
+        self._where[number] = (self._end, len(data))
+        self._end += len(data)
+
+    def take(self, number: int) -> str:
+        offset, length = self._where.pop(number)
+        assert self._file is not None
+        self._file.seek(offset)
+        return self._file.read(length).decode("utf-8")
+
+    def __contains__(self, number: int) -> bool:
+        return number in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,109 @@
+"""The whole job in memory, for library use and ``enrich audit``: documents in, audited
+documents out.
+
+:func:`enrich_documents` resolves every citation of the documents it is given, then
+audits each claim, and keeps every audited document; memory grows with the corpus.
+``enrich run`` streams instead (:mod:`enrich.run.streaming`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from enrich.audit import AuditSettings, audit_document, corpus_stats, summarize
+from enrich.entrez import EutilsSettings, Resolved, resolve_citations
+from enrich.extract import iter_documents
+from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Style
+
+__all__ = ["Enrichment", "citation_keys", "enrich_documents", "read_documents", "run_summary"]
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """The audited documents of a run and what the run did."""
+
+    documents: list[AuditedDocument]
+    resolutions: dict[str, Resolution]
+    summary: RunSummary
+
+
+def read_documents(paths: Iterable[Path], style: Style | None = None) -> list[Document]:
+    """Every input document, in walk order (see :mod:`enrich.extract`)."""
+    return list(iter_documents(paths, style))
+
+
+def citation_keys(documents: Iterable[Document]) -> list[str]:
+    """The distinct citation keys of ``documents``, in first-seen order."""
+    return list(dict.fromkeys(c.key for d in documents for c in d.all_citations()))
+
+
+def enrich_documents(
+    documents: Sequence[Document],
+    *,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    audit: AuditSettings,
+    offline: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_keys: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Enrichment:
+    """Resolve every citation of ``documents`` (cache first; ``offline`` makes no request),
+    then audit each claim.
+
+    ``on_keys`` is told how many keys will be resolved; ``progress`` how many more
+    are settled, as they are.
+    """
+    keys = citation_keys(documents)
+    if on_keys:
+        on_keys(len(keys))
+    resolved = resolve_citations(
+        keys,
+        cache_dir=cache_dir,
+        eutils=eutils,
+        offline=offline,
+        transport=transport,
+        progress=progress,
+    )
+    stats = corpus_stats(documents)
+    audited = [audit_document(d, resolved.resolutions, stats, audit) for d in documents]
+    grades, flags = summarize(audited)
+    summary = run_summary(
+        documents=len(documents),
+        claims=sum(len(d.claims) for d in documents),
+        problems=sum(len(d.problems) for d in documents),
+        grades=grades,
+        flags=flags,
+        resolved=resolved,
+        offline=offline,
+    )
+    return Enrichment(audited, resolved.resolutions, summary)
+
+
+def run_summary(
+    *,
+    documents: int,
+    claims: int,
+    problems: int,
+    grades: Mapping[str, int],
+    flags: Mapping[str, int],
+    resolved: Resolved,
+    offline: bool,
+) -> RunSummary:
+    """The summary of a run from its counts and its resolutions."""
+    return RunSummary(
+        documents=documents,
+        claims=claims,
+        problems=problems,
+        grades={g: grades.get(g, 0) for g in "ABCD"},
+        flags=dict(sorted(flags.items())),
+        citations=dict(Counter(str(r.status) for r in resolved.resolutions.values())),
+        requests=resolved.requests,
+        cache_hits=resolved.cache_hits,
+        offline=offline,
+    )
