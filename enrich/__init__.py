@@ -12,11 +12,11 @@ the data passed between stages lives in :mod:`enrich.model`.  What a library use
 needs is importable from here; everything else is reachable by its module.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 try:
-    __version__ = version("enrich")
-except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = _metadata.version("enrich")
+except _metadata.PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
 from enrich.audit import AuditSettings, audit_document, corpus_stats

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from enrich.audit import AuditSettings
+from enrich.audit.resources import load_registry, resource_papers_from_config
 from enrich.entrez import DEFAULT_EUTILS_URL, EutilsSettings
 from enrich.errors import ConfigError
-from enrich.resources import load_registry, resource_papers_from_config
 
 __all__ = ["CONFIG_FILE", "Settings", "load_settings"]
 

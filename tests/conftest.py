@@ -12,6 +12,7 @@ pytest_plugins = ["enrich.testing.pytest_plugin"]
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"  #: the project's own small fixture files
 TWIST1 = EXAMPLES / "tflink_protein_Q15672_TWIST1.md"
 TWIST2 = EXAMPLES / "harmonizome_gene_TWIST2.md"
 

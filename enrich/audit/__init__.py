@@ -10,8 +10,8 @@ Citation flags (``Flag.name``), each with a one-line reason:
 
 ``resource``
     a database/resource paper, found by the first rule that fires: the registry
-    (:mod:`enrich.resources`: ``enrich/resources.yaml`` plus ``resources:`` in enrich.yaml,
-    by PMID or DOI);
+    (:mod:`enrich.audit.resources`: ``enrich/audit/resources.yaml`` plus ``resources:``
+    in enrich.yaml, by PMID or DOI);
     corpus share (cited by at least ``resource_share`` of the run's edges and by at
     least ``resource_min_edges`` of them, unless PubMed's title or abstract names the
     document's gene: a study of the gene cited by many of its edges is no database);
@@ -48,10 +48,10 @@ neither a resource paper, retracted, nor a retraction notice.
 
 from __future__ import annotations
 
-from enrich.audit._document import audit_document
-from enrich.audit._grades import NOT_PRIMARY, summarize
-from enrich.audit._settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
+from enrich.audit.document import audit_document
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
+from enrich.audit.grades import NOT_PRIMARY, summarize
+from enrich.audit.settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
 from enrich.model import FlagName
 
 __all__ = [

@@ -12,7 +12,7 @@ generations of TFLink are read (see ``../shared/corpus/tflink/SOURCES.md``):
 
 ``tfs`` rows regulate the page's protein; ``targets`` rows are regulated by it.
 
-Speed (``python tests/bench_extract.py``): of a 48-row page's time about a sixth is libyaml
+Speed (``python benchmarks/bench_extract.py``): of a 48-row page's time about a sixth is libyaml
 and most of the rest is per row: one regex match and the objects it yields.  A caller that
 keeps every Document also pays the cyclic garbage collector for the growing heap (each edge
 adds a Claim, a Partner and a tuple of Citations), about a third more.  What rows repeat

@@ -52,8 +52,8 @@ from __future__ import annotations
 
 from enrich.testing._faults import FAULT_KINDS, Faults
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore, renumber
-from enrich.testing._synthetic import make_record, record_set
 from enrich.testing.server import EutilsServer, RequestLog
+from enrich.testing.synthetic import make_record, record_set
 
 __all__ = [
     "DEFAULT_RECORDS_DIR",

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import click
 
-from enrich.testing._examples import EXAMPLES_DIR, stale_example_records, write_example_records
 from enrich.testing._faults import Faults
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
+from enrich.testing.example_records import (
+    EXAMPLES_DIR,
+    stale_example_records,
+    write_example_records,
+)
 from enrich.testing.server import EutilsServer, check_loopback
 
 _INT_FIELDS = {"burst_429", "seed"}

@@ -1,6 +1,6 @@
 """Many audited documents of every shape, for tests that hold whole reports to a reference.
 
-Generated TFLink and Harmonizome pages (``tests.corpus``), audited by the real
+Generated TFLink and Harmonizome pages (``benchmarks.corpus``), audited by the real
 audit against records parsed back from their synthetic PubMed XML, where some
 PMIDs are unknown to PubMed or could not be looked up, some citations carry
 malformed identifiers or a DOI PubMed does not have, some documents have
@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from benchmarks.corpus import Corpus, CorpusSpec
 from enrich.audit import AuditSettings, audit_document, corpus_stats
 from enrich.entrez.pubmed import parse_record
 from enrich.extract import parse_document
@@ -27,7 +28,6 @@ from enrich.model import (
     Status,
     Style,
 )
-from tests.corpus import Corpus, CorpusSpec
 from tests.report.synthetic import hostile, twist1, twist2
 
 #: Text that every escaper has something to do with.

@@ -14,8 +14,8 @@ from enrich.extract import read_document
 from enrich.model import ClaimKind, Document, PaperRecord, Relation
 from enrich.testing import DEFAULT_RECORDS_DIR, EutilsServer, RecordStore, make_record, record_set
 from enrich.testing.__main__ import main as cli_main
-from enrich.testing._examples import CURATED, LEFT_OUT, stale_example_records
-from enrich.testing._synthetic import split_author
+from enrich.testing.example_records import CURATED, LEFT_OUT, stale_example_records
+from enrich.testing.synthetic import split_author
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

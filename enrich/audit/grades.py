@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from enrich.audit._citations import _label
+from enrich.audit.citations import _label
 from enrich.model import (
     AuditedDocument,
     CitationVerdict,
@@ -28,11 +28,11 @@ from enrich.model import (
 )
 
 if TYPE_CHECKING:  # the memo imports this module; these are annotations only
-    from enrich.audit._memo import _Record, _Run
+    from enrich.audit.memo import _Record, _Run
 
 
 @dataclass(frozen=True, slots=True)
-class _Judged:
+class _Worth:
     """What a citation is worth whatever claim cites it."""
 
     verdict: CitationVerdict  #: shared by every claim it applies to unchanged
@@ -42,29 +42,29 @@ class _Judged:
     unverifiable: bool  #: counts towards grade C: a resource paper, unresolved, not in PubMed
 
 
-def _assess(verdict: CitationVerdict, record: _Record | None) -> _Judged:
+def _worth_of(verdict: CitationVerdict, record: _Record | None) -> _Worth:
     """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
     names = {flag.name for flag in verdict.flags}
     resource = FlagName.RESOURCE in names
     unverifiable = resource or verdict.resolution.status in _UNVERIFIABLE
-    return _Judged(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
+    return _Worth(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
 
 
 _NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")
 
 
-def _claim_flags(claim: Claim, judged: Sequence[_Judged], run: _Run) -> tuple[Flag, ...]:
+def _claim_flags(claim: Claim, worths: Sequence[_Worth], run: _Run) -> tuple[Flag, ...]:
     found = (
         _NO_CITATION if not claim.citations else None,
-        _resource_only(claim, judged),
+        _resource_only(claim, worths),
         _single_source(claim.kind, claim.sources),
         _large_scale_only(claim.small_scale, claim.methods, run.high_throughput),
     )
     return tuple(flag for flag in found if flag is not None)
 
 
-def _resource_only(claim: Claim, judged: Sequence[_Judged]) -> Flag | None:
-    if not judged or not all(judgement.resource for judgement in judged):
+def _resource_only(claim: Claim, worths: Sequence[_Worth]) -> Flag | None:
+    if not worths or not all(worth.resource for worth in worths):
         return None
     cited = ", ".join(_label(citation) for citation in claim.citations)
     return Flag(FlagName.RESOURCE_ONLY, f"every citation is a database/resource paper ({cited})")

@@ -1,7 +1,7 @@
 """Auditing one document: every citation and claim flagged, every claim graded.
 
 :func:`audit_document` is the entry point; it judges each citation once per run
-(:mod:`enrich.audit._memo`) and decides per document what depends on the run's
+(:mod:`enrich.audit.memo`) and decides per document what depends on the run's
 statistics or the document's gene, and per claim what depends on the claim
 (``no_mention``, the claim flags, the grade).
 """
@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from enrich.audit._citations import (
+from enrich.audit.citations import (
     _corpus_share,
     _identity_flags,
     _invalid_reason,
     _registry_flag,
     _status_flags,
 )
-from enrich.audit._grades import _assess, _claim_flags, _grade, _Judged
-from enrich.audit._memo import _Cited, _Record, _Run, _run_of
-from enrich.audit._names import _missing_reason, _other_gene, _Partner, _partner
-from enrich.audit._settings import AuditSettings, CorpusStats
+from enrich.audit.grades import _claim_flags, _grade, _Worth, _worth_of
+from enrich.audit.memo import _CitationMemo, _Record, _Run, _run_of
+from enrich.audit.names import _missing_reason, _other_gene, _Partner, _partner
+from enrich.audit.resources import ResourcePaper
+from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
 from enrich.model import (
     AuditedDocument,
@@ -38,7 +39,6 @@ from enrich.model import (
     Status,
     Subject,
 )
-from enrich.resources import ResourcePaper
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,34 +69,34 @@ def audit_document(
     gene = _partner(symbol, document.subject) if symbol else None
     context = _Context(resolutions, stats, _run_of(settings), document.subject, gene)
     claims = tuple(_audit_claim(claim, context) for claim in document.claims)
-    loose = tuple(_judge(citation, context).verdict for citation in document.citations)
+    loose = tuple(_citation_worth(citation, context).verdict for citation in document.citations)
     return AuditedDocument(document, claims, loose)
 
 
 def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
     partners = _partners(claim, context)
-    judged = [_judge(citation, context) for citation in claim.citations]
+    worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
     primary = 0
     primary_naming = False  # a primary paper that names every partner
-    for citation, judgement in zip(claim.citations, judged, strict=True):
-        verdict = judgement.verdict
+    for citation, worth in zip(claim.citations, worths, strict=True):
+        verdict = worth.verdict
         mention = None
-        if judgement.record is not None and partners and not judgement.resource:
-            mention = _mention_flag(judgement.record, partners)
+        if worth.record is not None and partners and not worth.resource:
+            mention = _mention_flag(worth.record, partners)
             if mention is not None:
                 verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
-        if judgement.primary:
+        if worth.primary:
             primary += 1
             primary_naming = primary_naming or mention is None
         verdicts.append(verdict)
     settings = context.run.settings
-    unverifiable = any(judgement.unverifiable for judgement in judged)
+    unverifiable = any(worth.unverifiable for worth in worths)
     grade = _grade(primary, primary_naming, unverifiable, settings.primary_for_a)
-    return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, judged, context.run), grade)
+    return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, worths, context.run), grade)
 
 
-def _judge(citation: Citation, context: _Context) -> _Judged:
+def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     """Every flag of ``citation`` but ``no_mention``, which depends on the claim.
 
     Judged once per run (``_Run.cited``); only the corpus share is decided here.
@@ -104,20 +104,22 @@ def _judge(citation: Citation, context: _Context) -> _Judged:
     run = context.run
     cited = run.cited.get(citation)
     if cited is None or context.resolutions.get(cited.key) is not cited.found:
-        cited = run.remember(citation, _cited(citation, context.resolutions, run))
+        cited = run.remember(citation, _judge_without_share(citation, context.resolutions, run))
     if cited.registered:
-        return cited.judged
+        return cited.worth
     share = _corpus_share(cited.key, context.stats, run.settings)
     if share is None:
-        return cited.judged
-    record, gene = cited.judged.record, context.gene
+        return cited.worth
+    record, gene = cited.worth.record, context.gene
     if record is not None and gene is not None and record.mentions(gene):
-        return cited.judged  # a paper on the page's gene is no database
+        return cited.worth  # a paper on the page's gene is no database
     return cited.as_shared(share)
 
 
-def _cited(citation: Citation, resolutions: Mapping[str, Resolution], run: _Run) -> _Cited:
-    """``citation`` judged without the corpus share (:meth:`_Cited.as_shared` adds it)."""
+def _judge_without_share(
+    citation: Citation, resolutions: Mapping[str, Resolution], run: _Run
+) -> _CitationMemo:
+    """``citation`` judged without the corpus share (:meth:`_CitationMemo.as_shared` adds it)."""
     key = citation.key
     found = resolutions.get(key)
     resolution = _resolution(citation, key, found)
@@ -131,8 +133,8 @@ def _cited(citation: Citation, resolutions: Mapping[str, Resolution], run: _Run)
     else:
         resource = record.title_flag if record is not None else None
     flags = (*before, resource, *after) if resource is not None else (*before, *after)
-    judged = _assess(CitationVerdict(citation, resolution, flags), record)
-    return _Cited(key, found, judged, registered is not None, (before, after))
+    worth = _worth_of(CitationVerdict(citation, resolution, flags), record)
+    return _CitationMemo(key, found, worth, registered is not None, (before, after))
 
 
 def _resolution(citation: Citation, key: str, found: Resolution | None) -> Resolution:

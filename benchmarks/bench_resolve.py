@@ -3,7 +3,7 @@
 A script, not a test: it prints figures, each beside its target, and asserts only that
 every key was resolved.
 
-Run:  python tests/bench_resolve.py [--pmids 5000] [--seed 1]
+Run:  python benchmarks/bench_resolve.py [--pmids 5000] [--seed 1]
 
 The real records of ``../shared/ncbi/metapub/pmid_xml`` (about 28 KB each) are renumbered
 with ``enrich.testing.renumber`` to N new PMIDs, written to a temporary folder and served
@@ -15,7 +15,7 @@ of 0.3 s + 3 ms per record.  Then:
 2. the floor set by the rate limit and one batch's latency, and wall / floor;
 3. the same job "the Bio.Entrez way": sequential blocking POSTs of 200 ids to
    efetch.fcgi, each reply read by ``Bio.Entrez.read``, starts >= 1/3 s apart;
-4. parser records/s, enrich vs Bio.Entrez (the measuring code of tests/bench_parser.py);
+4. parser records/s, enrich vs Bio.Entrez (the measuring code of benchmarks/bench_parser.py);
 5. enrich warm: the same job again over the same cache.
 
 429 replies are counted on the client side, by a transport that counts replies by status.
@@ -46,12 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 from Bio import Entrez
 
-from enrich.entrez.cache import CitationCache
-from enrich.entrez.client import EutilsClient, EutilsSettings
-from enrich.entrez.resolve import resolve_keys
+from benchmarks import bench_parser
+from enrich.entrez import CitationCache, EutilsClient, EutilsSettings, resolve_keys
 from enrich.model import Status
 from enrich.testing import renumber
-from tests import bench_parser
 
 RATE = 3  #: requests/s, NCBI's limit without an API key
 LATENCY = 0.3  #: seconds added by the server to every reply
@@ -296,7 +294,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed for PMIDs and record order")
     args = parser.parse_args()
     print(
-        f"command: cd /work/main && python tests/bench_resolve.py --pmids {args.pmids}"
+        f"command: cd /work/main && python benchmarks/bench_resolve.py --pmids {args.pmids}"
         f" --seed {args.seed}"
     )
     print(

@@ -2,7 +2,7 @@
 
 :func:`_run_of` gives the :class:`_Run` of an AuditSettings object: each PubMed
 record read once (:class:`_Record`) and each citation judged once
-(:class:`_Cited`), bounded, and reused only for the same inputs, so results never
+(:class:`_CitationMemo`), bounded, and reused only for the same inputs, so results never
 depend on what was audited before.
 """
 
@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from enrich.audit._citations import _record_flags, _title_flag
-from enrich.audit._grades import _assess, _Judged
-from enrich.audit._names import _ascii_mentions, _name_pattern, _Partner
-from enrich.audit._settings import AuditSettings
+from enrich.audit.citations import _record_flags, _title_flag
+from enrich.audit.grades import _Worth, _worth_of
+from enrich.audit.names import _ascii_mentions, _name_pattern, _Partner
+from enrich.audit.resources import ResourcePaper
+from enrich.audit.settings import AuditSettings
 from enrich.identifiers import doi_key
 from enrich.model import Citation, CitationVerdict, Flag, FlagName, PaperRecord, Resolution
-from enrich.resources import ResourcePaper
 
 
 @dataclass(eq=False, slots=True)
@@ -52,29 +52,29 @@ class _Record:
 
 
 @dataclass(eq=False, slots=True)
-class _Cited:
+class _CitationMemo:
     """A citation judged once in a run, whatever document cites it.
 
     Only the corpus-share ``resource`` flag depends on the run's statistics and on
-    the document's gene (:func:`_judge` decides it), so the citation is judged both
+    the document's gene (:func:`_citation_worth` decides it), so the citation is judged both
     without it and, when first needed, with it.
     """
 
     key: str  #: the citation's key
     found: Resolution | None  #: ``resolutions.get(key)`` when judged: the entry's validity
-    judged: _Judged  #: without the corpus share: the registry's or the title's flag, if any
+    worth: _Worth  #: without the corpus share: the registry's or the title's flag, if any
     registered: bool  #: in the registry, so the corpus share never applies
     around: tuple[tuple[Flag, ...], tuple[Flag, ...]]  #: the flags before and after resource
-    shared: tuple[str, _Judged] | None = None  #: the last corpus-share reason, judged with it
+    shared: tuple[str, _Worth] | None = None  #: the last corpus-share reason, judged with it
 
-    def as_shared(self, share: str) -> _Judged:
+    def as_shared(self, share: str) -> _Worth:
         """Judged a resource paper for its corpus share (``share`` is the flag's reason)."""
         if self.shared is None or self.shared[0] != share:
             before, after = self.around
-            verdict = self.judged.verdict
+            verdict = self.worth.verdict
             flags = (*before, Flag(FlagName.RESOURCE, share), *after)
             shared = CitationVerdict(verdict.citation, verdict.resolution, flags)
-            self.shared = (share, _assess(shared, self.judged.record))
+            self.shared = (share, _worth_of(shared, self.worth.record))
         return self.shared[1]
 
 
@@ -82,7 +82,7 @@ class _Cited:
 #: recur (database papers on every page), while the long tail of a 50,000-paper run, cited
 #: once or twice, is let go (an entry holds a record and a copy of its text, a few kB;
 #: 65,536 entries cost a 20,000-document run about 150 MB a worker)
-_MAX_ENTRIES = 1 << 13
+MAX_ENTRIES = 1 << 13
 
 
 @dataclass(eq=False, slots=True)
@@ -95,15 +95,15 @@ class _Run:
     citation is keyed by its (immutable) value and rechecked against the resolution
     it was judged from, a record is keyed by PMID and rechecked to be the same object;
     what depends on the run's statistics or on the document's gene is decided per
-    document (see :func:`_judge`); and the settings are this object's own.  Bounded:
-    a full cache is emptied (see ``_MAX_ENTRIES``).
+    document (see :func:`_citation_worth`); and the settings are this object's own.  Bounded:
+    a full cache is emptied (see ``MAX_ENTRIES``).
     """
 
     settings: AuditSettings
     by_pmid: Mapping[str, ResourcePaper]
     by_doi: Mapping[str, ResourcePaper]
     high_throughput: frozenset[str]  #: the settings' methods, case-folded
-    cited: dict[Citation, _Cited] = field(default_factory=dict)
+    cited: dict[Citation, _CitationMemo] = field(default_factory=dict)
     records: dict[str, _Record] = field(default_factory=dict)
 
     @classmethod
@@ -115,13 +115,13 @@ class _Run:
         """What ``record`` says by itself."""
         known = self.records.get(record.pmid)
         if known is None or known.record is not record:
-            if len(self.records) >= _MAX_ENTRIES:
+            if len(self.records) >= MAX_ENTRIES:
                 self.records.clear()
             known = self.records[record.pmid] = _Record.of(record)
         return known
 
-    def remember(self, citation: Citation, cited: _Cited) -> _Cited:
-        if len(self.cited) >= _MAX_ENTRIES:
+    def remember(self, citation: Citation, cited: _CitationMemo) -> _CitationMemo:
+        if len(self.cited) >= MAX_ENTRIES:
             self.cited.clear()
         self.cited[citation] = cited
         return cited

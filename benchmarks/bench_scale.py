@@ -3,11 +3,12 @@ server that keeps NCBI's API-key pace.
 
 A script, not a test: it prints figures, each beside its target, and a verdict per target.
 
-Run:    python tests/bench_scale.py [--documents 20000] [--pmids 50000] [--small 2000] [--seed 1]
-                                    [--latency 0.3] [--per-record-latency 0.001] [--timeout 600]
-Quick:  python tests/bench_scale.py --documents 2000 --pmids 5000 --small 200
+Run:    python benchmarks/bench_scale.py [--documents 20000] [--pmids 50000] [--small 2000]
+                                         [--seed 1] [--latency 0.3] [--per-record-latency 0.001]
+                                         [--timeout 600]
+Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 200
 
-1. generates the corpus of tests/corpus.py (TFLink and Harmonizome pages citing about
+1. generates the corpus of benchmarks/corpus.py (TFLink and Harmonizome pages citing about
    ``--pmids`` distinct PMIDs, and their synthetic records) into a temporary folder;
 2. starts ``python -m enrich.testing serve RECORDS --rate 3 --key-rate 10 --latency L
    --per-record-latency P`` as a separate process;
@@ -57,7 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.corpus import CorpusSpec, CorpusSummary, write_corpus
+from benchmarks.corpus import CorpusSpec, CorpusSummary, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 200  #: PMIDs per efetch, enrich's default
@@ -291,7 +292,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def reproduce_command(args: argparse.Namespace) -> str:
     return (
-        f"python tests/bench_scale.py --documents {args.documents} --pmids {args.pmids} "
+        f"python benchmarks/bench_scale.py --documents {args.documents} --pmids {args.pmids} "
         f"--small {args.small} --seed {args.seed} --latency {args.latency} "
         f"--per-record-latency {args.per_record_latency} --timeout {args.timeout:g}"
     )
@@ -344,7 +345,7 @@ class Bench:
     def generate(self) -> CorpusSummary:
         spec = CorpusSpec(self.args.documents, self.args.pmids, seed=self.args.seed)
         summary = write_corpus(self.work / "corpus", spec)
-        print("corpus (tests/corpus.py):")
+        print("corpus (benchmarks/corpus.py):")
         print("\n".join(f"  {line}" for line in summary.lines()))
         return summary
 

@@ -1,11 +1,11 @@
 """Write a synthetic database of TFLink and Harmonizome pages and the PubMed records they cite.
 
-Run:  python tests/generate_corpus.py OUT_DIR [--documents 20000] [--pmids 50000] [--seed 1]
+Run:  python benchmarks/generate_corpus.py OUT_DIR [--documents 20000] [--pmids 50000] [--seed 1]
 
 Writes OUT_DIR/docs/NNN/*.md (at most 1,000 per folder), OUT_DIR/records/records-NNNN.xml
 (1,000 records per file, for ``python -m enrich.testing serve OUT_DIR/records``) and
 OUT_DIR/corpus.json, then prints what it wrote. The same seed always gives the same files.
-See tests/corpus.py for what the documents and records hold.
+See benchmarks/corpus.py for what the documents and records hold.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.corpus import CorpusSpec, write_corpus
+from benchmarks.corpus import CorpusSpec, write_corpus
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

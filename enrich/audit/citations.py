@@ -3,7 +3,7 @@
 One function per rule of :mod:`enrich.audit`: the resolution's status, retraction
 and notices, a title or registry entry that makes a resource paper, the corpus
 share, DOI and title mismatches.  ``no_mention``, which depends on the claim, is
-decided per claim (:mod:`enrich.audit._document`).  Pure.
+decided per claim (:mod:`enrich.audit.document`).  Pure.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from enrich.audit._settings import AuditSettings, CorpusStats
+from enrich.audit.resources import ResourcePaper
+from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
 from enrich.model import Citation, Flag, FlagName, PaperRecord, Resolution, Status
-from enrich.resources import ResourcePaper
 
 _STATUS_FLAGS = {  #: status -> (flag, reason when the resolution gives none)
     Status.NOT_FOUND: (FlagName.NOT_FOUND, "PubMed has no record for {}"),

@@ -6,7 +6,6 @@ import contextlib
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,9 +14,10 @@ from hypothesis import strategies as st
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.errors import BadResponse
 from enrich.model import PaperRecord, Relation
+from tests.conftest import DATA as FIXTURES
+from tests.conftest import SHARED
 
-DATA = Path(__file__).resolve().parent / "data" / "pubmed"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = FIXTURES / "pubmed"
 NCBI = SHARED / "ncbi"
 
 #: Every efetch PubMed XML reply in ../shared/ncbi (relative to it).

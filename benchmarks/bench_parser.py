@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-from enrich import pubmed  # noqa: E402
+from enrich.entrez import pubmed, replies  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 RECORDS_DIR = SHARED / "ncbi" / "metapub" / "pmid_xml"
@@ -76,7 +76,7 @@ def ours_without_skip(batch: bytes) -> int:
 
 def lxml_fromstring(batch: bytes) -> int:
     batch = pubmed._without_reference_lists(batch)
-    root = etree.fromstring(batch, etree.XMLParser(**pubmed._PARSER_OPTIONS))
+    root = etree.fromstring(batch, etree.XMLParser(**replies.PARSER_OPTIONS))
     n = 0
     for elem in root:
         if elem.tag in pubmed._RECORD_TAGS:
@@ -101,7 +101,7 @@ def stdlib_elementtree(batch: bytes) -> int:
 def lxml_iterparse_unfiltered(batch: bytes) -> int:
     n = 0
     source = BytesIO(pubmed._without_reference_lists(batch))
-    for _, elem in etree.iterparse(source, events=("end",), **pubmed._PARSER_OPTIONS):
+    for _, elem in etree.iterparse(source, events=("end",), **replies.PARSER_OPTIONS):
         if elem.tag in pubmed._RECORD_TAGS:
             pubmed._record(elem)
             etree.tostring(elem, encoding="utf-8", with_tail=False)
@@ -130,7 +130,7 @@ def best_rate(parse: Parser, batches: list[bytes], expected: int) -> float:
 
 
 def main() -> int:
-    print("reproduce with: cd /work/main && python tests/bench_parser.py")
+    print("reproduce with: cd /work/main && python benchmarks/bench_parser.py")
     if not RECORDS_DIR.is_dir():
         print(f"error: {RECORDS_DIR} not found; this benchmark needs ../shared", file=sys.stderr)
         return 2

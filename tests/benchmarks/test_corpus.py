@@ -1,4 +1,4 @@
-"""The scale-corpus generator of tests/corpus.py and its script tests/generate_corpus.py."""
+"""The scale-corpus generator (benchmarks/corpus.py) and its script (generate_corpus.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from typing import Any
 
 import pytest
 
-from enrich.entrez.pubmed import iter_records
-from enrich.extract import parse_document, read_document
-from enrich.model import ClaimKind, Document, PaperRecord, Style
-from tests import generate_corpus
-from tests.corpus import (
+from benchmarks import generate_corpus
+from benchmarks.corpus import (
     DATABASE_PMIDS,
     GENERATIONS,
     HARMONIZOME,
@@ -22,6 +19,9 @@ from tests.corpus import (
     CorpusSpec,
     write_corpus,
 )
+from enrich.entrez.pubmed import iter_records
+from enrich.extract import parse_document, read_document
+from enrich.model import ClaimKind, Document, PaperRecord, Style
 
 SPEC = CorpusSpec(
     documents=120,

@@ -22,9 +22,8 @@ from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner, Result
 
 from enrich.cli import cli
-from enrich.entrez.pubmed import parse_record
-from enrich.testing import EutilsServer, RecordStore
-from enrich.testing._synthetic import make_record
+from enrich.entrez import parse_record
+from enrich.testing import EutilsServer, RecordStore, make_record
 from tests.conftest import EXAMPLES
 
 RETRACTED = "23723077"  # FOXQ1 -> TWIST1's only primary paper
@@ -252,41 +251,11 @@ def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
     assert table.exit_code == 0 and "PMID 18598946 2008" in table.stdout
 
 
-def test_config_shows_sources_and_redacts_the_key(tmp_path: Path, monkeypatch: Any) -> None:
-    """``config`` shows each setting's origin and never the API key itself."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "enrich.yaml").write_text("email: a@example.org\nrate: 2\n")
-    env = {"NCBI_API_KEY": "secret-key-987", "ENRICH_CACHE_DIR": "/tmp/c"}
-    result = CliRunner().invoke(cli, ["config"], env=env)
-    assert result.exit_code == 0
-    assert "secret-key-987" not in result.output
-    assert "redacted" in result.output
-    assert "enrich.yaml" in result.output and "$ENRICH_CACHE_DIR" in result.output
-
-
-def test_bad_config_is_one_line_exit_1(tmp_path: Path, monkeypatch: Any) -> None:
-    """A malformed enrich.yaml is reported in one line, no traceback, exit 1."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "enrich.yaml").write_text("rate: fast\n")
-    result = CliRunner().invoke(cli, ["run", str(EXAMPLES)])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == "error: enrich.yaml: rate must be float, got 'fast'"
-
-
-def test_audit_methods_must_be_a_list(tmp_path: Path, monkeypatch: Any) -> None:
-    """``audit.high_throughput_methods`` given as one string is refused, not split into letters."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "enrich.yaml").write_text("audit:\n  high_throughput_methods: ChIP-seq\n")
-    result = CliRunner().invoke(cli, ["config"])
-    assert result.exit_code == 1
-    assert "must be a list" in result.stderr
-
-
 def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     """Two worker processes write exactly the files one process writes, in the same order."""
     import random
 
-    from tests.corpus import GENERATIONS, tflink_page
+    from benchmarks.corpus import GENERATIONS, tflink_page
 
     rng = random.Random(3)
     docs = tmp_path / "docs"
@@ -312,46 +281,3 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
     assert typo.exit_code == 2 and "neither a grade nor a flag" in typo.output
     lower = CliRunner().invoke(cli, [*args, "--fail-on", "c"])
     assert lower.exit_code == 1  # offline: every claim is graded C
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("batch_size:\n", "batch_size is empty"),
-        ("timeout: -5\n", "timeout must be a positive number"),
-        ("batch_size: 2.5\n", "batch_size must be a whole number"),
-        ("concurrency: 0\n", "concurrency must be at least 1"),
-    ],
-)
-def test_bad_settings_are_one_line_errors(
-    tmp_path: Path, monkeypatch: Any, line: str, message: str
-) -> None:
-    """Empty, negative or fractional settings are refused in one line, not a traceback."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "enrich.yaml").write_text(line)
-    result = CliRunner().invoke(cli, ["config"])
-    assert result.exit_code == 1 and message in result.stderr
-    assert "Traceback" not in result.output
-
-
-def test_batches_in_flight_follow_the_rate_unless_set(tmp_path: Path, monkeypatch: Any) -> None:
-    """Unset, two seconds' worth of requests are in flight (6; 20 with a key); a value wins."""
-    from enrich.config import load_settings
-
-    monkeypatch.chdir(tmp_path)
-    assert load_settings(environ={}).eutils.effective_concurrency == 6
-    with_key = load_settings(environ={"NCBI_API_KEY": "k"})
-    assert with_key.eutils.effective_concurrency == 20
-    shown = {name: text for name, text, _ in with_key.shown()}
-    assert shown["concurrency"] == "(not set: 20 batches in flight)"
-    assert shown["rate"] == "(not set: 10 requests/s)"
-    (tmp_path / "enrich.yaml").write_text("concurrency: 3\nrate: 1\n")
-    assert load_settings(environ={"NCBI_API_KEY": "k"}).eutils.effective_concurrency == 3
-
-
-def test_settings_repr_never_shows_the_key() -> None:
-    """repr() of the settings (as a traceback or a debugger shows them) redacts the API key."""
-    from enrich.config import load_settings
-
-    settings = load_settings(environ={"NCBI_API_KEY": "secret-key-987"})
-    assert "secret-key-987" not in repr(settings) and "redacted" in repr(settings)

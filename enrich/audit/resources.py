@@ -1,6 +1,6 @@
 """The resource registry: papers that describe a database or resource, not an interaction.
 
-The packaged list is ``enrich/resources.yaml``; users add entries under ``resources:``
+The packaged list is ``enrich/audit/resources.yaml``; users add entries under ``resources:``
 in enrich.yaml.  Both are read by :func:`resource_papers_from_config`, which raises
 :class:`~enrich.errors.ConfigError` with a one-line message for any malformed entry.
 The audit (:mod:`enrich.audit`) flags citations of these papers ``resource``.
@@ -95,7 +95,9 @@ def _config_doi(value: Any) -> str | None:
 
 @cache
 def _packaged_registry() -> tuple[ResourcePaper, ...]:
-    text = package_files.files("enrich").joinpath("resources.yaml").read_text(encoding="utf-8")
+    text = (
+        package_files.files("enrich.audit").joinpath("resources.yaml").read_text(encoding="utf-8")
+    )
     return resource_papers_from_config(yaml.safe_load(text))
 
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from enrich.audit.resources import ResourcePaper, load_registry
 from enrich.errors import ConfigError
 from enrich.model import ClaimKind, Document
-from enrich.resources import ResourcePaper, load_registry
 
 _HIGH_THROUGHPUT = (
     "chromatin immunoprecipitation assay",  # TFLink's label for ReMap/GTRD ChIP-seq edges

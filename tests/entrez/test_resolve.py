@@ -13,15 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import diskcache
 import httpx
 import pytest
 
-from enrich.entrez.cache import SCHEMA_VERSION, CitationCache
-from enrich.entrez.client import EutilsClient, EutilsSettings
-from enrich.entrez.resolve import resolve_keys
+from enrich.entrez import CitationCache, EutilsClient, EutilsSettings, resolve_keys
+from enrich.entrez.cache import SCHEMA_VERSION
 from enrich.model import Resolution, Status
-from enrich.testing import EutilsServer, Faults, RecordStore
-from enrich.testing._synthetic import make_record, record_set
+from enrich.testing import EutilsServer, Faults, RecordStore, make_record, record_set
 
 KEY = "test-api-key-0123456789"  # a key gives the 10/s limit, which keeps these tests fast
 PMIDS = [str(n) for n in range(20001, 20451)]  # 450 synthetic records
@@ -35,7 +34,7 @@ def _record(pmid: str) -> bytes:
         authors=("Ada Lovelace", "Alan Turing"),
         journal="Synthetic Journal",
         year=2020,
-        synthetic_note="test fixture for tests/resolve",
+        synthetic_note="test fixture for tests/entrez",
     )
 
 
@@ -97,6 +96,12 @@ def statuses(results: dict[str, Resolution]) -> dict[str, int]:
 def assert_cache_whole(cache_dir: Path) -> None:
     with CitationCache(cache_dir) as cache:
         assert cache.verify() == []
+
+
+def raw_entries(cache_dir: Path) -> diskcache.Cache:
+    """The cache folder opened with diskcache itself, as CitationCache stores it: to damage
+    entries behind the cache's back."""
+    return diskcache.Cache(str(cache_dir), disk=diskcache.JSONDisk, disk_compress_level=1)
 
 
 def keys_of(pmids: Sequence[str]) -> list[str]:
@@ -354,8 +359,10 @@ def test_schema_upgrade_reparses_stored_xml_without_fetching(
     server = server_factory()
     resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
     with CitationCache(tmp_path) as cache:
-        entry = cache._cache.get(f"pmid:{PMIDS[0]}")
-        cache._cache.set(f"pmid:{PMIDS[0]}", {**entry, "schema": SCHEMA_VERSION - 1, "record": {}})
+        assert cache.get_record(PMIDS[0]) is not None
+    with raw_entries(tmp_path) as raw:
+        entry = raw.get(f"pmid:{PMIDS[0]}")
+        raw.set(f"pmid:{PMIDS[0]}", {**entry, "schema": SCHEMA_VERSION - 1, "record": {}})
     server.reset_log()
     results, requests = resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
     assert requests == 0
@@ -367,8 +374,8 @@ def test_corrupt_entry_is_refetched(server_factory: Any, tmp_path: Path) -> None
     """An unreadable cache entry counts as absent and is fetched again."""
     server = server_factory()
     resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
-    with CitationCache(tmp_path) as cache:
-        cache._cache.set(f"pmid:{PMIDS[0]}", {"schema": SCHEMA_VERSION, "record": {"x": 1}})
+    with raw_entries(tmp_path) as raw:
+        raw.set(f"pmid:{PMIDS[0]}", {"schema": SCHEMA_VERSION, "record": {"x": 1}})
     results, requests = resolve(server.url, keys_of(PMIDS[:1]), tmp_path)
     assert requests == 1 and results[f"pmid:{PMIDS[0]}"].status is Status.RESOLVED
     assert_cache_whole(tmp_path)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from enrich.audit.resources import ResourcePaper, load_registry, resource_papers_from_config
 from enrich.errors import ConfigError
-from enrich.resources import ResourcePaper, load_registry, resource_papers_from_config
 
 DATABASE_PMIDS = {"29087512": "TRRUST v2", "29126285": "ReMap 2018", "27924024": "GTRD"}
 DATABASE_PMIDS["31340985"] = "DoRothEA"

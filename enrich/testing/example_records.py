@@ -27,7 +27,7 @@ from typing import Any
 from enrich.extract import read_document
 from enrich.model import Citation, Document
 from enrich.testing._records import DEFAULT_RECORDS_DIR
-from enrich.testing._synthetic import make_record, record_set
+from enrich.testing.synthetic import make_record, record_set
 
 __all__ = [
     "CURATED",
@@ -297,7 +297,7 @@ where its metadata came from.
 The records cover the PMIDs cited by the two documents in `examples/`, so that
 `python -m enrich.testing serve` (which serves this folder by default) lets
 `enrich` run over `examples/` offline. Do not edit these files: they are generated
-from `enrich/testing/_examples.py` and the example documents by
+from `enrich/testing/example_records.py` and the example documents by
 
     python -m enrich.testing make-example-records
 

@@ -1,6 +1,6 @@
 """Extraction throughput on generated TFLink pages shaped like the TWIST1 example.
 
-Run:  python tests/bench_extract.py [--pages 2000] [--seed 1]
+Run:  python benchmarks/bench_extract.py [--pages 2000] [--seed 1]
 Target (issue #2): at least 2,000 example-sized style-A pages per second on one core.
 
 Each figure is the best of three runs over the same pages, each run starting with the
@@ -28,9 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.corpus import GENERATIONS, tflink_page  # noqa: E402
 from enrich.extract import iter_documents, parse_document  # noqa: E402
 from enrich.extract.tflink import clear_caches  # noqa: E402
-from tests.corpus import GENERATIONS, tflink_page  # noqa: E402
 
 TARGET = 2000
 TWIST1 = ROOT / "examples" / "tflink_protein_Q15672_TWIST1.md"
@@ -92,7 +92,7 @@ def main() -> None:
     pages = [tflink_page(rng, generation=GENERATIONS[i % 4]) for i in range(args.pages)]
     size = sum(len(p) for p in pages) / len(pages)
     claims = sum(len(parse_document("p.md", p).claims) for p in pages)
-    print(f"command: python tests/bench_extract.py --pages {args.pages} --seed {args.seed}")
+    print(f"command: python benchmarks/bench_extract.py --pages {args.pages} --seed {args.seed}")
     print(f"pages: {len(pages)} (4 format generations), mean {size / 1000:.1f} kB, {claims} edges")
 
     def streamed(texts: list[str]) -> None:

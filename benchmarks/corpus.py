@@ -204,7 +204,7 @@ class Paper:
                 ("Journal Article", "Retracted Publication") if self.retracted else ()
             ),
             relations=relations if self.retracted else (),
-            synthetic_note="made by tests/corpus.py for scale benchmarks",
+            synthetic_note="made by benchmarks/corpus.py for scale benchmarks",
         )
 
 

@@ -1,0 +1,231 @@
+"""Citation flags: resource papers, retractions, notices, mismatches and resolution outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from enrich.audit import (
+    AuditSettings,
+    CorpusStats,
+    audit_document,
+    corpus_stats,
+)
+from enrich.model import (
+    Citation,
+    Document,
+    Grade,
+    Relation,
+    Resolution,
+    Status,
+    Style,
+    Subject,
+)
+from tests.audit.helpers import (
+    DATABASE_PMIDS,
+    NO_STATS,
+    audit_claim,
+    cite,
+    claim_by_id,
+    database_records,
+    edge,
+    flag_names,
+    reason,
+    record,
+    resolved,
+    statement,
+    twist1,
+)
+
+# --- resource papers -----------------------------------------------------------------------
+
+
+def test_twist1_database_papers_are_flagged_resource_from_the_registry() -> None:
+    """On TWIST1, every TRRUST/ReMap/GTRD/DoRothEA citation is flagged resource by the registry."""
+    audited = audit_document(twist1(), database_records(), NO_STATS, AuditSettings())
+    seen = set()
+    for verdict in (v for claim in audited.claims for v in claim.citations):
+        if verdict.citation.pmid in DATABASE_PMIDS:
+            name = DATABASE_PMIDS[verdict.citation.pmid]
+            assert reason(verdict, "resource").startswith(f"{name} database paper (registry: ")
+            assert "no_mention" not in flag_names(verdict)
+            seen.add(verdict.citation.pmid)
+    assert seen == set(DATABASE_PMIDS)
+
+
+def test_edges_citing_only_resource_papers_are_graded_c_and_resource_only() -> None:
+    """An edge whose citations are all database papers is resource_only and graded C."""
+    verdict = audit_claim(edge(cite("29087512"), cite("29126285")), database_records())
+    assert verdict.grade is Grade.C
+    assert reason(verdict, "resource_only") == (
+        "every citation is a database/resource paper (PMID 29087512, PMID 29126285)"
+    )
+
+
+def test_corpus_share_flags_trrust_with_an_empty_registry() -> None:
+    """With no registry, 29087512 is still a resource: it is cited by 47 of TWIST1's 48 edges."""
+    document = twist1()
+    stats = corpus_stats([document])
+    assert (stats.edges, stats.edges_citing["pmid:29087512"]) == (48, 47)
+    audited = audit_document(document, {}, stats, AuditSettings(resources=()))
+    trrust = next(v for v in audited.claims[0].citations if v.citation.pmid == "29087512")
+    assert reason(trrust, "resource") == "cited by 47 of 48 edges in this run (98%)"
+
+
+def test_corpus_share_spares_a_resolved_paper_about_the_documents_gene() -> None:
+    """A paper cited by 15 of 48 edges is a resource while unverified, not once it names TWIST1."""
+    document, stats = twist1(), corpus_stats([twist1()])
+    settings = AuditSettings(resources=())
+    unresolved = claim_by_id(audit_document(document, {}, stats, settings), "targets-1")
+    assert (
+        reason(unresolved.citations[0], "resource") == "cited by 15 of 48 edges in this run (31%)"
+    )
+    about = resolved(record("19051271", "Twist1 targets in breast cancer cells."))
+    audited = claim_by_id(audit_document(document, about, stats, settings), "targets-1")
+    assert "resource" not in flag_names(audited.citations[0])
+
+
+def test_corpus_share_needs_both_the_share_and_the_minimum_edge_count() -> None:
+    """Below resource_min_edges or below resource_share, a frequent citation is not a resource."""
+    claim = edge(cite("1"))
+    for stats in (CorpusStats(12, {"pmid:1": 9}), CorpusStats(100, {"pmid:1": 24})):
+        document = Document("t.md", Style.TFLINK, Subject(symbol="TWIST1"), (claim,))
+        audited = audit_document(document, {}, stats, AuditSettings(resources=()))
+        assert "resource" not in flag_names(audited.claims[0].citations[0])
+
+
+def test_resource_style_title_is_flagged_and_says_which_word() -> None:
+    """A PubMed title such as "…: a database of …" makes the paper a resource paper."""
+    rec = record("5", "XYZdb: a Database of regulatory interactions.")
+    verdict = audit_claim(edge(cite("5")), resolved(rec), AuditSettings(resources=()))
+    assert reason(verdict.citations[0], "resource") == (
+        "PubMed title reads like a resource paper ('Database')"
+    )
+
+
+def test_registry_matches_by_doi_case_insensitively() -> None:
+    """A citation known only by DOI is matched to the registry whatever the DOI's case."""
+    citation = Citation(doi="10.1093/NAR/GKW951")
+    verdict = audit_claim(edge(citation))
+    assert reason(verdict.citations[0], "resource").startswith("GTRD database paper")
+
+
+# --- retractions and notices ---------------------------------------------------------------
+
+
+def test_retracted_sole_primary_paper_downgrades_the_claim_from_b_to_d() -> None:
+    """Retraction removes the only primary paper: B becomes D and the reason names the notice."""
+    claim = statement(cite("11"))
+    paper = record("11", "TWIST2 in skin.")
+    assert audit_claim(claim, resolved(paper)).grade is Grade.B
+    notice = Relation("RetractionIn", "20137807", "Cell. 2010")
+    verdict = audit_claim(claim, resolved(replace(paper, relations=(notice,))))
+    assert verdict.grade is Grade.D
+    assert reason(verdict.citations[0], "retracted") == "retracted: RetractionIn PMID 20137807"
+
+
+def test_retracted_publication_type_alone_is_enough() -> None:
+    """The publication type "Retracted Publication" flags the paper even with no link."""
+    paper = record("11", "TWIST2.", publication_types=("Retracted Publication",))
+    verdict = audit_claim(statement(cite("11")), resolved(paper))
+    assert "Retracted Publication" in reason(verdict.citations[0], "retracted")
+
+
+def test_retraction_notice_erratum_and_expression_of_concern_are_flagged() -> None:
+    """A cited retraction notice is not primary; errata and concerns are reported, not demoted."""
+    notice = record("12", "Retraction.", relations=(Relation("RetractionOf", "11", ""),))
+    verdict = audit_claim(statement(cite("12")), resolved(notice))
+    assert reason(verdict.citations[0], "retraction_notice") == (
+        "a retraction notice, not a paper: RetractionOf PMID 11"
+    )
+    assert verdict.grade is Grade.D
+    relations = (
+        Relation("ErratumIn", "33795376", "Genome Res. 2021"),
+        Relation("ExpressionOfConcernIn", None, "J X. 2020"),
+    )
+    paper = record("13", "TWIST2 binds.", relations=relations)
+    verdict = audit_claim(statement(cite("13")), resolved(paper))
+    assert reason(verdict.citations[0], "erratum") == "erratum: ErratumIn PMID 33795376"
+    assert reason(verdict.citations[0], "expression_of_concern") == (
+        "expression of concern: ExpressionOfConcernIn J X. 2020"
+    )
+    assert verdict.grade is Grade.B
+
+
+# --- the document against PubMed -----------------------------------------------------------
+
+
+def test_doi_mismatch_is_caught_but_not_for_case() -> None:
+    """A different DOI is flagged with both values; the same DOI in another case is not."""
+    paper = record("14", "TWIST2.", doi="10.1/y")
+    verdict = audit_claim(statement(cite("14", doi="10.1/x")), resolved(paper))
+    assert (
+        reason(verdict.citations[0], "doi_mismatch") == "document DOI 10.1/x but PubMed has 10.1/y"
+    )
+    paper = record("14", "TWIST2.", doi="10.1016/J.CCR.2008.06.005")
+    same = audit_claim(statement(cite("14", doi="10.1016/j.ccr.2008.06.005")), resolved(paper))
+    assert "doi_mismatch" not in flag_names(same.citations[0])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "twist2 in <i>Drosophila</i> mesoderm",
+        "TWIST2 in drosophila mesoderm.",
+        "TWIST-2 in Drosophila mesoderm!",
+        "TWIST2 in Drosóphila  mesoderm",
+    ],
+)
+def test_title_mismatch_ignores_case_markup_punctuation_and_accents(written: str) -> None:
+    """Titles equal after NFKD, case folding and dropping markup/punctuation are not flagged."""
+    paper = record("15", "TWIST2 in Drosophila mesoderm.")
+    verdict = audit_claim(statement(cite("15", title=written)), resolved(paper))
+    assert "title_mismatch" not in flag_names(verdict.citations[0])
+
+
+def test_title_mismatch_is_caught_with_both_titles() -> None:
+    """A different title is flagged, quoting the document's and PubMed's."""
+    paper = record("15", "TWIST2 in Drosophila mesoderm.")
+    verdict = audit_claim(statement(cite("15", title="TWIST1 in mouse")), resolved(paper))
+    assert reason(verdict.citations[0], "title_mismatch") == (
+        'document title "TWIST1 in mouse" but PubMed has "TWIST2 in Drosophila mesoderm."'
+    )
+
+
+# --- resolution outcomes -------------------------------------------------------------------
+
+
+def test_unresolved_not_found_not_in_pubmed_and_invalid_flags_carry_reasons() -> None:
+    """Each unusable resolution gets its flag, with the resolver's reason or a default one."""
+    resolutions = {
+        "pmid:2": Resolution("pmid:2", Status.NOT_FOUND),
+        "pmid:3": Resolution("pmid:3", Status.UNRESOLVED, reason="HTTP 503 after 3 tries"),
+        "doi:10.1/q": Resolution("doi:10.1/q", Status.NOT_IN_PUBMED),
+    }
+    citations = (
+        cite("1"),
+        cite("2"),
+        cite("3"),
+        Citation(doi="10.1/Q"),
+        Citation(pmid="12a", invalid=("pmid",)),
+    )
+    verdict = audit_claim(edge(*citations), resolutions)
+    got = [(f.name, f.reason) for v in verdict.citations for f in v.flags]
+    assert got == [
+        ("unresolved", "not resolved"),
+        ("not_found", "PubMed has no record for PMID 2"),
+        ("unresolved", "HTTP 503 after 3 tries"),
+        ("not_in_pubmed", "DOI 10.1/Q is not in PubMed"),
+        ("invalid", "malformed PMID '12a'"),
+    ]
+    assert verdict.citations[4].resolution.status is Status.INVALID
+    assert verdict.grade is Grade.C  # unresolved and not-in-PubMed ones are unverifiable
+
+
+def test_malformed_doi_beside_a_good_pmid_is_reported_but_the_pmid_counts() -> None:
+    """A citation with a valid PMID and a malformed DOI is audited by PMID and flagged invalid."""
+    citation = Citation(pmid="22", doi="10.x", invalid=("doi",))
+    verdict = audit_claim(statement(citation), resolved(record("22", "TWIST2.")))
+    assert reason(verdict.citations[0], "invalid") == "malformed DOI '10.x'; audited by pmid:22"
+    assert verdict.grade is Grade.B

@@ -1,0 +1,70 @@
+"""The public face: what ``import enrich`` offers, and README's library example as written."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+import enrich
+from enrich.testing import EutilsServer
+from tests.conftest import ROOT
+
+
+def test_all_is_sorted_and_names_exactly_the_public_names() -> None:
+    """Every public non-module name of the package is in ``enrich.__all__`` once (nothing is
+    exported by accident or forgotten); ruff's RUF022 keeps it sorted."""
+    assert len(set(enrich.__all__)) == len(enrich.__all__)
+    public = {
+        name
+        for name, value in vars(enrich).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    }
+    assert set(enrich.__all__) == public | {"__version__"}
+
+
+def test_all_pins_what_library_users_need() -> None:
+    """Reading, enriching, writing, resolving, settings, the model types and the error root
+    are all importable from ``enrich``."""
+    needed = {
+        "read_documents", "iter_documents", "read_document",
+        "enrich_documents", "run_enrichment", "Enrichment", "RunOutcome",
+        "ReportWriter", "render_document",
+        "resolve_citations", "Resolved", "EutilsSettings", "DEFAULT_EUTILS_URL",
+        "load_settings", "Settings", "AuditSettings",
+        "Document", "Claim", "Citation", "PaperRecord", "Resolution", "Status", "Grade",
+        "Flag", "FlagName", "ClaimVerdict", "CitationVerdict", "AuditedDocument", "RunSummary",
+        "EnrichError",
+    }  # fmt: skip
+    assert needed <= set(enrich.__all__)
+
+
+def _readme_library_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Library use", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "README's Library use section has a python block"
+    return match[1]
+
+
+def test_readme_library_example_runs_as_written(
+    eutils_server: EutilsServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """README's example, run from a copy of the project folder against the local server,
+    prints a line per claim of the examples and writes the reports."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENRICH_EUTILS_URL", eutils_server.url)
+    monkeypatch.setenv("ENRICH_CACHE_DIR", str(tmp_path / "cache"))
+    exec(compile(_readme_library_example(), "README.md", "exec"), {})  # noqa: S102
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 54  # the claims of the two examples
+    assert all(re.fullmatch(r"[\w-]+ [ABCD]( [a-z_]+)*", line) for line in lines), lines
+    assert any(line.startswith("tfs-1 ") for line in lines)
+    assert (tmp_path / "reports" / "index.html").is_file()
+    assert (tmp_path / "reports" / "audit.tsv").is_file()
