@@ -110,14 +110,16 @@ def hostile_server() -> Iterator[_HostileEutils]:
 def test_entity_bomb_and_external_entity_in_efetch_replies(
     hostile_server: _HostileEutils, tmp_path: Path
 ) -> None:
-    """A billion-laughs reply ends its citation unresolved with a reason, an external entity
-    is never read, the other citation resolves, and the run finishes in bounded time."""
+    """A billion-laughs reply ends its citation unresolved with a reason, asked once (a
+    complete reply NCBI would send again is not retried), an external entity is never read,
+    the other citation resolves, and the run finishes in bounded time."""
     write_corpus(tmp_path / "docs", [BOMB_PMID, XXE_PMID, PLAIN_PMID], per_document=1)
     out, cache = tmp_path / "out", tmp_path / "cache"
     started = time.monotonic()
     result = run_enrich([tmp_path / "docs"], out, cache, hostile_server.url, "--batch-size", "1")
     assert time.monotonic() - started < 30
     assert result.returncode == 3, result.stderr  # the bomb's citation is unresolved
+    assert [ids for ids in hostile_server.asked if BOMB_PMID in ids] == [[BOMB_PMID]]
     assert "Traceback" not in result.stderr
     statuses = {c["pmid"]: c for r in document_reports(out).values() for c in report_citations(r)}
     bomb = statuses[BOMB_PMID]
