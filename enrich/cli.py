@@ -26,9 +26,11 @@ from enrich.audit import AuditSettings, conditions_met, parse_conditions
 from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
+from enrich.escape import printable
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import write_refresh_report
@@ -45,9 +47,25 @@ EXIT_UNRESOLVED = 3
 # --- shared options -----------------------------------------------------------------------
 
 
+def _existing_paths(
+    ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]
+) -> tuple[Path, ...]:
+    """Every path given must exist: a mistyped one is a usage error before any work."""
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"{printable(path)} does not exist", ctx, param)
+    return paths
+
+
 def paths_argument(func: F) -> F:
     """The PATH... argument shared by the commands that read documents."""
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
+    return click.argument(
+        "paths",
+        nargs=-1,
+        required=True,
+        type=click.Path(path_type=Path),
+        callback=_existing_paths,
+    )(func)
 
 
 def style_option(func: F) -> F:
@@ -101,18 +119,26 @@ def _settings(**flags: Any) -> Settings:
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {printable(message)}", err=True)
     sys.exit(code)
 
 
 class _Group(click.Group):
-    """Turns expected failures into one line on stderr and exit 1, never a traceback."""
+    """Turns expected failures into one line on stderr and exit 1, and Ctrl-C or SIGTERM
+    into one line and exit 130 or 143; never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EnrichError as exc:
             _fail(str(exc))
+        except Interrupted as exc:
+            _interrupted(exc, "the cache keeps every record fetched; run again to resume")
+
+
+def _interrupted(exc: Interrupted, kept: str) -> NoReturn:
+    click.echo(f"\ninterrupted ({exc}): {printable(kept)}", err=True)
+    sys.exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,7 +193,7 @@ def _collect_problems(documents: Iterable[Document], sink: list[str]) -> Iterato
 
 def _report_problems(problems: Iterable[str]) -> None:
     for line in problems:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {printable(line)}", err=True)
 
 
 # --- resolve ------------------------------------------------------------------------------
@@ -277,18 +303,27 @@ def run(
       enrich run examples/ --out reports/
     """
     settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
-    with ProgressBoard() as board:
-        outcome = run_enrichment(
-            paths,
-            out_dir=settings.out_dir,
-            cache_dir=settings.cache_dir,
-            eutils=settings.eutils,
-            audit=settings.audit_settings(),
-            style=Style(style) if style else None,
-            offline=bool(settings["offline"]),
-            jobs=settings["jobs"],
-            stage=lambda label, total: board.stage(label, total).update,
+    try:
+        with ProgressBoard() as board:
+            outcome = run_enrichment(
+                paths,
+                out_dir=settings.out_dir,
+                cache_dir=settings.cache_dir,
+                eutils=settings.eutils,
+                audit=settings.audit_settings(),
+                style=Style(style) if style else None,
+                offline=bool(settings["offline"]),
+                jobs=settings["jobs"],
+                stage=lambda label, total: board.stage(label, total).update,
+            )
+    except Interrupted as exc:
+        where = settings.out_dir
+        kept = (
+            f"the new reports in {where} were complete and are in place"
+            if exc.held
+            else f"the previous reports in {where} are kept as they were"
         )
+        _interrupted(exc, f"{kept}; the cache keeps every record fetched, so a rerun resumes")
     click.echo(_summary_screen(outcome, settings.out_dir))
     _report_problems(outcome.problems)
     sys.exit(_exit_code(outcome))
@@ -314,7 +349,7 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
         + ("  (offline)" if s.offline else ""),
     ]
     if out_dir is not None:
-        lines.append(f"reports    {out_dir}/index.html")
+        lines.append(f"reports    {printable(out_dir)}/index.html")
     if s.unresolved:
         lines.append(
             f"warning: {s.unresolved} citations are unresolved; "
@@ -471,4 +506,5 @@ def _describe_audit(audit: AuditSettings) -> str:
 
 def main() -> None:
     """Console-script entry point."""
+    raise_on_signals()
     cli(prog_name="enrich")

@@ -4,6 +4,9 @@
 
     EnrichError                      root: every expected failure; the CLI prints it in one line
     ├── ConfigError                  a setting is malformed (enrich.yaml, environment, flags)
+    │   └── EutilsRefused            E-utilities refuses the configuration: an invalid
+    │                                API key, a redirect to another address
+    ├── NoDocuments                  the paths given hold no document to read
     ├── OutputError                  a report or the cache cannot be written
     ├── WorkerDied                   a worker process ended without its task's result
     └── EutilsError                  talking to NCBI E-utilities failed
@@ -32,6 +35,14 @@ class EnrichError(Exception):
 
 class ConfigError(EnrichError):
     """A setting is malformed."""
+
+
+class EutilsRefused(ConfigError):
+    """E-utilities answered in a way that no retry will change: the configuration must."""
+
+
+class NoDocuments(EnrichError):
+    """The paths given hold no document to read."""
 
 
 class OutputError(EnrichError):

@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from enrich.escape import printable
 from enrich.extract.harmonizome import looks_like_harmonizome, read_harmonizome
 from enrich.extract.limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_ITEMS
 from enrich.extract.text import read_text
@@ -30,6 +31,7 @@ __all__ = [
     "detect_style",
     "iter_documents",
     "iter_input_files",
+    "no_documents_message",
     "parse_document",
     "read_document",
 ]
@@ -165,6 +167,16 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from _walk(path)
         else:
             yield path
+
+
+def no_documents_message(paths: Iterable[Path]) -> str:
+    """What was looked for when ``paths`` held no document, in one line."""
+    named = ", ".join(printable(path) for path in paths) or "no path"
+    extensions = " ".join(sorted(DOCUMENT_EXTENSIONS))
+    return (
+        f"no documents found in {named}: looked for files ending {extensions} "
+        "(hidden files and folders skipped; a file named on the command line is always read)"
+    )
 
 
 def _walk(folder: Path) -> Iterator[Path]:
