@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -150,6 +151,21 @@ def cli() -> None:
     Example:
       enrich run examples/
     """
+    _show_warnings()
+
+
+class _WarningLines(logging.Handler):
+    """The library's warnings (e.g. a wait a server asked for) as ``warning:`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {printable(record.getMessage())}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("enrich")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
+        logger.propagate = False
 
 
 # --- extract ------------------------------------------------------------------------------

@@ -18,8 +18,9 @@
         ├── BadResponse              a reply body that is not what was asked
         │   ├── TruncatedReply       cut short: the XML ends before its root element does
         │   └── ErrorReply           a complete reply that states an error or is refused:
-        │                            ``<ERROR>``, a JSON error, an HTML page, a wrong root,
-        │                            an entity bomb; asking again would get the same
+        │       │                    ``<ERROR>``, a JSON error, an HTML page, a wrong root,
+        │       │                    an entity bomb; asking again would get the same
+        │       └── ReplyTooLarge    a body over the size cap once decoded (a gzip bomb)
         ├── RequestRejected          any other 4xx: retrying would not help
         └── CircuitOpen              the host has been unreachable; requests fail fast
 
@@ -91,6 +92,10 @@ class TruncatedReply(BadResponse, TransientError):
 
 class ErrorReply(BadResponse):
     """A complete reply that states an error or cannot be used: never asked again."""
+
+
+class ReplyTooLarge(ErrorReply):
+    """A reply body over the size cap once decoded: abandoned, never asked again."""
 
 
 class RequestRejected(EutilsError):
