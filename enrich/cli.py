@@ -494,6 +494,47 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
 
 
+@cli.group()
+def cache() -> None:
+    """Check and repair the citation cache.
+
+    \b
+    Example:
+      enrich cache verify --repair
+    """
+
+
+@cache.command()
+@click.option("--repair", is_flag=True, help="Delete the damaged entries (they are refetched).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder [default cache/].")
+def verify(repair: bool, cache_dir: Path | None) -> None:
+    """Check that every cache entry decodes and every record matches its stored XML.
+
+    Prints one line per damaged entry; exits 1 when there is any, unless --repair
+    deleted them (they are fetched again by the next run).
+
+    \b
+    Example:
+      enrich cache verify --cache-dir cache/ --repair
+    """
+    from enrich.entrez import CitationCache
+
+    settings = _settings(cache_dir=cache_dir)
+    if not settings.cache_dir.is_dir():
+        _fail(f"{settings.cache_dir} is not a cache folder")
+    with CitationCache(settings.cache_dir) as stored:
+        entries = len(stored)
+        problems = stored.verify(repair=repair)
+    for line in problems:
+        click.echo(f"damaged: {printable(line)}")
+    verdict = "deleted; the next run fetches them again" if repair else "run with --repair"
+    click.echo(
+        f"cache {printable(settings.cache_dir)}: {entries} entries, {len(problems)} damaged"
+        + (f" ({verdict})" if problems else "")
+    )
+    sys.exit(EXIT_FAILED if problems and not repair else EXIT_OK)
+
+
 @cli.command()
 def config() -> None:
     """Show the effective settings and where each comes from (the API key redacted).
