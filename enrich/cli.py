@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -26,9 +27,11 @@ from enrich.audit import AuditSettings, conditions_met, parse_conditions
 from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
+from enrich.escape import printable
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import write_refresh_report
@@ -45,9 +48,25 @@ EXIT_UNRESOLVED = 3
 # --- shared options -----------------------------------------------------------------------
 
 
+def _existing_paths(
+    ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]
+) -> tuple[Path, ...]:
+    """Every path given must exist: a mistyped one is a usage error before any work."""
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"{printable(path)} does not exist", ctx, param)
+    return paths
+
+
 def paths_argument(func: F) -> F:
     """The PATH... argument shared by the commands that read documents."""
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
+    return click.argument(
+        "paths",
+        nargs=-1,
+        required=True,
+        type=click.Path(path_type=Path),
+        callback=_existing_paths,
+    )(func)
 
 
 def style_option(func: F) -> F:
@@ -101,18 +120,26 @@ def _settings(**flags: Any) -> Settings:
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {printable(message)}", err=True)
     sys.exit(code)
 
 
 class _Group(click.Group):
-    """Turns expected failures into one line on stderr and exit 1, never a traceback."""
+    """Turns expected failures into one line on stderr and exit 1, and Ctrl-C or SIGTERM
+    into one line and exit 130 or 143; never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EnrichError as exc:
             _fail(str(exc))
+        except Interrupted as exc:
+            _interrupted(exc, "the cache keeps every record fetched; run again to resume")
+
+
+def _interrupted(exc: Interrupted, kept: str) -> NoReturn:
+    click.echo(f"\ninterrupted ({exc}): {printable(kept)}", err=True)
+    sys.exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +151,21 @@ def cli() -> None:
     Example:
       enrich run examples/
     """
+    _show_warnings()
+
+
+class _WarningLines(logging.Handler):
+    """The library's warnings (e.g. a wait a server asked for) as ``warning:`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {printable(record.getMessage())}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("enrich")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
+        logger.propagate = False
 
 
 # --- extract ------------------------------------------------------------------------------
@@ -167,7 +209,7 @@ def _collect_problems(documents: Iterable[Document], sink: list[str]) -> Iterato
 
 def _report_problems(problems: Iterable[str]) -> None:
     for line in problems:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {printable(line)}", err=True)
 
 
 # --- resolve ------------------------------------------------------------------------------
@@ -277,18 +319,27 @@ def run(
       enrich run examples/ --out reports/
     """
     settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
-    with ProgressBoard() as board:
-        outcome = run_enrichment(
-            paths,
-            out_dir=settings.out_dir,
-            cache_dir=settings.cache_dir,
-            eutils=settings.eutils,
-            audit=settings.audit_settings(),
-            style=Style(style) if style else None,
-            offline=bool(settings["offline"]),
-            jobs=settings["jobs"],
-            stage=lambda label, total: board.stage(label, total).update,
+    try:
+        with ProgressBoard() as board:
+            outcome = run_enrichment(
+                paths,
+                out_dir=settings.out_dir,
+                cache_dir=settings.cache_dir,
+                eutils=settings.eutils,
+                audit=settings.audit_settings(),
+                style=Style(style) if style else None,
+                offline=bool(settings["offline"]),
+                jobs=settings["jobs"],
+                stage=lambda label, total: board.stage(label, total).update,
+            )
+    except Interrupted as exc:
+        where = settings.out_dir
+        kept = (
+            f"the new reports in {where} were complete and are in place"
+            if exc.held
+            else f"the previous reports in {where} are kept as they were"
         )
+        _interrupted(exc, f"{kept}; the cache keeps every record fetched, so a rerun resumes")
     click.echo(_summary_screen(outcome, settings.out_dir))
     _report_problems(outcome.problems)
     sys.exit(_exit_code(outcome))
@@ -314,7 +365,7 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
         + ("  (offline)" if s.offline else ""),
     ]
     if out_dir is not None:
-        lines.append(f"reports    {out_dir}/index.html")
+        lines.append(f"reports    {printable(out_dir)}/index.html")
     if s.unresolved:
         lines.append(
             f"warning: {s.unresolved} citations are unresolved; "
@@ -443,6 +494,47 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
 
 
+@cli.group()
+def cache() -> None:
+    """Check and repair the citation cache.
+
+    \b
+    Example:
+      enrich cache verify --repair
+    """
+
+
+@cache.command()
+@click.option("--repair", is_flag=True, help="Delete the damaged entries (they are refetched).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder [default cache/].")
+def verify(repair: bool, cache_dir: Path | None) -> None:
+    """Check that every cache entry decodes and every record matches its stored XML.
+
+    Prints one line per damaged entry; exits 1 when there is any, unless --repair
+    deleted them (they are fetched again by the next run).
+
+    \b
+    Example:
+      enrich cache verify --cache-dir cache/ --repair
+    """
+    from enrich.entrez import CitationCache
+
+    settings = _settings(cache_dir=cache_dir)
+    if not settings.cache_dir.is_dir():
+        _fail(f"{settings.cache_dir} is not a cache folder")
+    with CitationCache(settings.cache_dir) as stored:
+        entries = len(stored)
+        problems = stored.verify(repair=repair)
+    for line in problems:
+        click.echo(f"damaged: {printable(line)}")
+    verdict = "deleted; the next run fetches them again" if repair else "run with --repair"
+    click.echo(
+        f"cache {printable(settings.cache_dir)}: {entries} entries, {len(problems)} damaged"
+        + (f" ({verdict})" if problems else "")
+    )
+    sys.exit(EXIT_FAILED if problems and not repair else EXIT_OK)
+
+
 @cli.command()
 def config() -> None:
     """Show the effective settings and where each comes from (the API key redacted).
@@ -471,4 +563,5 @@ def _describe_audit(audit: AuditSettings) -> str:
 
 def main() -> None:
     """Console-script entry point."""
+    raise_on_signals()
     cli(prog_name="enrich")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -115,6 +116,8 @@ class Settings:
             text = "(not set)" if value is None else str(value)
             if value is None and name in used:
                 text = f"(not set: {used[name]})"
+            elif name == "rate" and value is not None and value > eutils.effective_rate:
+                text = f"{value:g}, capped: {used[name]} (NCBI's limit)"
             if name == "api_key" and value:
                 text = "**** (redacted)"
             rows.append((name, text, self.origins[name]))
@@ -148,6 +151,7 @@ def load_settings(
         if value is not None:
             values[name], origins[name] = _typed(name, value, "flag"), "flag"
     _check_ranges(values)
+    _check_url(values, origins)
     audit = data.get("audit") or {}
     resources = data.get("resources") or []
     if not isinstance(audit, dict) or not isinstance(resources, list):
@@ -196,6 +200,17 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         except (TypeError, ValueError):
             pass
     raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}")
+
+
+def _check_url(values: dict[str, Any], origins: dict[str, str]) -> None:
+    """eutils_url must be an http(s) URL with a host: anything else is a setting error."""
+    url = str(values["eutils_url"])
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{origins['eutils_url']}: eutils_url must be an http:// or https:// URL with a "
+            f"host, got {url!r}"
+        )
 
 
 def _check_ranges(values: dict[str, Any]) -> None:

@@ -4,6 +4,9 @@
 
     EnrichError                      root: every expected failure; the CLI prints it in one line
     ├── ConfigError                  a setting is malformed (enrich.yaml, environment, flags)
+    │   └── EutilsRefused            E-utilities refuses the configuration: an invalid
+    │                                API key, a redirect to another address
+    ├── NoDocuments                  the paths given hold no document to read
     ├── OutputError                  a report or the cache cannot be written
     ├── WorkerDied                   a worker process ended without its task's result
     └── EutilsError                  talking to NCBI E-utilities failed
@@ -15,8 +18,9 @@
         ├── BadResponse              a reply body that is not what was asked
         │   ├── TruncatedReply       cut short: the XML ends before its root element does
         │   └── ErrorReply           a complete reply that states an error or is refused:
-        │                            ``<ERROR>``, a JSON error, an HTML page, a wrong root,
-        │                            an entity bomb; asking again would get the same
+        │       │                    ``<ERROR>``, a JSON error, an HTML page, a wrong root,
+        │       │                    an entity bomb; asking again would get the same
+        │       └── ReplyTooLarge    a body over the size cap once decoded (a gzip bomb)
         ├── RequestRejected          any other 4xx: retrying would not help
         └── CircuitOpen              the host has been unreachable; requests fail fast
 
@@ -32,6 +36,14 @@ class EnrichError(Exception):
 
 class ConfigError(EnrichError):
     """A setting is malformed."""
+
+
+class EutilsRefused(ConfigError):
+    """E-utilities answered in a way that no retry will change: the configuration must."""
+
+
+class NoDocuments(EnrichError):
+    """The paths given hold no document to read."""
 
 
 class OutputError(EnrichError):
@@ -80,6 +92,10 @@ class TruncatedReply(BadResponse, TransientError):
 
 class ErrorReply(BadResponse):
     """A complete reply that states an error or cannot be used: never asked again."""
+
+
+class ReplyTooLarge(ErrorReply):
+    """A reply body over the size cap once decoded: abandoned, never asked again."""
 
 
 class RequestRejected(EutilsError):

@@ -127,8 +127,9 @@ _DOI_IN_TEXT = re.compile(
 )
 
 
-def find_identifiers(text: str) -> Iterator[Found]:
-    """Every PMID and DOI mentioned in ``text``, in order of appearance.
+def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
+    """Every PMID and DOI mentioned in ``text``, in order of appearance; with ``limit``, the
+    search stops once more than ``limit`` are found (and yields more than ``limit``).
 
     PMIDs come from PubMed URLs (including ``?term=`` lists) and ``PMID: n`` /
     ``PMID n`` mentions; DOIs from doi.org URLs, ``doi:``/``DOI:`` mentions (where
@@ -136,13 +137,19 @@ def find_identifiers(text: str) -> Iterator[Found]:
     ``10.NNNN/...`` strings.  The same identifier may be yielded more than once.
     """
     found: list[Found] = []
+    enough = float("inf") if limit is None else limit
     for m in _PMID_IN_TEXT.finditer(text):
         if m.group("term") is not None:
             found.extend(Found("pmid", t, m.start("term")) for t in split_pubmed_term(m["term"]))
         else:
             group = "url" if m.group("url") is not None else "mention"
             found.append(Found("pmid", m[group], m.start(group)))
+        if len(found) > enough:
+            yield from found
+            return
     for m in _DOI_IN_TEXT.finditer(text):
+        if len(found) > enough:
+            break
         group = next(g for g in ("url", "prefixed", "bare") if m.group(g) is not None)
         raw = re.sub(r"\s*/\s*", "/", m[group], count=1) if group == "prefixed" else m[group]
         found.append(Found("doi", raw, m.start(group)))

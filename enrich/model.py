@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from enrich.escape import printable
 from enrich.identifiers import doi_key
 
 
@@ -41,8 +42,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line: control characters in a file name or message are shown escaped."""
         where = f"{self.path}:{self.location}" if self.location else self.path
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "location": self.location, "message": self.message}

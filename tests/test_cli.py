@@ -107,3 +107,37 @@ def test_readme_commands_are_the_ones_ci_runs() -> None:
     run_command, test_command = re.findall(r"```console\n(.*?)\n```", readme, re.DOTALL)[:2]
     assert run_command == "pip install -e . && enrich run examples/"
     assert test_command in ci.splitlines()
+
+
+FORMULA_PAGE = """---
+layout: protein
+protein_name: =CMD
+uniprot_accession: Q15672
+tfs: |-
+  @SUM(A1),P1,1,+ReMap;=TRRUST,-cmd|' /C calc'!A0,29087512%5Buid%5D,No
+---
+"""
+
+
+def test_tsv_outputs_neutralise_formulas(tmp_path: Path) -> None:
+    """Cells of ``extract --format tsv``, ``audit --format tsv`` and audit.tsv that start with
+    = + - @ are written with a leading quote, the same in all three."""
+    page = tmp_path / "docs" / "formula.md"
+    page.parent.mkdir()
+    page.write_text(FORMULA_PAGE, encoding="utf-8")
+    env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
+    outputs = []
+    for command in (["extract"], ["audit", "--offline"]):
+        result = CliRunner(env=env).invoke(cli, [*command, "--format", "tsv", str(page)])
+        outputs.append(result.stdout)
+    result = CliRunner(env=env).invoke(
+        cli, ["run", "--offline", "--out", str(tmp_path / "out"), str(page)]
+    )
+    assert result.exit_code == 3, result.output
+    outputs.append((tmp_path / "out" / "audit.tsv").read_text(encoding="utf-8"))
+    for text in outputs:
+        cells = [cell for line in text.splitlines()[1:] for cell in line.split("\t")]
+        assert "'@SUM(A1)" in cells and "'=CMD" in cells, cells
+        assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
+        assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").isdigit()]
+    assert outputs[1] == outputs[2]

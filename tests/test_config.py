@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from enrich.cli import cli
 from enrich.config import load_settings
+from enrich.errors import ConfigError
 from tests.conftest import EXAMPLES
 
 
@@ -80,3 +81,17 @@ def test_settings_repr_never_shows_the_key() -> None:
     """repr() of the settings (as a traceback or a debugger shows them) redacts the API key."""
     settings = load_settings(environ={"NCBI_API_KEY": "secret-key-987"})
     assert "secret-key-987" not in repr(settings) and "redacted" in repr(settings)
+
+
+def test_a_capped_rate_is_shown_capped(tmp_path: Path) -> None:
+    """rate: 50 without a key shows as capped at NCBI's 3 requests/s."""
+    settings = load_settings(config_file=tmp_path / "none.yaml", environ={}, flags={"rate": 50})
+    (shown,) = [value for name, value, _ in settings.shown() if name == "rate"]
+    assert shown == "50, capped: 3 requests/s (NCBI's limit)"
+
+
+@pytest.mark.parametrize("url", ["ftp://eutils.example/", "not a url", "http://"])
+def test_a_malformed_eutils_url_is_a_setting_error(tmp_path: Path, url: str) -> None:
+    """A malformed ENRICH_EUTILS_URL is a ConfigError naming the variable (exit 1)."""
+    with pytest.raises(ConfigError, match=r"\$ENRICH_EUTILS_URL: eutils_url must be"):
+        load_settings(config_file=tmp_path / "none.yaml", environ={"ENRICH_EUTILS_URL": url})

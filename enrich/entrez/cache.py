@@ -15,8 +15,10 @@ and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,20 @@ __all__ = ["SCHEMA_VERSION", "CachedRecord", "CitationCache"]
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
 SCHEMA_VERSION = 1
 DAY = 86400.0
+#: what reading a damaged value can raise: bad JSON or UTF-8, bad zlib data, a damaged row
+_UNDECODABLE = (ValueError, zlib.error, sqlite3.Error, OSError, EOFError)
+logger = logging.getLogger("enrich.entrez")
+
+
+class _JSONOnlyDisk(diskcache.JSONDisk):  # type: ignore[misc]  # diskcache is untyped
+    """diskcache's JSON disk, except that a value stored pickled (which enrich never writes,
+    but a tampered cache could hold) is refused instead of unpickled: reading a cache folder
+    never runs code."""
+
+    def fetch(self, mode: int, filename: str, value: Any, read: bool) -> Any:
+        if mode == diskcache.core.MODE_PICKLE:
+            raise ValueError("a pickled value: refused")
+        return super().fetch(mode, filename, value, read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +62,20 @@ class CachedRecord:
 class CitationCache:
     """Records, negative results and DOI mappings under ``directory``.
 
-    Raises OutputError when the folder cannot be created or written.
+    The cache heals: an entry that cannot be decoded is dropped, counted in
+    :attr:`dropped`, and reads as absent, so it is fetched again; closing the cache logs
+    how many were dropped.  Raises OutputError when the folder cannot be created or written.
     """
 
     def __init__(self, directory: Path, *, missing_ttl: float = 7 * DAY) -> None:
         self.directory = directory
         self.missing_ttl = missing_ttl
+        self.dropped = 0  #: damaged entries dropped since opened
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._cache = diskcache.Cache(
                 str(directory),
-                disk=diskcache.JSONDisk,
+                disk=_JSONOnlyDisk,
                 disk_compress_level=1,
                 eviction_policy="none",
                 size_limit=2**42,
@@ -75,6 +94,13 @@ class CitationCache:
             raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
 
     def close(self) -> None:
+        if self.dropped:
+            logger.warning(
+                "cache %s: %d damaged entries could not be read; dropped and fetched again",
+                self.directory,
+                self.dropped,
+            )
+            self.dropped = 0
         self._cache.close()
 
     def __enter__(self) -> CitationCache:
@@ -101,7 +127,7 @@ class CitationCache:
                 self.put_record(record, entry["xml"].encode("utf-8"), entry["fetched_at"])
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
-            self._delete(f"pmid:{pmid}")
+            self._drop(f"pmid:{pmid}")
             return None
         return CachedRecord(record, fetched_at)
 
@@ -174,24 +200,27 @@ class CitationCache:
     def delete_meta(self, key: str) -> None:
         self._delete(f"meta:{key}")
 
-    def verify(self) -> list[str]:
-        """Problems found in stored records: an empty list means every entry is whole.
+    def verify(self, *, repair: bool = False) -> list[str]:
+        """Problems found in the stored entries: an empty list means every entry is whole.
 
-        A record entry is whole when its XML parses to exactly the record stored beside it.
+        A record entry is whole when its XML parses to exactly the record stored beside it;
+        any entry must decode.  With ``repair``, each damaged entry is deleted (it will be
+        fetched again); the problems found are returned all the same.
         """
         problems = []
         for key in list(self._cache.iterkeys()):
-            if not (isinstance(key, str) and key.startswith("pmid:")):
-                continue
-            entry = self._read(key)
             try:
-                stored = PaperRecord.from_dict(entry["record"])
-                reparsed = parse_record(entry["xml"].encode("utf-8"))
-            except (KeyError, TypeError, ValueError, BadResponse) as exc:
-                problems.append(f"{key}: unreadable entry ({exc})")
+                entry = self._cache.get(key, default=None, retry=True)
+            except _UNDECODABLE as exc:
+                problems.append(f"{key}: cannot be decoded ({type(exc).__name__})")
+                if repair:
+                    self._delete(key)
                 continue
-            if stored != reparsed or stored.pmid != key[len("pmid:") :]:
-                problems.append(f"{key}: stored record differs from its XML")
+            problem = _entry_problem(key, entry)
+            if problem:
+                problems.append(f"{key}: {problem}")
+                if repair:
+                    self._delete(key)
         return problems
 
     def __len__(self) -> int:
@@ -202,10 +231,15 @@ class CitationCache:
     def _read(self, key: str) -> Any:
         try:
             value = self._cache.get(key, default=None, retry=True)
-        except (ValueError, sqlite3.Error, OSError):  # undecodable JSON or a damaged row
-            self._delete(key)
+        except _UNDECODABLE:
+            self._drop(key)
             return None
         return value if isinstance(value, dict) else None
+
+    def _drop(self, key: str) -> None:
+        """Delete a damaged entry and count it."""
+        self.dropped += 1
+        self._delete(key)
 
     def _write(self, key: str, value: dict[str, Any], expire: float | None = None) -> None:
         try:
@@ -218,6 +252,22 @@ class CitationCache:
             self._cache.delete(key, retry=True)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+
+
+def _entry_problem(key: object, entry: Any) -> str:
+    """What is wrong with a decoded entry, or "" when it is whole."""
+    if not isinstance(key, str) or not isinstance(entry, dict):
+        return "not an entry enrich writes"
+    if not key.startswith("pmid:"):
+        return ""
+    try:
+        stored = PaperRecord.from_dict(entry["record"])
+        reparsed = parse_record(entry["xml"].encode("utf-8"))
+    except (KeyError, TypeError, ValueError, AttributeError, BadResponse) as exc:
+        return f"unreadable entry ({exc})"
+    if stored != reparsed or stored.pmid != key[len("pmid:") :]:
+        return "stored record differs from its XML"
+    return ""
 
 
 def _reason(exc: BaseException) -> str:

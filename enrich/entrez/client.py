@@ -9,9 +9,20 @@ This module promises NCBI's rules:
   rate, shared by every client of the process: at most 3 requests/s, 10 with
   an API key (a lower rate may be configured, never a higher one);
 * 429, 5xx, timeouts and connection errors are retried with exponential backoff
-  and jitter, honouring ``Retry-After``; other 4xx are not retried;
+  and jitter, honouring ``Retry-After`` up to :attr:`EutilsSettings.max_retry_after`
+  seconds (a longer wait asked for is capped, and every wait of a second or more is
+  logged, on the ``enrich`` logger, with how long and why); other 4xx are not retried;
 * after repeated connection failures the circuit opens and every further
   request fails at once with :class:`~enrich.errors.CircuitOpen`.
+
+Every reply is bounded in size and time: the body is streamed and decoded here (gzip
+or deflate, at most :attr:`EutilsSettings.max_reply_bytes` once decoded: a larger one is
+abandoned and not asked again, :class:`~enrich.errors.ReplyTooLarge`), each read waits
+at most ``timeout`` seconds and a whole attempt at most ``2 * timeout``.
+
+Redirects are never followed (the API key would go along to wherever they point): a
+redirect, and NCBI's answer to an invalid API key, are :class:`~enrich.errors.EutilsRefused`,
+a configuration error that ends the command.
 
 The API key is sent to NCBI and nowhere else: it is not in exceptions, logs or
 return values.
@@ -20,9 +31,13 @@ return values.
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import json
+import logging
 import math
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
@@ -39,11 +54,15 @@ from tenacity import (
 
 from enrich.errors import (
     CircuitOpen,
+    ErrorReply,
+    EutilsRefused,
     NetworkError,
     RateLimited,
+    ReplyTooLarge,
     RequestRejected,
     ServerError,
     TransientError,
+    TruncatedReply,
 )
 
 __all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings", "RateLimiter"]
@@ -51,9 +70,10 @@ __all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings", "RateLimiter"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 NCBI_RATE = 3.0
 NCBI_RATE_WITH_KEY = 10.0
-MAX_RETRY_AFTER = 60.0
+_ERROR_BODY_BYTES = 65536  #: what is read of an error reply, to find NCBI's message
 
 T = TypeVar("T")
+logger = logging.getLogger("enrich.entrez")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +92,14 @@ class EutilsSettings:
     breaker_threshold: int = 3
     backoff: float = 0.5  #: first retry wait in seconds (doubling, plus up to as much jitter)
     max_backoff: float = 20.0
+    max_retry_after: float = 10.0  #: the longest wait a ``Retry-After`` may impose, seconds
+    max_reply_bytes: int = 128 * 2**20  #: the largest reply body accepted, once decoded
+
+    @property
+    def attempt_deadline(self) -> float:
+        """Seconds one attempt may take in all (``timeout`` bounds each read): twice the
+        timeout, so a server that trickles a byte at a time cannot hold a request longer."""
+        return 2 * self.timeout
 
     @property
     def effective_rate(self) -> float:
@@ -185,7 +213,11 @@ class EutilsClient:
             transport=self._transport,
             timeout=timeout,
             limits=limits,
-            headers={"User-Agent": f"{self.settings.tool} (+https://github.com/enrich)"},
+            headers={
+                "User-Agent": f"{self.settings.tool} (+https://github.com/enrich)",
+                "Accept-Encoding": "gzip, deflate",  # the encodings _read_body decodes
+            },
+            follow_redirects=False,  # httpx's default, relied upon: the key stays with NCBI
         )
         return self
 
@@ -214,7 +246,8 @@ class EutilsClient:
                     multiplier=self.settings.backoff,
                     max=self.settings.max_backoff,
                     jitter=self.settings.backoff,
-                )
+                ),
+                self.settings.max_retry_after,
             ),
             retry=retry_if_exception_type(TransientError),
             reraise=True,
@@ -236,14 +269,46 @@ class EutilsClient:
             data["api_key"] = self.settings.api_key
         await self._limiter.wait()
         self.requests += 1
+        deadline = self.settings.attempt_deadline
         try:
-            response = await self._http.post(self._base + endpoint, data=data)
+            async with (
+                asyncio.timeout(deadline),
+                self._http.stream("POST", self._base + endpoint, data=data) as response,
+            ):
+                self._breaker.record(None)  # any response shows the host is reachable
+                return await self._reply_body(endpoint, response)
         except httpx.TransportError as exc:
             error = self._network_error(endpoint, exc)
             self._breaker.record(error)
             raise error from exc
-        self._breaker.record(None)  # any response shows the host is reachable
-        return _check(endpoint, response)
+        except TimeoutError as exc:
+            message = f"{endpoint}: no complete reply within {deadline:g} s"
+            raise NetworkError(message) from exc
+
+    async def _reply_body(self, endpoint: str, response: httpx.Response) -> bytes:
+        """The decoded body of a successful reply; raise the matching error otherwise."""
+        status = response.status_code
+        if 300 <= status < 400:
+            target = _host(response.headers.get("Location", "")) or "an unnamed address"
+            raise EutilsRefused(
+                f"E-utilities at {_host(self._base)} answered {endpoint} with a redirect "
+                f"(HTTP {status}) to {target}; enrich does not follow redirects, so that the "
+                "API key never goes elsewhere: set eutils_url (ENRICH_EUTILS_URL) to the "
+                "address E-utilities is served at"
+            )
+        if status == 429:
+            raise RateLimited(f"{endpoint}: HTTP 429 rate limit exceeded", _retry_after(response))
+        if status >= 500:
+            raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
+        if status >= 400:
+            body = await _read_body(endpoint, response, _ERROR_BODY_BYTES, cut=True)
+            if _is_invalid_key(body) and self.settings.api_key:
+                raise EutilsRefused(
+                    "NCBI rejects the API key (NCBI_API_KEY): API key invalid; "
+                    "correct NCBI_API_KEY or unset it to run without one"
+                )
+            raise RequestRejected(f"{endpoint}: HTTP {status} {response.reason_phrase}")
+        return await _read_body(endpoint, response, self.settings.max_reply_bytes)
 
     def _network_error(self, endpoint: str, exc: httpx.TransportError) -> NetworkError:
         """The NetworkError for a request that got no response (never naming the key)."""
@@ -257,35 +322,99 @@ class EutilsClient:
         return NetworkError(f"{endpoint}: connection failed: {_reason(exc)}")
 
 
-def _check(endpoint: str, response: httpx.Response) -> bytes:
-    """The body of a successful reply; raise the matching EutilsError otherwise."""
-    status = response.status_code
-    if status == 429:
-        raise RateLimited(f"{endpoint}: HTTP 429 rate limit exceeded", _retry_after(response))
-    if status >= 500:
-        raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
-    if status >= 400:
-        raise RequestRejected(f"{endpoint}: HTTP {status} {response.reason_phrase}")
-    return response.content
+async def _read_body(
+    endpoint: str, response: httpx.Response, limit: int, cut: bool = False
+) -> bytes:
+    """The body of ``response`` decoded (gzip, deflate or none), streamed: at most ``limit``
+    bytes once decoded are ever held.  Past that, ReplyTooLarge, or with ``cut`` the first
+    ``limit`` bytes.  A compressed body that ends early is a TruncatedReply."""
+    if response.is_stream_consumed:  # read whole by its transport (httpx.MockTransport)
+        return _within(endpoint, response.content, limit, cut)
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+        raise ErrorReply(f"{endpoint}: reply in an encoding enrich does not read ({encoding})")
+    decoder = None if encoding in ("identity", "") else zlib.decompressobj(zlib.MAX_WBITS | 32)
+    parts: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_raw():
+            pending = chunk
+            while pending and size <= limit:
+                if decoder is None:
+                    piece, pending = pending, b""
+                else:
+                    piece = decoder.decompress(pending, limit + 1 - size)
+                    pending = decoder.unconsumed_tail
+                parts.append(piece)
+                size += len(piece)
+            if size > limit:
+                return _within(endpoint, b"".join(parts), limit, cut)
+    except zlib.error as exc:
+        raise ErrorReply(f"{endpoint}: reply body does not decode as {encoding}: {exc}") from exc
+    if decoder is not None and not decoder.eof:
+        raise TruncatedReply(f"{endpoint}: {encoding} reply body cut short")
+    return b"".join(parts)
+
+
+def _within(endpoint: str, body: bytes, limit: int, cut: bool) -> bytes:
+    """``body`` if at most ``limit`` bytes, else its start (``cut``) or ReplyTooLarge."""
+    if len(body) <= limit:
+        return body
+    if cut:
+        return body[:limit]
+    raise ReplyTooLarge(
+        f"{endpoint}: reply over {limit / 2**20:g} MiB once decoded: abandoned "
+        "(a smaller batch_size makes smaller replies)"
+    )
+
+
+def _is_invalid_key(body: bytes) -> bool:
+    """Whether ``body`` is NCBI's answer to an invalid key: ``{"error": "API key invalid"}``."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "api key" in str(data.get("error", "")).lower()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds (given as seconds or as an HTTP date), uncapped; None if
+    absent or unreadable."""
     value = response.headers.get("Retry-After")
-    try:
-        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else None
-    except ValueError:
+    if value is None:
         return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
 
 
 def _wait_for(
-    backoff: Callable[[RetryCallState], float],
+    backoff: Callable[[RetryCallState], float], longest: float
 ) -> Callable[[RetryCallState], float]:
-    """Wait ``Retry-After`` when the server gave one, else ``backoff``."""
+    """Wait ``Retry-After`` (at most ``longest`` seconds) when the server gave one, else
+    ``backoff``; a wait of a second or more is logged with its reason."""
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(error, "retry_after", None)
-        return float(retry_after) if retry_after is not None else backoff(state)
+        asked = getattr(error, "retry_after", None)
+        if asked is None:
+            return backoff(state)
+        seconds = min(float(asked), longest)
+        if seconds >= 1.0:
+            capped = f" (it asked for {asked:g} s; capped)" if asked > longest else ""
+            logger.warning(
+                "%s: E-utilities asked to wait (Retry-After): waiting %g s before asking again%s",
+                error,
+                seconds,
+                capped,
+            )
+        return seconds
 
     return wait
 

@@ -116,6 +116,9 @@ class Resolver:
             kind, _, value = key.partition(":")
             if kind == "pmid":
                 pmids.append(value)
+            elif kind == "doi" and _unquotable(value):
+                results[key] = Resolution(key, Status.INVALID, reason=_unquotable(value))
+                self._progress(1)
             elif kind == "doi":
                 dois.append(value)
             else:
@@ -276,6 +279,18 @@ class Resolver:
                     )
                 self._progress(len(dois))
                 return []
+
+
+def _unquotable(doi: str) -> str:
+    """Why ``doi`` cannot be put in an esearch query as a quoted phrase, or "" if it can.
+
+    Inside ``"..."[doi]`` a double quote would end the phrase and let the rest rewrite the
+    query for the other DOIs of its batch, and NCBI's syntax has no escape for it; white
+    space and control characters are no part of a DOI either."""
+    bad = next((c for c in doi if c == '"' or not c.isprintable() or c.isspace()), None)
+    if bad is None:
+        return ""
+    return f"DOI holds {bad!r}, which PubMed's query syntax cannot carry: not asked"
 
 
 def _parse_efetch(body: bytes) -> list[tuple[PaperRecord, bytes]]:

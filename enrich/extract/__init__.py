@@ -11,11 +11,15 @@ are skipped.  A file named explicitly is always read.
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from enrich.escape import printable
 from enrich.extract.harmonizome import looks_like_harmonizome, read_harmonizome
+from enrich.extract.limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_ITEMS
 from enrich.extract.text import read_text
 from enrich.extract.tflink import looks_like_tflink, read_tflink
 from enrich.model import Document, Problem, Style
@@ -23,15 +27,16 @@ from enrich.model import Document, Problem, Style
 __all__ = [
     "DOCUMENT_EXTENSIONS",
     "MAX_DOCUMENT_BYTES",
+    "MAX_DOCUMENT_ITEMS",
     "detect_style",
     "iter_documents",
     "iter_input_files",
+    "no_documents_message",
     "parse_document",
     "read_document",
 ]
 
 DOCUMENT_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".text", ".html", ".htm", ".rst"})
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 _CONTROL_BYTES = bytes(range(32)).translate(None, b"\t\n\r\x0b\x0c\x08\x1b")
 
 
@@ -64,23 +69,79 @@ def read_document(path: Path, style: Style | None = None) -> Document:
 
 
 def _read_text_file(path: Path) -> str | Problem:
+    """The decoded text of the regular file at ``path``, or the Problem that stops it.
+
+    Only a regular file is opened (a FIFO, socket or device would block or never end), and
+    never more than the size limit plus one byte is read, whatever the file claims.
+    """
     name = str(path)
     try:
-        # Unbuffered, sized with fstat on the open file: one open and one read per document.
-        with path.open("rb", buffering=0) as file:
-            size = os.fstat(file.fileno()).st_size
-            if size > MAX_DOCUMENT_BYTES:
-                return Problem(
-                    name,
-                    "",
-                    f"file is {size / 1e6:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
-                    "document limit; split it",
-                )
-            data = file.read()
+        kind = _special_kind(path.stat().st_mode)  # follows a symbolic link, as open does
+        if kind:
+            return Problem(name, "", f"{kind}, not a regular file: not read")
+        # O_NONBLOCK: should the path become a FIFO after the check, opening it cannot hang.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            status = os.fstat(fd)
+            kind = _special_kind(status.st_mode)
+            if kind:
+                return Problem(name, "", f"{kind}, not a regular file: not read")
+            data = _read_at_most(fd, min(status.st_size, MAX_DOCUMENT_BYTES) + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return Problem(name, "", f"cannot read: {exc.strerror or exc}")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        size = max(len(data), status.st_size)
+        return Problem(
+            name,
+            "",
+            f"file is {size / 1e6:.0f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
+            "document limit; split it",
+        )
+    return _decode(name, data)
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO (named pipe)",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "a special file")
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``: one read for a regular file that did not change."""
+    data = os.read(fd, limit)
+    while len(data) < limit:
+        more = os.read(fd, limit - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _decode(name: str, data: bytes) -> str | Problem:
+    """Text from UTF-8 (with or without a BOM), or UTF-16/32 with their BOM."""
     if not data or data.isspace():  # as ``not data.strip()``, without copying the file
         return Problem(name, "", "file is empty")
+    for boms, encoding in ((_UTF32_BOMS, "utf-32"), (_UTF16_BOMS, "utf-16")):
+        if data.startswith(boms):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return Problem(name, f"byte {exc.start}", f"not valid {encoding.upper()} text")
+            return text if text.strip() else Problem(name, "", "file is empty")
     if _looks_binary(data):
         return Problem(name, "", "binary file, not a text document")
     try:
@@ -106,6 +167,16 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from _walk(path)
         else:
             yield path
+
+
+def no_documents_message(paths: Iterable[Path]) -> str:
+    """What was looked for when ``paths`` held no document, in one line."""
+    named = ", ".join(printable(path) for path in paths) or "no path"
+    extensions = " ".join(sorted(DOCUMENT_EXTENSIONS))
+    return (
+        f"no documents found in {named}: looked for files ending {extensions} "
+        "(hidden files and folders skipped; a file named on the command line is always read)"
+    )
 
 
 def _walk(folder: Path) -> Iterator[Path]:

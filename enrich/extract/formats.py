@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from enrich.escape import tsv_cell
 from enrich.identifiers import doi_key
 from enrich.model import Citation, Claim, Document
 
@@ -44,11 +45,7 @@ def _tsv_line(document: Document, claim: Claim | None, citation: Citation | None
         (citation and citation.ref) or "", (citation and citation.pmid) or "",
         (citation and citation.doi) or "", ",".join(citation.invalid) if citation else "",
     ]  # fmt: skip
-    return "\t".join(_tsv_cell(v) for v in values) + "\n"
-
-
-def _tsv_cell(value: str) -> str:
-    return " ".join(value.split()) if ("\t" in value or "\n" in value) else value
+    return "\t".join(tsv_cell(v) for v in values) + "\n"
 
 
 def iter_table(documents: Iterable[Document]) -> Iterator[str]:

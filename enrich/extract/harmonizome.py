@@ -28,6 +28,7 @@ from typing import Any
 
 from enrich.extract._references import show
 from enrich.extract._summary_tree import MAX_RANGE, Reference, Segment, Walker
+from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.model import Citation, Claim, ClaimKind, Document, Problem, Style, Subject
 
 __all__ = ["MAX_RANGE", "looks_like_harmonizome", "read_harmonizome"]
@@ -151,6 +152,10 @@ def _load_summary(path: str, lines: list[str], problems: list[Problem]) -> Any:
     first_line, json_text = found
     if not json_text.strip():
         problems.append(Problem(path, f"line {first_line}", "Summary row holds no JSON tree"))
+        return None
+    nodes = json_text.count("{")  # at least every node; counted before any is built
+    if nodes > MAX_DOCUMENT_ITEMS:
+        problems.append(too_many(path, "Summary tree nodes", nodes))
         return None
     try:
         return json.loads(json_text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import Found, find_identifiers, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.model import Citation, Document, Problem, Style
 
@@ -17,7 +18,12 @@ def read_text(path: str, text: str) -> Document:
     """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported."""
     by_line: dict[int, list[Found]] = defaultdict(list)
     line, counted_to = 1, 0
-    for found in find_identifiers(text):  # in offset order
+    for number, found in enumerate(
+        find_identifiers(text, MAX_DOCUMENT_ITEMS), 1
+    ):  # in offset order
+        if number > MAX_DOCUMENT_ITEMS:
+            problem = too_many(path, "identifiers or more", number)
+            return Document(path, Style.TEXT, problems=(problem,))
         line += text.count("\n", counted_to, found.offset)
         counted_to = found.offset
         by_line[line].append(found)

@@ -22,12 +22,14 @@ recent evidence term, the source and method lists, the row IDs.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from typing import Any, cast
 
 import yaml
 
+from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import normalize_pmid, split_pubmed_term
 from enrich.model import Citation, Claim, ClaimKind, Document, Partner, Problem, Style, Subject
 
@@ -39,11 +41,21 @@ except ImportError:  # PyYAML built without libyaml: the pure-Python safe loader
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+class _FrontMatterRefused(yaml.MarkedYAMLError):
+    """Front matter that parses but is refused: a duplicate key, or an alias."""
+
+
 class _FrontMatterLoader(_SafeLoader):
     """The safe loader (libyaml's where available), with a shortcut for the usual front
-    matter, a mapping of text keys to text values: the same dict that SafeLoader builds (a
-    later duplicate key wins) without its per-node Python calls, about a fifth of the load
-    time.  Anything else (numbers, lists, merge keys, tags) goes through SafeLoader as is."""
+    matter, a mapping of text keys to text values: the same dict that SafeLoader builds
+    without its per-node Python calls, about a fifth of the load time.  Anything else
+    (numbers, lists, tags) goes through SafeLoader after the whole node graph is checked.
+
+    Refused, with the line: a key given twice in one mapping (SafeLoader would keep the
+    last value and silently drop the first), and any alias (``*name``, merge keys too).
+    TFLink never writes aliases, and refusing them bounds what a page can make the reader
+    build to what its text spells out: no alias bomb can expand into gigabytes.
+    """
 
     def construct_document(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode) and node.tag == "tag:yaml.org,2002:map":
@@ -55,8 +67,53 @@ class _FrontMatterLoader(_SafeLoader):
                 and value.tag == _STR_TAG
                 for key, value in pairs
             ):
-                return {key.value: value.value for key, value in pairs}
+                data = {key.value: value.value for key, value in pairs}
+                if len(data) < len(pairs):  # all keys are text here: same spelling, same key
+                    _refuse_duplicate(pairs)
+                return data
+        _check_graph(node)
         return super().construct_document(node)
+
+
+def _check_graph(root: yaml.Node) -> None:
+    """Raise _FrontMatterRefused for an alias or a duplicate key anywhere under ``root``.
+
+    Without aliases the node graph is a tree, so a node met twice is an alias's target;
+    the walk visits each node once, so its cost is bounded by the text's length.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 2
+            raise _FrontMatterRefused(
+                problem=f"a YAML alias repeats the value at line {line}; aliases are not "
+                "read in front matter: write the value out",
+                problem_mark=node.start_mark,
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate(node.value)
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _refuse_duplicate(pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
+    """Raise _FrontMatterRefused for the second occurrence of a scalar key in ``pairs``."""
+    first: dict[tuple[str, str], yaml.Node] = {}  #: by tag and spelling: '1' is not 1
+    for key, _ in pairs:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if (key.tag, key.value) in first:
+            earlier = first[key.tag, key.value].start_mark.line + 2
+            raise _FrontMatterRefused(
+                problem=f"duplicate key {key.value!r} (first at line {earlier}): only one "
+                "would be read; merge the two",
+                problem_mark=key.start_mark,
+            )
+        first[key.tag, key.value] = key
 
 
 _ANCHOR = re.compile(r"(?:&ensp;)?\s*<a\s[^>]*?href=\"(?P<href>[^\"]*)\"[^>]*>.*?</a>", re.DOTALL)
@@ -87,13 +144,17 @@ def looks_like_tflink(text: str) -> bool:
 def read_tflink(path: str, text: str) -> Document:
     """Every edge of a TFLink page; rows that cannot be understood become Problems."""
     front_matter, problem = _front_matter(path, text.replace("\r\n", "\n"))
+    lines = front_matter.count("\n")  # at least the rows: counted before YAML builds them
+    if lines > MAX_DOCUMENT_ITEMS:
+        problem = too_many(path, "front-matter lines", lines)
     if problem:
         return Document(path=path, style=Style.TFLINK, problems=(problem,))
     data, problem = _load_yaml(path, front_matter)
     if problem:
         return Document(path=path, style=Style.TFLINK, problems=(problem,))
-    subject = _subject(data)
-    rows = _PageRows(path, subject.symbol or subject.uniprot or "-")
+    rows = _PageRows(path, "-")
+    subject = _subject(path, data, rows.problems)
+    rows.page_name = subject.symbol or subject.uniprot or "-"
     for field in FIELDS:
         value = data.get(field)
         if value is None or value == "":
@@ -101,9 +162,7 @@ def read_tflink(path: str, text: str) -> Document:
         if isinstance(value, str):
             rows.read_field(field, value)
         else:
-            rows.problems.append(
-                Problem(path, field, f"{field} is a {type(value).__name__}, not text")
-            )
+            rows.problems.append(Problem(path, field, f"{field} is a {_kind(value)}, not text"))
     return Document(path, Style.TFLINK, subject, tuple(rows.claims), problems=tuple(rows.problems))
 
 
@@ -125,19 +184,33 @@ def _load_yaml(path: str, front_matter: str) -> tuple[dict[str, Any], Problem | 
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}" if mark is not None else "front matter"
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return {}, Problem(path, where, f"malformed YAML front matter: {reason}")
+        if not isinstance(exc, _FrontMatterRefused):
+            reason = f"malformed YAML front matter: {reason}"
+        return {}, Problem(path, where, reason)
     if not isinstance(data, dict):
         return {}, Problem(path, "front matter", "front matter is not a key: value mapping")
     return data, None
 
 
-def _subject(data: dict[str, Any]) -> Subject:
+#: what a front-matter field read as text may hold: YAML's scalars (a date is one)
+_SCALARS = (str, int, float, dt.date)
+
+
+def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subject:
+    """The page's protein; a field that is not a scalar (a list, a mapping, binary data) is a
+    Problem, never turned into text."""
+
     def text(key: str) -> str | None:
         value = data.get(key)
-        value = "" if value is None else str(value).strip()
+        if value is None:
+            return None
+        if not isinstance(value, _SCALARS):
+            problems.append(Problem(path, key, f"{key} is a {_kind(value)}, not text"))
+            return None
+        value = str(value).strip()
         return value if value and value != "-" else None
 
-    gene_ids, _ = _gene_ids(str(data.get("ncbi_gene_id") or ""))
+    gene_ids, _ = _gene_ids(text("ncbi_gene_id") or "")
     return Subject(
         symbol=text("protein_name"),
         uniprot=text("uniprot_accession") or text("title"),
@@ -341,6 +414,12 @@ def _gene_ids(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _split_list(value: str) -> tuple[str, ...]:
     """``ReMap; TRRUST`` as a tuple; cached, since pages repeat a few such lists."""
     return tuple(p.strip() for p in value.split(";") if p.strip())
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in words: ``a list``, ``a mapping``, ``a number``..."""
+    kinds = {list: "list", dict: "mapping", bytes: "binary value", bool: "true/false value"}
+    return kinds.get(type(value), "number" if isinstance(value, int | float) else "value")
 
 
 def _clip(text: str, width: int = 80) -> str:

@@ -1,7 +1,8 @@
 """The HTML report of one audited document, and the pieces ``index.html`` shares. Pure.
 
 A report is one self-contained file: the stylesheet and script are inlined, a
-Content-Security-Policy forbids every fetch, and the only links are to PubMed,
+Content-Security-Policy forbids every fetch and lets only that stylesheet and script
+apply (by their SHA-256; no ``'unsafe-inline'``), and the only links are to PubMed,
 doi.org and the neighbouring report files.  Every string from a document or
 from PubMed is escaped with ``html.escape(..., quote=True)``; PubMed title
 markup passes :func:`sanitize_markup`, which lets through only balanced
@@ -17,6 +18,8 @@ always the one that would be made again.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections import Counter
@@ -41,7 +44,27 @@ from enrich.report.view import Paper, document_flags, papers, short_authors
 
 __all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("enrich.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def _inline(tag: str, name: str) -> tuple[str, str]:
+    """The ``<tag>`` element inlining the asset ``name``, and its CSP source (its hash)."""
+    content = f"\n{_asset(name)}"
+    digest = base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode("ascii")
+    return f"<{tag}>{content}</{tag}>", f"'sha256-{digest}'"
+
+
+_STYLE, _STYLE_SOURCE = _inline("style", "report.css")
+_SCRIPT, _SCRIPT_SOURCE = _inline("script", "report.js")
+#: Nothing may be fetched, and only the report's own stylesheet and script run: each is
+#: allowed by its SHA-256, so a script or style that got into a page some other way does not.
+CSP = (
+    f"default-src 'none'; style-src {_STYLE_SOURCE}; script-src {_SCRIPT_SOURCE}; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
 #: Citation flags that make a paper unusable as evidence; their footnotes are shown red.
 _BAD_FLAGS = frozenset(
     {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
@@ -80,11 +103,6 @@ def sanitize_markup(markup: str) -> str:
     return "".join(out)
 
 
-@cache
-def _asset(name: str) -> str:
-    return resources.files("enrich.report").joinpath(name).read_text(encoding="utf-8")
-
-
 def page(title: str, body: str) -> str:
     """A complete HTML document around ``body`` (already safe HTML) with CSS and JS inlined."""
     return f"{_page_start(title)}{body}{_page_end()}"
@@ -97,15 +115,14 @@ def _page_start(title: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n<link rel="icon" href="data:,">\n'
-        f"<title>{esc(title)}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n{_STYLE}\n</head>\n"
         "<body>\n"
     )
 
 
-@cache
 def _page_end() -> str:
     """A page after its body's content."""
-    return f"\n<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n"
+    return f"\n{_SCRIPT}\n</body>\n</html>\n"
 
 
 def flag_chip(flag: Flag, extra: str = "", css: str = "flag") -> str:

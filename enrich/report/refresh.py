@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich.entrez.refresh import RefreshResult
+from enrich.report.commit import recover
 from enrich.report.files import atomic_write_text, inside, prepare_out_dir
 from enrich.report.markdown import md_escape, pubmed_url
 
@@ -37,6 +38,7 @@ def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> 
         "changes": changes,
     }
     folder = prepare_out_dir(out_dir)
+    recover(folder)  # a report set's commit that a dead run left half done is finished first
     md_path = inside(folder, f"refresh-{day.isoformat()}.md")
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     atomic_write_text(inside(folder, json_path.name), text)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from enrich.escape import tsv_cell
 from enrich.model import AuditedDocument, ClaimVerdict, FlagName
 from enrich.report.view import primary_pmids
 
@@ -78,8 +79,9 @@ def claim_rows(doc: AuditedDocument) -> list[list[str]]:
 
 
 def tsv_line(cells: list[str] | tuple[str, ...]) -> str:
-    """Cells joined by tabs and ended by a newline (cells are expected clean; this re-checks)."""
-    return "\t".join([" ".join((c or "").split()) for c in cells]) + "\n"  # _cell, inlined
+    """Cells joined by tabs and ended by a newline, each made safe by :func:`tsv_cell` (one
+    line, and never a formula a spreadsheet would run)."""
+    return "\t".join([tsv_cell(c) for c in cells]) + "\n"
 
 
 def audit_rows(docs: Iterable[AuditedDocument]) -> Iterator[str]:

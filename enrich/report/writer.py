@@ -1,4 +1,4 @@
-"""Writing a run's reports: each document's files, then the run-wide ones.
+"""Writing a run's reports: each document's files, then the run-wide ones, then the commit.
 
 :class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
 ``<name>.md``, ``<name>.html`` and ``<name>.json`` at once and keeps only a
@@ -14,8 +14,10 @@ so the large texts never cross between processes.
 Promises:
 
 * nothing is written outside ``out_dir``, whatever a document's path says;
-* every file appears whole or not at all (temporary file, then ``os.replace``);
-* ``audit.tsv`` appears only when the run finishes;
+* the report set is replaced as a whole (:mod:`enrich.report.commit`): every file is
+  written into a staging folder (:attr:`ReportWriter.staging`) and :meth:`~ReportWriter.finish`
+  commits them together; until then, and after a failure or :meth:`~ReportWriter.abort`,
+  the previous set is exactly as it was;
 * an output folder that cannot be created or written raises
   :class:`~enrich.errors.OutputError` from the constructor, before any file is written.
 """
@@ -30,6 +32,7 @@ from typing import IO
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
+from enrich.report.commit import Staging
 from enrich.report.document import RenderedDocument, WrittenDocument, render_document
 from enrich.report.files import (
     TEMP_PREFIX,
@@ -65,12 +68,18 @@ class ReportWriter:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = prepare_out_dir(out_dir)
+        self._staging = Staging(self.out_dir)
+        self.staging = self._staging.path  #: where this run's files are written until committed
         self._names = NameAllocator()
         self._entries: dict[int, DocumentEntry] = {}
         self._bibliography: dict[str, BibliographyEntry] = {}
-        self._audit = AtomicTextFile(inside(self.out_dir, "audit.tsv"))
-        self._audit.write(tsv_line(AUDIT_COLUMNS))
-        self._early = _Spool(self.out_dir)  #: audit.tsv lines of documents ahead of their turn
+        try:
+            self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
+            self._audit.write(tsv_line(AUDIT_COLUMNS))
+        except BaseException:
+            self._staging.discard()
+            raise
+        self._early = _Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
         self._next = 0  #: the number of the document whose audit.tsv lines are due
         self._finished = False
 
@@ -82,9 +91,9 @@ class ReportWriter:
         """Write a document rendered by :func:`render_document`; return its files' paths."""
         self._check_open()
         name = self.allocate(doc.path)
-        written = write_document(self.out_dir, name, doc)
+        written = write_document(self.staging, name, doc)
         self.add_written(doc.written(name))
-        return written
+        return [self.out_dir / path.name for path in written]
 
     def allocate(self, path: str) -> str:
         """The unique safe name of the next document's files (see :class:`NameAllocator`).
@@ -121,30 +130,34 @@ class ReportWriter:
             raise OutputError(f"the reports in {self.out_dir} are already finished")
 
     def finish(self, summary: RunSummary) -> list[Path]:
-        """Write ``index.html``, ``audit.tsv`` and the three bibliographies; return their paths."""
+        """Write ``index.html``, ``audit.tsv`` and the three bibliographies, then commit the
+        whole set in place of the previous one; return the paths of the run-wide files."""
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
-        self._finished = True
-        self._early.close()
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
-        written = [
+        staged = [
             atomic_write_text(
-                inside(self.out_dir, "index.html"), render_index(self.entries, summary)
+                inside(self.staging, "index.html"), render_index(self.entries, summary)
             ),
             self._audit.commit(),
-            atomic_write_text(inside(self.out_dir, "references.bib"), bibtex),
-            atomic_write_text(inside(self.out_dir, "references.json"), csl_json),
-            atomic_write_text(inside(self.out_dir, "references.ris"), ris),
+            atomic_write_text(inside(self.staging, "references.bib"), bibtex),
+            atomic_write_text(inside(self.staging, "references.json"), csl_json),
+            atomic_write_text(inside(self.staging, "references.ris"), ris),
         ]
-        return written
+        self._staging.commit()
+        self._finished = True
+        self._early.close()
+        return [self.out_dir / path.name for path in staged]
 
     def abort(self) -> None:
-        """Stop without writing the run-wide files; the documents' reports stay. Idempotent."""
+        """Stop without committing: the previous report set stays exactly as it was and this
+        run's staged files are removed. Idempotent."""
         if not self._finished:
             self._finished = True
             self._audit.discard()
             self._early.close()
+            self._staging.discard()
 
     @property
     def entries(self) -> list[DocumentEntry]:

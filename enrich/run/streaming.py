@@ -33,7 +33,9 @@ import httpx
 
 from enrich.audit import AuditSettings, CorpusStats, audit_document, corpus_stats, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, resolve_citations
-from enrich.extract import iter_input_files, read_document
+from enrich.errors import NoDocuments
+from enrich.extract import iter_input_files, no_documents_message, read_document
+from enrich.folders import check_writable_folder
 from enrich.model import Resolution, RunSummary, Status, Style
 from enrich.report import ReportWriter, WrittenDocument, render_document, write_document
 from enrich.run.enrichment import run_summary
@@ -80,13 +82,19 @@ def run_enrichment(
     transport: httpx.AsyncBaseTransport | None = None,
     stage: StageHook | None = None,
 ) -> RunOutcome:
-    """Read, resolve, audit and write the reports of every input under ``out_dir``.
+    """Read, resolve, audit and write the reports of every input under ``out_dir``, in place
+    of its previous report set (replaced as a whole when the run succeeds, untouched otherwise).
 
-    Raises OutputError before reading anything when ``out_dir`` cannot be written.
+    Raises, before any work and touching nothing: OutputError when ``out_dir`` or
+    ``cache_dir`` cannot be written, NoDocuments when ``paths`` hold no document.
     """
     hook = stage or (lambda label, total: lambda n: None)
+    check_writable_folder(out_dir, "reports")
+    check_writable_folder(cache_dir, "the cache")
+    files = list(iter_input_files(paths))
+    if not files:
+        raise NoDocuments(no_documents_message(paths))
     with ReportWriter(out_dir) as writer:
-        files = list(iter_input_files(paths))
         scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
         keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
         resolving = hook("resolving citations", len(keys))
@@ -105,7 +113,7 @@ def run_enrichment(
             transport=transport,
             progress=resolving,
         )
-        context = RunContext(style, writer.out_dir, merge_stats(s.stats for s in scans), audit)
+        context = RunContext(style, writer.staging, merge_stats(s.stats for s in scans), audit)
         fetched = _report_while_fetching(
             tasks,
             settled,
@@ -188,7 +196,7 @@ class RunContext:
     """What every worker of pass 2 needs to know of the run."""
 
     style: Style | None
-    out_dir: Path
+    out_dir: Path  #: where the workers write: the report writer's staging folder
     stats: CorpusStats
     audit: AuditSettings
 
@@ -256,7 +264,11 @@ class BackgroundFetch:
     ) -> None:
         if exc_type is not None:
             self._stop.set()
-        self._thread.join(timeout=_STOP_WAIT if exc_type is not None else None)
+        interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+        # Ctrl-C is not kept waiting for a request in flight: the daemon thread ends with the
+        # process, and the cache it writes to keeps whole transactions only.
+        wait = 0.5 if interrupted else _STOP_WAIT if exc_type is not None else None
+        self._thread.join(timeout=wait)
         os.close(self._bell_in)
         os.close(self._bell_out)
 

@@ -22,6 +22,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
@@ -228,8 +229,12 @@ def _serve(
 ) -> None:
     """A worker's loop: take a task, run it, send back ``(number, ok, result or exception)``.
 
-    ``known`` is the parent's dict as inherited by fork: this process's own copy.
+    ``known`` is the parent's dict as inherited by fork: this process's own copy.  Ctrl-C
+    and SIGTERM are the parent's to handle (it stops the workers): a worker ignores them,
+    so an interrupted run prints no traceback from its workers.
     """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     parent = os.getppid()
     while True:
         try:

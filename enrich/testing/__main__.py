@@ -7,11 +7,13 @@ given); ``make-example-records`` rewrites the default records from ``examples/``
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from enrich.testing._faults import Faults
+from enrich.testing._faults import FAULT_KINDS, Faults
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
 from enrich.testing.example_records import (
     EXAMPLES_DIR,
@@ -43,9 +45,22 @@ def parse_faults(specs: tuple[str, ...], seed: int) -> Faults:
         raise click.BadParameter(str(exc)) from exc
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Tools for trying enrich offline."""
+
+
+def _loading_progress() -> Callable[[int, int], None]:
+    """Tells, at most once a second, how many record files are read so far."""
+    last = [time.monotonic()]
+
+    def told(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 1.0 or (done == total and total >= 1000):
+            last[0] = now
+            click.echo(f"loading records: {done}/{total} files", err=True)
+
+    return told
 
 
 @main.command()
@@ -65,7 +80,11 @@ def main() -> None:
     "fault_specs",
     multiple=True,
     metavar="NAME=VALUE",
-    help="e.g. reset=0.05, burst_429=3; repeatable.",
+    help=(
+        "Fault NAME=VALUE, repeatable: a probability for "
+        + ", ".join(FAULT_KINDS)
+        + ", drop_records; a count for burst_429; seconds for hang_seconds."
+    ),
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for the fault generator.")
 def serve(
@@ -82,14 +101,23 @@ def serve(
     """Serve the PubMed XML files in RECORDS_DIR as E-utilities until Ctrl-C.
 
     Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/.
+    Faults (see README): server_error, reset, timeout, truncate, html, error_200,
+    invalid_api_key, redirect, trickle, gzip_bomb, drop_records (probabilities),
+    burst_429 (a count of 429 replies), hang_seconds.
 
     Example: python -m enrich.testing serve ../shared/ncbi/metapub/pmid_xml --fault reset=0.05
     """
     try:
         check_loopback(host)
-        records = RecordStore.from_folder(records_dir or DEFAULT_RECORDS_DIR)
+        records = RecordStore.from_folder(records_dir or DEFAULT_RECORDS_DIR, _loading_progress())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not len(records):
+        click.echo(
+            f"warning: {records_dir} holds no PubMed record (*.xml): every PMID is "
+            "answered as not found",
+            err=True,
+        )
     server = EutilsServer(
         records,
         rate_limit=rate or None,

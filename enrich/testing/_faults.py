@@ -6,7 +6,18 @@ import random
 import threading
 from dataclasses import dataclass, field, fields
 
-FAULT_KINDS = ("server_error", "reset", "timeout", "truncate", "html", "error_200")
+FAULT_KINDS = (
+    "server_error",
+    "reset",
+    "timeout",
+    "truncate",
+    "html",
+    "error_200",
+    "invalid_api_key",
+    "redirect",
+    "trickle",
+    "gzip_bomb",
+)
 """Faults drawn with a probability each; at most one of them hits a request."""
 
 SCRIPT_NAMES = (*FAULT_KINDS, "drop_records", "burst_429", "ok")
@@ -32,6 +43,13 @@ class Faults:
     - ``truncate``: HTTP 200 whose body is the first half of the real one
     - ``html``: HTTP 200 with an HTML error page instead of XML
     - ``error_200``: HTTP 200 with ``<ERROR>Unable to obtain query #1</ERROR>``
+    - ``invalid_api_key``: to a request carrying an ``api_key``, NCBI's answer to an invalid
+      key: HTTP 400 ``{"error":"API key invalid", ...}`` (a request without one is answered
+      normally)
+    - ``redirect``: HTTP 302 to the same path on another host (``127.0.0.2``, same port)
+    - ``trickle``: HTTP 200 whose body comes one byte every ``hang_seconds / 10`` seconds
+    - ``gzip_bomb``: HTTP 200, ``Content-Encoding: gzip``, a body of about 1 MiB that
+      inflates to 1 GiB of zeros
     """
 
     server_error: float = 0.0
@@ -40,6 +58,10 @@ class Faults:
     truncate: float = 0.0
     html: float = 0.0
     error_200: float = 0.0
+    invalid_api_key: float = 0.0
+    redirect: float = 0.0
+    trickle: float = 0.0
+    gzip_bomb: float = 0.0
     drop_records: float = 0.0
     burst_429: int = 0
     script: list[str] = field(default_factory=list)

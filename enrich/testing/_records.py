@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -88,17 +88,23 @@ class RecordStore:
         self._dois: dict[str, list[str]] = {}
 
     @classmethod
-    def from_folder(cls, folder: Path | str) -> RecordStore:
-        """A store holding every record of every ``*.xml`` file in ``folder`` (sorted by name)."""
+    def from_folder(
+        cls, folder: Path | str, progress: Callable[[int, int], None] | None = None
+    ) -> RecordStore:
+        """A store holding every record of every ``*.xml`` file in ``folder`` (sorted by name);
+        ``progress(files_read, files)`` is told after each file."""
         path = Path(folder)
         if not path.is_dir():
             raise ValueError(f"{path} is not a folder of PubMed XML files")
         store = cls()
-        for file in sorted(path.glob("*.xml")):
+        files = sorted(path.glob("*.xml"))
+        for number, file in enumerate(files, 1):
             try:
                 store.replace(file.read_bytes())
             except ValueError as exc:
                 raise ValueError(f"{file}: {exc}") from exc
+            if progress is not None:
+                progress(number, len(files))
         return store
 
     @classmethod

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -234,3 +237,25 @@ def _pub_date(record: etree._Element) -> str:
     medline = _find(date, "MedlineDate")
     parts = [_find(date, tag) for tag in ("Year", "Season", "Month", "Day")]
     return medline or " ".join(p for p in parts if p)
+
+
+#: NCBI's reply to a request whose api_key it does not know (HTTP 400)
+INVALID_API_KEY_BODY = (
+    b'{"error":"API key invalid","api-key":"(the key sent)","type":"invalid","status":"unknown"}'
+)
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """A gzip member of about 1 MiB that inflates to 1 GiB of zeros (made once, ~1 s)."""
+    chunk = bytes(2**20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    # After a full flush the compressor's state is reset, so every further 1 MiB of zeros
+    # compresses to the same bytes: one block, repeated.
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(1024):
+        crc = zlib.crc32(chunk, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (1024 * 2**20) & 0xFFFFFFFF)
+    return header + block * 1024 + deflate.flush() + trailer

@@ -67,7 +67,7 @@ class _Reply:
     content_type: str = _XML
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    action: Literal["send", "reset", "hang"] = "send"
+    action: Literal["send", "reset", "hang", "trickle"] = "send"
 
 
 class _SlidingWindow:
@@ -246,6 +246,8 @@ class EutilsServer:
         decision = self._plan.decide(len(known))
         if decision.status == 429:
             return self._too_many(key or client, count, limit), decision.kind
+        if decision.kind == "invalid_api_key" and not key:
+            decision = Decision()  # NCBI says so only to a request that carries a key
         reply = self._normal(endpoint, params, known, decision)
         return _apply_fault(reply, decision, endpoint, self), decision.kind
 
@@ -312,6 +314,16 @@ def _apply_fault(reply: _Reply, decision: Decision, endpoint: str, server: Eutil
         return _Reply(200, reply.body[: len(reply.body) // 2], delay=reply.delay)
     if kind == "html":
         return _Reply(200, _replies.HTML_ERROR_PAGE, "text/html", delay=server.latency)
+    if kind == "invalid_api_key":
+        return _Reply(400, _replies.INVALID_API_KEY_BODY, "application/json", delay=server.latency)
+    if kind == "redirect":
+        location = f"http://127.0.0.2:{server.port}{BASE_PATH}{endpoint}"
+        return _Reply(302, b"", "text/html", {"Location": location}, delay=server.latency)
+    if kind == "trickle":
+        return _Reply(200, reply.body, delay=server.latency, action="trickle")
+    if kind == "gzip_bomb":
+        headers = {"Content-Encoding": "gzip"}
+        return _Reply(200, _replies.gzip_bomb(), headers=headers, delay=server.latency)
     body = _replies.error_body(endpoint, "Unable to obtain query #1")
     return _Reply(200, body, delay=server.latency)
 
@@ -398,7 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
         params.update(_form(body.decode("utf-8", "replace")))
         owner = self.server.owner
         reply = owner._respond(method, url.path, params, self.client_address[0])
-        if not owner._wait(reply.delay) or reply.action != "send":
+        if not owner._wait(reply.delay) or reply.action not in ("send", "trickle"):
             self._reset()
             return
         self.send_response(reply.status or 200)
@@ -407,7 +419,14 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(reply.body)
+        if reply.action == "send":
+            self.wfile.write(reply.body)
+            return
+        for index in range(len(reply.body)):  # trickle: one byte at a time, until stopped
+            self.wfile.write(reply.body[index : index + 1])
+            self.wfile.flush()
+            if not owner._wait(owner.faults.hang_seconds / 10):
+                break
 
     def _reset(self) -> None:
         """Close the connection abruptly: SO_LINGER 0 makes the kernel send a TCP RST."""

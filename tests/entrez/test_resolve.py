@@ -432,3 +432,15 @@ def test_settled_reports_are_final_and_only_for_keys_asked(
     assert set(heard) == set(results) == set(keys)
     assert {key for key in heard if heard[key] != results[key]} == set()
     assert any(r.status is Status.UNRESOLVED for r in results.values())  # the faults bit
+
+
+def test_doi_that_would_break_the_query_is_invalid(server_factory: Any, tmp_path: Path) -> None:
+    """A DOI holding a double quote is invalid with the reason, never put in a query; the
+    other DOI is searched alone."""
+    server = server_factory()
+    hostile = 'doi:10.1000/x" OR 1[uid] OR "y'
+    results, _ = resolve(server.url, [hostile, "doi:10.5555/test.10001"], tmp_path)
+    assert results[hostile].status is Status.INVALID
+    assert "query syntax cannot carry" in results[hostile].reason
+    terms = [r.params.get("term", "") for r in server.requests if r.endpoint == "esearch.fcgi"]
+    assert terms and all("1[uid]" not in term for term in terms)

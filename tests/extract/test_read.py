@@ -88,3 +88,30 @@ def test_oversized_file_is_refused_without_reading(
     path = tmp_path / "big.md"
     path.write_text("PMID: 123456 " * 10)
     assert "document limit" in read_document(path).problems[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_read_as_text(tmp_path: Path, encoding: str) -> None:
+    """A document saved as UTF-16 or UTF-32 with its byte order mark is read, not called binary."""
+    path = tmp_path / "wide.md"
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    path.write_bytes(f"{bom}TWIST1 (PMID: 18598946) café".encode(encoding))
+    document = read_document(path)
+    assert document.problems == ()
+    assert [c.pmid for c in document.citations] == ["18598946"]
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A named pipe is one problem saying what it is; reading it never blocks."""
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    (problem,) = read_document(fifo).problems
+    assert problem.message == "a FIFO (named pipe), not a regular file: not read"
+
+
+def test_a_link_to_an_endless_device_is_refused(tmp_path: Path) -> None:
+    """A symbolic link to /dev/zero (size 0, endless) is refused as a device, never read."""
+    link = tmp_path / "zero.md"
+    link.symlink_to("/dev/zero")
+    (problem,) = read_document(link).problems
+    assert "character device" in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -312,9 +313,6 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     "text",
     [
         "a: x\nb: 'y'\nc: \"z\"\n",
-        "a: x\na: y\n",  # a duplicate key: the later one wins
-        "a: &x text\nb: *x\n",  # an alias
-        "base: &b {k: v}\nother:\n  <<: *b\n",  # a merge key
         "<<: {k: v}\na: b\n",
         "= : x\n",  # the value key
         "n: 7291\nf: 855704.0\nt: yes\nz: null\nd: 2001-01-01\ne: ~\n",
@@ -330,7 +328,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     ],
 )
 def test_front_matter_loader_builds_what_the_safe_loader_builds(text: str) -> None:
-    """The loader's shortcut for text-to-text mappings changes no result, nor any error."""
+    """The loader's shortcut for text-to-text mappings changes no result, nor any error
+    (duplicate keys and aliases, which it refuses, are pinned below)."""
     assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
 
 
@@ -350,3 +349,53 @@ def test_front_matter_loader_matches_on_random_mappings(
     """Random mappings, dumped plain or quoted, load alike with both loaders."""
     text = yaml.safe_dump(data, default_style=style, allow_unicode=True)
     assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "words"),
+    [
+        ("protein_name: A\ntfs: |-\n  x\ntfs: |-\n  y\n", "line 5", "duplicate key 'tfs'"),
+        ("protein_name: A\nprotein_name: B\n", "line 3", "(first at line 2)"),
+        ("a: &x [1]\nb: *x\n", "line 2", "alias"),
+        ("base: &b {k: v}\nother:\n  <<: *b\n", "line 2", "alias"),
+        ("o:\n  k: 1\n  k: 2\n", "line 4", "duplicate key 'k'"),
+    ],
+)
+def test_duplicate_keys_and_aliases_are_problems(front_matter: str, line: str, words: str) -> None:
+    """A key given twice (whose first value would be lost) or a YAML alias is one problem
+    naming the line, and nothing of the page is read."""
+    document = read_tflink("p.md", f"---\n{front_matter}---\n")
+    assert document.claims == ()
+    (problem,) = document.problems
+    assert problem.location == line and words in problem.message, problem
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 10)}]\n" for n in range(8)
+)
+
+
+def test_alias_bomb_into_a_scalar_field_is_refused_at_once() -> None:
+    """A billion-laughs alias bomb aliased into protein_name is refused as an alias, without
+    expanding it into text."""
+    page = f"---\n{ALIAS_BOMB}protein_name: *i\ntfs: ''\n---\n"
+    started = time.monotonic()
+    document = read_tflink("bomb.md", page)
+    assert time.monotonic() - started < 1.0
+    (problem,) = document.problems
+    assert "alias" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("[EZH2, TWIST1]", "list"), ("{a: b}", "mapping"), ("!!binary aGk=", "binary value")],
+)
+def test_scalar_fields_that_are_structures_are_problems(value: str, kind: str) -> None:
+    """protein_name holding a list, a mapping or binary data is a problem naming the field,
+    never turned into text; the rows are still read."""
+    row = "EZH2,Q15910,2146,ReMap,ChIP-seq,29087512%5Buid%5D,No"
+    document = read_tflink("p.md", f"---\nprotein_name: {value}\ntfs: |-\n  {row}\n---\n")
+    assert [str(p) for p in document.problems] == [
+        f"p.md:protein_name: protein_name is a {kind}, not text"
+    ]
+    assert document.subject.symbol is None and len(document.claims) == 1

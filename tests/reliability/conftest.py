@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from enrich.report.commit import MANIFEST
 from enrich.testing import EutilsServer, RecordStore, make_record
 
 FIRST_PMID = 91_000_000  #: synthetic PMIDs start above every real one
@@ -141,7 +142,7 @@ def document_reports(out: Path) -> dict[str, dict[str, Any]]:
     return {
         path.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(out.glob("*.json"))
-        if path.name not in RUN_FILES
+        if path.name not in RUN_FILES | {MANIFEST}
     }
 
 
@@ -173,11 +174,13 @@ def efetched_pmids(server: EutilsServer, *, status: int | None = None) -> set[st
 
 
 def stray_files(folder: Path) -> list[str]:
-    """Names in ``folder`` that are neither a document report nor a run-wide file."""
+    """Names in ``folder`` that are neither a document report, a run-wide file nor the
+    manifest of the report set (a staging folder or a temporary file would be)."""
     return sorted(
         p.name
         for p in folder.iterdir()
-        if p.name not in RUN_FILES and (p.name.startswith(".") or p.suffix not in REPORT_SUFFIXES)
+        if p.name not in RUN_FILES | {MANIFEST}
+        and (p.name.startswith(".") or p.suffix not in REPORT_SUFFIXES)
     )
 
 
@@ -251,7 +254,7 @@ def assert_no_partial_reports(out: Path) -> None:
     assert stray_files(out) == []
     stems: dict[str, set[str]] = {}
     for path in out.iterdir():
-        if path.name not in RUN_FILES:
+        if path.name not in RUN_FILES | {MANIFEST}:
             stems.setdefault(path.stem, set()).add(path.suffix)
     for stem, suffixes in stems.items():
         assert suffixes == set(REPORT_SUFFIXES), (stem, suffixes)

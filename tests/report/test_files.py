@@ -12,6 +12,7 @@ import pytest
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, Document, RunSummary, Style
 from enrich.report import ReportWriter, files
+from enrich.report.commit import MANIFEST
 from enrich.report.files import MAX_STEM, NameAllocator, atomic_write_text, inside, safe_stem
 from tests.report.synthetic import hostile, twist1, twist2
 
@@ -87,7 +88,8 @@ def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
         "references.ris",
     ]
     names = sorted(p.name for p in out.iterdir())
-    assert len(names) == 11 and not [n for n in names if n.startswith(".")]  # no temp files
+    assert [n for n in names if n.startswith(".")] == [MANIFEST]  # no temporary file
+    assert len(names) == 12
 
 
 def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
@@ -224,10 +226,11 @@ def test_temp_name_left_by_a_dead_process_is_skipped(
 
 
 def test_abort_discards_audit_and_context_manager_aborts(tmp_path: Path) -> None:
-    """Leaving the writer without finish() keeps document reports but drops audit.tsv's temp."""
+    """Leaving the writer without finish() writes nothing in the folder: the documents it
+    staged and audit.tsv's temporary file are gone."""
     with ReportWriter(tmp_path) as writer:
         writer.add(empty("a.md"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.json", "a.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
     with pytest.raises(OutputError):
         writer.add(empty("b.md"))
 

@@ -9,6 +9,7 @@ import pytest
 from enrich.errors import OutputError
 from enrich.model import RunSummary
 from enrich.report import ReportWriter, WrittenDocument
+from enrich.report.commit import MANIFEST
 from enrich.report.view import DocumentEntry
 
 
@@ -41,7 +42,7 @@ def test_documents_added_out_of_order_are_listed_in_run_order(tmp_path: Path) ->
     assert [index.index(f"{name}.html") for name in names] == sorted(
         index.index(f"{name}.html") for name in names
     )
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".enrich-")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".enrich-")] == [MANIFEST]
 
 
 def test_finishing_with_a_gap_is_refused(tmp_path: Path) -> None:

@@ -270,7 +270,7 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, [*args, "--cache-dir", str(tmp_path / "cache")])
         assert result.exit_code == 3, result.output  # offline: everything unresolved
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert len(outputs[1]) == 40 * 3 + 5
+    assert len(outputs[1]) == 40 * 3 + 5 + 1  # and the manifest
     assert outputs[1] == outputs[2]
 
 

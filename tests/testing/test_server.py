@@ -500,3 +500,28 @@ def test_public_names_are_sorted_and_exported() -> None:
     assert set(enrich.testing.__all__) <= public
     code = "import sys, enrich.testing; assert 'pytest' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_serve_help_lists_every_fault_and_an_empty_folder_warns(tmp_path: Path) -> None:
+    """``serve -h`` works and names every fault; serving an empty folder prints a warning."""
+    from click.testing import CliRunner
+
+    from enrich.testing.__main__ import main
+
+    shown = CliRunner().invoke(main, ["serve", "-h"])
+    assert shown.exit_code == 0
+    text = " ".join(shown.output.split())
+    assert all(name in text for name in Faults.field_names() if name != "seed")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "enrich.testing", "serve", str(tmp_path), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert first.startswith("warning:") and "no PubMed record" in first

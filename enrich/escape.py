@@ -1,0 +1,41 @@
+"""Text from inputs made safe where it would otherwise be misread: messages and TSV cells.
+
+Two promises, each kept by one function used everywhere it applies:
+
+* :func:`printable`: a file name or any other text from outside shown in a message is one
+  line, and no character in it can move the cursor, recolour the terminal or fake another
+  line: every character that is not printable (controls such as newline, tab or escape,
+  line and paragraph separators, bidirectional overrides) is written as its Python escape
+  (``\\n``, ``\\x1b``, ``\\u202e``).
+* :func:`tsv_cell`: a TSV cell is one line without tabs, and a spreadsheet opening the file
+  never runs it as a formula: a cell starting with ``=``, ``+``, ``-`` or ``@`` gets a
+  leading ``'`` (OWASP's advice for CSV injection), unless the whole cell is a plain
+  number such as ``-3`` or ``+2.5``, which a spreadsheet reads as that number.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FORMULA_STARTS", "printable", "tsv_cell"]
+
+#: the first characters that make a spreadsheet evaluate a cell
+FORMULA_STARTS = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def printable(text: object) -> str:
+    """``text`` as one printable line: every non-printable character escaped, spaces kept."""
+    plain = str(text)
+    if plain.isprintable():
+        return plain
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in plain)
+
+
+def tsv_cell(value: str | None) -> str:
+    """``value`` as a TSV cell: white space runs (tabs, line breaks) made one space, and a
+    leading ``=``, ``+``, ``-`` or ``@`` neutralised with ``'`` (see the module docstring)."""
+    cell = " ".join((value or "").split())
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
