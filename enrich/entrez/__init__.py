@@ -23,7 +23,8 @@ Its rooms, in the order a request travels:
 from __future__ import annotations
 
 from enrich.entrez.cache import CachedRecord, CitationCache
-from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings, RateLimiter
+from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings
+from enrich.entrez.limiter import RateLimiter
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.entrez.refresh import (
     Change,

@@ -5,9 +5,9 @@ Parsing and judging reply bodies lives in :mod:`enrich.entrez.pubmed` and
 This module promises NCBI's rules:
 
 * every request carries ``tool`` and ``email`` (and ``api_key`` when set);
-* request starts are spaced by one :class:`RateLimiter` per E-utilities host and
-  rate, shared by every client of the process: at most 3 requests/s, 10 with
-  an API key (a lower rate may be configured, never a higher one);
+* request starts are spaced by the rate limiter of :mod:`enrich.entrez.limiter`, one
+  per E-utilities host and rate, shared by every client of the process: at most 3
+  requests/s, 10 with an API key (a lower rate may be configured, never a higher one);
 * 429, 5xx, timeouts and connection errors are retried with exponential backoff
   and jitter, honouring ``Retry-After``; other 4xx are not retried;
 * after repeated connection failures the circuit opens and every further
@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import math
-import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -37,6 +35,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from enrich.entrez.limiter import RateLimiter
 from enrich.errors import (
     CircuitOpen,
     NetworkError,
@@ -46,7 +45,7 @@ from enrich.errors import (
     TransientError,
 )
 
-__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings", "RateLimiter"]
+__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings"]
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 NCBI_RATE = 3.0
@@ -91,44 +90,6 @@ class EutilsSettings:
     def __repr__(self) -> str:  # never show the key
         key = "set" if self.api_key else "none"
         return f"EutilsSettings(base_url={self.base_url!r}, api_key={key}, rate={self.rate})"
-
-
-class RateLimiter:
-    """Grants request starts at least ``1/rate`` seconds apart, measured on the clock.
-
-    Each grant is taken at the moment the caller may send, and the next grant
-    waits a full interval after it, so a stalled event loop never releases a
-    burst.  A small margin keeps arrival jitter from crossing a server's window.
-    Thread-safe; usable from any event loop.
-    """
-
-    _shared: ClassVar[dict[tuple[str, float], RateLimiter]] = {}
-    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self, rate: float, margin: float = 0.03) -> None:
-        self.interval = (1.0 / rate) * (1.0 + margin) + 0.002
-        self._last = -float("inf")
-        self._lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, base_url: str, rate: float) -> RateLimiter:
-        """The process-wide limiter for one E-utilities host at one rate."""
-        key = (urlsplit(base_url).netloc, rate)
-        with cls._shared_lock:
-            if key not in cls._shared:
-                cls._shared[key] = cls(rate)
-            return cls._shared[key]
-
-    async def wait(self) -> None:
-        """Return when a request may start; record that start."""
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                earliest = self._last + self.interval
-                if now >= earliest:
-                    self._last = now
-                    return
-            await asyncio.sleep(earliest - now)
 
 
 class _CircuitBreaker:
