@@ -96,8 +96,13 @@ def settings_options(func: F) -> F:
 
 
 def _settings(**flags: Any) -> Settings:
+    """The settings of a command that may ask E-utilities; unless offline, its rate limiter
+    is opened here, so one that cannot be used fails before any input is read."""
     names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline", "jobs")
-    return load_settings(flags={k: flags.get(k) for k in names})
+    settings = load_settings(flags={k: flags.get(k) for k in names})
+    if not settings["offline"]:
+        settings.eutils.open_limiter()
+    return settings
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -448,8 +453,10 @@ def config() -> None:
     """Show the effective settings and where each comes from (the API key redacted).
 
     Settings come from enrich.yaml in the working folder, then the environment
-    (NCBI_EMAIL, NCBI_API_KEY, ENRICH_EUTILS_URL, ENRICH_CACHE_DIR, ENRICH_OUT_DIR),
-    then flags; later ones win.
+    (NCBI_EMAIL, NCBI_API_KEY, ENRICH_EUTILS_URL, ENRICH_CACHE_DIR, ENRICH_OUT_DIR,
+    ENRICH_RATE_LIMITER, ENRICH_STATE_DIR), then flags; later ones win.  The last
+    line says which rate limiter is in effect and where its state lives (exit 1
+    when it cannot be used).
 
     \b
     Example:
@@ -459,6 +466,7 @@ def config() -> None:
     for name, value, origin in settings.shown():
         click.echo(f"{name:<12} {value:<48} {origin}")
     click.echo(f"{'audit':<12} {_describe_audit(settings.audit_settings())}")
+    click.echo(f"{'limiter':<12} {settings.eutils.open_limiter().describe()}")
 
 
 def _describe_audit(audit: AuditSettings) -> str:

@@ -6,8 +6,10 @@ This module promises NCBI's rules:
 
 * every request carries ``tool`` and ``email`` (and ``api_key`` when set);
 * request starts are spaced by the rate limiter of :mod:`enrich.entrez.limiter`, one
-  per E-utilities host and rate, shared by every client of the process: at most 3
-  requests/s, 10 with an API key (a lower rate may be configured, never a higher one);
+  per E-utilities host, API key and rate, shared by every client of the process and,
+  through its state, by every enrich process of the machine (or of every machine using
+  one Redis server): at most 3 requests/s, 10 with an API key (a lower rate may be
+  configured, never a higher one);
 * 429, 5xx, timeouts and connection errors are retried with exponential backoff
   and jitter, honouring ``Retry-After``; other 4xx are not retried;
 * after repeated connection failures the circuit opens and every further
@@ -22,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -35,7 +37,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from enrich.entrez.limiter import RateLimiter
+from enrich.entrez.limiter import LimiterSettings, RateLimiter, open_limiter
 from enrich.errors import (
     CircuitOpen,
     NetworkError,
@@ -71,6 +73,14 @@ class EutilsSettings:
     breaker_threshold: int = 3
     backoff: float = 0.5  #: first retry wait in seconds (doubling, plus up to as much jitter)
     max_backoff: float = 20.0
+    limiter: LimiterSettings = field(default_factory=LimiterSettings)  #: who shares the pace
+
+    def open_limiter(self) -> RateLimiter:
+        """This process's rate limiter for these settings' host, key and rate; raises
+        LimiterUnavailable when its shared state cannot be used."""
+        return open_limiter(
+            self.limiter, host=_host(self.base_url), api_key=self.api_key, rate=self.effective_rate
+        )
 
     @property
     def effective_rate(self) -> float:
@@ -123,7 +133,8 @@ class EutilsClient:
 
     ``transport`` replaces httpx's network transport (tests pass a MockTransport
     or nothing and point ``base_url`` at ``enrich.testing.EutilsServer``).
-    ``requests`` counts HTTP requests sent, retries included.
+    ``requests`` counts HTTP requests sent, retries included.  Making one opens the rate
+    limiter of ``settings.limiter``: LimiterUnavailable if its state cannot be used.
     """
 
     def __init__(
@@ -134,7 +145,7 @@ class EutilsClient:
         self._base = (
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
-        self._limiter = RateLimiter.shared(self._base, settings.effective_rate)
+        self._limiter = settings.open_limiter()
         self._breaker = _CircuitBreaker(settings.breaker_threshold)
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
