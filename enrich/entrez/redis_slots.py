@@ -20,8 +20,9 @@ TIMEOUT = 2.0
 #: a key unused this long after its last slot expires, so the server keeps nothing stale
 IDLE_MS = 60_000
 
-# KEYS[1]: the bucket's key; ARGV: the interval, the longest believable wait (both in
-# microseconds) and the idle time (ms).  Returns the microseconds until the slot taken.
+# KEYS[1]: the bucket's key; ARGV: the interval, the time kept free after the slot, the
+# longest believable wait (all in microseconds) and the idle time (ms).  Returns the
+# microseconds until the slot taken.
 # A stored slot further ahead than a queue of waiting processes can be comes from a
 # step back of the server's clock and is dropped.  The slot is written with %.0f: Lua's
 # default number format keeps 14 digits, fewer than a time in microseconds has.
@@ -30,10 +31,11 @@ if redis.replicate_commands then redis.replicate_commands() end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local last = tonumber(redis.call('GET', KEYS[1])) or 0
-if last > now + tonumber(ARGV[2]) then last = 0 end
+if last > now + tonumber(ARGV[3]) then last = 0 end
 local slot = math.max(now, last + tonumber(ARGV[1]))
-local ttl = math.floor((slot - now) / 1000) + tonumber(ARGV[3])
-redis.call('SET', KEYS[1], string.format('%.0f', slot), 'PX', ttl)
+local taken = slot + tonumber(ARGV[2])
+local ttl = math.floor((taken - now) / 1000) + tonumber(ARGV[4])
+redis.call('SET', KEYS[1], string.format('%.0f', taken), 'PX', ttl)
 return slot - now
 """
 
@@ -69,11 +71,10 @@ class RedisSlots:
             raise self._unreachable(exc) from exc
         self._script = self._redis.register_script(_RESERVE)
 
-    def reserve(self, interval: float) -> float:
+    def reserve(self, interval: float, spare: float = 0.0) -> float:
+        args = [round(interval * 1e6), round(spare * 1e6), round(MAX_LEAD * 1e6), IDLE_MS]
         try:
-            micros = self._script(
-                keys=[self.key], args=[round(interval * 1e6), round(MAX_LEAD * 1e6), IDLE_MS]
-            )
+            micros = self._script(keys=[self.key], args=args)
         except self._errors as exc:
             raise self._unreachable(exc) from exc
         return int(micros) / 1e6
