@@ -106,13 +106,13 @@ class RateLimiter:
     Each grant is taken at the moment the caller may send, and the next grant
     waits a full interval after it, so a stalled event loop never releases a
     burst.  With ``slots``, each grant also waits for a slot of that shared store,
-    reserved one at a time.  The margin leaves about ``margin`` seconds to spare in
-    every one-second window (NCBI's), for what the limiter cannot see: how long each
-    request takes from its grant to the server.  That differs most for a process's
-    first request, which leaves while the process is still starting and opens its
-    connection (20-90 ms here when four processes start at once on two cores, against
-    about 2 ms later): so its first shared slot keeps the next one free too.
-    Thread-safe; usable from any event loop.
+    reserved one at a time.  What the limiter cannot see is how long each request
+    takes from its grant to the server, and that differs between processes: the
+    margin leaves about ``margin`` seconds to spare in every one-second window
+    (NCBI's); and a process's first request, which leaves while the process is still
+    starting and opens its connection (20-90 ms here when four processes start at
+    once on two cores, against 2-5 ms later), gets a shared slot that keeps the next
+    one free too.  Thread-safe; usable from any event loop.
     """
 
     def __init__(
@@ -120,7 +120,7 @@ class RateLimiter:
         rate: float,
         slots: SlotStore | None = None,
         *,
-        margin: float = 0.1,
+        margin: float = 0.05,
         subject: str = "these requests",
     ) -> None:
         self.rate = rate
