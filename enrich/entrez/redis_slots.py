@@ -8,8 +8,6 @@ to wait, not when.
 
 from __future__ import annotations
 
-from typing import Any
-
 from enrich.entrez.limiter import MAX_LEAD, redact_url
 from enrich.errors import LimiterUnavailable
 
@@ -63,13 +61,13 @@ class RedisSlots:
             ) from exc
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, ValueError)
         try:
-            self._redis: Any = redis.Redis.from_url(
+            client = redis.Redis.from_url(
                 url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
             )
-            self._redis.ping()
+            client.ping()
         except self._errors as exc:
             raise self._unreachable(exc) from exc
-        self._script = self._redis.register_script(_RESERVE)
+        self._script = client.register_script(_RESERVE)
 
     def reserve(self, interval: float, spare: float = 0.0) -> float:
         args = [round(interval * 1e6), round(spare * 1e6), round(MAX_LEAD * 1e6), IDLE_MS]

@@ -275,3 +275,15 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_redis_without_its_package_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the optional redis package, a Redis limiter is refused with the extra to
+    install, not an ImportError."""
+    monkeypatch.setitem(sys.modules, "redis", None)  # what `import redis` meets when absent
+    with pytest.raises(LimiterUnavailable, match=r"pip install 'enrich\[redis\]'"):
+        open_limiter(
+            LimiterSettings("redis://127.0.0.1:1/0"), host="pkg.test", api_key=KEY, rate=10.0
+        )
