@@ -96,10 +96,13 @@ def settings_options(func: F) -> F:
 
 
 def _settings(**flags: Any) -> Settings:
-    """The settings of a command that may ask E-utilities; unless offline, its rate limiter
-    is opened here, so one that cannot be used fails before any input is read."""
     names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline", "jobs")
-    settings = load_settings(flags={k: flags.get(k) for k in names})
+    return load_settings(flags={k: flags.get(k) for k in names})
+
+
+def _online(settings: Settings) -> Settings:
+    """``settings`` of a command that asks E-utilities, with its rate limiter opened unless
+    offline: one that cannot be used fails here, before any input is read or request sent."""
     if not settings["offline"]:
         settings.eutils.open_limiter()
     return settings
@@ -194,7 +197,7 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """
     from enrich.report.bibliography import csl_items
 
-    settings = _settings(**flags)
+    settings = _online(_settings(**flags))
     keys = {raw: _identifier_key(raw) for raw in identifiers}
     resolved = resolve_citations(
         list(keys.values()),
@@ -281,7 +284,7 @@ def run(
     Example:
       enrich run examples/ --out reports/
     """
-    settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
+    settings = _online(_settings(out_dir=out_dir, jobs=jobs, **flags))
     with ProgressBoard() as board:
         outcome = run_enrichment(
             paths,
@@ -366,7 +369,7 @@ def audit(
         wanted = parse_conditions(fail_on)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fail-on") from exc
-    settings = _settings(**flags)
+    settings = _online(_settings(**flags))
     documents = read_documents(paths, Style(style) if style else None)
     enrichment = _enrich(documents, settings)
     if fmt == "json":
@@ -430,6 +433,7 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     settings = _settings(out_dir=out_dir, **flags)
     if settings["offline"]:
         _fail("refresh needs the network; drop --offline", EXIT_USAGE)
+    _online(settings)
     try:
         seconds = parse_age(max_age)
     except ValueError as exc:

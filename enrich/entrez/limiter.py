@@ -18,10 +18,11 @@ takes the next free slot, ``max(now, last + interval)``, and sleeps until it:
 * ``process``: no store, each process keeps its own pace (3 or 10/s each).
 
 A process holds at most one reserved slot at a time (it reserves only when its own
-spacing allows a grant), so one killed at any moment wastes at most that slot, and
-it holds nothing else: the kernel drops a dead process's ``flock``, and a Lua script
-runs whole or not at all.  The store is keyed by a hash of the E-utilities host and
-the API key, never the key itself; "no key" is a bucket of its own.
+spacing allows a grant), so one killed at any moment wastes at most that slot (and,
+at its start, the one kept free after its first), and it holds nothing else: the
+kernel drops a dead process's ``flock``, and a Lua script runs whole or not at all.
+The store is keyed by a hash of the E-utilities host and the API key, never the key
+itself; "no key" is a bucket of its own.
 """
 
 from __future__ import annotations
@@ -178,9 +179,9 @@ def open_limiter(
     here, before any request, never falling back to a limit of the process alone.
     """
     bucket = bucket_name(host, api_key)
-    state_dir = settings.state_dir or default_state_dir()
-    where = str(state_dir) if settings.backend == "machine" else settings.backend
-    key = (where, bucket, rate)
+    machine = settings.backend == "machine"
+    state_dir = (settings.state_dir or default_state_dir()) if machine else None
+    key = (str(state_dir or settings.backend), bucket, rate)
     with _limiters_lock:
         if key not in _limiters:
             slots = _open_slots(settings.backend, state_dir, bucket)
@@ -189,10 +190,10 @@ def open_limiter(
         return _limiters[key]
 
 
-def _open_slots(backend: str, state_dir: Path, bucket: str) -> SlotStore | None:
+def _open_slots(backend: str, state_dir: Path | None, bucket: str) -> SlotStore | None:
     if backend == "process":
         return None
-    if backend == "machine":
+    if state_dir is not None:
         return FileSlots(state_dir, bucket)
     from enrich.entrez.redis_slots import RedisSlots  # redis is an optional dependency
 
@@ -214,7 +215,12 @@ def default_state_dir() -> Path:
     base = os.environ.get("XDG_STATE_HOME", "")
     if base and Path(base).is_absolute():
         return Path(base) / "enrich"
-    return Path.home() / ".local" / "state" / "enrich"
+    try:
+        return Path.home() / ".local" / "state" / "enrich"
+    except RuntimeError as exc:  # no $HOME and no entry in the password database
+        raise LimiterUnavailable(
+            "no home folder to keep the rate limiter's state in: set state_dir or ENRICH_STATE_DIR"
+        ) from exc
 
 
 def redact_url(url: str) -> str:

@@ -270,6 +270,21 @@ def test_the_default_state_folder_follows_xdg(
     assert default_state_dir() == tmp_path / ".local" / "state" / "enrich"
 
 
+def test_without_a_home_folder_the_state_folder_must_be_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where no home folder can be found (no $HOME, no password entry), the machine limiter
+    asks for state_dir in one line instead of failing with a traceback."""
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    with pytest.raises(LimiterUnavailable, match="set state_dir or ENRICH_STATE_DIR"):
+        open_limiter(LimiterSettings(), host="home.test", api_key=KEY, rate=10.0)
+
+
 def _closed_port() -> int:
     """A loopback port nothing listens on."""
     with socket.socket() as sock:
