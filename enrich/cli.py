@@ -119,6 +119,14 @@ def _settings(**flags: Any) -> Settings:
     return load_settings(flags={k: flags.get(k) for k in names})
 
 
+def _online(settings: Settings) -> Settings:
+    """``settings`` of a command that asks E-utilities, with its rate limiter opened unless
+    offline: one that cannot be used fails here, before any input is read or request sent."""
+    if not settings["offline"]:
+        settings.eutils.open_limiter()
+    return settings
+
+
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     click.echo(f"error: {printable(message)}", err=True)
     sys.exit(code)
@@ -231,7 +239,7 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """
     from enrich.report.bibliography import csl_items
 
-    settings = _settings(**flags)
+    settings = _online(_settings(**flags))
     keys = {raw: _identifier_key(raw) for raw in identifiers}
     resolved = resolve_citations(
         list(keys.values()),
@@ -318,7 +326,7 @@ def run(
     Example:
       enrich run examples/ --out reports/
     """
-    settings = _settings(out_dir=out_dir, jobs=jobs, **flags)
+    settings = _online(_settings(out_dir=out_dir, jobs=jobs, **flags))
     try:
         with ProgressBoard() as board:
             outcome = run_enrichment(
@@ -412,7 +420,7 @@ def audit(
         wanted = parse_conditions(fail_on)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fail-on") from exc
-    settings = _settings(**flags)
+    settings = _online(_settings(**flags))
     documents = read_documents(paths, Style(style) if style else None)
     enrichment = _enrich(documents, settings)
     if fmt == "json":
@@ -476,6 +484,7 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     settings = _settings(out_dir=out_dir, **flags)
     if settings["offline"]:
         _fail("refresh needs the network; drop --offline", EXIT_USAGE)
+    _online(settings)
     try:
         seconds = parse_age(max_age)
     except ValueError as exc:
@@ -540,8 +549,10 @@ def config() -> None:
     """Show the effective settings and where each comes from (the API key redacted).
 
     Settings come from enrich.yaml in the working folder, then the environment
-    (NCBI_EMAIL, NCBI_API_KEY, ENRICH_EUTILS_URL, ENRICH_CACHE_DIR, ENRICH_OUT_DIR),
-    then flags; later ones win.
+    (NCBI_EMAIL, NCBI_API_KEY, ENRICH_EUTILS_URL, ENRICH_CACHE_DIR, ENRICH_OUT_DIR,
+    ENRICH_RATE_LIMITER, ENRICH_STATE_DIR), then flags; later ones win.  The last
+    line says which rate limiter is in effect and where its state lives (exit 1
+    when it cannot be used).
 
     \b
     Example:
@@ -551,6 +562,7 @@ def config() -> None:
     for name, value, origin in settings.shown():
         click.echo(f"{name:<12} {value:<48} {origin}")
     click.echo(f"{'audit':<12} {_describe_audit(settings.audit_settings())}")
+    click.echo(f"{'limiter':<12} {settings.eutils.open_limiter().describe()}")
 
 
 def _describe_audit(audit: AuditSettings) -> str:

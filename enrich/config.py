@@ -4,7 +4,7 @@ Later sources win.  Every setting remembers where its value came from, so
 ``enrich config`` can show it; the API key is shown redacted.
 
 Environment variables: ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``ENRICH_EUTILS_URL``,
-``ENRICH_CACHE_DIR``, ``ENRICH_OUT_DIR``.
+``ENRICH_CACHE_DIR``, ``ENRICH_OUT_DIR``, ``ENRICH_RATE_LIMITER``, ``ENRICH_STATE_DIR``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import yaml
 from enrich.audit import AuditSettings
 from enrich.audit.resources import load_registry, resource_papers_from_config
 from enrich.entrez import DEFAULT_EUTILS_URL, EutilsSettings
+from enrich.entrez.limiter import LimiterSettings, default_state_dir, redact_url
 from enrich.errors import ConfigError
 
 __all__ = ["CONFIG_FILE", "Settings", "load_settings"]
@@ -41,6 +42,8 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "backoff": (float, 0.5, None),
     "offline": (bool, False, None),
     "jobs": (int, min(4, os.cpu_count() or 1), None),
+    "rate_limiter": (str, "machine", "ENRICH_RATE_LIMITER"),
+    "state_dir": (str, None, "ENRICH_STATE_DIR"),
 }
 _SECTIONS = ("audit", "resources")
 
@@ -77,6 +80,14 @@ class Settings:
             concurrency=v["concurrency"],
             timeout=v["timeout"],
             backoff=v["backoff"],
+            limiter=self.limiter,
+        )
+
+    @property
+    def limiter(self) -> LimiterSettings:
+        state_dir = self.values["state_dir"]
+        return LimiterSettings(
+            self.values["rate_limiter"], Path(state_dir).expanduser() if state_dir else None
         )
 
     def audit_settings(self) -> AuditSettings:
@@ -110,6 +121,7 @@ class Settings:
         used = {  # what an unset rate or concurrency comes to
             "rate": f"{eutils.effective_rate:g} requests/s",
             "concurrency": f"{eutils.effective_concurrency} batches in flight",
+            "state_dir": str(default_state_dir()),
         }
         for name in _SCHEMA:
             value = self.values[name]
@@ -120,6 +132,8 @@ class Settings:
                 text = f"{value:g}, capped: {used[name]} (NCBI's limit)"
             if name == "api_key" and value:
                 text = "**** (redacted)"
+            if name == "rate_limiter":
+                text = redact_url(text)
             rows.append((name, text, self.origins[name]))
         return rows
 
@@ -225,3 +239,7 @@ def _check_ranges(values: dict[str, Any]) -> None:
             raise ConfigError(f"{name} must be at least 1")
     if not 1 <= values["batch_size"] <= 10000:
         raise ConfigError("batch_size must be between 1 and 10000")
+    try:
+        LimiterSettings(values["rate_limiter"])
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc

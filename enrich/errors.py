@@ -14,7 +14,9 @@
         │   ├── RateLimited          HTTP 429; ``retry_after`` seconds when the server said
         │   ├── ServerError          HTTP 5xx
         │   ├── NetworkError         connection refused/reset, DNS, timeouts
-        │   └── TruncatedReply       a reply cut short (also a BadResponse)
+        │   ├── TruncatedReply       a reply cut short (also a BadResponse)
+        │   └── LimiterUnavailable   the shared rate limiter's state (its folder, its Redis
+        │                            server) cannot be used: no request is sent without it
         ├── BadResponse              a reply body that is not what was asked
         │   ├── TruncatedReply       cut short: the XML ends before its root element does
         │   └── ErrorReply           a complete reply that states an error or is refused:
@@ -80,6 +82,12 @@ class ServerError(_RetryAfter):
 
 class NetworkError(TransientError):
     """The request did not get a response: refused, reset, unreachable, timed out."""
+
+
+class LimiterUnavailable(TransientError):
+    """The shared rate limiter cannot be used: its state folder is not writable or its Redis
+    server cannot be reached.  Raised before any request when the limiter is opened, and
+    for a request whose turn it cannot take (retried like any transient failure)."""
 
 
 class BadResponse(EutilsError):

@@ -3,6 +3,7 @@ E-utilities server fixtures (``eutils_server``, ``make_eutils_server``) from enr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,12 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test reads the shared NCBI/TFLink material")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_limiter_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The machine-wide rate limiter of the tests, and of every enrich they start, keeps its
+    state in a folder of the test session, not in the home folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+        yield

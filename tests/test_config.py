@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from enrich.cli import cli
 from enrich.config import load_settings
+from enrich.entrez.limiter import bucket_name
 from enrich.errors import ConfigError
+from enrich.testing import RedisServer
 from tests.conftest import EXAMPLES
 
 
@@ -81,6 +83,67 @@ def test_settings_repr_never_shows_the_key() -> None:
     """repr() of the settings (as a traceback or a debugger shows them) redacts the API key."""
     settings = load_settings(environ={"NCBI_API_KEY": "secret-key-987"})
     assert "secret-key-987" not in repr(settings) and "redacted" in repr(settings)
+
+
+def test_config_shows_the_machine_wide_limiter_and_its_state(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """``config`` says the limiter is machine-wide by default and where its state file lives
+    (under ENRICH_STATE_DIR when set), named by a hash, never by the key."""
+    monkeypatch.chdir(tmp_path)
+    env = {"NCBI_API_KEY": "secret-key-987", "ENRICH_STATE_DIR": str(tmp_path / "state")}
+    result = CliRunner().invoke(cli, ["config"], env=env)
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.output.splitlines()}
+    assert rows["rate_limiter"].split()[1:] == ["machine", "default"]
+    assert rows["state_dir"].split()[1:] == [str(tmp_path / "state"), "$ENRICH_STATE_DIR"]
+    limiter = rows["limiter"]
+    assert "machine-wide: 10 requests/s for this API key" in limiter
+    assert f"state in {tmp_path / 'state'}/ratelimit-key-" in limiter
+    assert "secret-key-987" not in result.output
+    assert [p.name for p in (tmp_path / "state").iterdir()] == [limiter.rsplit("/", 1)[1]]
+
+
+def test_config_shows_the_redis_limiter(
+    redis_server: RedisServer, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """With rate_limiter a Redis URL, ``config`` names the server and the key of the pace."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text(f"rate_limiter: {redis_server.url}\n")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 0, result.output
+    bucket = bucket_name("eutils.ncbi.nlm.nih.gov", None)
+    assert result.output.splitlines()[-1] == (
+        "limiter      Redis: 3 requests/s for requests without an API key, shared by every "
+        "enrich process using this Redis server, on any machine; "
+        f"state in {redis_server.url} key enrich:ratelimit:{bucket}"
+    )
+
+
+def test_an_unreachable_limiter_is_one_line_exit_1_without_its_password(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A Redis limiter that cannot be reached makes ``config`` end in one error line, exit 1,
+    with the URL's password redacted everywhere."""
+    monkeypatch.chdir(tmp_path)
+    env = {"ENRICH_RATE_LIMITER": "redis://:hunter2@127.0.0.1:1/0"}
+    result = CliRunner().invoke(cli, ["config"], env=env)
+    assert result.exit_code == 1
+    assert "redis://:****@127.0.0.1:1/0" in result.output
+    assert result.stderr.startswith("error: rate limiter redis://:****@127.0.0.1:1/0 cannot be")
+    assert len(result.stderr.splitlines()) == 1
+    assert "hunter2" not in result.output + result.stderr
+
+
+def test_a_rate_limiter_of_no_known_kind_is_refused(tmp_path: Path, monkeypatch: Any) -> None:
+    """A rate_limiter that is neither machine, process nor a Redis URL is one line, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("rate_limiter: shared\n")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: rate_limiter must be machine, process or a redis:// URL, got 'shared'"
+    )
 
 
 def test_a_capped_rate_is_shown_capped(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ outside it speaks HTTP, parses NCBI's XML or opens the cache's files.
 Its rooms, in the order a request travels:
 
 * :mod:`~enrich.entrez.client`: the E-utilities query service (URLs, NCBI's
-  etiquette, one rate limiter, retries, the circuit breaker); bytes out;
+  etiquette, retries, the circuit breaker); bytes out;
+* :mod:`~enrich.entrez.limiter`: when each request may start: one pace per API key,
+  shared by the processes of a machine (a locked state file) or of several machines
+  (:mod:`~enrich.entrez.redis_slots`);
 * :mod:`~enrich.entrez.replies`: the one check of a reply body (an error NCBI
   states is final, a reply cut short is asked again);
 * :mod:`~enrich.entrez.pubmed`: pure parsers of PubMed replies;
@@ -23,7 +26,8 @@ Its rooms, in the order a request travels:
 from __future__ import annotations
 
 from enrich.entrez.cache import CachedRecord, CitationCache
-from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings, RateLimiter
+from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings
+from enrich.entrez.limiter import LimiterSettings, RateLimiter
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.entrez.refresh import (
     Change,
@@ -42,6 +46,7 @@ __all__ = [
     "CitationCache",
     "EutilsClient",
     "EutilsSettings",
+    "LimiterSettings",
     "RateLimiter",
     "RefreshLocked",
     "RefreshResult",

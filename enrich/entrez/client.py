@@ -5,9 +5,11 @@ Parsing and judging reply bodies lives in :mod:`enrich.entrez.pubmed` and
 This module promises NCBI's rules:
 
 * every request carries ``tool`` and ``email`` (and ``api_key`` when set);
-* request starts are spaced by one :class:`RateLimiter` per E-utilities host and
-  rate, shared by every client of the process: at most 3 requests/s, 10 with
-  an API key (a lower rate may be configured, never a higher one);
+* request starts are spaced by the rate limiter of :mod:`enrich.entrez.limiter`, one
+  per E-utilities host, API key and rate, shared by every client of the process and,
+  through its state, by every enrich process of the machine (or of every machine using
+  one Redis server): at most 3 requests/s, 10 with an API key (a lower rate may be
+  configured, never a higher one);
 * 429, 5xx, timeouts and connection errors are retried with exponential backoff
   and jitter, honouring ``Retry-After`` up to :attr:`EutilsSettings.max_retry_after`
   seconds (a longer wait asked for is capped, and every wait of a second or more is
@@ -35,12 +37,11 @@ import email.utils
 import json
 import logging
 import math
-import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -52,6 +53,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from enrich.entrez.limiter import LimiterSettings, RateLimiter, open_limiter
 from enrich.errors import (
     CircuitOpen,
     ErrorReply,
@@ -65,7 +67,7 @@ from enrich.errors import (
     TruncatedReply,
 )
 
-__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings", "RateLimiter"]
+__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings"]
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 NCBI_RATE = 3.0
@@ -94,6 +96,14 @@ class EutilsSettings:
     max_backoff: float = 20.0
     max_retry_after: float = 10.0  #: the longest wait a ``Retry-After`` may impose, seconds
     max_reply_bytes: int = 128 * 2**20  #: the largest reply body accepted, once decoded
+    limiter: LimiterSettings = field(default_factory=LimiterSettings)  #: who shares the pace
+
+    def open_limiter(self) -> RateLimiter:
+        """This process's rate limiter for these settings' host, key and rate; raises
+        LimiterUnavailable when its shared state cannot be used."""
+        return open_limiter(
+            self.limiter, host=_host(self.base_url), api_key=self.api_key, rate=self.effective_rate
+        )
 
     @property
     def attempt_deadline(self) -> float:
@@ -119,44 +129,6 @@ class EutilsSettings:
     def __repr__(self) -> str:  # never show the key
         key = "set" if self.api_key else "none"
         return f"EutilsSettings(base_url={self.base_url!r}, api_key={key}, rate={self.rate})"
-
-
-class RateLimiter:
-    """Grants request starts at least ``1/rate`` seconds apart, measured on the clock.
-
-    Each grant is taken at the moment the caller may send, and the next grant
-    waits a full interval after it, so a stalled event loop never releases a
-    burst.  A small margin keeps arrival jitter from crossing a server's window.
-    Thread-safe; usable from any event loop.
-    """
-
-    _shared: ClassVar[dict[tuple[str, float], RateLimiter]] = {}
-    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self, rate: float, margin: float = 0.03) -> None:
-        self.interval = (1.0 / rate) * (1.0 + margin) + 0.002
-        self._last = -float("inf")
-        self._lock = threading.Lock()
-
-    @classmethod
-    def shared(cls, base_url: str, rate: float) -> RateLimiter:
-        """The process-wide limiter for one E-utilities host at one rate."""
-        key = (urlsplit(base_url).netloc, rate)
-        with cls._shared_lock:
-            if key not in cls._shared:
-                cls._shared[key] = cls(rate)
-            return cls._shared[key]
-
-    async def wait(self) -> None:
-        """Return when a request may start; record that start."""
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                earliest = self._last + self.interval
-                if now >= earliest:
-                    self._last = now
-                    return
-            await asyncio.sleep(earliest - now)
 
 
 class _CircuitBreaker:
@@ -201,7 +173,7 @@ class EutilsClient:
         self._base = (
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
-        self._limiter = RateLimiter.shared(self._base, settings.effective_rate)
+        self._limiter = settings.open_limiter()
         self._breaker = _CircuitBreaker(settings.breaker_threshold)
         self._transport = transport
         self._http: httpx.AsyncClient | None = None

@@ -40,11 +40,18 @@ against NCBI's 2025 DTD, read back by ``enrich.entrez.pubmed`` to exactly that m
 papers); ``add``/``replace``/``remove`` change it while the server runs, e.g. to make a
 record retracted between two runs. ``renumber`` copies a record under a new PMID
 and DOI, to synthesise thousands of realistic records. ``server.requests`` logs every
-request (``tool`` and ``email`` included, the ``api_key`` value never).
+request (``tool`` and ``email`` included, the ``api_key`` value never: ``key_digest``
+of it), and ``server.count(status=429, api_key=KEY)`` counts one key's 429s; ``serve``
+prints such counts when stopped (Ctrl-C or ``kill``).
+
+``RedisServer`` runs a throwaway ``redis-server`` on a free loopback port, for the rate
+limiter shared through Redis.
 
 In pytest, enable the fixtures with ``pytest_plugins = ["enrich.testing.pytest_plugin"]``
 in the root ``conftest.py``: ``eutils_server`` is a started server over the default
-records, ``make_eutils_server(**kwargs)`` builds custom ones; both stop at teardown.
+records, ``make_eutils_server(**kwargs)`` builds custom ones, ``redis_server`` is a
+started Redis (skipped where ``redis-server`` is absent, failed under ``CI=true``); all
+stop at teardown.
 Importing ``enrich.testing`` itself does not need pytest.
 """
 
@@ -52,7 +59,8 @@ from __future__ import annotations
 
 from enrich.testing._faults import FAULT_KINDS, Faults
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore, renumber
-from enrich.testing.server import EutilsServer, RequestLog
+from enrich.testing.redis_server import RedisServer, RedisUnavailable
+from enrich.testing.server import EutilsServer, RequestLog, key_digest
 from enrich.testing.synthetic import make_record, record_set
 
 __all__ = [
@@ -61,7 +69,10 @@ __all__ = [
     "EutilsServer",
     "Faults",
     "RecordStore",
+    "RedisServer",
+    "RedisUnavailable",
     "RequestLog",
+    "key_digest",
     "make_record",
     "record_set",
     "renumber",

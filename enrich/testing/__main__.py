@@ -6,6 +6,7 @@ given); ``make-example-records`` rewrites the default records from ``examples/``
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -133,12 +134,15 @@ def serve(
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
     click.echo(f"serving {len(records)} records at {server.url} (Ctrl-C to stop)")
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops it as Ctrl-C does
     try:
-        threading.Event().wait()
+        stopping.wait()
     except KeyboardInterrupt:
-        click.echo("stopped")
+        pass
     finally:
         server.stop()
+    click.echo(f"stopped: {server.summary()}")
 
 
 @main.command("make-example-records")

@@ -5,6 +5,7 @@ Enable with ``pytest_plugins = ["enrich.testing.pytest_plugin"]`` in the root ``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from enrich.testing._records import RecordStore
+from enrich.testing.redis_server import RedisServer, RedisUnavailable
 from enrich.testing.server import EutilsServer
 
 ServerFactory = Callable[..., EutilsServer]
@@ -40,3 +42,21 @@ def make_eutils_server() -> Iterator[ServerFactory]:
 def eutils_server(make_eutils_server: ServerFactory) -> EutilsServer:
     """A started server over the default records with NCBI's default limits and no faults."""
     return make_eutils_server()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A started ``redis-server`` on a free loopback port, stopped at teardown.
+
+    Where the binary is absent the test is skipped with the reason, except under
+    ``CI=true``, whose script installs it: there the test fails.
+    """
+    server = RedisServer()
+    try:
+        server.start()
+    except RedisUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exc}: CI must install it (.ci/run does)")
+        pytest.skip(f"{exc}: the Redis rate limiter is tested against a real server")
+    yield server
+    server.stop()

@@ -10,6 +10,7 @@ included, so a client that retries without waiting stays locked out, as on NCBI
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import ipaddress
 import socket
@@ -39,7 +40,8 @@ _Request = socket.socket | tuple[bytes, socket.socket]
 class RequestLog:
     """One request as the server saw it.
 
-    ``params`` never holds the ``api_key`` value; ``api_key`` only says whether one was sent.
+    ``params`` never holds the ``api_key`` value; ``api_key`` only says whether one was sent,
+    and ``key_digest`` is :func:`key_digest` of it (so requests can be told apart by key).
     ``status`` is None when no response was sent (``reset``/``timeout`` faults); ``fault``
     names the injected fault, ``"rate_limit"`` for a genuine 429, or None.
     ``time`` is ``time.monotonic()`` at arrival.
@@ -53,6 +55,7 @@ class RequestLog:
     status: int | None
     fault: str | None
     api_key: bool = False
+    key_digest: str | None = None
 
     @property
     def endpoint(self) -> str:
@@ -81,6 +84,11 @@ class _SlidingWindow:
             self._arrivals.popleft()
         self._arrivals.append(now)
         return len(self._arrivals) <= limit, len(self._arrivals)
+
+
+def key_digest(api_key: str) -> str:
+    """A short digest naming an API key in the log without holding it."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:12]
 
 
 def check_loopback(host: str) -> None:
@@ -198,16 +206,34 @@ class EutilsServer:
             return list(self._log)
 
     def count(
-        self, *, status: int | None = None, endpoint: str | None = None, fault: str | None = None
+        self,
+        *,
+        status: int | None = None,
+        endpoint: str | None = None,
+        fault: str | None = None,
+        api_key: str | None = None,
     ) -> int:
-        """How many logged requests match every filter given (e.g. ``count(status=429)``)."""
+        """How many logged requests match every filter given (e.g. ``count(status=429)``;
+        ``api_key``: the requests that carried this key)."""
+        digest = key_digest(api_key) if api_key is not None else None
         return sum(
             1
             for entry in self.requests
             if (status is None or entry.status == status)
             and (endpoint is None or entry.endpoint == endpoint)
             and (fault is None or entry.fault == fault)
+            and (digest is None or entry.key_digest == digest)
         )
+
+    def summary(self) -> str:
+        """One line: requests served and those answered 429, in all and per key digest."""
+        entries = self.requests
+        line = f"{len(entries)} requests, {sum(e.status == 429 for e in entries)} answered 429"
+        keys = sorted({e.key_digest for e in entries if e.key_digest})
+        for digest in keys:
+            mine = [e for e in entries if e.key_digest == digest]
+            line += f"; key {digest}: {len(mine)}, {sum(e.status == 429 for e in mine)} x 429"
+        return line
 
     def reset_log(self) -> None:
         """Forget logged requests and rate-limit windows."""
@@ -228,7 +254,10 @@ class EutilsServer:
         else:
             reply, fault = self._eutility(endpoint, params, key, client, arrival)
         status = reply.status if reply.action == "send" else None
-        entry = RequestLog(arrival, method, path, params, n_ids, status, fault, key is not None)
+        digest = key_digest(key) if key is not None else None
+        entry = RequestLog(
+            arrival, method, path, params, n_ids, status, fault, key is not None, digest
+        )
         with self._lock:
             self._log.append(entry)
         return reply

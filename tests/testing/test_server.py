@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 import enrich.testing
-from enrich.testing import EutilsServer, Faults, RecordStore, renumber
+from enrich.testing import EutilsServer, Faults, RecordStore, key_digest, renumber
 from enrich.testing.__main__ import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -289,6 +289,21 @@ def test_api_key_raises_the_limit_to_ten() -> None:
     }
 
 
+def test_429s_are_counted_per_key_without_logging_the_key() -> None:
+    """``count(status=429, api_key=K)`` counts the 429s of one key, each key has its own
+    window, and the log holds a digest of each key, never the key."""
+    with EutilsServer(RecordStore.default(), api_key_rate_limit=2) as server:
+        url = server.url + "efetch.fcgi"
+        for key, times in (("K1", 3), ("K2", 2)):
+            for _ in range(times):
+                HTTP.get(url, params={"id": KNOWN, "api_key": key})
+        assert server.count(status=429, api_key="K1") == 1
+        assert server.count(status=429, api_key="K2") == 0
+        assert server.count(api_key="K2") == 2 and server.count(status=429) == 1
+        assert {r.key_digest for r in server.requests} == {key_digest("K1"), key_digest("K2")}
+        assert "K1" not in repr(server.requests)
+
+
 def test_rejected_requests_count_and_the_window_slides() -> None:
     """Rejected requests stay in the one-second window; once it has passed, requests pass again."""
     with EutilsServer(RecordStore.default(), rate_limit=1) as server:
@@ -475,9 +490,10 @@ def test_non_loopback_hosts_are_refused(tmp_path: Path) -> None:
 
 
 def test_cli_serve_answers_until_terminated() -> None:
-    """`python -m enrich.testing serve --port 0` serves the default records and prints its URL."""
+    """`python -m enrich.testing serve --port 0` serves the default records, prints its URL,
+    and when terminated prints the requests served and the 429s, per key digest."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "enrich.testing", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "enrich.testing", "serve", "--port", "0", "--key-rate", "1"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as process:
         try:
             ready, _, _ = select.select([process.stdout], [], [], 10)
@@ -487,9 +503,12 @@ def test_cli_serve_answers_until_terminated() -> None:
             url = line.split(" at ")[1].split()[0]
             reply = HTTP.get(url + "efetch.fcgi", params={"db": "pubmed", "id": KNOWN})
             assert pmids_in(reply.content) == [KNOWN]
+            for _ in range(2):  # the second within a second is over the key's limit of 1/s
+                HTTP.get(url + "efetch.fcgi", params={"id": KNOWN, "api_key": "K9"})
         finally:
             process.terminate()
-            process.wait(timeout=5)
+            out, _ = process.communicate(timeout=5)
+    assert out.strip() == f"stopped: 3 requests, 1 answered 429; key {key_digest('K9')}: 2, 1 x 429"
 
 
 def test_public_names_are_sorted_and_exported() -> None:
