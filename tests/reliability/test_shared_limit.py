@@ -98,7 +98,8 @@ def test_processes_with_one_key_share_ncbis_limit(
 ) -> None:
     """Two or four ``enrich resolve`` processes started at once with one key get no 429,
     resolve every PMID and together take at most 1.5x the floor their requests set at
-    10/s."""
+    10/s, from the first request (Python's start-up, which the limiter does not govern,
+    varies with the machine's load) to the last process's exit."""
     per_process = REQUESTS // count
     pmids = [process_pmids(n, per_process) for n in range(count)]
     server = make_eutils_server(
@@ -111,8 +112,11 @@ def test_processes_with_one_key_share_ncbis_limit(
     )
     for process, group in zip(processes, pmids, strict=True):
         assert_all_resolved(process, group)
-    wall = time.monotonic() - began
+    ended = time.monotonic()
+    first = min(entry.time for entry in server.requests)
+    wall = ended - first
     floor = REQUESTS / RATE
+    assert first - began < 30  # every process started
     assert server.count(status=429, api_key=API_KEY) == 0
     assert server.count(api_key=API_KEY) == REQUESTS
     assert wall <= 1.5 * floor, f"{wall:.2f} s for a floor of {floor:.1f} s"
