@@ -209,7 +209,8 @@ class PaperRecord:
     ``title`` and ``abstract`` are plain text; ``title_markup`` is the title as
     HTML where only PubMed's inline tags (``i b u sup sub``) are markup and all
     text is escaped.  ``date`` is as precise as PubMed gives it ("2008-07-08",
-    "2013 Jan-Mar").
+    "2013 Jan-Mar"); for a book chapter it is the chapter's own date, and ``book_date``
+    the book's where it differs (a GeneReviews chapter of 2006 in a book of 1993).
     """
 
     pmid: str
@@ -225,6 +226,7 @@ class PaperRecord:
     pages: str = ""
     year: int | None = None
     date: str = ""
+    book_date: str = ""  #: a book chapter's book's PubDate, where it differs from ``date``
     authors: tuple[str, ...] = ()  #: "Ansieau S", or a collective name as given
     publication_types: tuple[str, ...] = ()
     mesh_headings: tuple[str, ...] = ()
@@ -262,6 +264,7 @@ class PaperRecord:
             "pages": self.pages,
             "year": self.year,
             "date": self.date,
+            "book_date": self.book_date,
             "authors": list(self.authors),
             "publication_types": list(self.publication_types),
             "mesh_headings": list(self.mesh_headings),
@@ -288,6 +291,7 @@ class PaperRecord:
             pages=data.get("pages", ""),
             year=data.get("year"),
             date=data.get("date", ""),
+            book_date=data.get("book_date", ""),
             authors=tuple(data.get("authors", ())),
             publication_types=tuple(data.get("publication_types", ())),
             mesh_headings=tuple(data.get("mesh_headings", ())),
@@ -320,6 +324,95 @@ class Resolution:
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "status": str(self.status),
+            "reason": self.reason,
+            "record": self.record.to_dict() if self.record else None,
+        }
+
+
+# --- gene names -----------------------------------------------------------------------------
+
+
+class GeneStatus(StrEnum):
+    """What the run learnt of one NCBI Gene ID a document gives."""
+
+    FOUND = "found"  #: a live NCBI Gene record
+    REPLACED = "replaced"  #: the ID was merged into another; ``record`` is the current one's
+    DISCONTINUED = "discontinued"  #: withdrawn without a replacement: symbol only
+    UNKNOWN = "unknown"  #: NCBI Gene has no record with this ID: symbol only
+    UNRESOLVED = "unresolved"  #: could not be asked (offline and not cached, network): symbol only
+
+
+@dataclass(frozen=True, slots=True)
+class GeneRecord:
+    """An NCBI Gene summary (E-utilities ``esummary``, ``db=gene``) reduced to its names.
+
+    ``status`` is NCBI's: ``live``, ``replaced`` (merged into ``current_id``) or
+    ``discontinued``.
+    """
+
+    gene_id: str
+    symbol: str
+    description: str = ""  #: the full name, "cadherin 1"
+    nomenclature_symbol: str = ""
+    nomenclature_name: str = ""
+    aliases: tuple[str, ...] = ()  #: OtherAliases, "Arc-1, CD324, ECAD, …"
+    designations: tuple[str, ...] = ()  #: OtherDesignations, "E-cadherin|epithelial cadherin|…"
+    organism: str = ""
+    tax_id: str = ""
+    status: str = "live"
+    current_id: str | None = None  #: the live record's ID when ``status`` is ``replaced``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gene_id": self.gene_id,
+            "symbol": self.symbol,
+            "description": self.description,
+            "nomenclature_symbol": self.nomenclature_symbol,
+            "nomenclature_name": self.nomenclature_name,
+            "aliases": list(self.aliases),
+            "designations": list(self.designations),
+            "organism": self.organism,
+            "tax_id": self.tax_id,
+            "status": self.status,
+            "current_id": self.current_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GeneRecord:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            gene_id=str(data["gene_id"]),
+            symbol=str(data["symbol"]),
+            description=data.get("description", ""),
+            nomenclature_symbol=data.get("nomenclature_symbol", ""),
+            nomenclature_name=data.get("nomenclature_name", ""),
+            aliases=tuple(data.get("aliases", ())),
+            designations=tuple(data.get("designations", ())),
+            organism=data.get("organism", ""),
+            tax_id=data.get("tax_id", ""),
+            status=data.get("status", "live"),
+            current_id=data.get("current_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GeneLookup:
+    """The outcome for one Gene ID: the record whose names the audit uses, or why none.
+
+    For a replaced ID, ``record`` is the current record (``record.gene_id`` differs from
+    ``gene_id``); without a record the audit looks for the gene by its symbol alone.
+    """
+
+    gene_id: str
+    status: GeneStatus
+    record: GeneRecord | None = None
+    reason: str = ""  #: for every status but FOUND, in words a curator can check
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gene_id": self.gene_id,
             "status": str(self.status),
             "reason": self.reason,
             "record": self.record.to_dict() if self.record else None,

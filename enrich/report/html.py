@@ -37,7 +37,7 @@ from enrich.model import (
     Status,
 )
 from enrich.report.markdown import doi_url, pubmed_url
-from enrich.report.view import Paper, document_flags, papers, short_authors
+from enrich.report.view import Paper, document_flags, paper_year, papers, short_authors
 
 __all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
@@ -304,7 +304,7 @@ def _record_card(record: PaperRecord, doi: str | None, status: Status, reason: s
     """What a paper's entry in the paper list shows, whichever document cites it, when
     PubMed gave its record."""
     title = sanitize_markup(record.title_markup) if record.title_markup else esc(record.title)
-    meta = (short_authors(record.authors), record.journal, record.year)
+    meta = (short_authors(record.authors), record.journal, paper_year(record))
     return _card(title, meta, record.pmid, doi, status, reason)
 
 
@@ -312,7 +312,8 @@ def _record_card(record: PaperRecord, doi: str | None, status: Status, reason: s
 def _citation_card(key: str, citation: Citation, status: Status, reason: str) -> str:
     """What a paper's entry in the paper list shows when only the document describes it."""
     title = esc(citation.title) if citation.title else f"<em>{esc(key)}</em>"
-    meta = (citation.authors or "", citation.journal or "", citation.year)
+    year = str(citation.year) if citation.year is not None else ""
+    meta = (citation.authors or "", citation.journal or "", year)
     pmid = citation.pmid if "pmid" not in citation.invalid else None
     doi = citation.doi if "doi" not in citation.invalid else None
     return _card(title, meta, pmid, doi, status, reason)
@@ -320,7 +321,7 @@ def _citation_card(key: str, citation: Citation, status: Status, reason: str) ->
 
 def _card(
     title: str,
-    meta: tuple[str, str, int | None],
+    meta: tuple[str, str, str],
     pmid: str | None,
     doi: str | None,
     status: Status,

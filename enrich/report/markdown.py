@@ -27,7 +27,7 @@ from enrich.model import (
     PaperRecord,
     Status,
 )
-from enrich.report.view import flag_occurrences, short_authors
+from enrich.report.view import flag_occurrences, paper_year, short_authors
 
 __all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
 
@@ -104,7 +104,7 @@ def _record_line(
     """The line of a paper PubMed gave the record of."""
     authors, journal = short_authors(record.authors), record.journal_iso or record.journal
     links = _links(record.pmid, unlinked_pmid, doi)
-    return _described(authors, record.title, journal, record.year, links, status, reason)
+    return _described(authors, record.title, journal, paper_year(record), links, status, reason)
 
 
 @lru_cache(maxsize=1024)  # as _record_line
@@ -114,14 +114,15 @@ def _citation_line(citation: Citation, status: Status, reason: str) -> str:
     doi = citation.doi if "doi" not in citation.invalid else None
     authors, title, journal = citation.authors or "", citation.title or "", citation.journal or ""
     links = _links(pmid, citation.pmid, doi)
-    return _described(authors, title, journal, citation.year, links, status, reason)
+    year = str(citation.year) if citation.year is not None else ""
+    return _described(authors, title, journal, year, links, status, reason)
 
 
 def _described(
     authors: str,
     title: str,
     journal: str,
-    year: int | None,
+    year: str,
     links: list[str],
     status: Status,
     reason: str,

@@ -29,6 +29,7 @@ __all__ = [
     "Paper",
     "document_flags",
     "flag_occurrences",
+    "paper_year",
     "papers",
     "primary_pmids",
     "short_authors",
@@ -48,6 +49,13 @@ def primary_pmids(verdict: ClaimVerdict) -> list[str]:
         if record.pmid not in found:
             found.append(record.pmid)
     return found
+
+
+def paper_year(record: PaperRecord) -> str:
+    """The record's year, and its book's where that differs: "2006 (book 1993)"."""
+    year = str(record.year) if record.year is not None else ""
+    book = record.book_date[:4]
+    return f"{year} (book {book})" if year and book.isdigit() and book != year else year
 
 
 def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
