@@ -20,7 +20,7 @@ from enrich.audit.citations import (
 )
 from enrich.audit.grades import _claim_flags, _grade, _Worth, _worth_of
 from enrich.audit.memo import _CitationMemo, _Record, _Run, _run_of
-from enrich.audit.names import _missing_reason, _other_gene, _Partner, _partner
+from enrich.audit.names import Mention, Partner
 from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
@@ -34,6 +34,7 @@ from enrich.model import (
     Document,
     Flag,
     FlagName,
+    GeneLookup,
     PaperRecord,
     Resolution,
     Status,
@@ -49,7 +50,11 @@ class _Context:
     stats: CorpusStats
     run: _Run
     subject: Subject
-    gene: _Partner | None  #: the document's gene, with its synonyms
+    genes: Mapping[str, GeneLookup]
+    gene: Partner | None  #: the document's gene, with every name it is looked for by
+
+
+_NO_GENES: Mapping[str, GeneLookup] = {}
 
 
 def audit_document(
@@ -57,20 +62,32 @@ def audit_document(
     resolutions: Mapping[str, Resolution],
     stats: CorpusStats,
     settings: AuditSettings,
+    genes: Mapping[str, GeneLookup] | None = None,
 ) -> AuditedDocument:
     """Flag every citation and claim of ``document`` and grade each claim.
 
     ``resolutions`` is keyed by :attr:`Citation.key`; a missing key counts as
-    unresolved.  Loose citations get citation flags but no ``no_mention``.
-    The result depends on the arguments' values only: what is remembered between
-    calls with the same ``settings`` object is checked against them (see ``_Run``).
+    unresolved.  ``genes`` holds what NCBI Gene says of the document's Gene IDs
+    (:func:`enrich.entrez.resolve_genes`); without it, or for an ID it lacks, a gene is
+    looked for by the names the document gives.  Loose citations get citation flags but
+    no ``no_mention``.  The result depends on the arguments' values only: what is
+    remembered between calls with the same ``settings`` object is checked against them
+    (see ``_Run``).
     """
-    symbol = document.subject.symbol
-    gene = _partner(symbol, document.subject) if symbol else None
-    context = _Context(resolutions, stats, _run_of(settings), document.subject, gene)
+    genes = _NO_GENES if genes is None else genes
+    run = _run_of(settings)
+    subject = document.subject
+    gene = None
+    if subject.symbol:
+        gene = run.partner(subject.symbol, subject.synonyms, _ids(subject.gene_id), genes)
+    context = _Context(resolutions, stats, run, subject, genes, gene)
     claims = tuple(_audit_claim(claim, context) for claim in document.claims)
     loose = tuple(_citation_worth(citation, context).verdict for citation in document.citations)
     return AuditedDocument(document, claims, loose)
+
+
+def _ids(gene_id: str | None) -> tuple[str, ...]:
+    return (gene_id,) if gene_id else ()
 
 
 def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
@@ -78,21 +95,22 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
     worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
     primary = 0
-    primary_naming = False  # a primary paper that names every partner
+    naming: tuple[str, tuple[Mention, ...]] | None = None  # a primary paper naming every partner
     for citation, worth in zip(claim.citations, worths, strict=True):
         verdict = worth.verdict
-        mention = None
+        mentions: tuple[Mention, ...] = ()
         if worth.record is not None and partners and not worth.resource:
-            mention = _mention_flag(worth.record, partners)
-            if mention is not None:
-                verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
+            flag, mentions = _mention_flag(worth.record, partners)
+            if flag is not None:
+                verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, flag))
         if worth.primary:
             primary += 1
-            primary_naming = primary_naming or mention is None
+            if naming is None and len(mentions) == len(partners) and worth.record is not None:
+                naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
     settings = context.run.settings
     unverifiable = any(worth.unverifiable for worth in worths)
-    grade = _grade(primary, primary_naming, unverifiable, settings.primary_for_a)
+    grade = _grade(primary, naming is not None, unverifiable, settings.primary_for_a)
     return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, worths, context.run), grade)
 
 
@@ -111,7 +129,7 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     if share is None:
         return cited.worth
     record, gene = cited.worth.record, context.gene
-    if record is not None and gene is not None and record.mentions(gene):
+    if record is not None and gene is not None and record.mention(gene) is not None:
         return cited.worth  # a paper on the page's gene is no database
     return cited.as_shared(share)
 
@@ -156,33 +174,61 @@ def _registered(citation: Citation, record: PaperRecord | None, run: _Run) -> Re
     return next((run.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in run.by_doi), None)
 
 
-def _partners(claim: Claim, context: _Context) -> tuple[_Partner, ...]:
-    """The genes a paper cited for ``claim`` should name (the subject's synonyms count)."""
+def _partners(claim: Claim, context: _Context) -> tuple[Partner, ...]:
+    """The genes a paper cited for ``claim`` should name."""
     if claim.kind is ClaimKind.STATEMENT:
-        gene = context.gene  # the partner labelled with the subject's symbol
-        return (gene,) if gene is not None and gene.names else ()
+        return (context.gene,) if context.gene is not None else ()
     regulator, target = claim.regulator, claim.target
     labels = (regulator, target) if target != regulator else (regulator,)
-    partners = [_labelled(label, context) for label in labels if label]
-    return tuple(partner for partner in partners if partner.names)
+    return tuple(_labelled(label, claim, context) for label in labels if label)
 
 
-def _labelled(label: str, context: _Context) -> _Partner:
-    """``_partner(label, context.subject)``, without building it again for each claim."""
-    symbol = context.subject.symbol
-    if label == symbol and context.gene is not None:
+def _labelled(label: str, claim: Claim, context: _Context) -> Partner:
+    """The partner ``label`` of ``claim``: the document's gene, or the row's protein."""
+    subject = context.subject
+    if label == subject.symbol and context.gene is not None:
         return context.gene
-    if symbol and label.casefold() == symbol.casefold():
-        return _partner(label, context.subject)
-    return _other_gene(label)
+    if subject.symbol and label.casefold() == subject.symbol.casefold():
+        ids, synonyms = _ids(subject.gene_id), subject.synonyms
+    else:
+        row = claim.partner
+        ids, synonyms = (row.gene_ids if row is not None and row.symbol == label else ()), ()
+    return context.run.partner(label, synonyms, ids, context.genes)
 
 
-def _mention_flag(record: _Record, partners: Sequence[_Partner]) -> Flag | None:
-    missing = [partner for partner in partners if not record.mentions(partner)]
+def _mention_flag(
+    record: _Record, partners: Sequence[Partner]
+) -> tuple[Flag | None, tuple[Mention, ...]]:
+    """``no_mention`` when the paper misses a partner, and where it names the others."""
+    found = [(partner, record.mention(partner)) for partner in partners]
+    mentions = tuple(mention for _, mention in found if mention is not None)
+    missing = [partner for partner, mention in found if mention is None]
     if not missing:
-        return None
-    found = [partner for partner in partners if partner not in missing]
-    reason = _missing_reason(found, missing)
+        return None, mentions
+    reason = _missing_reason(mentions, missing)
     if record.no_abstract:
-        reason += " (title only; no abstract)"
-    return Flag(FlagName.NO_MENTION, reason)
+        reason += "; title only: no abstract"
+    return Flag(FlagName.NO_MENTION, reason), mentions
+
+
+def _missing_reason(found: Sequence[Mention], missing: Sequence[Partner]) -> str:
+    """Which partners the paper names, by which name and where, and which it misses."""
+    absent = " nor ".join(partner.label for partner in missing)
+    if found:
+        named = ", ".join(f"{mention.where} names {mention}" for mention in found)
+        text = f"{named} but not {absent}"
+    elif len(missing) > 1:
+        text = f"neither {absent} in title or abstract"
+    else:
+        text = f"{absent} not in title or abstract"
+    others = [name for partner in missing for name in partner.other_names]
+    if len(others) == 1:
+        text += f" (nor {others[0]})"
+    elif others:
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        whose = "its" if len(missing) == 1 else "their"
+        text += f" (nor {whose} {len(others)} other names: {shown})"
+    notes = [partner.note for partner in missing if partner.note]
+    if notes:
+        text += f"; {'; '.join(notes)}: looked for by symbol only"
+    return text
