@@ -67,7 +67,7 @@ COLD_TARGET = 1.2  #: cold wall time / floor
 WARM_TARGET = 500.0  #: documents/s
 MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+(\d+) requests, (\d+) cache hits")
-_SERVING = re.compile(r"serving (\d+) records at (\S+)")
+_SERVING = re.compile(r"serving (\d+) records (?:and \d+ gene summaries )?at (\S+)")
 
 #: Runs the command in argv[2:] and writes its exit code, wall time, and its process tree's
 #: peak RSS (of one process) and CPU time to argv[1]: one wrapper per measurement, so the

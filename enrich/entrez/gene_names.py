@@ -137,7 +137,7 @@ class GeneResolver:
         """
         outcome = FetchedGenes()
         if self.client is None:
-            outcome.failed = dict.fromkeys(gene_ids, "offline, and no NCBI Gene summary cached")
+            outcome.failed = dict.fromkeys(gene_ids, "offline, and not in the cache")
             return outcome
         await self._fetch_batches(gene_ids, outcome)
         absent = [g for g in gene_ids if not (g in outcome.records or g in outcome.failed)]
@@ -187,9 +187,7 @@ class GeneResolver:
             reason = f"NCBI Gene has no record with Gene ID {gene_id}"
             return GeneLookup(gene_id, GeneStatus.UNKNOWN, None, reason, cached)
         if record.status == "discontinued":
-            reason = (
-                f"NCBI Gene discontinued Gene ID {gene_id} ({record.symbol}), replacing it by none"
-            )
+            reason = f"NCBI Gene discontinued Gene ID {gene_id} ({record.symbol}) with no successor"
             return GeneLookup(gene_id, GeneStatus.DISCONTINUED, record, reason, cached)
         if record.status != "replaced":
             return GeneLookup(gene_id, GeneStatus.FOUND, record, "", cached)

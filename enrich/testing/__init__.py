@@ -51,6 +51,7 @@ Importing ``enrich.testing`` itself does not need pytest.
 from __future__ import annotations
 
 from enrich.testing._faults import FAULT_KINDS, Faults
+from enrich.testing._genes import GeneStore, make_gene_summary
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore, renumber
 from enrich.testing.server import EutilsServer, RequestLog
 from enrich.testing.synthetic import make_record, record_set
@@ -60,8 +61,10 @@ __all__ = [
     "FAULT_KINDS",
     "EutilsServer",
     "Faults",
+    "GeneStore",
     "RecordStore",
     "RequestLog",
+    "make_gene_summary",
     "make_record",
     "record_set",
     "renumber",

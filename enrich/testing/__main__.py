@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from enrich.testing._faults import Faults
+from enrich.testing._genes import GENES_FILE, GeneStore
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
 from enrich.testing.example_records import (
     EXAMPLES_DIR,
@@ -68,6 +69,12 @@ def main() -> None:
     help="e.g. reset=0.05, burst_429=3; repeatable.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for the fault generator.")
+@click.option(
+    "--genes",
+    "genes_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Gene summaries to serve [default: RECORDS_DIR/{GENES_FILE}, if there is one].",
+)
 def serve(
     records_dir: Path | None,
     host: str,
@@ -78,20 +85,26 @@ def serve(
     per_record_latency: float,
     fault_specs: tuple[str, ...],
     seed: int,
+    genes_file: Path | None,
 ) -> None:
-    """Serve the PubMed XML files in RECORDS_DIR as E-utilities until Ctrl-C.
+    """Serve the PubMed XML files in RECORDS_DIR (and the gene summaries in its
+    genes.json) as E-utilities until Ctrl-C.
 
-    Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/.
+    Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/
+    and the synthetic gene summaries of their genes.
 
     Example: python -m enrich.testing serve ../shared/ncbi/metapub/pmid_xml --fault reset=0.05
     """
     try:
         check_loopback(host)
-        records = RecordStore.from_folder(records_dir or DEFAULT_RECORDS_DIR)
+        folder = records_dir or DEFAULT_RECORDS_DIR
+        records = RecordStore.from_folder(folder)
+        genes = GeneStore.from_file(genes_file) if genes_file else GeneStore.from_folder(folder)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     server = EutilsServer(
         records,
+        genes=genes,
         rate_limit=rate or None,
         api_key_rate_limit=key_rate,
         latency=latency,
@@ -104,7 +117,8 @@ def serve(
         server.start()
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
-    click.echo(f"serving {len(records)} records at {server.url} (Ctrl-C to stop)")
+    held = f"{len(records)} records and {len(genes)} gene summaries"
+    click.echo(f"serving {held} at {server.url} (Ctrl-C to stop)")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -149,7 +163,8 @@ def make_example_records(examples_dir: Path, out_dir: Path, check: bool) -> None
         written = write_example_records(out_dir, examples_dir)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {len(written) - 1} records and README.md to {out_dir}")
+    records = sum(name.endswith(".xml") for name in written)
+    click.echo(f"wrote {records} records, {GENES_FILE} and README.md to {out_dir}")
 
 
 if __name__ == "__main__":
