@@ -439,6 +439,8 @@ class FlagName(StrEnum):
     """
 
     RESOURCE = "resource"  #: a database or resource paper
+    REVIEW = "review"  #: secondary literature: a review, meta-analysis or guideline
+    NOT_RESEARCH = "not_research"  #: an editorial, comment, news item...: reports no research
     RETRACTED = "retracted"
     RETRACTION_NOTICE = "retraction_notice"  #: the notice itself, not a paper
     ERRATUM = "erratum"
@@ -451,7 +453,7 @@ class FlagName(StrEnum):
     TITLE_MISMATCH = "title_mismatch"
     NO_MENTION = "no_mention"  #: the paper does not name the claim's gene(s)
     NO_CITATION = "no_citation"
-    RESOURCE_ONLY = "resource_only"  #: every citation is a resource paper
+    RESOURCE_ONLY = "resource_only"  #: cited, and every citation is a resource paper
     SINGLE_SOURCE = "single_source"  #: an edge from one source database
     LARGE_SCALE_ONLY = "large_scale_only"  #: only high-throughput evidence
 
@@ -540,16 +542,25 @@ class RunSummary:
     claims: int = 0
     problems: int = 0
     grades: dict[str, int] = field(default_factory=dict)  #: grade -> claims
-    flags: dict[str, int] = field(default_factory=dict)  #: flag name -> claims or citations
+    #: flag name -> claims carrying it (claim flags) or citation verdicts carrying it
+    flags: dict[str, int] = field(default_factory=dict)
     citations: dict[str, int] = field(default_factory=dict)  #: Status value -> distinct keys
-    requests: int = 0  #: HTTP requests sent to E-utilities
-    cache_hits: int = 0
+    genes: dict[str, int] = field(default_factory=dict)  #: GeneStatus value -> distinct IDs
+    requests: int = 0  #: HTTP requests sent to E-utilities (PubMed and NCBI Gene)
+    cache_hits: int = 0  #: citation keys and Gene IDs the cache answered
+    gene_requests: int = 0  #: of ``requests``, those for NCBI Gene summaries
+    gene_cache_hits: int = 0  #: of ``cache_hits``, the Gene IDs
     offline: bool = False
 
     @property
     def unresolved(self) -> int:
         """Distinct citations that could not be looked up (network): exit code 3."""
         return self.citations.get(str(Status.UNRESOLVED), 0)
+
+    @property
+    def genes_without_names(self) -> int:
+        """Distinct Gene IDs whose NCBI Gene summary could not be had (offline, network)."""
+        return self.genes.get(str(GeneStatus.UNRESOLVED), 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -559,7 +570,10 @@ class RunSummary:
             "grades": dict(self.grades),
             "flags": dict(self.flags),
             "citations": dict(self.citations),
+            "genes": dict(self.genes),
             "requests": self.requests,
             "cache_hits": self.cache_hits,
+            "gene_requests": self.gene_requests,
+            "gene_cache_hits": self.gene_cache_hits,
             "offline": self.offline,
         }

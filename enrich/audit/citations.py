@@ -78,8 +78,36 @@ def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str 
     return f"cited by {citing} of {edges} edges in this run ({citing / edges:.0%})"
 
 
+#: PubMed publication types of secondary literature: it summarises others' findings
+REVIEW_TYPES = (
+    *("Review", "Systematic Review", "Scoping Review", "Meta-Analysis"),
+    *("Practice Guideline", "Guideline", "Consensus Development Conference"),
+)
+#: PubMed publication types of items that report no research.  ``Letter`` alone is not
+#: among them: PubMed tags research letters so too; a letter commenting on a paper is
+#: also a ``Comment``.  Retraction notices have a flag of their own.
+NOT_RESEARCH_TYPES = (
+    *("Editorial", "Comment", "News", "Newspaper Article", "Interview", "Biography"),
+    *("Portrait", "Lecture", "Published Erratum", "Expression of Concern"),
+    "Patient Education Handout",
+)
+
+
+def _kind_flags(record: PaperRecord) -> list[Flag]:
+    """``review`` or ``not_research`` from the record's publication types."""
+    for name, kinds, what in (
+        (FlagName.REVIEW, REVIEW_TYPES, "secondary literature, not a primary study"),
+        (FlagName.NOT_RESEARCH, NOT_RESEARCH_TYPES, "reports no research"),
+    ):
+        found = [kind for kind in record.publication_types if kind in kinds]
+        if found:
+            many = "s" if len(found) > 1 else ""
+            return [Flag(name, f"PubMed publication type{many} {', '.join(found)}: {what}")]
+    return []
+
+
 def _record_flags(record: PaperRecord) -> list[Flag]:
-    flags = []
+    flags = _kind_flags(record)
     if record.is_retracted:
         reason = _notice(record, "RetractionIn", "retracted", "Retracted Publication")
         flags.append(Flag(FlagName.RETRACTED, reason))

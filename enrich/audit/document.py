@@ -86,6 +86,14 @@ def audit_document(
     return AuditedDocument(document, claims, loose)
 
 
+def gene_ids(document: Document) -> tuple[str, ...]:
+    """The Gene IDs whose NCBI Gene names auditing ``document`` uses: the document's own
+    and every row's, in order, each once."""
+    ids = [document.subject.gene_id] if document.subject.gene_id else []
+    ids += [i for claim in document.claims if claim.partner for i in claim.partner.gene_ids]
+    return tuple(dict.fromkeys(ids))
+
+
 def _ids(gene_id: str | None) -> tuple[str, ...]:
     return (gene_id,) if gene_id else ()
 
@@ -109,8 +117,8 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
                 naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
     settings = context.run.settings
-    unverifiable = any(worth.unverifiable for worth in worths)
-    grade = _grade(primary, naming is not None, unverifiable, settings.primary_for_a)
+    secondary = any(worth.secondary for worth in worths)
+    grade = _grade(primary, naming is not None, secondary, settings.primary_for_a)
     return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, worths, context.run), grade)
 
 
@@ -123,7 +131,7 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     cited = run.cited.get(citation)
     if cited is None or context.resolutions.get(cited.key) is not cited.found:
         cited = run.remember(citation, _judge_without_share(citation, context.resolutions, run))
-    if cited.registered:
+    if cited.registered or cited.worth.record is None:  # no record: nothing shows a database
         return cited.worth
     share = _corpus_share(cited.key, context.stats, run.settings)
     if share is None:

@@ -14,6 +14,7 @@ from enrich.audit import (
 )
 from enrich.model import (
     Citation,
+    CitationVerdict,
     Document,
     Grade,
     Relation,
@@ -64,26 +65,34 @@ def test_edges_citing_only_resource_papers_are_graded_c_and_resource_only() -> N
 
 
 def test_corpus_share_flags_trrust_with_an_empty_registry() -> None:
-    """With no registry, 29087512 is still a resource: it is cited by 47 of TWIST1's 48 edges."""
+    """With no registry, a resolved 29087512 is still a resource: it is cited by 47 of TWIST1's
+    48 edges."""
     document = twist1()
     stats = corpus_stats([document])
     assert (stats.edges, stats.edges_citing["pmid:29087512"]) == (48, 47)
-    audited = audit_document(document, {}, stats, AuditSettings(resources=()))
+    audited = audit_document(document, database_records(), stats, AuditSettings(resources=()))
     trrust = next(v for v in audited.claims[0].citations if v.citation.pmid == "29087512")
     assert reason(trrust, "resource") == "cited by 47 of 48 edges in this run (98%)"
 
 
-def test_corpus_share_spares_a_resolved_paper_about_the_documents_gene() -> None:
-    """A paper cited by 15 of 48 edges is a resource while unverified, not once it names TWIST1."""
+def test_corpus_share_needs_a_record_that_does_not_name_the_documents_gene() -> None:
+    """A paper cited by 15 of 48 edges is a resource once PubMed's record shows it is about
+    something else; never while it has no record (unresolved, not found), and not when the
+    record names TWIST1."""
     document, stats = twist1(), corpus_stats([twist1()])
     settings = AuditSettings(resources=())
-    unresolved = claim_by_id(audit_document(document, {}, stats, settings), "targets-1")
-    assert (
-        reason(unresolved.citations[0], "resource") == "cited by 15 of 48 edges in this run (31%)"
-    )
+
+    def targets_1(resolutions: dict[str, Resolution]) -> CitationVerdict:
+        audited = audit_document(document, resolutions, stats, settings)
+        return claim_by_id(audited, "targets-1").citations[0]
+
+    other = resolved(record("19051271", "Regulatory regions of the human genome."))
+    assert reason(targets_1(other), "resource") == "cited by 15 of 48 edges in this run (31%)"
+    missing = {"pmid:19051271": Resolution("pmid:19051271", Status.NOT_FOUND, reason="none")}
+    for resolutions in ({}, missing):
+        assert "resource" not in flag_names(targets_1(resolutions))
     about = resolved(record("19051271", "Twist1 targets in breast cancer cells."))
-    audited = claim_by_id(audit_document(document, about, stats, settings), "targets-1")
-    assert "resource" not in flag_names(audited.citations[0])
+    assert "resource" not in flag_names(targets_1(about))
 
 
 def test_corpus_share_needs_both_the_share_and_the_minimum_edge_count() -> None:
