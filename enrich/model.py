@@ -504,17 +504,19 @@ class CitationVerdict:
 
 @dataclass(frozen=True, slots=True)
 class ClaimVerdict:
-    """A claim with its audited citations, its own flags and its grade."""
+    """A claim with its audited citations, its own flags, its grade and why it has it."""
 
     claim: Claim
     citations: tuple[CitationVerdict, ...]
     flags: tuple[Flag, ...]
     grade: Grade
+    grade_reason: str = ""  #: one line: "C: no primary paper — 2 database papers (…)"
 
     def to_dict(self) -> dict[str, Any]:
         data = self.claim.to_dict()
         data["citations"] = [c.to_dict() for c in self.citations]
         data["grade"] = str(self.grade)
+        data["grade_reason"] = self.grade_reason
         data["flags"] = [f.to_dict() for f in self.flags]
         return data
 

@@ -57,15 +57,29 @@ def _label(citation: Citation) -> str:
 _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)
 
 
-def _registry_flag(paper: ResourcePaper) -> Flag:
-    return Flag(FlagName.RESOURCE, f"{paper.name} database paper (registry: {paper.source})")
+def _registry_flag(paper: ResourcePaper, citation: Citation, record: PaperRecord | None) -> Flag:
+    """The registry's ``resource`` flag: the paper as PubMed titles it (or as the registry
+    cites it) and where the registry's identification comes from."""
+    if record is not None:
+        what = _paper(record)
+    else:
+        what = "; ".join(filter(None, [_label(citation), paper.citation]))
+    return Flag(FlagName.RESOURCE, f"{paper.name} database paper ({what}); source: {paper.source}")
+
+
+def _paper(record: PaperRecord) -> str:
+    """ 'PMID 1, "Its title, clipped"' (a reader can look it up)."""
+    return f'PMID {record.pmid}, "{_clip(record.title)}"' if record.title else f"PMID {record.pmid}"
 
 
 def _title_flag(record: PaperRecord) -> Flag | None:
     match = _RESOURCE_TITLE.search(record.title)
     if match is None:
         return None
-    return Flag(FlagName.RESOURCE, f"PubMed title reads like a resource paper ({match[0]!r})")
+    reason = (
+        f"PubMed's title reads like a resource paper's ({match[0]!r}): \"{_clip(record.title)}\""
+    )
+    return Flag(FlagName.RESOURCE, reason)
 
 
 def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from enrich.audit.citations import (
     _corpus_share,
+    _paper,
     _identity_flags,
     _invalid_reason,
     _registry_flag,
     _status_flags,
 )
+from enrich.audit.explain import grade_reason
 from enrich.audit.grades import _claim_flags, _grade, _Worth, _worth_of
 from enrich.audit.memo import _CitationMemo, _Record, _Run, _run_of
 from enrich.audit.names import Mention, Partner
@@ -116,10 +118,13 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
             if naming is None and len(mentions) == len(partners) and worth.record is not None:
                 naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
-    settings = context.run.settings
+    primary_for_a = context.run.settings.primary_for_a
     secondary = any(worth.secondary for worth in worths)
-    grade = _grade(primary, naming is not None, secondary, settings.primary_for_a)
-    return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, worths, context.run), grade)
+    grade = _grade(primary, naming is not None, secondary, primary_for_a)
+    labels = [partner.label for partner in partners]
+    reason = grade_reason(grade, worths, naming, labels, primary_for_a)
+    flags = _claim_flags(claim, worths, context.run)
+    return ClaimVerdict(claim, tuple(verdicts), flags, grade, reason)
 
 
 def _citation_worth(citation: Citation, context: _Context) -> _Worth:
@@ -137,9 +142,9 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     if share is None:
         return cited.worth
     record, gene = cited.worth.record, context.gene
-    if record is not None and gene is not None and record.mention(gene) is not None:
+    if gene is not None and record.mention(gene) is not None:
         return cited.worth  # a paper on the page's gene is no database
-    return cited.as_shared(share)
+    return cited.as_shared(f"{share}: {_paper(record.record)}")
 
 
 def _judge_without_share(
@@ -155,11 +160,12 @@ def _judge_without_share(
     after = (*record.flags, *_identity_flags(citation, record.record)) if record else ()
     registered = _registered(citation, resolved, run)
     if registered is not None:
-        resource: Flag | None = _registry_flag(registered)
+        resource: Flag | None = _registry_flag(registered, citation, resolved)
     else:
         resource = record.title_flag if record is not None else None
     flags = (*before, resource, *after) if resource is not None else (*before, *after)
-    worth = _worth_of(CitationVerdict(citation, resolution, flags), record)
+    name = registered.name if registered is not None else ""
+    worth = _worth_of(CitationVerdict(citation, resolution, flags), record, name)
     return _CitationMemo(key, found, worth, registered is not None, (before, after))
 
 

@@ -37,6 +37,7 @@ class _Worth:
 
     verdict: CitationVerdict  #: shared by every claim it applies to unchanged
     record: _Record | None  #: when resolved
+    label: str  #: how a grade's reason names it: "PMID 1", "TRRUST v2, PMID 29087512"
     resource: bool
     primary: bool  #: counts towards grades A and B (see :func:`_is_primary`)
     #: counts towards grade C: secondary (a resource paper, a review, not research) or
@@ -44,12 +45,16 @@ class _Worth:
     secondary: bool
 
 
-def _worth_of(verdict: CitationVerdict, record: _Record | None) -> _Worth:
-    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
+def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") -> _Worth:
+    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade;
+    ``name`` is a database paper's name in the registry."""
     names = {flag.name for flag in verdict.flags}
     resource = FlagName.RESOURCE in names
     secondary = bool(names & _SECONDARY) or verdict.resolution.status in _UNVERIFIABLE
-    return _Worth(verdict, record, resource, _is_primary(verdict.resolution, names), secondary)
+    primary = _is_primary(verdict.resolution, names)
+    label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
+    label = f"{name}, {label}" if name else label
+    return _Worth(verdict, record, label, resource, primary, secondary)
 
 
 _NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")

@@ -85,7 +85,10 @@ def _claim_json_start(verdict: ClaimVerdict, comma: bool) -> str:
 
 def _claim_json_end(verdict: ClaimVerdict) -> str:
     """The JSON of ``verdict`` after its citations'."""
-    return f'], "grade": {_string(verdict.grade)}, "flags": {_flags_json(verdict.flags)}}}'
+    return (
+        f'], "grade": {_string(verdict.grade)}, "grade_reason": {_string(verdict.grade_reason)}, '
+        f'"flags": {_flags_json(verdict.flags)}}}'
+    )
 
 
 def _verdict_json(cited: CitationVerdict) -> str:

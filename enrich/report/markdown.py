@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
+from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -23,10 +24,12 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Flag,
+    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
+from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import flag_occurrences, paper_year, short_authors
 
 __all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
@@ -142,6 +145,16 @@ def _described(
     return " · ".join(parts)
 
 
+@cache
+def _legend() -> str:
+    """The grades and flags explained: the same at the end of every report."""
+    lines = ["## Legend", "", PRIMARY, ""]
+    lines += [f"- Grade **{g.value}**: {GRADE_MEANINGS[g]}" for g in Grade]
+    lines.append("")
+    lines += [f"- ⚑ **{md_escape(f.value)}**: {FLAG_MEANINGS[f]}" for f in FlagName]
+    return "\n".join(lines)
+
+
 #: md_escape for short texts that recur across documents: claim ids and locations, gene
 #: symbols, flag names.
 _escaped = lru_cache(maxsize=16384)(md_escape)
@@ -162,9 +175,10 @@ def _claim_section(verdict: ClaimVerdict, memo: dict[int, str], lines: list[str]
     if claim.kind is ClaimKind.STATEMENT:
         lines += [f"> {md_escape(claim.text)}", ""]
     lines.append(f"- Location: {_escaped(claim.location)}")
-    lines.append(
-        _claim_details(claim.sources, claim.methods, claim.small_scale, str(verdict.grade))
-    )
+    details = _claim_details(claim.sources, claim.methods, claim.small_scale)
+    if details:
+        lines.append(details)
+    lines.append(f"- Grade: **{verdict.grade}**{_why(verdict)}")
     if verdict.flags:
         lines += ["- Flags:", *_flag_lines(verdict.flags, "  ")]
     lines.append("")
@@ -179,9 +193,9 @@ def _claim_section(verdict: ClaimVerdict, memo: dict[int, str], lines: list[str]
 
 @lru_cache(maxsize=4096)  # the same few combinations recur on most claims
 def _claim_details(
-    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None, grade: str
+    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None
 ) -> str:
-    """A claim's sources, methods, scale and grade, one per line."""
+    """A claim's sources, methods and scale, one per line ("" when it has none)."""
     details = []
     if sources:
         details.append(f"- Sources: {md_escape('; '.join(sources))}")
@@ -189,22 +203,30 @@ def _claim_details(
         details.append(f"- Methods: {md_escape('; '.join(methods))}")
     if small_scale is not None:
         details.append(f"- Small-scale evidence: {'yes' if small_scale else 'no'}")
-    details.append(f"- Grade: **{grade}**")
     return "\n".join(details)
+
+
+def _why(verdict: ClaimVerdict) -> str:
+    """ ": <the grade's reason>" without the grade it starts with."""
+    reason, head = verdict.grade_reason, f"{verdict.grade}: "
+    reason = reason[len(head) :] if reason.startswith(head) else reason
+    return f": {md_escape(reason)}" if reason else ""
 
 
 def _summary(doc: AuditedDocument) -> list[str]:
     grades = Counter([str(v.grade) for v in doc.claims])
     lines = ["## Summary", "", "| Grade | Claims |", "|---|---:|"]
     lines += [f"| {g.value} | {grades.get(g.value, 0)} |" for g in Grade]
-    flags = flag_occurrences(doc)
+    claim_flags, citation_flags = split_flags(flag_occurrences(doc))
     lines.append("")
-    if flags:
-        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in flags.most_common()])
-        lines.append(f"Flags (claims and citations carrying them): {shown}")
-    else:
-        lines.append("No flags.")
-    return [*lines, ""]
+    for label, pairs, note in (
+        ("Claim flags", claim_flags, CLAIM_FLAGS_NOTE),
+        ("Citation flags", citation_flags, CITATION_FLAGS_NOTE),
+    ):
+        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in pairs])
+        lines.append(f"{label} ({note}): {shown}" if pairs else f"{label}: none")
+        lines.append("")
+    return lines
 
 
 def _header(doc: AuditedDocument) -> list[str]:
@@ -253,6 +275,7 @@ def render_markdown(doc: AuditedDocument) -> str:
         ]
         lines += [_paper_entry(n, cited, memo) for n, cited in enumerate(doc.citations, start=1)]
         lines.append("")
+    lines.append(_legend())
     while not lines[-1]:  # no blank lines at the end (no item ends with a newline) ...
         lines.pop()
     lines.append("")  # ... and one newline

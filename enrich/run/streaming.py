@@ -236,9 +236,7 @@ class DocumentReporter:
         path, name = named
         context = self.context
         document = read_document(path, context.style)
-        audited = audit_document(
-            document, resolutions, context.stats, context.audit, context.genes
-        )
+        audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
         rendered = render_document(audited, known_pmids=self._handed_over)
         write_document(context.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)

@@ -81,10 +81,12 @@ def test_corpus_share_is_decided_for_each_documents_gene_and_each_runs_statistic
 
     busy = CorpusStats(10, {"pmid:42": 10})
     assert resource("RUNX2", busy) is None
-    assert resource("TWIST1", busy) == "cited by 10 of 10 edges in this run (100%)"
+    assert resource("TWIST1", busy) == (
+        'cited by 10 of 10 edges in this run (100%): PMID 42, "RUNX2 in bone."'
+    )
     assert resource("TWIST1", CorpusStats(100, {"pmid:42": 10})) is None
     assert resource("TWIST1", CorpusStats(20, {"pmid:42": 10})) == (
-        "cited by 10 of 20 edges in this run (50%)"
+        'cited by 10 of 20 edges in this run (50%): PMID 42, "RUNX2 in bone."'
     )
     assert resource("RUNX2", busy) is None
 
