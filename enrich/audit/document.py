@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from enrich.audit.citations import (
     _corpus_share,
-    _paper,
     _identity_flags,
     _invalid_reason,
+    _paper,
     _registry_flag,
     _status_flags,
 )
