@@ -68,7 +68,7 @@ def _registry_flag(paper: ResourcePaper, citation: Citation, record: PaperRecord
 
 
 def _paper(record: PaperRecord) -> str:
-    """ 'PMID 1, "Its title, clipped"' (a reader can look it up)."""
+    """'PMID 1, "Its title, clipped"' (a reader can look it up)."""
     return f'PMID {record.pmid}, "{_clip(record.title)}"' if record.title else f"PMID {record.pmid}"
 
 
