@@ -418,6 +418,18 @@ class GeneLookup:
             "record": self.record.to_dict() if self.record else None,
         }
 
+    def brief(self) -> dict[str, Any]:
+        """What a report says of the ID: its status, the symbol and ID whose names were
+        used, and why where it is not simply found."""
+        record = self.record
+        return {
+            "gene_id": self.gene_id,
+            "status": str(self.status),
+            "symbol": record.symbol if record else None,
+            "names_from": record.gene_id if record else None,
+            "reason": self.reason,
+        }
+
 
 # --- audit --------------------------------------------------------------------------------
 
@@ -528,11 +540,13 @@ class AuditedDocument:
     document: Document
     claims: tuple[ClaimVerdict, ...]
     citations: tuple[CitationVerdict, ...]  #: the document's loose citations
+    genes: tuple[GeneLookup, ...] = ()  #: what NCBI Gene said of the document's Gene IDs
 
     def to_dict(self) -> dict[str, Any]:
         data = self.document.to_dict()
         data["claims"] = [c.to_dict() for c in self.claims]
         data["citations"] = [c.to_dict() for c in self.citations]
+        data["genes"] = [g.brief() for g in self.genes]
         return data
 
 

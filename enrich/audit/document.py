@@ -85,7 +85,8 @@ def audit_document(
     context = _Context(resolutions, stats, run, subject, genes, gene)
     claims = tuple(_audit_claim(claim, context) for claim in document.claims)
     loose = tuple(_citation_worth(citation, context).verdict for citation in document.citations)
-    return AuditedDocument(document, claims, loose)
+    looked_up = tuple(genes[gene_id] for gene_id in gene_ids(document) if gene_id in genes)
+    return AuditedDocument(document, claims, loose, looked_up)
 
 
 def gene_ids(document: Document) -> tuple[str, ...]:

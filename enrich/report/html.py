@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
+from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -32,14 +33,23 @@ from enrich.model import (
     ClaimVerdict,
     Flag,
     FlagName,
+    GeneLookup,
     Grade,
     PaperRecord,
     Status,
 )
-from enrich.report.markdown import doi_url, pubmed_url
-from enrich.report.view import Paper, document_flags, paper_year, papers, short_authors
+from enrich.report.markdown import doi_url, gene_url, pubmed_url
+from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
+from enrich.report.view import (
+    Paper,
+    document_flags,
+    gene_summary,
+    paper_year,
+    papers,
+    short_authors,
+)
 
-__all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
+__all__ = ["CSP", "esc", "legend", "page", "render_html", "sanitize_markup"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 #: Citation flags that make a paper unusable as evidence; their footnotes are shown red.
@@ -138,15 +148,47 @@ def grade_cards(counts: dict[str, int]) -> str:
 
 
 def flag_counts(counts: dict[str, int], reasons: dict[str, str] | None = None) -> str:
-    """Chips for every flag name with how many claims or citations carry it."""
+    """Chips for every flag name with its count: claim flags and citation flags apart, each
+    group saying what it counts."""
     if not counts:
         return '<div class="flags"><span class="label">No flags</span></div>'
-    chips = [
-        f'<span class="flag" title="{esc((reasons or {}).get(name, name))}">{esc(name)}'
-        f'<span class="count">{count}</span></span>'
-        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    return f'<div class="flags"><span class="label">Flags</span>{"".join(chips)}</div>'
+    groups = []
+    for label, pairs, note in zip(
+        ("Claim flags", "Citation flags"),
+        split_flags(counts),
+        (CLAIM_FLAGS_NOTE, CITATION_FLAGS_NOTE),
+        strict=True,
+    ):
+        if not pairs:
+            continue
+        chips = [
+            f'<span class="flag" title="{esc((reasons or {}).get(name, name))}">{esc(name)}'
+            f'<span class="count">{count}</span></span>'
+            for name, count in pairs
+        ]
+        head = f'<span class="label">{label} <span class="note">({esc(note)})</span></span>'
+        groups.append(f'<div class="flags">{head}{"".join(chips)}</div>')
+    return "".join(groups)
+
+
+@cache
+def legend() -> str:
+    """What each grade and flag means: a static section at the end of every page."""
+    grades = "".join(
+        f'<dt><span class="badge grade-{g.value}">{g.value}</span></dt>'
+        f"<dd>{esc(GRADE_MEANINGS[g])}</dd>"
+        for g in Grade
+    )
+    flags = "".join(
+        f'<dt><span class="flag{" bad" if f in _BAD_FLAGS else ""}">{esc(f.value)}</span></dt>'
+        f"<dd>{esc(FLAG_MEANINGS[f])}</dd>"
+        for f in FlagName
+    )
+    return (
+        f'<section id="legend"><h2>Legend</h2><p>{esc(PRIMARY)}</p>'
+        f'<h3>Grades</h3><dl class="legend">{grades}</dl>'
+        f'<h3>Flags</h3><dl class="legend">{flags}</dl></section>'
+    )
 
 
 def filter_form(table_id: str, grades: bool, flag_names: Iterable[str]) -> str:
@@ -239,6 +281,12 @@ def _back_link(claim_id: str) -> str:
     return f'<a href="#claim-{anchor}">{shown}</a>'
 
 
+def _why(verdict: ClaimVerdict) -> str:
+    """The grade's reason without the grade it starts with ("C: ")."""
+    reason, head = verdict.grade_reason, f"{verdict.grade}: "
+    return reason[len(head) :] if reason.startswith(head) else reason
+
+
 def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
     """The table row of a claim, given each of its citations' paper and footnote."""
     claim = verdict.claim
@@ -263,6 +311,7 @@ def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
         f'<td class="grade-{verdict.grade}" data-sort="{verdict.grade}">'
         f'<span class="badge">{verdict.grade}</span></td>'
         f'<td data-sort="{esc(what_key)}">{what}</td>'
+        f'<td class="why">{esc(_why(verdict))}</td>'
         f"<td>{sources}</td>"
         f'<td data-sort="{len(names)}">{" ".join(chips)}</td>'
         f'<td data-sort="{len(footnotes)}">{" ".join(footnotes) or "—"}</td></tr>'
@@ -272,7 +321,8 @@ def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
 @cache
 def _claims_table_head() -> str:
     """The claims table up to its rows: the same in every report."""
-    heads = ["Claim", "Grade", "Regulator → target / statement", "Sources", "Flags", "Papers"]
+    heads = ["Claim", "Grade", "Regulator → target / statement", "Why this grade", "Sources"]
+    heads += ["Flags", "Papers"]
     cells = "".join(sort_header(h) for h in heads)
     return f'<table class="data sortable" id="claims-table"><thead><tr>{cells}</tr></thead><tbody>'
 
@@ -364,6 +414,40 @@ def _header(doc: AuditedDocument, flags: Counter[str], reasons: dict[str, str]) 
     )
 
 
+def _genes_section(doc: AuditedDocument) -> str:
+    """The document's Gene IDs: what NCBI Gene said of each, the problems shown."""
+    if not doc.genes:
+        return ""
+    problems = "".join(
+        f"<li><b>Gene ID {esc(g.gene_id)}</b> ({esc(g.status.value)}): {esc(g.reason)}</li>"
+        for g in doc.genes
+        if g.reason
+    )
+    banner = f'<div class="banner"><ul>{problems}</ul></div>' if problems else ""
+    rows = "".join(_gene_row(g) for g in doc.genes)
+    return (
+        f'<section id="genes"><h2>Gene names</h2><p>{esc(gene_summary(doc))}</p>{banner}'
+        f"<details><summary>Every Gene ID ({len(doc.genes)})</summary>"
+        '<table class="data"><thead><tr><th scope="col">Gene ID</th><th scope="col">Symbol'
+        '</th><th scope="col">Status</th><th scope="col">Aliases</th></tr></thead><tbody>'
+        f"{rows}</tbody></table></details></section>"
+    )
+
+
+@lru_cache(maxsize=8192)  # the same genes are partners on many pages
+def _gene_row(lookup: GeneLookup) -> str:
+    record = lookup.record
+    link = esc(lookup.gene_id)
+    if lookup.gene_id.isdigit():
+        link = f'<a href="{esc(gene_url(lookup.gene_id))}" rel="noopener">{link}</a>'
+    symbol = esc(record.symbol) if record else "—"
+    aliases = esc(", ".join(record.aliases)) if record else ""
+    return (
+        f'<tr><td>{link}</td><td class="gene">{symbol}</td><td>{esc(lookup.status.value)}</td>'
+        f'<td class="small">{aliases}</td></tr>'
+    )
+
+
 def render_html(doc: AuditedDocument) -> str:
     """The whole HTML report of ``doc``: header, problems, claims table, loose citations, papers."""
     cited = papers(doc)
@@ -419,8 +503,10 @@ def render_html(doc: AuditedDocument) -> str:
         )
     out.append(f'\n<section id="papers"><h2>Papers ({len(cited)})</h2><ol class="papers">')
     out += [_paper_item(p, cited_by.get(p.key, [])) for p in cited]
+    out.append("</ol></section>")
+    out += ["\n", _genes_section(doc), "\n", legend()]
     out.append(
-        "</ol></section>\n<footer>Written by enrich. Machine-readable data: the .json file "
+        "\n<footer>Written by enrich. Machine-readable data: the .json file "
         "beside this report.</footer></main>"
     )
     out.append(_page_end())

@@ -58,8 +58,13 @@ def document_json(doc: AuditedDocument) -> str:
         pieces.append(_claim_json_end(verdict))
     pieces.append('], "citations": [')
     add_verdicts(doc.citations)
-    problems = _encode({"problems": [p.to_dict() for p in document.problems]})
-    pieces.append(f"], {problems[1:]}\n")
+    tail = _encode(
+        {
+            "problems": [p.to_dict() for p in document.problems],
+            "genes": [g.brief() for g in doc.genes],
+        }
+    )
+    pieces.append(f"], {tail[1:]}\n")
     return "".join(pieces)
 
 

@@ -30,9 +30,9 @@ from enrich.model import (
     Status,
 )
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
-from enrich.report.view import flag_occurrences, paper_year, short_authors
+from enrich.report.view import flag_occurrences, gene_summary, paper_year, short_authors
 
-__all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
+__all__ = ["doi_url", "gene_url", "md_escape", "pubmed_url", "render_markdown"]
 
 _SPECIAL = re.compile(r"[\\`*_\[\]<>|#!~]")
 
@@ -50,6 +50,11 @@ def md_escape(text: str | None) -> str:
 def pubmed_url(pmid: str) -> str:
     """The PubMed page of ``pmid`` (digits only; anything else is percent-encoded)."""
     return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
+
+
+def gene_url(gene_id: str) -> str:
+    """The NCBI Gene page of ``gene_id`` (anything but digits percent-encoded)."""
+    return f"https://www.ncbi.nlm.nih.gov/gene/{quote(gene_id, safe='')}"
 
 
 def doi_url(doi: str) -> str:
@@ -143,6 +148,12 @@ def _described(
         more = f": {md_escape(reason)}" if reason else ""
         parts.append(f"**{status.value.replace('_', ' ')}**{more}")
     return " · ".join(parts)
+
+
+def _gene_link(gene_id: str) -> str:
+    """A Gene ID linked to its NCBI Gene page (only an ID of digits is linked)."""
+    shown = f"Gene ID {md_escape(gene_id)}"
+    return f"[{shown}]({gene_url(gene_id)})" if gene_id.isdigit() else shown
 
 
 @cache
@@ -274,6 +285,14 @@ def render_markdown(doc: AuditedDocument) -> str:
             "",
         ]
         lines += [_paper_entry(n, cited, memo) for n, cited in enumerate(doc.citations, start=1)]
+        lines.append("")
+    if doc.genes:
+        lines += ["## Gene names", "", gene_summary(doc), ""]
+        lines += [
+            f"- {_gene_link(g.gene_id)} ({g.status.value}): {md_escape(g.reason)}"
+            for g in doc.genes
+            if g.reason
+        ]
         lines.append("")
     lines.append(_legend())
     while not lines[-1]:  # no blank lines at the end (no item ends with a newline) ...

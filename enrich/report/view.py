@@ -29,6 +29,7 @@ __all__ = [
     "Paper",
     "document_flags",
     "flag_occurrences",
+    "gene_summary",
     "paper_year",
     "papers",
     "primary_pmids",
@@ -49,6 +50,20 @@ def primary_pmids(verdict: ClaimVerdict) -> list[str]:
         if record.pmid not in found:
             found.append(record.pmid)
     return found
+
+
+def gene_summary(doc: AuditedDocument) -> str:
+    """ "NCBI Gene gave the names of 47 of the 48 Gene IDs this document gives" ("" when it
+    gives none)."""
+    if not doc.genes:
+        return ""
+    named = sum(lookup.record is not None for lookup in doc.genes)
+    total = len(doc.genes)
+    ids = "the Gene ID" if total == 1 else f"the {total} Gene IDs"
+    return (
+        f"NCBI Gene gave the names of {named} of {ids} this document gives; each gene is "
+        "looked for in the cited papers by all of its names (see no_mention in the legend)."
+    )
 
 
 def paper_year(record: PaperRecord) -> str:
