@@ -436,7 +436,7 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
             progress=refreshing.update,
         )
     click.echo(result.describe())
-    sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
+    sys.exit(EXIT_UNRESOLVED if result.failed or result.genes_failed else EXIT_OK)
 
 
 @cli.command()
