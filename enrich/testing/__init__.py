@@ -33,6 +33,10 @@ From Python::
         server.faults = Faults(script=["reset", "ok"])   # the next request is reset
         assert server.count(status=429) == 0
 
+Gene summaries (esummary ``db=gene``) come from a records folder's ``genes.json``
+(``GeneStore``; ``make_gene_summary`` builds one in NCBI's JSON fields,
+``gene_summaries_file`` writes such a file), served in JSON or XML as NCBI serves them.
+
 ``make_record`` builds a synthetic ``PubmedArticle`` from plain metadata (escaped, valid
 against NCBI's 2025 DTD, read back by ``enrich.entrez.pubmed`` to exactly that metadata) and
 ``record_set`` wraps records in an efetch ``PubmedArticleSet`` document.
@@ -51,7 +55,7 @@ Importing ``enrich.testing`` itself does not need pytest.
 from __future__ import annotations
 
 from enrich.testing._faults import FAULT_KINDS, Faults
-from enrich.testing._genes import GeneStore, make_gene_summary
+from enrich.testing._genes import GENES_FILE, GeneStore, gene_summaries_file, make_gene_summary
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore, renumber
 from enrich.testing.server import EutilsServer, RequestLog
 from enrich.testing.synthetic import make_record, record_set
@@ -59,11 +63,13 @@ from enrich.testing.synthetic import make_record, record_set
 __all__ = [
     "DEFAULT_RECORDS_DIR",
     "FAULT_KINDS",
+    "GENES_FILE",
     "EutilsServer",
     "Faults",
     "GeneStore",
     "RecordStore",
     "RequestLog",
+    "gene_summaries_file",
     "make_gene_summary",
     "make_record",
     "record_set",

@@ -9,7 +9,13 @@ import httpx
 import pytest
 
 from enrich.entrez import parse_gene_summaries
-from enrich.testing import EutilsServer, GeneStore, RecordStore, make_gene_summary
+from enrich.testing import (
+    EutilsServer,
+    GeneStore,
+    RecordStore,
+    gene_summaries_file,
+    make_gene_summary,
+)
 from enrich.testing.example_genes import EXAMPLE_GENES, REPLACED_IDS
 
 
@@ -64,8 +70,6 @@ def test_the_default_genes_are_every_gene_of_the_examples(server: EutilsServer) 
 
 def test_a_records_folder_serves_its_genes_json(tmp_path: Path) -> None:
     """A server over a folder serves the folder's genes.json; a bad file is refused by name."""
-    from enrich.testing._genes import gene_summaries_file
-
     (tmp_path / "genes.json").write_bytes(
         gene_summaries_file([make_gene_summary("5", "ABC5", aliases=["X1"])], "test")
     )
