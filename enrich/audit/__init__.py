@@ -51,6 +51,7 @@ from __future__ import annotations
 from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
 from enrich.audit.grades import NOT_PRIMARY, summarize
+from enrich.audit.names import learn_names
 from enrich.audit.settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
 from enrich.model import FlagName
 
@@ -64,6 +65,7 @@ __all__ = [
     "conditions_met",
     "corpus_stats",
     "gene_ids",
+    "learn_names",
     "merge_stats",
     "parse_conditions",
     "summarize",

@@ -14,6 +14,7 @@ Pure.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from enrich.audit.names import Mention
@@ -22,21 +23,34 @@ from enrich.model import FlagName, Grade, Status
 if TYPE_CHECKING:  # the grades module imports the memo, which imports this one's callers
     from enrich.audit.grades import _Worth
 
-__all__ = ["grade_reason"]
+__all__ = ["KINDS", "citation_kind", "grade_reason"]
 
 #: how a citation that is no primary paper is counted, worst first: each under its first
 #: kind.  (flag or status, one, several)
-_KINDS: tuple[tuple[str, str, str], ...] = (
-    (FlagName.RETRACTED, "retracted paper", "retracted papers"),
-    (FlagName.RETRACTION_NOTICE, "retraction notice", "retraction notices"),
-    (FlagName.RESOURCE, "database paper", "database papers"),
-    (FlagName.REVIEW, "review", "reviews"),
-    (FlagName.NOT_RESEARCH, "item reporting no research", "items reporting no research"),
-    (Status.NOT_FOUND, "PMID not in PubMed", "PMIDs not in PubMed"),
-    (Status.NOT_IN_PUBMED, "DOI not in PubMed", "DOIs not in PubMed"),
-    (Status.INVALID, "malformed identifier", "malformed identifiers"),
-    (Status.UNRESOLVED, "citation not looked up", "citations not looked up"),
+KINDS: tuple[tuple[str, str, str], ...] = (
+    (FlagName.RETRACTED.value, "retracted paper", "retracted papers"),
+    (FlagName.RETRACTION_NOTICE.value, "retraction notice", "retraction notices"),
+    (FlagName.RESOURCE.value, "database paper", "database papers"),
+    (FlagName.REVIEW.value, "review", "reviews"),
+    (FlagName.NOT_RESEARCH.value, "item reporting no research", "items reporting no research"),
+    (Status.NOT_FOUND.value, "PMID not in PubMed", "PMIDs not in PubMed"),
+    (Status.NOT_IN_PUBMED.value, "DOI not in PubMed", "DOIs not in PubMed"),
+    (Status.INVALID.value, "malformed identifier", "malformed identifiers"),
+    (Status.UNRESOLVED.value, "citation not looked up", "citations not looked up"),
 )
+#: kinds whose name already says which identifier it is: the label loses its prefix
+_SAID = {Status.NOT_FOUND.value: "PMID ", Status.NOT_IN_PUBMED.value: "DOI "}
+
+
+def citation_kind(flags: AbstractSet[str], status: str) -> str:
+    """Under which of :data:`KINDS` a citation with ``flags`` and ``status`` is counted."""
+    for kind in _KIND_ORDER:
+        if kind in flags or kind == status:
+            return kind
+    return status
+
+
+_KIND_ORDER = tuple(kind for kind, _, _ in KINDS)
 
 
 def grade_reason(
@@ -73,28 +87,18 @@ def _others(worths: Sequence[_Worth]) -> str:
     """ "2 database papers (TRRUST v2, PMID 29087512; …), 1 PMID not in PubMed (23836662)"."""
     groups: dict[str, list[str]] = {}
     for worth in worths:
-        names = {flag.name for flag in worth.verdict.flags}
-        status = worth.verdict.resolution.status
-        kind = next((k for k, _, _ in _KINDS if k in names or k == status), str(status))
-        groups.setdefault(kind, [])
-        if worth.label not in groups[kind]:
-            groups[kind].append(worth.label)
+        labels = groups.setdefault(worth.kind, [])
+        if worth.label not in labels:
+            labels.append(worth.label)
     parts = []
-    for kind, one, several in _KINDS:
+    for kind, one, several in KINDS:
         if kind in groups:
             shown = groups.pop(kind)
-            listed = "; ".join(_short(label, kind) for label in shown)
+            prefix = _SAID.get(kind, "")
+            listed = "; ".join(label.removeprefix(prefix) for label in shown)
             parts.append(f"{len(shown)} {one if len(shown) == 1 else several} ({listed})")
     parts += [f"{len(labels)} {kind} ({'; '.join(labels)})" for kind, labels in groups.items()]
     return ", ".join(parts)
-
-
-def _short(label: str, kind: str) -> str:
-    """A PMID or DOI without its prefix where the kind already says which it is."""
-    for prefix, kinds in (("PMID ", (Status.NOT_FOUND,)), ("DOI ", (Status.NOT_IN_PUBMED,))):
-        if kind in kinds and label.startswith(prefix):
-            return label[len(prefix) :]
-    return label
 
 
 def _count(items: Sequence[str], what: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from enrich.audit.citations import _label
+from enrich.audit.explain import citation_kind
 from enrich.model import (
     AuditedDocument,
     CitationVerdict,
@@ -38,6 +39,7 @@ class _Worth:
     verdict: CitationVerdict  #: shared by every claim it applies to unchanged
     record: _Record | None  #: when resolved
     label: str  #: how a grade's reason names it: "PMID 1", "TRRUST v2, PMID 29087512"
+    kind: str  #: what it counts as in a grade's reason (see :data:`explain.KINDS`)
     resource: bool
     primary: bool  #: counts towards grades A and B (see :func:`_is_primary`)
     #: counts towards grade C: secondary (a resource paper, a review, not research) or
@@ -54,7 +56,8 @@ def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") 
     primary = _is_primary(verdict.resolution, names)
     label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
     label = f"{name}, {label}" if name else label
-    return _Worth(verdict, record, label, resource, primary, secondary)
+    kind = citation_kind(names, verdict.resolution.status.value)
+    return _Worth(verdict, record, label, kind, resource, primary, secondary)
 
 
 _NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")

@@ -40,6 +40,7 @@ from enrich.audit import (
     audit_document,
     corpus_stats,
     gene_ids,
+    learn_names,
     merge_stats,
 )
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
@@ -107,6 +108,7 @@ def run_enrichment(
             transport=transport,
             progress=hook("looking up gene names", len(ids)),
         )
+        learn_names(genes.lookups.values())  # before the workers fork: they inherit it
         keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
         resolving = hook("resolving citations", len(keys))
         settled = _from_cache(keys, cache_dir, eutils, offline)

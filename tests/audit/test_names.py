@@ -373,6 +373,8 @@ def test_loose_citations_get_citation_flags_but_no_mention_check() -> None:
 def near_miss(rng: random.Random, name: str) -> str:
     """``name`` perhaps changed as a text may write it: case, a separator, a neighbour."""
     text = "".join(ch.swapcase() if rng.random() < 0.3 else ch for ch in name)
+    if rng.random() < 0.3:  # another gap between letter runs
+        text = re.sub(r"(?<=[A-Za-z])[- ](?=[A-Za-z])", lambda m: rng.choice(["", "-", "  "]), text)
     if rng.random() < 0.4:
         text = re.sub(r"[- ]?(?=\d+$)", rng.choice(["", "-", " ", "\t", "--", "_", "\u2010"]), text)
     if rng.random() < 0.2:
@@ -394,13 +396,18 @@ def expected(name: str, text: str) -> bool:
 
 def test_gene_names_with_digits_match_as_documented_on_random_texts() -> None:
     """A name with digits is mentioned exactly where the documented rule says, on 2,000
-    random names and near-miss texts (case changes, separators, slash shorthands, neighbours)."""
+    random names of one to three letter runs and near-miss texts (case changes, gaps,
+    slash shorthands, neighbours)."""
     rng = random.Random(20240611)
     settings = AuditSettings(resources=())
     mentioned = 0
     for _ in range(2000):
-        letters = "".join(rng.choices("aAbK", k=rng.randint(2, 4)))
-        name = letters + rng.choice(["", "-", " "]) + str(rng.randint(1, 30))
+        runs = ["".join(rng.choices("aAbK", k=rng.randint(2, 4)))]
+        runs += [
+            "".join(rng.choices("aAbK", k=rng.randint(1, 3))) for _ in range(rng.randint(0, 2))
+        ]
+        name = "".join(run + rng.choice(["-", " "]) for run in runs[:-1]) + runs[-1]
+        name += rng.choice(["", "-", " "]) + str(rng.randint(1, 30))
         text = " ".join(near_miss(rng, name) for _ in range(rng.randint(0, 2)))
         document = Document("t.md", Style.HARMONIZOME, Subject(symbol=name), (_claim(),))
         paper = record("1", ".", abstract=text)
