@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = ["GREEK", "Matcher", "TextView", "matcher", "name_parts", "normalise_greek"]
 
@@ -102,7 +103,7 @@ def matcher(name: str, strict: bool) -> Matcher | None:
     parts = tuple(part[0].lower() for part in found)
     gaps = tuple(
         "".join(spelled[a.end() : b.start()].split()).strip(_HYPHENS).lower()
-        for a, b in zip(found, found[1:], strict=False)
+        for a, b in pairwise(found)
     )
     shorthand = len(parts) > 1 and parts[-1].isdigit()
     # the longest part, a word rather than a number on a tie, is the rarest to find by chance
