@@ -239,8 +239,8 @@ def _missing_reason(found: Sequence[Mention], missing: Sequence[Partner]) -> str
     others = [name for partner in missing for name in partner.other_names]
     if len(others) == 1:
         text += f" (nor {others[0]})"
-    elif others:
-        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+    elif others:  # "; " apart: a full name may hold commas
+        shown = "; ".join(others[:3]) + ("; …" if len(others) > 3 else "")
         whose = "its" if len(missing) == 1 else "their"
         text += f" (nor {whose} {len(others)} other names: {shown})"
     notes = [partner.note for partner in missing if partner.note]

@@ -267,7 +267,7 @@ def test_the_reason_names_which_name_matched_and_what_was_looked_for() -> None:
     verdict = audit_claim(claim, resolved(paper), genes=GENES, subject=_twist1_page())
     assert reason(verdict.citations[0], "no_mention") == (
         "abstract names E cadherin (CDH1) but not TWIST1 "
-        "(nor its 13 other names: ACS3, BPES2, BPES3, …)"
+        "(nor its 13 other names: ACS3; BPES2; BPES3; …)"
     )
 
 
@@ -288,7 +288,7 @@ def test_twist2_reference_1_names_neither_twist2_nor_another_name() -> None:
     ref1 = audited.claims[0].citations[0]
     assert ref1.citation.ref == "1"
     assert reason(ref1, "no_mention") == (
-        "TWIST2 not in title or abstract (nor its 6 other names: FFDD3, BBRSAY, AMS, …); "
+        "TWIST2 not in title or abstract (nor its 6 other names: FFDD3; BBRSAY; AMS; …); "
         "title only: no abstract"
     )
     assert audited.claims[0].grade is Grade.B  # one primary paper, which misses the gene
@@ -416,3 +416,39 @@ def test_gene_names_with_digits_match_as_documented_on_random_texts() -> None:
         assert ("no_mention" not in flag_names(verdict.citations[0])) is named, (name, text)
         mentioned += named
     assert 500 < mentioned < 1500  # both answers are well exercised
+
+
+# --- what a symbol-only check missed in real abstracts ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gene_id", "text"),
+    [
+        ("2099", "Expression of estrogen receptor alpha was lost."),  # ESR1
+        ("2099", "ER-positive tumours responded."),  # ESR1, in capitals
+        ("7291", "TWIST induces the transition."),  # TWIST1
+        ("4904", "YB-1 binds the promoter."),  # YBX1
+        ("4904", "Y-box binding protein-1 binds the promoter."),  # YBX1
+        ("5595", "ERK1/2 phosphorylation rose."),  # MAPK3
+    ],
+)
+def test_the_names_a_symbol_only_check_missed_in_real_abstracts_count(
+    gene_id: str, text: str
+) -> None:
+    """The name forms ../shared/ncbi/gene/README.md reports a symbol-only check missed in
+    real abstracts cited by TFLink edges count, with the example genes' summaries."""
+    from enrich.entrez import parse_gene_summaries
+    from enrich.testing import DEFAULT_RECORDS_DIR
+
+    body = (DEFAULT_RECORDS_DIR / "genes.json").read_bytes()
+    gene = parse_gene_summaries(body)[gene_id].record
+    assert gene is not None
+    genes = found(gene)
+    document = Document(
+        "t.md", Style.HARMONIZOME, Subject(gene.symbol, gene_id=gene_id), (_claim(),)
+    )
+    paper = record("1", "A study.", abstract=text)
+    verdict = audit_document(document, resolved(paper), NO_STATS, AuditSettings(), genes)
+    assert "no_mention" not in flag_names(verdict.claims[0].citations[0])
+    alone = audit_document(document, resolved(paper), NO_STATS, AuditSettings())
+    assert "no_mention" in flag_names(alone.claims[0].citations[0])  # the symbol alone misses
