@@ -68,7 +68,7 @@ KEY_RATE = 10  #: requests/s NCBI (and the local server) allow with an API key
 COLD_TARGET = 1.2  #: cold wall time / floor
 WARM_TARGET = 500.0  #: documents/s
 MEMORY_TARGET_MIB = 1024.0
-_NETWORK = re.compile(r"network\s+([\d,]+) requests, ([\d,]+) cache hits")
+_NETWORK = re.compile(r"network\s+([\d,]+) requests?, ([\d,]+) cache hits?")
 _SERVING = re.compile(r"serving (\d+) records (?:and \d+ gene summaries )?at (\S+)")
 
 

@@ -370,7 +370,7 @@ def audit(
         listed = sum(len(d.claims) for d in shown)
         click.echo(audit_table(shown), nl=False)
         scope = "claims" if show_all else "claims graded C or D (--all lists every claim)"
-        click.echo(f"listed     {listed} {scope}")
+        click.echo(f"{'listed':<15}{listed} {scope}")
         click.echo(_summary_screen(enrichment, None))
     _report_problems(str(p) for d in documents for p in d.problems)
     triggered = conditions_met(enrichment.documents, wanted)

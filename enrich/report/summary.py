@@ -72,8 +72,12 @@ def _network(summary: RunSummary) -> str:
     pubmed = summary.requests - summary.gene_requests
     cited = summary.cache_hits - summary.gene_cache_hits
     text = (
-        f"{summary.requests:,} requests, {summary.cache_hits:,} cache hits "
-        f"(PubMed: {pubmed:,} requests, {cited:,} hits; NCBI Gene: "
-        f"{summary.gene_requests:,} requests, {summary.gene_cache_hits:,} hits)"
+        f"{_many(summary.requests, 'request')}, {_many(summary.cache_hits, 'cache hit')} "
+        f"(PubMed: {_many(pubmed, 'request')}, {_many(cited, 'hit')}; NCBI Gene: "
+        f"{_many(summary.gene_requests, 'request')}, {_many(summary.gene_cache_hits, 'hit')})"
     )
     return text + ("; offline" if summary.offline else "")
+
+
+def _many(count: int, what: str) -> str:
+    return f"{count:,} {what}{'' if count == 1 else 's'}"
