@@ -49,9 +49,15 @@ def _invalid_reason(citation: Citation) -> str:
 
 
 def _label(citation: Citation) -> str:
+    """ "PMID 1" or "DOI 10.1/x": the identifier a reader can look up, as the document
+    gives it (a malformed one too)."""
     if citation.key.startswith("pmid:"):
         return f"PMID {citation.pmid}"
-    return f"DOI {citation.doi}" if citation.doi else citation.key
+    if citation.doi and "doi" not in citation.invalid:
+        return f"DOI {citation.doi}"
+    if citation.pmid or citation.doi:
+        return f"PMID {citation.pmid}" if citation.pmid else f"DOI {citation.doi}"
+    return citation.key
 
 
 _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)
