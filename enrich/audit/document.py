@@ -190,12 +190,14 @@ def _registered(citation: Citation, record: PaperRecord | None, run: _Run) -> Re
 
 
 def _partners(claim: Claim, context: _Context) -> tuple[Partner, ...]:
-    """The genes a paper cited for ``claim`` should name."""
+    """The genes a paper cited for ``claim`` should name (those with a name to look for)."""
     if claim.kind is ClaimKind.STATEMENT:
-        return (context.gene,) if context.gene is not None else ()
+        gene = context.gene
+        return (gene,) if gene is not None and gene.matchers else ()
     regulator, target = claim.regulator, claim.target
     labels = (regulator, target) if target != regulator else (regulator,)
-    return tuple(_labelled(label, claim, context) for label in labels if label)
+    partners = [_labelled(label, claim, context) for label in labels if label]
+    return tuple(partner for partner in partners if partner.matchers)
 
 
 def _labelled(label: str, claim: Claim, context: _Context) -> Partner:

@@ -4,6 +4,7 @@ Its rooms:
 
 * :mod:`~enrich.report.view`: the view of a document the renderers share;
 * :mod:`~enrich.report.summary`: a run's counts in words, the same on every output;
+* :mod:`~enrich.report.sections`: the HTML that explains the audit (legend, Gene IDs);
 * renderers, pure: :mod:`~enrich.report.markdown`, :mod:`~enrich.report.html`,
   :mod:`~enrich.report.json_document`, :mod:`~enrich.report.index`,
   :mod:`~enrich.report.tables` (audit.tsv and the audit table),

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
-from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -32,30 +31,25 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Flag,
-    FlagName,
-    GeneLookup,
     Grade,
     PaperRecord,
     Status,
 )
-from enrich.report.markdown import doi_url, gene_url, pubmed_url
+from enrich.report.markdown import doi_url, pubmed_url
+from enrich.report.sections import genes_section, legend
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import (
+    BAD_FLAGS,
     Paper,
     document_flags,
-    gene_summary,
     paper_year,
     papers,
     short_authors,
 )
 
-__all__ = ["CSP", "esc", "legend", "page", "render_html", "sanitize_markup"]
+__all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
-#: Citation flags that make a paper unusable as evidence; their footnotes are shown red.
-_BAD_FLAGS = frozenset(
-    {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
-)
 _BACK_LINKS = 12  #: "Cited by" links shown per paper; the rest are counted
 _TAG = re.compile(r"&lt;(/?)(i|b|u|sup|sub)&gt;")
 _UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
@@ -126,7 +120,7 @@ def flag_chip(flag: Flag, extra: str = "", css: str = "flag") -> str:
 
 @lru_cache(maxsize=8192)  # the same few flags are on most rows of most documents
 def _chip_start(name: str, reason: str, css: str) -> str:
-    css += " bad" if name in _BAD_FLAGS else ""
+    css += " bad" if name in BAD_FLAGS else ""
     return f'<span class="{css}" title="{esc(reason)}">{esc(name)}'
 
 
@@ -169,26 +163,6 @@ def flag_counts(counts: dict[str, int], reasons: dict[str, str] | None = None) -
         head = f'<span class="label">{label} <span class="note">({esc(note)})</span></span>'
         groups.append(f'<div class="flags">{head}{"".join(chips)}</div>')
     return "".join(groups)
-
-
-@cache
-def legend() -> str:
-    """What each grade and flag means: a static section at the end of every page."""
-    grades = "".join(
-        f'<dt><span class="badge grade-{g.value}">{g.value}</span></dt>'
-        f"<dd>{esc(GRADE_MEANINGS[g])}</dd>"
-        for g in Grade
-    )
-    flags = "".join(
-        f'<dt><span class="flag{" bad" if f in _BAD_FLAGS else ""}">{esc(f.value)}</span></dt>'
-        f"<dd>{esc(FLAG_MEANINGS[f])}</dd>"
-        for f in FlagName
-    )
-    return (
-        f'<section id="legend"><h2>Legend</h2><p>{esc(PRIMARY)}</p>'
-        f'<h3>Grades</h3><dl class="legend">{grades}</dl>'
-        f'<h3>Flags</h3><dl class="legend">{flags}</dl></section>'
-    )
 
 
 def filter_form(table_id: str, grades: bool, flag_names: Iterable[str]) -> str:
@@ -260,7 +234,7 @@ def _footnote_style(status: Status, flags: tuple[Flag, ...]) -> tuple[str, str]:
     with ``flags``."""
     notes = [status.value] + [f"{f.name}: {f.reason}" for f in flags]
     names = {f.name for f in flags}
-    if names & _BAD_FLAGS or status in (Status.NOT_FOUND, Status.INVALID):
+    if names & BAD_FLAGS or status in (Status.NOT_FOUND, Status.INVALID):
         css = "fn bad"
     elif names or status is not Status.RESOLVED:
         css = "fn warn"
@@ -414,40 +388,6 @@ def _header(doc: AuditedDocument, flags: Counter[str], reasons: dict[str, str]) 
     )
 
 
-def _genes_section(doc: AuditedDocument) -> str:
-    """The document's Gene IDs: what NCBI Gene said of each, the problems shown."""
-    if not doc.genes:
-        return ""
-    problems = "".join(
-        f"<li><b>Gene ID {esc(g.gene_id)}</b> ({esc(g.status.value)}): {esc(g.reason)}</li>"
-        for g in doc.genes
-        if g.reason
-    )
-    banner = f'<div class="banner"><ul>{problems}</ul></div>' if problems else ""
-    rows = "".join(_gene_row(g) for g in doc.genes)
-    return (
-        f'<section id="genes"><h2>Gene names</h2><p>{esc(gene_summary(doc))}</p>{banner}'
-        f"<details><summary>Every Gene ID ({len(doc.genes)})</summary>"
-        '<table class="data"><thead><tr><th scope="col">Gene ID</th><th scope="col">Symbol'
-        '</th><th scope="col">Status</th><th scope="col">Aliases</th></tr></thead><tbody>'
-        f"{rows}</tbody></table></details></section>"
-    )
-
-
-@lru_cache(maxsize=8192)  # the same genes are partners on many pages
-def _gene_row(lookup: GeneLookup) -> str:
-    record = lookup.record
-    link = esc(lookup.gene_id)
-    if lookup.gene_id.isdigit():
-        link = f'<a href="{esc(gene_url(lookup.gene_id))}" rel="noopener">{link}</a>'
-    symbol = esc(record.symbol) if record else "—"
-    aliases = esc(", ".join(record.aliases)) if record else ""
-    return (
-        f'<tr><td>{link}</td><td class="gene">{symbol}</td><td>{esc(lookup.status.value)}</td>'
-        f'<td class="small">{aliases}</td></tr>'
-    )
-
-
 def render_html(doc: AuditedDocument) -> str:
     """The whole HTML report of ``doc``: header, problems, claims table, loose citations, papers."""
     cited = papers(doc)
@@ -504,7 +444,7 @@ def render_html(doc: AuditedDocument) -> str:
     out.append(f'\n<section id="papers"><h2>Papers ({len(cited)})</h2><ol class="papers">')
     out += [_paper_item(p, cited_by.get(p.key, [])) for p in cited]
     out.append("</ol></section>")
-    out += ["\n", _genes_section(doc), "\n", legend()]
+    out += ["\n", genes_section(doc), "\n", legend()]
     out.append(
         "\n<footer>Written by enrich. Machine-readable data: the .json file "
         "beside this report.</footer></main>"

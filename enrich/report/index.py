@@ -6,15 +6,8 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from enrich.model import Grade, RunSummary, Status
-from enrich.report.html import (
-    esc,
-    filter_form,
-    flag_counts,
-    grade_cards,
-    legend,
-    page,
-    sort_header,
-)
+from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
+from enrich.report.sections import legend
 from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
 

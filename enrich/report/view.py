@@ -19,12 +19,14 @@ from enrich.model import (
     CitationVerdict,
     ClaimVerdict,
     Flag,
+    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
 
 __all__ = [
+    "BAD_FLAGS",
     "DocumentEntry",
     "Paper",
     "document_flags",
@@ -35,6 +37,12 @@ __all__ = [
     "primary_pmids",
     "short_authors",
 ]
+
+
+#: citation flags that make a paper unusable as evidence: shown red
+BAD_FLAGS = frozenset(
+    {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
+)
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:

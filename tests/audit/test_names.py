@@ -232,8 +232,12 @@ def test_symbols_are_strict_when_short_or_ordinary(text: str, strict: bool) -> N
 
 
 def test_a_single_character_is_never_looked_for() -> None:
-    """Names of one letter or digit ("T", "-") are left out."""
+    """Names of one letter or digit ("T", "-") are left out, and a gene with no other name
+    is not required of a paper (the edge's other partner still is)."""
     assert symbol_name("T") is None and symbol_name("-") is None
+    paper = record("4", "A study.", abstract="TWIST1 binds the promoter.")
+    verdict = audit_claim(edge(cite("4"), regulator="T", target="TWIST1"), resolved(paper))
+    assert "no_mention" not in flag_names(verdict.citations[0])
 
 
 @pytest.mark.parametrize(
