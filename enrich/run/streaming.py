@@ -4,9 +4,9 @@
 
 1. pass 1 reads every document for its citation keys, Gene IDs, corpus counts and
    problems (:class:`Scanner`, in ``jobs`` worker processes);
-2. the NCBI Gene names of the Gene IDs are looked up (cache first, then the network:
-   they are few), before any document is audited; the workers inherit them
-   (:class:`RunContext`);
+2. the NCBI Gene names of the Gene IDs are looked up (cache first, then the network, 500
+   IDs a request), and how each is looked for decided, before any document is audited;
+   the workers inherit them (:class:`RunContext`);
 3. the cache answers what it can of the citations;
 4. the rest is fetched in a thread (:class:`BackgroundFetch`) while pass 2 runs:
    a document goes to a worker as soon as all its citations are settled
