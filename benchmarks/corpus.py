@@ -16,6 +16,7 @@ synthetic PubMed records. ``write_corpus(OUT, spec)`` writes both::
     OUT/docs/000/tflink_protein_<ACCESSION>_<SYMBOL>.md   (at most 1,000 files per folder)
     OUT/docs/000/harmonizome_gene_<SYMBOL>.md
     OUT/records/records-0000.xml                       (PubmedArticleSet, 1,000 records each)
+    OUT/records/genes.json                             (every gene's NCBI Gene summary)
     OUT/corpus.json                                    (spec, summary, missing and retracted PMIDs)
 
 Promises:
@@ -26,6 +27,9 @@ Promises:
   hundreds of edges, most by a handful), so that the corpus cites exactly M distinct PMIDs
   (database papers included) whenever the documents have at least M citation slots (about
   35 per document; with fewer, every slot cites a PMID of its own);
+* every gene has a synthetic NCBI Gene summary (``Corpus.gene_summaries()``) with as
+  many names as a real one has (symbol, 2-7 aliases, full name, 1-5 designations), so
+  ``python -m enrich.testing serve OUT/records`` serves gene names too;
 * every cited PMID has a record, except ``Corpus.missing`` (about ``missing_share`` of them);
   about ``retracted_share`` of the records are retracted (``Retracted Publication`` and a
   ``RetractionIn`` link); about ``doi_mismatch_share`` of the Harmonizome references show a
@@ -51,7 +55,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from enrich.testing import make_record, record_set
+from enrich.testing import (
+    GENES_FILE,
+    gene_summaries_file,
+    make_gene_summary,
+    make_record,
+    record_set,
+)
 
 DATABASE_PMIDS = ("29087512", "29126285", "27924024", "31340985")  # TRRUST, ReMap, GTRD, DoRothEA
 SOURCES = ("TRRUST", "ReMap", "GTRD", "TFe_via_DoRothEA", "IntAct_via_DoRothEA", "Yeastract")
@@ -393,6 +403,10 @@ class Corpus:
         missing = self.missing
         return (paper.record() for pmid, paper in self.papers.items() if pmid not in missing)
 
+    def gene_summaries(self) -> list[dict[str, Any]]:
+        """Every gene's synthetic NCBI Gene summary, by gene (deterministic per gene ID)."""
+        return [_gene_summary(gene) for gene in self.genes]
+
     def _document(self, folder: str, gene: Gene, shape: _Shape) -> GeneratedDocument:
         if shape.generation == HARMONIZOME:
             text = self._harmonizome(gene, shape.references)
@@ -496,6 +510,25 @@ class Corpus:
         self.doi_mismatches += 1
         prefix, _, _ = paper.doi.partition("/")
         return replace(paper, doi=f"{prefix}/syn.{paper.year + 1}.{paper.pmid}")
+
+
+def _gene_summary(gene: Gene) -> dict[str, Any]:
+    """A synthetic NCBI Gene summary of ``gene`` with names shaped like real ones."""
+    rng = random.Random(gene.gene_id)
+    stem = gene.symbol.rstrip("0123456789")
+    aliases = [f"{stem}-{n}" for n in range(1, rng.randint(2, 4))]
+    aliases += [symbol(rng) for _ in range(rng.randint(1, 4))]
+    designations = [f"{stem.lower()}-related protein {rng.randint(1, 9)}"]
+    designations += [
+        f"{rng.choice(_PROCESSES)} factor {symbol(rng)}" for _ in range(rng.randint(0, 4))
+    ]
+    return make_gene_summary(
+        str(gene.gene_id),
+        gene.symbol,
+        description=f"{stem.lower()} family member {gene.gene_id % 97}",
+        aliases=list(dict.fromkeys(aliases)),
+        designations=designations,
+    )
 
 
 # --- planning: genes, shapes and PMID draws ----------------------------------------------------
@@ -744,6 +777,7 @@ class CorpusSummary:
     doi_mismatches: int = 0
     document_bytes: int = 0
     record_bytes: int = 0
+    genes: int = 0  #: gene summaries
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -755,7 +789,8 @@ class CorpusSummary:
             f"Harmonizome {self.documents[HARMONIZOME]:,}  [{generations}]",
             f"pmids      {self.distinct_pmids:,} distinct cited, {self.missing} missing "
             f"(no record), {self.doi_mismatches} DOI mismatches on Harmonizome pages",
-            f"records    {self.records:,} ({self.retracted} retracted)",
+            f"records    {self.records:,} ({self.retracted} retracted); "
+            f"gene summaries {self.genes:,}",
             f"bytes      documents {self.document_bytes / 1e6:,.1f} MB, "
             f"records {self.record_bytes / 1e6:,.1f} MB",
             f"time       {self.seconds:.1f} s",
@@ -778,6 +813,10 @@ def write_corpus(out_dir: Path, spec: CorpusSpec) -> CorpusSummary:
         summary.crlf += document.crlf
         summary.document_bytes += len(data)
     summary.record_bytes, summary.records = _write_records(out_dir / "records", corpus, spec)
+    genes = corpus.gene_summaries()
+    note = "synthetic gene summaries made by benchmarks/corpus.py for scale benchmarks"
+    (out_dir / "records" / GENES_FILE).write_bytes(gene_summaries_file(genes, note))
+    summary.genes = len(genes)
     missing = corpus.missing
     retracted = sorted(p.pmid for p in corpus.papers.values() if p.retracted)
     summary.distinct_pmids, summary.missing = len(corpus.papers), len(missing)

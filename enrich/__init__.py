@@ -4,6 +4,7 @@ The pipeline, one package per stage::
 
     extract  -> Document, Claim, Citation          (enrich.extract)
     resolve  -> Resolution, PaperRecord            (enrich.entrez)
+             -> GeneLookup, GeneRecord              (enrich.entrez: NCBI Gene's names)
     audit    -> ClaimVerdict, Flag, Grade          (enrich.audit)
     report   -> Markdown, HTML, JSON, TSV, BibTeX  (enrich.report)
 
@@ -25,7 +26,9 @@ from enrich.entrez import (
     DEFAULT_EUTILS_URL,
     EutilsSettings,
     Resolved,
+    ResolvedGenes,
     resolve_citations,
+    resolve_genes,
 )
 from enrich.errors import EnrichError
 from enrich.extract import iter_documents, read_document
@@ -39,6 +42,9 @@ from enrich.model import (
     Document,
     Flag,
     FlagName,
+    GeneLookup,
+    GeneRecord,
+    GeneStatus,
     Grade,
     PaperRecord,
     Problem,
@@ -72,12 +78,16 @@ __all__ = [
     "EutilsSettings",
     "Flag",
     "FlagName",
+    "GeneLookup",
+    "GeneRecord",
+    "GeneStatus",
     "Grade",
     "PaperRecord",
     "Problem",
     "ReportWriter",
     "Resolution",
     "Resolved",
+    "ResolvedGenes",
     "RunOutcome",
     "RunSummary",
     "Settings",
@@ -94,5 +104,6 @@ __all__ = [
     "read_documents",
     "render_document",
     "resolve_citations",
+    "resolve_genes",
     "run_enrichment",
 ]

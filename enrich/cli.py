@@ -34,7 +34,7 @@ from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_p
 from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
 from enrich.progress import ProgressBoard
-from enrich.report import write_refresh_report
+from enrich.report import summary_rows, write_refresh_report
 from enrich.run import Enrichment, RunOutcome, enrich_documents, read_documents, run_enrichment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -361,23 +361,19 @@ def _exit_code(outcome: Enrichment | RunOutcome) -> int:
 
 def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> str:
     s = outcome.summary
-    grades = "  ".join(f"{g}: {s.grades.get(g, 0)}" for g in "ABCD")
-    flags = ", ".join(f"{n} {c}" for n, c in sorted(s.flags.items(), key=lambda i: -i[1]))
-    citations = ", ".join(f"{c} {n}" for n, c in sorted(s.citations.items()))
-    lines = [
-        f"documents  {s.documents} ({s.problems} problems)",
-        f"claims     {s.claims}    grades  {grades}",
-        f"flags      {flags or 'none'}",
-        f"citations  {citations or 'none'}",
-        f"network    {s.requests} requests, {s.cache_hits} cache hits"
-        + ("  (offline)" if s.offline else ""),
-    ]
+    lines = [f"{label:<15}{text}" for label, text in summary_rows(s)]
     if out_dir is not None:
-        lines.append(f"reports    {printable(out_dir)}/index.html")
+        lines.append(f"{'reports':<15}{printable(out_dir)}/index.html")
     if s.unresolved:
         lines.append(
             f"warning: {s.unresolved} citations are unresolved; "
             "the reports say so. Run again when E-utilities is reachable."
+        )
+    if s.genes_without_names:
+        why = "offline and not in the cache" if s.offline else "NCBI Gene could not be asked"
+        lines.append(
+            f"warning: {s.genes_without_names} Gene IDs have no NCBI Gene names ({why}): "
+            "their genes were looked for by symbol only; the reports say so."
         )
     return "\n".join(lines)
 
@@ -433,7 +429,7 @@ def audit(
         listed = sum(len(d.claims) for d in shown)
         click.echo(audit_table(shown), nl=False)
         scope = "claims" if show_all else "claims graded C or D (--all lists every claim)"
-        click.echo(f"listed     {listed} {scope}")
+        click.echo(f"{'listed':<15}{listed} {scope}")
         click.echo(_summary_screen(enrichment, None))
     _report_problems(str(p) for d in documents for p in d.problems)
     triggered = conditions_met(enrichment.documents, wanted)
@@ -500,7 +496,7 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
             progress=refreshing.update,
         )
     click.echo(result.describe())
-    sys.exit(EXIT_UNRESOLVED if result.failed else EXIT_OK)
+    sys.exit(EXIT_UNRESOLVED if result.failed or result.genes_failed else EXIT_OK)
 
 
 @cli.group()

@@ -211,7 +211,8 @@ class PaperRecord:
     ``title`` and ``abstract`` are plain text; ``title_markup`` is the title as
     HTML where only PubMed's inline tags (``i b u sup sub``) are markup and all
     text is escaped.  ``date`` is as precise as PubMed gives it ("2008-07-08",
-    "2013 Jan-Mar").
+    "2013 Jan-Mar"); for a book chapter it is the chapter's own date, and ``book_date``
+    the book's where it differs (a GeneReviews chapter of 2006 in a book of 1993).
     """
 
     pmid: str
@@ -227,6 +228,7 @@ class PaperRecord:
     pages: str = ""
     year: int | None = None
     date: str = ""
+    book_date: str = ""  #: a book chapter's book's PubDate, where it differs from ``date``
     authors: tuple[str, ...] = ()  #: "Ansieau S", or a collective name as given
     publication_types: tuple[str, ...] = ()
     mesh_headings: tuple[str, ...] = ()
@@ -264,6 +266,7 @@ class PaperRecord:
             "pages": self.pages,
             "year": self.year,
             "date": self.date,
+            "book_date": self.book_date,
             "authors": list(self.authors),
             "publication_types": list(self.publication_types),
             "mesh_headings": list(self.mesh_headings),
@@ -290,6 +293,7 @@ class PaperRecord:
             pages=data.get("pages", ""),
             year=data.get("year"),
             date=data.get("date", ""),
+            book_date=data.get("book_date", ""),
             authors=tuple(data.get("authors", ())),
             publication_types=tuple(data.get("publication_types", ())),
             mesh_headings=tuple(data.get("mesh_headings", ())),
@@ -328,6 +332,107 @@ class Resolution:
         }
 
 
+# --- gene names -----------------------------------------------------------------------------
+
+
+class GeneStatus(StrEnum):
+    """What the run learnt of one NCBI Gene ID a document gives."""
+
+    FOUND = "found"  #: a live NCBI Gene record
+    REPLACED = "replaced"  #: the ID was merged into another; ``record`` is the current one's
+    DISCONTINUED = "discontinued"  #: withdrawn without a replacement: symbol only
+    UNKNOWN = "unknown"  #: NCBI Gene has no record with this ID: symbol only
+    UNRESOLVED = "unresolved"  #: could not be asked (offline and not cached, network): symbol only
+
+
+@dataclass(frozen=True, slots=True)
+class GeneRecord:
+    """An NCBI Gene summary (E-utilities ``esummary``, ``db=gene``) reduced to its names.
+
+    ``status`` is NCBI's: ``live``, ``replaced`` (merged into ``current_id``) or
+    ``discontinued``.
+    """
+
+    gene_id: str
+    symbol: str
+    description: str = ""  #: the full name, "cadherin 1"
+    nomenclature_symbol: str = ""
+    nomenclature_name: str = ""
+    aliases: tuple[str, ...] = ()  #: OtherAliases, "Arc-1, CD324, ECAD, …"
+    designations: tuple[str, ...] = ()  #: OtherDesignations, "E-cadherin|epithelial cadherin|…"
+    organism: str = ""
+    tax_id: str = ""
+    status: str = "live"
+    current_id: str | None = None  #: the live record's ID when ``status`` is ``replaced``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gene_id": self.gene_id,
+            "symbol": self.symbol,
+            "description": self.description,
+            "nomenclature_symbol": self.nomenclature_symbol,
+            "nomenclature_name": self.nomenclature_name,
+            "aliases": list(self.aliases),
+            "designations": list(self.designations),
+            "organism": self.organism,
+            "tax_id": self.tax_id,
+            "status": self.status,
+            "current_id": self.current_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GeneRecord:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            gene_id=str(data["gene_id"]),
+            symbol=str(data["symbol"]),
+            description=data.get("description", ""),
+            nomenclature_symbol=data.get("nomenclature_symbol", ""),
+            nomenclature_name=data.get("nomenclature_name", ""),
+            aliases=tuple(data.get("aliases", ())),
+            designations=tuple(data.get("designations", ())),
+            organism=data.get("organism", ""),
+            tax_id=data.get("tax_id", ""),
+            status=data.get("status", "live"),
+            current_id=data.get("current_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GeneLookup:
+    """The outcome for one Gene ID: the record whose names the audit uses, or why none.
+
+    For a replaced ID, ``record`` is the current record (``record.gene_id`` differs from
+    ``gene_id``); without a record the audit looks for the gene by its symbol alone.
+    """
+
+    gene_id: str
+    status: GeneStatus
+    record: GeneRecord | None = None
+    reason: str = ""  #: for every status but FOUND, in words a curator can check
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gene_id": self.gene_id,
+            "status": str(self.status),
+            "reason": self.reason,
+            "record": self.record.to_dict() if self.record else None,
+        }
+
+    def brief(self) -> dict[str, Any]:
+        """What a report says of the ID: its status, the symbol and ID whose names were
+        used, and why where it is not simply found."""
+        record = self.record
+        return {
+            "gene_id": self.gene_id,
+            "status": str(self.status),
+            "symbol": record.symbol if record else None,
+            "names_from": record.gene_id if record else None,
+            "reason": self.reason,
+        }
+
+
 # --- audit --------------------------------------------------------------------------------
 
 
@@ -348,6 +453,8 @@ class FlagName(StrEnum):
     """
 
     RESOURCE = "resource"  #: a database or resource paper
+    REVIEW = "review"  #: secondary literature: a review, meta-analysis or guideline
+    NOT_RESEARCH = "not_research"  #: an editorial, comment, news item...: reports no research
     RETRACTED = "retracted"
     RETRACTION_NOTICE = "retraction_notice"  #: the notice itself, not a paper
     ERRATUM = "erratum"
@@ -360,7 +467,7 @@ class FlagName(StrEnum):
     TITLE_MISMATCH = "title_mismatch"
     NO_MENTION = "no_mention"  #: the paper does not name the claim's gene(s)
     NO_CITATION = "no_citation"
-    RESOURCE_ONLY = "resource_only"  #: every citation is a resource paper
+    RESOURCE_ONLY = "resource_only"  #: cited, and every citation is a resource paper
     SINGLE_SOURCE = "single_source"  #: an edge from one source database
     LARGE_SCALE_ONLY = "large_scale_only"  #: only high-throughput evidence
 
@@ -411,17 +518,19 @@ class CitationVerdict:
 
 @dataclass(frozen=True, slots=True)
 class ClaimVerdict:
-    """A claim with its audited citations, its own flags and its grade."""
+    """A claim with its audited citations, its own flags, its grade and why it has it."""
 
     claim: Claim
     citations: tuple[CitationVerdict, ...]
     flags: tuple[Flag, ...]
     grade: Grade
+    grade_reason: str = ""  #: one line: "C: no primary paper — 2 database papers (…)"
 
     def to_dict(self) -> dict[str, Any]:
         data = self.claim.to_dict()
         data["citations"] = [c.to_dict() for c in self.citations]
         data["grade"] = str(self.grade)
+        data["grade_reason"] = self.grade_reason
         data["flags"] = [f.to_dict() for f in self.flags]
         return data
 
@@ -433,11 +542,13 @@ class AuditedDocument:
     document: Document
     claims: tuple[ClaimVerdict, ...]
     citations: tuple[CitationVerdict, ...]  #: the document's loose citations
+    genes: tuple[GeneLookup, ...] = ()  #: what NCBI Gene said of the document's Gene IDs
 
     def to_dict(self) -> dict[str, Any]:
         data = self.document.to_dict()
         data["claims"] = [c.to_dict() for c in self.claims]
         data["citations"] = [c.to_dict() for c in self.citations]
+        data["genes"] = [g.brief() for g in self.genes]
         return data
 
 
@@ -449,16 +560,25 @@ class RunSummary:
     claims: int = 0
     problems: int = 0
     grades: dict[str, int] = field(default_factory=dict)  #: grade -> claims
-    flags: dict[str, int] = field(default_factory=dict)  #: flag name -> claims or citations
+    #: flag name -> claims carrying it (claim flags) or citation verdicts carrying it
+    flags: dict[str, int] = field(default_factory=dict)
     citations: dict[str, int] = field(default_factory=dict)  #: Status value -> distinct keys
-    requests: int = 0  #: HTTP requests sent to E-utilities
-    cache_hits: int = 0
+    genes: dict[str, int] = field(default_factory=dict)  #: GeneStatus value -> distinct IDs
+    requests: int = 0  #: HTTP requests sent to E-utilities (PubMed and NCBI Gene)
+    cache_hits: int = 0  #: citation keys and Gene IDs the cache answered
+    gene_requests: int = 0  #: of ``requests``, those for NCBI Gene summaries
+    gene_cache_hits: int = 0  #: of ``cache_hits``, the Gene IDs
     offline: bool = False
 
     @property
     def unresolved(self) -> int:
         """Distinct citations that could not be looked up (network): exit code 3."""
         return self.citations.get(str(Status.UNRESOLVED), 0)
+
+    @property
+    def genes_without_names(self) -> int:
+        """Distinct Gene IDs whose NCBI Gene summary could not be had (offline, network)."""
+        return self.genes.get(str(GeneStatus.UNRESOLVED), 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -468,7 +588,10 @@ class RunSummary:
             "grades": dict(self.grades),
             "flags": dict(self.flags),
             "citations": dict(self.citations),
+            "genes": dict(self.genes),
             "requests": self.requests,
             "cache_hits": self.cache_hits,
+            "gene_requests": self.gene_requests,
+            "gene_cache_hits": self.gene_cache_hits,
             "offline": self.offline,
         }

@@ -48,9 +48,10 @@ neither a resource paper, retracted, nor a retraction notice.
 
 from __future__ import annotations
 
-from enrich.audit.document import audit_document
+from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
 from enrich.audit.grades import NOT_PRIMARY, summarize
+from enrich.audit.names import learn_names
 from enrich.audit.settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
 from enrich.model import FlagName
 
@@ -63,6 +64,8 @@ __all__ = [
     "audit_document",
     "conditions_met",
     "corpus_stats",
+    "gene_ids",
+    "learn_names",
     "merge_stats",
     "parse_conditions",
     "summarize",

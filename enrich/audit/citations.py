@@ -49,23 +49,43 @@ def _invalid_reason(citation: Citation) -> str:
 
 
 def _label(citation: Citation) -> str:
+    """ "PMID 1" or "DOI 10.1/x": the identifier a reader can look up, as the document
+    gives it (a malformed one too)."""
     if citation.key.startswith("pmid:"):
         return f"PMID {citation.pmid}"
-    return f"DOI {citation.doi}" if citation.doi else citation.key
+    if citation.doi and "doi" not in citation.invalid:
+        return f"DOI {citation.doi}"
+    if citation.pmid or citation.doi:
+        return f"PMID {citation.pmid}" if citation.pmid else f"DOI {citation.doi}"
+    return citation.key
 
 
 _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)
 
 
-def _registry_flag(paper: ResourcePaper) -> Flag:
-    return Flag(FlagName.RESOURCE, f"{paper.name} database paper (registry: {paper.source})")
+def _registry_flag(paper: ResourcePaper, citation: Citation, record: PaperRecord | None) -> Flag:
+    """The registry's ``resource`` flag: the paper as PubMed titles it (or as the registry
+    cites it) and where the registry's identification comes from."""
+    if record is not None:
+        what = _paper(record)
+    else:
+        what = "; ".join(filter(None, [_label(citation), paper.citation]))
+    return Flag(FlagName.RESOURCE, f"{paper.name} database paper ({what}); source: {paper.source}")
+
+
+def _paper(record: PaperRecord) -> str:
+    """'PMID 1, "Its title, clipped"' (a reader can look it up)."""
+    return f'PMID {record.pmid}, "{_clip(record.title)}"' if record.title else f"PMID {record.pmid}"
 
 
 def _title_flag(record: PaperRecord) -> Flag | None:
     match = _RESOURCE_TITLE.search(record.title)
     if match is None:
         return None
-    return Flag(FlagName.RESOURCE, f"PubMed title reads like a resource paper ({match[0]!r})")
+    reason = (
+        f"PubMed's title reads like a resource paper's ({match[0]!r}): \"{_clip(record.title)}\""
+    )
+    return Flag(FlagName.RESOURCE, reason)
 
 
 def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
@@ -78,8 +98,36 @@ def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str 
     return f"cited by {citing} of {edges} edges in this run ({citing / edges:.0%})"
 
 
+#: PubMed publication types of secondary literature: it summarises others' findings
+REVIEW_TYPES = (
+    *("Review", "Systematic Review", "Scoping Review", "Meta-Analysis"),
+    *("Practice Guideline", "Guideline", "Consensus Development Conference"),
+)
+#: PubMed publication types of items that report no research.  ``Letter`` alone is not
+#: among them: PubMed tags research letters so too; a letter commenting on a paper is
+#: also a ``Comment``.  Retraction notices have a flag of their own.
+NOT_RESEARCH_TYPES = (
+    *("Editorial", "Comment", "News", "Newspaper Article", "Interview", "Biography"),
+    *("Portrait", "Lecture", "Published Erratum", "Expression of Concern"),
+    "Patient Education Handout",
+)
+
+
+def _kind_flags(record: PaperRecord) -> list[Flag]:
+    """``review`` or ``not_research`` from the record's publication types."""
+    for name, kinds, what in (
+        (FlagName.REVIEW, REVIEW_TYPES, "secondary literature, not a primary study"),
+        (FlagName.NOT_RESEARCH, NOT_RESEARCH_TYPES, "reports no research"),
+    ):
+        found = [kind for kind in record.publication_types if kind in kinds]
+        if found:
+            many = "s" if len(found) > 1 else ""
+            return [Flag(name, f"PubMed publication type{many} {', '.join(found)}: {what}")]
+    return []
+
+
 def _record_flags(record: PaperRecord) -> list[Flag]:
-    flags = []
+    flags = _kind_flags(record)
     if record.is_retracted:
         reason = _notice(record, "RetractionIn", "retracted", "Retracted Publication")
         flags.append(Flag(FlagName.RETRACTED, reason))

@@ -15,12 +15,14 @@ from enrich.audit.citations import (
     _corpus_share,
     _identity_flags,
     _invalid_reason,
+    _paper,
     _registry_flag,
     _status_flags,
 )
+from enrich.audit.explain import grade_reason
 from enrich.audit.grades import _claim_flags, _grade, _Worth, _worth_of
 from enrich.audit.memo import _CitationMemo, _Record, _Run, _run_of
-from enrich.audit.names import _missing_reason, _other_gene, _Partner, _partner
+from enrich.audit.names import Mention, Partner
 from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
@@ -34,6 +36,7 @@ from enrich.model import (
     Document,
     Flag,
     FlagName,
+    GeneLookup,
     PaperRecord,
     Resolution,
     Status,
@@ -49,7 +52,11 @@ class _Context:
     stats: CorpusStats
     run: _Run
     subject: Subject
-    gene: _Partner | None  #: the document's gene, with its synonyms
+    genes: Mapping[str, GeneLookup]
+    gene: Partner | None  #: the document's gene, with every name it is looked for by
+
+
+_NO_GENES: Mapping[str, GeneLookup] = {}
 
 
 def audit_document(
@@ -57,20 +64,41 @@ def audit_document(
     resolutions: Mapping[str, Resolution],
     stats: CorpusStats,
     settings: AuditSettings,
+    genes: Mapping[str, GeneLookup] | None = None,
 ) -> AuditedDocument:
     """Flag every citation and claim of ``document`` and grade each claim.
 
     ``resolutions`` is keyed by :attr:`Citation.key`; a missing key counts as
-    unresolved.  Loose citations get citation flags but no ``no_mention``.
-    The result depends on the arguments' values only: what is remembered between
-    calls with the same ``settings`` object is checked against them (see ``_Run``).
+    unresolved.  ``genes`` holds what NCBI Gene says of the document's Gene IDs
+    (:func:`enrich.entrez.resolve_genes`); without it, or for an ID it lacks, a gene is
+    looked for by the names the document gives.  Loose citations get citation flags but
+    no ``no_mention``.  The result depends on the arguments' values only: what is
+    remembered between calls with the same ``settings`` object is checked against them
+    (see ``_Run``).
     """
-    symbol = document.subject.symbol
-    gene = _partner(symbol, document.subject) if symbol else None
-    context = _Context(resolutions, stats, _run_of(settings), document.subject, gene)
+    genes = _NO_GENES if genes is None else genes
+    run = _run_of(settings)
+    subject = document.subject
+    gene = None
+    if subject.symbol:
+        gene = run.partner(subject.symbol, subject.synonyms, _ids(subject.gene_id), genes)
+    context = _Context(resolutions, stats, run, subject, genes, gene)
     claims = tuple(_audit_claim(claim, context) for claim in document.claims)
     loose = tuple(_citation_worth(citation, context).verdict for citation in document.citations)
-    return AuditedDocument(document, claims, loose)
+    looked_up = tuple(genes[gene_id] for gene_id in gene_ids(document) if gene_id in genes)
+    return AuditedDocument(document, claims, loose, looked_up)
+
+
+def gene_ids(document: Document) -> tuple[str, ...]:
+    """The Gene IDs whose NCBI Gene names auditing ``document`` uses: the document's own
+    and every row's, in order, each once."""
+    ids = [document.subject.gene_id] if document.subject.gene_id else []
+    ids += [i for claim in document.claims if claim.partner for i in claim.partner.gene_ids]
+    return tuple(dict.fromkeys(ids))
+
+
+def _ids(gene_id: str | None) -> tuple[str, ...]:
+    return (gene_id,) if gene_id else ()
 
 
 def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
@@ -78,22 +106,26 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
     worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
     primary = 0
-    primary_naming = False  # a primary paper that names every partner
+    naming: tuple[str, tuple[Mention, ...]] | None = None  # a primary paper naming every partner
     for citation, worth in zip(claim.citations, worths, strict=True):
         verdict = worth.verdict
-        mention = None
+        mentions: tuple[Mention, ...] = ()
         if worth.record is not None and partners and not worth.resource:
-            mention = _mention_flag(worth.record, partners)
-            if mention is not None:
-                verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, mention))
+            flag, mentions = _mention_flag(worth.record, partners)
+            if flag is not None:
+                verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, flag))
         if worth.primary:
             primary += 1
-            primary_naming = primary_naming or mention is None
+            if naming is None and len(mentions) == len(partners) and worth.record is not None:
+                naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
-    settings = context.run.settings
-    unverifiable = any(worth.unverifiable for worth in worths)
-    grade = _grade(primary, primary_naming, unverifiable, settings.primary_for_a)
-    return ClaimVerdict(claim, tuple(verdicts), _claim_flags(claim, worths, context.run), grade)
+    primary_for_a = context.run.settings.primary_for_a
+    secondary = any(worth.secondary for worth in worths)
+    grade = _grade(primary, naming is not None, secondary, primary_for_a)
+    labels = [partner.label for partner in partners]
+    reason = grade_reason(grade, worths, naming, labels, primary_for_a)
+    flags = _claim_flags(claim, worths, context.run)
+    return ClaimVerdict(claim, tuple(verdicts), flags, grade, reason)
 
 
 def _citation_worth(citation: Citation, context: _Context) -> _Worth:
@@ -105,15 +137,15 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     cited = run.cited.get(citation)
     if cited is None or context.resolutions.get(cited.key) is not cited.found:
         cited = run.remember(citation, _judge_without_share(citation, context.resolutions, run))
-    if cited.registered:
+    if cited.registered or cited.worth.record is None:  # no record: nothing shows a database
         return cited.worth
     share = _corpus_share(cited.key, context.stats, run.settings)
     if share is None:
         return cited.worth
     record, gene = cited.worth.record, context.gene
-    if record is not None and gene is not None and record.mentions(gene):
+    if gene is not None and record.mention(gene) is not None:
         return cited.worth  # a paper on the page's gene is no database
-    return cited.as_shared(share)
+    return cited.as_shared(f"{share}: {_paper(record.record)}")
 
 
 def _judge_without_share(
@@ -129,11 +161,12 @@ def _judge_without_share(
     after = (*record.flags, *_identity_flags(citation, record.record)) if record else ()
     registered = _registered(citation, resolved, run)
     if registered is not None:
-        resource: Flag | None = _registry_flag(registered)
+        resource: Flag | None = _registry_flag(registered, citation, resolved)
     else:
         resource = record.title_flag if record is not None else None
     flags = (*before, resource, *after) if resource is not None else (*before, *after)
-    worth = _worth_of(CitationVerdict(citation, resolution, flags), record)
+    name = registered.name if registered is not None else ""
+    worth = _worth_of(CitationVerdict(citation, resolution, flags), record, name)
     return _CitationMemo(key, found, worth, registered is not None, (before, after))
 
 
@@ -156,33 +189,63 @@ def _registered(citation: Citation, record: PaperRecord | None, run: _Run) -> Re
     return next((run.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in run.by_doi), None)
 
 
-def _partners(claim: Claim, context: _Context) -> tuple[_Partner, ...]:
-    """The genes a paper cited for ``claim`` should name (the subject's synonyms count)."""
+def _partners(claim: Claim, context: _Context) -> tuple[Partner, ...]:
+    """The genes a paper cited for ``claim`` should name (those with a name to look for)."""
     if claim.kind is ClaimKind.STATEMENT:
-        gene = context.gene  # the partner labelled with the subject's symbol
-        return (gene,) if gene is not None and gene.names else ()
+        gene = context.gene
+        return (gene,) if gene is not None and gene.matchers else ()
     regulator, target = claim.regulator, claim.target
     labels = (regulator, target) if target != regulator else (regulator,)
-    partners = [_labelled(label, context) for label in labels if label]
-    return tuple(partner for partner in partners if partner.names)
+    partners = [_labelled(label, claim, context) for label in labels if label]
+    return tuple(partner for partner in partners if partner.matchers)
 
 
-def _labelled(label: str, context: _Context) -> _Partner:
-    """``_partner(label, context.subject)``, without building it again for each claim."""
-    symbol = context.subject.symbol
-    if label == symbol and context.gene is not None:
+def _labelled(label: str, claim: Claim, context: _Context) -> Partner:
+    """The partner ``label`` of ``claim``: the document's gene, or the row's protein."""
+    subject = context.subject
+    if label == subject.symbol and context.gene is not None:
         return context.gene
-    if symbol and label.casefold() == symbol.casefold():
-        return _partner(label, context.subject)
-    return _other_gene(label)
+    if subject.symbol and label.casefold() == subject.symbol.casefold():
+        ids, synonyms = _ids(subject.gene_id), subject.synonyms
+    else:
+        row = claim.partner
+        ids, synonyms = (row.gene_ids if row is not None and row.symbol == label else ()), ()
+    return context.run.partner(label, synonyms, ids, context.genes)
 
 
-def _mention_flag(record: _Record, partners: Sequence[_Partner]) -> Flag | None:
-    missing = [partner for partner in partners if not record.mentions(partner)]
+def _mention_flag(
+    record: _Record, partners: Sequence[Partner]
+) -> tuple[Flag | None, tuple[Mention, ...]]:
+    """``no_mention`` when the paper misses a partner, and where it names the others."""
+    found = [(partner, record.mention(partner)) for partner in partners]
+    mentions = tuple(mention for _, mention in found if mention is not None)
+    missing = [partner for partner, mention in found if mention is None]
     if not missing:
-        return None
-    found = [partner for partner in partners if partner not in missing]
-    reason = _missing_reason(found, missing)
+        return None, mentions
+    reason = _missing_reason(mentions, missing)
     if record.no_abstract:
-        reason += " (title only; no abstract)"
-    return Flag(FlagName.NO_MENTION, reason)
+        reason += "; title only: no abstract"
+    return Flag(FlagName.NO_MENTION, reason), mentions
+
+
+def _missing_reason(found: Sequence[Mention], missing: Sequence[Partner]) -> str:
+    """Which partners the paper names, by which name and where, and which it misses."""
+    absent = " nor ".join(partner.label for partner in missing)
+    if found:
+        named = ", ".join(f"{mention.where} names {mention}" for mention in found)
+        text = f"{named} but not {absent}"
+    elif len(missing) > 1:
+        text = f"neither {absent} in title or abstract"
+    else:
+        text = f"{absent} not in title or abstract"
+    others = [name for partner in missing for name in partner.other_names]
+    if len(others) == 1:
+        text += f" (nor {others[0]})"
+    elif others:  # "; " apart: a full name may hold commas
+        shown = "; ".join(others[:3]) + ("; …" if len(others) > 3 else "")
+        whose = "its" if len(missing) == 1 else "their"
+        text += f" (nor {whose} {len(others)} other names: {shown})"
+    notes = [partner.note for partner in missing if partner.note]
+    if notes:
+        text += f"; {'; '.join(notes)}: looked for by symbol only"
+    return text

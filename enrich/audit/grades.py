@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from enrich.audit.citations import _label
+from enrich.audit.explain import citation_kind
 from enrich.model import (
     AuditedDocument,
     CitationVerdict,
@@ -37,17 +38,26 @@ class _Worth:
 
     verdict: CitationVerdict  #: shared by every claim it applies to unchanged
     record: _Record | None  #: when resolved
+    label: str  #: how a grade's reason names it: "PMID 1", "TRRUST v2, PMID 29087512"
+    kind: str  #: what it counts as in a grade's reason (see :data:`explain.KINDS`)
     resource: bool
     primary: bool  #: counts towards grades A and B (see :func:`_is_primary`)
-    unverifiable: bool  #: counts towards grade C: a resource paper, unresolved, not in PubMed
+    #: counts towards grade C: secondary (a resource paper, a review, not research) or
+    #: unverifiable (unresolved, a DOI not in PubMed)
+    secondary: bool
 
 
-def _worth_of(verdict: CitationVerdict, record: _Record | None) -> _Worth:
-    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade."""
+def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") -> _Worth:
+    """What ``verdict`` (with every flag but ``no_mention``) is worth to a claim's grade;
+    ``name`` is a database paper's name in the registry."""
     names = {flag.name for flag in verdict.flags}
     resource = FlagName.RESOURCE in names
-    unverifiable = resource or verdict.resolution.status in _UNVERIFIABLE
-    return _Worth(verdict, record, resource, _is_primary(verdict.resolution, names), unverifiable)
+    secondary = bool(names & _SECONDARY) or verdict.resolution.status in _UNVERIFIABLE
+    primary = _is_primary(verdict.resolution, names)
+    label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
+    label = f"{name}, {label}" if name else label
+    kind = citation_kind(names, verdict.resolution.status.value)
+    return _Worth(verdict, record, label, kind, resource, primary, secondary)
 
 
 _NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")
@@ -96,9 +106,11 @@ def _large_scale_only(
     return None
 
 
-_UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with resource papers: grade C
+_UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with secondary papers: grade C
+#: citation flags of secondary literature: not primary evidence, but grade C rather than D
+_SECONDARY = frozenset({FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARCH})
 #: citation flags that keep a resolved paper from counting as primary evidence
-NOT_PRIMARY = frozenset({FlagName.RESOURCE, FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
+NOT_PRIMARY = _SECONDARY | {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE}
 
 
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
@@ -107,17 +119,17 @@ def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
     return resolved and not flags & NOT_PRIMARY
 
 
-def _grade(primary: int, primary_naming: bool, unverifiable: bool, primary_for_a: int) -> Grade:
+def _grade(primary: int, primary_naming: bool, secondary: bool, primary_for_a: int) -> Grade:
     """The grade of a claim with ``primary`` primary papers (see :mod:`enrich.audit`).
 
-    ``primary_naming``: one of them names every partner; ``unverifiable``: one of
-    the claim's citations is a resource paper, unresolved or not in PubMed.
+    ``primary_naming``: one of them names every partner; ``secondary``: one of the
+    claim's citations is secondary or unverifiable (see ``_Worth.secondary``).
     """
     if primary >= primary_for_a and primary_naming:
         return Grade.A
     if primary:
         return Grade.B
-    if unverifiable:
+    if secondary:
         return Grade.C
     return Grade.D
 

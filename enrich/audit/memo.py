@@ -14,11 +14,20 @@ from functools import lru_cache
 
 from enrich.audit.citations import _record_flags, _title_flag
 from enrich.audit.grades import _Worth, _worth_of
-from enrich.audit.names import _ascii_mentions, _name_pattern, _Partner
+from enrich.audit.mentions import TextView
+from enrich.audit.names import Mention, Partner, find_mention, partner
 from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings
 from enrich.identifiers import doi_key
-from enrich.model import Citation, CitationVerdict, Flag, FlagName, PaperRecord, Resolution
+from enrich.model import (
+    Citation,
+    CitationVerdict,
+    Flag,
+    FlagName,
+    GeneLookup,
+    PaperRecord,
+    Resolution,
+)
 
 
 @dataclass(eq=False, slots=True)
@@ -26,29 +35,24 @@ class _Record:
     """What the audit finds in a PubMed record alone, whoever cites it."""
 
     record: PaperRecord
-    flags: tuple[Flag, ...]  #: retraction, notices, errata
+    flags: tuple[Flag, ...]  #: retraction, notices, errata, review, not research
     title_flag: Flag | None  #: the title reads like a resource paper's
-    text: str  #: what names are searched in: title, newline, abstract
-    folded: str | None  #: ``text.lower()`` when ``text`` is ASCII (searched without regex)
+    view: TextView  #: title and abstract as names are searched in them
     no_abstract: bool
+    found: dict[Partner, Mention | None] = field(default_factory=dict)  #: memo of mention()
 
     @classmethod
     def of(cls, record: PaperRecord) -> _Record:
-        text = f"{record.title}\n{record.abstract}"
-        folded = text.lower() if text.isascii() else None
+        view = TextView.of(record.title, record.abstract)
         flags = tuple(_record_flags(record))
-        return cls(record, flags, _title_flag(record), text, folded, not record.abstract.strip())
+        return cls(record, flags, _title_flag(record), view, not record.abstract.strip())
 
-    def mentions(self, partner: _Partner) -> bool:
-        """Whether the title or abstract names ``partner`` (see :func:`_name_pattern`)."""
-        folded = self.folded
-        for name, parts in partner.searches:
-            if folded is not None and parts is not None:
-                if _ascii_mentions(folded, parts[0], parts[1]):
-                    return True
-            elif _name_pattern(name).search(self.text):
-                return True
-        return False
+    def mention(self, gene: Partner) -> Mention | None:
+        """Where the title or abstract names ``gene`` (see :mod:`enrich.audit.names`)."""
+        if gene in self.found:
+            return self.found[gene]
+        found = self.found[gene] = find_mention(self.view, gene)
+        return found
 
 
 @dataclass(eq=False, slots=True)
@@ -93,10 +97,11 @@ class _Run:
     saves judging each citation again (``cited``) and reading each record again
     (``records``).  Safe because an entry is reused only for the same inputs: a
     citation is keyed by its (immutable) value and rechecked against the resolution
-    it was judged from, a record is keyed by PMID and rechecked to be the same object;
-    what depends on the run's statistics or on the document's gene is decided per
-    document (see :func:`_citation_worth`); and the settings are this object's own.  Bounded:
-    a full cache is emptied (see ``MAX_ENTRIES``).
+    it was judged from, a record is keyed by PMID and rechecked to be the same object, a
+    partner is keyed by its label, synonyms and Gene IDs and made again when the gene names
+    are another mapping object; what depends on the run's statistics or on the document's
+    gene is decided per document (see :func:`_citation_worth`); and the settings are this
+    object's own.  Bounded: a full cache is emptied (see ``MAX_ENTRIES``).
     """
 
     settings: AuditSettings
@@ -105,6 +110,10 @@ class _Run:
     high_throughput: frozenset[str]  #: the settings' methods, case-folded
     cited: dict[Citation, _CitationMemo] = field(default_factory=dict)
     records: dict[str, _Record] = field(default_factory=dict)
+    genes: Mapping[str, GeneLookup] | None = None  #: what ``partners`` were made from
+    partners: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Partner] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, settings: AuditSettings) -> _Run:
@@ -118,6 +127,27 @@ class _Run:
             if len(self.records) >= MAX_ENTRIES:
                 self.records.clear()
             known = self.records[record.pmid] = _Record.of(record)
+        return known
+
+    def partner(
+        self,
+        label: str,
+        synonyms: tuple[str, ...],
+        gene_ids: tuple[str, ...],
+        genes: Mapping[str, GeneLookup],
+    ) -> Partner:
+        """The partner ``label`` with the document's ``synonyms`` and the names ``genes``
+        gives for ``gene_ids`` (made once per run: partners recur across documents)."""
+        if genes is not self.genes:  # another run's gene names: forget partners made of them
+            self.genes = genes
+            self.partners.clear()
+        key = (label, synonyms, gene_ids)
+        known = self.partners.get(key)
+        if known is None:
+            if len(self.partners) >= MAX_ENTRIES:
+                self.partners.clear()
+            lookups = [genes[gene_id] for gene_id in gene_ids if gene_id in genes]
+            known = self.partners[key] = partner(label, synonyms, lookups)
         return known
 
     def remember(self, citation: Citation, cited: _CitationMemo) -> _CitationMemo:

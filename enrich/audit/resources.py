@@ -29,18 +29,21 @@ class ResourcePaper:
     name: str
     pmids: tuple[str, ...]
     dois: tuple[str, ...]
-    source: str  #: where the identification comes from; quoted in every flag reason
+    source: str  #: where the identification comes from (a URL or citation); in every reason
+    citation: str = ""  #: the paper's own citation, shown where PubMed has no record of it
 
 
-_ENTRY_KEYS = ("name", "pmids", "dois", "source")
+_ENTRY_KEYS = ("name", "pmids", "dois", "source", "citation")
 
 
 def resource_papers_from_config(data: Any) -> tuple[ResourcePaper, ...]:
     """The resource papers of a ``resources:`` list as YAML loads it (None gives none).
 
-    Each entry must be a mapping with a non-empty ``name`` and ``source`` and at
-    least one PMID or DOI in the lists ``pmids`` and ``dois``; identifiers are
-    normalised.  Any other shape raises ConfigError with a one-line message.
+    Each entry must be a mapping with a non-empty ``name`` and ``source`` (where the
+    identification comes from, as a URL or citation a user can check) and at least one
+    PMID or DOI in the lists ``pmids`` and ``dois``; ``citation`` (the paper's own) is
+    optional.  Identifiers are normalised.  Any other shape raises ConfigError with a
+    one-line message.
     """
     if data is None:
         return ()
@@ -62,7 +65,9 @@ def _resource_paper(where: str, entry: Any) -> ResourcePaper:
     dois = _config_ids(entry.get("dois"), f"{where}: dois", _config_doi)
     if not pmids and not dois:
         raise ConfigError(f"{where}: give at least one PMID or DOI")
-    return ResourcePaper(name, pmids, dois, source)
+    citation = entry.get("citation")
+    citation = _config_text(citation, f"{where}: citation") if citation is not None else ""
+    return ResourcePaper(name, pmids, dois, source, citation)
 
 
 def _config_text(value: Any, what: str) -> str:

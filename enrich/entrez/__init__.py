@@ -2,7 +2,8 @@
 
 What crosses this package's border: citation keys (:attr:`enrich.model.Citation.key`:
 ``pmid:N``, ``doi:d``, ``invalid:...``) go in; :class:`~enrich.model.Resolution`
-values, carrying :class:`~enrich.model.PaperRecord` values, come out.  Nothing
+values, carrying :class:`~enrich.model.PaperRecord` values, come out; Gene IDs go in
+and :class:`~enrich.model.GeneLookup` values come out.  Nothing
 outside it speaks HTTP, parses NCBI's XML or opens the cache's files.
 
 Its rooms, in the order a request travels:
@@ -15,10 +16,14 @@ Its rooms, in the order a request travels:
 * :mod:`~enrich.entrez.replies`: the one check of a reply body (an error NCBI
   states is final, a reply cut short is asked again);
 * :mod:`~enrich.entrez.pubmed`: pure parsers of PubMed replies;
+* :mod:`~enrich.entrez.gene`: pure parsers of NCBI Gene summaries (``esummary``,
+  ``db=gene``);
 * :mod:`~enrich.entrez.cache`: the on-disk cache of records, DOI mappings and
   negative results;
 * :mod:`~enrich.entrez.resolve`: what to ask, in which batches, and the state each
   key ends in;
+* :mod:`~enrich.entrez.gene_names`: the same for the Gene IDs the documents give, whose
+  names the audit looks for;
 * :mod:`~enrich.entrez.refresh`: the periodic re-check of cached records, on top of
   the resolver's batching and re-asking.
 """
@@ -27,6 +32,8 @@ from __future__ import annotations
 
 from enrich.entrez.cache import CachedRecord, CitationCache
 from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings
+from enrich.entrez.gene import parse_gene_summaries
+from enrich.entrez.gene_names import ResolvedGenes, resolve_genes
 from enrich.entrez.limiter import LimiterSettings, RateLimiter
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.entrez.refresh import (
@@ -51,13 +58,16 @@ __all__ = [
     "RefreshLocked",
     "RefreshResult",
     "Resolved",
+    "ResolvedGenes",
     "Resolver",
     "compare",
     "iter_records",
     "parse_age",
     "parse_esearch",
+    "parse_gene_summaries",
     "parse_record",
     "refresh_cache",
     "resolve_citations",
+    "resolve_genes",
     "resolve_keys",
 ]

@@ -8,6 +8,10 @@ Entries, one per key:
 * ``missing:N`` -> PubMed had no record for PMID N; expires after ``missing_ttl``.
 * ``doi:d`` -> the PMID whose record carries DOI ``d`` (lower case), or None when the
   DOI is not in PubMed (then expiring after ``missing_ttl``).
+* ``gene:N`` -> NCBI Gene's summary of Gene ID N: its fields as NCBI sent them, the
+  parsed record, when it was fetched and the gene schema it was parsed with (re-parsed
+  from the fields when that schema is older); ``enrich refresh`` re-fetches old ones.
+* ``gene-missing:N`` -> NCBI Gene has no record N; expires after ``missing_ttl``.
 
 Values are JSON (never pickle), so a cache folder cannot execute code when read,
 and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
@@ -27,15 +31,18 @@ from typing import Any
 
 import diskcache
 
+from enrich.entrez.gene import GeneSummary, gene_record
 from enrich.entrez.pubmed import parse_record
 from enrich.errors import BadResponse, OutputError
 from enrich.identifiers import doi_key
-from enrich.model import PaperRecord
+from enrich.model import GeneRecord, PaperRecord
 
-__all__ = ["SCHEMA_VERSION", "CachedRecord", "CitationCache"]
+__all__ = ["GENE_SCHEMA_VERSION", "SCHEMA_VERSION", "CachedGene", "CachedRecord", "CitationCache"]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a book chapter's own date, and the book's beside it
+#: Bump when GeneRecord or :func:`~enrich.entrez.gene.gene_record` changes: entries re-parse.
+GENE_SCHEMA_VERSION = 1
 DAY = 86400.0
 #: what reading a damaged value can raise: bad JSON or UTF-8, bad zlib data, a damaged row
 _UNDECODABLE = (ValueError, zlib.error, sqlite3.Error, OSError, EOFError)
@@ -56,6 +63,12 @@ class _JSONOnlyDisk(diskcache.JSONDisk):  # type: ignore[misc]  # diskcache is u
 @dataclass(frozen=True, slots=True)
 class CachedRecord:
     record: PaperRecord
+    fetched_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CachedGene:
+    record: GeneRecord
     fetched_at: float
 
 
@@ -179,16 +192,70 @@ class CitationCache:
         expire = None if pmid else self.missing_ttl
         self._write(f"doi:{doi_key(doi)}", {"pmid": pmid, "fetched_at": time.time()}, expire=expire)
 
+    # --- gene summaries ---------------------------------------------------------------
+
+    def get_gene(self, gene_id: str) -> CachedGene | None:
+        """The cached summary of ``gene_id``, re-parsed if stored by an older gene schema;
+        None if absent.  An unreadable entry is deleted and reported as absent."""
+        entry = self._read(f"gene:{gene_id}")
+        if entry is None:
+            return None
+        try:
+            if entry.get("schema") == GENE_SCHEMA_VERSION:
+                record = GeneRecord.from_dict(entry["record"])
+            else:
+                record = gene_record(gene_id, entry["fields"])
+                summary = GeneSummary(gene_id, record, entry["fields"])
+                self.put_genes([summary], entry["fetched_at"])
+            fetched_at = float(entry["fetched_at"])
+        except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
+            self._delete(f"gene:{gene_id}")
+            return None
+        return CachedGene(record, fetched_at)
+
+    def put_genes(self, summaries: Iterable[GeneSummary], fetched_at: float | None = None) -> None:
+        """Store completely parsed gene summaries in one transaction (those with a record);
+        clears their negative entries."""
+        when = time.time() if fetched_at is None else fetched_at
+        with self.transaction():
+            for summary in summaries:
+                if summary.record is None:
+                    continue
+                value = {
+                    "schema": GENE_SCHEMA_VERSION,
+                    "fetched_at": when,
+                    "fields": summary.fields,
+                    "record": summary.record.to_dict(),
+                }
+                self._write(f"gene:{summary.gene_id}", value)
+                self._delete(f"gene-missing:{summary.gene_id}")
+
+    def is_gene_missing(self, gene_id: str) -> bool:
+        """True while a cached answer says NCBI Gene has no record ``gene_id`` (it expires)."""
+        return self._read(f"gene-missing:{gene_id}") is not None
+
+    def put_gene_missing(self, gene_id: str) -> None:
+        """Remember, for ``missing_ttl``, that NCBI Gene has no record ``gene_id``."""
+        self._delete(f"gene:{gene_id}")
+        self._write(f"gene-missing:{gene_id}", {"fetched_at": time.time()}, expire=self.missing_ttl)
+
+    def gene_ids_older_than(self, seconds: float) -> Iterator[str]:
+        """Gene IDs whose summary was fetched more than ``seconds`` ago."""
+        yield from self._older_than("gene:", seconds)
+
     # --- refresh ----------------------------------------------------------------------
 
     def pmids_older_than(self, seconds: float) -> Iterator[str]:
         """PMIDs whose record was fetched more than ``seconds`` ago."""
+        yield from self._older_than("pmid:", seconds)
+
+    def _older_than(self, prefix: str, seconds: float) -> Iterator[str]:
         cutoff = time.time() - seconds
         for key in list(self._cache.iterkeys()):
-            if isinstance(key, str) and key.startswith("pmid:"):
+            if isinstance(key, str) and key.startswith(prefix):
                 entry = self._read(key)
                 if entry is not None and float(entry.get("fetched_at", 0)) < cutoff:
-                    yield key[len("pmid:") :]
+                    yield key[len(prefix) :]
 
     def get_meta(self, key: str) -> Any:
         """A small bookkeeping value (e.g. a refresh's pending changes), or None."""
@@ -203,9 +270,10 @@ class CitationCache:
     def verify(self, *, repair: bool = False) -> list[str]:
         """Problems found in the stored entries: an empty list means every entry is whole.
 
-        A record entry is whole when its XML parses to exactly the record stored beside it;
-        any entry must decode.  With ``repair``, each damaged entry is deleted (it will be
-        fetched again); the problems found are returned all the same.
+        A record entry is whole when its XML parses to exactly the record stored beside it,
+        a gene entry when its fields do; any entry must decode.  With ``repair``, each
+        damaged entry is deleted (it will be fetched again); the problems found are
+        returned all the same.
         """
         problems = []
         for key in list(self._cache.iterkeys()):
@@ -258,6 +326,8 @@ def _entry_problem(key: object, entry: Any) -> str:
     """What is wrong with a decoded entry, or "" when it is whole."""
     if not isinstance(key, str) or not isinstance(entry, dict):
         return "not an entry enrich writes"
+    if key.startswith("gene:"):
+        return _gene_problem(key, entry)
     if not key.startswith("pmid:"):
         return ""
     try:
@@ -268,6 +338,16 @@ def _entry_problem(key: object, entry: Any) -> str:
     if stored != reparsed or stored.pmid != key[len("pmid:") :]:
         return "stored record differs from its XML"
     return ""
+
+
+def _gene_problem(key: str, entry: dict[str, Any]) -> str:
+    """What is wrong with a decoded gene entry, or "" when it is whole."""
+    try:
+        stored = GeneRecord.from_dict(entry["record"])
+        reparsed = gene_record(key[len("gene:") :], entry["fields"])
+    except (KeyError, TypeError, ValueError, AttributeError, BadResponse) as exc:
+        return f"unreadable entry ({exc})"
+    return "" if stored == reparsed else "stored gene record differs from its fields"
 
 
 def _reason(exc: BaseException) -> str:

@@ -239,7 +239,8 @@ def _book_record(elem: _Element) -> PaperRecord:
     book_title = document.find("Book/BookTitle")
     if title is None:
         title = book_title
-    year, date = _pub_date(document.find("Book/PubDate"))
+    year, date = _chapter_date(document)
+    _, book_date = _pub_date(document.find("Book/PubDate"))
     ids = document.find("ArticleIdList")
     return PaperRecord(
         pmid=_pmid(document),
@@ -253,11 +254,22 @@ def _book_record(elem: _Element) -> PaperRecord:
         pages=_pages(document.find("Pagination")),
         year=year,
         date=date,
+        book_date=book_date if book_date != date else "",
         authors=_book_authors(document),
         publication_types=_texts(document.iterfind("PublicationType")),
         languages=_texts(document.iterfind("Language")),
         is_book=True,
     )
+
+
+def _chapter_date(document: _Element) -> tuple[int | None, str]:
+    """A chapter's own date: ContributionDate, else DateRevised, else the book's PubDate
+    (a GeneReviews chapter of 2006 is in a book begun in 1993)."""
+    for path in ("ContributionDate", "DateRevised", "Book/PubDate"):
+        year, date = _pub_date(document.find(path))
+        if year is not None:
+            return year, date
+    return None, ""
 
 
 class _JournalFields:

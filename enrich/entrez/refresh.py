@@ -1,4 +1,5 @@
-"""Periodic re-check of cached records: new retractions, errata, changed metadata.
+"""Periodic re-check of cached records: new retractions, errata, changed metadata, and of
+cached NCBI Gene summaries (whose names the audit looks for).
 
 :func:`refresh_cache` promises, so that it is safe from cron:
 
@@ -31,10 +32,11 @@ import httpx
 
 from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
-from enrich.entrez.resolve import Fetched, Resolver
+from enrich.entrez.gene_names import GeneResolver
+from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
 from enrich.identifiers import doi_key
-from enrich.model import PaperRecord
+from enrich.model import GeneRecord, PaperRecord
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
@@ -63,11 +65,17 @@ class RefreshResult:
     failed: int = 0
     changes: list[Change] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
+    genes_checked: int = 0  #: stale gene summaries
+    genes_refreshed: int = 0
+    genes_changed: int = 0  #: refreshed with other names, or now replaced or unknown
+    genes_failed: int = 0
 
     def describe(self) -> str:
         lines = [
             f"stale records {self.checked}, refreshed {self.refreshed}, "
-            f"failed {self.failed} (retried next time), changes {len(self.changes)}"
+            f"failed {self.failed} (retried next time), changes {len(self.changes)}",
+            f"stale gene summaries {self.genes_checked}, refreshed {self.genes_refreshed}, "
+            f"with changed names {self.genes_changed}, failed {self.genes_failed}",
         ]
         lines += [f"  PMID {c.pmid}: {c.kind}: {c.detail}" for c in self.changes]
         lines += [f"report {path}" for path in self.reports]
@@ -130,16 +138,15 @@ def refresh_cache(
     """
     with _exclusive(cache_dir), CitationCache(cache_dir) as cache:
         stale = sorted(cache.pmids_older_than(max_age), key=int)
+        stale_genes = sorted(cache.gene_ids_older_than(max_age), key=int)
         if on_total:
-            on_total(len(stale))
-        result = RefreshResult(checked=len(stale))
-        if stale:
-            fetched = asyncio.run(_refetch(stale, cache, eutils, transport, progress))
-            result.refreshed = len(fetched.records)
-            result.failed = len(fetched.failed)
+            on_total(len(stale) + len(stale_genes))
+        result = RefreshResult(checked=len(stale), genes_checked=len(stale_genes))
+        if stale or stale_genes:
+            asyncio.run(_refetch(stale, stale_genes, cache, eutils, transport, progress, result))
         pending = [Change(**c) for c in (cache.get_meta(_JOURNAL) or {}).get("changes", [])]
         result.changes = pending
-        if stale or pending:
+        if stale or stale_genes or pending:
             result.reports = report(result)
         cache.delete_meta(_JOURNAL)
         return result
@@ -147,11 +154,14 @@ def refresh_cache(
 
 async def _refetch(
     stale: list[str],
+    stale_genes: list[str],
     cache: CitationCache,
     eutils: EutilsSettings,
     transport: httpx.AsyncBaseTransport | None,
     progress: Callable[[int], None] | None,
-) -> Fetched:
+    result: RefreshResult,
+) -> None:
+    """Fetch ``stale`` records and ``stale_genes`` summaries again; count what came of it."""
     async with EutilsClient(eutils, transport=transport) as client:
         resolver = Resolver(
             cache,
@@ -160,7 +170,46 @@ async def _refetch(
             concurrency=eutils.effective_concurrency,
             progress=progress,
         )
-        return await resolver.fetch_pmids(stale, _JournalSink(cache))
+        if stale:
+            fetched = await resolver.fetch_pmids(stale, _JournalSink(cache))
+            result.refreshed, result.failed = len(fetched.records), len(fetched.failed)
+        if stale_genes:
+            await _refetch_genes(stale_genes, cache, client, eutils, result)
+            if progress:
+                progress(len(stale_genes))
+
+
+async def _refetch_genes(
+    gene_ids: list[str],
+    cache: CitationCache,
+    client: EutilsClient,
+    eutils: EutilsSettings,
+    result: RefreshResult,
+) -> None:
+    """Fetch gene summaries again (stored as they arrive; an ID NCBI no longer has is
+    remembered as unknown) and count those whose names changed."""
+    before = {gene_id: cache.get_gene(gene_id) for gene_id in gene_ids}
+    genes = GeneResolver(cache, client, concurrency=eutils.effective_concurrency)
+    fetched = await genes.fetch(gene_ids)
+    result.genes_refreshed = len(fetched.records) + len(fetched.missing)
+    result.genes_failed = len(fetched.failed)
+    for gene_id, old in before.items():
+        new = fetched.records.get(gene_id)
+        if gene_id in fetched.missing or (old and new and _names(old.record) != _names(new)):
+            result.genes_changed += 1
+
+
+def _names(record: GeneRecord) -> tuple[object, ...]:
+    """What of a gene summary the audit uses."""
+    return (
+        record.symbol,
+        record.aliases,
+        record.description,
+        record.nomenclature_name,
+        record.designations,
+        record.status,
+        record.current_id,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ means is decided in one place, by exception type:
   element ends (an entity bomb among them);
 * a reply cut short raises :class:`~enrich.errors.TruncatedReply`, which is
   transient, so the client asks again: an empty body, or XML that ends before its
-  root element does.
+  root element does, or JSON that ends before its value does (:func:`parse_json`).
 
 The XML parser never resolves entities, never loads a DTD and never touches the
 network, so an entity bomb or an external entity in a reply is inert.
@@ -27,7 +27,14 @@ from lxml.etree import _Element
 
 from enrich.errors import BadResponse, ErrorReply, TruncatedReply
 
-__all__ = ["PARSER_OPTIONS", "check_body", "check_root", "parse_xml", "syntax_error"]
+__all__ = [
+    "PARSER_OPTIONS",
+    "check_body",
+    "check_root",
+    "parse_json",
+    "parse_xml",
+    "syntax_error",
+]
 
 #: The safe-parser settings shared by every parser (see the module docstring).
 PARSER_OPTIONS: dict[str, Any] = {
@@ -67,6 +74,33 @@ def parse_xml(data: bytes, what: str) -> _Element:
     if root is None:  # lxml returns None for some recovered empty documents
         raise TruncatedReply(f"empty {what}")
     return root
+
+
+def parse_json(data: bytes, what: str) -> Any:
+    """The value of a whole JSON body (asked with ``retmode=json``).
+
+    Raises TruncatedReply for an empty body or JSON that ends before its value does, and
+    ErrorReply for an HTML page, JSON malformed before its end, or NCBI's top-level
+    ``{"error": ...}`` (e.g. "Too many UIDs in request").
+    """
+    head = data[:512].lstrip().lower()
+    if not head:
+        raise TruncatedReply(f"empty {what}")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise ErrorReply(f"{what}: {_HTML}")
+    try:
+        body = json.loads(data)
+    except UnicodeDecodeError as exc:  # a multi-byte character cut at the very end is a cut
+        cut = exc.end >= len(data)
+        raise (TruncatedReply if cut else ErrorReply)(f"{what}: not UTF-8: {exc.reason}") from exc
+    except json.JSONDecodeError as exc:
+        # the parser ran out of input (a string left open runs to the end): the body was cut
+        if exc.pos >= len(data.rstrip()) or exc.msg.startswith("Unterminated string"):
+            raise TruncatedReply(f"truncated {what}: {exc.msg}") from exc
+        raise ErrorReply(f"malformed {what}: {exc.msg} at character {exc.pos}") from exc
+    if isinstance(body, dict) and "error" in body:
+        raise ErrorReply(f"NCBI error in {what}: {body['error']}")
+    return body
 
 
 def check_root(root: _Element | None, expected: str, what: str) -> None:

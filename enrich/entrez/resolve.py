@@ -145,9 +145,7 @@ class Resolver:
             if cached is not None:
                 results[key] = Resolution(key, Status.RESOLVED, cached.record, from_cache=True)
             elif self.cache.is_missing(pmid):
-                results[key] = Resolution(
-                    key, Status.NOT_FOUND, reason="PubMed has no record (cached)", from_cache=True
-                )
+                results[key] = Resolution(key, Status.NOT_FOUND, reason=_NO_RECORD, from_cache=True)
             else:
                 to_fetch.append(pmid)
                 continue
@@ -314,11 +312,14 @@ def _pmid_resolution(pmid: str, outcome: Fetched) -> Resolution:
         return Resolution(key, Status.RESOLVED, outcome.records[pmid])
     if pmid in outcome.failed:
         return Resolution(key, Status.UNRESOLVED, reason=outcome.failed[pmid])
-    return Resolution(key, Status.NOT_FOUND, reason="PubMed has no record for this PMID")
+    return Resolution(key, Status.NOT_FOUND, reason=_NO_RECORD)
+
+
+_NO_RECORD = "PubMed has no record for this PMID"  #: whether the cache or PubMed said so
 
 
 def _not_in_pubmed(doi: str, *, cached: bool) -> Resolution:
-    reason = "no PubMed record carries this DOI" + (" (cached)" if cached else "")
+    reason = "no PubMed record carries this DOI"
     return Resolution(f"doi:{doi}", Status.NOT_IN_PUBMED, reason=reason, from_cache=cached)
 
 

@@ -3,6 +3,8 @@
 Its rooms:
 
 * :mod:`~enrich.report.view`: the view of a document the renderers share;
+* :mod:`~enrich.report.summary`: a run's counts in words, the same on every output;
+* :mod:`~enrich.report.sections`: the HTML that explains the audit (legend, Gene IDs);
 * renderers, pure: :mod:`~enrich.report.markdown`, :mod:`~enrich.report.html`,
   :mod:`~enrich.report.json_document`, :mod:`~enrich.report.index`,
   :mod:`~enrich.report.tables` (audit.tsv and the audit table),
@@ -25,6 +27,7 @@ from enrich.report.html import render_html
 from enrich.report.index import render_index
 from enrich.report.markdown import render_markdown
 from enrich.report.refresh import write_refresh_report
+from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
 from enrich.report.writer import ReportWriter, write_document
 
@@ -38,6 +41,7 @@ __all__ = [
     "render_html",
     "render_index",
     "render_markdown",
+    "summary_rows",
     "write_document",
     "write_refresh_report",
 ]

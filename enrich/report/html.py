@@ -34,13 +34,21 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Flag,
-    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
 from enrich.report.markdown import doi_url, pubmed_url
-from enrich.report.view import Paper, document_flags, papers, short_authors
+from enrich.report.sections import genes_section, legend
+from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
+from enrich.report.view import (
+    BAD_FLAGS,
+    Paper,
+    document_flags,
+    paper_year,
+    papers,
+    short_authors,
+)
 
 __all__ = ["CSP", "esc", "page", "render_html", "sanitize_markup"]
 
@@ -64,10 +72,6 @@ _SCRIPT, _SCRIPT_SOURCE = _inline("script", "report.js")
 CSP = (
     f"default-src 'none'; style-src {_STYLE_SOURCE}; script-src {_SCRIPT_SOURCE}; "
     "img-src data:; base-uri 'none'; form-action 'none'"
-)
-#: Citation flags that make a paper unusable as evidence; their footnotes are shown red.
-_BAD_FLAGS = frozenset(
-    {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
 )
 _BACK_LINKS = 12  #: "Cited by" links shown per paper; the rest are counted
 _TAG = re.compile(r"&lt;(/?)(i|b|u|sup|sub)&gt;")
@@ -133,7 +137,7 @@ def flag_chip(flag: Flag, extra: str = "", css: str = "flag") -> str:
 
 @lru_cache(maxsize=8192)  # the same few flags are on most rows of most documents
 def _chip_start(name: str, reason: str, css: str) -> str:
-    css += " bad" if name in _BAD_FLAGS else ""
+    css += " bad" if name in BAD_FLAGS else ""
     return f'<span class="{css}" title="{esc(reason)}">{esc(name)}'
 
 
@@ -155,15 +159,27 @@ def grade_cards(counts: dict[str, int]) -> str:
 
 
 def flag_counts(counts: dict[str, int], reasons: dict[str, str] | None = None) -> str:
-    """Chips for every flag name with how many claims or citations carry it."""
+    """Chips for every flag name with its count: claim flags and citation flags apart, each
+    group saying what it counts."""
     if not counts:
         return '<div class="flags"><span class="label">No flags</span></div>'
-    chips = [
-        f'<span class="flag" title="{esc((reasons or {}).get(name, name))}">{esc(name)}'
-        f'<span class="count">{count}</span></span>'
-        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    return f'<div class="flags"><span class="label">Flags</span>{"".join(chips)}</div>'
+    groups = []
+    for label, pairs, note in zip(
+        ("Claim flags", "Citation flags"),
+        split_flags(counts),
+        (CLAIM_FLAGS_NOTE, CITATION_FLAGS_NOTE),
+        strict=True,
+    ):
+        if not pairs:
+            continue
+        chips = [
+            f'<span class="flag" title="{esc((reasons or {}).get(name, name))}">{esc(name)}'
+            f'<span class="count">{count}</span></span>'
+            for name, count in pairs
+        ]
+        head = f'<span class="label">{label} <span class="note">({esc(note)})</span></span>'
+        groups.append(f'<div class="flags">{head}{"".join(chips)}</div>')
+    return "".join(groups)
 
 
 def filter_form(table_id: str, grades: bool, flag_names: Iterable[str]) -> str:
@@ -235,7 +251,7 @@ def _footnote_style(status: Status, flags: tuple[Flag, ...]) -> tuple[str, str]:
     with ``flags``."""
     notes = [status.value] + [f"{f.name}: {f.reason}" for f in flags]
     names = {f.name for f in flags}
-    if names & _BAD_FLAGS or status in (Status.NOT_FOUND, Status.INVALID):
+    if names & BAD_FLAGS or status in (Status.NOT_FOUND, Status.INVALID):
         css = "fn bad"
     elif names or status is not Status.RESOLVED:
         css = "fn warn"
@@ -254,6 +270,12 @@ def _claim_anchor(claim_id: str) -> tuple[str, str]:
 def _back_link(claim_id: str) -> str:
     anchor, shown = _claim_anchor(claim_id)
     return f'<a href="#claim-{anchor}">{shown}</a>'
+
+
+def _why(verdict: ClaimVerdict) -> str:
+    """The grade's reason without the grade it starts with ("C: ")."""
+    reason, head = verdict.grade_reason, f"{verdict.grade}: "
+    return reason[len(head) :] if reason.startswith(head) else reason
 
 
 def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
@@ -280,6 +302,7 @@ def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
         f'<td class="grade-{verdict.grade}" data-sort="{verdict.grade}">'
         f'<span class="badge">{verdict.grade}</span></td>'
         f'<td data-sort="{esc(what_key)}">{what}</td>'
+        f'<td class="why">{esc(_why(verdict))}</td>'
         f"<td>{sources}</td>"
         f'<td data-sort="{len(names)}">{" ".join(chips)}</td>'
         f'<td data-sort="{len(footnotes)}">{" ".join(footnotes) or "—"}</td></tr>'
@@ -289,7 +312,8 @@ def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
 @cache
 def _claims_table_head() -> str:
     """The claims table up to its rows: the same in every report."""
-    heads = ["Claim", "Grade", "Regulator → target / statement", "Sources", "Flags", "Papers"]
+    heads = ["Claim", "Grade", "Regulator → target / statement", "Why this grade", "Sources"]
+    heads += ["Flags", "Papers"]
     cells = "".join(sort_header(h) for h in heads)
     return f'<table class="data sortable" id="claims-table"><thead><tr>{cells}</tr></thead><tbody>'
 
@@ -321,7 +345,7 @@ def _record_card(record: PaperRecord, doi: str | None, status: Status, reason: s
     """What a paper's entry in the paper list shows, whichever document cites it, when
     PubMed gave its record."""
     title = sanitize_markup(record.title_markup) if record.title_markup else esc(record.title)
-    meta = (short_authors(record.authors), record.journal, record.year)
+    meta = (short_authors(record.authors), record.journal, paper_year(record))
     return _card(title, meta, record.pmid, doi, status, reason)
 
 
@@ -329,7 +353,8 @@ def _record_card(record: PaperRecord, doi: str | None, status: Status, reason: s
 def _citation_card(key: str, citation: Citation, status: Status, reason: str) -> str:
     """What a paper's entry in the paper list shows when only the document describes it."""
     title = esc(citation.title) if citation.title else f"<em>{esc(key)}</em>"
-    meta = (citation.authors or "", citation.journal or "", citation.year)
+    year = str(citation.year) if citation.year is not None else ""
+    meta = (citation.authors or "", citation.journal or "", year)
     pmid = citation.pmid if "pmid" not in citation.invalid else None
     doi = citation.doi if "doi" not in citation.invalid else None
     return _card(title, meta, pmid, doi, status, reason)
@@ -337,7 +362,7 @@ def _citation_card(key: str, citation: Citation, status: Status, reason: str) ->
 
 def _card(
     title: str,
-    meta: tuple[str, str, int | None],
+    meta: tuple[str, str, str],
     pmid: str | None,
     doi: str | None,
     status: Status,
@@ -435,8 +460,10 @@ def render_html(doc: AuditedDocument) -> str:
         )
     out.append(f'\n<section id="papers"><h2>Papers ({len(cited)})</h2><ol class="papers">')
     out += [_paper_item(p, cited_by.get(p.key, [])) for p in cited]
+    out.append("</ol></section>")
+    out += ["\n", genes_section(doc), "\n", legend()]
     out.append(
-        "</ol></section>\n<footer>Written by enrich. Machine-readable data: the .json file "
+        "\n<footer>Written by enrich. Machine-readable data: the .json file "
         "beside this report.</footer></main>"
     )
     out.append(_page_end())

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from enrich.model import Grade, RunSummary, Status
 from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
+from enrich.report.sections import legend
+from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
 
 __all__ = ["render_index"]
@@ -43,35 +45,31 @@ def _document_row(entry: DocumentEntry) -> str:
 
 
 def _summary_list(summary: RunSummary) -> str:
-    cited = summary.citations
-    rows = [
-        ("Documents", f"{summary.documents:,}"),
-        ("Claims", f"{summary.claims:,}"),
-        ("Problems in inputs", f"{summary.problems:,}"),
-        ("Citations resolved", f"{cited.get(Status.RESOLVED.value, 0):,}"),
-        ("Not found in PubMed", f"{cited.get(Status.NOT_FOUND.value, 0):,}"),
-        ("DOI not in PubMed", f"{cited.get(Status.NOT_IN_PUBMED.value, 0):,}"),
-        ("Invalid identifiers", f"{cited.get(Status.INVALID.value, 0):,}"),
-        ("Unresolved (not looked up)", f"{cited.get(Status.UNRESOLVED.value, 0):,}"),
-        ("E-utilities requests", f"{summary.requests:,}"),
-        ("Cache hits", f"{summary.cache_hits:,}"),
-        ("Offline", "yes" if summary.offline else "no"),
-    ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    """The run's counts, in the words of the end-of-run screen (each says what it counts)."""
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in summary_rows(summary))
     return f'<dl class="summary">{items}</dl>'
 
 
 def _banner(summary: RunSummary) -> str:
+    banners = []
+    why = "the run was offline" if summary.offline else "NCBI could not be reached"
     unresolved = summary.citations.get(Status.UNRESOLVED.value, 0)
-    if not unresolved:
-        return ""
-    why = "the run was offline" if summary.offline else "PubMed could not be reached"
-    return (
-        f'<div class="banner bad" role="alert"><b>{unresolved:,} cited '
-        f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
-        "Claims citing them may be graded lower than they deserve; run again online to "
-        "complete the audit.</div>"
-    )
+    if unresolved:
+        banners.append(
+            f'<div class="banner bad" role="alert"><b>{unresolved:,} cited '
+            f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
+            "Claims citing them may be graded lower than they deserve; run again online to "
+            "complete the audit.</div>"
+        )
+    nameless = summary.genes_without_names
+    if nameless:
+        banners.append(
+            f'<div class="banner" role="alert"><b>{nameless:,} Gene ID'
+            f"{'s have' if nameless != 1 else ' has'} no NCBI Gene names</b> ({why}): those "
+            "genes were looked for by symbol only, so papers naming them otherwise are "
+            "flagged no_mention; run again online to use their names.</div>"
+        )
+    return "".join(banners)
 
 
 def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
@@ -106,6 +104,8 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         f'<section id="documents"><h2>Documents ({len(entries):,})</h2>',
         filter_form("documents-table", False, flag_names),
         table if entries else "<p>No documents were written.</p>",
-        "</section><footer>Written by enrich.</footer></main>",
+        "</section>",
+        legend(),
+        "<footer>Written by enrich.</footer></main>",
     ]
     return page("enrich run report", "\n".join(body))

@@ -58,8 +58,13 @@ def document_json(doc: AuditedDocument) -> str:
         pieces.append(_claim_json_end(verdict))
     pieces.append('], "citations": [')
     add_verdicts(doc.citations)
-    problems = _encode({"problems": [p.to_dict() for p in document.problems]})
-    pieces.append(f"], {problems[1:]}\n")
+    tail = _encode(
+        {
+            "problems": [p.to_dict() for p in document.problems],
+            "genes": [g.brief() for g in doc.genes],
+        }
+    )
+    pieces.append(f"], {tail[1:]}\n")
     return "".join(pieces)
 
 
@@ -85,7 +90,10 @@ def _claim_json_start(verdict: ClaimVerdict, comma: bool) -> str:
 
 def _claim_json_end(verdict: ClaimVerdict) -> str:
     """The JSON of ``verdict`` after its citations'."""
-    return f'], "grade": {_string(verdict.grade)}, "flags": {_flags_json(verdict.flags)}}}'
+    return (
+        f'], "grade": {_string(verdict.grade)}, "grade_reason": {_string(verdict.grade_reason)}, '
+        f'"flags": {_flags_json(verdict.flags)}}}'
+    )
 
 
 def _verdict_json(cited: CitationVerdict) -> str:

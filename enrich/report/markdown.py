@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
+from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -23,13 +24,15 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Flag,
+    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
-from enrich.report.view import flag_occurrences, short_authors
+from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
+from enrich.report.view import flag_occurrences, gene_summary, paper_year, short_authors
 
-__all__ = ["doi_url", "md_escape", "pubmed_url", "render_markdown"]
+__all__ = ["doi_url", "gene_url", "md_escape", "pubmed_url", "render_markdown"]
 
 _SPECIAL = re.compile(r"[\\`*_\[\]<>|#!~]")
 
@@ -47,6 +50,11 @@ def md_escape(text: str | None) -> str:
 def pubmed_url(pmid: str) -> str:
     """The PubMed page of ``pmid`` (digits only; anything else is percent-encoded)."""
     return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
+
+
+def gene_url(gene_id: str) -> str:
+    """The NCBI Gene page of ``gene_id`` (anything but digits percent-encoded)."""
+    return f"https://www.ncbi.nlm.nih.gov/gene/{quote(gene_id, safe='')}"
 
 
 def doi_url(doi: str) -> str:
@@ -104,7 +112,7 @@ def _record_line(
     """The line of a paper PubMed gave the record of."""
     authors, journal = short_authors(record.authors), record.journal_iso or record.journal
     links = _links(record.pmid, unlinked_pmid, doi)
-    return _described(authors, record.title, journal, record.year, links, status, reason)
+    return _described(authors, record.title, journal, paper_year(record), links, status, reason)
 
 
 @lru_cache(maxsize=1024)  # as _record_line
@@ -114,14 +122,15 @@ def _citation_line(citation: Citation, status: Status, reason: str) -> str:
     doi = citation.doi if "doi" not in citation.invalid else None
     authors, title, journal = citation.authors or "", citation.title or "", citation.journal or ""
     links = _links(pmid, citation.pmid, doi)
-    return _described(authors, title, journal, citation.year, links, status, reason)
+    year = str(citation.year) if citation.year is not None else ""
+    return _described(authors, title, journal, year, links, status, reason)
 
 
 def _described(
     authors: str,
     title: str,
     journal: str,
-    year: int | None,
+    year: str,
     links: list[str],
     status: Status,
     reason: str,
@@ -139,6 +148,22 @@ def _described(
         more = f": {md_escape(reason)}" if reason else ""
         parts.append(f"**{status.value.replace('_', ' ')}**{more}")
     return " · ".join(parts)
+
+
+def _gene_link(gene_id: str) -> str:
+    """A Gene ID linked to its NCBI Gene page (only an ID of digits is linked)."""
+    shown = f"Gene ID {md_escape(gene_id)}"
+    return f"[{shown}]({gene_url(gene_id)})" if gene_id.isdigit() else shown
+
+
+@cache
+def _legend() -> str:
+    """The grades and flags explained: the same at the end of every report."""
+    lines = ["## Legend", "", PRIMARY, ""]
+    lines += [f"- Grade **{g.value}**: {GRADE_MEANINGS[g]}" for g in Grade]
+    lines.append("")
+    lines += [f"- ⚑ **{md_escape(f.value)}**: {FLAG_MEANINGS[f]}" for f in FlagName]
+    return "\n".join(lines)
 
 
 #: md_escape for short texts that recur across documents: claim ids and locations, gene
@@ -161,9 +186,10 @@ def _claim_section(verdict: ClaimVerdict, memo: dict[int, str], lines: list[str]
     if claim.kind is ClaimKind.STATEMENT:
         lines += [f"> {md_escape(claim.text)}", ""]
     lines.append(f"- Location: {_escaped(claim.location)}")
-    lines.append(
-        _claim_details(claim.sources, claim.methods, claim.small_scale, str(verdict.grade))
-    )
+    details = _claim_details(claim.sources, claim.methods, claim.small_scale)
+    if details:
+        lines.append(details)
+    lines.append(f"- Grade: **{verdict.grade}**{_why(verdict)}")
     if verdict.flags:
         lines += ["- Flags:", *_flag_lines(verdict.flags, "  ")]
     lines.append("")
@@ -178,9 +204,9 @@ def _claim_section(verdict: ClaimVerdict, memo: dict[int, str], lines: list[str]
 
 @lru_cache(maxsize=4096)  # the same few combinations recur on most claims
 def _claim_details(
-    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None, grade: str
+    sources: tuple[str, ...], methods: tuple[str, ...], small_scale: bool | None
 ) -> str:
-    """A claim's sources, methods, scale and grade, one per line."""
+    """A claim's sources, methods and scale, one per line ("" when it has none)."""
     details = []
     if sources:
         details.append(f"- Sources: {md_escape('; '.join(sources))}")
@@ -188,22 +214,30 @@ def _claim_details(
         details.append(f"- Methods: {md_escape('; '.join(methods))}")
     if small_scale is not None:
         details.append(f"- Small-scale evidence: {'yes' if small_scale else 'no'}")
-    details.append(f"- Grade: **{grade}**")
     return "\n".join(details)
+
+
+def _why(verdict: ClaimVerdict) -> str:
+    """ ": <the grade's reason>" without the grade it starts with."""
+    reason, head = verdict.grade_reason, f"{verdict.grade}: "
+    reason = reason[len(head) :] if reason.startswith(head) else reason
+    return f": {md_escape(reason)}" if reason else ""
 
 
 def _summary(doc: AuditedDocument) -> list[str]:
     grades = Counter([str(v.grade) for v in doc.claims])
     lines = ["## Summary", "", "| Grade | Claims |", "|---|---:|"]
     lines += [f"| {g.value} | {grades.get(g.value, 0)} |" for g in Grade]
-    flags = flag_occurrences(doc)
+    claim_flags, citation_flags = split_flags(flag_occurrences(doc))
     lines.append("")
-    if flags:
-        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in flags.most_common()])
-        lines.append(f"Flags (claims and citations carrying them): {shown}")
-    else:
-        lines.append("No flags.")
-    return [*lines, ""]
+    for label, pairs, note in (
+        ("Claim flags", claim_flags, CLAIM_FLAGS_NOTE),
+        ("Citation flags", citation_flags, CITATION_FLAGS_NOTE),
+    ):
+        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in pairs])
+        lines.append(f"{label} ({note}): {shown}" if pairs else f"{label}: none")
+        lines.append("")
+    return lines
 
 
 def _header(doc: AuditedDocument) -> list[str]:
@@ -252,6 +286,15 @@ def render_markdown(doc: AuditedDocument) -> str:
         ]
         lines += [_paper_entry(n, cited, memo) for n, cited in enumerate(doc.citations, start=1)]
         lines.append("")
+    if doc.genes:
+        lines += ["## Gene names", "", gene_summary(doc), ""]
+        lines += [
+            f"- {_gene_link(g.gene_id)} ({g.status.value}): {md_escape(g.reason)}"
+            for g in doc.genes
+            if g.reason
+        ]
+        lines.append("")
+    lines.append(_legend())
     while not lines[-1]:  # no blank lines at the end (no item ends with a newline) ...
         lines.pop()
     lines.append("")  # ... and one newline

@@ -36,6 +36,12 @@ def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> 
         "refreshed": earlier.get("refreshed", 0) + result.refreshed,
         "failed": result.failed,
         "changes": changes,
+        "genes": {
+            "checked": earlier.get("genes", {}).get("checked", 0) + result.genes_checked,
+            "refreshed": earlier.get("genes", {}).get("refreshed", 0) + result.genes_refreshed,
+            "changed": earlier.get("genes", {}).get("changed", 0) + result.genes_changed,
+            "failed": result.genes_failed,
+        },
     }
     folder = prepare_out_dir(out_dir)
     recover(folder)  # a report set's commit that a dead run left half done is finished first
@@ -55,11 +61,16 @@ def _read_report(path: Path) -> dict[str, Any]:
 
 
 def _markdown(data: dict[str, Any]) -> str:
+    genes = data["genes"]
     lines = [
         f"# Citation refresh {data['date']}",
         "",
         f"Records checked: {data['checked']}; refreshed: {data['refreshed']}; "
         f"failed (retried next run): {data['failed']}; runs today: {data['runs']}.",
+        "",
+        f"NCBI Gene summaries checked: {genes['checked']}; refreshed: {genes['refreshed']}; "
+        f"with changed names (the audit's no_mention may change): {genes['changed']}; "
+        f"failed (retried next run): {genes['failed']}.",
         "",
     ]
     if not data["changes"]:

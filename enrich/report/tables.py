@@ -1,4 +1,5 @@
-"""Tabulations of audited documents: audit.tsv rows and the terminal table of ``enrich audit``.
+"""Tabulations of audited documents: audit.tsv rows and the terminal table of ``enrich audit``,
+each claim with the reason for its grade.
 
 Pure: model values in, strings out.  A claim's list of sources or methods, which
 recurs across documents, is remembered in a bounded cache keyed by the frozen
@@ -7,13 +8,12 @@ values it is made from.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from enrich.escape import tsv_cell
-from enrich.model import AuditedDocument, ClaimVerdict, FlagName
+from enrich.model import AuditedDocument, ClaimVerdict
 from enrich.report.view import primary_pmids
 
 __all__ = ["AUDIT_COLUMNS", "audit_rows", "audit_table", "claim_rows", "tsv_line"]
@@ -28,6 +28,7 @@ AUDIT_COLUMNS = (
     "sources",
     "methods",
     "grade",
+    "grade_reason",
     "flags",
     "n_citations",
     "primary",
@@ -68,6 +69,7 @@ def claim_rows(doc: AuditedDocument) -> list[list[str]]:
                 _joined_tuple(claim.sources),
                 _joined_tuple(claim.methods),
                 str(verdict.grade),
+                _cell(verdict.grade_reason),
                 _joined([f.name for f in verdict.flags], ","),
                 str(len(verdict.citations)),
                 _joined(primary_pmids(verdict)),
@@ -97,10 +99,9 @@ def _clip(text: str, width: int) -> str:
 
 
 def audit_table(docs: Iterable[AuditedDocument]) -> str:
-    """A plain-text table for a terminal: one line per claim with its grade, flags and
-    evidence (its primary PMIDs, or what its citations are when it has none);
-    statement text is clipped to keep lines short."""
-    header = ("document", "claim", "grade", "claim", "flags", "evidence")
+    """A plain-text table for a terminal: one line per claim with its grade, flags and the
+    reason for its grade; statement text is clipped to keep lines short."""
+    header = ("document", "claim", "grade", "claim", "flags", "why this grade")
     rows: list[tuple[str, ...]] = []
     for doc in docs:
         for verdict in doc.claims:
@@ -117,7 +118,7 @@ def audit_table(docs: Iterable[AuditedDocument]) -> str:
                     str(verdict.grade),
                     _clip(what, 48),
                     _clip(",".join(dict.fromkeys(f.name for f in verdict.flags)) or "-", 40),
-                    _evidence(verdict),
+                    _why(verdict),
                 )
             )
     if not rows:
@@ -129,25 +130,8 @@ def audit_table(docs: Iterable[AuditedDocument]) -> str:
     )
 
 
-def _evidence(verdict: ClaimVerdict) -> str:
-    """``primary 123,456``; else a count of the citations by their worst trait, e.g.
-    ``3 cited: 2 resource, 1 not_found``; ``no citation`` when there is none."""
-    primary = primary_pmids(verdict)
-    if primary:
-        return "primary " + ",".join(primary)
-    if not verdict.citations:
-        return "no citation"
-    order = (
-        FlagName.RETRACTED,
-        FlagName.NOT_FOUND,
-        FlagName.INVALID,
-        FlagName.UNRESOLVED,
-        FlagName.NOT_IN_PUBMED,
-        FlagName.RESOURCE,
-    )
-    kinds = Counter(
-        next((name for name in order if c.has(name)), str(c.resolution.status))
-        for c in verdict.citations
-    )
-    parts = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-    return f"{len(verdict.citations)} cited: {parts}"
+def _why(verdict: ClaimVerdict) -> str:
+    """The grade's reason without the grade it starts with ("C: ")."""
+    reason = " ".join(verdict.grade_reason.split())
+    head = f"{verdict.grade}: "
+    return reason[len(head) :] if reason.startswith(head) else reason or "-"

@@ -19,20 +19,30 @@ from enrich.model import (
     CitationVerdict,
     ClaimVerdict,
     Flag,
+    FlagName,
     Grade,
     PaperRecord,
     Status,
 )
 
 __all__ = [
+    "BAD_FLAGS",
     "DocumentEntry",
     "Paper",
     "document_flags",
     "flag_occurrences",
+    "gene_summary",
+    "paper_year",
     "papers",
     "primary_pmids",
     "short_authors",
 ]
+
+
+#: citation flags that make a paper unusable as evidence: shown red
+BAD_FLAGS = frozenset(
+    {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE, FlagName.NOT_FOUND, FlagName.INVALID}
+)
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:
@@ -48,6 +58,27 @@ def primary_pmids(verdict: ClaimVerdict) -> list[str]:
         if record.pmid not in found:
             found.append(record.pmid)
     return found
+
+
+def gene_summary(doc: AuditedDocument) -> str:
+    """ "NCBI Gene gave the names of 47 of the 48 Gene IDs this document gives" ("" when it
+    gives none)."""
+    if not doc.genes:
+        return ""
+    named = sum(lookup.record is not None for lookup in doc.genes)
+    total = len(doc.genes)
+    ids = "the Gene ID" if total == 1 else f"the {total} Gene IDs"
+    return (
+        f"NCBI Gene gave the names of {named} of {ids} this document gives; each gene is "
+        "looked for in the cited papers by all of its names (see no_mention in the legend)."
+    )
+
+
+def paper_year(record: PaperRecord) -> str:
+    """The record's year, and its book's where that differs: "2006 (book 1993)"."""
+    year = str(record.year) if record.year is not None else ""
+    book = record.book_date[:4]
+    return f"{year} (book {book})" if year and book.isdigit() and book != year else year
 
 
 def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:

@@ -18,6 +18,7 @@ from enrich.run.enrichment import (
     citation_keys,
     enrich_documents,
     read_documents,
+    run_gene_ids,
     run_summary,
 )
 from enrich.run.schedule import Dispatch, DocumentTask, Schedule, fetch_order
@@ -37,5 +38,6 @@ __all__ = [
     "fetch_order",
     "read_documents",
     "run_enrichment",
+    "run_gene_ids",
     "run_summary",
 ]

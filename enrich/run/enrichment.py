@@ -1,8 +1,9 @@
 """The whole job in memory, for library use and ``enrich audit``: documents in, audited
 documents out.
 
-:func:`enrich_documents` resolves every citation of the documents it is given, then
-audits each claim, and keeps every audited document; memory grows with the corpus.
+:func:`enrich_documents` resolves every citation of the documents it is given and looks
+up the NCBI Gene names of every Gene ID they give, then audits each claim, and keeps
+every audited document; memory grows with the corpus.
 ``enrich run`` streams instead (:mod:`enrich.run.streaming`).
 """
 
@@ -15,12 +16,25 @@ from pathlib import Path
 
 import httpx
 
-from enrich.audit import AuditSettings, audit_document, corpus_stats, summarize
-from enrich.entrez import EutilsSettings, Resolved, resolve_citations
+from enrich.audit import AuditSettings, audit_document, corpus_stats, gene_ids, summarize
+from enrich.entrez import (
+    EutilsSettings,
+    Resolved,
+    ResolvedGenes,
+    resolve_citations,
+    resolve_genes,
+)
 from enrich.extract import iter_documents
-from enrich.model import AuditedDocument, Document, Resolution, RunSummary, Style
+from enrich.model import AuditedDocument, Document, GeneLookup, Resolution, RunSummary, Style
 
-__all__ = ["Enrichment", "citation_keys", "enrich_documents", "read_documents", "run_summary"]
+__all__ = [
+    "Enrichment",
+    "citation_keys",
+    "enrich_documents",
+    "read_documents",
+    "run_gene_ids",
+    "run_summary",
+]
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,7 @@ class Enrichment:
 
     documents: list[AuditedDocument]
     resolutions: dict[str, Resolution]
+    genes: dict[str, GeneLookup]
     summary: RunSummary
 
 
@@ -42,6 +57,11 @@ def citation_keys(documents: Iterable[Document]) -> list[str]:
     return list(dict.fromkeys(c.key for d in documents for c in d.all_citations()))
 
 
+def run_gene_ids(documents: Iterable[Document]) -> list[str]:
+    """The distinct Gene IDs whose names auditing ``documents`` uses, in first-seen order."""
+    return list(dict.fromkeys(i for d in documents for i in gene_ids(d)))
+
+
 def enrich_documents(
     documents: Sequence[Document],
     *,
@@ -53,8 +73,8 @@ def enrich_documents(
     on_keys: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Enrichment:
-    """Resolve every citation of ``documents`` (cache first; ``offline`` makes no request),
-    then audit each claim.
+    """Resolve every citation of ``documents`` and look up the names of every Gene ID they
+    give (cache first; ``offline`` makes no request), then audit each claim.
 
     ``on_keys`` is told how many keys will be resolved; ``progress`` how many more
     are settled, as they are.
@@ -70,8 +90,17 @@ def enrich_documents(
         transport=transport,
         progress=progress,
     )
+    genes = resolve_genes(
+        run_gene_ids(documents),
+        cache_dir=cache_dir,
+        eutils=eutils,
+        offline=offline,
+        transport=transport,
+    )
     stats = corpus_stats(documents)
-    audited = [audit_document(d, resolved.resolutions, stats, audit) for d in documents]
+    audited = [
+        audit_document(d, resolved.resolutions, stats, audit, genes.lookups) for d in documents
+    ]
     grades, flags = summarize(audited)
     summary = run_summary(
         documents=len(documents),
@@ -80,9 +109,10 @@ def enrich_documents(
         grades=grades,
         flags=flags,
         resolved=resolved,
+        genes=genes,
         offline=offline,
     )
-    return Enrichment(audited, resolved.resolutions, summary)
+    return Enrichment(audited, resolved.resolutions, genes.lookups, summary)
 
 
 def run_summary(
@@ -93,9 +123,10 @@ def run_summary(
     grades: Mapping[str, int],
     flags: Mapping[str, int],
     resolved: Resolved,
+    genes: ResolvedGenes,
     offline: bool,
 ) -> RunSummary:
-    """The summary of a run from its counts and its resolutions."""
+    """The summary of a run from its counts, its resolutions and its gene lookups."""
     return RunSummary(
         documents=documents,
         claims=claims,
@@ -103,7 +134,10 @@ def run_summary(
         grades={g: grades.get(g, 0) for g in "ABCD"},
         flags=dict(sorted(flags.items())),
         citations=dict(Counter(str(r.status) for r in resolved.resolutions.values())),
-        requests=resolved.requests,
-        cache_hits=resolved.cache_hits,
+        genes=dict(Counter(str(g.status) for g in genes.lookups.values())),
+        requests=resolved.requests + genes.requests,
+        cache_hits=resolved.cache_hits + genes.cache_hits,
+        gene_requests=genes.requests,
+        gene_cache_hits=genes.cache_hits,
         offline=offline,
     )

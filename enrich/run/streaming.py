@@ -2,10 +2,13 @@
 
 :func:`run_enrichment` reads, resolves, audits and writes the reports of every input:
 
-1. pass 1 reads every document for its citation keys, corpus counts and problems
-   (:class:`Scanner`, in ``jobs`` worker processes);
-2. the cache answers what it can;
-3. the rest is fetched in a thread (:class:`BackgroundFetch`) while pass 2 runs:
+1. pass 1 reads every document for its citation keys, Gene IDs, corpus counts and
+   problems (:class:`Scanner`, in ``jobs`` worker processes);
+2. the NCBI Gene names of the Gene IDs are looked up (cache first, then the network, 500
+   IDs a request), and how each is looked for decided, before any document is audited;
+   the workers inherit them (:class:`RunContext`);
+3. the cache answers what it can of the citations;
+4. the rest is fetched in a thread (:class:`BackgroundFetch`) while pass 2 runs:
    a document goes to a worker as soon as all its citations are settled
    (:class:`~enrich.run.schedule.Schedule`), and the worker reads it again, audits
    it, renders and writes its report files (:class:`DocumentReporter`), handing the
@@ -21,7 +24,7 @@ import os
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
@@ -31,12 +34,20 @@ from types import TracebackType
 
 import httpx
 
-from enrich.audit import AuditSettings, CorpusStats, audit_document, corpus_stats, merge_stats
-from enrich.entrez import EutilsSettings, Resolved, resolve_citations
+from enrich.audit import (
+    AuditSettings,
+    CorpusStats,
+    audit_document,
+    corpus_stats,
+    gene_ids,
+    learn_names,
+    merge_stats,
+)
+from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.errors import NoDocuments
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
-from enrich.model import Resolution, RunSummary, Status, Style
+from enrich.model import GeneLookup, Resolution, RunSummary, Status, Style
 from enrich.report import ReportWriter, WrittenDocument, render_document, write_document
 from enrich.run.enrichment import run_summary
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
@@ -96,6 +107,16 @@ def run_enrichment(
         raise NoDocuments(no_documents_message(paths))
     with ReportWriter(out_dir) as writer:
         scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
+        ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
+        genes = resolve_genes(
+            ids,
+            cache_dir=cache_dir,
+            eutils=eutils,
+            offline=offline,
+            transport=transport,
+            progress=hook("looking up gene names", len(ids)),
+        )
+        learn_names(genes.lookups.values())  # before the workers fork: they inherit it
         keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
         resolving = hook("resolving citations", len(keys))
         settled = _from_cache(keys, cache_dir, eutils, offline)
@@ -113,7 +134,8 @@ def run_enrichment(
             transport=transport,
             progress=resolving,
         )
-        context = RunContext(style, writer.staging, merge_stats(s.stats for s in scans), audit)
+        stats = merge_stats(s.stats for s in scans)
+        context = RunContext(style, writer.staging, stats, audit, genes.lookups)
         fetched = _report_while_fetching(
             tasks,
             settled,
@@ -125,7 +147,7 @@ def run_enrichment(
         )
         final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
         resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
-        summary = _summary(scans, writer, resolved, offline)
+        summary = _summary(scans, writer, resolved, genes, offline)
         writer.finish(summary)
     return RunOutcome(summary, [line for scan in scans for line in scan.problems])
 
@@ -151,6 +173,7 @@ class Scan:
     """Pass 1's findings about one document."""
 
     keys: tuple[str, ...]
+    gene_ids: tuple[str, ...]
     stats: CorpusStats
     claims: int
     problems: tuple[str, ...]
@@ -167,6 +190,7 @@ class Scanner:
         document = read_document(path, self.style)
         return Scan(
             keys=tuple(dict.fromkeys(c.key for c in document.all_citations())),
+            gene_ids=gene_ids(document),
             stats=corpus_stats([document]),
             claims=len(document.claims),
             problems=tuple(str(p) for p in document.problems),
@@ -193,12 +217,13 @@ class Scanner:
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every worker of pass 2 needs to know of the run."""
+    """What every worker of pass 2 needs to know of the run (inherited by fork)."""
 
     style: Style | None
     out_dir: Path  #: where the workers write: the report writer's staging folder
     stats: CorpusStats
     audit: AuditSettings
+    genes: Mapping[str, GeneLookup]  #: the NCBI Gene names of the run's Gene IDs
 
 
 class DocumentReporter:
@@ -221,7 +246,7 @@ class DocumentReporter:
         path, name = named
         context = self.context
         document = read_document(path, context.style)
-        audited = audit_document(document, resolutions, context.stats, context.audit)
+        audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
         rendered = render_document(audited, known_pmids=self._handed_over)
         write_document(context.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)
@@ -352,7 +377,11 @@ def _report_while_fetching(
 
 
 def _summary(
-    scans: list[Scan], writer: ReportWriter, resolved: Resolved, offline: bool
+    scans: list[Scan],
+    writer: ReportWriter,
+    resolved: Resolved,
+    genes: ResolvedGenes,
+    offline: bool,
 ) -> RunSummary:
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
@@ -366,5 +395,6 @@ def _summary(
         grades=grades,
         flags=flags,
         resolved=resolved,
+        genes=genes,
         offline=offline,
     )

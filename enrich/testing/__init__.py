@@ -33,6 +33,10 @@ From Python::
         server.faults = Faults(script=["reset", "ok"])   # the next request is reset
         assert server.count(status=429) == 0
 
+Gene summaries (esummary ``db=gene``) come from a records folder's ``genes.json``
+(``GeneStore``; ``make_gene_summary`` builds one in NCBI's JSON fields,
+``gene_summaries_file`` writes such a file), served in JSON or XML as NCBI serves them.
+
 ``make_record`` builds a synthetic ``PubmedArticle`` from plain metadata (escaped, valid
 against NCBI's 2025 DTD, read back by ``enrich.entrez.pubmed`` to exactly that metadata) and
 ``record_set`` wraps records in an efetch ``PubmedArticleSet`` document.
@@ -58,6 +62,7 @@ Importing ``enrich.testing`` itself does not need pytest.
 from __future__ import annotations
 
 from enrich.testing._faults import FAULT_KINDS, Faults
+from enrich.testing._genes import GENES_FILE, GeneStore, gene_summaries_file, make_gene_summary
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore, renumber
 from enrich.testing.redis_server import RedisServer, RedisUnavailable
 from enrich.testing.server import EutilsServer, RequestLog, key_digest
@@ -66,13 +71,17 @@ from enrich.testing.synthetic import make_record, record_set
 __all__ = [
     "DEFAULT_RECORDS_DIR",
     "FAULT_KINDS",
+    "GENES_FILE",
     "EutilsServer",
     "Faults",
+    "GeneStore",
     "RecordStore",
     "RedisServer",
     "RedisUnavailable",
     "RequestLog",
+    "gene_summaries_file",
     "key_digest",
+    "make_gene_summary",
     "make_record",
     "record_set",
     "renumber",

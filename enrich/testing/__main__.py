@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from enrich.testing._faults import FAULT_KINDS, Faults
+from enrich.testing._genes import GENES_FILE, GeneStore
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
 from enrich.testing.example_records import (
     EXAMPLES_DIR,
@@ -88,6 +89,12 @@ def _loading_progress() -> Callable[[int, int], None]:
     ),
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for the fault generator.")
+@click.option(
+    "--genes",
+    "genes_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Gene summaries to serve [default: RECORDS_DIR/{GENES_FILE}, if there is one].",
+)
 def serve(
     records_dir: Path | None,
     host: str,
@@ -98,10 +105,13 @@ def serve(
     per_record_latency: float,
     fault_specs: tuple[str, ...],
     seed: int,
+    genes_file: Path | None,
 ) -> None:
-    """Serve the PubMed XML files in RECORDS_DIR as E-utilities until Ctrl-C.
+    """Serve the PubMed XML files in RECORDS_DIR (and the gene summaries in its
+    genes.json) as E-utilities until Ctrl-C.
 
-    Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/.
+    Without RECORDS_DIR, serves the default synthetic records for the PMIDs of examples/
+    and the synthetic gene summaries of their genes.
     Faults (see README): server_error, reset, timeout, truncate, html, error_200,
     invalid_api_key, redirect, trickle, gzip_bomb, drop_records (probabilities),
     burst_429 (a count of 429 replies), hang_seconds.
@@ -110,7 +120,9 @@ def serve(
     """
     try:
         check_loopback(host)
-        records = RecordStore.from_folder(records_dir or DEFAULT_RECORDS_DIR, _loading_progress())
+        folder = records_dir or DEFAULT_RECORDS_DIR
+        records = RecordStore.from_folder(folder, _loading_progress())
+        genes = GeneStore.from_file(genes_file) if genes_file else GeneStore.from_folder(folder)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if not len(records):
@@ -121,6 +133,7 @@ def serve(
         )
     server = EutilsServer(
         records,
+        genes=genes,
         rate_limit=rate or None,
         api_key_rate_limit=key_rate,
         latency=latency,
@@ -133,7 +146,8 @@ def serve(
         server.start()
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
-    click.echo(f"serving {len(records)} records at {server.url} (Ctrl-C to stop)")
+    held = f"{len(records)} records and {len(genes)} gene summaries"
+    click.echo(f"serving {held} at {server.url} (Ctrl-C to stop)")
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops it as Ctrl-C does
     try:
@@ -181,7 +195,8 @@ def make_example_records(examples_dir: Path, out_dir: Path, check: bool) -> None
         written = write_example_records(out_dir, examples_dir)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {len(written) - 1} records and README.md to {out_dir}")
+    records = sum(name.endswith(".xml") for name in written)
+    click.echo(f"wrote {records} records, {GENES_FILE} and README.md to {out_dir}")
 
 
 if __name__ == "__main__":

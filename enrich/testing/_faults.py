@@ -35,7 +35,8 @@ class Faults:
     remain; else one of ``FAULT_KINDS`` drawn with its probability from a generator
     seeded with ``seed`` (the same seed and request order give the same faults).
     ``drop_records`` is the chance that each known record is left out of an efetch
-    reply that drew no other fault; scripted, it leaves out the last known record.
+    reply (or gene summary out of a gene esummary reply) that drew no other fault;
+    scripted, it leaves out the last known record.
 
     - ``server_error``: HTTP 500, 502 or 503 with a short HTML body
     - ``reset``: the connection is closed abruptly (TCP RST), no response at all

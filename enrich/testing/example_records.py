@@ -26,7 +26,9 @@ from typing import Any
 
 from enrich.extract import read_document
 from enrich.model import Citation, Document
+from enrich.testing._genes import GENES_FILE, gene_summaries_file
 from enrich.testing._records import DEFAULT_RECORDS_DIR
+from enrich.testing.example_genes import example_gene_summaries
 from enrich.testing.synthetic import make_record, record_set
 
 __all__ = [
@@ -162,11 +164,31 @@ def example_records(examples_dir: Path = EXAMPLES_DIR) -> list[ExampleRecord]:
 
 
 def build_example_records(examples_dir: Path = EXAMPLES_DIR) -> dict[str, bytes]:
-    """The folder's content as file name -> bytes: ``<pmid>.xml`` files and ``README.md``."""
+    """The folder's content as file name -> bytes: ``<pmid>.xml`` files, ``genes.json``
+    (the synthetic gene summaries of :mod:`enrich.testing.example_genes`) and ``README.md``."""
     records = example_records(examples_dir)
     files = {f"{record.pmid}.xml": record.xml() for record in records}
-    files["README.md"] = _readme(records).encode("utf-8")
+    genes = example_gene_summaries(_example_gene_ids(examples_dir))
+    files[GENES_FILE] = gene_summaries_file(genes, _GENES_NOTE)
+    files["README.md"] = _readme(records, genes).encode("utf-8")
     return files
+
+
+_GENES_NOTE = (
+    "synthetic gene summaries made by enrich.testing (enrich/testing/example_genes.py): "
+    "names as NCBI Gene lists them, to the best of the project's knowledge; not copied "
+    "from NCBI"
+)
+
+
+def _example_gene_ids(examples_dir: Path) -> set[str]:
+    """The Gene IDs the example documents give: each page's own and every row's."""
+    ids: set[str] = set()
+    for name in (TFLINK_EXAMPLE, HARMONIZOME_EXAMPLE):
+        document = _read(examples_dir / name)
+        ids.update(filter(None, [document.subject.gene_id]))
+        ids.update(i for claim in document.claims if claim.partner for i in claim.partner.gene_ids)
+    return ids
 
 
 def stale_example_records(
@@ -174,7 +196,7 @@ def stale_example_records(
 ) -> list[str]:
     """Names of files in ``records_dir`` that differ from, lack or exceed the generated set."""
     wanted = build_example_records(examples_dir)
-    present = {p.name for p in records_dir.glob("*.xml")} | {"README.md"}
+    present = {p.name for p in records_dir.glob("*.xml")} | {"README.md", GENES_FILE}
     return sorted(
         name
         for name in present | set(wanted)
@@ -268,17 +290,36 @@ def _read_bytes(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def _readme(records: list[ExampleRecord]) -> str:
+def _readme(records: list[ExampleRecord], genes: list[dict[str, Any]]) -> str:
     rows = "".join(
         f"| {r.pmid} | {_cell(r.fields['title'])} | {_cell(r.source)} |\n" for r in records
     )
     left_out = "".join(f"| {pmid} | {why} |\n" for pmid, why in LEFT_OUT.items())
+    gene_rows = "".join(
+        f"| {g['uid']} | {_cell(g['name'])} | {_cell(g['otheraliases'])} |\n"
+        if not g["currentid"]
+        else f"| {g['uid']} | {_cell(g['name'])} | replaced by Gene ID {g['currentid']} |\n"
+        for g in genes
+    )
     return (
         f"{_README_HEAD}\n{len(records)} records:\n\n"
         f"| PMID | title | metadata from |\n|---|---|---|\n{rows}\n"
         f"Left out on purpose (they resolve as not found):\n\n"
-        f"| PMID | why |\n|---|---|\n{left_out}"
+        f"| PMID | why |\n|---|---|\n{left_out}\n{_GENES_HEAD}\n{len(genes)} gene summaries:\n\n"
+        f"| Gene ID | symbol | aliases |\n|---|---|---|\n{gene_rows}"
     )
+
+
+_GENES_HEAD = """\
+## Gene summaries: `genes.json`
+
+**Synthetic as well**: the NCBI Gene summaries (esummary `db=gene`, in NCBI's JSON
+fields) of every Gene ID the two examples give, written by this project in
+`enrich/testing/example_genes.py`: each gene's symbol, full name, aliases and
+designations as NCBI Gene lists them, to the best of the project's knowledge (lists
+may be shorter than NCBI's, or older). Gene ID 900000001 is a made-up old ID replaced
+by TWIST1's, served as NCBI serves a replaced record (status 1, `currentid`).
+"""
 
 
 def _cell(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from enrich.testing._genes import GeneStore
 from enrich.testing._records import RecordStore
 from enrich.testing.redis_server import RedisServer, RedisUnavailable
 from enrich.testing.server import EutilsServer
@@ -23,13 +24,16 @@ ServerFactory = Callable[..., EutilsServer]
 def make_eutils_server() -> Iterator[ServerFactory]:
     """A factory ``make(records=None, **kwargs)`` of started servers, all stopped at teardown.
 
-    ``records`` defaults to a fresh copy of the default records; ``kwargs`` go to
-    ``EutilsServer``.
+    ``records`` defaults to a fresh copy of the default records, with the default gene
+    summaries unless ``genes`` is given; ``kwargs`` go to ``EutilsServer``.
     """
     servers: list[EutilsServer] = []
 
     def make(records: RecordStore | Path | str | None = None, **kwargs: Any) -> EutilsServer:
-        server = EutilsServer(records if records is not None else RecordStore.default(), **kwargs)
+        if records is None:
+            records = RecordStore.default()
+            kwargs.setdefault("genes", GeneStore.default())
+        server = EutilsServer(records, **kwargs)
         servers.append(server.start())
         return server
 

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from enrich.testing import _replies
 from enrich.testing._faults import Decision, FaultPlan, Faults
+from enrich.testing._genes import GeneStore, gene_reply_json, gene_reply_xml
 from enrich.testing._records import RecordStore
 
 BASE_PATH = "/entrez/eutils/"
@@ -107,7 +108,11 @@ def check_loopback(host: str) -> None:
 
 
 class EutilsServer:
-    """A local E-utilities (efetch, esearch, esummary for db=pubmed) on a background thread.
+    """A local E-utilities (efetch, esearch, esummary for db=pubmed; esummary for db=gene)
+    on a background thread.
+
+    ``genes`` holds the gene summaries served (by default the ``genes.json`` of a records
+    folder given as a path; none for a RecordStore).
 
     Use as a context manager or call ``start()``/``stop()``; ``url`` is the base URL ending
     in ``/``. Each request runs in its own thread, so latency overlaps across concurrent
@@ -118,6 +123,7 @@ class EutilsServer:
         self,
         records: RecordStore | Path | str,
         *,
+        genes: GeneStore | None = None,
         rate_limit: int | None = 3,
         api_key_rate_limit: int = 10,
         latency: float = 0.0,
@@ -131,6 +137,10 @@ class EutilsServer:
         self.records = (
             records if isinstance(records, RecordStore) else RecordStore.from_folder(records)
         )
+        if genes is None:  # a folder's genes.json, if it has one
+            folder = None if isinstance(records, RecordStore) else records
+            genes = GeneStore() if folder is None else GeneStore.from_folder(folder)
+        self.genes = genes
         self.rate_limit = rate_limit
         self.api_key_rate_limit = api_key_rate_limit
         self.latency = latency
@@ -269,6 +279,15 @@ class EutilsServer:
         if not admitted:
             return self._too_many(key or client, count, limit), "rate_limit"
         db = params.get("db", "pubmed").strip()
+        if db.lower() == "gene" and endpoint == "esummary.fcgi":
+            ids = _replies.split_ids(params.get("id", ""))
+            known = [gene_id for gene_id in ids if gene_id in self.genes]
+            decision = self._plan.decide(len(known))
+            if decision.status == 429:
+                return self._too_many(key or client, count, limit), decision.kind
+            dropped = {known[i] for i in decision.drop}
+            reply = self._gene_summaries([i for i in ids if i not in dropped], params)
+            return _apply_fault(reply, decision, endpoint, self), decision.kind
         if db.lower() != "pubmed":
             return _Reply(200, _replies.invalid_db_body(db), delay=self.latency), None
         known = self._known_ids(endpoint, params)
@@ -319,6 +338,17 @@ class EutilsServer:
         records = [xml for xml in kept if xml is not None]
         delay = self.latency + self.per_record_latency * len(records)
         return _Reply(200, _replies.efetch_body(records), delay=delay)
+
+    def _gene_summaries(self, ids: list[str], params: dict[str, str]) -> _Reply:
+        """esummary for db=gene: JSON with ``retmode=json``, else version 2.0 XML."""
+        if not ids:
+            message = "Empty id list - nothing todo"
+            return _Reply(200, _replies.error_body("esummary.fcgi", message), delay=self.latency)
+        delay = self.latency + self.per_record_latency * len(ids)
+        if params.get("retmode", "").lower() == "json":
+            body = gene_reply_json(self.genes, ids)
+            return _Reply(200, body, "application/json; charset=UTF-8", delay=delay)
+        return _Reply(200, gene_reply_xml(self.genes, ids), delay=delay)
 
     def _wait(self, seconds: float) -> bool:
         """Sleep up to ``seconds``; False if the server is stopping meanwhile."""

@@ -6,6 +6,7 @@ rule; the documents are the project's examples read with ``read_document``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,9 @@ from enrich.model import (
     ClaimKind,
     ClaimVerdict,
     Document,
+    GeneLookup,
+    GeneRecord,
+    GeneStatus,
     PaperRecord,
     Resolution,
     Status,
@@ -64,6 +68,7 @@ def audit_claim(
     resolutions: dict[str, Resolution] | None = None,
     settings: AuditSettings | None = None,
     subject: Subject | None = None,
+    genes: Mapping[str, GeneLookup] | None = None,
 ) -> ClaimVerdict:
     """Audit a one-claim document (no corpus statistics) and return its verdict."""
     if subject is None:
@@ -72,7 +77,12 @@ def audit_claim(
             subject = Subject(symbol="TWIST1")
     document = Document("t.md", Style.TFLINK, subject, (claim,))
     settings = settings or AuditSettings()
-    return audit_document(document, resolutions or {}, NO_STATS, settings).claims[0]
+    return audit_document(document, resolutions or {}, NO_STATS, settings, genes).claims[0]
+
+
+def found(*records: GeneRecord) -> dict[str, GeneLookup]:
+    """Gene lookups keyed by Gene ID, one FOUND entry per (synthetic) record."""
+    return {r.gene_id: GeneLookup(r.gene_id, GeneStatus.FOUND, r) for r in records}
 
 
 def flag_names(verdict: CitationVerdict | ClaimVerdict) -> list[str]:

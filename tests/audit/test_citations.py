@@ -14,6 +14,7 @@ from enrich.audit import (
 )
 from enrich.model import (
     Citation,
+    CitationVerdict,
     Document,
     Grade,
     Relation,
@@ -48,10 +49,29 @@ def test_twist1_database_papers_are_flagged_resource_from_the_registry() -> None
     for verdict in (v for claim in audited.claims for v in claim.citations):
         if verdict.citation.pmid in DATABASE_PMIDS:
             name = DATABASE_PMIDS[verdict.citation.pmid]
-            assert reason(verdict, "resource").startswith(f"{name} database paper (registry: ")
+            pmid = verdict.citation.pmid
+            assert reason(verdict, "resource").startswith(
+                f'{name} database paper (PMID {pmid}, "{name} paper."); '
+                "source: https://tflink.net/faq/ (TFLink cites it on every "
+            )
             assert "no_mention" not in flag_names(verdict)
             seen.add(verdict.citation.pmid)
     assert seen == set(DATABASE_PMIDS)
+
+
+def test_reasons_cite_what_a_user_can_check_never_internal_notes() -> None:
+    """Registry reasons give the paper's PMID and title (or the registry's citation where
+    PubMed has none) and a URL; no reason of the TWIST1 page mentions FACTS.md or a cache."""
+    missing = {"pmid:29126285": Resolution("pmid:29126285", Status.NOT_FOUND, reason="gone")}
+    audited = audit_document(twist1(), database_records() | missing, NO_STATS, AuditSettings())
+    remap = next(c for c in audited.claims[0].citations if c.citation.pmid == "29126285")
+    assert reason(remap, "resource") == (
+        "ReMap 2018 database paper (PMID 29126285; Chèneby J et al. Nucleic Acids Res "
+        "2018;46(D1):D267-D275); source: https://tflink.net/faq/ (TFLink cites it on every "
+        "ReMap row)"
+    )
+    reasons = [f.reason for claim in audited.claims for c in claim.citations for f in c.flags]
+    assert reasons and not [r for r in reasons if "FACTS" in r or "cache" in r]
 
 
 def test_edges_citing_only_resource_papers_are_graded_c_and_resource_only() -> None:
@@ -64,26 +84,39 @@ def test_edges_citing_only_resource_papers_are_graded_c_and_resource_only() -> N
 
 
 def test_corpus_share_flags_trrust_with_an_empty_registry() -> None:
-    """With no registry, 29087512 is still a resource: it is cited by 47 of TWIST1's 48 edges."""
+    """With no registry, a resolved 29087512 is still a resource: it is cited by 47 of TWIST1's
+    48 edges."""
     document = twist1()
     stats = corpus_stats([document])
     assert (stats.edges, stats.edges_citing["pmid:29087512"]) == (48, 47)
-    audited = audit_document(document, {}, stats, AuditSettings(resources=()))
+    audited = audit_document(document, database_records(), stats, AuditSettings(resources=()))
     trrust = next(v for v in audited.claims[0].citations if v.citation.pmid == "29087512")
-    assert reason(trrust, "resource") == "cited by 47 of 48 edges in this run (98%)"
+    assert reason(trrust, "resource") == (
+        'cited by 47 of 48 edges in this run (98%): PMID 29087512, "TRRUST v2 paper."'
+    )
 
 
-def test_corpus_share_spares_a_resolved_paper_about_the_documents_gene() -> None:
-    """A paper cited by 15 of 48 edges is a resource while unverified, not once it names TWIST1."""
+def test_corpus_share_needs_a_record_that_does_not_name_the_documents_gene() -> None:
+    """A paper cited by 15 of 48 edges is a resource once PubMed's record shows it is about
+    something else; never while it has no record (unresolved, not found), and not when the
+    record names TWIST1."""
     document, stats = twist1(), corpus_stats([twist1()])
     settings = AuditSettings(resources=())
-    unresolved = claim_by_id(audit_document(document, {}, stats, settings), "targets-1")
-    assert (
-        reason(unresolved.citations[0], "resource") == "cited by 15 of 48 edges in this run (31%)"
+
+    def targets_1(resolutions: dict[str, Resolution]) -> CitationVerdict:
+        audited = audit_document(document, resolutions, stats, settings)
+        return claim_by_id(audited, "targets-1").citations[0]
+
+    other = resolved(record("19051271", "Regulatory regions of the human genome."))
+    assert reason(targets_1(other), "resource") == (
+        'cited by 15 of 48 edges in this run (31%): PMID 19051271, "Regulatory regions of '
+        'the human genome."'
     )
+    missing = {"pmid:19051271": Resolution("pmid:19051271", Status.NOT_FOUND, reason="none")}
+    for resolutions in ({}, missing):
+        assert "resource" not in flag_names(targets_1(resolutions))
     about = resolved(record("19051271", "Twist1 targets in breast cancer cells."))
-    audited = claim_by_id(audit_document(document, about, stats, settings), "targets-1")
-    assert "resource" not in flag_names(audited.citations[0])
+    assert "resource" not in flag_names(targets_1(about))
 
 
 def test_corpus_share_needs_both_the_share_and_the_minimum_edge_count() -> None:
@@ -100,7 +133,8 @@ def test_resource_style_title_is_flagged_and_says_which_word() -> None:
     rec = record("5", "XYZdb: a Database of regulatory interactions.")
     verdict = audit_claim(edge(cite("5")), resolved(rec), AuditSettings(resources=()))
     assert reason(verdict.citations[0], "resource") == (
-        "PubMed title reads like a resource paper ('Database')"
+        "PubMed's title reads like a resource paper's ('Database'): "
+        '"XYZdb: a Database of regulatory interactions."'
     )
 
 

@@ -108,3 +108,78 @@ def test_summarize_counts_grades_and_flags() -> None:
     assert sum(grades.values()) == 48
     assert flags["resource"] >= 47 + 19 + 6 + 6
     assert flags["single_source"] == sum("single_source" in flag_names(c) for c in audited.claims)
+
+
+# --- secondary literature -------------------------------------------------------------------
+
+
+def test_a_review_is_flagged_and_counts_for_c_not_for_a_or_b() -> None:
+    """Two reviews naming both partners make a claim C, not A: secondary literature is
+    not primary evidence; beside one primary paper, a review leaves the claim B."""
+    kinds = ("Journal Article", "Review")
+    reviews = resolved(
+        record("30", "RUNX2 and TWIST1.", publication_types=kinds),
+        record("31", "RUNX2 and TWIST1.", publication_types=("Systematic Review",)),
+    )
+    verdict = audit_claim(edge(cite("30"), cite("31")), reviews)
+    assert verdict.grade is Grade.C
+    assert reason(verdict.citations[0], "review") == (
+        "PubMed publication type Review: secondary literature, not a primary study"
+    )
+    mixed = reviews | resolved(record("31", "RUNX2 and TWIST1."))
+    assert audit_claim(edge(cite("30"), cite("31")), mixed).grade is Grade.B
+
+
+@pytest.mark.parametrize(
+    ("kinds", "flag"),
+    [
+        (("Editorial",), "not_research"),
+        (("News",), "not_research"),
+        (("Letter", "Comment"), "not_research"),
+        (("Letter",), None),  # a research letter is a primary paper
+        (("Journal Article", "Meta-Analysis"), "review"),
+        (("Journal Article",), None),
+    ],
+)
+def test_publication_types_decide_review_and_not_research(
+    kinds: tuple[str, ...], flag: str | None
+) -> None:
+    """Editorials, news and comments are not_research, reviews and meta-analyses review;
+    a letter alone and a journal article are neither."""
+    verdict = audit_claim(
+        edge(cite("30")), resolved(record("30", "RUNX2 and TWIST1.", publication_types=kinds))
+    )
+    secondary = {"review", "not_research"} & set(flag_names(verdict.citations[0]))
+    assert secondary == ({flag} if flag else set())
+    assert verdict.grade is (Grade.C if flag else Grade.B)
+
+
+# --- consistent flags -----------------------------------------------------------------------
+
+
+def test_a_citation_without_a_record_is_never_a_resource_by_its_corpus_share() -> None:
+    """On the TWIST1 page, the not-found 23836662 (cited by 15 of 48 edges) is not_found,
+    not also resource; so EZH2 -> TWIST1, citing it and two database papers, is no
+    resource_only claim: not every citation is a resource paper."""
+    missing = {"pmid:23836662": Resolution("pmid:23836662", Status.NOT_FOUND, reason="none")}
+    audited = audit_document(
+        twist1(), database_records() | missing, corpus_stats([twist1()]), AuditSettings()
+    )
+    ezh2 = audited.claims[0]
+    assert (ezh2.claim.regulator, ezh2.grade) == ("EZH2", Grade.C)
+    by_pmid = {c.citation.pmid: flag_names(c) for c in ezh2.citations}
+    assert by_pmid["23836662"] == ["not_found"]
+    assert "resource_only" not in flag_names(ezh2)
+
+
+def test_resource_only_needs_every_citation_to_be_a_resource_paper() -> None:
+    """Two registry database papers, one of them not in PubMed (a registry entry may name a
+    PMID PubMed lacks): resource_only; add a primary paper and it is gone."""
+    records = database_records()
+    records["pmid:29126285"] = Resolution("pmid:29126285", Status.NOT_FOUND, reason="none")
+    verdict = audit_claim(edge(cite("29087512"), cite("29126285")), records)
+    assert "resource_only" in flag_names(verdict)
+    assert [flag_names(c) for c in verdict.citations][1] == ["not_found", "resource"]
+    more = records | resolved(record("30", "RUNX2 and TWIST1."))
+    verdict = audit_claim(edge(cite("29087512"), cite("29126285"), cite("30")), more)
+    assert "resource_only" not in flag_names(verdict)

@@ -171,3 +171,24 @@ def test_script_writes_a_corpus_and_refuses_a_folder_in_use(
     assert list((out / "records").glob("records-*.xml"))
     assert generate_corpus.main([str(out), "--documents", "12", "--pmids", "200"]) == 1
     assert "not an empty folder" in capsys.readouterr().err
+
+
+def test_every_gene_the_documents_give_has_a_served_gene_summary(written: Written) -> None:
+    """records/genes.json holds a summary for every Gene ID the documents give, with several
+    names each, and a server over the records folder answers for them."""
+    import httpx
+
+    from enrich.audit import gene_ids
+    from enrich.entrez import parse_gene_summaries
+    from enrich.testing import EutilsServer
+
+    ids = {gene_id for document in written.documents for gene_id in gene_ids(document)}
+    with EutilsServer(written.root / "records", rate_limit=None) as server:
+        reply = httpx.post(
+            server.url + "esummary.fcgi",
+            data={"db": "gene", "id": ",".join(sorted(ids)), "retmode": "json"},
+        )
+    summaries = parse_gene_summaries(reply.content)
+    assert set(summaries) == ids
+    records = [s.record for s in summaries.values()]
+    assert all(r is not None and len(r.aliases) >= 2 and r.designations for r in records)

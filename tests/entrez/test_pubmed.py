@@ -213,10 +213,12 @@ def test_relation_without_pmid_keeps_source() -> None:
 
 @pytest.mark.shared
 def test_book_article_20301577() -> None:
-    """The GeneReviews chapter is a book record with title, authors, year and no DOI."""
+    """The GeneReviews chapter is a book record with title, authors and no DOI, dated by
+    its own ContributionDate (2006, as PubMed cites it), not by its book's start (1993)."""
     record = one("metapub/test_data/sample_article_20301577.xml")
     assert record.is_book
-    assert (record.pmid, record.doi, record.year) == ("20301577", None, 1993)
+    assert (record.pmid, record.doi, record.year) == ("20301577", None, 2006)
+    assert (record.date, record.book_date) == ("2006-02-15", "1993")
     assert record.title == "CACNA1C-Related Disorders"
     assert record.title_markup == "<i>CACNA1C</i>-Related Disorders"
     assert record.authors == ("Napolitano C", "Priori SG")
@@ -230,6 +232,25 @@ def test_whole_book_record_takes_its_title_from_book_title() -> None:
     record = one("Eutils-JSON/efetch.pubmedbook.xml")
     assert (record.pmid, record.is_book) == ("20301295", True)
     assert record.title == "GeneReviews™"
+    assert record.book_date == ""  # the whole book: its date is the book's own
+
+
+def test_a_chapter_without_contribution_date_takes_its_revision_date() -> None:
+    """ContributionDate, else DateRevised, else the book's PubDate dates a chapter."""
+
+    def chapter(dates: bytes) -> PaperRecord:
+        body = (
+            b"<PubmedArticleSet><PubmedBookArticle><BookDocument><PMID>1</PMID><Book>"
+            b"<BookTitle>B</BookTitle><PubDate><Year>1993</Year></PubDate></Book>"
+            b"<ArticleTitle>C</ArticleTitle>" + dates + b"</BookDocument></PubmedBookArticle>"
+            b"</PubmedArticleSet>"
+        )
+        return next(iter_records(body))[0]
+
+    revised = chapter(b"<DateRevised><Year>2019</Year><Month>5</Month></DateRevised>")
+    assert (revised.year, revised.date, revised.book_date) == (2019, "2019-05", "1993")
+    neither = chapter(b"")
+    assert (neither.year, neither.date, neither.book_date) == (1993, "1993", "")
 
 
 @pytest.mark.shared

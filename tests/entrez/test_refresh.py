@@ -204,3 +204,34 @@ def test_record_missing_from_one_reply_is_asked_again_not_withdrawn(
     assert result.changes == [] and result.refreshed == 30
     with CitationCache(cache) as c:
         assert all(c.get_record(p) is not None for p in PMIDS)
+
+
+def test_gene_summaries_are_refreshed_and_changed_names_counted(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Cached gene summaries older than --max-age are fetched again: a new alias reaches the
+    cache and is counted as changed names, an ID NCBI no longer has becomes unknown; the
+    day's report says so, and a second refresh at once asks nothing."""
+    from enrich.entrez import resolve_genes
+    from enrich.testing import make_gene_summary
+
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    server.genes.replace(make_gene_summary("7291", "TWIST1", aliases=["ACS3"]))
+    server.genes.replace(make_gene_summary("999", "CDH1", aliases=["ECAD"]))
+    server.genes.replace(make_gene_summary("5", "GONE5"))
+    resolve_genes(["7291", "999", "5"], cache_dir=cache, eutils=settings(server))
+    server.genes.replace(make_gene_summary("7291", "TWIST1", aliases=["ACS3", "TWIST"]))
+    server.genes.remove("5")
+    result = refresh(server, cache, out)
+    assert (result.genes_checked, result.genes_refreshed, result.genes_failed) == (3, 3, 0)
+    assert result.genes_changed == 2  # 7291's new alias; 5 gone
+    with CitationCache(cache) as c:
+        twist1 = c.get_gene("7291")
+        assert twist1 is not None and twist1.record.aliases == ("ACS3", "TWIST")
+        assert c.get_gene("5") is None and c.is_gene_missing("5")
+    report = json.loads((out / "refresh-2026-11-22.json").read_text())
+    assert report["genes"] == {"checked": 3, "refreshed": 3, "changed": 2, "failed": 0}
+    assert "NCBI Gene summaries checked: 3" in (out / "refresh-2026-11-22.md").read_text()
+    server.reset_log()
+    again = refresh(server, cache, out, max_age=3600)
+    assert (again.genes_checked, server.requests) == (0, [])

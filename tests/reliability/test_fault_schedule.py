@@ -134,10 +134,11 @@ def assert_faithful_run(
         _check_citations(report, store, statuses)
 
     claims = sum(len(r["claims"]) for r in reports.values())
-    assert _summary_line(result.stdout, "claims").split()[0] == str(claims)
+    assert _summary_line(result.stdout, "claims").split()[0] == f"{claims:,}:"
     counted = Counter(statuses.values())
-    printed = _summary_line(result.stdout, "citations")
-    assert printed == ", ".join(f"{n} {status}" for status, n in sorted(counted.items()))
+    printed = _summary_line(result.stdout, "identifiers")
+    listed = ", ".join(f"{n:,} {status}" for status, n in sorted(counted.items()))
+    assert printed == f"{sum(counted.values()):,} distinct cited: {listed}"
     audit_rows = (out / "audit.tsv").read_text(encoding="utf-8").splitlines()
     assert len(audit_rows) == 1 + claims
     assert (result.returncode == 3) == ("unresolved" in counted)

@@ -22,6 +22,9 @@ from enrich.model import (
     ClaimVerdict,
     Document,
     Flag,
+    GeneLookup,
+    GeneRecord,
+    GeneStatus,
     Grade,
     PaperRecord,
     Relation,
@@ -158,9 +161,33 @@ def audited(document: Document) -> AuditedDocument:
     for claim in document.claims:
         cited = tuple(verdict(c, about) for c in claim.citations)
         claim_grade, flags = grade(claim, cited)
-        claims.append(ClaimVerdict(claim, cited, flags, claim_grade))
+        why = f"{claim_grade}: synthetic reason — {len(cited)} cited (PMID {claim.id})"
+        claims.append(ClaimVerdict(claim, cited, flags, claim_grade, why))
     loose = tuple(verdict(c, about) for c in document.citations)
-    return AuditedDocument(document, tuple(claims), loose)
+    return AuditedDocument(document, tuple(claims), loose, genes(document))
+
+
+def genes(document: Document) -> tuple[GeneLookup, ...]:
+    """SYNTHETIC gene lookups for the document's Gene IDs: every fifth unknown to NCBI Gene,
+    the others found under the symbol the document gives."""
+    symbols = {document.subject.gene_id: document.subject.symbol}
+    symbols.update(
+        (gene_id, claim.partner.symbol)
+        for claim in document.claims
+        if claim.partner
+        for gene_id in claim.partner.gene_ids
+    )
+    lookups = []
+    for number, (gene_id, symbol) in enumerate(symbols.items()):
+        if not gene_id:
+            continue
+        if number % 5 == 4:
+            why = f"NCBI Gene has no record with Gene ID {gene_id}"
+            lookups.append(GeneLookup(gene_id, GeneStatus.UNKNOWN, None, why))
+        else:
+            record = GeneRecord(gene_id, symbol or "?", aliases=(f"{symbol}-A", "ALIAS <b>"))
+            lookups.append(GeneLookup(gene_id, GeneStatus.FOUND, record))
+    return tuple(lookups)
 
 
 def example(path: Path) -> Document:
@@ -218,4 +245,8 @@ def hostile(
         subject=Subject(symbol="<img src=x onerror=alert(3)>", name="name | with <tags>"),
         claims=(claim,),
     )
-    return AuditedDocument(document, (ClaimVerdict(claim, cited, (), Grade.B),), ())
+    why = 'B: 1 primary paper (PMID 12345678) <script>"x"</script> | `y`'
+    bad_gene = GeneLookup("<9>", GeneStatus.UNKNOWN, None, "no record <script>alert(4)</script>")
+    return AuditedDocument(
+        document, (ClaimVerdict(claim, cited, (), Grade.B, why),), (), (bad_gene,)
+    )

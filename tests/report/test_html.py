@@ -40,7 +40,8 @@ class Tags(HTMLParser):
 
 ALLOWED_HREF = re.compile(
     r"^(#[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.(html|md|json|bib|ris|tsv)|"
-    r"https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/|https://doi\.org/\S+|data:,)$"
+    r"https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/|https://doi\.org/\S+|data:,|"
+    r"https://www\.ncbi\.nlm\.nih\.gov/gene/\d+)$"
 )
 
 

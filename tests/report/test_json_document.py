@@ -15,9 +15,11 @@ def test_document_json_is_to_dict_with_schema() -> None:
     data = json.loads(document_json(doc))
     assert data.pop("schema") == SCHEMA == 1
     assert data == json.loads(json.dumps(doc.to_dict()))
-    assert list(data) == ["path", "style", "subject", "claims", "citations", "problems"]
+    assert list(data) == ["path", "style", "subject", "claims", "citations", "problems", "genes"]
     claim = data["claims"][0]
-    assert {"grade", "flags", "citations"} <= set(claim)
+    assert {"grade", "grade_reason", "flags", "citations"} <= set(claim)
+    assert claim["grade_reason"].startswith(f"{claim['grade']}: ")
+    assert {"gene_id", "status", "symbol", "names_from", "reason"} == set(data["genes"][0])
     assert {"status", "flags", "record", "reason"} <= set(claim["citations"][0])
 
 

@@ -34,7 +34,7 @@ def test_markdown_escapes_pipes_angles_brackets_and_backticks() -> None:
     """Text from documents and PubMed cannot become HTML, links, code or table cells."""
     text = render_markdown(hostile())
     claims = text.split("## Claims")[1].replace("\n> ", "\n")
-    ours = re.sub(r"\[(PMID \d+|doi:[^\]]*)\]\(https://[^)\s]*\)", "", claims)
+    ours = re.sub(r"\[(PMID \d+|doi:[^\]]*|Gene ID \d+)\]\(https://[^)\s]*\)", "", claims)
     assert not re.search(r"(?<!\\)[<>|`\[\]]", ours)  # every such character is escaped
     assert "\\<script\\>" in text
     assert "A \\| pipe \\<b\\>bold\\</b\\> \\[link\\](http://evil.example) \\`tick\\`" in text

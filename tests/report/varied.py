@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from benchmarks.corpus import Corpus, CorpusSpec
+from benchmarks.corpus import Corpus, CorpusSpec, Gene
 from enrich.audit import AuditSettings, audit_document, corpus_stats
 from enrich.entrez.pubmed import parse_record
 from enrich.extract import parse_document
@@ -23,6 +23,9 @@ from enrich.model import (
     Citation,
     Claim,
     Document,
+    GeneLookup,
+    GeneRecord,
+    GeneStatus,
     Problem,
     Resolution,
     Status,
@@ -57,8 +60,25 @@ def varied_documents() -> tuple[AuditedDocument, ...]:
             resolutions[key] = Resolution(key, Status.RESOLVED, record, from_cache=True)
     stats = corpus_stats(documents)
     settings = AuditSettings()
-    audited = [audit_document(d, resolutions, stats, settings) for d in documents]
+    genes = _genes(corpus.genes)
+    audited = [audit_document(d, resolutions, stats, settings, genes) for d in documents]
     return (*audited, twist1(), twist2(), hostile())
+
+
+def _genes(genes: list[Gene]) -> dict[str, GeneLookup]:
+    """Lookups of the corpus's genes: most found with an alias, some unknown, some replaced."""
+    lookups = {}
+    for number, gene in enumerate(genes):
+        gene_id = str(gene.gene_id)
+        record = GeneRecord(gene_id, gene.symbol, aliases=(f"{gene.symbol}-ALIAS",))
+        if number % 11 == 3:
+            lookups[gene_id] = GeneLookup(gene_id, GeneStatus.UNKNOWN, None, f"none: {AWKWARD}")
+        elif number % 11 == 5:
+            why = f"Gene ID {gene_id} was replaced by {AWKWARD}"
+            lookups[gene_id] = GeneLookup(gene_id, GeneStatus.REPLACED, record, why)
+        else:
+            lookups[gene_id] = GeneLookup(gene_id, GeneStatus.FOUND, record)
+    return lookups
 
 
 def _vary(index: int, document: Document) -> Document:

@@ -1,7 +1,7 @@
 """End to end: ``enrich run`` and ``enrich audit`` on both examples against the local server.
 
-The server holds the synthetic example records of ``enrich.testing`` with four
-deliberate changes (made here, and synthetic like the rest): one TWIST1 paper
+The server holds the synthetic example records and gene summaries of ``enrich.testing``
+with four deliberate changes (made here, and synthetic like the rest): one TWIST1 paper
 retracted, one TWIST2 reference given another DOI, one another title, and an
 unknown PMID left out (as FACTS.md found for two TWIST1 PMIDs).
 """
@@ -22,8 +22,9 @@ from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner, Result
 
 from enrich.cli import cli
-from enrich.entrez import parse_record
-from enrich.testing import EutilsServer, RecordStore, make_record
+from enrich.entrez import EutilsSettings, parse_record, resolve_citations
+from enrich.run import citation_keys, read_documents
+from enrich.testing import EutilsServer, GeneStore, RecordStore, make_record
 from tests.conftest import EXAMPLES
 
 RETRACTED = "23723077"  # FOXQ1 -> TWIST1's only primary paper
@@ -60,7 +61,7 @@ def server(make_eutils_server: Any) -> EutilsServer:
     )
     store.replace(altered(store, DOI_CHANGED, doi="10.1016/j.ajhg.2099.01.001"))
     store.replace(altered(store, TITLE_CHANGED, title="An unrelated title about zebrafish fins."))
-    return make_eutils_server(store, rate_limit=None)
+    return make_eutils_server(store, genes=GeneStore.default(), rate_limit=None)
 
 
 def run(args: list[str], url: str, tmp_path: Path) -> Result:
@@ -102,7 +103,7 @@ def test_run_writes_every_report_and_exits_0(ran: tuple[Result, Path]) -> None:
         "references.json",
         "references.ris",
     } <= names
-    assert "claims     54" in result.output
+    assert "claims         54: grade A " in result.output
 
 
 def test_database_papers_are_flagged_resource(ran: tuple[Result, Path]) -> None:
@@ -116,19 +117,23 @@ def test_database_papers_are_flagged_resource(ran: tuple[Result, Path]) -> None:
     assert seen == set(RESOURCES)
 
 
-def test_edges_citing_only_resource_papers_are_graded_c(ran: tuple[Result, Path]) -> None:
-    """An edge whose every citation is a resource paper is graded C and flagged resource_only."""
+def test_resource_only_is_on_exactly_the_claims_citing_only_resource_papers(
+    ran: tuple[Result, Path],
+) -> None:
+    """resource_only marks exactly the claims whose every citation is a resource paper, and a
+    citation PubMed has no record of (23836662, 19051271: cited by 6 and 15 edges) is never a
+    resource by its share of the edges, so EZH2 -> TWIST1 is no resource_only claim."""
     _, tmp_path = ran
     doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
-    resource_only = [
-        claim
-        for claim in doc["claims"]
-        if claim["citations"] and all("resource" in flags(c) for c in claim["citations"])
-    ]
-    assert len(resource_only) >= 10  # e.g. AKR1C2: 19051271 (cited by 15 of 48 edges) + TRRUST
-    for claim in resource_only:
-        assert claim["grade"] == "C"
-        assert "resource_only" in {f["name"] for f in claim["flags"]}
+    for claim in doc["claims"]:
+        every = bool(claim["citations"]) and all("resource" in flags(c) for c in claim["citations"])
+        assert ("resource_only" in {f["name"] for f in claim["flags"]}) is every
+        for cited in claim["citations"]:
+            if cited["status"] == "not_found":
+                assert flags(cited) == {"not_found"}
+    ezh2 = next(c for c in doc["claims"] if c["regulator"] == "EZH2")
+    assert ezh2["grade"] == "C"
+    assert ezh2["grade_reason"].startswith("C: no primary paper — 2 database papers (")
 
 
 def test_retracted_record_is_flagged_and_its_claim_downgraded(ran: tuple[Result, Path]) -> None:
@@ -185,7 +190,8 @@ def test_audit_lists_counts_and_gates_with_fail_on(server: EutilsServer, tmp_pat
     """``audit`` prints grade and flag counts; --fail-on exits 1 only when the condition occurs."""
     result = run(["audit", str(EXAMPLES)], server.url, tmp_path)
     assert result.exit_code == 0, result.output
-    assert "grades  A:" in result.output
+    assert "claims         54: grade A " in result.output
+    assert "why this grade" in result.output.splitlines()[0] + result.output
     gated = run(["audit", str(EXAMPLES), "--fail-on", "retracted"], server.url, tmp_path)
     assert gated.exit_code == 1 and "fail-on: retracted" in gated.stderr
     assert run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path).exit_code == 0
@@ -281,3 +287,65 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
     assert typo.exit_code == 2 and "neither a grade nor a flag" in typo.output
     lower = CliRunner().invoke(cli, [*args, "--fail-on", "c"])
     assert lower.exit_code == 1  # offline: every claim is graded C
+
+
+# --- grade reasons and gene names -----------------------------------------------------------
+
+
+def test_every_claim_of_both_examples_has_a_grade_reason(ran: tuple[Result, Path]) -> None:
+    """Each claim's grade_reason is one non-empty line starting with its grade, in the JSON,
+    in audit.tsv's grade_reason column and visible in the HTML report."""
+    _, tmp_path = ran
+    for name in ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2"):
+        doc = report(tmp_path, name)
+        for claim in doc["claims"]:
+            reason = claim["grade_reason"]
+            assert reason.startswith(f"{claim['grade']}: ") and "\n" not in reason, reason
+        html = (tmp_path / "out" / f"{name}.html").read_text()
+        assert html.count('<td class="why">') == len(doc["claims"])
+    lines = (tmp_path / "out" / "audit.tsv").read_text().splitlines()
+    column = lines[0].split("\t").index("grade_reason")
+    rows = [line.split("\t") for line in lines[1:]]
+    assert len(rows) == 54 and all(row[column][:3] in ("A: ", "B: ", "C: ", "D: ") for row in rows)
+
+
+def test_a_second_run_asks_ncbi_gene_nothing(server: EutilsServer, tmp_path: Path) -> None:
+    """The first run asks NCBI Gene once for the examples' 50 Gene IDs; the second asks
+    nothing (the summaries are cached) and says so."""
+    out = ["--out", str(tmp_path / "out")]
+    first = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
+    gene_requests = [r for r in server.requests if r.params.get("db") == "gene"]
+    assert len(gene_requests) == 1 and gene_requests[0].n_ids == 50, first.output
+    server.reset_log()
+    second = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
+    assert server.requests == []
+    assert "NCBI Gene: 0 requests, 50 hits" in second.output
+
+
+def test_offline_uses_cached_gene_names_and_says_when_they_are_missing(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Offline, with the papers cached but no gene names, the run warns that the 50 Gene
+    IDs have none and no_mention reasons say the genes were looked for by symbol only;
+    once an online run cached the names, an offline run uses them and warns of nothing."""
+    keys = citation_keys(read_documents([EXAMPLES]))
+    resolve_citations(keys, cache_dir=tmp_path / "cache", eutils=EutilsSettings(server.url))
+    out = ["--out", str(tmp_path / "out"), "--offline"]
+    cold = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
+    assert "warning: 50 Gene IDs have no NCBI Gene names (offline and not in the cache)" in (
+        cold.output
+    )
+    reasons = [
+        f["reason"]
+        for c in citations(report(tmp_path, "tflink_protein_Q15672_TWIST1"))
+        for f in c["flags"]
+        if f["name"] == "no_mention"
+    ]
+    assert reasons and all("offline, and not in the cache" in r for r in reasons), reasons
+    assert all(r.endswith("looked for by symbol only") for r in reasons)
+    run(["audit", str(EXAMPLES)], server.url, tmp_path)  # online: caches the gene names
+    warm = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
+    assert "Gene IDs have no NCBI Gene names" not in warm.output
+    assert "gene IDs       50 distinct: 50 found" in warm.output
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "no NCBI Gene names" not in index and 'id="legend"' in index

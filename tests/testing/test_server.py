@@ -490,8 +490,9 @@ def test_non_loopback_hosts_are_refused(tmp_path: Path) -> None:
 
 
 def test_cli_serve_answers_until_terminated() -> None:
-    """`python -m enrich.testing serve --port 0` serves the default records, prints its URL,
-    and when terminated prints the requests served and the 429s, per key digest."""
+    """`python -m enrich.testing serve --port 0` serves the default records and gene
+    summaries, prints its URL, and when terminated prints the requests served and the
+    429s, per key digest."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "enrich.testing", "serve", "--port", "0", "--key-rate", "1"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as process:
@@ -499,7 +500,7 @@ def test_cli_serve_answers_until_terminated() -> None:
             ready, _, _ = select.select([process.stdout], [], [], 10)
             assert ready and process.stdout is not None
             line = process.stdout.readline()
-            assert line.startswith("serving 63 records at http://127.0.0.1:")
+            assert line.startswith("serving 63 records and 51 gene summaries at http://127.0.0.1:")
             url = line.split(" at ")[1].split()[0]
             reply = HTTP.get(url + "efetch.fcgi", params={"db": "pubmed", "id": KNOWN})
             assert pmids_in(reply.content) == [KNOWN]

@@ -334,7 +334,7 @@ def test_make_example_records_command_writes_and_checks(tmp_path: Path) -> None:
     runner = CliRunner()
     wrote = runner.invoke(cli_main, ["make-example-records", "--out", str(tmp_path)])
     assert wrote.exit_code == 0, wrote.output
-    assert "wrote 63 records" in wrote.output
+    assert "wrote 63 records, genes.json and README.md" in wrote.output
     check = ["make-example-records", "--out", str(tmp_path), "--check"]
     assert runner.invoke(cli_main, check).exit_code == 0
     (tmp_path / "18598946.xml").write_bytes(b"<PubmedArticleSet/>")
