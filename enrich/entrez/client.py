@@ -37,11 +37,12 @@ import email.utils
 import json
 import logging
 import math
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -92,6 +93,7 @@ class EutilsSettings:
     timeout: float = 30.0
     max_attempts: int = 5
     breaker_threshold: int = 3
+    breaker_cooldown: float = 30.0  #: seconds an open circuit waits before one request tries
     backoff: float = 0.5  #: first retry wait in seconds (doubling, plus up to as much jitter)
     max_backoff: float = 20.0
     max_retry_after: float = 10.0  #: the longest wait a ``Retry-After`` may impose, seconds
@@ -132,16 +134,39 @@ class EutilsSettings:
 
 
 class _CircuitBreaker:
-    """Opens after ``threshold`` consecutive connection failures; any response closes it."""
+    """Opens after ``threshold`` consecutive connection failures; any response closes it.
 
-    def __init__(self, threshold: int) -> None:
+    One per E-utilities host in a process (:meth:`shared`), so that every client of a run
+    (PubMed's, NCBI Gene's) learns at once that the host is unreachable.  An open circuit
+    lets one request try again after ``cooldown`` seconds, so a long-lived process
+    recovers when the network does.
+    """
+
+    _shared: ClassVar[dict[tuple[str, int, float], _CircuitBreaker]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, threshold: int, cooldown: float = 30.0) -> None:
         self.threshold = threshold
+        self.cooldown = cooldown
         self.failures = 0
+        self.opened_at = 0.0
         self.reason = ""
+
+    @classmethod
+    def shared(cls, host: str, threshold: int, cooldown: float) -> _CircuitBreaker:
+        """The process-wide breaker for ``host``."""
+        with cls._shared_lock:
+            key = (host, threshold, cooldown)
+            return cls._shared.setdefault(key, cls(threshold, cooldown))
 
     @property
     def is_open(self) -> bool:
-        return self.failures >= self.threshold
+        if self.failures < self.threshold:
+            return False
+        if time.monotonic() - self.opened_at >= self.cooldown:
+            self.opened_at = time.monotonic()  # half-open: this request tries
+            return False
+        return True
 
     def record(self, error: BaseException | None) -> None:
         if error is None:
@@ -149,6 +174,8 @@ class _CircuitBreaker:
         elif isinstance(error, NetworkError) and getattr(error, "connect", False):
             self.failures += 1
             self.reason = str(error)
+            if self.failures >= self.threshold:
+                self.opened_at = time.monotonic()
 
 
 class _ConnectFailed(NetworkError):
@@ -174,7 +201,9 @@ class EutilsClient:
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
         self._limiter = settings.open_limiter()
-        self._breaker = _CircuitBreaker(settings.breaker_threshold)
+        self._breaker = _CircuitBreaker.shared(
+            _host(self._base), settings.breaker_threshold, settings.breaker_cooldown
+        )
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
 

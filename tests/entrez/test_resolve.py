@@ -272,6 +272,34 @@ def test_circuit_breaker_fails_fast_when_host_unreachable(tmp_path: Path) -> Non
     assert any("unreachable" in r.reason for r in results.values())
 
 
+def test_an_open_circuit_is_shared_by_every_client_of_the_host(tmp_path: Path) -> None:
+    """Once one client found the host unreachable, another client of the same process (as
+    NCBI Gene's after PubMed's) asks nothing and fails at once."""
+    url = f"http://127.0.0.1:{_closed_port()}/entrez/eutils/"
+    resolve(url, keys_of(PMIDS[:20]), tmp_path / "first", max_attempts=5)
+    started = time.monotonic()
+    results, requests = resolve(url, keys_of(PMIDS[:20]), tmp_path / "second", max_attempts=5)
+    assert requests == 0 and time.monotonic() - started < 1
+    assert all("unreachable" in r.reason for r in results.values())
+
+
+def test_an_open_circuit_lets_a_request_try_again_after_its_cooldown(
+    make_eutils_server: Callable[..., EutilsServer],
+    store_records: dict[str, bytes],
+    tmp_path: Path,
+) -> None:
+    """A process that found the host unreachable asks again once the cooldown is over, and
+    resolves when the host is back."""
+    port = _closed_port()
+    url = f"http://127.0.0.1:{port}/entrez/eutils/"
+    down, _ = resolve(url, keys_of(PMIDS[:5]), tmp_path, max_attempts=5, breaker_cooldown=0.5)
+    assert statuses(down) == {"unresolved": 5}
+    make_eutils_server(RecordStore.from_records(store_records), port=port)
+    time.sleep(0.6)
+    back, requests = resolve(url, keys_of(PMIDS[:5]), tmp_path, breaker_cooldown=0.5)
+    assert statuses(back) == {"resolved": 5} and requests == 1
+
+
 def test_dois_resolve_by_esearch_and_unknown_dois_are_not_in_pubmed(
     server_factory: Any, tmp_path: Path
 ) -> None:
