@@ -147,9 +147,10 @@ def document_reports(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def report_citations(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every citation of one per-document report: the claims' first, then the loose ones."""
-    cited: list[dict[str, Any]] = [c for claim in report["claims"] for c in claim["citations"]]
-    return cited + list(report["citations"])
+    """Every citation of one per-document report, the claims' first, then the loose ones,
+    each with its paper's ``status``, ``reason`` and ``record`` (stated once, in ``papers``)."""
+    cited = [c for claim in report["claims"] for c in claim["citations"]] + report["citations"]
+    return [{**citation, **report["papers"][citation["paper"]]} for citation in cited]
 
 
 def citation_key(citation: dict[str, Any]) -> str:

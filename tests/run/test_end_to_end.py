@@ -76,7 +76,16 @@ def report(tmp_path: Path, name: str) -> dict[str, Any]:
 
 
 def citations(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for claim in doc["claims"] for c in claim["citations"]] + doc["citations"]
+    """Every citation of a JSON report, each with its paper's status, reason and record."""
+    return [with_paper(doc, c) for claim in doc["claims"] for c in claim["citations"]] + [
+        with_paper(doc, c) for c in doc["citations"]
+    ]
+
+
+def with_paper(doc: dict[str, Any], citation: dict[str, Any]) -> dict[str, Any]:
+    """``citation`` with its paper's status, reason and record (stated once, in papers)."""
+    paper: dict[str, Any] = doc["papers"][citation["paper"]]
+    return {**citation, **paper}
 
 
 def flags(citation: dict[str, Any]) -> set[str]:
@@ -129,7 +138,7 @@ def test_resource_only_is_on_exactly_the_claims_citing_only_resource_papers(
         every = bool(claim["citations"]) and all("resource" in flags(c) for c in claim["citations"])
         assert ("resource_only" in {f["name"] for f in claim["flags"]}) is every
         for cited in claim["citations"]:
-            if cited["status"] == "not_found":
+            if with_paper(doc, cited)["status"] == "not_found":
                 assert flags(cited) == {"not_found"}
     ezh2 = next(c for c in doc["claims"] if c["regulator"] == "EZH2")
     assert ezh2["grade"] == "C"
@@ -141,7 +150,7 @@ def test_retracted_record_is_flagged_and_its_claim_downgraded(ran: tuple[Result,
     _, tmp_path = ran
     doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
     (foxq1,) = [c for c in doc["claims"] if c["regulator"] == "FOXQ1"]
-    (cited,) = [c for c in foxq1["citations"] if c["pmid"] == RETRACTED]
+    (cited,) = [with_paper(doc, c) for c in foxq1["citations"] if c["pmid"] == RETRACTED]
     assert "retracted" in flags(cited) and cited["record"]["retracted"] is True
     assert "39000001" in next(f["reason"] for f in cited["flags"] if f["name"] == "retracted")
     assert foxq1["grade"] == "C"  # B with the paper; only the TRRUST paper is left
