@@ -68,13 +68,13 @@ def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> N
 
 
 def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
-    """add() writes .md/.html/.json per document; finish() writes index, audit and references."""
+    """add() writes .html and .json per document by default; finish() writes index, audit
+    and references."""
     out = tmp_path / "reports"
     writer = ReportWriter(out)
     first = writer.add(twist1())
     writer.add(twist2())
     assert [p.name for p in first] == [
-        "tflink_protein_Q15672_TWIST1.md",
         "tflink_protein_Q15672_TWIST1.html",
         "tflink_protein_Q15672_TWIST1.json",
     ]
@@ -89,7 +89,36 @@ def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
     ]
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if n.startswith(".")] == [MANIFEST]  # no temporary file
-    assert len(names) == 12
+    assert len(names) == 10
+
+
+@pytest.mark.parametrize(
+    ("formats", "suffixes"),
+    [
+        (("md",), [".md"]),
+        (("json", "md", "html"), [".html", ".json", ".md"]),
+        (("html",), [".html"]),
+    ],
+)
+def test_writer_writes_the_formats_asked_for(
+    tmp_path: Path, formats: tuple[str, ...], suffixes: list[str]
+) -> None:
+    """Each document gets exactly the formats asked for (in html, json, md order), and the
+    run-level files are written whatever they are."""
+    writer = ReportWriter(tmp_path, formats)
+    written = writer.add(twist2())
+    writer.finish(RunSummary(documents=1))
+    assert [p.suffix for p in written] == suffixes
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {p.name for p in written} | {"index.html", "audit.tsv", "references.ris"} <= names
+    assert len(names) == len(suffixes) + 6  # + index, audit, three bibliographies, manifest
+
+
+def test_writer_refuses_an_unknown_format(tmp_path: Path) -> None:
+    """An unknown format is a ValueError naming it, before the folder is touched."""
+    with pytest.raises(ValueError, match="unknown format 'pdf'"):
+        ReportWriter(tmp_path / "out", ("html", "pdf"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
@@ -105,7 +134,7 @@ def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         p.name for p in out.iterdir()
     )
-    assert {p.stem for p in paths if p.suffix == ".md"} == {
+    assert {p.stem for p in paths if p.suffix == ".html"} - {"index"} == {
         "passwd",
         "document",
         "document-2",
@@ -120,7 +149,7 @@ def test_colliding_documents_get_numbered_reports(tmp_path: Path) -> None:
     a = writer.add(empty("one/gene.md"))
     b = writer.add(empty("two/gene.txt"))
     c = writer.add(empty("index.md"))
-    assert [p.name for p in (a[0], b[0], c[0])] == ["gene.md", "gene-2.md", "index-2.md"]
+    assert [p.name for p in (a[0], b[0], c[0])] == ["gene.html", "gene-2.html", "index-2.html"]
     writer.finish(RunSummary())
     assert 'href="gene-2.html"' in (tmp_path / "index.html").read_text()
 
