@@ -46,9 +46,9 @@ from enrich.report.files import (
     TEMP_PREFIX,
     AtomicTextFile,
     NameAllocator,
-    atomic_write_text,
     inside,
     prepare_out_dir,
+    write_new_text,
 )
 from enrich.report.index import render_index
 from enrich.report.tables import AUDIT_COLUMNS, tsv_line
@@ -57,13 +57,15 @@ from enrich.report.view import DocumentEntry
 __all__ = ["ReportWriter", "write_document"]
 
 
-def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path]:
-    """Write ``doc``'s files, ``<name>.<format>``, in ``out_dir``, each atomically.
+def write_document(staging: Path, name: str, doc: RenderedDocument) -> list[Path]:
+    """Write ``doc``'s files, ``<name>.<format>``, as new files in ``staging``: a run's
+    staging folder (:attr:`ReportWriter.staging`), which is committed or discarded whole,
+    so each file is written directly, without a temporary file of its own.
 
     ``name`` should come from :meth:`ReportWriter.allocate`; whatever it is, no file
-    is written outside ``out_dir`` (OutputError instead).
+    is written outside ``staging`` (OutputError instead).
     """
-    return [atomic_write_text(inside(out_dir, f"{name}.{kind}"), text) for kind, text in doc.files]
+    return [write_new_text(inside(staging, f"{name}.{kind}"), text) for kind, text in doc.files]
 
 
 class ReportWriter:
@@ -143,11 +145,11 @@ class ReportWriter:
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
         index = render_index(self.entries, summary, self.formats)
         staged = [
-            atomic_write_text(inside(self.staging, "index.html"), index),
+            write_new_text(inside(self.staging, "index.html"), index),
             self._audit.commit(),
-            atomic_write_text(inside(self.staging, "references.bib"), bibtex),
-            atomic_write_text(inside(self.staging, "references.json"), csl_json),
-            atomic_write_text(inside(self.staging, "references.ris"), ris),
+            write_new_text(inside(self.staging, "references.bib"), bibtex),
+            write_new_text(inside(self.staging, "references.json"), csl_json),
+            write_new_text(inside(self.staging, "references.ris"), ris),
         ]
         self._staging.commit()
         self._finished = True

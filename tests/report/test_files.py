@@ -13,7 +13,14 @@ from enrich.errors import OutputError
 from enrich.model import AuditedDocument, Document, RunSummary, Style
 from enrich.report import ReportWriter, files
 from enrich.report.commit import MANIFEST
-from enrich.report.files import MAX_STEM, NameAllocator, atomic_write_text, inside, safe_stem
+from enrich.report.files import (
+    MAX_STEM,
+    NameAllocator,
+    atomic_write_text,
+    inside,
+    safe_stem,
+    write_new_text,
+)
 from tests.report.synthetic import hostile, twist1, twist2
 
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -252,6 +259,56 @@ def test_temp_name_left_by_a_dead_process_is_skipped(
     atomic_write_text(tmp_path / "a.txt", "new\n")
     assert (tmp_path / "a.txt").read_text() == "new\n"
     assert stale.read_text() == "someone else's"
+
+
+def test_staged_write_is_one_new_file_and_never_writes_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_new_text makes the file itself (no temporary file, lock or rename), and refuses
+    with OutputError a name already taken by a file or a link, leaving both as they were."""
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a staged file needs no lock or rename")
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("theirs")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with monkeypatch.context() as patch:
+        patch.setattr(files.fcntl, "flock", refused)
+        patch.setattr(files.os, "replace", refused)
+        assert write_new_text(staging / "a.html", "new ✓\n") == staging / "a.html"
+        assert (staging / "a.html").read_text(encoding="utf-8") == "new ✓\n"
+        assert [p.name for p in staging.iterdir()] == ["a.html"]
+        with pytest.raises(OutputError, match=r"cannot write .*a\.html: File exists"):
+            write_new_text(staging / "a.html", "again")
+        (staging / "b.html").symlink_to(outside)
+        with pytest.raises(OutputError, match=r"b\.html"):
+            write_new_text(staging / "b.html", "through the link")
+    assert (staging / "a.html").read_text(encoding="utf-8") == "new ✓\n"
+    assert outside.read_text() == "theirs"
+
+
+def test_staged_write_failing_on_disk_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a staged file is written is OutputError naming it, and its
+    descriptor is closed (the partial file is the staging folder's, discarded whole)."""
+    real_close = os.close
+    closed: list[int] = []
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(files.os, "write", full)
+    monkeypatch.setattr(files.os, "close", close)
+    with pytest.raises(OutputError, match=r"cannot write .*a\.json: No space left on device"):
+        write_new_text(tmp_path / "a.json", "{}\n")
+    assert len(closed) == 1
 
 
 def test_abort_discards_audit_and_context_manager_aborts(tmp_path: Path) -> None:
