@@ -257,7 +257,7 @@ def hostile(
 #: Text that tries every way out of a text node, an attribute, a data block or a URL.
 INJECTION = (
     '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
-    "<!-- \u2028\u2029 & done"
+    '<svg onload="alert(1)"><a href="javascript:alert(2)">x</a> <!-- \u2028\u2029 & done'
 )
 
 

@@ -29,7 +29,7 @@ def test_injected_text_stays_text(browser: Any, reports: Path) -> None:
         page = visit.page
         assert page.evaluate("window.pwned") is None
         assert visit.errors == [] and visit.dialogs == [] and visit.fetched() == []
-        assert page.locator("img, iframe, [onerror]").count() == 0
+        assert page.locator("img, svg, iframe, [onerror], [onload]").count() == 0
         assert page.locator("script").count() == 3  # the two data blocks and the report's own
         shown = page.inner_text("body")
         assert shown.count("window.pwned = 1") >= 10  # subject, claim, sources, papers, genes...
