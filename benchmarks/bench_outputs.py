@@ -205,6 +205,8 @@ class Bench:
         command = [sys.executable, str(Path(__file__).resolve()), "--measure"]
         command += [str(self.docs), str(self.cache), str(result)]
         env = checkout_env(checkout, dict(os.environ))
+        if hasattr(os, "sync"):  # pending writeback of the last measurement is not billed here
+            os.sync()
         subprocess.run(command, env=env, cwd=self.work, check=True)
         figures: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
         return figures

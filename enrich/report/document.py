@@ -35,8 +35,9 @@ __all__ = [
 
 #: The per-document outputs, each written as ``<name>.<format>``, in the order written.
 FORMATS = ("html", "json", "md")
-#: What a user needs at scale: the report to read and the data to process; Markdown
-#: (as large again, and as slow to render as the JSON) on request.
+#: What a user needs at scale: the report to read and the data to process.  Markdown, a
+#: third file per document saying nothing new (half the JSON's size, as slow to render),
+#: on request.
 DEFAULT_FORMATS = ("html", "json")
 
 
