@@ -45,7 +45,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "jobs": (int, min(4, os.cpu_count() or 1), None),
     "rate_limiter": (str, "machine", "ENRICH_RATE_LIMITER"),
     "state_dir": (str, None, "ENRICH_STATE_DIR"),
-    "formats": (tuple, DEFAULT_FORMATS, None),  #: a comma list, or a YAML list
+    "formats": (tuple, DEFAULT_FORMATS, None),  #: the one list: a comma list or a YAML list
 }
 _SECTIONS = ("audit", "resources")
 
@@ -211,7 +211,7 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         if default is None:
             return None
         raise ConfigError(f"{origin}: {name} is empty; give a {kind.__name__} or remove it")
-    if kind is tuple:
+    if kind is tuple:  # formats, the one list setting
         return _formats(value, origin)
     if kind is int and (isinstance(value, bool | float) or not str(value).strip().isdigit()):
         raise ConfigError(f"{origin}: {name} must be a whole number, got {value!r}")

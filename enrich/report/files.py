@@ -149,14 +149,10 @@ def atomic_write_text(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     fd, temp = _create_temp(path)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        closing, fd = fd, -1  # closed once, even if close() fails
-        os.close(closing)
+        _write_and_close(fd, data)
         temp.replace(path)
     except BaseException as exc:  # an interrupt too: never leave the temporary file
-        _remove_temp(fd, temp)
+        _remove_temp(-1, temp)
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from exc
         raise
@@ -173,20 +169,23 @@ def write_new_text(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
+        _write_and_close(fd, data)
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
+    return path
+
+
+def _write_and_close(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` and close it: once, even if the write or close fails."""
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        closing, fd = fd, -1  # closed once, even if close() fails
-        os.close(closing)
-    except OSError as exc:
+    except BaseException:
         with suppress(OSError):
-            if fd >= 0:
-                os.close(fd)
-        raise _cannot_write(path, exc) from exc
-    return path
+            os.close(fd)
+        raise
+    os.close(fd)
 
 
 _serials = itertools.count()  #: makes this process's temporary names unique
