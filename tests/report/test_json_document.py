@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from enrich.model import AuditedDocument, CitationVerdict, Resolution
 from enrich.report.json_document import SCHEMA, document_json
+from tests.conftest import ROOT
 from tests.report.synthetic import twist1
 from tests.report.varied import varied_documents
 
@@ -124,3 +129,22 @@ def test_differing_resolutions_of_one_key_name_two_papers() -> None:
     first, second = data["papers"]["invalid:12x"], data["papers"]["invalid:12x#2"]
     assert first["status"] == second["status"] == "invalid"
     assert first["reason"] != second["reason"]
+
+
+def test_readme_reads_a_citation_s_paper_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's example of reading each citation's paper runs as written on a schema-2
+    report and prints one line per citation of a claim, with its paper's status."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"look each citation's paper up:\n\n```python\n(.*?)```", readme, re.S)
+    assert match, "README shows how to read a citation's paper"
+    doc = twist1()
+    (tmp_path / "reports").mkdir()
+    report = tmp_path / "reports" / "tflink_protein_Q15672_TWIST1.json"
+    report.write_text(document_json(doc), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(match[1], "README.md", "exec"), {})  # noqa: S102 - the project's own README
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == sum(len(claim.citations) for claim in doc.claims)
+    assert lines[0].split()[:3] == ["tfs-1", "23836662", "resolved"]
