@@ -34,7 +34,7 @@ from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_p
 from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
 from enrich.progress import ProgressBoard
-from enrich.report import summary_rows, write_refresh_report
+from enrich.report import parse_formats, summary_rows, write_refresh_report
 from enrich.run import Enrichment, RunOutcome, enrich_documents, read_documents, run_enrichment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,8 +115,19 @@ def settings_options(func: F) -> F:
 
 
 def _settings(**flags: Any) -> Settings:
-    names = ("eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline", "jobs")
+    names = ["eutils_url", "email", "cache_dir", "out_dir", "rate", "batch_size", "offline"]
+    names += ["jobs", "formats"]
     return load_settings(flags={k: flags.get(k) for k in names})
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An unknown format is a usage error naming it, before any work."""
+    if value is not None:
+        try:
+            parse_formats(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from exc
+    return value
 
 
 def _online(settings: Settings) -> Settings:
@@ -313,20 +324,32 @@ def _enrich(documents: list[Document], settings: Settings) -> Enrichment:
     type=click.IntRange(min=1),
     help="Worker processes for reading and writing [default: cores, at most 4].",
 )
+@click.option(
+    "--formats",
+    metavar="LIST",
+    callback=_formats,
+    help="Per-document outputs, a comma list of html, json, md [default: html,json].",
+)
 @settings_options
 def run(
-    paths: tuple[Path, ...], style: str | None, out_dir: Path | None, jobs: int | None, **flags: Any
+    paths: tuple[Path, ...],
+    style: str | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    formats: str | None,
+    **flags: Any,
 ) -> None:
     """Enrich PATHS: resolve every citation, audit every claim, write the reports.
 
-    Writes <name>.md, <name>.html and <name>.json per document, and index.html,
-    audit.tsv, references.bib, references.json (CSL-JSON) and references.ris.
+    Writes <name>.html and <name>.json per document (--formats chooses among
+    html, json and md), and index.html, audit.tsv, references.bib,
+    references.json (CSL-JSON) and references.ris.
 
     \b
     Example:
-      enrich run examples/ --out reports/
+      enrich run examples/ --out reports/ --formats html,json,md
     """
-    settings = _online(_settings(out_dir=out_dir, jobs=jobs, **flags))
+    settings = _online(_settings(out_dir=out_dir, jobs=jobs, formats=formats, **flags))
     try:
         with ProgressBoard() as board:
             outcome = run_enrichment(
@@ -338,6 +361,7 @@ def run(
                 style=Style(style) if style else None,
                 offline=bool(settings["offline"]),
                 jobs=settings["jobs"],
+                formats=settings.formats,
                 stage=lambda label, total: board.stage(label, total).update,
             )
     except Interrupted as exc:

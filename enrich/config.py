@@ -23,6 +23,7 @@ from enrich.audit.resources import load_registry, resource_papers_from_config
 from enrich.entrez import DEFAULT_EUTILS_URL, EutilsSettings
 from enrich.entrez.limiter import LimiterSettings, default_state_dir, redact_url
 from enrich.errors import ConfigError
+from enrich.report.document import DEFAULT_FORMATS, parse_formats
 
 __all__ = ["CONFIG_FILE", "Settings", "load_settings"]
 
@@ -44,6 +45,7 @@ _SCHEMA: dict[str, tuple[type, Any, str | None]] = {
     "jobs": (int, min(4, os.cpu_count() or 1), None),
     "rate_limiter": (str, "machine", "ENRICH_RATE_LIMITER"),
     "state_dir": (str, None, "ENRICH_STATE_DIR"),
+    "formats": (tuple, DEFAULT_FORMATS, None),  #: the one list: a comma list or a YAML list
 }
 _SECTIONS = ("audit", "resources")
 
@@ -67,6 +69,12 @@ class Settings:
     @property
     def out_dir(self) -> Path:
         return Path(self.values["out_dir"])
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The per-document outputs ``enrich run`` writes."""
+        formats: tuple[str, ...] = self.values["formats"]
+        return formats
 
     @property
     def eutils(self) -> EutilsSettings:
@@ -126,6 +134,8 @@ class Settings:
         for name in _SCHEMA:
             value = self.values[name]
             text = "(not set)" if value is None else str(value)
+            if isinstance(value, tuple):
+                text = ",".join(value)
             if value is None and name in used:
                 text = f"(not set: {used[name]})"
             elif name == "rate" and value is not None and value > eutils.effective_rate:
@@ -201,6 +211,8 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         if default is None:
             return None
         raise ConfigError(f"{origin}: {name} is empty; give a {kind.__name__} or remove it")
+    if kind is tuple:  # formats, the one list setting
+        return _formats(value, origin)
     if kind is int and (isinstance(value, bool | float) or not str(value).strip().isdigit()):
         raise ConfigError(f"{origin}: {name} must be a whole number, got {value!r}")
     if kind is bool:
@@ -214,6 +226,15 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         except (TypeError, ValueError):
             pass
     raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}")
+
+
+def _formats(value: Any, origin: str) -> tuple[str, ...]:
+    """The formats of a comma list (a flag, a setting) or a YAML list of names."""
+    names = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    try:
+        return parse_formats(names)
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: formats: {exc}") from exc
 
 
 def _check_url(values: dict[str, Any], origins: dict[str, str]) -> None:

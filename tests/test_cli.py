@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
+import pytest
+from click.testing import CliRunner, Result
 
 from enrich.cli import cli
 from tests.conftest import EXAMPLES, ROOT
@@ -141,3 +142,49 @@ def test_tsv_outputs_neutralise_formulas(tmp_path: Path) -> None:
         assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
         assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").isdigit()]
     assert outputs[1] == outputs[2]
+
+
+def _run_offline(tmp_path: Path, *options: str) -> tuple[Result, set[str]]:
+    """``enrich run --offline`` of the examples into a fresh folder, with ``options``; the
+    names of the files written."""
+    out = tmp_path / "out"
+    env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner(env=env).invoke(
+        cli, ["run", "--offline", "--out", str(out), *options, str(EXAMPLES)]
+    )
+    return result, {p.name for p in out.iterdir()} if out.exists() else set()
+
+
+RUN_FILES = {"index.html", "audit.tsv", "references.bib", "references.json", "references.ris"}
+
+
+@pytest.mark.parametrize(
+    ("options", "suffixes"),
+    [
+        ((), {".html", ".json"}),
+        (("--formats", "md"), {".md"}),
+        (("--formats", " JSON, md ,html,md"), {".html", ".json", ".md"}),
+    ],
+)
+def test_run_writes_the_formats_asked_for(
+    tmp_path: Path, options: tuple[str, ...], suffixes: set[str]
+) -> None:
+    """enrich run writes html and json per document unless --formats says otherwise (any
+    case, spaces, repeats), and the run-level files always."""
+    result, names = _run_offline(tmp_path, *options)
+    assert result.exit_code == 3, result.output  # offline: the citations stay unresolved
+    stems = ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2")
+    documents = {f"{stem}{suffix}" for stem in stems for suffix in suffixes}
+    assert names - {".enrich-manifest.json"} == documents | RUN_FILES
+
+
+@pytest.mark.parametrize(
+    ("value", "named"), [("html,pdf", "unknown format 'pdf'"), (",", "no format given")]
+)
+def test_an_unknown_format_is_a_usage_error(tmp_path: Path, value: str, named: str) -> None:
+    """--formats with an unknown name (or none) is a usage error naming it, before any work:
+    nothing is written."""
+    result, names = _run_offline(tmp_path, "--formats", value)
+    assert result.exit_code == 2
+    assert named in result.stderr and "(known: html, json, md)" in result.stderr
+    assert names == set() and not (tmp_path / "cache").exists()

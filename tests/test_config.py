@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,35 @@ def test_bad_config_is_one_line_exit_1(tmp_path: Path, monkeypatch: Any) -> None
     result = CliRunner().invoke(cli, ["run", str(EXAMPLES)])
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: enrich.yaml: rate must be float, got 'fast'"
+
+
+def test_formats_setting_a_list_or_a_comma_list(tmp_path: Path, monkeypatch: Any) -> None:
+    """``formats`` in enrich.yaml (a YAML list or a comma list) is shown by ``config`` with
+    its origin, and --formats overrides it."""
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().formats == ("html", "json")
+    (tmp_path / "enrich.yaml").write_text("formats: [md, JSON]\n")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 0
+    assert re.search(r"^formats +json,md +enrich\.yaml$", result.output, re.MULTILINE)
+    (tmp_path / "enrich.yaml").write_text("formats: md, html\n")
+    assert load_settings().formats == ("html", "md")
+    assert load_settings(flags={"formats": "json"}).formats == ("json",)
+
+
+def test_an_unknown_format_in_the_config_is_one_line(tmp_path: Path, monkeypatch: Any) -> None:
+    """An unknown format in enrich.yaml is one line naming the file, the setting and the
+    format, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("formats: [html, pdf]\n")
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: enrich.yaml: formats: unknown format 'pdf' (known: html, json, md)"
+    )
+    (tmp_path / "enrich.yaml").unlink()
+    with pytest.raises(ConfigError, match=r"^flag: formats: no format given"):
+        load_settings(flags={"formats": " , "})
 
 
 def test_audit_methods_must_be_a_list(tmp_path: Path, monkeypatch: Any) -> None:

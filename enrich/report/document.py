@@ -1,25 +1,59 @@
 """One audited document rendered: its report texts and what a run keeps of it.
 
-:func:`render_document` renders every per-document output (Markdown, HTML, JSON,
-audit.tsv lines, index entry, bibliography entries) of an audited document.  Pure:
-no file is touched; :func:`enrich.report.writer.write_document` writes the texts.
+:func:`render_document` renders the per-document outputs asked for (:data:`FORMATS`:
+``<name>.html``, ``.json``, ``.md``; :data:`DEFAULT_FORMATS` unless told) and what the
+run-level files need of the document (its audit.tsv lines, index entry and bibliography
+entries).  Pure: no file is touched; :func:`enrich.report.writer.write_document` writes
+the texts.  The JSON is rendered once for ``<name>.json`` and the data ``<name>.html``
+carries.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from enrich.model import AuditedDocument, PaperRecord, Status
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
-from enrich.report.html import render_html
 from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
+from enrich.report.viewer import render_html
 
-__all__ = ["RenderedDocument", "WrittenDocument", "bibliography_entries", "render_document"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "RenderedDocument",
+    "WrittenDocument",
+    "bibliography_entries",
+    "parse_formats",
+    "render_document",
+]
+
+#: The per-document outputs, each written as ``<name>.<format>``, in the order written.
+FORMATS = ("html", "json", "md")
+#: What a user needs at scale: the report to read and the data to process.  Markdown, a
+#: third file per document saying nothing new (half the JSON's size, as slow to render),
+#: on request.
+DEFAULT_FORMATS = ("html", "json")
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """The formats of a comma list (``"html,md"``) or of names, in :data:`FORMATS` order.
+
+    Case and spaces around a name do not matter, nor do repeats.  Raises ValueError
+    naming an unknown format, or when none is given."""
+    names = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = {str(name).strip().lower() for name in names} - {""}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r} (known: {', '.join(FORMATS)})")
+    if not wanted:
+        raise ValueError(f"no format given (known: {', '.join(FORMATS)})")
+    return tuple(name for name in FORMATS if name in wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +61,7 @@ class RenderedDocument:
     """One document's report texts and index summary: plain, picklable data."""
 
     path: str
-    markdown: str
-    html: str
-    json: str
+    files: tuple[tuple[str, str], ...]  #: (format, text) of each per-document output asked for
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
@@ -50,17 +82,31 @@ class WrittenDocument:
 
 
 def render_document(
-    doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset()
+    doc: AuditedDocument,
+    known_pmids: AbstractSet[str] = frozenset(),
+    *,
+    name: str = "",
+    formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> RenderedDocument:
-    """Render every per-document output of ``doc``. Pure: no file is touched.
+    """Render the outputs ``formats`` of ``doc``, to be written as ``<name>.<format>``.
+    Pure: no file is touched.
 
+    ``name`` lets the HTML page link its sibling files for readers without JavaScript;
     ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).
+    Raises ValueError for an unknown format (see :func:`parse_formats`).
     """
+    wanted = parse_formats(formats)
+    data = document_json(doc) if "json" in wanted or "html" in wanted else ""
+    siblings = [f"{name}.{kind}" for kind in wanted if kind != "html"] if name else []
+    files = []
+    for kind in wanted:
+        if kind == "html":
+            files.append((kind, render_html(doc, data, siblings)))
+        else:
+            files.append((kind, data if kind == "json" else render_markdown(doc)))
     return RenderedDocument(
         path=doc.document.path,
-        markdown=render_markdown(doc),
-        html=render_html(doc),
-        json=document_json(doc),
+        files=tuple(files),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
         bibliography=bibliography_entries(doc, known_pmids),

@@ -9,7 +9,9 @@ promise here is about what a reader of the output folder can rely on:
 * :func:`inside` refuses any path that resolves outside the output folder;
 * :func:`atomic_write_text` and :class:`AtomicTextFile` never leave a partial
   file under its final name: content goes to a temporary file in the same
-  folder and is moved into place with :func:`os.replace`;
+  folder and is moved into place with :func:`os.replace`.  Files of a run's own
+  staging folder (:mod:`enrich.report.commit`), which is committed or discarded
+  whole, need none of that: :func:`write_new_text` writes them directly;
 * a temporary file left by a run that was killed is removed by the next run
   that prepares the folder; one still being written (it holds an exclusive
   lock while its writer lives) is left alone.
@@ -40,6 +42,7 @@ __all__ = [
     "inside",
     "prepare_out_dir",
     "safe_stem",
+    "write_new_text",
 ]
 
 MAX_STEM = 100
@@ -146,18 +149,43 @@ def atomic_write_text(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     fd, temp = _create_temp(path)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        closing, fd = fd, -1  # closed once, even if close() fails
-        os.close(closing)
+        _write_and_close(fd, data)
         temp.replace(path)
     except BaseException as exc:  # an interrupt too: never leave the temporary file
-        _remove_temp(fd, temp)
+        _remove_temp(-1, temp)
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from exc
         raise
     return path
+
+
+def write_new_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) as the new file ``path`` in a folder only this run writes,
+    such as its staging folder: one open, write and close.
+
+    No temporary file, lock or rename (they cost more than the write, for nothing: a
+    file left partial by a failure is in a folder that is discarded, never committed).
+    A file or link already at ``path`` is never written through: OutputError."""
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _FILE_MODE)
+        _write_and_close(fd, data)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    return path
+
+
+def _write_and_close(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` and close it: once, even if the write or close fails."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        with suppress(OSError):
+            os.close(fd)
+        raise
+    os.close(fd)
 
 
 _serials = itertools.count()  #: makes this process's temporary names unique

@@ -6,8 +6,16 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from enrich.model import Grade, RunSummary, Status
-from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
-from enrich.report.sections import legend
+from enrich.report.document import FORMATS
+from enrich.report.html import (
+    esc,
+    filter_form,
+    flag_counts,
+    grade_cards,
+    legend,
+    page,
+    sort_header,
+)
 from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
 
@@ -16,8 +24,12 @@ __all__ = ["render_index"]
 _TOP_FLAGS = 3
 
 
-def _document_row(entry: DocumentEntry) -> str:
+def _document_row(entry: DocumentEntry, formats: Sequence[str]) -> str:
     link = quote(entry.name, safe="")
+    shown = esc(entry.name)
+    if "html" in formats:
+        shown = f'<a href="{link}.html">{shown}</a>'
+    files = "".join(f' · <a href="{link}.{kind}">{kind}</a>' for kind in formats if kind != "html")
     grades = "".join(
         f'<td class="num grade-{g.value}" data-sort="{entry.grades.get(g.value, 0)}">'
         f"{entry.grades.get(g.value, 0) or ''}</td>"
@@ -34,9 +46,8 @@ def _document_row(entry: DocumentEntry) -> str:
     problems = f'<td class="num" data-sort="{entry.problems}">{entry.problems or ""}</td>'
     return (
         f'<tr data-flags="{esc("|".join(entry.flags))}">'
-        f'<td data-sort="{esc(entry.name)}"><a href="{link}.html">{esc(entry.name)}</a>'
-        f'<div class="small"><span class="path">{esc(entry.path)}</span> · '
-        f'<a href="{link}.md">md</a> · <a href="{link}.json">json</a></div></td>'
+        f'<td data-sort="{esc(entry.name)}">{shown}'
+        f'<div class="small"><span class="path">{esc(entry.path)}</span>{files}</div></td>'
         f'<td>{esc(entry.style)}</td><td class="gene">{esc(entry.subject)}</td>'
         f'<td class="num">{entry.claims}</td>{grades}'
         f'<td class="num">{entry.citations}</td>{problems}'
@@ -72,9 +83,12 @@ def _banner(summary: RunSummary) -> str:
     return "".join(banners)
 
 
-def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
+def render_index(
+    entries: Sequence[DocumentEntry], summary: RunSummary, formats: Sequence[str] = FORMATS
+) -> str:
     """The run's index page: a warning banner when citations are unresolved, the summary
-    with grade and flag counts, and a sortable, filterable table of every document."""
+    with grade and flag counts, and a sortable, filterable table of every document, each
+    linked to its report files (``formats``: those written)."""
     flag_names = {name for entry in entries for name in entry.flags}
     heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
     heads += [sort_header("Claims", "num")]
@@ -84,7 +98,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         '<table class="data sortable" id="documents-table"><thead><tr>'
         + "".join(heads)
         + "</tr></thead><tbody>"
-        + "".join(_document_row(e) for e in entries)
+        + "".join(_document_row(e, formats) for e in entries)
         + "</tbody></table>"
     )
     body = [
@@ -102,7 +116,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         _summary_list(summary),
         "</section>",
         f'<section id="documents"><h2>Documents ({len(entries):,})</h2>',
-        filter_form("documents-table", False, flag_names),
+        filter_form("documents-table", flag_names),
         table if entries else "<p>No documents were written.</p>",
         "</section>",
         legend(),

@@ -1,8 +1,14 @@
-"""The per-document JSON report, ``<name>.json``: :func:`document_json`.
+"""The per-document JSON report, ``<name>.json``: :func:`document_json`, schema 2.
 
-Pure: an audited document in, one line of JSON out, byte for byte what ``json.dumps``
-writes for ``{"schema": SCHEMA, **doc.to_dict()}``.  A PubMed record's JSON, which
-recurs across documents, is remembered in a bounded cache keyed by the frozen record.
+Pure: an audited document in, one line of JSON out.  Each cited paper is stated once,
+in ``papers`` (keyed by citation key: ``pmid:N``, ``doi:…``, ``invalid:…``), and each
+citation names its paper (``"paper": "pmid:N"``) beside what the document says of it
+and its own flags.  Schema 1 repeated the paper's status, reason and PubMed record
+under every citation of it (a database paper cited by 48 edges, 48 times).
+
+The text is put together from pieces, and a PubMed record's JSON, which recurs across
+documents, is remembered in a bounded cache keyed by the frozen record; the tests hold
+the result to ``json.dumps`` of the same data, byte for byte.
 """
 
 from __future__ import annotations
@@ -11,11 +17,19 @@ import json
 from functools import lru_cache
 from json.encoder import encode_basestring as _string  # a str as json.dumps writes it
 
-from enrich.model import AuditedDocument, CitationVerdict, ClaimVerdict, Flag, PaperRecord
+from enrich.model import (
+    AuditedDocument,
+    CitationVerdict,
+    ClaimVerdict,
+    Flag,
+    GeneLookup,
+    PaperRecord,
+    Resolution,
+)
 
 __all__ = ["SCHEMA", "document_json"]
 
-SCHEMA = 1  #: version of the per-document JSON; bumped only when a key changes meaning
+SCHEMA = 2  #: version of the per-document JSON; bumped only when a key changes meaning
 
 
 #: ``json.dumps(value, ensure_ascii=False)``, without building an encoder on every call.
@@ -24,13 +38,19 @@ _TRUTH = {None: "null", True: "true", False: "false"}  #: JSON of a bool or None
 
 
 def document_json(doc: AuditedDocument) -> str:
-    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}`` on one line.
+    """The per-document JSON of ``doc``, schema 2, on one line and a newline.
 
-    The bytes are exactly ``json.dumps({"schema": 1, **doc.to_dict()}, ensure_ascii=False)``
-    and a newline (the tests hold it to that), put together from pieces so that a
-    citation verdict or PubMed record that recurs across documents is encoded once.
-    Not indented: json's C encoder only serves unindented output, and it is ten
-    times faster on reports with thousands of citations (pipe to ``jq`` to read)."""
+    Keys, in order: ``schema``, ``path``, ``style``, ``subject``, ``claims`` (each with
+    its ``citations``, ``grade``, ``grade_reason`` and ``flags``), ``citations`` (the
+    loose ones), ``papers``, ``problems`` and ``genes``.  A citation holds the
+    document's description of the paper (``pmid`` … ``year``), ``paper`` (its key in
+    ``papers``) and ``flags``; a paper holds ``status``, ``reason`` and ``record`` (the
+    PubMed record, or null), in the order first cited.  Two citations of one key whose
+    resolutions differ (two malformed identifiers described differently) name two papers,
+    the second keyed ``<key>#2``.
+
+    Not indented: json's C encoder only serves unindented output, and it is ten times
+    faster on reports with thousands of citations (pipe to ``jq`` to read)."""
     document = doc.document
     head = _encode(
         {
@@ -41,6 +61,7 @@ def document_json(doc: AuditedDocument) -> str:
         }
     )
     pieces = [head[:-1], ', "claims": [']  # joined once at the end: no copy of copies
+    papers = _Papers()
     # A verdict is often cited by many claims of a document: encode each one once.
     # Keyed by identity, which is safe because ``doc`` keeps every verdict alive.
     seen: dict[int, str] = {}
@@ -49,7 +70,7 @@ def document_json(doc: AuditedDocument) -> str:
         for index, verdict in enumerate(verdicts):
             text = seen.get(id(verdict))
             if text is None:
-                text = seen[id(verdict)] = _verdict_json(verdict)
+                text = seen[id(verdict)] = _verdict_json(verdict, papers.key(verdict))
             pieces.extend((", ", text) if index else (text,))
 
     for index, verdict in enumerate(doc.claims):
@@ -58,18 +79,53 @@ def document_json(doc: AuditedDocument) -> str:
         pieces.append(_claim_json_end(verdict))
     pieces.append('], "citations": [')
     add_verdicts(doc.citations)
+    pieces.append('], "papers": {')
+    pieces.append(", ".join(f"{_string(key)}: {_paper_json(res)}" for key, res in papers.items()))
     tail = _encode(
         {
             "problems": [p.to_dict() for p in document.problems],
-            "genes": [g.brief() for g in doc.genes],
+            "genes": [_gene(g) for g in doc.genes],
         }
     )
-    pieces.append(f"], {tail[1:]}\n")
+    pieces.append(f"}}, {tail[1:]}\n")
     return "".join(pieces)
 
 
+class _Papers:
+    """The papers of a document by key, in order of first citation."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Resolution] = {}
+
+    def key(self, verdict: CitationVerdict) -> str:
+        """The key of ``verdict``'s paper: its citation key, suffixed ``#2``, ``#3``… when
+        an earlier citation of that key resolved otherwise."""
+        base, resolution = verdict.citation.key, verdict.resolution
+        key, number = base, 1
+        while (known := self._by_key.get(key)) is not None:
+            if known is resolution or _same(known, resolution):
+                return key
+            number += 1
+            key = f"{base}#{number}"
+        self._by_key[key] = resolution
+        return key
+
+    def items(self) -> list[tuple[str, Resolution]]:
+        return list(self._by_key.items())
+
+
+def _same(one: Resolution, other: Resolution) -> bool:
+    """Whether two resolutions say the same in the report (``from_cache`` is not said)."""
+    return (one.status, one.reason, one.record) == (other.status, other.reason, other.record)
+
+
+def _gene(lookup: GeneLookup) -> dict[str, object]:
+    """A Gene ID as the report states it: its brief, and the aliases NCBI Gene gives."""
+    return {**lookup.brief(), "aliases": list(lookup.record.aliases) if lookup.record else []}
+
+
 # Claims, verdicts and flags are written key by key, with the keys, order and escaping
-# of their ``to_dict`` (the tests compare the whole document with json.dumps):
+# json.dumps would give them (the tests compare the whole document with json.dumps):
 # json's encoder would cost more than the rest of the document.
 
 
@@ -96,17 +152,24 @@ def _claim_json_end(verdict: ClaimVerdict) -> str:
     )
 
 
-def _verdict_json(cited: CitationVerdict) -> str:
-    """``cited.to_dict()`` as JSON: its citation's keys, then what the audit says."""
-    citation, resolution, record = cited.citation, cited.resolution, cited.resolution.record
+def _verdict_json(cited: CitationVerdict, paper: str) -> str:
+    """A citation as the document gives it, the key of its paper, and its flags."""
+    citation = cited.citation
     return (
         f'{{"pmid": {_text(citation.pmid)}, "doi": {_text(citation.doi)}, '
         f'"invalid": {_texts(citation.invalid)}, "ref": {_text(citation.ref)}, '
         f'"authors": {_text(citation.authors)}, "title": {_text(citation.title)}, '
         f'"journal": {_text(citation.journal)}, '
         f'"year": {"null" if citation.year is None else _encode(citation.year)}, '
-        f'"status": {_string(resolution.status)}, "reason": {_string(resolution.reason)}, '
-        f'"flags": {_flags_json(cited.flags)}, '
+        f'"paper": {_string(paper)}, "flags": {_flags_json(cited.flags)}}}'
+    )
+
+
+def _paper_json(resolution: Resolution) -> str:
+    """A paper: where its resolution ended, why, and its PubMed record."""
+    record = resolution.record
+    return (
+        f'{{"status": {_string(resolution.status)}, "reason": {_string(resolution.reason)}, '
         f'"record": {"null" if record is None else _record_json(record)}}}'
     )
 

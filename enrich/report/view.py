@@ -1,21 +1,18 @@
-"""The view of an audited document that the HTML, Markdown and index renderers share.
+"""The view of an audited document that the Markdown, TSV and index renderers share.
 
-Pure: model values in, plain data out.  :func:`papers` numbers the distinct papers a
-document cites; :class:`DocumentEntry` is the small summary ``index.html`` lists;
-:func:`primary_pmids` names a claim's primary papers.
+Pure: model values in, plain data out.  :class:`DocumentEntry` is the small summary
+``index.html`` lists; :func:`primary_pmids` names a claim's primary papers.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from enrich.audit import NOT_PRIMARY
 from enrich.model import (
     AuditedDocument,
-    Citation,
     CitationVerdict,
     ClaimVerdict,
     Flag,
@@ -28,12 +25,10 @@ from enrich.model import (
 __all__ = [
     "BAD_FLAGS",
     "DocumentEntry",
-    "Paper",
     "document_flags",
     "flag_occurrences",
     "gene_summary",
     "paper_year",
-    "papers",
     "primary_pmids",
     "short_authors",
 ]
@@ -85,66 +80,6 @@ def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
     """The first ``limit`` authors joined by commas, then "et al." when there are more."""
     shown = ", ".join(authors[:limit])
     return f"{shown}, et al." if len(authors) > limit else shown
-
-
-class Paper(NamedTuple):
-    """One distinct cited paper of a document, numbered in order of first citation.
-
-    A named tuple, immutable like the model's dataclasses but three times cheaper to
-    build: a document has dozens of papers."""
-
-    number: int
-    key: str
-    anchor: str  #: the HTML id, ``paper-<pmid>`` or ``paper-<key made safe>``
-    citation: Citation  #: how the document first cites it
-    status: Status
-    reason: str
-    record: PaperRecord | None
-    flags: tuple[Flag, ...]  #: every flag any of its citations carries, without repeats
-
-
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")  #: what a paper's anchor replaces by "-"
-
-
-def _anchor(key: str, taken: set[str]) -> str:
-    kind, _, value = key.partition(":")
-    body = value if kind == "pmid" else key
-    safe = body if body.isascii() and body.isalnum() else _NOT_ALNUM.sub("-", body)
-    base = anchor = "paper-" + safe
-    number = 1
-    while anchor in taken:
-        number += 1
-        anchor = f"{base}-{number}"
-    taken.add(anchor)
-    return anchor
-
-
-def papers(doc: AuditedDocument) -> list[Paper]:
-    """Every distinct paper the document cites (claims first, then loose citations)."""
-    taken: set[str] = set()
-    found = []
-    for number, (key, group) in enumerate(_cited_papers(doc).items(), start=1):
-        first = _representative(group)
-        found.append(
-            Paper(
-                number=number,
-                key=key,
-                anchor=_anchor(key, taken),
-                citation=first.citation,
-                status=first.resolution.status,
-                reason=first.resolution.reason,
-                record=first.resolution.record,
-                flags=_distinct_flags(group),
-            )
-        )
-    return found
-
-
-def _distinct_flags(group: list[CitationVerdict]) -> tuple[Flag, ...]:
-    """Every flag the verdicts of ``group`` carry, in order, without repeats."""
-    if len(group) == 1 and len(group[0].flags) < 2:
-        return group[0].flags  # the common case, with nothing to repeat
-    return tuple(dict.fromkeys([f for v in group for f in v.flags]))
 
 
 def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:

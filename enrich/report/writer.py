@@ -1,8 +1,9 @@
 """Writing a run's reports: each document's files, then the run-wide ones, then the commit.
 
 :class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
-``<name>.md``, ``<name>.html`` and ``<name>.json`` at once and keeps only a
-small summary of it and the bibliography entries of the papers it cites;
+per-document outputs (``<name>.html`` and ``<name>.json`` unless told otherwise:
+``formats``) at once and keeps only a small summary of it and the bibliography
+entries of the papers it cites;
 :meth:`~ReportWriter.finish` writes ``index.html``, ``audit.tsv`` and
 ``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker
 processes lets each worker write its documents' files itself
@@ -25,6 +26,7 @@ Promises:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -33,14 +35,20 @@ from enrich.errors import OutputError
 from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
 from enrich.report.commit import Staging
-from enrich.report.document import RenderedDocument, WrittenDocument, render_document
+from enrich.report.document import (
+    DEFAULT_FORMATS,
+    RenderedDocument,
+    WrittenDocument,
+    parse_formats,
+    render_document,
+)
 from enrich.report.files import (
     TEMP_PREFIX,
     AtomicTextFile,
     NameAllocator,
-    atomic_write_text,
     inside,
     prepare_out_dir,
+    write_new_text,
 )
 from enrich.report.index import render_index
 from enrich.report.tables import AUDIT_COLUMNS, tsv_line
@@ -49,24 +57,26 @@ from enrich.report.view import DocumentEntry
 __all__ = ["ReportWriter", "write_document"]
 
 
-def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path]:
-    """Write ``doc``'s ``<name>.md``, ``.html`` and ``.json`` in ``out_dir``, each atomically.
+def write_document(staging: Path, name: str, doc: RenderedDocument) -> list[Path]:
+    """Write ``doc``'s files, ``<name>.<format>``, as new files in ``staging``: a run's
+    staging folder (:attr:`ReportWriter.staging`), which is committed or discarded whole,
+    so each file is written directly, without a temporary file of its own.
 
     ``name`` should come from :meth:`ReportWriter.allocate`; whatever it is, no file
-    is written outside ``out_dir`` (OutputError instead).
+    is written outside ``staging`` (OutputError instead).
     """
-    return [
-        atomic_write_text(inside(out_dir, f"{name}.md"), doc.markdown),
-        atomic_write_text(inside(out_dir, f"{name}.html"), doc.html),
-        atomic_write_text(inside(out_dir, f"{name}.json"), doc.json),
-    ]
+    return [write_new_text(inside(staging, f"{name}.{kind}"), text) for kind, text in doc.files]
 
 
 class ReportWriter:
     """Writes the reports of a run into ``out_dir``; use as a context manager or call
-    :meth:`finish` (or :meth:`abort`) at the end."""
+    :meth:`finish` (or :meth:`abort`) at the end.
 
-    def __init__(self, out_dir: Path) -> None:
+    ``formats`` are the per-document outputs :meth:`add` writes (ValueError for an
+    unknown one); the run-level files are always written."""
+
+    def __init__(self, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
+        self.formats = parse_formats(formats)
         self.out_dir = prepare_out_dir(out_dir)
         self._staging = Staging(self.out_dir)
         self.staging = self._staging.path  #: where this run's files are written until committed
@@ -84,15 +94,12 @@ class ReportWriter:
         self._finished = False
 
     def add(self, doc: AuditedDocument) -> list[Path]:
-        """Write ``doc``'s Markdown, HTML and JSON reports; return their paths."""
-        return self.add_rendered(render_document(doc))
-
-    def add_rendered(self, doc: RenderedDocument) -> list[Path]:
-        """Write a document rendered by :func:`render_document`; return its files' paths."""
+        """Write ``doc``'s reports in :attr:`formats`; return their paths."""
         self._check_open()
-        name = self.allocate(doc.path)
-        written = write_document(self.staging, name, doc)
-        self.add_written(doc.written(name))
+        name = self.allocate(doc.document.path)
+        rendered = render_document(doc, name=name, formats=self.formats)
+        written = write_document(self.staging, name, rendered)
+        self.add_written(rendered.written(name))
         return [self.out_dir / path.name for path in written]
 
     def allocate(self, path: str) -> str:
@@ -136,14 +143,13 @@ class ReportWriter:
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
+        index = render_index(self.entries, summary, self.formats)
         staged = [
-            atomic_write_text(
-                inside(self.staging, "index.html"), render_index(self.entries, summary)
-            ),
+            write_new_text(inside(self.staging, "index.html"), index),
             self._audit.commit(),
-            atomic_write_text(inside(self.staging, "references.bib"), bibtex),
-            atomic_write_text(inside(self.staging, "references.json"), csl_json),
-            atomic_write_text(inside(self.staging, "references.ris"), ris),
+            write_new_text(inside(self.staging, "references.bib"), bibtex),
+            write_new_text(inside(self.staging, "references.json"), csl_json),
+            write_new_text(inside(self.staging, "references.ris"), ris),
         ]
         self._staging.commit()
         self._finished = True

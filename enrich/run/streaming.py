@@ -24,7 +24,7 @@ import os
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
@@ -48,7 +48,13 @@ from enrich.errors import NoDocuments
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
 from enrich.model import GeneLookup, Resolution, RunSummary, Status, Style
-from enrich.report import ReportWriter, WrittenDocument, render_document, write_document
+from enrich.report import (
+    DEFAULT_FORMATS,
+    ReportWriter,
+    WrittenDocument,
+    render_document,
+    write_document,
+)
 from enrich.run.enrichment import run_summary
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
@@ -90,14 +96,17 @@ def run_enrichment(
     style: Style | None = None,
     offline: bool = False,
     jobs: int = 1,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     transport: httpx.AsyncBaseTransport | None = None,
     stage: StageHook | None = None,
 ) -> RunOutcome:
     """Read, resolve, audit and write the reports of every input under ``out_dir``, in place
     of its previous report set (replaced as a whole when the run succeeds, untouched otherwise).
+    ``formats`` are the per-document outputs (see :data:`enrich.report.FORMATS`).
 
     Raises, before any work and touching nothing: OutputError when ``out_dir`` or
-    ``cache_dir`` cannot be written, NoDocuments when ``paths`` hold no document.
+    ``cache_dir`` cannot be written, NoDocuments when ``paths`` hold no document,
+    ValueError for an unknown format.
     """
     hook = stage or (lambda label, total: lambda n: None)
     check_writable_folder(out_dir, "reports")
@@ -105,7 +114,7 @@ def run_enrichment(
     files = list(iter_input_files(paths))
     if not files:
         raise NoDocuments(no_documents_message(paths))
-    with ReportWriter(out_dir) as writer:
+    with ReportWriter(out_dir, formats) as writer:
         scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
         ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
         genes = resolve_genes(
@@ -135,7 +144,7 @@ def run_enrichment(
             progress=resolving,
         )
         stats = merge_stats(s.stats for s in scans)
-        context = RunContext(style, writer.staging, stats, audit, genes.lookups)
+        context = RunContext(style, writer.staging, stats, audit, genes.lookups, writer.formats)
         fetched = _report_while_fetching(
             tasks,
             settled,
@@ -224,6 +233,7 @@ class RunContext:
     stats: CorpusStats
     audit: AuditSettings
     genes: Mapping[str, GeneLookup]  #: the NCBI Gene names of the run's Gene IDs
+    formats: tuple[str, ...] = DEFAULT_FORMATS  #: the per-document outputs written
 
 
 class DocumentReporter:
@@ -247,7 +257,9 @@ class DocumentReporter:
         context = self.context
         document = read_document(path, context.style)
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
-        rendered = render_document(audited, known_pmids=self._handed_over)
+        rendered = render_document(
+            audited, known_pmids=self._handed_over, name=name, formats=context.formats
+        )
         write_document(context.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)
         return rendered.written(name)

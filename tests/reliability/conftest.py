@@ -25,7 +25,8 @@ from enrich.testing import EutilsServer, RecordStore, make_record
 FIRST_PMID = 91_000_000  #: synthetic PMIDs start above every real one
 API_KEY = "reliability-test-key"  #: lets the client send 10 requests/s instead of 3
 RUN_TIMEOUT = 120.0
-REPORT_SUFFIXES = (".md", ".html", ".json")
+REPORT_SUFFIXES = (".md", ".html", ".json")  #: of every format a run can write
+DEFAULT_SUFFIXES = (".html", ".json")  #: of the formats a run writes by default
 RUN_FILES = frozenset(
     {"index.html", "audit.tsv", "references.bib", "references.json", "references.ris"}
 )
@@ -147,9 +148,10 @@ def document_reports(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def report_citations(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every citation of one per-document report: the claims' first, then the loose ones."""
-    cited: list[dict[str, Any]] = [c for claim in report["claims"] for c in claim["citations"]]
-    return cited + list(report["citations"])
+    """Every citation of one per-document report, the claims' first, then the loose ones,
+    each with its paper's ``status``, ``reason`` and ``record`` (stated once, in ``papers``)."""
+    cited = [c for claim in report["claims"] for c in claim["citations"]] + report["citations"]
+    return [{**citation, **report["papers"][citation["paper"]]} for citation in cited]
 
 
 def citation_key(citation: dict[str, Any]) -> str:
@@ -246,9 +248,10 @@ def fill(folder: Path) -> None:
             handle.flush()
 
 
-def assert_no_partial_reports(out: Path) -> None:
+def assert_no_partial_reports(out: Path, suffixes: tuple[str, ...] = DEFAULT_SUFFIXES) -> None:
     """Assert ``out`` (if it exists) holds no temporary file and no half set of reports:
-    every document has all of .md, .html and .json, and every JSON file parses."""
+    every document has a file of each of ``suffixes`` (the formats written: .html and .json
+    by default), and every JSON file parses."""
     if not out.exists():
         return
     assert stray_files(out) == []
@@ -256,7 +259,7 @@ def assert_no_partial_reports(out: Path) -> None:
     for path in out.iterdir():
         if path.name not in RUN_FILES | {MANIFEST}:
             stems.setdefault(path.stem, set()).add(path.suffix)
-    for stem, suffixes in stems.items():
-        assert suffixes == set(REPORT_SUFFIXES), (stem, suffixes)
+    for stem, found in stems.items():
+        assert found == set(suffixes), (stem, found)
     for name in document_reports(out):
         assert name.endswith(".json")

@@ -9,6 +9,7 @@ know, an unresolved one, and claims of every grade.
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from enrich.model import (
     GeneStatus,
     Grade,
     PaperRecord,
+    Problem,
     Relation,
     Resolution,
     Status,
@@ -250,3 +252,57 @@ def hostile(
     return AuditedDocument(
         document, (ClaimVerdict(claim, cited, (), Grade.B, why),), (), (bad_gene,)
     )
+
+
+#: Text that tries every way out of a text node, an attribute, a data block or a URL.
+INJECTION = (
+    '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    '<svg onload="alert(1)"><a href="javascript:alert(2)">x</a> <!-- \u2028\u2029 & done'
+)
+
+
+def injection() -> AuditedDocument:
+    """A SYNTHETIC document whose every text from a document or PubMed is :data:`INJECTION`,
+    and whose PubMed record gives a ``javascript:`` DOI."""
+    record = PaperRecord(
+        pmid="12345678",
+        doi="javascript:window.pwned=3",
+        title=INJECTION,
+        title_markup=f"{html.escape(INJECTION)} <i>in vivo</i> <sup>2</sup>",
+        journal=INJECTION,
+        year=2020,
+        authors=(INJECTION, "Doe J"),
+    )
+    cited = Citation(pmid="12345678", title=INJECTION, authors=INJECTION)
+    loose = Citation(doi="javascript:alert(1)", invalid=("doi",), title=INJECTION)
+    claim = Claim(
+        id=f"s1 {INJECTION}",
+        kind=ClaimKind.STATEMENT,
+        location=INJECTION,
+        citations=(cited,),
+        text=INJECTION,
+        sources=(INJECTION,),
+    )
+    flag = Flag("title_mismatch", INJECTION)
+    verdict = CitationVerdict(cited, Resolution(cited.key, Status.RESOLVED, record), (flag,))
+    bad = CitationVerdict(
+        loose,
+        Resolution(loose.key, Status.INVALID, reason=INJECTION),
+        (Flag("invalid", INJECTION),),
+    )
+    document = Document(
+        path=f"injection/{INJECTION}.md",
+        style=Style.HARMONIZOME,
+        subject=Subject(symbol=INJECTION, name=INJECTION, gene_id=INJECTION, organism=INJECTION),
+        claims=(claim,),
+        citations=(loose,),
+        problems=(Problem(INJECTION, INJECTION, INJECTION),),
+    )
+    grade = ClaimVerdict(claim, (verdict,), (Flag("single_source", INJECTION),), Grade.B, INJECTION)
+    gene = GeneLookup(
+        INJECTION,
+        GeneStatus.REPLACED,
+        GeneRecord("7291", INJECTION, aliases=(INJECTION,)),
+        INJECTION,
+    )
+    return AuditedDocument(document, (grade,), (bad,), (gene,))

@@ -1,9 +1,7 @@
-"""The HTML reports in a real headless Chromium: sorting, filtering, footnotes, no network,
-and a Content-Security-Policy that lets only the report's own script run.
-
-Chromium is looked for on PATH (``chromium``, ``chromium-browser``, ``google-chrome``).
-Where none is found the tests skip, except under ``CI=true``, where they fail: CI must
-never pass without having driven a browser.
+"""The document report as a real headless Chromium draws it from the data its page carries:
+header, problems, claims table (sorting, filtering, why each grade), footnotes, paper cards,
+back-links, Gene IDs, legend; and index.html.  No test may log a console error, open a
+dialog or fetch anything.
 
 The screenshot test saves ``test-screenshot.png`` (the TWIST1 example with SYNTHETIC audit
 results) in its temporary folder, or in ``$ENRICH_SCREENSHOT_DIR`` when set, so a person
@@ -12,104 +10,78 @@ can look at what the browser drew.
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from enrich.model import RunSummary, Status
-from enrich.report import ReportWriter
-from tests.report.synthetic import twist1, twist2
+from enrich.model import FlagName
+from tests.report.browser import Visit
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+TWIST1 = "tflink_protein_Q15672_TWIST1"
+TWIST2 = "harmonizome_gene_TWIST2"
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A finished report folder with the two examples (SYNTHETIC audit results)."""
-    out = tmp_path_factory.mktemp("reports")
-    writer = ReportWriter(out)
-    for doc in (twist1(), twist2()):
-        writer.add(doc)
-    summary = RunSummary(
-        documents=2,
-        claims=54,
-        grades={"A": 19, "B": 33, "C": 2, "D": 0},
-        flags={"resource": 66, "single_source": 26},
-        citations={Status.RESOLVED.value: 62, Status.UNRESOLVED.value: 1},
-        requests=3,
-        cache_hits=12,
-    )
-    writer.finish(summary)
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the module; without one a skip saying what is missing, or
-    a failure under CI=true."""
-    found = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
-    if found is None:
-        missing = f"no Chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)})"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{missing}: CI must run the browser tests")
-        pytest.skip(missing)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is missing")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=found, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """A page opened on a report file that records console errors and every request."""
-
-    def __init__(self, browser: Any, path: Path) -> None:
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.url = path.as_uri()
-        self.page.goto(self.url)
-
-    def column(self, index: int) -> list[str]:
-        """The visible text of column ``index`` of the claims or documents table, top to bottom."""
-        return list(
-            self.page.eval_on_selector_all(
-                "table.sortable tbody tr:not([hidden])",
-                f"rows => rows.map(r => r.cells[{index}].textContent.trim())",
-            )
-        )
-
-    def close(self) -> None:
-        self.page.close()
+def data(reports: Path, name: str) -> dict[str, Any]:
+    """The JSON report of ``name``, which its page carries."""
+    loaded: dict[str, Any] = json.loads((reports / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 @pytest.fixture
 def report(browser: Any, reports: Path) -> Iterator[Visit]:
-    """The TWIST1 report open in the browser."""
-    visit = Visit(browser, reports / "tflink_protein_Q15672_TWIST1.html")
+    """The TWIST1 report open in the browser; after the test, no error, dialog or fetch."""
+    visit = Visit(browser, reports / f"{TWIST1}.html")
     yield visit
-    assert visit.errors == []  # no console errors in any browser test
-    assert [u for u in visit.requests if u.split("#")[0] != visit.url] == []  # nothing fetched
+    assert visit.errors == [] and visit.dialogs == [] and visit.fetched() == []
     visit.close()
+
+
+def test_header_counts_grades_and_flags(report: Visit, reports: Path) -> None:
+    """The header names the subject and counts the claims of each grade and the flags,
+    claim flags and citation flags apart, each chip's tooltip a reason."""
+    page, doc = report.page, data(reports, TWIST1)
+    assert page.inner_text("h1").startswith("TWIST1")
+    meta = page.inner_text("header .meta")
+    assert "UniProt Q15672" in meta and "Gene 7291" in meta and "tflink" in meta
+    grades = Counter(claim["grade"] for claim in doc["claims"])
+    for grade in "ABCD":
+        assert page.inner_text(f".card.grade-{grade} .n") == str(grades[grade])
+    groups = page.locator("header .flags")
+    assert groups.nth(0).inner_text().startswith("Claim flags (claims carrying each)")
+    assert "single_source26" in groups.nth(0).inner_text().replace(" ", "")
+    citation_flags = groups.nth(1).inner_text()
+    assert citation_flags.startswith("Citation flags (citations carrying each")
+    assert "retracted1" in citation_flags.replace(" ", "")
+    chip = page.locator("header .flag", has_text="retracted")
+    assert chip.get_attribute("title") == "retracted: RetractionIn J Synth Oncol. 2020"
+    assert page.locator("a", has_text="all documents").get_attribute("href") == "index.html"
+
+
+def test_every_claim_has_a_row_with_why_this_grade(report: Visit, reports: Path) -> None:
+    """Each claim is a row with its grade, edge, visible reason for the grade (without the
+    leading "B: "), sources and methods, flags with the papers carrying them, and papers."""
+    doc = data(reports, TWIST1)
+    assert report.column(0) == [claim["id"] for claim in doc["claims"]]
+    first, row = doc["claims"][0], report.page.locator("#claim-tfs-1")
+    cells = row.locator("td")
+    assert cells.nth(1).inner_text() == first["grade"]
+    assert cells.nth(2).inner_text().replace("\n", "") == "EZH2→TWIST1"
+    assert cells.nth(3).inner_text() == first["grade_reason"].split(": ", 1)[1]
+    assert report.page.locator("#claims-table th").nth(3).inner_text().startswith("Why this grade")
+    assert cells.nth(4).inner_text().startswith("ReMap; TRRUST")
+    assert cells.nth(0).get_attribute("title") == first["location"]
+    assert "resource [2, 3]" in cells.nth(5).inner_text()
+    assert cells.nth(6).inner_text() == "[1] [2] [3]"
+    assert row.get_attribute("data-flags") == "resource"
+    retracted = report.page.locator("#claim-tfs-5 a.fn.bad")
+    assert retracted.count() == 1 and "retracted:" in (retracted.get_attribute("title") or "")
 
 
 def test_clicking_a_header_sorts_the_claims(report: Visit) -> None:
@@ -141,6 +113,9 @@ def test_filter_box_grades_and_flag_hide_rows(report: Visit) -> None:
     page.check(".filters input[value=B]")
     page.select_option(".filters select[name=flag]", "retracted")
     assert report.column(0) == ["tfs-5"]
+    page.select_option(".filters select[name=flag]", "single_source")
+    assert len(report.column(5)) == 26
+    assert all("single_source" in flags for flags in report.column(5))
 
 
 def test_footnote_link_targets_its_paper(report: Visit) -> None:
@@ -158,38 +133,109 @@ def test_footnote_link_targets_its_paper(report: Visit) -> None:
     assert 0 <= top < 900
 
 
-def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> None:
-    """index.html sorts its Claims column as numbers and links each document's report."""
-    visit = Visit(browser, reports / "index.html")
+def test_paper_cards_and_back_links(report: Visit, reports: Path) -> None:
+    """A paper's card gives authors, title (PubMed's <i> kept), journal, year, PMID and DOI
+    links, status, flags with reasons, and "Cited by" links that land on the claim rows."""
+    page, doc = report.page, data(reports, TWIST1)
+    numbers = report.texts("ol.papers > li > .pnum")
+    assert numbers == [f"[{n}]" for n in range(1, len(doc["papers"]) + 1)] and len(numbers) == 35
+    anchors = page.eval_on_selector_all("ol.papers > li", "items => items.map(li => li.id)")
+    assert anchors[0] == "paper-23836662" and len(set(anchors)) == len(anchors)
+    retracted = page.locator("#paper-22276142")
+    assert retracted.locator(".ptitle i").inner_text() == "in vivo"
+    assert "Ansieau S, Bastid J, Doreau A, et al. · Journal of synthetic oncology" in (
+        retracted.locator(".pmeta").inner_text()
+    )
+    links = retracted.locator(".plinks a")
+    assert links.nth(0).get_attribute("href") == "https://pubmed.ncbi.nlm.nih.gov/22276142/"
+    assert links.nth(1).get_attribute("href") == "https://doi.org/10.1000/synthetic.22276142"
+    assert links.nth(0).get_attribute("rel") == "noopener"
+    assert retracted.locator(".status.resolved").count() == 1
+    flag = retracted.locator("ul.pflags .flag.bad")
+    assert flag.inner_text() == "retracted"
+    assert "RetractionIn J Synth Oncol. 2020" in retracted.locator("ul.pflags").inner_text()
+    trrust = page.locator("#paper-29087512 .small")
+    assert trrust.inner_text().startswith("Cited by tfs-1 tfs-2 tfs-3")
+    assert trrust.inner_text().endswith("tfs-12 and 35 more")
+    assert trrust.locator("a").count() == 12
+    trrust.locator("a").first.click()
+    assert page.locator(":target").get_attribute("id") == "claim-tfs-1"
+    missing = page.locator("#paper-23623921")
+    assert "not found — PubMed has no record 23623921" in missing.inner_text()
+
+
+def test_gene_ids_and_legend(report: Visit, reports: Path) -> None:
+    """The Gene IDs section says how many NCBI Gene named, lists the problems and every ID
+    with symbol, status and aliases; the legend explains every grade and flag."""
+    page, doc = report.page, data(reports, TWIST1)
+    named = sum(gene["names_from"] is not None for gene in doc["genes"])
+    summary = page.inner_text("#genes p")
+    assert summary.startswith(f"NCBI Gene gave the names of {named} of the {len(doc['genes'])}")
+    assert "NCBI Gene has no record with Gene ID" in page.inner_text("#genes .banner")
+    page.click("#genes summary")
+    rows = page.locator("#genes tbody tr")
+    assert rows.count() == len(doc["genes"])
+    first = doc["genes"][0]
+    assert rows.nth(0).locator("a").get_attribute("href") == (
+        f"https://www.ncbi.nlm.nih.gov/gene/{first['gene_id']}"
+    )
+    assert rows.nth(0).locator("td").nth(3).inner_text() == ", ".join(first["aliases"])
+    legend = page.inner_text("#legend")
+    assert all(name.value in legend for name in FlagName)
+    assert page.locator("#legend .badge").count() == 4
+
+
+def test_loose_citations_and_problems(browser: Any, reports: Path) -> None:
+    """Loose citations link their papers; a document's problems are listed first."""
+    visit = Visit(browser, reports / f"{TWIST2}.html")
     try:
-        visit.page.locator("#documents-table thead th").nth(3).click()
-        assert visit.column(3) == ["6", "48"]
-        assert visit.page.locator("[role=alert]").count() == 1
-        visit.page.click("text=harmonizome_gene_TWIST2")
-        assert visit.page.url.endswith("harmonizome_gene_TWIST2.html")
+        doc = data(reports, TWIST2)
+        assert visit.page.locator("#claims-table tbody tr").count() == len(doc["claims"])
+        statement = visit.page.locator("#claims-table td .statement").first
+        assert statement.inner_text() == doc["claims"][0]["text"]
+        assert visit.errors == [] and visit.fetched() == []
+    finally:
+        visit.close()
+    names = [p.name for p in reports.glob("*.html") if p.stem not in (TWIST1, TWIST2, "index")]
+    visit = Visit(browser, reports / names[0])
+    try:
+        assert visit.page.locator("#problems li").count() == 1
+        loose = visit.page.locator("#loose a.fn")
+        assert (
+            loose.count() == 1
+            and loose.get_attribute("href") == "#paper-invalid-javascript-alert-1-"
+        )
+        loose.click()
+        assert visit.page.locator(":target .status.invalid").count() == 1
+    finally:
+        visit.close()
+
+
+def test_opening_the_page_on_an_anchor_lands_there(browser: Any, reports: Path) -> None:
+    """A link from elsewhere to #paper-<pmid> lands on that paper, drawn after the load."""
+    visit = Visit(browser, reports / f"{TWIST1}.html", "#paper-29126285")
+    try:
+        assert visit.page.locator(":target").get_attribute("id") == "paper-29126285"
+        top = visit.page.evaluate(
+            "document.getElementById('paper-29126285').getBoundingClientRect().top"
+        )
+        assert 0 <= top < 900
         assert visit.errors == []
     finally:
         visit.close()
 
 
-def test_injected_inline_script_is_refused(browser: Any, reports: Path, tmp_path: Path) -> None:
-    """A script that got into a report (here, pasted before its own) does not run, and an
-    inline event handler does not either, while the report's own script still does."""
-    original = (reports / "tflink_protein_Q15672_TWIST1.html").read_text(encoding="utf-8")
-    assert "unsafe-inline" not in original
-    injected = (
-        '<script>document.title = "pwned";</script>'
-        '<img src="data:," onerror="document.title=\'pwned\'">'
-    )
-    hostile = tmp_path / "hostile.html"
-    hostile.write_text(original.replace("</body>", injected + "</body>", 1), encoding="utf-8")
-    visit = Visit(browser, hostile)
+def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> None:
+    """index.html sorts its Claims column as numbers and links each document's report."""
+    visit = Visit(browser, reports / "index.html")
     try:
-        assert visit.page.title() != "pwned"
-        visit.page.locator("#claims-table thead th").nth(2).click()
-        header = visit.page.locator("#claims-table thead th").nth(2)
-        assert header.get_attribute("aria-sort") == "ascending"  # the report's own script ran
-        assert any("Content Security Policy" in error for error in visit.errors), visit.errors
+        visit.page.locator("#documents-table thead th").nth(3).click()
+        assert visit.column(3) == ["1", "6", "48"]
+        assert visit.page.locator("[role=alert]").count() == 1
+        visit.page.click(f"text={TWIST2}")
+        assert visit.page.url.endswith(f"{TWIST2}.html")
+        assert visit.page.locator("#claims-table").count() == 1
+        assert visit.errors == []
     finally:
         visit.close()
 
@@ -199,7 +245,7 @@ def test_screenshot_of_the_twist1_report(browser: Any, reports: Path, tmp_path: 
     temporary folder (or $ENRICH_SCREENSHOT_DIR), never in the project's reports/."""
     folder = Path(os.environ.get("ENRICH_SCREENSHOT_DIR") or tmp_path)
     screenshot = folder / "test-screenshot.png"
-    visit = Visit(browser, reports / "tflink_protein_Q15672_TWIST1.html")
+    visit = Visit(browser, reports / f"{TWIST1}.html")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=str(screenshot), full_page=True)

@@ -44,7 +44,7 @@ def test_a_new_set_replaces_the_previous_one_and_nothing_else(tmp_path: Path) ->
     names = sorted(p.name for p in out.iterdir())
     report_set = sorted(read_manifest(out))
     assert not [n for n in names if n.startswith("old.")]
-    assert {"new.md", "kept.html", "index.html", "audit.tsv"} <= set(report_set)
+    assert {"new.json", "kept.html", "index.html", "audit.tsv"} <= set(report_set)
     assert names == sorted([*report_set, MANIFEST, "notes.txt", "refresh-2024-01-01.md"])
 
 

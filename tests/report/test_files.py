@@ -13,7 +13,14 @@ from enrich.errors import OutputError
 from enrich.model import AuditedDocument, Document, RunSummary, Style
 from enrich.report import ReportWriter, files
 from enrich.report.commit import MANIFEST
-from enrich.report.files import MAX_STEM, NameAllocator, atomic_write_text, inside, safe_stem
+from enrich.report.files import (
+    MAX_STEM,
+    NameAllocator,
+    atomic_write_text,
+    inside,
+    safe_stem,
+    write_new_text,
+)
 from tests.report.synthetic import hostile, twist1, twist2
 
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -68,13 +75,13 @@ def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> N
 
 
 def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
-    """add() writes .md/.html/.json per document; finish() writes index, audit and references."""
+    """add() writes .html and .json per document by default; finish() writes index, audit
+    and references."""
     out = tmp_path / "reports"
     writer = ReportWriter(out)
     first = writer.add(twist1())
     writer.add(twist2())
     assert [p.name for p in first] == [
-        "tflink_protein_Q15672_TWIST1.md",
         "tflink_protein_Q15672_TWIST1.html",
         "tflink_protein_Q15672_TWIST1.json",
     ]
@@ -89,7 +96,36 @@ def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
     ]
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if n.startswith(".")] == [MANIFEST]  # no temporary file
-    assert len(names) == 12
+    assert len(names) == 10
+
+
+@pytest.mark.parametrize(
+    ("formats", "suffixes"),
+    [
+        (("md",), [".md"]),
+        (("json", "md", "html"), [".html", ".json", ".md"]),
+        (("html",), [".html"]),
+    ],
+)
+def test_writer_writes_the_formats_asked_for(
+    tmp_path: Path, formats: tuple[str, ...], suffixes: list[str]
+) -> None:
+    """Each document gets exactly the formats asked for (in html, json, md order), and the
+    run-level files are written whatever they are."""
+    writer = ReportWriter(tmp_path, formats)
+    written = writer.add(twist2())
+    writer.finish(RunSummary(documents=1))
+    assert [p.suffix for p in written] == suffixes
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {p.name for p in written} | {"index.html", "audit.tsv", "references.ris"} <= names
+    assert len(names) == len(suffixes) + 6  # + index, audit, three bibliographies, manifest
+
+
+def test_writer_refuses_an_unknown_format(tmp_path: Path) -> None:
+    """An unknown format is a ValueError naming it, before the folder is touched."""
+    with pytest.raises(ValueError, match="unknown format 'pdf'"):
+        ReportWriter(tmp_path / "out", ("html", "pdf"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
@@ -105,7 +141,7 @@ def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         p.name for p in out.iterdir()
     )
-    assert {p.stem for p in paths if p.suffix == ".md"} == {
+    assert {p.stem for p in paths if p.suffix == ".html"} - {"index"} == {
         "passwd",
         "document",
         "document-2",
@@ -120,7 +156,7 @@ def test_colliding_documents_get_numbered_reports(tmp_path: Path) -> None:
     a = writer.add(empty("one/gene.md"))
     b = writer.add(empty("two/gene.txt"))
     c = writer.add(empty("index.md"))
-    assert [p.name for p in (a[0], b[0], c[0])] == ["gene.md", "gene-2.md", "index-2.md"]
+    assert [p.name for p in (a[0], b[0], c[0])] == ["gene.html", "gene-2.html", "index-2.html"]
     writer.finish(RunSummary())
     assert 'href="gene-2.html"' in (tmp_path / "index.html").read_text()
 
@@ -223,6 +259,56 @@ def test_temp_name_left_by_a_dead_process_is_skipped(
     atomic_write_text(tmp_path / "a.txt", "new\n")
     assert (tmp_path / "a.txt").read_text() == "new\n"
     assert stale.read_text() == "someone else's"
+
+
+def test_staged_write_is_one_new_file_and_never_writes_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_new_text makes the file itself (no temporary file, lock or rename), and refuses
+    with OutputError a name already taken by a file or a link, leaving both as they were."""
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a staged file needs no lock or rename")
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("theirs")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with monkeypatch.context() as patch:
+        patch.setattr(files.fcntl, "flock", refused)
+        patch.setattr(files.os, "replace", refused)
+        assert write_new_text(staging / "a.html", "new ✓\n") == staging / "a.html"
+        assert (staging / "a.html").read_text(encoding="utf-8") == "new ✓\n"
+        assert [p.name for p in staging.iterdir()] == ["a.html"]
+        with pytest.raises(OutputError, match=r"cannot write .*a\.html: File exists"):
+            write_new_text(staging / "a.html", "again")
+        (staging / "b.html").symlink_to(outside)
+        with pytest.raises(OutputError, match=r"b\.html"):
+            write_new_text(staging / "b.html", "through the link")
+    assert (staging / "a.html").read_text(encoding="utf-8") == "new ✓\n"
+    assert outside.read_text() == "theirs"
+
+
+def test_staged_write_failing_on_disk_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a staged file is written is OutputError naming it, and its
+    descriptor is closed (the partial file is the staging folder's, discarded whole)."""
+    real_close = os.close
+    closed: list[int] = []
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(files.os, "write", full)
+    monkeypatch.setattr(files.os, "close", close)
+    with pytest.raises(OutputError, match=r"cannot write .*a\.json: No space left on device"):
+        write_new_text(tmp_path / "a.json", "{}\n")
+    assert len(closed) == 1
 
 
 def test_abort_discards_audit_and_context_manager_aborts(tmp_path: Path) -> None:

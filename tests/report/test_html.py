@@ -1,41 +1,55 @@
-"""The HTML reports: self-contained, escaped, sanitised titles, working anchors."""
+"""The HTML pages as written: self-contained, a document's data carried safely, links to
+its sibling files; what the browser draws from them is tests/report/test_browser.py's."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
-import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from enrich.model import RunSummary, Status
-from enrich.report import DocumentEntry, render_html, render_index
-from enrich.report.html import CSP, sanitize_markup
+from enrich.report import DocumentEntry, render_document, render_html, render_index
+from enrich.report.html import CSP
+from enrich.report.json_document import document_json
+from enrich.report.viewer import script_data
 from tests.report.synthetic import hostile, twist1, twist2
+from tests.report.varied import AWKWARD, varied_documents
 
 
 class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text inside <script> elements."""
+    """Every start tag with its attributes, and the text inside each <script> element."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._script: dict[str, str | None] | None = None
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
+        if tag == "script":
+            self._script = dict(attrs)
+            self.scripts.append((self._script, ""))
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
+        self._script = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts.append(data)
+        if self._script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
     def named(self, name: str) -> list[dict[str, str | None]]:
         return [attrs for tag, attrs in self.tags if tag == name]
+
+    def block(self, block_id: str) -> str:
+        """The text of the data block ``block_id``."""
+        (text,) = [text for attrs, text in self.scripts if attrs.get("id") == block_id]
+        return text
 
 
 ALLOWED_HREF = re.compile(
@@ -46,9 +60,11 @@ ALLOWED_HREF = re.compile(
 
 
 def check_self_contained(text: str) -> Tags:
-    """Assert ``text`` loads nothing: one inline script, inline style, no src, safe links."""
+    """Assert ``text`` loads nothing: one script that runs (inline, its own), data blocks,
+    an inline style, no src, safe links and the CSP."""
     tags = Tags(text)
-    assert [t for t, _ in tags.tags].count("script") == 1
+    running = [attrs for attrs, _ in tags.scripts if attrs.get("type") != "application/json"]
+    assert running == [{}]
     assert all("src" not in attrs for _, attrs in tags.tags)
     assert not tags.named("img") and not tags.named("iframe")
     for attrs in tags.named("a") + tags.named("link"):
@@ -56,18 +72,64 @@ def check_self_contained(text: str) -> Tags:
     assert not any(a.get("rel") == "stylesheet" for a in tags.named("link"))
     metas = [m for m in tags.named("meta") if m.get("http-equiv") == "Content-Security-Policy"]
     assert metas and metas[0]["content"] == CSP
+    assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
     assert not re.search(r"@import|url\(", text)
     return tags
 
 
-def test_document_report_is_self_contained() -> None:
-    """A report inlines its CSS and JS and links only to PubMed, doi.org and its own anchors."""
-    text = render_html(twist1())
-    tags = check_self_contained(text)
-    assert "<style>" in text and "makeSortable" in tags.scripts[0]
-    for attrs in tags.named("a"):
-        if attrs["href"].startswith("http"):
-            assert attrs["rel"] == "noopener"
+def test_document_report_is_self_contained_and_carries_its_json() -> None:
+    """A document's page inlines its style and script, loads nothing, and carries the
+    document's JSON report, value for value, in a data block."""
+    doc = twist1()
+    tags = check_self_contained(render_html(doc))
+    assert json.loads(tags.block("enrich-data")) == json.loads(document_json(doc))
+    terms = json.loads(tags.block("enrich-terms"))
+    assert set(terms["claim_flags"]) == {"no_citation", "resource_only", "single_source"} | {
+        "large_scale_only"
+    }
+    assert "retracted" in terms["bad_flags"]
+    (script,) = [text for attrs, text in tags.scripts if not attrs]
+    assert "buildReport" in script
+    for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert unsafe not in script
+
+
+def test_the_page_carries_the_json_string_it_is_given() -> None:
+    """Rendered together, the page's data block is the very text of <name>.json, escaped."""
+    rendered = dict(render_document(twist2(), name="x", formats=("html", "json")).files)
+    assert script_data(rendered["json"]) in rendered["html"]
+
+
+def test_data_block_cannot_end_its_script() -> None:
+    """Documents full of </script>, <!--, & and line separators leave no <, >, & or U+2028/9
+    in the data block, which parses back to the same value."""
+    for doc in (hostile(), *varied_documents()[:8]):
+        data = document_json(doc)
+        block = Tags(render_html(doc, data)).block("enrich-data")
+        assert not set(block) & {"<", ">", "&", "\u2028", "\u2029"}, doc.document.path
+        assert json.loads(block) == json.loads(data)
+    assert "</script>" in AWKWARD and "\u2028" in AWKWARD
+
+
+@given(st.text())
+def test_script_data_keeps_any_string(text: str) -> None:
+    """Any string, as JSON made safe for a data block, holds no character that could end
+    the block and parses back to itself."""
+    safe = script_data(json.dumps({"t": text}, ensure_ascii=False))
+    assert not set(safe) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(safe) == {"t": text}
+
+
+def test_noscript_names_the_files_beside_the_page() -> None:
+    """Without JavaScript the page says it needs it and links the document's other files;
+    the footer links the JSON only when it is written."""
+    files = dict(render_document(twist1(), name="t1", formats=("html", "json", "md")).files)
+    noscript = files["html"].split("<noscript>")[1].split("</noscript>")[0]
+    assert "needs JavaScript" in noscript
+    assert '<a href="t1.json">t1.json</a> and <a href="t1.md">t1.md</a>' in noscript
+    assert 'Machine-readable data: <a href="t1.json">' in files["html"]
+    alone = dict(render_document(twist1(), name="t1", formats=("html",)).files)["html"]
+    assert "needs JavaScript.</div></noscript>" in alone and "t1.json" not in alone
 
 
 def test_index_is_self_contained_and_warns_about_unresolved() -> None:
@@ -82,66 +144,12 @@ def test_index_is_self_contained_and_warns_about_unresolved() -> None:
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
 
 
-def test_footnotes_point_at_existing_paper_anchors() -> None:
-    """Every [n] link targets a paper-… id present in the Papers section."""
-    tags = Tags(render_html(twist1()))
-    ids = {attrs.get("id") for _, attrs in tags.tags}
-    targets = [a["href"] for a in tags.named("a") if (a["href"] or "").startswith("#paper-")]
-    assert targets and all(t[1:] in ids for t in targets)
-    assert "paper-29087512" in ids
-
-
-def test_script_from_document_and_pubmed_renders_as_text() -> None:
-    """<script> in a document title, statement, subject or PubMed markup is escaped."""
-    text = render_html(hostile())
-    tags = check_self_contained(text)  # one script (ours), no img
-    assert not [name for _, attrs in tags.tags for name in attrs if name.startswith("on")]
-    body = text.split("<body>")[1].split("<script>\n")[0]
-    assert "<script" not in body and "<img" not in body
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
-    assert "&lt;img src=x onerror=alert(3)&gt;" in body
-
-
-def test_title_markup_keeps_only_balanced_inline_tags() -> None:
-    """PubMed title markup keeps <i> <sub> <sup>, escapes the rest, and drops unbalanced tags."""
-    text = render_html(hostile())
-    assert "<i>in vivo</i> H<sub>2</sub>O m<sup>6</sup>A" in text
-    assert "&lt;img src=&quot;x&quot; onerror=&quot;alert(2)&quot;&gt;" in text
-    assert "&lt;b&gt;open" in text  # never closed, so shown as text
-
-
-@pytest.mark.parametrize(
-    ("markup", "html"),
-    [
-        ("<i>a</i> &amp; <b>b</b>", "<i>a</i> &amp; <b>b</b>"),
-        ("<i>a<b>b</i></b>", "&lt;i&gt;a<b>b&lt;/i&gt;</b>"),
-        ("<I>x</I>", "&lt;I&gt;x&lt;/I&gt;"),
-        ('<i class="x">y</i>', "&lt;i class=&quot;x&quot;&gt;y&lt;/i&gt;"),
-        ("</i>x<i>", "&lt;/i&gt;x&lt;i&gt;"),
-        ("&lt;script&gt;", "&lt;script&gt;"),
-        ("2 &lt; 3", "2 &lt; 3"),
-    ],
-)
-def test_sanitize_markup(markup: str, html: str) -> None:
-    """Only exact, balanced lower-case i/b/u/sup/sub tags survive; all else is escaped text."""
-    assert sanitize_markup(markup) == html
-
-
-def test_claim_rows_carry_grade_flags_and_sources() -> None:
-    """Each claim row has data-grade and data-flags for filtering and the edge's sources."""
-    tags = Tags(render_html(twist1()))
-    rows = [a for t, a in tags.tags if t == "tr" and (a.get("id") or "").startswith("claim-")]
-    assert len(rows) == 48
-    assert {r["data-grade"] for r in rows} <= {"A", "B", "C", "D"}
-    assert any("retracted" in (r["data-flags"] or "").split("|") for r in rows)
-    text = render_html(twist1())
-    assert "ReMap; TRRUST" in text and '<span class="gene">EZH2</span>' in text
-
-
-def test_papers_without_record_use_document_title_escaped() -> None:
-    """A citation PubMed did not give shows the document's own title, escaped."""
-    text = render_html(hostile())
-    papers = text.split('id="papers"')[1]
-    assert 'id="paper-87654321"' in papers
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in papers.split('id="paper-87654321"')[1]
-    assert 'class="status unresolved"' in papers
+def test_index_links_only_the_formats_written() -> None:
+    """index.html links each document's files of the formats written, and no other."""
+    entries = [DocumentEntry.of(twist1(), "twist1")]
+    default = render_index(entries, RunSummary(documents=1), ("html", "json"))
+    assert 'href="twist1.html"' in default and 'href="twist1.json"' in default
+    assert "twist1.md" not in default
+    markdown = render_index(entries, RunSummary(documents=1), ("md",))
+    assert 'href="twist1.md"' in markdown
+    assert "twist1.html" not in markdown and "twist1.json" not in markdown

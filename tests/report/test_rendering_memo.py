@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from enrich.model import AuditedDocument
-from enrich.report import html, json_document, markdown, tables
+from enrich.report import json_document, markdown, tables, viewer
 from enrich.report.json_document import document_json
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
@@ -17,7 +17,7 @@ def reports(doc: AuditedDocument) -> tuple[object, ...]:
     """Every per-document output of ``doc``."""
     renderers: tuple[Callable[[AuditedDocument], object], ...] = (
         markdown.render_markdown,
-        html.render_html,
+        viewer.render_html,
         document_json,
         lambda d: "".join(tsv_line(row) for row in claim_rows(d)),
         lambda d: DocumentEntry.of(d, "name"),
@@ -27,7 +27,7 @@ def reports(doc: AuditedDocument) -> tuple[object, ...]:
 
 def forget() -> None:
     """Empty every cache of the report modules."""
-    modules: tuple[ModuleType, ...] = (html, json_document, markdown, tables)
+    modules: tuple[ModuleType, ...] = (json_document, markdown, tables, viewer)
     for module in modules:
         for value in vars(module).values():
             if hasattr(value, "cache_clear") and hasattr(value, "cache_info"):

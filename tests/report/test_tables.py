@@ -9,7 +9,7 @@ from pathlib import Path
 from enrich.model import RunSummary
 from enrich.report import ReportWriter
 from enrich.report.tables import AUDIT_COLUMNS, audit_rows, audit_table
-from enrich.report.view import papers, primary_pmids
+from enrich.report.view import primary_pmids
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
 
 
@@ -45,15 +45,6 @@ def test_audit_tsv_written_by_writer_matches_audit_rows(tmp_path: Path) -> None:
         writer.add(doc)
     writer.finish(RunSummary())
     assert (tmp_path / "audit.tsv").read_text() == "".join(audit_rows(docs))
-
-
-def test_papers_are_distinct_and_anchored() -> None:
-    """Each cited paper appears once, numbered from 1, with a unique paper-<pmid> anchor."""
-    listed = papers(twist1())
-    assert [p.number for p in listed] == list(range(1, len(listed) + 1))
-    assert len({p.key for p in listed}) == len(listed) == 35
-    assert listed[0].anchor == "paper-23836662"
-    assert len({p.anchor for p in listed}) == len(listed)
 
 
 def test_audit_table_is_plain_text() -> None:

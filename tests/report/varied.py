@@ -113,9 +113,11 @@ def _malformed(claim: Claim) -> Claim:
 
 
 def _loose() -> tuple[Citation, ...]:
-    """Loose citations: a malformed PMID, a DOI PubMed lacks and a database paper."""
+    """Loose citations: a malformed PMID (twice: once with a malformed DOI, so described
+    otherwise), a DOI PubMed lacks and a database paper."""
     return (
         Citation(pmid="12x", invalid=("pmid",), title=AWKWARD, year=1999),
+        Citation(pmid="12x", doi="bad doi", invalid=("pmid", "doi")),
         Citation(doi=NOT_IN_PUBMED_DOI, authors=AWKWARD, journal="J & <Co>"),
         Citation(pmid="29087512", doi="not a doi", invalid=("doi",)),
     )

@@ -76,7 +76,16 @@ def report(tmp_path: Path, name: str) -> dict[str, Any]:
 
 
 def citations(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for claim in doc["claims"] for c in claim["citations"]] + doc["citations"]
+    """Every citation of a JSON report, each with its paper's status, reason and record."""
+    return [with_paper(doc, c) for claim in doc["claims"] for c in claim["citations"]] + [
+        with_paper(doc, c) for c in doc["citations"]
+    ]
+
+
+def with_paper(doc: dict[str, Any], citation: dict[str, Any]) -> dict[str, Any]:
+    """``citation`` with its paper's status, reason and record (stated once, in papers)."""
+    paper: dict[str, Any] = doc["papers"][citation["paper"]]
+    return {**citation, **paper}
 
 
 def flags(citation: dict[str, Any]) -> set[str]:
@@ -90,12 +99,13 @@ def ran(server: EutilsServer, tmp_path: Path) -> tuple[Result, Path]:
 
 
 def test_run_writes_every_report_and_exits_0(ran: tuple[Result, Path]) -> None:
-    """With the local server, the run writes all per-document and run files and exits 0."""
+    """With the local server, the run writes the default per-document files (HTML and JSON)
+    and the run files, and exits 0."""
     result, tmp_path = ran
     assert result.exit_code == 0, result.output
     names = {p.name for p in (tmp_path / "out").iterdir()}
     for stem in ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2"):
-        assert {f"{stem}.md", f"{stem}.html", f"{stem}.json"} <= names
+        assert {f"{stem}.html", f"{stem}.json"} <= names and f"{stem}.md" not in names
     assert {
         "index.html",
         "audit.tsv",
@@ -129,7 +139,7 @@ def test_resource_only_is_on_exactly_the_claims_citing_only_resource_papers(
         every = bool(claim["citations"]) and all("resource" in flags(c) for c in claim["citations"])
         assert ("resource_only" in {f["name"] for f in claim["flags"]}) is every
         for cited in claim["citations"]:
-            if cited["status"] == "not_found":
+            if with_paper(doc, cited)["status"] == "not_found":
                 assert flags(cited) == {"not_found"}
     ezh2 = next(c for c in doc["claims"] if c["regulator"] == "EZH2")
     assert ezh2["grade"] == "C"
@@ -141,7 +151,7 @@ def test_retracted_record_is_flagged_and_its_claim_downgraded(ran: tuple[Result,
     _, tmp_path = ran
     doc = report(tmp_path, "tflink_protein_Q15672_TWIST1")
     (foxq1,) = [c for c in doc["claims"] if c["regulator"] == "FOXQ1"]
-    (cited,) = [c for c in foxq1["citations"] if c["pmid"] == RETRACTED]
+    (cited,) = [with_paper(doc, c) for c in foxq1["citations"] if c["pmid"] == RETRACTED]
     assert "retracted" in flags(cited) and cited["record"]["retracted"] is True
     assert "39000001" in next(f["reason"] for f in cited["flags"] if f["name"] == "retracted")
     assert foxq1["grade"] == "C"  # B with the paper; only the TRRUST paper is left
@@ -258,7 +268,7 @@ def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
 
 
 def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
-    """Two worker processes write exactly the files one process writes, in the same order."""
+    """Two worker processes write exactly the files one process writes, every format."""
     import random
 
     from benchmarks.corpus import GENERATIONS, tflink_page
@@ -273,6 +283,7 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
         args = ["run", str(docs), "--offline", "--jobs", str(jobs), "--out", str(out)]
+        args += ["--formats", "html,json,md"]
         result = CliRunner().invoke(cli, [*args, "--cache-dir", str(tmp_path / "cache")])
         assert result.exit_code == 3, result.output  # offline: everything unresolved
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
@@ -294,7 +305,8 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
 
 def test_every_claim_of_both_examples_has_a_grade_reason(ran: tuple[Result, Path]) -> None:
     """Each claim's grade_reason is one non-empty line starting with its grade, in the JSON,
-    in audit.tsv's grade_reason column and visible in the HTML report."""
+    in audit.tsv's grade_reason column and in the data the HTML report draws its "Why this
+    grade" column from (tests/report/test_browser.py shows it drawn)."""
     _, tmp_path = ran
     for name in ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2"):
         doc = report(tmp_path, name)
@@ -302,7 +314,8 @@ def test_every_claim_of_both_examples_has_a_grade_reason(ran: tuple[Result, Path
             reason = claim["grade_reason"]
             assert reason.startswith(f"{claim['grade']}: ") and "\n" not in reason, reason
         html = (tmp_path / "out" / f"{name}.html").read_text()
-        assert html.count('<td class="why">') == len(doc["claims"])
+        block = html.split('<script type="application/json" id="enrich-data">')[1]
+        assert json.loads(block.split("</script>")[0]) == doc
     lines = (tmp_path / "out" / "audit.tsv").read_text().splitlines()
     column = lines[0].split("\t").index("grade_reason")
     rows = [line.split("\t") for line in lines[1:]]
