@@ -30,6 +30,7 @@ from enrich.errors import EnrichError
 from enrich.escape import printable
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
+from enrich.figures import count, many
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import AuditedDocument, Document, Grade, Status, Style
@@ -366,13 +367,13 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
         lines.append(f"{'reports':<15}{printable(out_dir)}/index.html")
     if s.unresolved:
         lines.append(
-            f"warning: {s.unresolved} citations are unresolved; "
+            f"warning: {count(s.unresolved)} citations are unresolved; "
             "the reports say so. Run again when E-utilities is reachable."
         )
     if s.genes_without_names:
         why = "offline and not in the cache" if s.offline else "NCBI Gene could not be asked"
         lines.append(
-            f"warning: {s.genes_without_names} Gene IDs have no NCBI Gene names ({why}): "
+            f"warning: {count(s.genes_without_names)} Gene IDs have no NCBI Gene names ({why}): "
             "their genes were looked for by symbol only; the reports say so."
         )
     return "\n".join(lines)
@@ -534,8 +535,8 @@ def verify(repair: bool, cache_dir: Path | None) -> None:
         click.echo(f"damaged: {printable(line)}")
     verdict = "deleted; the next run fetches them again" if repair else "run with --repair"
     click.echo(
-        f"cache {printable(settings.cache_dir)}: {entries} entries, {len(problems)} damaged"
-        + (f" ({verdict})" if problems else "")
+        f"cache {printable(settings.cache_dir)}: {many(entries, 'entry', 'entries')}, "
+        f"{count(len(problems))} damaged" + (f" ({verdict})" if problems else "")
     )
     sys.exit(EXIT_FAILED if problems and not repair else EXIT_OK)
 

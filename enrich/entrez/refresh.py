@@ -35,6 +35,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene_names import GeneResolver
 from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
+from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
@@ -72,10 +73,11 @@ class RefreshResult:
 
     def describe(self) -> str:
         lines = [
-            f"stale records {self.checked}, refreshed {self.refreshed}, "
-            f"failed {self.failed} (retried next time), changes {len(self.changes)}",
-            f"stale gene summaries {self.genes_checked}, refreshed {self.genes_refreshed}, "
-            f"with changed names {self.genes_changed}, failed {self.genes_failed}",
+            f"stale records {count(self.checked)}, refreshed {count(self.refreshed)}, "
+            f"failed {count(self.failed)} (retried next time), changes {count(len(self.changes))}",
+            f"stale gene summaries {count(self.genes_checked)}, refreshed "
+            f"{count(self.genes_refreshed)}, with changed names {count(self.genes_changed)}, "
+            f"failed {count(self.genes_failed)}",
         ]
         lines += [f"  PMID {c.pmid}: {c.kind}: {c.detail}" for c in self.changes]
         lines += [f"report {path}" for path in self.reports]

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
+from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -151,7 +152,7 @@ def grade_cards(counts: dict[str, int]) -> str:
     """One coloured card per grade with its number of claims."""
     cards = [
         f'<div class="card grade-{g.value}" title="grade {g.value}"><span class="badge">'
-        f'{g.value}</span><span class="n">{counts.get(g.value, 0)}</span>'
+        f'{g.value}</span><span class="n">{count(counts.get(g.value, 0))}</span>'
         '<span class="label">claims</span></div>'
         for g in Grade
     ]
@@ -174,8 +175,8 @@ def flag_counts(counts: dict[str, int], reasons: dict[str, str] | None = None) -
             continue
         chips = [
             f'<span class="flag" title="{esc((reasons or {}).get(name, name))}">{esc(name)}'
-            f'<span class="count">{count}</span></span>'
-            for name, count in pairs
+            f'<span class="count">{count(n)}</span></span>'
+            for name, n in pairs
         ]
         head = f'<span class="label">{label} <span class="note">({esc(note)})</span></span>'
         groups.append(f'<div class="flags">{head}{"".join(chips)}</div>')
@@ -326,7 +327,7 @@ def _paper_item(paper: Paper, cited_by: list[str]) -> str:
     flags = "".join([_flag_item(f.name, f.reason) for f in paper.flags])
     back = " ".join([_back_link(c) for c in cited_by[:_BACK_LINKS]])
     if len(cited_by) > _BACK_LINKS:
-        back += f" and {len(cited_by) - _BACK_LINKS} more"
+        back += f" and {count(len(cited_by) - _BACK_LINKS)} more"
     record = paper.record
     if record is not None:
         card = _record_card(record, record.doi or paper.citation.doi, paper.status, paper.reason)
@@ -440,7 +441,7 @@ def render_html(doc: AuditedDocument) -> str:
             '\n<section id="problems"><h2>Problems</h2>'
             f'<div class="banner bad"><ul>{items}</ul></div></section>'
         )
-    out.append(f'\n<section id="claims"><h2>Claims ({len(doc.claims)})</h2>')
+    out.append(f'\n<section id="claims"><h2>Claims ({count(len(doc.claims))})</h2>')
     if doc.claims:
         out += ["\n", filter_form("claims-table", True, flags), "\n", _claims_table_head()]
         out += rows
@@ -458,7 +459,7 @@ def render_html(doc: AuditedDocument) -> str:
             '\n<section id="loose"><h2>Loose citations</h2>'
             f"<p>Cited by the document but not attached to a claim: {links}</p></section>"
         )
-    out.append(f'\n<section id="papers"><h2>Papers ({len(cited)})</h2><ol class="papers">')
+    out.append(f'\n<section id="papers"><h2>Papers ({count(len(cited))})</h2><ol class="papers">')
     out += [_paper_item(p, cited_by.get(p.key, [])) for p in cited]
     out.append("</ol></section>")
     out += ["\n", genes_section(doc), "\n", legend()]

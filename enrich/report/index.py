@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from enrich.figures import count
 from enrich.model import Grade, RunSummary, Status
 from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
 from enrich.report.sections import legend
@@ -16,30 +17,36 @@ __all__ = ["render_index"]
 _TOP_FLAGS = 3
 
 
+def _count_or_blank(n: int) -> str:
+    """A count in a table cell, blank for none (so that the numbers that matter stand out)."""
+    return count(n) if n else ""
+
+
 def _document_row(entry: DocumentEntry) -> str:
     link = quote(entry.name, safe="")
     grades = "".join(
         f'<td class="num grade-{g.value}" data-sort="{entry.grades.get(g.value, 0)}">'
-        f"{entry.grades.get(g.value, 0) or ''}</td>"
+        f"{_count_or_blank(entry.grades.get(g.value, 0))}</td>"
         for g in Grade
     )
     top = list(entry.flags.items())[:_TOP_FLAGS]
     chips = " ".join(
-        f'<span class="flag">{esc(name)}<span class="count">{count}</span></span>'
-        for name, count in top
+        f'<span class="flag">{esc(name)}<span class="count">{count(n)}</span></span>'
+        for name, n in top
     )
     more = len(entry.flags) - len(top)
     if more > 0:
         chips += f' <span class="small">+{more} more</span>'
-    problems = f'<td class="num" data-sort="{entry.problems}">{entry.problems or ""}</td>'
+    problems = _count_or_blank(entry.problems)
+    problems = f'<td class="num" data-sort="{entry.problems}">{problems}</td>'
     return (
         f'<tr data-flags="{esc("|".join(entry.flags))}">'
         f'<td data-sort="{esc(entry.name)}"><a href="{link}.html">{esc(entry.name)}</a>'
         f'<div class="small"><span class="path">{esc(entry.path)}</span> · '
         f'<a href="{link}.md">md</a> · <a href="{link}.json">json</a></div></td>'
         f'<td>{esc(entry.style)}</td><td class="gene">{esc(entry.subject)}</td>'
-        f'<td class="num">{entry.claims}</td>{grades}'
-        f'<td class="num">{entry.citations}</td>{problems}'
+        f'<td class="num" data-sort="{entry.claims}">{count(entry.claims)}</td>{grades}'
+        f'<td class="num" data-sort="{entry.citations}">{count(entry.citations)}</td>{problems}'
         f'<td data-sort="{sum(entry.flags.values())}">{chips}</td></tr>'
     )
 
@@ -56,7 +63,7 @@ def _banner(summary: RunSummary) -> str:
     unresolved = summary.citations.get(Status.UNRESOLVED.value, 0)
     if unresolved:
         banners.append(
-            f'<div class="banner bad" role="alert"><b>{unresolved:,} cited '
+            f'<div class="banner bad" role="alert"><b>{count(unresolved)} cited '
             f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
             "Claims citing them may be graded lower than they deserve; run again online to "
             "complete the audit.</div>"
@@ -64,7 +71,7 @@ def _banner(summary: RunSummary) -> str:
     nameless = summary.genes_without_names
     if nameless:
         banners.append(
-            f'<div class="banner" role="alert"><b>{nameless:,} Gene ID'
+            f'<div class="banner" role="alert"><b>{count(nameless)} Gene ID'
             f"{'s have' if nameless != 1 else ' has'} no NCBI Gene names</b> ({why}): those "
             "genes were looked for by symbol only, so papers naming them otherwise are "
             "flagged no_mention; run again online to use their names.</div>"
@@ -89,7 +96,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
     )
     body = [
         '<header class="top"><div><h1>enrich run report'
-        f'<span class="subtitle">{len(entries):,} documents</span></h1>',
+        f'<span class="subtitle">{count(len(entries))} documents</span></h1>',
         '<div class="meta"><span>Evidence audit of gene-regulation claims</span>'
         '<span><a href="references.bib">references.bib</a> · '
         '<a href="references.json">CSL-JSON</a> · <a href="references.ris">RIS</a> · '
@@ -101,7 +108,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         '<section id="summary"><h2>Run summary</h2>',
         _summary_list(summary),
         "</section>",
-        f'<section id="documents"><h2>Documents ({len(entries):,})</h2>',
+        f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>',
         filter_form("documents-table", False, flag_names),
         table if entries else "<p>No documents were written.</p>",
         "</section>",

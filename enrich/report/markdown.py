@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from urllib.parse import quote
 
 from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
+from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -227,14 +228,14 @@ def _why(verdict: ClaimVerdict) -> str:
 def _summary(doc: AuditedDocument) -> list[str]:
     grades = Counter([str(v.grade) for v in doc.claims])
     lines = ["## Summary", "", "| Grade | Claims |", "|---|---:|"]
-    lines += [f"| {g.value} | {grades.get(g.value, 0)} |" for g in Grade]
+    lines += [f"| {g.value} | {count(grades.get(g.value, 0))} |" for g in Grade]
     claim_flags, citation_flags = split_flags(flag_occurrences(doc))
     lines.append("")
     for label, pairs, note in (
         ("Claim flags", claim_flags, CLAIM_FLAGS_NOTE),
         ("Citation flags", citation_flags, CITATION_FLAGS_NOTE),
     ):
-        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in pairs])
+        shown = ", ".join([f"**{_escaped(n)}** ({count(c)})" for n, c in pairs])
         lines.append(f"{label} ({note}): {shown}" if pairs else f"{label}: none")
         lines.append("")
     return lines
@@ -257,7 +258,7 @@ def _header(doc: AuditedDocument) -> list[str]:
         lines.append(f"- Identifiers: {', '.join(ids)}")
     if subject.organism:
         lines.append(f"- Organism: {md_escape(subject.organism)}")
-    lines.append(f"- Claims: {len(doc.claims)}")
+    lines.append(f"- Claims: {count(len(doc.claims))}")
     return [*lines, ""]
 
 

@@ -8,6 +8,7 @@ import html
 from functools import cache, lru_cache
 
 from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
+from enrich.figures import count
 from enrich.model import AuditedDocument, FlagName, GeneLookup, Grade
 from enrich.report.markdown import gene_url
 from enrich.report.view import BAD_FLAGS, gene_summary
@@ -53,7 +54,7 @@ def genes_section(doc: AuditedDocument) -> str:
     rows = "".join(_gene_row(g) for g in doc.genes)
     return (
         f'<section id="genes"><h2>Gene names</h2><p>{_esc(gene_summary(doc))}</p>{banner}'
-        f"<details><summary>Every Gene ID ({len(doc.genes)})</summary>"
+        f"<details><summary>Every Gene ID ({count(len(doc.genes))})</summary>"
         '<table class="data"><thead><tr><th scope="col">Gene ID</th><th scope="col">Symbol'
         '</th><th scope="col">Status</th><th scope="col">Aliases</th></tr></thead><tbody>'
         f"{rows}</tbody></table></details></section>"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from enrich.audit import NOT_PRIMARY
+from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -67,9 +68,9 @@ def gene_summary(doc: AuditedDocument) -> str:
         return ""
     named = sum(lookup.record is not None for lookup in doc.genes)
     total = len(doc.genes)
-    ids = "the Gene ID" if total == 1 else f"the {total} Gene IDs"
+    ids = "the Gene ID" if total == 1 else f"the {count(total)} Gene IDs"
     return (
-        f"NCBI Gene gave the names of {named} of {ids} this document gives; each gene is "
+        f"NCBI Gene gave the names of {count(named)} of {ids} this document gives; each gene is "
         "looked for in the cited papers by all of its names (see no_mention in the legend)."
     )
 
