@@ -220,7 +220,9 @@ class _JournalSink:
 
     cache: CitationCache
 
-    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
+    def store(
+        self, records: list[tuple[PaperRecord, bytes]], *, fetched_at: float, test_data: bool
+    ) -> None:
         """Store the new versions and the changes they show in one transaction, so an
         interrupted refresh never holds a refreshed record whose change went unrecorded."""
         changes: list[Change] = []
@@ -230,7 +232,7 @@ class _JournalSink:
                 changes.extend(compare(old.record, record))
         with self.cache.transaction():
             _journal(self.cache, changes)
-            self.cache.put_records(records)
+            self.cache.put_records(records, fetched_at, test_data=test_data)
 
     def absent(self, pmids: list[str]) -> None:
         """Forget records PubMed no longer returns (asked twice), reporting each."""
