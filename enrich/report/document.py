@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from enrich.model import AuditedDocument, PaperRecord, Status
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
 from enrich.report.html import render_html
 from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
+from enrich.report.provenance import Provenance, RunInfo, Sources
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
 
-__all__ = ["RenderedDocument", "WrittenDocument", "bibliography_entries", "render_document"]
+__all__ = [
+    "RenderedDocument",
+    "WrittenDocument",
+    "bibliography_entries",
+    "document_sources",
+    "render_document",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +40,12 @@ class RenderedDocument:
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
+    sources: Sources  #: where the records it uses came from
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
         entry = dataclasses.replace(self.entry, name=name)
-        return WrittenDocument(self.tsv, entry, self.bibliography)
+        return WrittenDocument(self.tsv, entry, self.bibliography, self.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +55,35 @@ class WrittenDocument:
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line, ``name`` set
     bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
+    sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
 
 
 def render_document(
-    doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset()
+    doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset(), run: RunInfo | None = None
 ) -> RenderedDocument:
     """Render every per-document output of ``doc``. Pure: no file is touched.
 
-    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).
+    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).  With
+    ``run``, the reports say where they come from (:mod:`enrich.report.provenance`).
     """
+    sources = document_sources(doc)
+    provenance = Provenance(run, sources) if run is not None else None
     return RenderedDocument(
         path=doc.document.path,
-        markdown=render_markdown(doc),
-        html=render_html(doc),
-        json=document_json(doc),
+        markdown=render_markdown(doc, provenance),
+        html=render_html(doc, provenance),
+        json=document_json(doc, provenance),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
         bibliography=bibliography_entries(doc, known_pmids),
+        sources=sources,
     )
+
+
+def document_sources(doc: AuditedDocument) -> Sources:
+    """Where the records ``doc``'s reports use came from."""
+    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
+    return Sources.of((v.resolution for v in verdicts), doc.genes)
 
 
 def bibliography_entries(

@@ -40,6 +40,7 @@ from enrich.model import (
     Status,
 )
 from enrich.report.markdown import doi_url, pubmed_url
+from enrich.report.provenance import Provenance, banner_html, footer_html
 from enrich.report.sections import genes_section, legend
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import (
@@ -406,8 +407,9 @@ def _header(doc: AuditedDocument, flags: Counter[str], reasons: dict[str, str]) 
     )
 
 
-def render_html(doc: AuditedDocument) -> str:
-    """The whole HTML report of ``doc``: header, problems, claims table, loose citations, papers."""
+def render_html(doc: AuditedDocument, provenance: Provenance | None = None) -> str:
+    """The whole HTML report of ``doc``: header, problems, claims table, loose citations,
+    papers; with ``provenance``, a test-data banner where it applies and where it comes from."""
     cited = papers(doc)
     by_key = {p.key: p for p in cited}
     every = document_flags(doc)
@@ -432,6 +434,8 @@ def render_html(doc: AuditedDocument) -> str:
     # The page's pieces, joined once at the end (a page is copied once, not per section);
     # the body's sections are separated by newlines.
     out = [_page_start(title), _header(doc, flags, reasons), "\n<main>"]
+    if provenance is not None:
+        out.append(banner_html(provenance))
     if doc.document.problems:
         items = "".join(
             f"<li><b>{esc(p.location or 'whole file')}</b>: {esc(p.message)}</li>"
@@ -464,8 +468,10 @@ def render_html(doc: AuditedDocument) -> str:
     out.append("</ol></section>")
     out += ["\n", genes_section(doc), "\n", legend()]
     out.append(
-        "\n<footer>Written by enrich. Machine-readable data: the .json file "
-        "beside this report.</footer></main>"
+        "\n<footer>Written by enrich. Machine-readable data: the .json file beside this report."
     )
+    if provenance is not None:
+        out.append(footer_html(provenance))
+    out.append("</footer></main>")
     out.append(_page_end())
     return "".join(out)

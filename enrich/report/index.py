@@ -8,6 +8,7 @@ from urllib.parse import quote
 from enrich.figures import count
 from enrich.model import Grade, RunSummary, Status
 from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
+from enrich.report.provenance import Provenance, banner_html, footer_html
 from enrich.report.sections import legend
 from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
@@ -79,9 +80,13 @@ def _banner(summary: RunSummary) -> str:
     return "".join(banners)
 
 
-def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
+def render_index(
+    entries: Sequence[DocumentEntry], summary: RunSummary, provenance: Provenance | None = None
+) -> str:
     """The run's index page: a warning banner when citations are unresolved, the summary
-    with grade and flag counts, and a sortable, filterable table of every document."""
+    with grade and flag counts, and a sortable, filterable table of every document; with
+    ``provenance``, a test-data banner where it applies and where the run's records come
+    from."""
     flag_names = {name for entry in entries for name in entry.flags}
     heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
     heads += [sort_header("Claims", "num")]
@@ -94,6 +99,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         + "".join(_document_row(e) for e in entries)
         + "</tbody></table>"
     )
+    footer = footer_html(provenance) if provenance else ""
     body = [
         '<header class="top"><div><h1>enrich run report'
         f'<span class="subtitle">{count(len(entries))} documents</span></h1>',
@@ -104,6 +110,7 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         grade_cards(summary.grades),
         flag_counts(summary.flags),
         "</div></header><main>",
+        banner_html(provenance) if provenance else "",
         _banner(summary),
         '<section id="summary"><h2>Run summary</h2>',
         _summary_list(summary),
@@ -113,6 +120,6 @@ def render_index(entries: Sequence[DocumentEntry], summary: RunSummary) -> str:
         table if entries else "<p>No documents were written.</p>",
         "</section>",
         legend(),
-        "<footer>Written by enrich.</footer></main>",
+        f"<footer>Written by enrich.{footer}</footer></main>",
     ]
     return page("enrich run report", "\n".join(body))

@@ -12,6 +12,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring as _string  # a str as json.dumps writes it
 
 from enrich.model import AuditedDocument, CitationVerdict, ClaimVerdict, Flag, PaperRecord
+from enrich.report.provenance import Provenance, provenance_dict
 
 __all__ = ["SCHEMA", "document_json"]
 
@@ -23,18 +24,24 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 _TRUTH = {None: "null", True: "true", False: "false"}  #: JSON of a bool or None
 
 
-def document_json(doc: AuditedDocument) -> str:
-    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}`` on one line.
+def document_json(doc: AuditedDocument, provenance: Provenance | None = None) -> str:
+    """The per-document JSON: ``{"schema": 1, ...AuditedDocument.to_dict()}`` on one line,
+    with ``"provenance"`` (:func:`~enrich.report.provenance.provenance_dict`) after
+    ``"schema"`` when given.
 
     The bytes are exactly ``json.dumps({"schema": 1, **doc.to_dict()}, ensure_ascii=False)``
-    and a newline (the tests hold it to that), put together from pieces so that a
+    (the provenance inserted) and a newline (the tests hold it to that), put together from
+    pieces so that a
     citation verdict or PubMed record that recurs across documents is encoded once.
     Not indented: json's C encoder only serves unindented output, and it is ten
     times faster on reports with thousands of citations (pipe to ``jq`` to read)."""
     document = doc.document
+    known: dict[str, object] = {"schema": SCHEMA}
+    if provenance is not None:
+        known["provenance"] = provenance_dict(provenance)
     head = _encode(
         {
-            "schema": SCHEMA,
+            **known,
             "path": document.path,
             "style": str(document.style),
             "subject": document.subject.to_dict(),

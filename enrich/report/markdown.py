@@ -30,6 +30,7 @@ from enrich.model import (
     PaperRecord,
     Status,
 )
+from enrich.report.provenance import Provenance, provenance_markdown
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import flag_occurrences, gene_summary, paper_year, short_authors
 
@@ -262,9 +263,13 @@ def _header(doc: AuditedDocument) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(doc: AuditedDocument) -> str:
-    """The whole Markdown report of ``doc``: header, summary, problems, claims, loose papers."""
-    lines = _header(doc) + _summary(doc)
+def render_markdown(doc: AuditedDocument, provenance: Provenance | None = None) -> str:
+    """The whole Markdown report of ``doc``: header, summary, problems, claims, loose papers;
+    with ``provenance``, a test-data banner where it applies and where it comes from."""
+    lines = _header(doc)
+    if provenance is not None:
+        lines[2:2] = provenance_markdown(provenance)  # under the title
+    lines += _summary(doc)
     if doc.document.problems:
         lines += ["## Problems", ""]
         lines += [

@@ -43,6 +43,7 @@ from enrich.report.files import (
     prepare_out_dir,
 )
 from enrich.report.index import render_index
+from enrich.report.provenance import Provenance, RunInfo, Sources, bibtex_comment, now
 from enrich.report.tables import AUDIT_COLUMNS, tsv_line
 from enrich.report.view import DocumentEntry
 
@@ -64,15 +65,21 @@ def write_document(out_dir: Path, name: str, doc: RenderedDocument) -> list[Path
 
 class ReportWriter:
     """Writes the reports of a run into ``out_dir``; use as a context manager or call
-    :meth:`finish` (or :meth:`abort`) at the end."""
+    :meth:`finish` (or :meth:`abort`) at the end.
 
-    def __init__(self, out_dir: Path) -> None:
+    ``run`` says what the run is (its start, the E-utilities server asked...), for every
+    report's provenance; without it, a run starting now whose server is not recorded.
+    """
+
+    def __init__(self, out_dir: Path, run: RunInfo | None = None) -> None:
+        self.run = run or RunInfo.start()
         self.out_dir = prepare_out_dir(out_dir)
         self._staging = Staging(self.out_dir)
         self.staging = self._staging.path  #: where this run's files are written until committed
         self._names = NameAllocator()
         self._entries: dict[int, DocumentEntry] = {}
         self._bibliography: dict[str, BibliographyEntry] = {}
+        self._sources = Sources()  #: of every document added
         try:
             self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
             self._audit.write(tsv_line(AUDIT_COLUMNS))
@@ -85,7 +92,7 @@ class ReportWriter:
 
     def add(self, doc: AuditedDocument) -> list[Path]:
         """Write ``doc``'s Markdown, HTML and JSON reports; return their paths."""
-        return self.add_rendered(render_document(doc))
+        return self.add_rendered(render_document(doc, run=self.run))
 
     def add_rendered(self, doc: RenderedDocument) -> list[Path]:
         """Write a document rendered by :func:`render_document`; return its files' paths."""
@@ -114,6 +121,7 @@ class ReportWriter:
         if number in self._entries or number < 0:
             raise ValueError(f"document number {number} is already written or negative")
         self._entries[number] = doc.entry
+        self._sources = self._sources.merge(doc.sources)
         for paper in doc.bibliography:
             self._bibliography.setdefault(paper.pmid, paper)
         if number != self._next:
@@ -135,13 +143,15 @@ class ReportWriter:
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
+        provenance = Provenance(self.run, self._sources, finished=now())
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
+        index = render_index(self.entries, summary, provenance)
         staged = [
-            atomic_write_text(
-                inside(self.staging, "index.html"), render_index(self.entries, summary)
-            ),
+            atomic_write_text(inside(self.staging, "index.html"), index),
             self._audit.commit(),
-            atomic_write_text(inside(self.staging, "references.bib"), bibtex),
+            atomic_write_text(
+                inside(self.staging, "references.bib"), bibtex_comment(provenance) + bibtex
+            ),
             atomic_write_text(inside(self.staging, "references.json"), csl_json),
             atomic_write_text(inside(self.staging, "references.ris"), ris),
         ]

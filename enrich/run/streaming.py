@@ -49,6 +49,7 @@ from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
 from enrich.model import GeneLookup, Resolution, RunSummary, Status, Style
 from enrich.report import ReportWriter, WrittenDocument, render_document, write_document
+from enrich.report.provenance import RunInfo
 from enrich.run.enrichment import run_summary
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
@@ -105,7 +106,8 @@ def run_enrichment(
     files = list(iter_input_files(paths))
     if not files:
         raise NoDocuments(no_documents_message(paths))
-    with ReportWriter(out_dir) as writer:
+    run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
+    with ReportWriter(out_dir, run) as writer:
         scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
         ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
         genes = resolve_genes(
@@ -135,7 +137,7 @@ def run_enrichment(
             progress=resolving,
         )
         stats = merge_stats(s.stats for s in scans)
-        context = RunContext(style, writer.staging, stats, audit, genes.lookups)
+        context = RunContext(style, writer.staging, stats, audit, genes.lookups, run)
         fetched = _report_while_fetching(
             tasks,
             settled,
@@ -224,6 +226,7 @@ class RunContext:
     stats: CorpusStats
     audit: AuditSettings
     genes: Mapping[str, GeneLookup]  #: the NCBI Gene names of the run's Gene IDs
+    run: RunInfo  #: what every report says of the run
 
 
 class DocumentReporter:
@@ -247,7 +250,7 @@ class DocumentReporter:
         context = self.context
         document = read_document(path, context.style)
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
-        rendered = render_document(audited, known_pmids=self._handed_over)
+        rendered = render_document(audited, known_pmids=self._handed_over, run=context.run)
         write_document(context.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)
         return rendered.written(name)

@@ -138,12 +138,16 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
 
 
 def document_reports(out: Path) -> dict[str, dict[str, Any]]:
-    """The per-document JSON reports of ``out``, parsed, by file name."""
-    return {
+    """The per-document JSON reports of ``out``, parsed, by file name, without their
+    provenance (when they were made and their records fetched differs from run to run)."""
+    reports = {
         path.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(out.glob("*.json"))
         if path.name not in RUN_FILES | {MANIFEST}
     }
+    for report in reports.values():
+        report.pop("provenance")
+    return reports
 
 
 def report_citations(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -258,7 +258,8 @@ def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
 
 
 def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
-    """Two worker processes write exactly the files one process writes, in the same order."""
+    """Two worker processes write exactly the files one process writes, in the same order
+    (the run's time fixed by SOURCE_DATE_EPOCH, as for reproducible report sets)."""
     import random
 
     from benchmarks.corpus import GENERATIONS, tflink_page
@@ -273,7 +274,9 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
         args = ["run", str(docs), "--offline", "--jobs", str(jobs), "--out", str(out)]
-        result = CliRunner().invoke(cli, [*args, "--cache-dir", str(tmp_path / "cache")])
+        result = CliRunner().invoke(
+            cli, [*args, "--cache-dir", str(tmp_path / "cache")], env={"SOURCE_DATE_EPOCH": "0"}
+        )
         assert result.exit_code == 3, result.output  # offline: everything unresolved
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert len(outputs[1]) == 40 * 3 + 5 + 1  # and the manifest
