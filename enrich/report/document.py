@@ -1,8 +1,11 @@
 """One audited document rendered: its report texts and what a run keeps of it.
 
 :func:`render_document` renders every per-document output (Markdown, HTML, JSON,
-audit.tsv lines, index entry, bibliography entries) of an audited document.  Pure:
-no file is touched; :func:`enrich.report.writer.write_document` writes the texts.
+audit.tsv lines, index entry, bibliography entries, audit.db rows, where its records come
+from) of an audited document.  Pure: no file is touched;
+:func:`enrich.report.writer.write_document` writes the texts.  What the run keeps of it,
+:class:`WrittenDocument`, is all the run-wide files (index.html, audit.tsv, audit.db, the
+bibliographies) are made from.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from enrich.report.html import render_html
 from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
 from enrich.report.provenance import Provenance, RunInfo, Sources
+from enrich.report.rows import AuditRows, audit_rows
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
 
@@ -41,11 +45,12 @@ class RenderedDocument:
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
     sources: Sources  #: where the records it uses came from
+    rows: AuditRows  #: its rows of audit.db
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
         entry = dataclasses.replace(self.entry, name=name)
-        return WrittenDocument(self.tsv, entry, self.bibliography, self.sources)
+        return WrittenDocument(self.tsv, entry, self.bibliography, self.sources, self.rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class WrittenDocument:
     entry: DocumentEntry  #: its index line, ``name`` set
     bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
     sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
+    rows: AuditRows = field(default_factory=AuditRows)  #: its rows of audit.db
 
 
 def render_document(
@@ -63,7 +69,8 @@ def render_document(
 ) -> RenderedDocument:
     """Render every per-document output of ``doc``. Pure: no file is touched.
 
-    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).  With
+    ``bibliography`` and the papers of ``rows`` leave out the PMIDs in ``known_pmids``
+    (already handed over).  With
     ``run``, the reports say where they come from (:mod:`enrich.report.provenance`).
     """
     sources = document_sources(doc)
@@ -77,6 +84,7 @@ def render_document(
         entry=DocumentEntry.of(doc, ""),
         bibliography=bibliography_entries(doc, known_pmids),
         sources=sources,
+        rows=audit_rows(doc, known_pmids),
     )
 
 

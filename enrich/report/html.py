@@ -46,6 +46,7 @@ from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_f
 from enrich.report.view import (
     BAD_FLAGS,
     Paper,
+    claim_anchor,
     document_flags,
     paper_year,
     papers,
@@ -77,7 +78,6 @@ CSP = (
 )
 _BACK_LINKS = 12  #: "Cited by" links shown per paper; the rest are counted
 _TAG = re.compile(r"&lt;(/?)(i|b|u|sup|sub)&gt;")
-_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
 
 
 def esc(text: object) -> str:
@@ -264,14 +264,14 @@ def _footnote_style(status: Status, flags: tuple[Flag, ...]) -> tuple[str, str]:
 
 @lru_cache(maxsize=16384)  # claim ids recur across documents: tfs-1, tfs-2...
 def _claim_anchor(claim_id: str) -> tuple[str, str]:
-    """The escaped HTML id of a claim's row (without ``claim-``), and the escaped id."""
-    return esc(_slug(claim_id)), esc(claim_id)
+    """The escaped HTML id of a claim's row, and the escaped claim id."""
+    return esc(claim_anchor(claim_id)), esc(claim_id)
 
 
 @lru_cache(maxsize=16384)  # as _claim_anchor
 def _back_link(claim_id: str) -> str:
     anchor, shown = _claim_anchor(claim_id)
-    return f'<a href="#claim-{anchor}">{shown}</a>'
+    return f'<a href="#{anchor}">{shown}</a>'
 
 
 def _why(verdict: ClaimVerdict) -> str:
@@ -298,7 +298,7 @@ def _claim_row(verdict: ClaimVerdict, notes: list[tuple[Paper, str]]) -> str:
     anchor, shown = _claim_anchor(claim.id)
     sources = _claim_sources(claim.sources, claim.methods, claim.small_scale)
     return (
-        f'<tr id="claim-{anchor}" data-grade="{verdict.grade}" '
+        f'<tr id="{anchor}" data-grade="{verdict.grade}" '
         f'data-flags="{esc("|".join(names))}">'
         f'<td class="id" data-sort="{shown}" title="{esc(claim.location)}">{shown}</td>'
         f'<td class="grade-{verdict.grade}" data-sort="{verdict.grade}">'
@@ -318,10 +318,6 @@ def _claims_table_head() -> str:
     heads += ["Flags", "Papers"]
     cells = "".join(sort_header(h) for h in heads)
     return f'<table class="data sortable" id="claims-table"><thead><tr>{cells}</tr></thead><tbody>'
-
-
-def _slug(text: str) -> str:
-    return _UNSAFE_IN_ID.sub("-", text)
 
 
 def _paper_item(paper: Paper, cited_by: list[str]) -> str:

@@ -1,4 +1,5 @@
-"""``index.html``: every document of a run with its grades and flags, and the run summary. Pure."""
+"""``index.html``: the run's dashboard (:mod:`enrich.report.dashboard`), its summary and every
+document with its grades and flags. Pure."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import quote
 
 from enrich.figures import count
 from enrich.model import Grade, RunSummary, Status
+from enrich.report.dashboard import Dashboard, attention_section, chart, gene_section
 from enrich.report.html import esc, filter_form, flag_counts, grade_cards, page, sort_header
 from enrich.report.provenance import Provenance, banner_html, footer_html
 from enrich.report.sections import legend
@@ -80,13 +82,25 @@ def _banner(summary: RunSummary) -> str:
     return "".join(banners)
 
 
+def _dashboard_sections(dashboard: Dashboard) -> list[str]:
+    return [
+        attention_section(dashboard.attention),
+        gene_section(dashboard.regulators),
+        gene_section(dashboard.targets),
+    ]
+
+
 def render_index(
-    entries: Sequence[DocumentEntry], summary: RunSummary, provenance: Provenance | None = None
+    entries: Sequence[DocumentEntry],
+    summary: RunSummary,
+    provenance: Provenance | None = None,
+    dashboard: Dashboard | None = None,
 ) -> str:
     """The run's index page: a warning banner when citations are unresolved, the summary
-    with grade and flag counts, and a sortable, filterable table of every document; with
-    ``provenance``, a test-data banner where it applies and where the run's records come
-    from."""
+    with grade and flag counts and their chart, and a sortable, filterable table of every
+    document; with ``provenance``, a test-data banner where it applies and where the run's
+    records come from; with ``dashboard``, the claims that need attention and the edges by
+    regulator and by target."""
     flag_names = {name for entry in entries for name in entry.flags}
     heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
     heads += [sort_header("Claims", "num")]
@@ -106,15 +120,17 @@ def render_index(
         '<div class="meta"><span>Evidence audit of gene-regulation claims</span>'
         '<span><a href="references.bib">references.bib</a> · '
         '<a href="references.json">CSL-JSON</a> · <a href="references.ris">RIS</a> · '
-        '<a href="audit.tsv">audit.tsv</a></span></div>',
+        '<a href="audit.tsv">audit.tsv</a> · <a href="audit.db">audit.db</a></span></div>',
         grade_cards(summary.grades),
         flag_counts(summary.flags),
         "</div></header><main>",
         banner_html(provenance) if provenance else "",
         _banner(summary),
         '<section id="summary"><h2>Run summary</h2>',
+        chart(summary),
         _summary_list(summary),
         "</section>",
+        *(_dashboard_sections(dashboard) if dashboard else []),
         f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>',
         filter_form("documents-table", False, flag_names),
         table if entries else "<p>No documents were written.</p>",

@@ -30,6 +30,7 @@ __all__ = [
     "BAD_FLAGS",
     "DocumentEntry",
     "Paper",
+    "claim_anchor",
     "document_flags",
     "flag_occurrences",
     "gene_summary",
@@ -105,6 +106,13 @@ class Paper(NamedTuple):
 
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")  #: what a paper's anchor replaces by "-"
+_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The HTML id of a claim's row in its report (``claim-tfs-1``): the links of
+    ``index.html`` land on it.  Holds only ``A-Za-z0-9_.-``."""
+    return "claim-" + _UNSAFE_IN_ID.sub("-", claim_id)
 
 
 def _anchor(key: str, taken: set[str]) -> str:

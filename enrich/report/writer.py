@@ -33,6 +33,8 @@ from enrich.errors import OutputError
 from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
 from enrich.report.commit import Staging
+from enrich.report.dashboard import dashboard_of
+from enrich.report.database import AuditDatabase
 from enrich.report.document import RenderedDocument, WrittenDocument, render_document
 from enrich.report.files import (
     TEMP_PREFIX,
@@ -83,6 +85,7 @@ class ReportWriter:
         try:
             self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
             self._audit.write(tsv_line(AUDIT_COLUMNS))
+            self._database = AuditDatabase(inside(self.staging, "audit.db"))
         except BaseException:
             self._staging.discard()
             raise
@@ -121,6 +124,7 @@ class ReportWriter:
         if number in self._entries or number < 0:
             raise ValueError(f"document number {number} is already written or negative")
         self._entries[number] = doc.entry
+        self._database.add(number, doc.entry, doc.rows)
         self._sources = self._sources.merge(doc.sources)
         for paper in doc.bibliography:
             self._bibliography.setdefault(paper.pmid, paper)
@@ -144,11 +148,15 @@ class ReportWriter:
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
         provenance = Provenance(self.run, self._sources, finished=now())
+        self._database.complete(provenance, summary)
+        dashboard = dashboard_of(self._database)
+        self._database.close()
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
-        index = render_index(self.entries, summary, provenance)
+        index = render_index(self.entries, summary, provenance, dashboard)
         staged = [
             atomic_write_text(inside(self.staging, "index.html"), index),
             self._audit.commit(),
+            self._database.path,
             atomic_write_text(
                 inside(self.staging, "references.bib"), bibtex_comment(provenance) + bibtex
             ),
@@ -166,6 +174,7 @@ class ReportWriter:
         if not self._finished:
             self._finished = True
             self._audit.discard()
+            self._database.close()
             self._early.close()
             self._staging.discard()
 

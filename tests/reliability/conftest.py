@@ -27,7 +27,7 @@ API_KEY = "reliability-test-key"  #: lets the client send 10 requests/s instead 
 RUN_TIMEOUT = 120.0
 REPORT_SUFFIXES = (".md", ".html", ".json")
 RUN_FILES = frozenset(
-    {"index.html", "audit.tsv", "references.bib", "references.json", "references.ris"}
+    {"index.html", "audit.tsv", "audit.db", "references.bib", "references.json", "references.ris"}
 )
 
 

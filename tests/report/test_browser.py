@@ -89,12 +89,14 @@ class Visit:
         self.url = path.as_uri()
         self.page.goto(self.url)
 
-    def column(self, index: int) -> list[str]:
-        """The visible text of column ``index`` of the claims or documents table, top to bottom."""
+    def column(self, index: int, table: str = "table.sortable") -> list[str]:
+        """The visible text of column ``index`` of ``table`` (a selector; by default the
+        page's first sortable table: a report's claims), top to bottom."""
         return list(
-            self.page.eval_on_selector_all(
-                "table.sortable tbody tr:not([hidden])",
-                f"rows => rows.map(r => r.cells[{index}].textContent.trim())",
+            self.page.eval_on_selector(
+                table,
+                "table => Array.from(table.tBodies[0].rows).filter(r => !r.hidden)"
+                f".map(r => r.cells[{index}].textContent.trim())",
             )
         )
 
@@ -163,7 +165,7 @@ def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> N
     visit = Visit(browser, reports / "index.html")
     try:
         visit.page.locator("#documents-table thead th").nth(3).click()
-        assert visit.column(3) == ["6", "48"]
+        assert visit.column(3, "#documents-table") == ["6", "48"]
         assert visit.page.locator("[role=alert]").count() == 1
         visit.page.click("text=harmonizome_gene_TWIST2")
         assert visit.page.url.endswith("harmonizome_gene_TWIST2.html")

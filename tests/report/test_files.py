@@ -68,7 +68,8 @@ def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> N
 
 
 def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
-    """add() writes .md/.html/.json per document; finish() writes index, audit and references."""
+    """add() writes .md/.html/.json per document; finish() writes index, audit.tsv, audit.db and
+    references."""
     out = tmp_path / "reports"
     writer = ReportWriter(out)
     first = writer.add(twist1())
@@ -83,13 +84,14 @@ def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
     assert [p.name for p in final] == [
         "index.html",
         "audit.tsv",
+        "audit.db",
         "references.bib",
         "references.json",
         "references.ris",
     ]
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if n.startswith(".")] == [MANIFEST]  # no temporary file
-    assert len(names) == 12
+    assert len(names) == 13
 
 
 def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ class Tags(HTMLParser):
 
 
 ALLOWED_HREF = re.compile(
-    r"^(#[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.(html|md|json|bib|ris|tsv)|"
+    r"^(#[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.(html|md|json|bib|ris|tsv|db)(#[A-Za-z0-9_.-]+)?|"
     r"https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/|https://doi\.org/\S+|data:,|"
     r"https://www\.ncbi\.nlm\.nih\.gov/gene/\d+)$"
 )

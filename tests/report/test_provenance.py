@@ -111,7 +111,7 @@ def _run(server: EutilsServer, out: Path, cache: Path) -> dict[str, str]:
     args = ["run", str(EXAMPLES), "--out", str(out), "--cache-dir", str(cache)]
     result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.is_file()}
+    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix != ".db"}
 
 
 def _marked(files: dict[str, str]) -> dict[str, bool]:

@@ -8,8 +8,10 @@ unknown PMID left out (as FACTS.md found for two TWIST1 PMIDs).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,7 @@ def test_run_writes_every_report_and_exits_0(ran: tuple[Result, Path]) -> None:
     assert {
         "index.html",
         "audit.tsv",
+        "audit.db",
         "references.bib",
         "references.json",
         "references.ris",
@@ -257,9 +260,18 @@ def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
     assert table.exit_code == 0 and "PMID 18598946 2008" in table.stdout
 
 
+def database_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of the SQLite database at ``path``, its rows sorted."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        tables = [
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}  # noqa: S608
+
+
 def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
-    """Two worker processes write exactly the files one process writes, in the same order
-    (the run's time fixed by SOURCE_DATE_EPOCH, as for reproducible report sets)."""
+    """Two worker processes write exactly the files one process writes, and audit.db the
+    same rows (the run's time fixed by SOURCE_DATE_EPOCH, as for reproducible report sets)."""
     import random
 
     from benchmarks.corpus import GENERATIONS, tflink_page
@@ -270,7 +282,7 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     for i in range(40):
         page = tflink_page(rng, generation=GENERATIONS[i % 4], tfs=3, targets=5)
         (docs / f"page{i:02d}.md").write_text(page)
-    outputs = {}
+    outputs, databases = {}, {}
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
         args = ["run", str(docs), "--offline", "--jobs", str(jobs), "--out", str(out)]
@@ -279,7 +291,11 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
         )
         assert result.exit_code == 3, result.output  # offline: everything unresolved
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert len(outputs[1]) == 40 * 3 + 5 + 1  # and the manifest
+        databases[jobs] = database_rows(out / "audit.db")
+    assert len(outputs[1]) == 40 * 3 + 6 + 1  # the run's six files and the manifest
+    # audit.db's rows are the same; the file's bytes follow the order documents finished in
+    assert databases[1] == databases[2] and len(databases[1]["claims"]) == 40 * 8
+    del outputs[1]["audit.db"], outputs[2]["audit.db"]
     assert outputs[1] == outputs[2]
 
 
