@@ -15,7 +15,7 @@ The tables (:data:`SCHEMA`; README shows queries) and what keys them:
 * ``papers``: a row per distinct PubMed record cited, keyed by ``pmid``.
 
 One writer, :class:`AuditDatabase`, in the process that owns the report set: workers
-hand it each document's rows (:class:`~enrich.report.rows.AuditRows`), never the
+hand it each document's rows (:class:`~enrich.report.rows.DatabaseRows`), never the
 documents; it buffers them and inserts them in batches (``executemany``), each batch in
 a transaction, and creates the indexes once every row is in.  The file is written in the
 run's staging folder, so it is replaced with the rest of the report set or not at all
@@ -45,7 +45,7 @@ from enrich.errors import OutputError
 from enrich.figures import iso
 from enrich.model import Grade, RunSummary
 from enrich.report.provenance import Provenance
-from enrich.report.rows import AuditRows
+from enrich.report.rows import DatabaseRows
 from enrich.report.view import DocumentEntry
 
 __all__ = [
@@ -206,7 +206,7 @@ class AuditDatabase:
                 self._db.close()
                 raise
 
-    def add(self, number: int, entry: DocumentEntry, rows: AuditRows) -> None:
+    def add(self, number: int, entry: DocumentEntry, rows: DatabaseRows) -> None:
         """Take the rows of document ``number`` (its place in the run), whose index entry is
         ``entry``; they are inserted with the next batch."""
         grades = [entry.grades.get(g.value, 0) for g in Grade]

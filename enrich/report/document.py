@@ -20,7 +20,7 @@ from enrich.report.html import render_html
 from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
 from enrich.report.provenance import Provenance, RunInfo, Sources
-from enrich.report.rows import AuditRows, audit_rows
+from enrich.report.rows import DatabaseRows, database_rows
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
 
@@ -45,7 +45,7 @@ class RenderedDocument:
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
     sources: Sources  #: where the records it uses came from
-    rows: AuditRows  #: its rows of audit.db
+    rows: DatabaseRows  #: its rows of audit.db
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
@@ -61,7 +61,7 @@ class WrittenDocument:
     entry: DocumentEntry  #: its index line, ``name`` set
     bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
     sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
-    rows: AuditRows = field(default_factory=AuditRows)  #: its rows of audit.db
+    rows: DatabaseRows = field(default_factory=DatabaseRows)  #: its rows of audit.db
 
 
 def render_document(
@@ -84,7 +84,7 @@ def render_document(
         entry=DocumentEntry.of(doc, ""),
         bibliography=bibliography_entries(doc, known_pmids),
         sources=sources,
-        rows=audit_rows(doc, known_pmids),
+        rows=database_rows(doc, known_pmids),
     )
 
 

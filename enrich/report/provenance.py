@@ -32,6 +32,7 @@ from enrich.figures import iso, moment
 from enrich.model import GeneLookup, Resolution
 
 __all__ = [
+    "TEST_DATA",
     "Provenance",
     "RunInfo",
     "Sources",

@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from enrich.figures import iso
-from enrich.model import AuditedDocument, CitationVerdict, Flag, Resolution, Status
+from enrich.model import AuditedDocument, CitationVerdict, Resolution, Status
 from enrich.report.view import primary_pmids
 
-__all__ = ["AuditRows", "audit_rows"]
+__all__ = ["DatabaseRows", "database_rows"]
 
 Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class AuditRows:
+class DatabaseRows:
     """One document's rows of the ``claims``, ``citations``, ``flags`` and ``papers``
     tables (its ``documents`` row is made from its index entry): small and picklable."""
 
@@ -40,13 +41,33 @@ def _joined(values: tuple[str, ...] | list[str]) -> str | None:
     return "; ".join(values) if values else None
 
 
-def audit_rows(doc: AuditedDocument, skip_pmids: AbstractSet[str] = frozenset()) -> AuditRows:
+#: :func:`_joined` for a claim's sources or methods: the same few recur on most claims.
+_joined_tuple = lru_cache(maxsize=4096)(_joined)
+
+
+def database_rows(doc: AuditedDocument, skip_pmids: AbstractSet[str] = frozenset()) -> DatabaseRows:
     """The rows of ``doc``; its papers leave out those whose PMID is in ``skip_pmids``
     (already handed over)."""
     path = doc.document.path
-    claims, citations, flags = [], [], []
+    claims: list[Row] = []
+    citations: list[Row] = []
+    flags: list[Row] = []
+    # What a citation verdict adds to its rows depends on the verdict alone, and a verdict
+    # is often cited by several claims: made once per verdict (by identity: ``doc`` keeps
+    # every verdict alive).
+    made: dict[int, tuple[Row, list[Row]]] = {}
+
+    def cite(claim_id: str | None, position: int, cited: CitationVerdict) -> None:
+        known = made.get(id(cited))
+        if known is None:
+            known = made[id(cited)] = _citation_parts(cited)
+        tail, flag_tails = known
+        citations.append((path, claim_id, position, *tail))
+        flags.extend((path, claim_id, *flag) for flag in flag_tails)
+
     for position, verdict in enumerate(doc.claims):
         claim = verdict.claim
+        names = [str(f.name) for f in verdict.flags]
         claims.append(
             (
                 path,
@@ -58,53 +79,38 @@ def audit_rows(doc: AuditedDocument, skip_pmids: AbstractSet[str] = frozenset())
                 claim.text,
                 str(verdict.grade),
                 verdict.grade_reason,
-                _joined(claim.sources),
-                _joined(claim.methods),
-                _joined([str(f.name) for f in verdict.flags]),
+                _joined_tuple(claim.sources),
+                _joined_tuple(claim.methods),
+                _joined(names),
                 len(verdict.citations),
                 _joined(primary_pmids(verdict)),
             )
         )
         flags += [
-            (path, claim.id, None, None, "claim", str(f.name), f.reason) for f in verdict.flags
+            (path, claim.id, None, None, "claim", name, f.reason)
+            for name, f in zip(names, verdict.flags, strict=True)
         ]
         for index, cited in enumerate(verdict.citations):
-            citations.append(_citation_row(path, claim.id, index, cited))
-            flags += _citation_flags(path, claim.id, cited)
+            cite(claim.id, index, cited)
     for index, cited in enumerate(doc.citations):
-        citations.append(_citation_row(path, None, index, cited))
-        flags += _citation_flags(path, None, cited)
+        cite(None, index, cited)
     papers = tuple(_paper_rows(doc, skip_pmids))
-    return AuditRows(tuple(claims), tuple(citations), tuple(flags), papers)
+    return DatabaseRows(tuple(claims), tuple(citations), tuple(flags), papers)
 
 
-def _citation_row(path: str, claim: str | None, position: int, cited: CitationVerdict) -> Row:
+def _citation_parts(cited: CitationVerdict) -> tuple[Row, list[Row]]:
+    """What a citation verdict adds to its ``citations`` row after (document, claim,
+    position), and to each of its ``flags`` rows after (document, claim)."""
     citation, resolution = cited.citation, cited.resolution
-    return (
-        path,
-        claim,
-        position,
-        citation.pmid,
-        citation.doi,
-        str(resolution.status),
-        resolution.reason or None,
-        _paper(resolution),
-    )
+    pmid, doi = citation.pmid, citation.doi
+    tail = (pmid, doi, str(resolution.status), resolution.reason or None, _paper(resolution))
+    return tail, [(pmid, doi, "citation", str(f.name), f.reason) for f in cited.flags]
 
 
 def _paper(resolution: Resolution) -> str | None:
     """The PMID of the PubMed record a citation resolved to, if any."""
     record = resolution.record
     return record.pmid if record is not None and resolution.status is Status.RESOLVED else None
-
-
-def _citation_flags(path: str, claim: str | None, cited: CitationVerdict) -> list[Row]:
-    pmid, doi = cited.citation.pmid, cited.citation.doi
-    return [_flag_row(path, claim, pmid, doi, flag) for flag in cited.flags]
-
-
-def _flag_row(path: str, claim: str | None, pmid: str | None, doi: str | None, flag: Flag) -> Row:
-    return (path, claim, pmid, doi, "citation", str(flag.name), flag.reason)
 
 
 def _paper_rows(doc: AuditedDocument, skip: AbstractSet[str]) -> Iterator[Row]:

@@ -24,10 +24,8 @@ Promises:
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, RunSummary
@@ -37,9 +35,9 @@ from enrich.report.dashboard import dashboard_of
 from enrich.report.database import AuditDatabase
 from enrich.report.document import RenderedDocument, WrittenDocument, render_document
 from enrich.report.files import (
-    TEMP_PREFIX,
     AtomicTextFile,
     NameAllocator,
+    Spool,
     atomic_write_text,
     inside,
     prepare_out_dir,
@@ -89,7 +87,7 @@ class ReportWriter:
         except BaseException:
             self._staging.discard()
             raise
-        self._early = _Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
+        self._early = Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
         self._next = 0  #: the number of the document whose audit.tsv lines are due
         self._finished = False
 
@@ -193,43 +191,3 @@ class ReportWriter:
         tb: TracebackType | None,
     ) -> None:
         self.abort()
-
-
-class _Spool:
-    """Texts held back until their turn, kept in an unnamed temporary file, not in memory."""
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._file: IO[bytes] | None = None
-        self._where: dict[int, tuple[int, int]] = {}  #: number -> (offset, length)
-        self._end = 0
-
-    def put(self, number: int, text: str) -> None:
-        data = text.encode("utf-8")
-        try:
-            if self._file is None:
-                # kept open across calls; close() (from finish() and abort()) closes it
-                self._file = tempfile.TemporaryFile(dir=self._folder, prefix=TEMP_PREFIX)  # noqa: SIM115
-            self._file.seek(self._end)
-            self._file.write(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write in {self._folder}: {exc.strerror or exc}") from exc
-        self._where[number] = (self._end, len(data))
-        self._end += len(data)
-
-    def take(self, number: int) -> str:
-        offset, length = self._where.pop(number)
-        assert self._file is not None
-        self._file.seek(offset)
-        return self._file.read(length).decode("utf-8")
-
-    def __contains__(self, number: int) -> bool:
-        return number in self._where
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from enrich.model import RunSummary
 from enrich.report import ReportWriter
-from enrich.report.tables import AUDIT_COLUMNS, audit_rows, audit_table
+from enrich.report.tables import AUDIT_COLUMNS, audit_rows
 from enrich.report.view import papers, primary_pmids
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
 
@@ -54,10 +54,3 @@ def test_papers_are_distinct_and_anchored() -> None:
     assert len({p.key for p in listed}) == len(listed) == 35
     assert listed[0].anchor == "paper-23836662"
     assert len({p.anchor for p in listed}) == len(listed)
-
-
-def test_audit_table_is_plain_text() -> None:
-    """The terminal table has a header and one line per claim."""
-    table = audit_table([twist2()])
-    assert table.splitlines()[0].startswith("document")
-    assert len(table.splitlines()) == 1 + len(twist2().claims)

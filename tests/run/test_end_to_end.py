@@ -196,8 +196,13 @@ def test_audit_lists_counts_and_gates_with_fail_on(server: EutilsServer, tmp_pat
     assert "claims         54: grade A " in result.output
     assert "why this grade" in result.output.splitlines()[0] + result.output
     gated = run(["audit", str(EXAMPLES), "--fail-on", "retracted"], server.url, tmp_path)
-    assert gated.exit_code == 1 and "fail-on: retracted" in gated.stderr
-    assert run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path).exit_code == 0
+    assert gated.exit_code == 1
+    assert "fail-on: tripped by retracted (1 claim); those claims are listed first" in gated.stderr
+    # the claim citing the retracted paper (FOXQ1 -> TWIST1's only primary one) comes first
+    rows = gated.stdout.splitlines()
+    assert "fail-on met" in rows[0] and "FOXQ1 -> TWIST1" in rows[1] and "retracted" in rows[1]
+    passed = run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path)
+    assert passed.exit_code == 0 and "fail-on: passed: no claim meets D" in passed.stderr
 
 
 def test_audit_json_and_tsv(server: EutilsServer, tmp_path: Path) -> None:
