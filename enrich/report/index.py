@@ -82,12 +82,8 @@ def _banner(summary: RunSummary) -> str:
     return "".join(banners)
 
 
-def _dashboard_sections(dashboard: Dashboard) -> list[str]:
-    return [
-        attention_section(dashboard.attention),
-        gene_section(dashboard.regulators),
-        gene_section(dashboard.targets),
-    ]
+def _gene_sections(dashboard: Dashboard) -> list[str]:
+    return [gene_section(dashboard.regulators), gene_section(dashboard.targets)]
 
 
 def render_index(
@@ -99,8 +95,8 @@ def render_index(
     """The run's index page: a warning banner when citations are unresolved, the summary
     with grade and flag counts and their chart, and a sortable, filterable table of every
     document; with ``provenance``, a test-data banner where it applies and where the run's
-    records come from; with ``dashboard``, the claims that need attention and the edges by
-    regulator and by target."""
+    records come from; with ``dashboard``, the claims that need attention (first) and the
+    edges by regulator and by target."""
     flag_names = {name for entry in entries for name in entry.flags}
     heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
     heads += [sort_header("Claims", "num")]
@@ -126,11 +122,12 @@ def render_index(
         "</div></header><main>",
         banner_html(provenance) if provenance else "",
         _banner(summary),
+        attention_section(dashboard.attention) if dashboard else "",
         '<section id="summary"><h2>Run summary</h2>',
         chart(summary),
         _summary_list(summary),
         "</section>",
-        *(_dashboard_sections(dashboard) if dashboard else []),
+        *(_gene_sections(dashboard) if dashboard else []),
         f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>',
         filter_form("documents-table", False, flag_names),
         table if entries else "<p>No documents were written.</p>",
