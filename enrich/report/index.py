@@ -3,8 +3,8 @@ document with its grades and flags. Pure."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from urllib.parse import quote
 
 from enrich.figures import count
 from enrich.model import Grade, RunSummary, Status
@@ -17,40 +17,54 @@ from enrich.report.view import DocumentEntry
 
 __all__ = ["render_index"]
 
-_TOP_FLAGS = 3
+PAGE = 200  #: documents drawn at a time in the documents table
 
 
-def _count_or_blank(n: int) -> str:
-    """A count in a table cell, blank for none (so that the numbers that matter stand out)."""
-    return count(n) if n else ""
+def _documents_data(entries: Sequence[DocumentEntry]) -> str:
+    """Every document's line of the documents table, as JSON safe inside a ``<script>``
+    data block (never run: not JavaScript), for report.js to draw a page at a time."""
+    rows = [
+        {
+            "n": e.name,
+            "p": e.path,
+            "s": e.style,
+            "g": e.subject,
+            "c": e.claims,
+            "a": [e.grades.get(g.value, 0) for g in Grade],
+            "r": e.citations,
+            "x": e.problems,
+            "f": list(e.flags.items()),
+        }
+        for e in entries
+    ]
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    # "<" could end the block ("</script>") or open a comment: written as JSON's \u003c
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _document_row(entry: DocumentEntry) -> str:
-    link = quote(entry.name, safe="")
-    grades = "".join(
-        f'<td class="num grade-{g.value}" data-sort="{entry.grades.get(g.value, 0)}">'
-        f"{_count_or_blank(entry.grades.get(g.value, 0))}</td>"
-        for g in Grade
-    )
-    top = list(entry.flags.items())[:_TOP_FLAGS]
-    chips = " ".join(
-        f'<span class="flag">{esc(name)}<span class="count">{count(n)}</span></span>'
-        for name, n in top
-    )
-    more = len(entry.flags) - len(top)
-    if more > 0:
-        chips += f' <span class="small">+{more} more</span>'
-    problems = _count_or_blank(entry.problems)
-    problems = f'<td class="num" data-sort="{entry.problems}">{problems}</td>'
+def _documents_section(entries: Sequence[DocumentEntry]) -> str:
+    """Every document: a sortable, filterable table drawn by report.js from the data the page
+    carries, a page of :data:`PAGE` at a time (drawing 20,000 rows at once takes a browser
+    seconds; a page takes a blink)."""
+    if not entries:
+        return '<section id="documents"><h2>Documents (0)</h2><p>None written.</p></section>'
+    flag_names = {name for entry in entries for name in entry.flags}
+    heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
+    heads += [sort_header("Claims", "num")]
+    heads += [sort_header(g.value, "num") for g in Grade]
+    heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
     return (
-        f'<tr data-flags="{esc("|".join(entry.flags))}">'
-        f'<td data-sort="{esc(entry.name)}"><a href="{link}.html">{esc(entry.name)}</a>'
-        f'<div class="small"><span class="path">{esc(entry.path)}</span> · '
-        f'<a href="{link}.md">md</a> · <a href="{link}.json">json</a></div></td>'
-        f'<td>{esc(entry.style)}</td><td class="gene">{esc(entry.subject)}</td>'
-        f'<td class="num" data-sort="{entry.claims}">{count(entry.claims)}</td>{grades}'
-        f'<td class="num" data-sort="{entry.citations}">{count(entry.citations)}</td>{problems}'
-        f'<td data-sort="{sum(entry.flags.values())}">{chips}</td></tr>'
+        f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>'
+        f"{filter_form('documents-table', False, flag_names)}"
+        f'<table class="data" id="documents-table" data-rows="documents-data" data-page="{PAGE}">'
+        f"<thead><tr>{''.join(heads)}</tr></thead><tbody></tbody></table>"
+        '<p class="pager" data-table="documents-table" hidden>'
+        '<button type="button" name="previous">← previous</button> '
+        '<span class="where"></span> <button type="button" name="next">next →</button></p>'
+        "<noscript><p>The list of documents needs JavaScript; every document is also in "
+        '<a href="audit.tsv">audit.tsv</a> and <a href="audit.db">audit.db</a>.</p></noscript>'
+        f'<script type="application/json" id="documents-data">{_documents_data(entries)}</script>'
+        "</section>"
     )
 
 
@@ -97,18 +111,6 @@ def render_index(
     document; with ``provenance``, a test-data banner where it applies and where the run's
     records come from; with ``dashboard``, the claims that need attention (first) and the
     edges by regulator and by target."""
-    flag_names = {name for entry in entries for name in entry.flags}
-    heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
-    heads += [sort_header("Claims", "num")]
-    heads += [sort_header(g.value, "num") for g in Grade]
-    heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
-    table = (
-        '<table class="data sortable" id="documents-table"><thead><tr>'
-        + "".join(heads)
-        + "</tr></thead><tbody>"
-        + "".join(_document_row(e) for e in entries)
-        + "</tbody></table>"
-    )
     footer = footer_html(provenance) if provenance else ""
     body = [
         '<header class="top"><div><h1>enrich run report'
@@ -128,10 +130,7 @@ def render_index(
         _summary_list(summary),
         "</section>",
         *(_gene_sections(dashboard) if dashboard else []),
-        f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>',
-        filter_form("documents-table", False, flag_names),
-        table if entries else "<p>No documents were written.</p>",
-        "</section>",
+        _documents_section(entries),
         legend(),
         f"<footer>Written by enrich.{footer}</footer></main>",
     ]

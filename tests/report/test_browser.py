@@ -280,3 +280,29 @@ def test_screenshot_of_the_dashboard(dashboard: Visit, tmp_path: Path) -> None:
     dashboard.page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 50_000
+
+
+def test_the_documents_table_pages_filters_and_sorts_every_document(
+    dashboard: Visit, generated: GeneratedRun
+) -> None:
+    """The documents list is drawn 200 at a time from the page's data: the next page holds
+    the rest, the filter searches all 300, and sorting orders all of them."""
+    page = dashboard.page
+    assert len(dashboard.column(0, "#documents-table")) == 200
+    assert page.inner_text(".pager .where") == "1\N{EN DASH}200 of 300"
+    page.click(".pager button[name=next]")
+    assert len(dashboard.column(0, "#documents-table")) == 100
+    assert page.locator(".pager button[name=next]").is_disabled()
+    last = sorted((generated.root / "corpus" / "docs").rglob("*.md"))[-1].stem
+    assert dashboard.column(0, "#documents-table")[-1].startswith(last)
+    form = '.filters[data-table="documents-table"]'
+    page.fill(f"{form} input[type=search]", last)
+    shown = dashboard.column(0, "#documents-table")
+    assert len(shown) == 1 and shown[0].startswith(last + "corpus/docs/")
+    assert page.inner_text(f"{form} .shown") == "1 of 300 shown"
+    page.fill(f"{form} input[type=search]", "")
+    page.locator("#documents-table thead th").nth(3).click()  # Claims
+    claims = [int(n.replace(",", "")) for n in dashboard.column(3, "#documents-table")]
+    assert claims == sorted(claims) and claims[0] == min(claims)
+    link = page.locator("#documents-table tbody tr").first.locator("a").first
+    assert (generated.reports / (link.get_attribute("href") or "")).exists()

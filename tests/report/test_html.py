@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
@@ -46,9 +49,12 @@ ALLOWED_HREF = re.compile(
 
 
 def check_self_contained(text: str) -> Tags:
-    """Assert ``text`` loads nothing: one inline script, inline style, no src, safe links."""
+    """Assert ``text`` loads nothing: one inline script (besides JSON data blocks, which are
+    never run), inline style, no src, safe links."""
     tags = Tags(text)
-    assert [t for t, _ in tags.tags].count("script") == 1
+    scripts = [attrs for tag, attrs in tags.tags if tag == "script"]
+    assert [attrs.get("type") for attrs in scripts].count(None) == 1
+    assert {attrs.get("type") for attrs in scripts} <= {None, "application/json"}
     assert all("src" not in attrs for _, attrs in tags.tags)
     assert not tags.named("img") and not tags.named("iframe")
     for attrs in tags.named("a") + tags.named("link"):
@@ -70,16 +76,34 @@ def test_document_report_is_self_contained() -> None:
             assert attrs["rel"] == "noopener"
 
 
+def documents_data(text: str) -> list[dict[str, Any]]:
+    """The documents index.html carries in its JSON data block."""
+    block = text.split('<script type="application/json" id="documents-data">', 1)[1]
+    data: list[dict[str, Any]] = json.loads(block.split("</script>", 1)[0])
+    return data
+
+
 def test_index_is_self_contained_and_warns_about_unresolved() -> None:
-    """index.html lists documents with links and shows a banner when citations are unresolved."""
+    """index.html carries every document and shows a banner when citations are unresolved."""
     entries = [DocumentEntry.of(twist1(), "twist1"), DocumentEntry.of(twist2(), "twist2")]
     summary = RunSummary(documents=2, citations={Status.UNRESOLVED.value: 3}, offline=True)
     text = render_index(entries, summary)
     check_self_contained(text)
-    assert 'href="twist1.html"' in text and 'href="twist2.json"' in text
+    assert [d["n"] for d in documents_data(text)] == ["twist1", "twist2"]
+    assert documents_data(text)[0]["c"] == 48
     assert 'role="alert"' in text and "3 cited identifiers could not be looked up" in text
     assert "the run was offline" in text
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
+
+
+def test_index_data_cannot_end_its_block_or_run() -> None:
+    """A document path holding ``</script>`` and markup stays inside the data block, as data:
+    the page keeps one script, and the path reads back unchanged."""
+    hostile_path = '</script><script>alert("x")</script><!--'
+    entry = dataclasses.replace(DocumentEntry.of(twist2(), "twist2"), path=hostile_path)
+    text = render_index([entry], RunSummary(documents=1))
+    check_self_contained(text)
+    assert documents_data(text)[0]["p"] == hostile_path
 
 
 def test_footnotes_point_at_existing_paper_anchors() -> None:
