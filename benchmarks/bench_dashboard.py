@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             spec = CorpusSpec(args.documents, args.pmids, seed=args.seed)
             print("corpus:", *write_corpus(corpus, spec).lines(), sep="\n  ")
         warm = cache.exists()
-        server, url, held = start_server(corpus / "records", 0.3, 0.001, work / "server.log")
+        server, url, _ = start_server(corpus / "records", 0.3, 0.001, work / "server.log")
         try:
             env = enrich_env(url)
             shutil.rmtree(out, ignore_errors=True)
