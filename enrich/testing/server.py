@@ -26,6 +26,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from enrich.entrez.client import TEST_SERVER_HEADER
+from enrich.figures import count
 from enrich.testing import _replies
 from enrich.testing._faults import Decision, FaultPlan, Faults
 from enrich.testing._genes import GeneStore, gene_reply_json, gene_reply_xml
@@ -245,11 +246,14 @@ class EutilsServer:
     def summary(self) -> str:
         """One line: requests served and those answered 429, in all and per key digest."""
         entries = self.requests
-        line = f"{len(entries)} requests, {sum(e.status == 429 for e in entries)} answered 429"
-        keys = sorted({e.key_digest for e in entries if e.key_digest})
-        for digest in keys:
-            mine = [e for e in entries if e.key_digest == digest]
-            line += f"; key {digest}: {len(mine)}, {sum(e.status == 429 for e in mine)} x 429"
+
+        def counts(logged: list[RequestLog]) -> tuple[str, str]:
+            return count(len(logged)), count(sum(e.status == 429 for e in logged))
+
+        line = "{} requests, {} answered 429".format(*counts(entries))
+        for digest in sorted({e.key_digest for e in entries if e.key_digest}):
+            mine = counts([e for e in entries if e.key_digest == digest])
+            line += "; key {}: {}, {} x 429".format(digest, *mine)
         return line
 
     def reset_log(self) -> None:
