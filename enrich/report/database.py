@@ -157,16 +157,17 @@ CREATE VIEW attention (document, claim, rank, reason) AS
       AND name IN ('retracted', 'doi_mismatch', 'not_found');
 """
 
-#: Created once every row is in: cheaper than keeping them up to date while inserting.
+#: Created once every row is in: cheaper than keeping them up to date while inserting.  Each
+#: serves a question asked often (a claim's citations, a paper's citers, a flag's claims, a
+#: gene's edges); a claim's flags are few enough to find by name, and a grade is too common
+#: a value for an index to help.
 INDEXES = """
 CREATE INDEX documents_by_path ON documents (document);
 CREATE INDEX claims_by_document ON claims (document, claim);
 CREATE INDEX claims_by_regulator ON claims (regulator, grade);
 CREATE INDEX claims_by_target ON claims (target, grade);
-CREATE INDEX claims_by_grade ON claims (grade);
 CREATE INDEX citations_by_claim ON citations (document, claim);
 CREATE INDEX citations_by_paper ON citations (paper);
-CREATE INDEX flags_by_claim ON flags (document, claim);
 CREATE INDEX flags_by_name ON flags (name);
 """
 
@@ -305,16 +306,19 @@ _ATTENTION_TOTAL = "SELECT count(*) FROM (SELECT DISTINCT document, claim FROM a
 _ATTENTION_ROWS = """
 WITH first (document, claim, rank) AS (
     SELECT document, claim, min(rank) FROM attention GROUP BY document, claim
+), cited (document, claim, what) AS (
+    SELECT document, claim,
+           group_concat(name || ' ' || coalesce('PMID ' || pmid, 'doi:' || doi), '; ')
+    FROM flags
+    WHERE name IN ('retracted', 'doi_mismatch', 'not_found') AND level = 'citation'
+    GROUP BY document, claim
 )
 SELECT f.rank, c.document, d.report, c.claim, c.grade, c.kind, c.regulator, c.target, c.text,
-       c.grade_reason,
-       (SELECT group_concat(name || ' ' || coalesce('PMID ' || pmid, 'doi:' || doi), '; ')
-        FROM flags AS g
-        WHERE g.document = c.document AND g.claim = c.claim AND g.level = 'citation'
-          AND g.name IN ('retracted', 'doi_mismatch', 'not_found'))
+       c.grade_reason, g.what
 FROM first AS f
 JOIN claims AS c ON c.document = f.document AND c.claim = f.claim
 JOIN documents AS d ON d.document = c.document
+LEFT JOIN cited AS g ON g.document = f.document AND g.claim = f.claim
 ORDER BY f.rank, d.number, c.position
 LIMIT ?
 """
