@@ -77,7 +77,7 @@ def jobs_option(func: F) -> F:
     return click.option(
         "--jobs",
         type=click.IntRange(min=1),
-        help="Worker processes for reading and auditing [default: cores, at most 4].",
+        help="Worker processes reading and auditing documents [default: cores, at most 4].",
     )(func)
 
 

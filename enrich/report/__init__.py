@@ -4,15 +4,21 @@ Its rooms:
 
 * :mod:`~enrich.report.view`: the view of a document the renderers share;
 * :mod:`~enrich.report.summary`: a run's counts in words, the same on every output;
+* :mod:`~enrich.report.provenance`: where a report comes from (when, by which enrich, from
+  which E-utilities server, test data or not), one small value every renderer is given;
 * :mod:`~enrich.report.sections`: the HTML that explains the audit (legend, Gene IDs);
 * renderers, pure: :mod:`~enrich.report.markdown`, :mod:`~enrich.report.html`,
   :mod:`~enrich.report.json_document`, :mod:`~enrich.report.index`,
   :mod:`~enrich.report.tables` (audit.tsv and the audit table),
-  :mod:`~enrich.report.bibliography` (BibTeX, CSL-JSON, RIS), and
+  :mod:`~enrich.report.bibliography` (BibTeX, CSL-JSON, RIS),
+  :mod:`~enrich.report.rows` (a document's rows of audit.db),
+  :mod:`~enrich.report.dashboard` (index.html's dashboard sections), and
   :mod:`~enrich.report.document`, which renders every per-document output at once;
-* writers: :mod:`~enrich.report.files` (safe names, atomic files),
-  :mod:`~enrich.report.writer` (:class:`ReportWriter`, a run's reports) and
-  :mod:`~enrich.report.refresh` (the report of ``enrich refresh``).
+* writers: :mod:`~enrich.report.files` (safe names, atomic files, spooled texts),
+  :mod:`~enrich.report.database` (audit.db), :mod:`~enrich.report.writer`
+  (:class:`ReportWriter`, a run's reports), :mod:`~enrich.report.listing` (what
+  ``enrich audit`` prints) and :mod:`~enrich.report.refresh` (the report of ``enrich
+  refresh``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from enrich.model import Grade, RunSummary
 from enrich.report.database import ATTENTION, Attention, AttentionRow, AuditDatabase, GeneTable
 from enrich.report.html import esc, filter_form, sort_header
 from enrich.report.summary import split_flags
-from enrich.report.view import BAD_FLAGS, claim_anchor
+from enrich.report.view import BAD_FLAGS, claim_anchor, clip_words
 
 __all__ = [
     "ATTENTION_LIMIT",
@@ -118,14 +118,6 @@ def chart(summary: RunSummary) -> str:
 # --- the claims that need attention ---------------------------------------------------------
 
 
-def _clip(text: str, width: int) -> str:
-    """``text`` cut at a word boundary to at most ``width`` characters, "…" marking a cut."""
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1].rsplit(" ", 1)[0] or text[: width - 1]
-    return cut + "…"
-
-
 def _what(row: AttentionRow) -> str:
     if row.kind == "edge":
         return (
@@ -133,7 +125,7 @@ def _what(row: AttentionRow) -> str:
             f'<span class="gene">{esc(row.target or "?")}</span>'
         )
     text = " ".join((row.text or "").split())
-    return f'<span class="statement" title="{esc(text)}">{esc(_clip(text, _STATEMENT))}</span>'
+    return f'<span class="statement" title="{esc(text)}">{esc(clip_words(text, _STATEMENT))}</span>'
 
 
 def _attention_row(row: AttentionRow) -> str:

@@ -29,6 +29,7 @@ from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
 from enrich.report.files import Spool
 from enrich.report.tables import AUDIT_COLUMNS, claim_rows, tsv_line
+from enrich.report.view import clip_words
 
 __all__ = ["FORMATS", "AuditListing", "ListingOptions", "ListingPart", "describe_gate"]
 
@@ -84,15 +85,6 @@ class ListingPart:
 def _cell(text: str) -> str:
     """Text on one table cell: no tab, no line break, runs of white space made one space."""
     return " ".join(text.split())
-
-
-def _cut(text: str, width: int) -> str:
-    """``text`` cut at a space to at most ``width`` characters, "…" marking the cut (a word
-    longer than ``width`` is cut where it must be)."""
-    if len(text) <= width:
-        return text
-    head = text[: width - 1]
-    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
 
 
 class AuditListing:
@@ -177,12 +169,12 @@ class AuditListing:
         if claim.regulator or claim.target:
             what = f"{claim.regulator or '?'} -> {claim.target or '?'}"
         else:
-            what = _cut(_cell(claim.text or ""), _STATEMENT)
+            what = clip_words(_cell(claim.text or ""), _STATEMENT)
         names = [str(f.name) for f in verdict.flags]
         names += [str(f.name) for c in verdict.citations for f in c.flags]
         flags = ", ".join(dict.fromkeys(names)) or "-"
         cells = [
-            _cut(_cell(Path(doc.document.path).name), _DOCUMENT),
+            clip_words(_cell(Path(doc.document.path).name), _DOCUMENT),
             _cell(claim.id),
             str(verdict.grade),
             _cell(what),

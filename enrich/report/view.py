@@ -31,6 +31,7 @@ __all__ = [
     "DocumentEntry",
     "Paper",
     "claim_anchor",
+    "clip_words",
     "document_flags",
     "flag_occurrences",
     "gene_summary",
@@ -60,6 +61,15 @@ def primary_pmids(verdict: ClaimVerdict) -> list[str]:
         if record.pmid not in found:
             found.append(record.pmid)
     return found
+
+
+def clip_words(text: str, width: int) -> str:
+    """``text`` cut at a space to at most ``width`` characters, "…" marking the cut (a word
+    longer than ``width`` is cut where it must be)."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
 
 
 def gene_summary(doc: AuditedDocument) -> str:

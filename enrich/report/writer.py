@@ -2,9 +2,11 @@
 
 :class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
 ``<name>.md``, ``<name>.html`` and ``<name>.json`` at once and keeps only a
-small summary of it and the bibliography entries of the papers it cites;
-:meth:`~ReportWriter.finish` writes ``index.html``, ``audit.tsv`` and
-``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker
+small summary of it and the bibliography entries of the papers it cites, and hands its
+rows to ``audit.db`` (:mod:`enrich.report.database`, written as the run goes);
+:meth:`~ReportWriter.finish` completes ``audit.db`` and writes ``index.html`` (made from
+it: :mod:`enrich.report.dashboard`), ``audit.tsv`` and ``references.bib`` / ``.json`` /
+``.ris``.  A run that renders in worker
 processes lets each worker write its documents' files itself
 (:func:`write_document`, under a name the writer allocated with
 :meth:`~ReportWriter.allocate`) and hands the writer only the small
@@ -140,8 +142,9 @@ class ReportWriter:
             raise OutputError(f"the reports in {self.out_dir} are already finished")
 
     def finish(self, summary: RunSummary) -> list[Path]:
-        """Write ``index.html``, ``audit.tsv`` and the three bibliographies, then commit the
-        whole set in place of the previous one; return the paths of the run-wide files."""
+        """Write ``index.html``, ``audit.tsv``, ``audit.db`` and the three bibliographies,
+        then commit the whole set in place of the previous one; return the paths of the
+        run-wide files."""
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
