@@ -63,6 +63,16 @@ class WrittenDocument:
     sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
     rows: DatabaseRows = field(default_factory=DatabaseRows)  #: its rows of audit.db
 
+    @property
+    def grades(self) -> dict[str, int]:
+        """Its claims per grade."""
+        return self.entry.grades
+
+    @property
+    def flags(self) -> dict[str, int]:
+        """Its claims and citations carrying each flag."""
+        return self.entry.flags
+
 
 def render_document(
     doc: AuditedDocument, known_pmids: AbstractSet[str] = frozenset(), run: RunInfo | None = None

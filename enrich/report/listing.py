@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from enrich.audit import summarize
 from enrich.audit.gate import claim_conditions
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
@@ -80,6 +81,8 @@ class ListingPart:
     met: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it
     loose: dict[str, int] = field(default_factory=dict)  #: condition -> loose citations
     widths: tuple[int, ...] = ()  #: the table's widest cell per column
+    grades: dict[str, int] = field(default_factory=dict)  #: the document's claims per grade
+    flags: dict[str, int] = field(default_factory=dict)  #: its claims and citations per flag
 
 
 def _cell(text: str) -> str:
@@ -124,6 +127,7 @@ class AuditListing:
         for cited in doc.citations:
             loose.update({str(f.name) for f in cited.flags} & conditions)
         texts, widths = self._render(doc, first, rest)
+        grades, flags = summarize([doc])
         return ListingPart(
             texts[0],
             texts[1],
@@ -132,6 +136,8 @@ class AuditListing:
             met=dict(met),
             loose=dict(loose),
             widths=widths,
+            grades=grades,
+            flags=flags,
         )
 
     def _render(

@@ -30,12 +30,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import httpx
 
 from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
-from enrich.audit import summarize as tally
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.errors import NoDocuments
 from enrich.extract import iter_input_files, no_documents_message, read_document
@@ -62,7 +61,20 @@ __all__ = [
 
 #: ``stage(label, total)`` announces a stage and returns the function told of progress in it
 StageHook = Callable[[str, int], Callable[[int], None]]
-R = TypeVar("R")
+
+
+class Tallied(Protocol):
+    """What pass 2 makes of a document says how many of its claims have each grade, and
+    how many claims and citations carry each flag (as :func:`enrich.audit.summarize`)."""
+
+    @property
+    def grades(self) -> Mapping[str, int]: ...
+
+    @property
+    def flags(self) -> Mapping[str, int]: ...
+
+
+R = TypeVar("R", bound=Tallied)
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,8 @@ def stream_documents(
 ) -> RunOutcome:
     """Read, resolve and audit each of ``files`` (see the module docstring): in a worker,
     ``finish(audited, name)`` turns document ``number`` (named ``names[number]``) into a
-    result, which this process hands to ``accept(result, number)``.
+    result, which this process hands to ``accept(result, number)``; the results' grade and
+    flag counts (:class:`Tallied`) make the run's summary.
 
     ``finish`` is inherited by the forked workers, never pickled; its results are, so keep
     them small.  ``stage`` is told of each stage, pass 2's as ``label``.
@@ -187,10 +200,10 @@ def stream_documents(
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
 
-    def counted(done: tuple[dict[str, int], dict[str, int], R], number: int) -> None:
-        grades.update(done[0])
-        flags.update(done[1])
-        accept(done[2], number)
+    def counted(done: R, number: int) -> None:
+        grades.update(done.grades)
+        flags.update(done.flags)
+        accept(done, number)
 
     pass_two = hook(label, len(files))
     fetched = _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
@@ -228,25 +241,21 @@ class RunContext:
 
 
 class DocumentAuditor(Generic[R]):
-    """Pass 2's task: read a document again, audit it and hand it to ``finish``; returns the
-    document's grade and flag counts with ``finish``'s result.  Inherited by the workers
-    (never pickled)."""
+    """Pass 2's task: read a document again, audit it and hand it to ``finish``, whose result
+    it returns.  Inherited by the workers (never pickled)."""
 
     def __init__(self, context: RunContext, finish: Callable[[AuditedDocument, str], R]) -> None:
         self.context = context
         self.finish = finish
 
-    def __call__(
-        self, named: tuple[Path, str], resolutions: dict[str, Resolution]
-    ) -> tuple[dict[str, int], dict[str, int], R]:
+    def __call__(self, named: tuple[Path, str], resolutions: dict[str, Resolution]) -> R:
         """Audit the document at ``path`` (named ``name``); ``resolutions`` holds its
         citations' Resolutions."""
         path, name = named
         context = self.context
         document = read_document(path, context.style)
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
-        grades, flags = tally([audited])
-        return grades, flags, self.finish(audited, name)
+        return self.finish(audited, name)
 
 
 class DocumentReporter:
@@ -274,7 +283,7 @@ def _audit_while_fetching(
     settled: dict[str, Resolution],
     fetch: Callable[..., Resolved],
     auditor: DocumentAuditor[R],
-    accept: Callable[[tuple[dict[str, int], dict[str, int], R], int], None],
+    accept: Callable[[R, int], None],
     jobs: int,
     progress: Progress,
 ) -> Resolved:
