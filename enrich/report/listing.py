@@ -10,7 +10,7 @@ and the table lists them first, saying which conditions each meets.
 small :class:`ListingPart`; :meth:`AuditListing.add` (in the main process) keeps each
 part in a temporary file as it arrives, in any order, so that memory does not grow with
 the corpus; :meth:`AuditListing.write` prints them in document order (a table's columns
-as wide as their widest cell), claims meeting ``--fail-on`` first.  Table cells are never
+as wide as their widest cell; claims meeting ``--fail-on`` first).  Table cells are never
 cut inside a word: flags are listed whole, statements cut at a space.
 """
 
@@ -143,16 +143,16 @@ class AuditListing:
     def _render(
         self, doc: AuditedDocument, first: list[ClaimVerdict], rest: list[ClaimVerdict]
     ) -> tuple[tuple[str, str], tuple[int, ...]]:
-        """The texts of the listed claims, in the listing's format: those meeting --fail-on,
-        then the others (for json: the whole document, as the second); for a table, also
-        the widest cell of each column."""
-        if self.options.fmt == "json":
+        """The texts of the listed claims, in the listing's format: for a table those meeting
+        --fail-on, then the others, and the widest cell of each column; for machines (json,
+        tsv) all of them in the document's order, as the second."""
+        if self.options.fmt in ("json", "tsv"):
             listed = {id(v) for v in first + rest}
             shown = dataclasses.replace(doc, claims=tuple(v for v in doc.claims if id(v) in listed))
+            if self.options.fmt == "tsv":
+                return ("", "".join(tsv_line(row) for row in claim_rows(shown))), ()
             text = json.dumps(shown.to_dict(), indent=2, ensure_ascii=False)
             return ("", text.replace("\n", "\n    ")), ()  # as inside the "documents" list
-        if self.options.fmt == "tsv":
-            return (_tsv(doc, first), _tsv(doc, rest)), ()
         conditions = self.options.fail_on
         rows = [[self._cells(doc, v, conditions) for v in group] for group in (first, rest)]
         widths = tuple(
@@ -224,8 +224,7 @@ class AuditListing:
                 self._write_json(out, head or {})
             elif self.options.fmt == "tsv":
                 out.write(tsv_line(AUDIT_COLUMNS))
-                for which in (0, 1):
-                    out.writelines(self._texts(which))
+                out.writelines(self._texts(1))
             else:
                 self._write_table(out)
         finally:
@@ -260,14 +259,6 @@ class AuditListing:
         for index, text in enumerate(self._texts(1)):
             out.write(("," if index else "") + "\n    " + text)
         out.write("\n  ]\n}\n")
-
-
-def _tsv(doc: AuditedDocument, verdicts: list[ClaimVerdict]) -> str:
-    """audit.tsv's lines of ``verdicts`` (claims of ``doc``)."""
-    if not verdicts:
-        return ""
-    shown = dataclasses.replace(doc, claims=tuple(verdicts))
-    return "".join(tsv_line(row) for row in claim_rows(shown))
 
 
 def _condition_order(condition: str) -> tuple[int, str]:
