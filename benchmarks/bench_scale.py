@@ -69,7 +69,7 @@ COLD_TARGET = 1.2  #: cold wall time / floor
 WARM_TARGET = 500.0  #: documents/s
 MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+([\d,]+) requests?, ([\d,]+) cache hits?")
-_SERVING = re.compile(r"serving (\d+) records (?:and \d+ gene summaries )?at (\S+)")
+_SERVING = re.compile(r"serving ([\d,]+) records (?:and [\d,]+ gene summaries )?at (\S+)")
 
 
 def _number(text: str) -> int:
@@ -254,7 +254,7 @@ def start_server(
         if selector.select(timeout=1.0):
             match = _SERVING.search(server.stdout.readline())
             if match:
-                return server, match[2], int(match[1])
+                return server, match[2], _number(match[1])
     server.kill()
     raise SystemExit(f"the E-utilities server did not start; see {log}")
 

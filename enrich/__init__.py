@@ -15,6 +15,7 @@ needs is importable from here; everything else is reachable by its module.
 
 from importlib import metadata as _metadata
 
+__version__: str
 try:
     __version__ = _metadata.version("enrich")
 except _metadata.PackageNotFoundError:  # running from a source tree that was not installed

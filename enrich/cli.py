@@ -14,8 +14,8 @@ import datetime as dt
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -23,19 +23,22 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from enrich import __version__
-from enrich.audit import AuditSettings, conditions_met, parse_conditions
+from enrich.audit import AuditSettings, parse_conditions
 from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
 from enrich.escape import printable
 from enrich.extract import iter_documents
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
+from enrich.figures import count, duration, many
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.interrupts import Interrupted, raise_on_signals
-from enrich.model import AuditedDocument, Document, Grade, Status, Style
+from enrich.model import Document, FlagName, Grade, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import parse_formats, summary_rows, write_refresh_report
-from enrich.run import Enrichment, RunOutcome, enrich_documents, read_documents, run_enrichment
+from enrich.report.listing import FORMATS, ListingOptions, describe_gate
+from enrich.run import RunOutcome, run_enrichment
+from enrich.run.auditing import audit_corpus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +69,15 @@ def paths_argument(func: F) -> F:
         required=True,
         type=click.Path(path_type=Path),
         callback=_existing_paths,
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    """``--jobs``, shared by the commands that read documents in worker processes."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        help="Worker processes reading and auditing documents [default: cores, at most 4].",
     )(func)
 
 
@@ -298,32 +310,13 @@ def _resolution_line(raw: str, res: Any) -> str:
 # --- run and audit -------------------------------------------------------------------------
 
 
-def _enrich(documents: list[Document], settings: Settings) -> Enrichment:
-    """Resolve and audit ``documents`` with a progress display on stderr."""
-    with ProgressBoard() as board:
-        resolving = board.stage("resolving citations")
-        return enrich_documents(
-            documents,
-            cache_dir=settings.cache_dir,
-            eutils=settings.eutils,
-            audit=settings.audit_settings(),
-            offline=bool(settings["offline"]),
-            on_keys=resolving.start,
-            progress=resolving.update,
-        )
-
-
 @cli.command()
 @paths_argument
 @style_option
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Worker processes for reading and writing [default: cores, at most 4].",
-)
+@jobs_option
 @click.option(
     "--formats",
     metavar="LIST",
@@ -350,6 +343,7 @@ def run(
       enrich run examples/ --out reports/ --formats html,json,md
     """
     settings = _online(_settings(out_dir=out_dir, jobs=jobs, formats=formats, **flags))
+    started = time.monotonic()
     try:
         with ProgressBoard() as board:
             outcome = run_enrichment(
@@ -372,31 +366,38 @@ def run(
             else f"the previous reports in {where} are kept as they were"
         )
         _interrupted(exc, f"{kept}; the cache keeps every record fetched, so a rerun resumes")
-    click.echo(_summary_screen(outcome, settings.out_dir))
+    click.echo(_summary_screen(outcome, time.monotonic() - started, settings.out_dir))
     _report_problems(outcome.problems)
     sys.exit(_exit_code(outcome))
 
 
-def _exit_code(outcome: Enrichment | RunOutcome) -> int:
+def _exit_code(outcome: RunOutcome) -> int:
     if outcome.summary.problems:
         return EXIT_FAILED
     return EXIT_UNRESOLVED if outcome.summary.unresolved else EXIT_OK
 
 
-def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> str:
+def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = None) -> str:
+    """The run's counts, its duration, where its reports are and what a person must know."""
     s = outcome.summary
     lines = [f"{label:<15}{text}" for label, text in summary_rows(s)]
+    lines.append(f"{'duration':<15}{duration(seconds)}")
     if out_dir is not None:
         lines.append(f"{'reports':<15}{printable(out_dir)}/index.html")
+    if outcome.sources.test_data:
+        lines.append(
+            "warning: test data: some or all records came from enrich.testing's local "
+            "E-utilities server, not NCBI" + ("; the reports say so." if out_dir else ".")
+        )
     if s.unresolved:
         lines.append(
-            f"warning: {s.unresolved} citations are unresolved; "
+            f"warning: {count(s.unresolved)} citations are unresolved; "
             "the reports say so. Run again when E-utilities is reachable."
         )
     if s.genes_without_names:
         why = "offline and not in the cache" if s.offline else "NCBI Gene could not be asked"
         lines.append(
-            f"warning: {s.genes_without_names} Gene IDs have no NCBI Gene names ({why}): "
+            f"warning: {count(s.genes_without_names)} Gene IDs have no NCBI Gene names ({why}): "
             "their genes were looked for by symbol only; the reports say so."
         )
     return "\n".join(lines)
@@ -405,75 +406,90 @@ def _summary_screen(outcome: Enrichment | RunOutcome, out_dir: Path | None) -> s
 @cli.command()
 @paths_argument
 @style_option
-@format_option("table", "tsv", "json", help_text="tsv and json list every claim.")
+@format_option(*FORMATS, help_text="tsv and json list every claim unless --grade or --flag.")
+@click.option(
+    "--grade",
+    "grades",
+    multiple=True,
+    type=click.Choice([g.value for g in Grade], case_sensitive=False),
+    help="List only the claims with this grade; repeatable.",
+)
+@click.option(
+    "--flag",
+    "flag_names",
+    multiple=True,
+    type=click.Choice(sorted(f.value for f in FlagName)),
+    metavar="NAME",
+    help="List only the claims carrying this flag (on the claim or a citation); repeatable.",
+)
 @click.option(
     "--fail-on",
     multiple=True,
     metavar="GRADE|FLAG",
-    help="Exit 1 if any claim has this grade (A-D) or flag; repeatable.",
+    help="Exit 1 if any claim has this grade (A-D) or flag; repeatable. Those claims are "
+    "listed first, and which conditions tripped is printed.",
 )
 @click.option(
     "--all", "show_all", is_flag=True, help="List every claim, not only those graded C or D."
 )
+@jobs_option
 @settings_options
 def audit(
     paths: tuple[Path, ...],
     style: str | None,
     fmt: str,
+    grades: tuple[str, ...],
+    flag_names: tuple[str, ...],
     fail_on: tuple[str, ...],
     show_all: bool,
+    jobs: int | None,
     **flags: Any,
 ) -> None:
     """List the claims that lack evidence, with counts by grade and flag.
 
-    The table lists the claims graded C or D (no primary paper); json and tsv
-    carry every claim.  With --fail-on, exit 1 when any claim has one of the
-    given grades or flags: a gate for a curation pipeline.
+    The table lists the claims graded C or D (no primary paper), or those with the
+    grades and flags asked for; json and tsv carry every claim unless --grade or
+    --flag.  With --fail-on, exit 1 when any claim has one of the given grades or
+    flags (a gate for a curation pipeline): which conditions tripped, and by how
+    many claims each, is printed on stderr, and those claims are listed first.
 
     \b
-    Example:
+    Examples:
+      enrich audit examples/ --grade D --flag retracted
       enrich audit examples/ --fail-on D --fail-on retracted
     """
-    from enrich.report.tables import audit_rows, audit_table
-
     try:
         wanted = parse_conditions(fail_on)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fail-on") from exc
-    settings = _online(_settings(**flags))
-    documents = read_documents(paths, Style(style) if style else None)
-    enrichment = _enrich(documents, settings)
-    if fmt == "json":
-        click.echo(json.dumps(_audit_json(enrichment), indent=2, ensure_ascii=False))
-    elif fmt == "tsv":
-        for line in audit_rows(enrichment.documents):
-            sys.stdout.write(line)
-    else:
-        shown = enrichment.documents if show_all else _lacking(enrichment.documents)
-        listed = sum(len(d.claims) for d in shown)
-        click.echo(audit_table(shown), nl=False)
-        scope = "claims" if show_all else "claims graded C or D (--all lists every claim)"
-        click.echo(f"{'listed':<15}{listed} {scope}")
-        click.echo(_summary_screen(enrichment, None))
-    _report_problems(str(p) for d in documents for p in d.problems)
-    triggered = conditions_met(enrichment.documents, wanted)
-    if triggered:
-        click.echo(f"fail-on: {', '.join(sorted(triggered))}", err=True)
-        sys.exit(EXIT_FAILED)
-    sys.exit(_exit_code(enrichment))
-
-
-def _lacking(documents: list[AuditedDocument]) -> list[AuditedDocument]:
-    """The documents with only their claims that have no primary paper (grades C and D)."""
-    weak = (Grade.C, Grade.D)
-    return [replace(d, claims=tuple(c for c in d.claims if c.grade in weak)) for d in documents]
-
-
-def _audit_json(enrichment: Enrichment) -> dict[str, Any]:
-    return {
-        "summary": enrichment.summary.to_dict(),
-        "documents": [d.to_dict() for d in enrichment.documents],
-    }
+    settings = _online(_settings(jobs=jobs, **flags))
+    options = ListingOptions(
+        fmt, frozenset(g.upper() for g in grades), frozenset(flag_names), wanted, show_all
+    )
+    started = time.monotonic()
+    with ProgressBoard() as board:
+        done = audit_corpus(
+            paths,
+            options,
+            sys.stdout,
+            cache_dir=settings.cache_dir,
+            eutils=settings.eutils,
+            audit=settings.audit_settings(),
+            style=Style(style) if style else None,
+            offline=bool(settings["offline"]),
+            jobs=settings["jobs"],
+            stage=lambda label, total: board.stage(label, total).update,
+        )
+    listing, outcome = done.listing, done.outcome
+    if fmt == "table":
+        click.echo(f"{'listed':<15}{count(listing.listed)} {options.scope()}")
+        click.echo(_summary_screen(outcome, time.monotonic() - started))
+    _report_problems(outcome.problems)
+    if wanted:
+        click.echo(describe_gate(wanted, listing.met, listing.loose, fmt == "table"), err=True)
+        if listing.met or listing.loose:
+            sys.exit(EXIT_FAILED)
+    sys.exit(_exit_code(outcome))
 
 
 # --- refresh and config --------------------------------------------------------------------
@@ -558,8 +574,8 @@ def verify(repair: bool, cache_dir: Path | None) -> None:
         click.echo(f"damaged: {printable(line)}")
     verdict = "deleted; the next run fetches them again" if repair else "run with --repair"
     click.echo(
-        f"cache {printable(settings.cache_dir)}: {entries} entries, {len(problems)} damaged"
-        + (f" ({verdict})" if problems else "")
+        f"cache {printable(settings.cache_dir)}: {many(entries, 'entry', 'entries')}, "
+        f"{count(len(problems))} damaged" + (f" ({verdict})" if problems else "")
     )
     sys.exit(EXIT_FAILED if problems and not repair else EXIT_OK)
 

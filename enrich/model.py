@@ -315,13 +315,21 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The outcome for one citation key (``pmid:N`` or ``doi:...``)."""
+    """The outcome for one citation key (``pmid:N`` or ``doi:...``).
+
+    ``fetched_at`` and ``test_data`` say where the record came from, not what it is:
+    they take no part in comparisons (the same record fetched twice resolves alike).
+    """
 
     key: str
     status: Status
     record: PaperRecord | None = None
     reason: str = ""  #: why, for every status but RESOLVED
     from_cache: bool = False
+    #: when the record was fetched from E-utilities (seconds since the epoch), if any
+    fetched_at: float | None = field(default=None, compare=False)
+    #: the record came from a test server (enrich.testing), not from NCBI
+    test_data: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -411,6 +419,8 @@ class GeneLookup:
     record: GeneRecord | None = None
     reason: str = ""  #: for every status but FOUND, in words a curator can check
     from_cache: bool = False
+    #: the record came from a test server (enrich.testing), not from NCBI; no part of equality
+    test_data: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,8 +3,10 @@
 Stages may overlap (``enrich run`` writes reports while it still resolves
 citations) and may be told of progress from different threads, so they share
 one :class:`ProgressBoard`: on a terminal it keeps a single line showing every
-running stage, redrawn at most every ``redraw`` seconds, and prints a stage's
-final count on a line of its own when it completes.
+running stage with its count, elapsed time, rate and the time it has left (ETA),
+redrawn at most every ``redraw`` seconds, and prints a stage's final count, how long it
+took and its rate on a line of its own when it completes.  Counts are shown with
+thousands separators (:mod:`enrich.figures`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from enrich.figures import count, duration, rate
+
 __all__ = ["ProgressBoard", "Stage"]
 
 _BAR_WIDTH = 30
 _CLEAR_TO_END = "\x1b[K"
+_SETTLING = 1.0  #: seconds a stage runs before its rate and ETA are shown: early rates mislead
 
 
 class Stage:
@@ -29,6 +34,7 @@ class Stage:
         self.label = label
         self.total = 0
         self.done = 0
+        self.started: float | None = None  #: when its total was first announced (board clock)
         self.last_line = -float("inf")  #: when a log line last told of this stage
         self.ended = False  #: its final count is shown
         self._board = board
@@ -46,21 +52,52 @@ class Stage:
         return self.done >= self.total
 
     def count(self) -> str:
-        return f"{self.done}/{self.total}"
+        """ "1,234/5,000"."""
+        return f"{count(self.done)}/{count(self.total)}"
 
-    def bar(self) -> str:
+    def bar(self, now: float) -> str:
+        """The stage as a bar with its count, elapsed time, rate and ETA (once settled)."""
         filled = _BAR_WIDTH * self.done // self.total if self.total else _BAR_WIDTH
-        return f"{self.label} [{'#' * filled}{'-' * (_BAR_WIDTH - filled)}] {self.count()}"
+        line = f"{self.label} [{'#' * filled}{'-' * (_BAR_WIDTH - filled)}] {self.count()}"
+        elapsed = self.elapsed(now)
+        if elapsed < _SETTLING:
+            return line
+        line += f" · {duration(elapsed)}"
+        if self.done:
+            speed = self.done / elapsed
+            line += f" · {rate(speed)} · ETA {duration((self.total - self.done) / speed)}"
+        return line
+
+    def brief(self, now: float) -> str:
+        """The stage in a line shared with others: its count and, once settled, its ETA."""
+        elapsed = self.elapsed(now)
+        if elapsed < _SETTLING or not self.done:
+            return f"{self.label} {self.count()}"
+        left = (self.total - self.done) * elapsed / self.done
+        return f"{self.label} {self.count()} (ETA {duration(left)})"
+
+    def final(self, now: float) -> str:
+        """The completed stage: its full bar, how long it took and its rate."""
+        filled = "#" * _BAR_WIDTH
+        elapsed = self.elapsed(now)
+        took = f" in {duration(elapsed)}"
+        if elapsed >= _SETTLING:
+            took += f" ({rate(self.done / elapsed)})"
+        return f"{self.label} [{filled}] {self.count()}{took}"
+
+    def elapsed(self, now: float) -> float:
+        """Seconds since the stage started (0 before)."""
+        return 0.0 if self.started is None else max(0.0, now - self.started)
 
 
 class ProgressBoard:
     """Shows the progress of stages on ``stream`` (stderr by default).
 
     On a terminal (and not under ``CI``): one line, redrawn at most every
-    ``redraw`` seconds, with a bar for a lone stage or every running stage's
-    count; each stage's final count stays on a line of its own.  Elsewhere: a
-    line ``label: done/total`` per stage when it starts, every ``interval``
-    seconds and when it completes.
+    ``redraw`` seconds, with a bar, elapsed time, rate and ETA for a lone stage, or
+    every running stage's count and ETA; each stage's final count, duration and rate stay
+    on a line of their own.  Elsewhere: a line ``label: done/total`` per stage when it
+    starts, every ``interval`` seconds and when it completes.
     """
 
     def __init__(
@@ -92,6 +129,8 @@ class ProgressBoard:
             stage.total, stage.done = total, min(stage.done, total)
             if not total or stage.ended:
                 return
+            if stage.started is None:
+                stage.started = self._clock()
             if self._terminal:
                 if stage not in self._running:
                     self._running.append(stage)
@@ -110,7 +149,7 @@ class ProgressBoard:
                 stage.ended = True
                 if self._terminal:
                     self._running.remove(stage)
-                    self._write(f"\r{stage.bar()}{_CLEAR_TO_END}\n")
+                    self._write(f"\r{stage.final(self._clock())}{_CLEAR_TO_END}\n")
                     if self._running:
                         self._draw()
                 else:
@@ -139,12 +178,13 @@ class ProgressBoard:
         self.close()
 
     def _draw(self) -> None:
+        now = self._clock()
         if len(self._running) == 1:
-            line = self._running[0].bar()
+            line = self._running[0].bar(now)
         else:
-            line = " · ".join(f"{s.label} {s.count()}" for s in self._running)
+            line = " · ".join(s.brief(now) for s in self._running)
         self._write(f"\r{line}{_CLEAR_TO_END}")
-        self._drawn = self._clock()
+        self._drawn = now
 
     def _log(self, stage: Stage) -> None:
         stage.last_line = self._clock()

@@ -155,7 +155,14 @@ def _run_offline(tmp_path: Path, *options: str) -> tuple[Result, set[str]]:
     return result, {p.name for p in out.iterdir()} if out.exists() else set()
 
 
-RUN_FILES = {"index.html", "audit.tsv", "references.bib", "references.json", "references.ris"}
+RUN_FILES = {
+    "index.html",
+    "audit.tsv",
+    "audit.db",
+    "references.bib",
+    "references.json",
+    "references.ris",
+}
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ def not_ci(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_overlapping_stages_share_one_line_and_each_ends_on_its_own() -> None:
-    """Two running stages are drawn on one line; a completed one is printed above it."""
+    """Two running stages are drawn on one line; a completed one is printed above it with
+    how long it took and its rate; the one left shows its elapsed time, rate and ETA."""
     out, clock = Terminal(), Clock()
     board = ProgressBoard(out, clock=clock)
     resolving = board.stage("resolving citations", 4)
@@ -44,14 +45,45 @@ def test_overlapping_stages_share_one_line_and_each_ends_on_its_own() -> None:
     resolving.update(3)
     writing.update(2)
     assert screen(out.getvalue()) == [
-        "writing reports [##############################] 2/2",
-        "resolving citations [######################--------] 3/4",
+        "writing reports [##############################] 2/2 in 1.0 s (2.0/s)",
+        "resolving citations [######################--------] 3/4 · 1.0 s · 3.0/s · ETA 0.3 s",
     ]
     resolving.update(1)
     board.close()
     assert screen(out.getvalue())[1:] == [
-        "resolving citations [##############################] 4/4",
+        "resolving citations [##############################] 4/4 in 1.0 s (4.0/s)",
         "",
+    ]
+
+
+def test_a_long_stage_shows_thousands_its_rate_and_time_left() -> None:
+    """After two minutes at 100 a second, 12,000 of 50,000 done: the rate and the 6 min 20 s
+    left are shown, and stages sharing the line show their ETA; before a second has passed
+    no rate is guessed."""
+    out, clock = Terminal(), Clock()
+    board = ProgressBoard(out, clock=clock)
+    resolving = board.stage("resolving citations", 50_000)
+    resolving.update(500)
+    clock.now += 0.5
+    board.close()  # draws the latest counts
+    assert (
+        screen(out.getvalue())[0]
+        == "resolving citations [------------------------------] 500/50,000"
+    )
+    out, clock = Terminal(), Clock()
+    board = ProgressBoard(out, clock=clock)
+    resolving = board.stage("resolving citations", 50_000)
+    clock.now += 120
+    resolving.update(12_000)
+    assert screen(out.getvalue()) == [
+        "resolving citations [#######-----------------------] 12,000/50,000 · 2 min 00 s · 100/s"
+        " · ETA 6 min 20 s"
+    ]
+    board.stage("writing reports", 2_000)
+    clock.now += 1
+    resolving.update(100)
+    assert screen(out.getvalue()) == [
+        "resolving citations 12,100/50,000 (ETA 6 min 19 s) · writing reports 0/2,000"
     ]
 
 
@@ -121,10 +153,10 @@ def test_updates_from_threads_are_all_counted() -> None:
         thread.join()
     assert [s.done for s in stages] == [20_000, 20_000]
     assert sorted(out.getvalue().splitlines()) == [
-        "stage 0: 0/20000",
-        "stage 0: 20000/20000",
-        "stage 1: 0/20000",
-        "stage 1: 20000/20000",
+        "stage 0: 0/20,000",
+        "stage 0: 20,000/20,000",
+        "stage 1: 0/20,000",
+        "stage 1: 20,000/20,000",
     ]
 
 

@@ -31,7 +31,12 @@ Its rooms, in the order a request travels:
 from __future__ import annotations
 
 from enrich.entrez.cache import CachedRecord, CitationCache
-from enrich.entrez.client import DEFAULT_EUTILS_URL, EutilsClient, EutilsSettings
+from enrich.entrez.client import (
+    DEFAULT_EUTILS_URL,
+    TEST_SERVER_HEADER,
+    EutilsClient,
+    EutilsSettings,
+)
 from enrich.entrez.gene import parse_gene_summaries
 from enrich.entrez.gene_names import ResolvedGenes, resolve_genes
 from enrich.entrez.limiter import LimiterSettings, RateLimiter
@@ -48,6 +53,7 @@ from enrich.entrez.resolve import Resolved, Resolver, resolve_citations, resolve
 
 __all__ = [
     "DEFAULT_EUTILS_URL",
+    "TEST_SERVER_HEADER",
     "CachedRecord",
     "Change",
     "CitationCache",

@@ -3,14 +3,17 @@
 Entries, one per key:
 
 * ``pmid:N`` -> the record's own PubMed XML, the parsed record, when it was fetched
-  and the parser schema it was parsed with.  Stored only after the record parsed
-  completely; an entry whose schema is older is re-parsed from its XML, not refetched.
+  and the parser schema it was parsed with (and ``test_data``, when it came from a test
+  server: see :data:`~enrich.entrez.client.TEST_SERVER_HEADER`).  Stored only after the
+  record parsed completely; an entry whose schema is older is re-parsed from its XML, not
+  refetched.
 * ``missing:N`` -> PubMed had no record for PMID N; expires after ``missing_ttl``.
 * ``doi:d`` -> the PMID whose record carries DOI ``d`` (lower case), or None when the
   DOI is not in PubMed (then expiring after ``missing_ttl``).
 * ``gene:N`` -> NCBI Gene's summary of Gene ID N: its fields as NCBI sent them, the
-  parsed record, when it was fetched and the gene schema it was parsed with (re-parsed
-  from the fields when that schema is older); ``enrich refresh`` re-fetches old ones.
+  parsed record, when it was fetched, the gene schema it was parsed with (re-parsed
+  from the fields when that schema is older) and ``test_data`` as for records;
+  ``enrich refresh`` re-fetches old ones.
 * ``gene-missing:N`` -> NCBI Gene has no record N; expires after ``missing_ttl``.
 
 Values are JSON (never pickle), so a cache folder cannot execute code when read,
@@ -64,12 +67,14 @@ class _JSONOnlyDisk(diskcache.JSONDisk):  # type: ignore[misc]  # diskcache is u
 class CachedRecord:
     record: PaperRecord
     fetched_at: float
+    test_data: bool = False  #: it came from a test server, not NCBI
 
 
 @dataclass(frozen=True, slots=True)
 class CachedGene:
     record: GeneRecord
     fetched_at: float
+    test_data: bool = False  #: it came from a test server, not NCBI
 
 
 class CitationCache:
@@ -133,25 +138,32 @@ class CitationCache:
         if entry is None:
             return None
         try:
+            test_data = entry.get("test_data") is True
             if entry.get("schema") == SCHEMA_VERSION:
                 record = PaperRecord.from_dict(entry["record"])
             else:
                 record = parse_record(entry["xml"].encode("utf-8"))
-                self.put_record(record, entry["xml"].encode("utf-8"), entry["fetched_at"])
+                xml = entry["xml"].encode("utf-8")
+                self.put_records([(record, xml)], entry["fetched_at"], test_data=test_data)
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
             self._drop(f"pmid:{pmid}")
             return None
-        return CachedRecord(record, fetched_at)
+        return CachedRecord(record, fetched_at, test_data)
 
     def put_record(self, record: PaperRecord, xml: bytes, fetched_at: float | None = None) -> None:
         """Store one completely parsed record and its XML; clears a negative entry."""
         self.put_records([(record, xml)], fetched_at)
 
     def put_records(
-        self, records: Iterable[tuple[PaperRecord, bytes]], fetched_at: float | None = None
+        self,
+        records: Iterable[tuple[PaperRecord, bytes]],
+        fetched_at: float | None = None,
+        *,
+        test_data: bool = False,
     ) -> None:
-        """Store completely parsed records in one transaction (a batch's worth at once).
+        """Store completely parsed records in one transaction (a batch's worth at once);
+        ``test_data``: they came from a test server.
 
         Safe to call from a worker thread: diskcache gives each thread its own connection.
         """
@@ -164,6 +176,8 @@ class CitationCache:
                     "xml": xml.decode("utf-8"),
                     "record": record.to_dict(),
                 }
+                if test_data:
+                    value["test_data"] = True
                 self._write(f"pmid:{record.pmid}", value)
                 self._delete(f"missing:{record.pmid}")
 
@@ -201,21 +215,28 @@ class CitationCache:
         if entry is None:
             return None
         try:
+            test_data = entry.get("test_data") is True
             if entry.get("schema") == GENE_SCHEMA_VERSION:
                 record = GeneRecord.from_dict(entry["record"])
             else:
                 record = gene_record(gene_id, entry["fields"])
                 summary = GeneSummary(gene_id, record, entry["fields"])
-                self.put_genes([summary], entry["fetched_at"])
+                self.put_genes([summary], entry["fetched_at"], test_data=test_data)
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
             self._delete(f"gene:{gene_id}")
             return None
-        return CachedGene(record, fetched_at)
+        return CachedGene(record, fetched_at, test_data)
 
-    def put_genes(self, summaries: Iterable[GeneSummary], fetched_at: float | None = None) -> None:
+    def put_genes(
+        self,
+        summaries: Iterable[GeneSummary],
+        fetched_at: float | None = None,
+        *,
+        test_data: bool = False,
+    ) -> None:
         """Store completely parsed gene summaries in one transaction (those with a record);
-        clears their negative entries."""
+        clears their negative entries.  ``test_data``: they came from a test server."""
         when = time.time() if fetched_at is None else fetched_at
         with self.transaction():
             for summary in summaries:
@@ -227,6 +248,8 @@ class CitationCache:
                     "fields": summary.fields,
                     "record": summary.record.to_dict(),
                 }
+                if test_data:
+                    value["test_data"] = True
                 self._write(f"gene:{summary.gene_id}", value)
                 self._delete(f"gene-missing:{summary.gene_id}")
 

@@ -28,6 +28,11 @@ a configuration error that ends the command.
 
 The API key is sent to NCBI and nowhere else: it is not in exceptions, logs or
 return values.
+
+A server that answers with :data:`TEST_SERVER_HEADER` (``enrich.testing``'s local server
+does, on every reply; NCBI never does) serves test data: the client notes it
+(:attr:`EutilsClient.test_server`) and the resolvers mark what it sent, so that every
+report made from it says so.
 """
 
 from __future__ import annotations
@@ -68,9 +73,11 @@ from enrich.errors import (
     TruncatedReply,
 )
 
-__all__ = ["DEFAULT_EUTILS_URL", "EutilsClient", "EutilsSettings"]
+__all__ = ["DEFAULT_EUTILS_URL", "TEST_SERVER_HEADER", "EutilsClient", "EutilsSettings"]
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+#: The reply header by which a server says it serves test data, not NCBI's records
+TEST_SERVER_HEADER = "X-Enrich-Test-Server"
 NCBI_RATE = 3.0
 NCBI_RATE_WITH_KEY = 10.0
 _ERROR_BODY_BYTES = 65536  #: what is read of an error reply, to find NCBI's message
@@ -189,7 +196,8 @@ class EutilsClient:
 
     ``transport`` replaces httpx's network transport (tests pass a MockTransport
     or nothing and point ``base_url`` at ``enrich.testing.EutilsServer``).
-    ``requests`` counts HTTP requests sent, retries included.
+    ``requests`` counts HTTP requests sent, retries included; ``test_server`` turns true
+    once a reply carried :data:`TEST_SERVER_HEADER`.
     """
 
     def __init__(
@@ -197,6 +205,7 @@ class EutilsClient:
     ) -> None:
         self.settings = settings
         self.requests = 0
+        self.test_server = False  #: a reply said the server serves test data
         self._base = (
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
@@ -277,6 +286,8 @@ class EutilsClient:
                 self._http.stream("POST", self._base + endpoint, data=data) as response,
             ):
                 self._breaker.record(None)  # any response shows the host is reachable
+                if response.headers.get(TEST_SERVER_HEADER):
+                    self.test_server = True
                 return await self._reply_body(endpoint, response)
         except httpx.TransportError as exc:
             error = self._network_error(endpoint, exc)

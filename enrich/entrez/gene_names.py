@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -59,12 +59,13 @@ def is_gene_id(text: str) -> bool:
 
 @dataclass
 class FetchedGenes:
-    """What fetching Gene IDs learned: summaries by ID, IDs NCBI lacks (asked twice), and
-    IDs whose batch failed, with the reason."""
+    """What fetching Gene IDs learned: summaries by ID, IDs NCBI lacks (asked twice), IDs
+    whose batch failed, with the reason, and the IDs whose summary a test server sent."""
 
     records: dict[str, GeneRecord] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
+    test_data: set[str] = field(default_factory=set)
 
 
 class GeneResolver:
@@ -113,6 +114,8 @@ class GeneResolver:
             cached = self.cache.get_gene(gene_id)
             if cached is not None:
                 self._known.records[gene_id] = cached.record
+                if cached.test_data:
+                    self._known.test_data.add(gene_id)
             elif self.cache.is_gene_missing(gene_id):
                 self._known.missing.add(gene_id)
             else:
@@ -126,6 +129,7 @@ class GeneResolver:
             self._known.records.update(fetched.records)
             self._known.missing.update(fetched.missing)
             self._known.failed.update(fetched.failed)
+            self._known.test_data.update(fetched.test_data)
             if report:
                 self._progress(len(to_fetch))
 
@@ -175,9 +179,21 @@ class GeneResolver:
             else:
                 found.append(summary)
                 outcome.records[gene_id] = summary.record
-        await asyncio.to_thread(self.cache.put_genes, found)
+        test_data = self.client.test_server
+        if test_data:
+            outcome.test_data.update(summary.gene_id for summary in found)
+        await asyncio.to_thread(self.cache.put_genes, found, test_data=test_data)
 
     def _lookup(self, gene_id: str) -> GeneLookup:
+        """The lookup of ``gene_id``, marked test data when a record it used came from a
+        test server."""
+        lookup = self._settle(gene_id)
+        record = lookup.record
+        if record is not None and {gene_id, record.gene_id} & self._known.test_data:
+            return replace(lookup, test_data=True)
+        return lookup
+
+    def _settle(self, gene_id: str) -> GeneLookup:
         known, cached = self._known, gene_id in self._cached
         if gene_id in known.failed:
             reason = f"no NCBI Gene summary for Gene ID {gene_id}: {known.failed[gene_id]}"

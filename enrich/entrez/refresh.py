@@ -35,6 +35,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene_names import GeneResolver
 from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
+from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
@@ -72,10 +73,11 @@ class RefreshResult:
 
     def describe(self) -> str:
         lines = [
-            f"stale records {self.checked}, refreshed {self.refreshed}, "
-            f"failed {self.failed} (retried next time), changes {len(self.changes)}",
-            f"stale gene summaries {self.genes_checked}, refreshed {self.genes_refreshed}, "
-            f"with changed names {self.genes_changed}, failed {self.genes_failed}",
+            f"stale records {count(self.checked)}, refreshed {count(self.refreshed)}, "
+            f"failed {count(self.failed)} (retried next time), changes {count(len(self.changes))}",
+            f"stale gene summaries {count(self.genes_checked)}, refreshed "
+            f"{count(self.genes_refreshed)}, with changed names {count(self.genes_changed)}, "
+            f"failed {count(self.genes_failed)}",
         ]
         lines += [f"  PMID {c.pmid}: {c.kind}: {c.detail}" for c in self.changes]
         lines += [f"report {path}" for path in self.reports]
@@ -218,7 +220,9 @@ class _JournalSink:
 
     cache: CitationCache
 
-    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
+    def store(
+        self, records: list[tuple[PaperRecord, bytes]], *, fetched_at: float, test_data: bool
+    ) -> None:
         """Store the new versions and the changes they show in one transaction, so an
         interrupted refresh never holds a refreshed record whose change went unrecorded."""
         changes: list[Change] = []
@@ -228,7 +232,7 @@ class _JournalSink:
                 changes.extend(compare(old.record, record))
         with self.cache.transaction():
             _journal(self.cache, changes)
-            self.cache.put_records(records)
+            self.cache.put_records(records, fetched_at, test_data=test_data)
 
     def absent(self, pmids: list[str]) -> None:
         """Forget records PubMed no longer returns (asked twice), reporting each."""

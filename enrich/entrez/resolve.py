@@ -23,6 +23,7 @@ asked to resolve.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,19 +56,25 @@ Settled = Callable[[dict[str, Resolution]], None]
 
 @dataclass
 class Fetched:
-    """What fetching PMIDs learned: records by PMID, PMIDs PubMed lacks (asked twice), and
-    PMIDs whose batch failed, with the reason."""
+    """What fetching PMIDs learned: records by PMID (and when each was fetched), PMIDs
+    PubMed lacks (asked twice), PMIDs whose batch failed, with the reason, and whether the
+    server said it serves test data."""
 
     records: dict[str, PaperRecord] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
+    fetched_at: dict[str, float] = field(default_factory=dict)
+    test_data: bool = False
 
 
 class RecordSink(Protocol):
     """Where fetched records go (by default: the cache, see :class:`CacheSink`)."""
 
-    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
-        """Keep a batch's completely parsed records and their XML; called in a worker thread."""
+    def store(
+        self, records: list[tuple[PaperRecord, bytes]], *, fetched_at: float, test_data: bool
+    ) -> None:
+        """Keep a batch's completely parsed records and their XML, fetched at ``fetched_at``
+        (from a test server when ``test_data``); called in a worker thread."""
 
     def absent(self, pmids: list[str]) -> None:
         """PubMed returned no record for ``pmids``, asked twice."""
@@ -79,8 +86,10 @@ class CacheSink:
 
     cache: CitationCache
 
-    def store(self, records: list[tuple[PaperRecord, bytes]]) -> None:
-        self.cache.put_records(records)
+    def store(
+        self, records: list[tuple[PaperRecord, bytes]], *, fetched_at: float, test_data: bool
+    ) -> None:
+        self.cache.put_records(records, fetched_at, test_data=test_data)
 
     def absent(self, pmids: list[str]) -> None:
         for pmid in pmids:
@@ -143,7 +152,14 @@ class Resolver:
             key = f"pmid:{pmid}"
             cached = self.cache.get_record(pmid)
             if cached is not None:
-                results[key] = Resolution(key, Status.RESOLVED, cached.record, from_cache=True)
+                results[key] = Resolution(
+                    key,
+                    Status.RESOLVED,
+                    cached.record,
+                    from_cache=True,
+                    fetched_at=cached.fetched_at,
+                    test_data=cached.test_data,
+                )
             elif self.cache.is_missing(pmid):
                 results[key] = Resolution(key, Status.NOT_FOUND, reason=_NO_RECORD, from_cache=True)
             else:
@@ -203,8 +219,12 @@ class Resolver:
                     self._progress(len(batch))
                 return
         fresh = _first_per_pmid(parsed, set(batch) - outcome.records.keys())
+        now, test_data = time.time(), self.client.test_server
         # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
-        await asyncio.to_thread(sink.store, list(fresh.values()))
+        records = list(fresh.values())
+        await asyncio.to_thread(sink.store, records, fetched_at=now, test_data=test_data)
+        outcome.test_data = outcome.test_data or test_data
+        outcome.fetched_at.update(dict.fromkeys(fresh, now))
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
         outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
         if report:
@@ -309,7 +329,13 @@ def _first_per_pmid(
 def _pmid_resolution(pmid: str, outcome: Fetched) -> Resolution:
     key = f"pmid:{pmid}"
     if pmid in outcome.records:
-        return Resolution(key, Status.RESOLVED, outcome.records[pmid])
+        return Resolution(
+            key,
+            Status.RESOLVED,
+            outcome.records[pmid],
+            fetched_at=outcome.fetched_at.get(pmid),
+            test_data=outcome.test_data,
+        )
     if pmid in outcome.failed:
         return Resolution(key, Status.UNRESOLVED, reason=outcome.failed[pmid])
     return Resolution(key, Status.NOT_FOUND, reason=_NO_RECORD)

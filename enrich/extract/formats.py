@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from enrich.escape import tsv_cell
+from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import Citation, Claim, Document
 
@@ -58,8 +59,8 @@ def iter_table(documents: Iterable[Document]) -> Iterator[str]:
         subject = d.subject.symbol or d.subject.uniprot or "-"
         yield (
             f"{_clip(d.path, 48):<48} {d.style!s:<11} {_clip(subject, 12):<12} "
-            f"{len(d.claims):>6} {len(cited):>5} {len(pmids):>6} {len(dois):>5} "
-            f"{len(d.problems):>8}\n"
+            f"{count(len(d.claims)):>6} {count(len(cited)):>5} {count(len(pmids)):>6} "
+            f"{count(len(dois)):>5} {count(len(d.problems)):>8}\n"
         )
 
 

@@ -4,6 +4,7 @@ Its rooms:
 
 * :mod:`~enrich.report.view`: the view of a document the renderers share;
 * :mod:`~enrich.report.summary`: a run's counts in words, the same on every output;
+<<<<<<< HEAD
 * :mod:`~enrich.report.html`: the self-contained HTML page (its stylesheet, its script
   ``report.js``, the legend) and the pieces ``index.html`` is drawn with;
 * renderers, pure: :mod:`~enrich.report.json_document` (the per-document JSON),
@@ -15,6 +16,23 @@ Its rooms:
 * writers: :mod:`~enrich.report.files` (safe names, atomic and staged files),
   :mod:`~enrich.report.writer` (:class:`ReportWriter`, a run's reports) and
   :mod:`~enrich.report.refresh` (the report of ``enrich refresh``).
+=======
+* :mod:`~enrich.report.provenance`: where a report comes from (when, by which enrich, from
+  which E-utilities server, test data or not), one small value every renderer is given;
+* :mod:`~enrich.report.sections`: the HTML that explains the audit (legend, Gene IDs);
+* renderers, pure: :mod:`~enrich.report.markdown`, :mod:`~enrich.report.html`,
+  :mod:`~enrich.report.json_document`, :mod:`~enrich.report.index`,
+  :mod:`~enrich.report.tables` (audit.tsv and the audit table),
+  :mod:`~enrich.report.bibliography` (BibTeX, CSL-JSON, RIS),
+  :mod:`~enrich.report.rows` (a document's rows of audit.db),
+  :mod:`~enrich.report.dashboard` (index.html's dashboard sections), and
+  :mod:`~enrich.report.document`, which renders every per-document output at once;
+* writers: :mod:`~enrich.report.files` (safe names, atomic files, spooled texts),
+  :mod:`~enrich.report.database` (audit.db), :mod:`~enrich.report.writer`
+  (:class:`ReportWriter`, a run's reports), :mod:`~enrich.report.listing` (what
+  ``enrich audit`` prints) and :mod:`~enrich.report.refresh` (the report of ``enrich
+  refresh``).
+>>>>>>> issue-13
 """
 
 from __future__ import annotations

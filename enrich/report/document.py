@@ -2,10 +2,12 @@
 
 :func:`render_document` renders the per-document outputs asked for (:data:`FORMATS`:
 ``<name>.html``, ``.json``, ``.md``; :data:`DEFAULT_FORMATS` unless told) and what the
-run-level files need of the document (its audit.tsv lines, index entry and bibliography
-entries).  Pure: no file is touched; :func:`enrich.report.writer.write_document` writes
-the texts.  The JSON is rendered once for ``<name>.json`` and the data ``<name>.html``
-carries.
+run-level files need of the document (its audit.tsv lines, index entry, bibliography
+entries, audit.db rows, where its records come from).  Pure: no file is touched;
+:func:`enrich.report.writer.write_document` writes the texts.  The JSON is rendered once
+for ``<name>.json`` and the data ``<name>.html`` carries.  What the run keeps of it,
+:class:`WrittenDocument`, is all the run-wide files (index.html, audit.tsv, audit.db, the
+bibliographies) are made from.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from enrich.model import AuditedDocument, PaperRecord, Status
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
 from enrich.report.json_document import document_json
 from enrich.report.markdown import render_markdown
+from enrich.report.provenance import Provenance, RunInfo, Sources
+from enrich.report.rows import DatabaseRows, database_rows
 from enrich.report.tables import claim_rows, tsv_line
 from enrich.report.view import DocumentEntry
 from enrich.report.viewer import render_html
@@ -29,16 +33,17 @@ __all__ = [
     "RenderedDocument",
     "WrittenDocument",
     "bibliography_entries",
+    "document_sources",
     "parse_formats",
     "render_document",
 ]
 
 #: The per-document outputs, each written as ``<name>.<format>``, in the order written.
-FORMATS = ("html", "json", "md")
+FORMATS: tuple[str, ...] = ("html", "json", "md")
 #: What a user needs at scale: the report to read and the data to process.  Markdown, a
 #: third file per document saying nothing new (half the JSON's size, as slow to render),
 #: on request.
-DEFAULT_FORMATS = ("html", "json")
+DEFAULT_FORMATS: tuple[str, ...] = ("html", "json")
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -65,11 +70,13 @@ class RenderedDocument:
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
+    sources: Sources  #: where the records it uses came from
+    rows: DatabaseRows  #: its rows of audit.db
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
         entry = dataclasses.replace(self.entry, name=name)
-        return WrittenDocument(self.tsv, entry, self.bibliography)
+        return WrittenDocument(self.tsv, entry, self.bibliography, self.sources, self.rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,18 @@ class WrittenDocument:
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line, ``name`` set
     bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
+    sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
+    rows: DatabaseRows = field(default_factory=DatabaseRows)  #: its rows of audit.db
+
+    @property
+    def grades(self) -> dict[str, int]:
+        """Its claims per grade."""
+        return self.entry.grades
+
+    @property
+    def flags(self) -> dict[str, int]:
+        """Its claims and citations carrying each flag."""
+        return self.entry.flags
 
 
 def render_document(
@@ -87,30 +106,45 @@ def render_document(
     *,
     name: str = "",
     formats: Iterable[str] = DEFAULT_FORMATS,
+    run: RunInfo | None = None,
 ) -> RenderedDocument:
     """Render the outputs ``formats`` of ``doc``, to be written as ``<name>.<format>``.
     Pure: no file is touched.
 
     ``name`` lets the HTML page link its sibling files for readers without JavaScript;
-    ``bibliography`` leaves out the PMIDs in ``known_pmids`` (already handed over).
-    Raises ValueError for an unknown format (see :func:`parse_formats`).
+    ``bibliography`` and the papers of ``rows`` leave out the PMIDs in ``known_pmids``
+    (already handed over).  With ``run``, the reports say where they come from
+    (:mod:`enrich.report.provenance`).  Raises ValueError for an unknown format (see
+    :func:`parse_formats`).
     """
     wanted = parse_formats(formats)
-    data = document_json(doc) if "json" in wanted or "html" in wanted else ""
+    sources = document_sources(doc)
+    provenance = Provenance(run, sources) if run is not None else None
+    data = document_json(doc, provenance) if "json" in wanted or "html" in wanted else ""
     siblings = [f"{name}.{kind}" for kind in wanted if kind != "html"] if name else []
     files = []
     for kind in wanted:
         if kind == "html":
-            files.append((kind, render_html(doc, data, siblings)))
+            files.append((kind, render_html(doc, data, siblings, provenance)))
+        elif kind == "json":
+            files.append((kind, data))
         else:
-            files.append((kind, data if kind == "json" else render_markdown(doc)))
+            files.append((kind, render_markdown(doc, provenance)))
     return RenderedDocument(
         path=doc.document.path,
         files=tuple(files),
         tsv="".join(tsv_line(row) for row in claim_rows(doc)),
         entry=DocumentEntry.of(doc, ""),
         bibliography=bibliography_entries(doc, known_pmids),
+        sources=sources,
+        rows=database_rows(doc, known_pmids),
     )
+
+
+def document_sources(doc: AuditedDocument) -> Sources:
+    """Where the records ``doc``'s reports use came from."""
+    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
+    return Sources.of((v.resolution for v in verdicts), doc.genes)
 
 
 def bibliography_entries(

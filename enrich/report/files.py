@@ -14,7 +14,8 @@ promise here is about what a reader of the output folder can rely on:
   whole, need none of that: :func:`write_new_text` writes them directly;
 * a temporary file left by a run that was killed is removed by the next run
   that prepares the folder; one still being written (it holds an exclusive
-  lock while its writer lives) is left alone.
+  lock while its writer lives) is left alone;
+* :class:`Spool` holds texts on disk, in an unnamed file, until they are wanted.
 
 Every :class:`OSError` is turned into :class:`~enrich.errors.OutputError` with a
 one-line message naming the file or folder.
@@ -38,6 +39,7 @@ __all__ = [
     "RESERVED_STEMS",
     "AtomicTextFile",
     "NameAllocator",
+    "Spool",
     "atomic_write_text",
     "inside",
     "prepare_out_dir",
@@ -275,3 +277,45 @@ class AtomicTextFile:
             self._file.close()
             self._file = None
         self._temp.unlink(missing_ok=True)
+
+
+class Spool:
+    """Texts held back until their turn, by number, kept in an unnamed temporary file in
+    ``folder`` (not in memory); :meth:`close` when done."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._file: IO[bytes] | None = None
+        self._where: dict[int, tuple[int, int]] = {}  #: number -> (offset, length)
+        self._end = 0
+
+    def put(self, number: int, text: str) -> None:
+        data = text.encode("utf-8")
+        try:
+            if self._file is None:
+                # kept open across calls; close() (from finish() and abort()) closes it
+                self._file = tempfile.TemporaryFile(dir=self._folder, prefix=TEMP_PREFIX)  # noqa: SIM115
+            self._file.seek(self._end)
+            self._file.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write in {self._folder}: {exc.strerror or exc}") from exc
+        self._where[number] = (self._end, len(data))
+        self._end += len(data)
+
+    def take(self, number: int) -> str:
+        """The text put as ``number``, which is forgotten."""
+        offset, length = self._where.pop(number)
+        assert self._file is not None
+        self._file.seek(offset)
+        return self._file.read(length).decode("utf-8")
+
+    def __contains__(self, number: int) -> bool:
+        return number in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 
 from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
+from enrich.figures import count
 from enrich.model import FlagName, Grade
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import BAD_FLAGS
@@ -91,7 +92,7 @@ def grade_cards(counts: dict[str, int]) -> str:
     """One coloured card per grade with its number of claims."""
     cards = [
         f'<div class="card grade-{g.value}" title="grade {g.value}"><span class="badge">'
-        f'{g.value}</span><span class="n">{counts.get(g.value, 0)}</span>'
+        f'{g.value}</span><span class="n">{count(counts.get(g.value, 0))}</span>'
         '<span class="label">claims</span></div>'
         for g in Grade
     ]
@@ -114,20 +115,26 @@ def flag_counts(counts: dict[str, int]) -> str:
             continue
         chips = [
             f'<span class="flag" title="{esc(name)}">{esc(name)}'
-            f'<span class="count">{count}</span></span>'
-            for name, count in pairs
+            f'<span class="count">{count(n)}</span></span>'
+            for name, n in pairs
         ]
         head = f'<span class="label">{label} <span class="note">({esc(note)})</span></span>'
         groups.append(f'<div class="flags">{head}{"".join(chips)}</div>')
     return "".join(groups)
 
 
-def filter_form(table_id: str, flag_names: Iterable[str]) -> str:
-    """The search box and flag select that filter the table ``table_id``."""
+def filter_form(table_id: str, grades: bool, flag_names: Iterable[str]) -> str:
+    """The search box, grade checkboxes and flag select that filter the table ``table_id``."""
     parts = [
         f'<form class="filters" data-table="{esc(table_id)}" role="search">',
         '<input type="search" placeholder="Filter rows…" aria-label="Filter rows">',
     ]
+    if grades:
+        parts += [
+            f'<label><input type="checkbox" name="grade" value="{g.value}" checked> '
+            f'<span class="badge grade-{g.value}">{g.value}</span></label>'
+            for g in Grade
+        ]
     names = sorted(set(flag_names))
     if names:
         options = "".join(f'<option value="{esc(n)}">{esc(n)}</option>' for n in names)

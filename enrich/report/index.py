@@ -1,11 +1,14 @@
-"""``index.html``: every document of a run with its grades and flags, and the run summary. Pure."""
+"""``index.html``: the run's dashboard (:mod:`enrich.report.dashboard`), its summary and every
+document with its grades and flags. Pure."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from urllib.parse import quote
 
+from enrich.figures import count
 from enrich.model import Grade, RunSummary, Status
+from enrich.report.dashboard import Dashboard, attention_section, chart, gene_section
 from enrich.report.document import FORMATS
 from enrich.report.html import (
     esc,
@@ -16,42 +19,60 @@ from enrich.report.html import (
     page,
     sort_header,
 )
+from enrich.report.provenance import Provenance, banner_html, footer_html
 from enrich.report.summary import summary_rows
 from enrich.report.view import DocumentEntry
+from enrich.report.viewer import script_data
 
 __all__ = ["render_index"]
 
-_TOP_FLAGS = 3
+PAGE = 200  #: documents drawn at a time in the documents table
 
 
-def _document_row(entry: DocumentEntry, formats: Sequence[str]) -> str:
-    link = quote(entry.name, safe="")
-    shown = esc(entry.name)
-    if "html" in formats:
-        shown = f'<a href="{link}.html">{shown}</a>'
-    files = "".join(f' · <a href="{link}.{kind}">{kind}</a>' for kind in formats if kind != "html")
-    grades = "".join(
-        f'<td class="num grade-{g.value}" data-sort="{entry.grades.get(g.value, 0)}">'
-        f"{entry.grades.get(g.value, 0) or ''}</td>"
-        for g in Grade
-    )
-    top = list(entry.flags.items())[:_TOP_FLAGS]
-    chips = " ".join(
-        f'<span class="flag">{esc(name)}<span class="count">{count}</span></span>'
-        for name, count in top
-    )
-    more = len(entry.flags) - len(top)
-    if more > 0:
-        chips += f' <span class="small">+{more} more</span>'
-    problems = f'<td class="num" data-sort="{entry.problems}">{entry.problems or ""}</td>'
+def _documents_data(entries: Sequence[DocumentEntry]) -> str:
+    """Every document's line of the documents table, as JSON safe inside a ``<script>``
+    data block (never run: not JavaScript), for report.js to draw a page at a time."""
+    rows = [
+        {
+            "n": e.name,
+            "p": e.path,
+            "s": e.style,
+            "g": e.subject,
+            "c": e.claims,
+            "a": [e.grades.get(g.value, 0) for g in Grade],
+            "r": e.citations,
+            "x": e.problems,
+            "f": list(e.flags.items()),
+        }
+        for e in entries
+    ]
+    return script_data(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+
+
+def _documents_section(entries: Sequence[DocumentEntry], formats: Sequence[str]) -> str:
+    """Every document: a sortable, filterable table drawn by report.js from the data the page
+    carries, a page of :data:`PAGE` at a time (drawing 20,000 rows at once takes a browser
+    seconds; a page takes a blink)."""
+    if not entries:
+        return '<section id="documents"><h2>Documents (0)</h2><p>None written.</p></section>'
+    flag_names = {name for entry in entries for name in entry.flags}
+    heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
+    heads += [sort_header("Claims", "num")]
+    heads += [sort_header(g.value, "num") for g in Grade]
+    heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
     return (
-        f'<tr data-flags="{esc("|".join(entry.flags))}">'
-        f'<td data-sort="{esc(entry.name)}">{shown}'
-        f'<div class="small"><span class="path">{esc(entry.path)}</span>{files}</div></td>'
-        f'<td>{esc(entry.style)}</td><td class="gene">{esc(entry.subject)}</td>'
-        f'<td class="num">{entry.claims}</td>{grades}'
-        f'<td class="num">{entry.citations}</td>{problems}'
-        f'<td data-sort="{sum(entry.flags.values())}">{chips}</td></tr>'
+        f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>'
+        f"{filter_form('documents-table', False, flag_names)}"
+        f'<table class="data" id="documents-table" data-rows="documents-data" data-page="{PAGE}"'
+        f' data-formats="{esc(",".join(formats))}">'
+        f"<thead><tr>{''.join(heads)}</tr></thead><tbody></tbody></table>"
+        '<p class="pager" data-table="documents-table" hidden>'
+        '<button type="button" name="previous">← previous</button> '
+        '<span class="where"></span> <button type="button" name="next">next →</button></p>'
+        "<noscript><p>The list of documents needs JavaScript; every document is also in "
+        '<a href="audit.tsv">audit.tsv</a> and <a href="audit.db">audit.db</a>.</p></noscript>'
+        f'<script type="application/json" id="documents-data">{_documents_data(entries)}</script>'
+        "</section>"
     )
 
 
@@ -67,7 +88,7 @@ def _banner(summary: RunSummary) -> str:
     unresolved = summary.citations.get(Status.UNRESOLVED.value, 0)
     if unresolved:
         banners.append(
-            f'<div class="banner bad" role="alert"><b>{unresolved:,} cited '
+            f'<div class="banner bad" role="alert"><b>{count(unresolved)} cited '
             f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
             "Claims citing them may be graded lower than they deserve; run again online to "
             "complete the audit.</div>"
@@ -75,7 +96,7 @@ def _banner(summary: RunSummary) -> str:
     nameless = summary.genes_without_names
     if nameless:
         banners.append(
-            f'<div class="banner" role="alert"><b>{nameless:,} Gene ID'
+            f'<div class="banner" role="alert"><b>{count(nameless)} Gene ID'
             f"{'s have' if nameless != 1 else ' has'} no NCBI Gene names</b> ({why}): those "
             "genes were looked for by symbol only, so papers naming them otherwise are "
             "flagged no_mention; run again online to use their names.</div>"
@@ -83,43 +104,44 @@ def _banner(summary: RunSummary) -> str:
     return "".join(banners)
 
 
+def _gene_sections(dashboard: Dashboard) -> list[str]:
+    return [gene_section(dashboard.regulators), gene_section(dashboard.targets)]
+
+
 def render_index(
-    entries: Sequence[DocumentEntry], summary: RunSummary, formats: Sequence[str] = FORMATS
+    entries: Sequence[DocumentEntry],
+    summary: RunSummary,
+    formats: Sequence[str] = FORMATS,
+    provenance: Provenance | None = None,
+    dashboard: Dashboard | None = None,
 ) -> str:
     """The run's index page: a warning banner when citations are unresolved, the summary
-    with grade and flag counts, and a sortable, filterable table of every document, each
-    linked to its report files (``formats``: those written)."""
-    flag_names = {name for entry in entries for name in entry.flags}
-    heads = [sort_header("Document"), sort_header("Style"), sort_header("Subject")]
-    heads += [sort_header("Claims", "num")]
-    heads += [sort_header(g.value, "num") for g in Grade]
-    heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
-    table = (
-        '<table class="data sortable" id="documents-table"><thead><tr>'
-        + "".join(heads)
-        + "</tr></thead><tbody>"
-        + "".join(_document_row(e, formats) for e in entries)
-        + "</tbody></table>"
-    )
+    with grade and flag counts and their chart, and a sortable, filterable table of every
+    document, linked to its report files (``formats``: those written); with ``provenance``,
+    a test-data banner where it applies and where the run's records come from; with
+    ``dashboard``, the claims that need attention (first) and the edges by regulator and
+    by target."""
+    footer = footer_html(provenance) if provenance else ""
     body = [
         '<header class="top"><div><h1>enrich run report'
-        f'<span class="subtitle">{len(entries):,} documents</span></h1>',
+        f'<span class="subtitle">{count(len(entries))} documents</span></h1>',
         '<div class="meta"><span>Evidence audit of gene-regulation claims</span>'
         '<span><a href="references.bib">references.bib</a> · '
         '<a href="references.json">CSL-JSON</a> · <a href="references.ris">RIS</a> · '
-        '<a href="audit.tsv">audit.tsv</a></span></div>',
+        '<a href="audit.tsv">audit.tsv</a> · <a href="audit.db">audit.db</a></span></div>',
         grade_cards(summary.grades),
         flag_counts(summary.flags),
         "</div></header><main>",
+        banner_html(provenance) if provenance else "",
         _banner(summary),
+        attention_section(dashboard.attention) if dashboard else "",
         '<section id="summary"><h2>Run summary</h2>',
+        chart(summary),
         _summary_list(summary),
         "</section>",
-        f'<section id="documents"><h2>Documents ({len(entries):,})</h2>',
-        filter_form("documents-table", flag_names),
-        table if entries else "<p>No documents were written.</p>",
-        "</section>",
+        *(_gene_sections(dashboard) if dashboard else []),
+        _documents_section(entries, formats),
         legend(),
-        "<footer>Written by enrich.</footer></main>",
+        f"<footer>Written by enrich.{footer}</footer></main>",
     ]
     return page("enrich run report", "\n".join(body))

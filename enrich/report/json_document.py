@@ -26,6 +26,7 @@ from enrich.model import (
     PaperRecord,
     Resolution,
 )
+from enrich.report.provenance import Provenance, provenance_dict
 
 __all__ = ["SCHEMA", "document_json"]
 
@@ -37,12 +38,13 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 _TRUTH = {None: "null", True: "true", False: "false"}  #: JSON of a bool or None
 
 
-def document_json(doc: AuditedDocument) -> str:
+def document_json(doc: AuditedDocument, provenance: Provenance | None = None) -> str:
     """The per-document JSON of ``doc``, schema 2, on one line and a newline.
 
-    Keys, in order: ``schema``, ``path``, ``style``, ``subject``, ``claims`` (each with
-    its ``citations``, ``grade``, ``grade_reason`` and ``flags``), ``citations`` (the
-    loose ones), ``papers``, ``problems`` and ``genes``.  A citation holds the
+    Keys, in order: ``schema``, ``provenance`` (when given:
+    :func:`~enrich.report.provenance.provenance_dict`), ``path``, ``style``, ``subject``,
+    ``claims`` (each with its ``citations``, ``grade``, ``grade_reason`` and ``flags``),
+    ``citations`` (the loose ones), ``papers``, ``problems`` and ``genes``.  A citation holds the
     document's description of the paper (``pmid`` … ``year``), ``paper`` (its key in
     ``papers``) and ``flags``; a paper holds ``status``, ``reason`` and ``record`` (the
     PubMed record, or null), in the order first cited.  Two citations of one key whose
@@ -52,9 +54,12 @@ def document_json(doc: AuditedDocument) -> str:
     Not indented: json's C encoder only serves unindented output, and it is ten times
     faster on reports with thousands of citations (pipe to ``jq`` to read)."""
     document = doc.document
+    known: dict[str, object] = {"schema": SCHEMA}
+    if provenance is not None:
+        known["provenance"] = provenance_dict(provenance)
     head = _encode(
         {
-            "schema": SCHEMA,
+            **known,
             "path": document.path,
             "style": str(document.style),
             "subject": document.subject.to_dict(),

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from urllib.parse import quote
 
 from enrich.audit.legend import FLAG_MEANINGS, GRADE_MEANINGS, PRIMARY
+from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
     Citation,
@@ -29,6 +30,7 @@ from enrich.model import (
     PaperRecord,
     Status,
 )
+from enrich.report.provenance import Provenance, provenance_markdown
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE, split_flags
 from enrich.report.view import flag_occurrences, gene_summary, paper_year, short_authors
 
@@ -227,14 +229,14 @@ def _why(verdict: ClaimVerdict) -> str:
 def _summary(doc: AuditedDocument) -> list[str]:
     grades = Counter([str(v.grade) for v in doc.claims])
     lines = ["## Summary", "", "| Grade | Claims |", "|---|---:|"]
-    lines += [f"| {g.value} | {grades.get(g.value, 0)} |" for g in Grade]
+    lines += [f"| {g.value} | {count(grades.get(g.value, 0))} |" for g in Grade]
     claim_flags, citation_flags = split_flags(flag_occurrences(doc))
     lines.append("")
     for label, pairs, note in (
         ("Claim flags", claim_flags, CLAIM_FLAGS_NOTE),
         ("Citation flags", citation_flags, CITATION_FLAGS_NOTE),
     ):
-        shown = ", ".join([f"**{_escaped(n)}** ({c})" for n, c in pairs])
+        shown = ", ".join([f"**{_escaped(n)}** ({count(c)})" for n, c in pairs])
         lines.append(f"{label} ({note}): {shown}" if pairs else f"{label}: none")
         lines.append("")
     return lines
@@ -257,13 +259,17 @@ def _header(doc: AuditedDocument) -> list[str]:
         lines.append(f"- Identifiers: {', '.join(ids)}")
     if subject.organism:
         lines.append(f"- Organism: {md_escape(subject.organism)}")
-    lines.append(f"- Claims: {len(doc.claims)}")
+    lines.append(f"- Claims: {count(len(doc.claims))}")
     return [*lines, ""]
 
 
-def render_markdown(doc: AuditedDocument) -> str:
-    """The whole Markdown report of ``doc``: header, summary, problems, claims, loose papers."""
-    lines = _header(doc) + _summary(doc)
+def render_markdown(doc: AuditedDocument, provenance: Provenance | None = None) -> str:
+    """The whole Markdown report of ``doc``: header, summary, problems, claims, loose papers;
+    with ``provenance``, a test-data banner where it applies and where it comes from."""
+    lines = _header(doc)
+    if provenance is not None:
+        lines[2:2] = provenance_markdown(provenance)  # under the title
+    lines += _summary(doc)
     if doc.document.problems:
         lines += ["## Problems", ""]
         lines += [

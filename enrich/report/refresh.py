@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich.entrez.refresh import RefreshResult
+from enrich.figures import count
 from enrich.report.commit import recover
 from enrich.report.files import atomic_write_text, inside, prepare_out_dir
 from enrich.report.markdown import md_escape, pubmed_url
@@ -65,12 +66,12 @@ def _markdown(data: dict[str, Any]) -> str:
     lines = [
         f"# Citation refresh {data['date']}",
         "",
-        f"Records checked: {data['checked']}; refreshed: {data['refreshed']}; "
-        f"failed (retried next run): {data['failed']}; runs today: {data['runs']}.",
+        f"Records checked: {count(data['checked'])}; refreshed: {count(data['refreshed'])}; "
+        f"failed (retried next run): {count(data['failed'])}; runs today: {count(data['runs'])}.",
         "",
-        f"NCBI Gene summaries checked: {genes['checked']}; refreshed: {genes['refreshed']}; "
-        f"with changed names (the audit's no_mention may change): {genes['changed']}; "
-        f"failed (retried next run): {genes['failed']}.",
+        f"NCBI Gene summaries checked: {count(genes['checked'])}; refreshed: "
+        f"{count(genes['refreshed'])}; with changed names (the audit's no_mention may change): "
+        f"{count(genes['changed'])}; failed (retried next run): {count(genes['failed'])}.",
         "",
     ]
     if not data["changes"]:

@@ -9,6 +9,9 @@
  *    header (its "banner" text, when present, as a warning).
  * 2. Tables of class "sortable" sort by a click on a header; a form of class "filters"
  *    filters the rows of its table (index.html too).
+ * 3. index.html's documents table (data-rows) is drawn a page at a time from the JSON data
+ *    block it names: 20,000 rows drawn at once take a browser seconds.
+ * Counts people read are written with thousands separators (1,234).
  */
 (function () {
   "use strict";
@@ -47,6 +50,9 @@
     });
     return out;
   }
+
+  /* a count as people read it: 1,234 */
+  function figure(n) { return Number(n).toLocaleString("en-US"); }
 
   function link(href, text) {
     var external = /^https:/.test(href);
@@ -195,7 +201,7 @@
     return el("div", { "class": "cards" }, GRADES.map(function (g) {
       return el("div", { "class": "card grade-" + g, title: "grade " + g }, [
         el("span", { "class": "badge" }, [g]),
-        el("span", { "class": "n" }, [String(counts[g] || 0)]),
+        el("span", { "class": "n" }, [figure(counts[g] || 0)]),
         el("span", { "class": "label" }, ["claims"])
       ]);
     }));
@@ -220,7 +226,7 @@
       ]);
       return el("div", { "class": "flags" }, [head].concat(names.map(function (name) {
         return el("span", { "class": "flag", title: flags.reasons[name] }, [
-          name, el("span", { "class": "count" }, [String(flags.counts[name])])
+          name, el("span", { "class": "count" }, [figure(flags.counts[name])])
         ]);
       })));
     });
@@ -230,7 +236,7 @@
     var about = data.provenance;
     if (!about || typeof about !== "object") return [];
     var parts = Object.keys(about).filter(function (key) {
-      return key !== "banner" && about[key] !== null && typeof about[key] !== "object";
+      return key !== "banner" && typeof about[key] === "string"; // the footer says the rest
     }).map(function (key) { return el("span", {}, [key.replace(/_/g, " ") + " " + about[key]]); });
     var banner = typeof about.banner === "string" && about.banner
       ? el("div", { "class": "banner", role: "alert" }, [about.banner]) : null;
@@ -380,7 +386,7 @@
       }))]),
       el("tbody", {}, data.claims.map(function (claim) { return claimRow(claim, papers, terms); }))
     ]);
-    return section("claims", "Claims (" + data.claims.length + ")", [filterForm(flags.names), table]);
+    return section("claims", "Claims (" + figure(data.claims.length) + ")", [filterForm(flags.names), table]);
   }
 
   function loose(data, papers) {
@@ -449,7 +455,7 @@
     var citedBy = paper.citedBy;
     if (citedBy.length) {
       var back = citedBy.slice(0, BACK_LINKS).map(function (id) { return link("#claim-" + claimSlug(id), id); });
-      var more = citedBy.length > BACK_LINKS ? " and " + (citedBy.length - BACK_LINKS) + " more" : null;
+      var more = citedBy.length > BACK_LINKS ? " and " + figure(citedBy.length - BACK_LINKS) + " more" : null;
       body.push(el("div", { "class": "small" }, ["Cited by "].concat(joined(back, " "), [more])));
     }
     return el("li", { id: paper.anchor }, [
@@ -459,7 +465,7 @@
   }
 
   function paperList(papers, terms) {
-    return section("papers", "Papers (" + papers.order.length + ")", [
+    return section("papers", "Papers (" + figure(papers.order.length) + ")", [
       el("ol", { "class": "papers" }, papers.order.map(function (p) { return paperItem(p, terms); }))
     ]);
   }
@@ -470,8 +476,8 @@
     var lookups = data.genes;
     if (!lookups.length) return null;
     var named = lookups.filter(function (g) { return g.names_from !== null; }).length;
-    var ids = lookups.length === 1 ? "the Gene ID" : "the " + lookups.length + " Gene IDs";
-    var summary = "NCBI Gene gave the names of " + named + " of " + ids + " this document gives; " +
+    var ids = lookups.length === 1 ? "the Gene ID" : "the " + figure(lookups.length) + " Gene IDs";
+    var summary = "NCBI Gene gave the names of " + figure(named) + " of " + ids + " this document gives; " +
       "each gene is looked for in the cited papers by all of its names (see no_mention in the legend).";
     var problems = lookups.filter(function (g) { return g.reason; }).map(function (g) {
       return el("li", {}, [el("b", {}, ["Gene ID " + g.gene_id]), " (" + g.status + "): " + g.reason]);
@@ -490,7 +496,7 @@
       el("p", {}, [summary]),
       problems.length ? el("div", { "class": "banner" }, [el("ul", {}, problems)]) : null,
       el("details", {}, [
-        el("summary", {}, ["Every Gene ID (" + lookups.length + ")"]),
+        el("summary", {}, ["Every Gene ID (" + figure(lookups.length) + ")"]),
         el("table", { "class": "data" }, [el("thead", {}, [el("tr", {}, head)]), el("tbody", {}, rows)])
       ])
     ]);
@@ -585,7 +591,7 @@
         row.hidden = !visible;
         if (visible) count += 1;
       });
-      if (shown) shown.textContent = count + " of " + rows.length + " shown";
+      if (shown) shown.textContent = figure(count) + " of " + figure(rows.length) + " shown";
     }
 
     form.addEventListener("input", apply);
@@ -594,7 +600,120 @@
     apply();
   }
 
+  /* --- index.html's documents: rows drawn from a JSON data block, a page at a time ------- */
+
+  function numberCell(n, className) {
+    return el("td", { "class": "num" + (className ? " " + className : "") }, [n ? figure(n) : ""]);
+  }
+
+  /* One document: {n: name, p: path, s: style, g: subject, c: claims, a: [A, B, C, D],
+     r: papers, x: problems, f: [[flag, count], ...] most frequent first}. */
+  function documentRow(d, formats) {
+    var name = encodeURIComponent(d.n);
+    var files = [];
+    formats.filter(function (kind) { return kind !== "html"; }).forEach(function (kind) {
+      files.push(" · ", link(name + "." + kind, kind));
+    });
+    var chips = [];
+    d.f.slice(0, 3).forEach(function (pair) {
+      chips.push(el("span", { "class": "flag" }, [pair[0], el("span", { "class": "count" }, [figure(pair[1])])]), " ");
+    });
+    if (d.f.length > 3) chips.push(el("span", { "class": "small" }, ["+" + figure(d.f.length - 3) + " more"]));
+    return el("tr", {}, [
+      el("td", {}, [
+        formats.indexOf("html") >= 0 ? link(name + ".html", d.n) : d.n,
+        el("div", { "class": "small" }, [el("span", { "class": "path" }, [d.p])].concat(files))
+      ]),
+      el("td", {}, [d.s]),
+      el("td", { "class": "gene" }, [d.g]),
+      el("td", { "class": "num" }, [figure(d.c)])
+    ].concat(GRADES.map(function (grade, i) { return numberCell(d.a[i], "grade-" + grade); }), [
+      el("td", { "class": "num" }, [figure(d.r)]),
+      numberCell(d.x),
+      el("td", {}, chips)
+    ]));
+  }
+
+  function flagTotal(d) { return d.f.reduce(function (sum, pair) { return sum + pair[1]; }, 0); }
+
+  /* What each column of the documents table sorts by. */
+  var DOCUMENT_KEYS = [
+    function (d) { return d.n; }, function (d) { return d.s; }, function (d) { return d.g; },
+    function (d) { return d.c; }, function (d) { return d.a[0]; }, function (d) { return d.a[1]; },
+    function (d) { return d.a[2]; }, function (d) { return d.a[3]; }, function (d) { return d.r; },
+    function (d) { return d.x; }, flagTotal
+  ];
+
+  function setupDocuments(table) {
+    var data = JSON.parse(document.getElementById(table.getAttribute("data-rows")).textContent);
+    var size = Number(table.getAttribute("data-page")) || 200;
+    var formats = (table.getAttribute("data-formats") || "html").split(",");
+    var form = document.querySelector('form.filters[data-table="' + table.id + '"]');
+    var pager = document.querySelector('.pager[data-table="' + table.id + '"]');
+    var text = form && form.querySelector("input[type=search]");
+    var flag = form && form.querySelector("select[name=flag]");
+    var shownLabel = form && form.querySelector(".shown");
+    var previous = pager && pager.querySelector("button[name=previous]");
+    var next = pager && pager.querySelector("button[name=next]");
+    var where = pager && pager.querySelector(".where");
+    var matching = data, start = 0;
+
+    function draw() {
+      var body = table.tBodies[0];
+      body.textContent = "";
+      var rows = document.createDocumentFragment();
+      matching.slice(start, start + size).forEach(function (d) { rows.appendChild(documentRow(d, formats)); });
+      body.appendChild(rows);
+      var end = Math.min(start + size, matching.length);
+      if (shownLabel) shownLabel.textContent = figure(matching.length) + " of " + figure(data.length) + " shown";
+      if (where) where.textContent = matching.length ? (figure(start + 1) + "–" + figure(end) + " of " + figure(matching.length)) : "none";
+      if (previous) previous.disabled = start === 0;
+      if (next) next.disabled = end >= matching.length;
+    }
+
+    function apply() {
+      var needle = text ? text.value.trim().toLowerCase() : "";
+      var wanted = flag ? flag.value : "";
+      matching = data.filter(function (d) {
+        var names = d.f.map(function (pair) { return pair[0]; });
+        var words = (d.n + " " + d.p + " " + d.s + " " + d.g).toLowerCase();
+        return (!needle || words.indexOf(needle) >= 0) && flagMatches(names.join("|"), wanted);
+      });
+      start = 0;
+      draw();
+    }
+
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      th.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(th.parentNode.cells, function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var key = DOCUMENT_KEYS[index];
+        var order = data.map(function (d, position) { return { d: d, key: String(key(d)), position: position }; });
+        order.sort(function (r, s) {
+          var result = compare(r.key, s.key);
+          return (ascending ? result : -result) || r.position - s.position;
+        });
+        data = order.map(function (r) { return r.d; });
+        apply();
+      });
+    });
+    if (form) {
+      form.addEventListener("input", apply);
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+    }
+    if (previous) previous.addEventListener("click", function () { start = Math.max(0, start - size); draw(); });
+    if (next) next.addEventListener("click", function () { start += size; draw(); });
+    if (pager) pager.hidden = false;
+    apply();
+  }
+
   buildReport();
   document.querySelectorAll("table.sortable").forEach(makeSortable);
-  document.querySelectorAll("form.filters").forEach(setupFilter);
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    var table = document.getElementById(form.getAttribute("data-table"));
+    if (table && !table.hasAttribute("data-rows")) setupFilter(form);
+  });
+  document.querySelectorAll("table[data-rows]").forEach(setupDocuments);
 })();

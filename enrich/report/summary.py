@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from enrich.figures import count, many
 from enrich.model import CLAIM_FLAGS, Grade, RunSummary
 
 __all__ = [
@@ -37,20 +38,20 @@ def split_flags(counts: Mapping[str, int]) -> tuple[list[tuple[str, int]], list[
 
 def flag_list(pairs: list[tuple[str, int]], note: str) -> str:
     """ "single_source 26, resource_only 14 (claims carrying each)", or "none"."""
-    return f"{', '.join(f'{name} {n}' for name, n in pairs)} ({note})" if pairs else "none"
+    return f"{', '.join(f'{name} {count(n)}' for name, n in pairs)} ({note})" if pairs else "none"
 
 
 def grade_list(grades: Mapping[str, int]) -> str:
     """ "A 15, B 20, C 19, D 0"."""
-    return ", ".join(f"{g.value} {grades.get(g.value, 0)}" for g in Grade)
+    return ", ".join(f"{g.value} {count(grades.get(g.value, 0))}" for g in Grade)
 
 
 def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
     """The run's counts as (label, text) rows."""
     claim_flags, citation_flags = split_flags(summary.flags)
     rows = [
-        ("documents", f"{summary.documents:,} ({summary.problems:,} problems in inputs)"),
-        ("claims", f"{summary.claims:,}: grade {grade_list(summary.grades)}"),
+        ("documents", f"{count(summary.documents)} ({count(summary.problems)} problems in inputs)"),
+        ("claims", f"{count(summary.claims)}: grade {grade_list(summary.grades)}"),
         ("claim flags", flag_list(claim_flags, CLAIM_FLAGS_NOTE)),
         ("citation flags", flag_list(citation_flags, CITATION_FLAGS_NOTE)),
         ("identifiers", _statuses(summary.citations, "distinct cited")),
@@ -64,20 +65,16 @@ def _statuses(counts: Mapping[str, int], what: str) -> str:
     total = sum(counts.values())
     if not total:
         return "none"
-    parts = ", ".join(f"{n:,} {status}" for status, n in sorted(counts.items()))
-    return f"{total:,} {what}: {parts}"
+    parts = ", ".join(f"{count(n)} {status}" for status, n in sorted(counts.items()))
+    return f"{count(total)} {what}: {parts}"
 
 
 def _network(summary: RunSummary) -> str:
     pubmed = summary.requests - summary.gene_requests
     cited = summary.cache_hits - summary.gene_cache_hits
     text = (
-        f"{_many(summary.requests, 'request')}, {_many(summary.cache_hits, 'cache hit')} "
-        f"(PubMed: {_many(pubmed, 'request')}, {_many(cited, 'hit')}; NCBI Gene: "
-        f"{_many(summary.gene_requests, 'request')}, {_many(summary.gene_cache_hits, 'hit')})"
+        f"{many(summary.requests, 'request')}, {many(summary.cache_hits, 'cache hit')} "
+        f"(PubMed: {many(pubmed, 'request')}, {many(cited, 'hit')}; NCBI Gene: "
+        f"{many(summary.gene_requests, 'request')}, {many(summary.gene_cache_hits, 'hit')})"
     )
     return text + ("; offline" if summary.offline else "")
-
-
-def _many(count: int, what: str) -> str:
-    return f"{count:,} {what}{'' if count == 1 else 's'}"

@@ -1,5 +1,4 @@
-"""Tabulations of audited documents: audit.tsv rows and the terminal table of ``enrich audit``,
-each claim with the reason for its grade.
+"""audit.tsv: a row per claim of audited documents, each with the reason for its grade.
 
 Pure: model values in, strings out.  A claim's list of sources or methods, which
 recurs across documents, is remembered in a bounded cache keyed by the frozen
@@ -10,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from enrich.escape import tsv_cell
-from enrich.model import AuditedDocument, ClaimVerdict
+from enrich.model import AuditedDocument
 from enrich.report.view import primary_pmids
 
-__all__ = ["AUDIT_COLUMNS", "audit_rows", "audit_table", "claim_rows", "tsv_line"]
+__all__ = ["AUDIT_COLUMNS", "audit_rows", "claim_rows", "tsv_line"]
 
 AUDIT_COLUMNS = (
     "document",
@@ -92,46 +90,3 @@ def audit_rows(docs: Iterable[AuditedDocument]) -> Iterator[str]:
     for doc in docs:
         for row in claim_rows(doc):
             yield tsv_line(row)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def audit_table(docs: Iterable[AuditedDocument]) -> str:
-    """A plain-text table for a terminal: one line per claim with its grade, flags and the
-    reason for its grade; statement text is clipped to keep lines short."""
-    header = ("document", "claim", "grade", "claim", "flags", "why this grade")
-    rows: list[tuple[str, ...]] = []
-    for doc in docs:
-        for verdict in doc.claims:
-            claim = verdict.claim
-            what = (
-                f"{claim.regulator or '?'} -> {claim.target or '?'}"
-                if claim.regulator or claim.target
-                else " ".join((claim.text or "").split())
-            )
-            rows.append(
-                (
-                    _clip(Path(doc.document.path).name, 32),
-                    claim.id,
-                    str(verdict.grade),
-                    _clip(what, 48),
-                    _clip(",".join(dict.fromkeys(f.name for f in verdict.flags)) or "-", 40),
-                    _why(verdict),
-                )
-            )
-    if not rows:
-        return "no claims\n"
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + f"  {row[-1]}\n"
-        for row in [header, *rows]
-    )
-
-
-def _why(verdict: ClaimVerdict) -> str:
-    """The grade's reason without the grade it starts with ("C: ")."""
-    reason = " ".join(verdict.grade_reason.split())
-    head = f"{verdict.grade}: "
-    return reason[len(head) :] if reason.startswith(head) else reason or "-"

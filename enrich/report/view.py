@@ -6,11 +6,13 @@ Pure: model values in, plain data out.  :class:`DocumentEntry` is the small summ
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from enrich.audit import NOT_PRIMARY
+from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
     CitationVerdict,
@@ -25,6 +27,8 @@ from enrich.model import (
 __all__ = [
     "BAD_FLAGS",
     "DocumentEntry",
+    "claim_anchor",
+    "clip_words",
     "document_flags",
     "flag_occurrences",
     "gene_summary",
@@ -55,6 +59,15 @@ def primary_pmids(verdict: ClaimVerdict) -> list[str]:
     return found
 
 
+def clip_words(text: str, width: int) -> str:
+    """``text`` cut at a space to at most ``width`` characters, "…" marking the cut (a word
+    longer than ``width`` is cut where it must be)."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
+
+
 def gene_summary(doc: AuditedDocument) -> str:
     """ "NCBI Gene gave the names of 47 of the 48 Gene IDs this document gives" ("" when it
     gives none)."""
@@ -62,9 +75,9 @@ def gene_summary(doc: AuditedDocument) -> str:
         return ""
     named = sum(lookup.record is not None for lookup in doc.genes)
     total = len(doc.genes)
-    ids = "the Gene ID" if total == 1 else f"the {total} Gene IDs"
+    ids = "the Gene ID" if total == 1 else f"the {count(total)} Gene IDs"
     return (
-        f"NCBI Gene gave the names of {named} of {ids} this document gives; each gene is "
+        f"NCBI Gene gave the names of {count(named)} of {ids} this document gives; each gene is "
         "looked for in the cited papers by all of its names (see no_mention in the legend)."
     )
 
@@ -80,6 +93,16 @@ def short_authors(authors: list[str] | tuple[str, ...], limit: int = 3) -> str:
     """The first ``limit`` authors joined by commas, then "et al." when there are more."""
     shown = ", ".join(authors[:limit])
     return f"{shown}, et al." if len(authors) > limit else shown
+
+
+_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_.-]")  #: what a claim row's id replaces by "-"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The HTML id of a claim's row in its report (``claim-tfs-1``): the links of
+    ``index.html`` land on it, and report.js draws the rows with the same ids.  Holds only
+    ``A-Za-z0-9_.-``."""
+    return "claim-" + _UNSAFE_IN_ID.sub("-", claim_id)
 
 
 def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from enrich.model import CLAIM_FLAGS, AuditedDocument
 from enrich.report.html import esc, legend, page
 from enrich.report.json_document import document_json
+from enrich.report.provenance import Provenance, banner_html, footer_html
 from enrich.report.summary import CITATION_FLAGS_NOTE, CLAIM_FLAGS_NOTE
 from enrich.report.view import BAD_FLAGS
 
@@ -74,21 +75,31 @@ def _links(names: Sequence[str]) -> str:
     return " and ".join(filter(None, [", ".join(links[:-1]), links[-1]])) if links else ""
 
 
-def render_html(doc: AuditedDocument, data: str | None = None, others: Sequence[str] = ()) -> str:
-    """The HTML report of ``doc``: its JSON ``data`` (``document_json(doc)`` when not given)
-    and the script that draws the report from it.  ``others`` names the document's other
-    report files beside the page (``x.json``, ``x.md``), linked for readers without
-    JavaScript."""
-    text = document_json(doc) if data is None else data
+def render_html(
+    doc: AuditedDocument,
+    data: str | None = None,
+    others: Sequence[str] = (),
+    provenance: Provenance | None = None,
+) -> str:
+    """The HTML report of ``doc``: its JSON ``data`` (``document_json(doc, provenance)``
+    when not given) and the script that draws the report from it.  ``others`` names the
+    document's other report files beside the page (``x.json``, ``x.md``), linked for
+    readers without JavaScript.  With ``provenance``, the page says where it comes from
+    in its footer, and opens with a banner when it is test data (both drawn with or
+    without JavaScript)."""
+    text = document_json(doc, provenance) if data is None else data
     document = doc.document
     title = f"{document.subject.symbol or document.path} — enrich report"
     elsewhere = f" The same report is in {_links(others)} beside this page." if others else ""
     machine = [name for name in others if name.endswith(".json")]
     readable = f" Machine-readable data: {_links(machine)}." if machine else ""
+    banner = banner_html(provenance) if provenance else ""
+    footer = footer_html(provenance) if provenance else ""
     body = (
         '<noscript><div class="banner bad">This report is drawn by its script: it needs '
         f"JavaScript.{elsewhere}</div></noscript>\n"
-        f"<main>\n{legend()}\n<footer>Written by enrich.{readable}</footer>\n</main>\n"
+        f"<main>\n{banner}{legend()}\n"
+        f"<footer>Written by enrich.{readable}{footer}</footer>\n</main>\n"
         f"{_terms()}\n{_block('enrich-data', text)}"
     )
     return page(title, body)

@@ -2,13 +2,13 @@
 
 :class:`ReportWriter` streams: :meth:`~ReportWriter.add` writes one document's
 per-document outputs (``<name>.html`` and ``<name>.json`` unless told otherwise:
-``formats``) at once and keeps only a small summary of it and the bibliography
-entries of the papers it cites;
-:meth:`~ReportWriter.finish` writes ``index.html``, ``audit.tsv`` and
-``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker
-processes lets each worker write its documents' files itself
-(:func:`write_document`, under a name the writer allocated with
-:meth:`~ReportWriter.allocate`) and hands the writer only the small
+``formats``) at once, keeps only a small summary of it and the bibliography entries of the
+papers it cites, and hands its rows to ``audit.db`` (:mod:`enrich.report.database`,
+written as the run goes); :meth:`~ReportWriter.finish` completes ``audit.db`` and writes
+``index.html`` (made from it: :mod:`enrich.report.dashboard`), ``audit.tsv`` and
+``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker processes lets
+each worker write its documents' files itself (:func:`write_document`, under a name the
+writer allocated with :meth:`~ReportWriter.allocate`) and hands the writer only the small
 :class:`~enrich.report.document.WrittenDocument` (:meth:`~ReportWriter.add_written`),
 so the large texts never cross between processes.
 
@@ -25,16 +25,16 @@ Promises:
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
 from enrich.errors import OutputError
 from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
 from enrich.report.commit import Staging
+from enrich.report.dashboard import dashboard_of
+from enrich.report.database import AuditDatabase
 from enrich.report.document import (
     DEFAULT_FORMATS,
     RenderedDocument,
@@ -43,14 +43,15 @@ from enrich.report.document import (
     render_document,
 )
 from enrich.report.files import (
-    TEMP_PREFIX,
     AtomicTextFile,
     NameAllocator,
+    Spool,
     inside,
     prepare_out_dir,
     write_new_text,
 )
 from enrich.report.index import render_index
+from enrich.report.provenance import Provenance, RunInfo, Sources, bibtex_comment, now
 from enrich.report.tables import AUDIT_COLUMNS, tsv_line
 from enrich.report.view import DocumentEntry
 
@@ -73,23 +74,31 @@ class ReportWriter:
     :meth:`finish` (or :meth:`abort`) at the end.
 
     ``formats`` are the per-document outputs :meth:`add` writes (ValueError for an
-    unknown one); the run-level files are always written."""
+    unknown one); the run-level files are always written.  ``run`` says what the run is
+    (its start, the E-utilities server asked...), for every report's provenance; without
+    it, a run starting now whose server is not recorded.
+    """
 
-    def __init__(self, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
+    def __init__(
+        self, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS, run: RunInfo | None = None
+    ) -> None:
         self.formats = parse_formats(formats)
+        self.run = run or RunInfo.start()
         self.out_dir = prepare_out_dir(out_dir)
         self._staging = Staging(self.out_dir)
         self.staging = self._staging.path  #: where this run's files are written until committed
         self._names = NameAllocator()
         self._entries: dict[int, DocumentEntry] = {}
         self._bibliography: dict[str, BibliographyEntry] = {}
+        self._sources = Sources()  #: of every document added
         try:
             self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
             self._audit.write(tsv_line(AUDIT_COLUMNS))
+            self._database = AuditDatabase(inside(self.staging, "audit.db"), self.formats[0])
         except BaseException:
             self._staging.discard()
             raise
-        self._early = _Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
+        self._early = Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
         self._next = 0  #: the number of the document whose audit.tsv lines are due
         self._finished = False
 
@@ -97,7 +106,7 @@ class ReportWriter:
         """Write ``doc``'s reports in :attr:`formats`; return their paths."""
         self._check_open()
         name = self.allocate(doc.document.path)
-        rendered = render_document(doc, name=name, formats=self.formats)
+        rendered = render_document(doc, name=name, formats=self.formats, run=self.run)
         written = write_document(self.staging, name, rendered)
         self.add_written(rendered.written(name))
         return [self.out_dir / path.name for path in written]
@@ -121,6 +130,8 @@ class ReportWriter:
         if number in self._entries or number < 0:
             raise ValueError(f"document number {number} is already written or negative")
         self._entries[number] = doc.entry
+        self._database.add(number, doc.entry, doc.rows)
+        self._sources = self._sources.merge(doc.sources)
         for paper in doc.bibliography:
             self._bibliography.setdefault(paper.pmid, paper)
         if number != self._next:
@@ -137,17 +148,25 @@ class ReportWriter:
             raise OutputError(f"the reports in {self.out_dir} are already finished")
 
     def finish(self, summary: RunSummary) -> list[Path]:
-        """Write ``index.html``, ``audit.tsv`` and the three bibliographies, then commit the
-        whole set in place of the previous one; return the paths of the run-wide files."""
+        """Write ``index.html``, ``audit.tsv``, ``audit.db`` and the three bibliographies,
+        then commit the whole set in place of the previous one; return the paths of the
+        run-wide files."""
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
+        provenance = Provenance(self.run, self._sources, finished=now())
+        self._database.complete(provenance, summary)
+        dashboard = dashboard_of(self._database)
+        self._database.close()
         bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
-        index = render_index(self.entries, summary, self.formats)
+        index = render_index(self.entries, summary, self.formats, provenance, dashboard)
         staged = [
             write_new_text(inside(self.staging, "index.html"), index),
             self._audit.commit(),
-            write_new_text(inside(self.staging, "references.bib"), bibtex),
+            self._database.path,
+            write_new_text(
+                inside(self.staging, "references.bib"), bibtex_comment(provenance) + bibtex
+            ),
             write_new_text(inside(self.staging, "references.json"), csl_json),
             write_new_text(inside(self.staging, "references.ris"), ris),
         ]
@@ -162,6 +181,7 @@ class ReportWriter:
         if not self._finished:
             self._finished = True
             self._audit.discard()
+            self._database.close()
             self._early.close()
             self._staging.discard()
 
@@ -180,43 +200,3 @@ class ReportWriter:
         tb: TracebackType | None,
     ) -> None:
         self.abort()
-
-
-class _Spool:
-    """Texts held back until their turn, kept in an unnamed temporary file, not in memory."""
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._file: IO[bytes] | None = None
-        self._where: dict[int, tuple[int, int]] = {}  #: number -> (offset, length)
-        self._end = 0
-
-    def put(self, number: int, text: str) -> None:
-        data = text.encode("utf-8")
-        try:
-            if self._file is None:
-                # kept open across calls; close() (from finish() and abort()) closes it
-                self._file = tempfile.TemporaryFile(dir=self._folder, prefix=TEMP_PREFIX)  # noqa: SIM115
-            self._file.seek(self._end)
-            self._file.write(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write in {self._folder}: {exc.strerror or exc}") from exc
-        self._where[number] = (self._end, len(data))
-        self._end += len(data)
-
-    def take(self, number: int) -> str:
-        offset, length = self._where.pop(number)
-        assert self._file is not None
-        self._file.seek(offset)
-        return self._file.read(length).decode("utf-8")
-
-    def __contains__(self, number: int) -> bool:
-        return number in self._where
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None

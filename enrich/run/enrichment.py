@@ -26,6 +26,7 @@ from enrich.entrez import (
 )
 from enrich.extract import iter_documents
 from enrich.model import AuditedDocument, Document, GeneLookup, Resolution, RunSummary, Style
+from enrich.report.provenance import RunInfo
 
 __all__ = [
     "Enrichment",
@@ -39,12 +40,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Enrichment:
-    """The audited documents of a run and what the run did."""
+    """The audited documents of a run and what the run did; ``run_info`` is what its
+    reports say of it (give it to :class:`~enrich.report.ReportWriter`)."""
 
     documents: list[AuditedDocument]
     resolutions: dict[str, Resolution]
     genes: dict[str, GeneLookup]
     summary: RunSummary
+    run_info: RunInfo
 
 
 def read_documents(paths: Iterable[Path], style: Style | None = None) -> list[Document]:
@@ -79,6 +82,7 @@ def enrich_documents(
     ``on_keys`` is told how many keys will be resolved; ``progress`` how many more
     are settled, as they are.
     """
+    run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     keys = citation_keys(documents)
     if on_keys:
         on_keys(len(keys))
@@ -112,7 +116,7 @@ def enrich_documents(
         genes=genes,
         offline=offline,
     )
-    return Enrichment(audited, resolved.resolutions, genes.lookups, summary)
+    return Enrichment(audited, resolved.resolutions, genes.lookups, summary, run)
 
 
 def run_summary(

@@ -1,53 +1,45 @@
-"""The streaming run behind ``enrich run``: memory that does not grow with the corpus.
+"""The streaming runs behind ``enrich run`` and ``enrich audit``: memory that does not grow
+with the corpus.
 
-:func:`run_enrichment` reads, resolves, audits and writes the reports of every input:
+:func:`stream_documents` reads, resolves and audits every input:
 
 1. pass 1 reads every document for its citation keys, Gene IDs, corpus counts and
-   problems (:class:`Scanner`, in ``jobs`` worker processes);
+   problems (:class:`~enrich.run.scan.Scanner`, in ``jobs`` worker processes);
 2. the NCBI Gene names of the Gene IDs are looked up (cache first, then the network, 500
    IDs a request), and how each is looked for decided, before any document is audited;
    the workers inherit them (:class:`RunContext`);
 3. the cache answers what it can of the citations;
-4. the rest is fetched in a thread (:class:`BackgroundFetch`) while pass 2 runs:
-   a document goes to a worker as soon as all its citations are settled
-   (:class:`~enrich.run.schedule.Schedule`), and the worker reads it again, audits
-   it, renders and writes its report files (:class:`DocumentReporter`), handing the
-   report writer only the small remainder (its audit.tsv lines, index entry and
-   bibliography entries).
+4. the rest is fetched in a thread (:class:`~enrich.run.fetch.BackgroundFetch`) while
+   pass 2 runs: a document goes to a worker as soon as all its citations are settled
+   (:class:`~enrich.run.schedule.Schedule`), and the worker reads it again, audits it and
+   hands it to ``finish``, which turns it into a small result; this process gives each
+   result to ``accept`` with the document's number (its place among the inputs).
 
-The reports do not depend on ``jobs`` or on the order documents finish in.
+:func:`run_enrichment` (``enrich run``) is that with ``finish`` rendering and writing the
+document's report files (:class:`DocumentReporter`) and ``accept`` handing the report
+writer the small remainder (audit.tsv lines, index entry, audit.db rows, bibliography
+entries).  ``enrich audit`` gives its own pair (:mod:`enrich.report.listing`).
+
+The results do not depend on ``jobs`` or on the order documents finish in.
 """
 
 from __future__ import annotations
 
-import os
-import queue
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from types import TracebackType
+from typing import Generic, Protocol, TypeVar
 
 import httpx
 
-from enrich.audit import (
-    AuditSettings,
-    CorpusStats,
-    audit_document,
-    corpus_stats,
-    gene_ids,
-    learn_names,
-    merge_stats,
-)
+from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.errors import NoDocuments
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
-from enrich.model import GeneLookup, Resolution, RunSummary, Status, Style
+from enrich.model import AuditedDocument, GeneLookup, Resolution, RunSummary, Status, Style
 from enrich.report import (
     DEFAULT_FORMATS,
     ReportWriter,
@@ -55,35 +47,50 @@ from enrich.report import (
     render_document,
     write_document,
 )
+from enrich.report.provenance import RunInfo, Sources
 from enrich.run.enrichment import run_summary
+from enrich.run.fetch import BackgroundFetch
+from enrich.run.scan import Progress, Scan, Scanner
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
 
 __all__ = [
-    "BackgroundFetch",
+    "DocumentAuditor",
     "DocumentReporter",
     "RunContext",
     "RunOutcome",
-    "Scan",
-    "Scanner",
     "StageHook",
+    "input_files",
     "run_enrichment",
+    "stream_documents",
 ]
 
 #: ``stage(label, total)`` announces a stage and returns the function told of progress in it
 StageHook = Callable[[str, int], Callable[[int], None]]
-Progress = Callable[[int], None]
 
-#: seconds a failed run waits for its fetch thread to notice it should stop (at its next batch)
-_STOP_WAIT = 10.0
+
+class Tallied(Protocol):
+    """What pass 2 makes of a document says how many of its claims have each grade, and
+    how many claims and citations carry each flag (as :func:`enrich.audit.summarize`)."""
+
+    @property
+    def grades(self) -> Mapping[str, int]: ...
+
+    @property
+    def flags(self) -> Mapping[str, int]: ...
+
+
+R = TypeVar("R", bound=Tallied)
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What :func:`run_enrichment` did: the summary and the input problems, one line each."""
+    """What a streaming run did: the summary, the input problems (one line each) and where
+    the records it used came from."""
 
     summary: RunSummary
     problems: list[str]
+    sources: Sources = field(default_factory=Sources)
 
 
 def run_enrichment(
@@ -108,57 +115,112 @@ def run_enrichment(
     ``cache_dir`` cannot be written, NoDocuments when ``paths`` hold no document,
     ValueError for an unknown format.
     """
-    hook = stage or (lambda label, total: lambda n: None)
     check_writable_folder(out_dir, "reports")
+    files = input_files(paths, cache_dir)
+    run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
+    with ReportWriter(out_dir, formats, run) as writer:
+        outcome = stream_documents(
+            files,
+            [writer.allocate(str(path)) for path in files],
+            DocumentReporter(writer.staging, run, writer.formats),
+            writer.add_written,
+            cache_dir=cache_dir,
+            eutils=eutils,
+            audit=audit,
+            style=style,
+            offline=offline,
+            jobs=jobs,
+            transport=transport,
+            stage=stage,
+            label="writing reports",
+        )
+        writer.finish(outcome.summary)
+    return outcome
+
+
+def input_files(paths: Sequence[Path], cache_dir: Path) -> list[Path]:
+    """The document files of ``paths``, once the cache folder is known to be writable.
+
+    Raises, touching nothing: OutputError when ``cache_dir`` cannot be written,
+    NoDocuments when ``paths`` hold no document.
+    """
     check_writable_folder(cache_dir, "the cache")
     files = list(iter_input_files(paths))
     if not files:
         raise NoDocuments(no_documents_message(paths))
-    with ReportWriter(out_dir, formats) as writer:
-        scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
-        ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
-        genes = resolve_genes(
-            ids,
-            cache_dir=cache_dir,
-            eutils=eutils,
-            offline=offline,
-            transport=transport,
-            progress=hook("looking up gene names", len(ids)),
-        )
-        learn_names(genes.lookups.values())  # before the workers fork: they inherit it
-        keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
-        resolving = hook("resolving citations", len(keys))
-        settled = _from_cache(keys, cache_dir, eutils, offline)
-        resolving(len(settled))
-        tasks = [
-            DocumentTask(number, path, writer.allocate(str(path)), scan.keys)
-            for number, (path, scan) in enumerate(zip(files, scans, strict=True))
-        ]
-        fetch = partial(
-            resolve_citations,
-            fetch_order(tasks, settled),
-            cache_dir=cache_dir,
-            eutils=eutils,
-            offline=offline,
-            transport=transport,
-            progress=resolving,
-        )
-        stats = merge_stats(s.stats for s in scans)
-        context = RunContext(style, writer.staging, stats, audit, genes.lookups, writer.formats)
-        fetched = _report_while_fetching(
-            tasks,
-            settled,
-            fetch,
-            writer,
-            DocumentReporter(context),
-            jobs,
-            hook("writing reports", len(files)),
-        )
-        final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
-        resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
-        summary = _summary(scans, writer, resolved, genes, offline)
-        writer.finish(summary)
-    return RunOutcome(summary, [line for scan in scans for line in scan.problems])
+    return files
+
+
+def stream_documents(
+    files: list[Path],
+    names: list[str],
+    finish: Callable[[AuditedDocument, str], R],
+    accept: Callable[[R, int], None],
+    *,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    audit: AuditSettings,
+    style: Style | None = None,
+    offline: bool = False,
+    jobs: int = 1,
+    transport: httpx.AsyncBaseTransport | None = None,
+    stage: StageHook | None = None,
+    label: str = "auditing documents",
+) -> RunOutcome:
+    """Read, resolve and audit each of ``files`` (see the module docstring): in a worker,
+    ``finish(audited, name)`` turns document ``number`` (named ``names[number]``) into a
+    result, which this process hands to ``accept(result, number)``; the results' grade and
+    flag counts (:class:`Tallied`) make the run's summary.
+
+    ``finish`` is inherited by the forked workers, never pickled; its results are, so keep
+    them small.  ``stage`` is told of each stage, pass 2's as ``label``.
+    """
+    hook = stage or (lambda label, total: lambda n: None)
+    scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
+    ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
+    genes = resolve_genes(
+        ids,
+        cache_dir=cache_dir,
+        eutils=eutils,
+        offline=offline,
+        transport=transport,
+        progress=hook("looking up gene names", len(ids)),
+    )
+    learn_names(genes.lookups.values())  # before the workers fork: they inherit it
+    keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
+    resolving = hook("resolving citations", len(keys))
+    settled = _from_cache(keys, cache_dir, eutils, offline)
+    resolving(len(settled))
+    tasks = [
+        DocumentTask(number, path, name, scan.keys)
+        for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True))
+    ]
+    fetch = partial(
+        resolve_citations,
+        fetch_order(tasks, settled),
+        cache_dir=cache_dir,
+        eutils=eutils,
+        offline=offline,
+        transport=transport,
+        progress=resolving,
+    )
+    stats = merge_stats(s.stats for s in scans)
+    auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
+    grades: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+
+    def counted(done: R, number: int) -> None:
+        grades.update(done.grades)
+        flags.update(done.flags)
+        accept(done, number)
+
+    pass_two = hook(label, len(files))
+    fetched = _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
+    final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
+    resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
+    summary = _summary(scans, grades, flags, resolved, genes, offline)
+    problems = [line for scan in scans for line in scan.problems]
+    return RunOutcome(summary, problems, Sources.of(final.values(), genes.lookups.values()))
 
 
 def _from_cache(
@@ -174,195 +236,84 @@ def _from_cache(
     }
 
 
-# --- pass 1 --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """Pass 1's findings about one document."""
-
-    keys: tuple[str, ...]
-    gene_ids: tuple[str, ...]
-    stats: CorpusStats
-    claims: int
-    problems: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Scanner:
-    """Pass 1: reads documents for their citation keys, corpus counts and problems."""
-
-    style: Style | None
-
-    def scan(self, path: Path) -> Scan:
-        """What pass 2 and the run's summary need to know of the document at ``path``."""
-        document = read_document(path, self.style)
-        return Scan(
-            keys=tuple(dict.fromkeys(c.key for c in document.all_citations())),
-            gene_ids=gene_ids(document),
-            stats=corpus_stats([document]),
-            claims=len(document.claims),
-            problems=tuple(str(p) for p in document.problems),
-        )
-
-    def scan_all(self, files: list[Path], jobs: int, progress: Progress) -> list[Scan]:
-        """:meth:`scan` of every file, in order, in ``jobs`` forked processes when worth it."""
-        workers = jobs if len(files) >= 8 * jobs else 1
-        size = max(1, min(32, len(files) // (workers * 16)))
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        found: dict[int, list[Scan]] = {}
-        with WorkerPool(self._scan_chunk, workers, {}) as pool:
-            for number, scans in pool.map_unordered(chunks):
-                found[number] = scans
-                progress(len(scans))
-        return [scan for number in range(len(chunks)) for scan in found[number]]
-
-    def _scan_chunk(self, paths: list[Path], known: dict[str, object]) -> list[Scan]:
-        return [self.scan(path) for path in paths]
-
-
 # --- pass 2 --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every worker of pass 2 needs to know of the run (inherited by fork)."""
+    """What every worker of pass 2 needs to know of the run to audit (inherited by fork)."""
 
     style: Style | None
-    out_dir: Path  #: where the workers write: the report writer's staging folder
     stats: CorpusStats
     audit: AuditSettings
     genes: Mapping[str, GeneLookup]  #: the NCBI Gene names of the run's Gene IDs
-    formats: tuple[str, ...] = DEFAULT_FORMATS  #: the per-document outputs written
 
 
-class DocumentReporter:
-    """Pass 2's task: read a document again, audit it, render and write its report files.
+class DocumentAuditor(Generic[R]):
+    """Pass 2's task: read a document again, audit it and hand it to ``finish``, whose result
+    it returns.  Inherited by the workers (never pickled)."""
 
-    Workers inherit it by fork (it is never pickled), each its own copy: so each
-    hands over the bibliography entry of a paper once, however many of its
-    documents cite it.
-    """
-
-    def __init__(self, context: RunContext) -> None:
+    def __init__(self, context: RunContext, finish: Callable[[AuditedDocument, str], R]) -> None:
         self.context = context
-        self._handed_over: set[str] = set()  #: PMIDs whose bibliography entries were sent
+        self.finish = finish
 
-    def __call__(
-        self, named: tuple[Path, str], resolutions: dict[str, Resolution]
-    ) -> WrittenDocument:
-        """Report on the document at ``path`` as ``<name>.*``; ``resolutions`` holds its
+    def __call__(self, named: tuple[Path, str], resolutions: dict[str, Resolution]) -> R:
+        """Audit the document at ``path`` (named ``name``); ``resolutions`` holds its
         citations' Resolutions."""
         path, name = named
         context = self.context
         document = read_document(path, context.style)
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
+        return self.finish(audited, name)
+
+
+class DocumentReporter:
+    """``enrich run``'s ``finish``: render a document's reports and write them in ``out_dir``
+    (the report writer's staging folder) as ``<name>.*``; return what the writer keeps.
+
+    Each worker has its own copy (fork): so each hands over the bibliography entry and the
+    audit.db row of a paper once, however many of its documents cite it.
+    """
+
+    def __init__(
+        self, out_dir: Path, run: RunInfo, formats: tuple[str, ...] = DEFAULT_FORMATS
+    ) -> None:
+        self.out_dir = out_dir
+        self.run = run  #: what every report says of the run
+        self.formats = formats  #: the per-document outputs written
+        self._handed_over: set[str] = set()  #: PMIDs whose papers were sent
+
+    def __call__(self, audited: AuditedDocument, name: str) -> WrittenDocument:
         rendered = render_document(
-            audited, known_pmids=self._handed_over, name=name, formats=context.formats
+            audited, self._handed_over, name=name, formats=self.formats, run=self.run
         )
-        write_document(context.out_dir, name, rendered)
+        write_document(self.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)
         return rendered.written(name)
 
 
-class _Stopped(Exception):
-    """Raised in the fetch thread, at a batch's end, once the run has failed."""
-
-
-class BackgroundFetch:
-    """Runs ``fetch(on_settled=...)`` in a thread; use as a context manager.
-
-    Its batches of final Resolutions are collected by :meth:`take`; its result is
-    :attr:`future`'s.  :meth:`fileno` is readable whenever a batch arrived or the
-    fetch ended, so a run can wait for it beside its workers.  Leaving the context
-    with an exception stops the fetch at its next batch.
-    """
-
-    def __init__(self, fetch: Callable[..., Resolved]) -> None:
-        self.future: Future[Resolved] = Future()
-        self._fetch = fetch
-        self._arrivals: queue.SimpleQueue[dict[str, Resolution]] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        self._bell_in, self._bell_out = os.pipe()
-        os.set_blocking(self._bell_out, False)
-        os.set_blocking(self._bell_in, False)
-        # a daemon thread: a failed run must be able to exit while a request hangs
-        self._thread = threading.Thread(target=self._run, name="enrich-fetch", daemon=True)
-
-    def __enter__(self) -> BackgroundFetch:
-        self._thread.start()  # after the workers' fork: forking with running threads is unsafe
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is not None:
-            self._stop.set()
-        interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
-        # Ctrl-C is not kept waiting for a request in flight: the daemon thread ends with the
-        # process, and the cache it writes to keeps whole transactions only.
-        wait = 0.5 if interrupted else _STOP_WAIT if exc_type is not None else None
-        self._thread.join(timeout=wait)
-        os.close(self._bell_in)
-        os.close(self._bell_out)
-
-    def fileno(self) -> int:
-        return self._bell_in
-
-    def take(self) -> list[dict[str, Resolution]]:
-        """The batches that arrived since the last call."""
-        with suppress(BlockingIOError):
-            while os.read(self._bell_in, 4096):
-                pass
-        batches = []
-        while not self._arrivals.empty():
-            batches.append(self._arrivals.get())
-        return batches
-
-    def _settled(self, resolutions: dict[str, Resolution]) -> None:
-        if self._stop.is_set():
-            raise _Stopped
-        self._arrivals.put(resolutions)
-        self._ring()
-
-    def _ring(self) -> None:
-        with suppress(BlockingIOError):  # the pipe is full: it is readable anyway
-            os.write(self._bell_out, b".")
-
-    def _run(self) -> None:
-        try:
-            self.future.set_result(self._fetch(on_settled=self._settled))
-        except BaseException as exc:  # handed to the run through the future
-            self.future.set_exception(exc)
-        finally:
-            self._ring()
-
-
-def _report_while_fetching(
+def _audit_while_fetching(
     tasks: list[DocumentTask],
     settled: dict[str, Resolution],
     fetch: Callable[..., Resolved],
-    writer: ReportWriter,
-    reporter: DocumentReporter,
+    auditor: DocumentAuditor[R],
+    accept: Callable[[R, int], None],
     jobs: int,
     progress: Progress,
 ) -> Resolved:
-    """Report on every document while ``fetch`` resolves the keys ``settled`` lacks.
+    """Audit every document while ``fetch`` resolves the keys ``settled`` lacks.
 
     A document goes to a worker as soon as all its keys are settled, with the
     Resolutions that worker has not had yet (the cache's answers, known before the
-    workers are forked, they inherit).  So rendering overlaps the network instead of
-    waiting for the last batch.  Returns what ``fetch`` returned; if anything fails,
-    stops ``fetch`` at its next batch and raises.
+    workers are forked, they inherit).  So auditing and rendering overlap the network
+    instead of waiting for the last batch.  Returns what ``fetch`` returned; if anything
+    fails, stops ``fetch`` at its next batch and raises.
     """
     schedule = Schedule(tasks, settled)
     left = len(tasks)
     workers = jobs if len(tasks) >= 8 * jobs else 1
     with (
-        WorkerPool(reporter, workers, settled) as pool,
+        WorkerPool(auditor, workers, settled) as pool,
         BackgroundFetch(fetch) as fetching,
     ):
         while left:
@@ -381,8 +332,8 @@ def _report_while_fetching(
                 for batch in late:
                     schedule.settle(batch)
                 continue
-            for number, written in pool.results(wake=[fetching]):
-                writer.add_written(written, number)
+            for number, done in pool.results(wake=[fetching]):
+                accept(done, number)
                 progress(1)
                 left -= 1
         return fetching.future.result()
@@ -390,16 +341,12 @@ def _report_while_fetching(
 
 def _summary(
     scans: list[Scan],
-    writer: ReportWriter,
+    grades: Counter[str],
+    flags: Counter[str],
     resolved: Resolved,
     genes: ResolvedGenes,
     offline: bool,
 ) -> RunSummary:
-    grades: Counter[str] = Counter()
-    flags: Counter[str] = Counter()
-    for entry in writer.entries:
-        grades.update(entry.grades)
-        flags.update(entry.flags)
     return run_summary(
         documents=len(scans),
         claims=sum(scan.claims for scan in scans),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from enrich.figures import count
 from enrich.testing._faults import FAULT_KINDS, Faults
 from enrich.testing._genes import GENES_FILE, GeneStore
 from enrich.testing._records import DEFAULT_RECORDS_DIR, RecordStore
@@ -60,7 +61,7 @@ def _loading_progress() -> Callable[[int, int], None]:
         now = time.monotonic()
         if now - last[0] >= 1.0 or (done == total and total >= 1000):
             last[0] = now
-            click.echo(f"loading records: {done}/{total} files", err=True)
+            click.echo(f"loading records: {count(done)}/{count(total)} files", err=True)
 
     return told
 
@@ -146,7 +147,7 @@ def serve(
         server.start()
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
-    held = f"{len(records)} records and {len(genes)} gene summaries"
+    held = f"{count(len(records))} records and {count(len(genes))} gene summaries"
     click.echo(f"serving {held} at {server.url} (Ctrl-C to stop)")
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops it as Ctrl-C does
@@ -196,7 +197,7 @@ def make_example_records(examples_dir: Path, out_dir: Path, check: bool) -> None
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     records = sum(name.endswith(".xml") for name in written)
-    click.echo(f"wrote {records} records, {GENES_FILE} and README.md to {out_dir}")
+    click.echo(f"wrote {count(records)} records, {GENES_FILE} and README.md to {out_dir}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from enrich.entrez.client import TEST_SERVER_HEADER
+from enrich.figures import count
 from enrich.testing import _replies
 from enrich.testing._faults import Decision, FaultPlan, Faults
 from enrich.testing._genes import GeneStore, gene_reply_json, gene_reply_xml
@@ -114,6 +116,10 @@ class EutilsServer:
     ``genes`` holds the gene summaries served (by default the ``genes.json`` of a records
     folder given as a path; none for a RecordStore).
 
+    Every reply carries ``X-Enrich-Test-Server: 1`` (:data:`~enrich.entrez.TEST_SERVER_HEADER`),
+    so that enrich marks what it serves as test data in every report; ``test_header=False``
+    leaves it out, to pose as NCBI, which never sends it.
+
     Use as a context manager or call ``start()``/``stop()``; ``url`` is the base URL ending
     in ``/``. Each request runs in its own thread, so latency overlaps across concurrent
     requests. ``records`` and ``faults`` may be changed while the server runs.
@@ -132,6 +138,7 @@ class EutilsServer:
         retry_after: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        test_header: bool = True,
     ) -> None:
         check_loopback(host)
         self.records = (
@@ -148,6 +155,7 @@ class EutilsServer:
         self.retry_after = retry_after
         self.host = host
         self.port = port
+        self.test_header = test_header
         self._plan = FaultPlan(faults)
         self._log: list[RequestLog] = []
         self._lock = threading.Lock()
@@ -238,11 +246,14 @@ class EutilsServer:
     def summary(self) -> str:
         """One line: requests served and those answered 429, in all and per key digest."""
         entries = self.requests
-        line = f"{len(entries)} requests, {sum(e.status == 429 for e in entries)} answered 429"
-        keys = sorted({e.key_digest for e in entries if e.key_digest})
-        for digest in keys:
-            mine = [e for e in entries if e.key_digest == digest]
-            line += f"; key {digest}: {len(mine)}, {sum(e.status == 429 for e in mine)} x 429"
+
+        def counts(logged: list[RequestLog]) -> tuple[str, str]:
+            return count(len(logged)), count(sum(e.status == 429 for e in logged))
+
+        line = "{} requests, {} answered 429".format(*counts(entries))
+        for digest in sorted({e.key_digest for e in entries if e.key_digest}):
+            mine = counts([e for e in entries if e.key_digest == digest])
+            line += "; key {}: {}, {} x 429".format(digest, *mine)
         return line
 
     def reset_log(self) -> None:
@@ -477,6 +488,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if owner.test_header:
+            self.send_header(TEST_SERVER_HEADER, "1")
         self.end_headers()
         if reply.action == "send":
             self.wfile.write(reply.body)

@@ -28,7 +28,7 @@ RUN_TIMEOUT = 120.0
 REPORT_SUFFIXES = (".md", ".html", ".json")  #: of every format a run can write
 DEFAULT_SUFFIXES = (".html", ".json")  #: of the formats a run writes by default
 RUN_FILES = frozenset(
-    {"index.html", "audit.tsv", "references.bib", "references.json", "references.ris"}
+    {"index.html", "audit.tsv", "audit.db", "references.bib", "references.json", "references.ris"}
 )
 
 
@@ -139,12 +139,16 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
 
 
 def document_reports(out: Path) -> dict[str, dict[str, Any]]:
-    """The per-document JSON reports of ``out``, parsed, by file name."""
-    return {
+    """The per-document JSON reports of ``out``, parsed, by file name, without their
+    provenance (when they were made and their records fetched differs from run to run)."""
+    reports = {
         path.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(out.glob("*.json"))
         if path.name not in RUN_FILES | {MANIFEST}
     }
+    for report in reports.values():
+        report.pop("provenance")
+    return reports
 
 
 def report_citations(report: dict[str, Any]) -> list[dict[str, Any]]:

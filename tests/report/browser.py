@@ -68,11 +68,12 @@ class Visit:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def column(self, index: int) -> list[str]:
-        """The visible text of column ``index`` of the claims or documents table, top to bottom."""
+    def column(self, index: int, table: str = "table.sortable") -> list[str]:
+        """The visible text of column ``index`` of ``table`` (a selector; by default the
+        page's sortable tables: a report's claims), top to bottom."""
         return list(
             self.page.eval_on_selector_all(
-                "table.sortable tbody tr:not([hidden])",
+                f"{table} tbody tr:not([hidden])",
                 f"rows => rows.map(r => r.cells[{index}].textContent.trim())",
             )
         )

@@ -1,5 +1,6 @@
-"""Fixtures of the browser tests: one Chromium per module, and a report folder of the
-examples (SYNTHETIC audit results) and of a document made of injection attempts."""
+"""Fixtures of the report tests: one Chromium per module, a report folder of the examples
+(SYNTHETIC audit results) and of a document made of injection attempts, and one generated
+corpus, run once per session."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 
 from enrich.model import RunSummary, Status
 from enrich.report import FORMATS, ReportWriter
+from enrich.testing import EutilsServer
 from tests.report.browser import chromium
+from tests.report.generated import GeneratedRun, generated_run, write_generated_corpus
 from tests.report.synthetic import injection, twist1, twist2
 
 
@@ -42,3 +45,13 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     writer.finish(summary)
     return out
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GeneratedRun]:
+    """README's example corpus (300 generated documents citing 3,000 PMIDs), its records served
+    by the local server for the session, and ``enrich run`` over it done once."""
+    root = tmp_path_factory.mktemp("generated")
+    records = write_generated_corpus(root)
+    with EutilsServer(records, rate_limit=None) as server:
+        yield generated_run(root, server)

@@ -1,7 +1,7 @@
 """The document report as a real headless Chromium draws it from the data its page carries:
 header, problems, claims table (sorting, filtering, why each grade), footnotes, paper cards,
-back-links, Gene IDs, legend; and index.html.  No test may log a console error, open a
-dialog or fetch anything.
+back-links, Gene IDs, legend; and index.html, as a dashboard of a generated corpus too.  No
+test may log a console error, open a dialog or fetch anything.
 
 The screenshot test saves ``test-screenshot.png`` (the TWIST1 example with SYNTHETIC audit
 results) in its temporary folder, or in ``$ENRICH_SCREENSHOT_DIR`` when set, so a person
@@ -10,8 +10,10 @@ can look at what the browser drew.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 
 from enrich.model import FlagName
 from tests.report.browser import Visit
+from tests.report.generated import GeneratedRun
 
 pytestmark = pytest.mark.browser
 
@@ -230,7 +233,7 @@ def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> N
     visit = Visit(browser, reports / "index.html")
     try:
         visit.page.locator("#documents-table thead th").nth(3).click()
-        assert visit.column(3) == ["1", "6", "48"]
+        assert visit.column(3, "#documents-table") == ["1", "6", "48"]
         assert visit.page.locator("[role=alert]").count() == 1
         visit.page.click(f"text={TWIST2}")
         assert visit.page.url.endswith(f"{TWIST2}.html")
@@ -253,3 +256,97 @@ def test_screenshot_of_the_twist1_report(browser: Any, reports: Path, tmp_path: 
         visit.close()
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 10_000
+
+
+# --- index.html as a dashboard, on a generated corpus ------------------------------------------
+
+
+@pytest.fixture
+def dashboard(browser: Any, generated: GeneratedRun) -> Iterator[Visit]:
+    """The index.html of README's generated corpus open in the browser."""
+    visit = Visit(browser, generated.reports / "index.html")
+    yield visit
+    assert visit.errors == [] and visit.dialogs == []
+    assert [u for u in visit.requests if not u.startswith("file://")] == []  # nothing fetched
+    visit.close()
+
+
+def test_the_attention_table_lists_the_d_claims_first(
+    dashboard: Visit, generated: GeneratedRun
+) -> None:
+    """The claims that need attention start with every claim graded D, as audit.db has them."""
+    with contextlib.closing(sqlite3.connect(generated.reports / "audit.db")) as db:
+        graded_d = db.execute(
+            "SELECT c.claim FROM claims AS c JOIN documents AS d ON d.document = c.document "
+            "WHERE grade = 'D' ORDER BY d.number, c.position"
+        ).fetchall()
+    reasons = dashboard.column(0, "#attention-table")
+    claims = dashboard.column(2, "#attention-table")
+    assert len(graded_d) > 0 and reasons[: len(graded_d)] == ["grade D"] * len(graded_d)
+    assert claims[: len(graded_d)] == [claim for (claim,) in graded_d]
+    documents = dashboard.column(1, "#attention-table")
+    assert "retracted" in reasons  # then the claims citing retracted papers, ...
+    assert len(set(zip(documents, claims, strict=True))) == len(claims)  # each claim once
+
+
+def test_an_attention_link_lands_on_its_claims_row(dashboard: Visit) -> None:
+    """Following a claim's link opens its document's report with that claim's row targeted."""
+    link = dashboard.page.locator("#attention-table tbody tr").first.locator("td.id a")
+    claim = link.inner_text()
+    link.click()
+    dashboard.page.wait_for_load_state()
+    target = dashboard.page.locator(":target")
+    assert target.get_attribute("id") == f"claim-{claim}"
+    assert target.locator("td.id").inner_text() == claim
+
+
+def test_the_regulators_table_sorts(dashboard: Visit) -> None:
+    """A click on Edges sorts the regulators by their number of edges, a second the reverse;
+    the table starts with those with the most edges lacking evidence."""
+    lacking = [int(n.replace(",", "")) for n in dashboard.column(6, "#regulators-table")]
+    assert lacking == sorted(lacking, reverse=True)
+    header = dashboard.page.locator("#regulators-table thead th").nth(1)
+    header.click()
+    edges = [int(n.replace(",", "")) for n in dashboard.column(1, "#regulators-table")]
+    assert edges == sorted(edges) and edges != lacking
+    header.click()
+    assert [int(n.replace(",", "")) for n in dashboard.column(1, "#regulators-table")] == sorted(
+        edges, reverse=True
+    )
+
+
+def test_screenshot_of_the_dashboard(dashboard: Visit, tmp_path: Path) -> None:
+    """A full-page screenshot of the generated corpus's dashboard is saved as a real PNG under
+    the test's temporary folder (or $ENRICH_SCREENSHOT_DIR)."""
+    folder = Path(os.environ.get("ENRICH_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    screenshot = folder / "dashboard-screenshot.png"
+    dashboard.page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.stat().st_size > 50_000
+
+
+def test_the_documents_table_pages_filters_and_sorts_every_document(
+    dashboard: Visit, generated: GeneratedRun
+) -> None:
+    """The documents list is drawn 200 at a time from the page's data: the next page holds
+    the rest, the filter searches all 300, and sorting orders all of them."""
+    page = dashboard.page
+    assert len(dashboard.column(0, "#documents-table")) == 200
+    assert page.inner_text(".pager .where") == "1\N{EN DASH}200 of 300"
+    page.click(".pager button[name=next]")
+    assert len(dashboard.column(0, "#documents-table")) == 100
+    assert page.locator(".pager button[name=next]").is_disabled()
+    last = sorted((generated.root / "corpus" / "docs").rglob("*.md"))[-1].stem
+    assert dashboard.column(0, "#documents-table")[-1].startswith(last)
+    form = '.filters[data-table="documents-table"]'
+    page.fill(f"{form} input[type=search]", last)
+    shown = dashboard.column(0, "#documents-table")
+    assert len(shown) == 1 and shown[0].startswith(last + "corpus/docs/")
+    assert page.inner_text(f"{form} .shown") == "1 of 300 shown"
+    page.fill(f"{form} input[type=search]", "")
+    page.locator("#documents-table thead th").nth(3).click()  # Claims
+    claims = [int(n.replace(",", "")) for n in dashboard.column(3, "#documents-table")]
+    assert claims == sorted(claims) and claims[0] == min(claims)
+    link = page.locator("#documents-table tbody tr").first.locator("a").first
+    assert (generated.reports / (link.get_attribute("href") or "")).exists()

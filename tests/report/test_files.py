@@ -75,8 +75,8 @@ def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> N
 
 
 def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
-    """add() writes .html and .json per document by default; finish() writes index, audit
-    and references."""
+    """add() writes .html and .json per document by default; finish() writes index,
+    audit.tsv, audit.db and references."""
     out = tmp_path / "reports"
     writer = ReportWriter(out)
     first = writer.add(twist1())
@@ -90,13 +90,14 @@ def test_writer_writes_every_file_with_safe_names(tmp_path: Path) -> None:
     assert [p.name for p in final] == [
         "index.html",
         "audit.tsv",
+        "audit.db",
         "references.bib",
         "references.json",
         "references.ris",
     ]
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if n.startswith(".")] == [MANIFEST]  # no temporary file
-    assert len(names) == 10
+    assert len(names) == 11
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,7 @@ def test_writer_writes_the_formats_asked_for(
     assert [p.suffix for p in written] == suffixes
     names = {p.name for p in tmp_path.iterdir()}
     assert {p.name for p in written} | {"index.html", "audit.tsv", "references.ris"} <= names
-    assert len(names) == len(suffixes) + 6  # + index, audit, three bibliographies, manifest
+    assert len(names) == len(suffixes) + 7  # index, audit.tsv/.db, 3 bibliographies, manifest
 
 
 def test_writer_refuses_an_unknown_format(tmp_path: Path) -> None:
@@ -158,7 +159,7 @@ def test_colliding_documents_get_numbered_reports(tmp_path: Path) -> None:
     c = writer.add(empty("index.md"))
     assert [p.name for p in (a[0], b[0], c[0])] == ["gene.html", "gene-2.html", "index-2.html"]
     writer.finish(RunSummary())
-    assert 'href="gene-2.html"' in (tmp_path / "index.html").read_text()
+    assert '"n":"gene-2"' in (tmp_path / "index.html").read_text()  # drawn by report.js
 
 
 def test_unwritable_folder_below_a_file_raises_before_writing(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@ its sibling files; what the browser draws from them is tests/report/test_browser
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,7 +55,7 @@ class Tags(HTMLParser):
 
 
 ALLOWED_HREF = re.compile(
-    r"^(#[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.(html|md|json|bib|ris|tsv)|"
+    r"^(#[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.(html|md|json|bib|ris|tsv|db)(#[A-Za-z0-9_.-]+)?|"
     r"https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/|https://doi\.org/\S+|data:,|"
     r"https://www\.ncbi\.nlm\.nih\.gov/gene/\d+)$"
 )
@@ -132,24 +134,41 @@ def test_noscript_names_the_files_beside_the_page() -> None:
     assert "needs JavaScript.</div></noscript>" in alone and "t1.json" not in alone
 
 
+def documents_data(text: str) -> list[dict[str, Any]]:
+    """The documents index.html carries in its JSON data block."""
+    block = text.split('<script type="application/json" id="documents-data">', 1)[1]
+    data: list[dict[str, Any]] = json.loads(block.split("</script>", 1)[0])
+    return data
+
+
 def test_index_is_self_contained_and_warns_about_unresolved() -> None:
-    """index.html lists documents with links and shows a banner when citations are unresolved."""
+    """index.html carries every document and shows a banner when citations are unresolved."""
     entries = [DocumentEntry.of(twist1(), "twist1"), DocumentEntry.of(twist2(), "twist2")]
     summary = RunSummary(documents=2, citations={Status.UNRESOLVED.value: 3}, offline=True)
     text = render_index(entries, summary)
     check_self_contained(text)
-    assert 'href="twist1.html"' in text and 'href="twist2.json"' in text
+    assert [d["n"] for d in documents_data(text)] == ["twist1", "twist2"]
+    assert documents_data(text)[0]["c"] == 48
     assert 'role="alert"' in text and "3 cited identifiers could not be looked up" in text
     assert "the run was offline" in text
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
 
 
 def test_index_links_only_the_formats_written() -> None:
-    """index.html links each document's files of the formats written, and no other."""
+    """index.html tells its script which formats were written, and links only those to the
+    JavaScript-less reader."""
     entries = [DocumentEntry.of(twist1(), "twist1")]
     default = render_index(entries, RunSummary(documents=1), ("html", "json"))
-    assert 'href="twist1.html"' in default and 'href="twist1.json"' in default
-    assert "twist1.md" not in default
+    assert 'data-formats="html,json"' in default
     markdown = render_index(entries, RunSummary(documents=1), ("md",))
-    assert 'href="twist1.md"' in markdown
-    assert "twist1.html" not in markdown and "twist1.json" not in markdown
+    assert 'data-formats="md"' in markdown
+
+
+def test_index_data_cannot_end_its_block_or_run() -> None:
+    """A document path holding ``</script>`` and markup stays inside the data block, as data:
+    the page keeps one script, and the path reads back unchanged."""
+    hostile_path = '</script><script>alert("x")</script><!--'
+    entry = dataclasses.replace(DocumentEntry.of(twist2(), "twist2"), path=hostile_path)
+    text = render_index([entry], RunSummary(documents=1))
+    check_self_contained(text)
+    assert documents_data(text)[0]["p"] == hostile_path

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from enrich.model import RunSummary
 from enrich.report import ReportWriter
-from enrich.report.tables import AUDIT_COLUMNS, audit_rows, audit_table
+from enrich.report.tables import AUDIT_COLUMNS, audit_rows
 from enrich.report.view import primary_pmids
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
 
@@ -45,10 +45,3 @@ def test_audit_tsv_written_by_writer_matches_audit_rows(tmp_path: Path) -> None:
         writer.add(doc)
     writer.finish(RunSummary())
     assert (tmp_path / "audit.tsv").read_text() == "".join(audit_rows(docs))
-
-
-def test_audit_table_is_plain_text() -> None:
-    """The terminal table has a header and one line per claim."""
-    table = audit_table([twist2()])
-    assert table.splitlines()[0].startswith("document")
-    assert len(table.splitlines()) == 1 + len(twist2().claims)

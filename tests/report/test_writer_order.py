@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,8 @@ def written(name: str) -> WrittenDocument:
 
 
 def test_documents_added_out_of_order_are_listed_in_run_order(tmp_path: Path) -> None:
+    """Documents handed over in any order are listed in the run's order in audit.tsv,
+    index.html and audit.db."""
     writer = ReportWriter(tmp_path)
     names = [writer.allocate(f"doc{i}.md") for i in range(6)]
     for number in (3, 1, 0, 5, 2, 4):
@@ -39,9 +43,12 @@ def test_documents_added_out_of_order_are_listed_in_run_order(tmp_path: Path) ->
     lines = (tmp_path / "audit.tsv").read_text().splitlines()[1:]
     assert lines == [f"{name}\trow" for name in names]
     index = (tmp_path / "index.html").read_text()
-    assert [index.index(f"{name}.html") for name in names] == sorted(
-        index.index(f"{name}.html") for name in names
+    assert [index.index(f'"n":"{name}"') for name in names] == sorted(
+        index.index(f'"n":"{name}"') for name in names
     )
+    with contextlib.closing(sqlite3.connect(tmp_path / "audit.db")) as db:
+        reports = [row[0] for row in db.execute("SELECT report FROM documents ORDER BY number")]
+    assert reports == [f"{name}.html" for name in names]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".enrich-")] == [MANIFEST]
 
 

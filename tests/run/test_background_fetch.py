@@ -11,7 +11,7 @@ import pytest
 
 from enrich.entrez import Resolved
 from enrich.model import Resolution, Status
-from enrich.run.streaming import BackgroundFetch
+from enrich.run.fetch import BackgroundFetch
 
 
 def _batch(number: int) -> dict[str, Resolution]:

@@ -8,8 +8,10 @@ unknown PMID left out (as FACTS.md found for two TWIST1 PMIDs).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,7 @@ def test_run_writes_every_report_and_exits_0(ran: tuple[Result, Path]) -> None:
     assert {
         "index.html",
         "audit.tsv",
+        "audit.db",
         "references.bib",
         "references.json",
         "references.ris",
@@ -203,8 +206,13 @@ def test_audit_lists_counts_and_gates_with_fail_on(server: EutilsServer, tmp_pat
     assert "claims         54: grade A " in result.output
     assert "why this grade" in result.output.splitlines()[0] + result.output
     gated = run(["audit", str(EXAMPLES), "--fail-on", "retracted"], server.url, tmp_path)
-    assert gated.exit_code == 1 and "fail-on: retracted" in gated.stderr
-    assert run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path).exit_code == 0
+    assert gated.exit_code == 1
+    assert "fail-on: tripped by retracted (1 claim); those claims are listed first" in gated.stderr
+    # the claim citing the retracted paper (FOXQ1 -> TWIST1's only primary one) comes first
+    rows = gated.stdout.splitlines()
+    assert "fail-on met" in rows[0] and "FOXQ1 -> TWIST1" in rows[1] and "retracted" in rows[1]
+    passed = run(["audit", str(EXAMPLES), "--fail-on", "D"], server.url, tmp_path)
+    assert passed.exit_code == 0 and "fail-on: passed: no claim meets D" in passed.stderr
 
 
 def test_audit_json_and_tsv(server: EutilsServer, tmp_path: Path) -> None:
@@ -267,8 +275,19 @@ def test_resolve_command_states(server: EutilsServer, tmp_path: Path) -> None:
     assert table.exit_code == 0 and "PMID 18598946 2008" in table.stdout
 
 
+def database_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of the SQLite database at ``path``, its rows sorted."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        tables = [
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}  # noqa: S608
+
+
 def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
-    """Two worker processes write exactly the files one process writes, every format."""
+    """Two worker processes write exactly the files one process writes, every format, and
+    audit.db the same rows (the run's time fixed by SOURCE_DATE_EPOCH, as for reproducible
+    report sets)."""
     import random
 
     from benchmarks.corpus import GENERATIONS, tflink_page
@@ -279,15 +298,21 @@ def test_reports_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     for i in range(40):
         page = tflink_page(rng, generation=GENERATIONS[i % 4], tfs=3, targets=5)
         (docs / f"page{i:02d}.md").write_text(page)
-    outputs = {}
+    outputs, databases = {}, {}
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
         args = ["run", str(docs), "--offline", "--jobs", str(jobs), "--out", str(out)]
         args += ["--formats", "html,json,md"]
-        result = CliRunner().invoke(cli, [*args, "--cache-dir", str(tmp_path / "cache")])
+        result = CliRunner().invoke(
+            cli, [*args, "--cache-dir", str(tmp_path / "cache")], env={"SOURCE_DATE_EPOCH": "0"}
+        )
         assert result.exit_code == 3, result.output  # offline: everything unresolved
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert len(outputs[1]) == 40 * 3 + 5 + 1  # and the manifest
+        databases[jobs] = database_rows(out / "audit.db")
+    assert len(outputs[1]) == 40 * 3 + 6 + 1  # the run's six files and the manifest
+    # audit.db's rows are the same; the file's bytes follow the order documents finished in
+    assert databases[1] == databases[2] and len(databases[1]["claims"]) == 40 * 8
+    del outputs[1]["audit.db"], outputs[2]["audit.db"]
     assert outputs[1] == outputs[2]
 
 

@@ -1,0 +1,397 @@
+"""``audit.db``: the whole audit of a run as a SQLite database, written beside ``audit.tsv``.
+
+The tables (:data:`SCHEMA`; README shows queries) and what keys them:
+
+* ``runs``: one row, the run: when, by which enrich, from which E-utilities server,
+  whether any record was test data, the span of the records' fetch times, the settings
+  grades depend on, and the run's counts;
+* ``documents``: a row per document, ``number`` (its place in the run) its key;
+  ``document`` is its path as in audit.tsv, ``report`` its HTML report;
+* ``claims``: a row per claim (audit.tsv's rows), keyed by ``document`` and ``claim``;
+* ``citations``: a row per citation of a claim (``claim`` NULL for a document's loose
+  citations), ``paper`` the PMID of the PubMed record it resolved to (``papers.pmid``);
+* ``flags``: a row per flag on a claim (``level`` ``claim``) or on a citation of it
+  (``level`` ``citation``, with the citation's ``pmid`` or ``doi`` as cited);
+* ``papers``: a row per distinct PubMed record cited, keyed by ``pmid``.
+
+One writer, :class:`AuditDatabase`, in the process that owns the report set: workers
+hand it each document's rows (:class:`~enrich.report.rows.DatabaseRows`), never the
+documents; it buffers them and inserts them in batches (``executemany``), each batch in
+a transaction, and creates the indexes once every row is in.  The file is written in the
+run's staging folder, so it is replaced with the rest of the report set or not at all
+(:mod:`enrich.report.commit`); nothing is journalled or synced meanwhile (a failed run's
+file is thrown away).  Every :class:`sqlite3.Error` becomes an
+:class:`~enrich.errors.OutputError` naming the file.
+
+Python's own :mod:`sqlite3` does the job: the rows are plain tuples, the schema fixed
+and the work is one ``executemany`` per table and batch; a wrapper such as sqlite-utils
+would add a dependency and its per-row dictionaries for nothing here.  The dashboard's
+questions (:meth:`AuditDatabase.attention`, :meth:`AuditDatabase.genes`) are SQL over
+the finished tables, so ``index.html`` is made from the database, not from the corpus
+in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from enrich.errors import OutputError
+from enrich.figures import iso
+from enrich.model import Grade, RunSummary
+from enrich.report.provenance import Provenance
+from enrich.report.rows import DatabaseRows
+from enrich.report.view import DocumentEntry
+
+__all__ = [
+    "ATTENTION",
+    "SCHEMA",
+    "Attention",
+    "AttentionRow",
+    "AuditDatabase",
+    "GeneRow",
+    "GeneTable",
+]
+
+SCHEMA = """
+CREATE TABLE runs (
+    run INTEGER PRIMARY KEY,          -- 1: a database holds one run
+    started TEXT NOT NULL,            -- ISO 8601, UTC
+    finished TEXT NOT NULL,
+    duration REAL NOT NULL,           -- seconds
+    enrich_version TEXT NOT NULL,
+    eutils_url TEXT,                  -- the E-utilities base URL asked
+    offline INTEGER NOT NULL,         -- 1: no request was made, the cache only
+    test_data INTEGER NOT NULL,       -- 1: some record came from enrich.testing, not NCBI
+    records_oldest TEXT,              -- the oldest and newest fetch time of the records used
+    records_newest TEXT,
+    primary_for_a INTEGER NOT NULL,   -- the audit settings that grades depend on
+    resource_share REAL NOT NULL,
+    resource_min_edges INTEGER NOT NULL,
+    high_throughput_methods TEXT NOT NULL,  -- JSON list
+    resources TEXT NOT NULL,          -- JSON list of {name, pmids, dois}
+    documents INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    problems INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    cache_hits INTEGER NOT NULL
+);
+CREATE TABLE documents (
+    number INTEGER PRIMARY KEY,       -- the document's place in the run, from 0
+    document TEXT NOT NULL,           -- its path, as in audit.tsv
+    report TEXT NOT NULL,             -- its HTML report, beside audit.db
+    style TEXT NOT NULL,
+    subject TEXT,
+    claims INTEGER NOT NULL,
+    grade_a INTEGER NOT NULL,
+    grade_b INTEGER NOT NULL,
+    grade_c INTEGER NOT NULL,
+    grade_d INTEGER NOT NULL,
+    papers INTEGER NOT NULL,          -- distinct papers cited
+    unresolved INTEGER NOT NULL,      -- of them, not looked up
+    problems INTEGER NOT NULL
+);
+CREATE TABLE claims (
+    document TEXT NOT NULL,
+    claim TEXT NOT NULL,              -- the claim's id in its document
+    position INTEGER NOT NULL,        -- its place in the document, from 0
+    kind TEXT NOT NULL,               -- edge or statement
+    regulator TEXT,
+    target TEXT,
+    text TEXT,                        -- a statement's text
+    grade TEXT NOT NULL,              -- A, B, C or D
+    grade_reason TEXT NOT NULL,
+    sources TEXT,                     -- "; "-joined
+    methods TEXT,
+    flags TEXT,                       -- the claim's own flags, "; "-joined
+    citations INTEGER NOT NULL,
+    primary_papers TEXT               -- PMIDs of its primary papers, "; "-joined
+);
+CREATE TABLE citations (
+    document TEXT NOT NULL,
+    claim TEXT,                       -- NULL: cited by the document, not by a claim
+    position INTEGER NOT NULL,        -- its place in the claim (or among loose citations)
+    pmid TEXT,                        -- as cited
+    doi TEXT,                         -- as cited
+    status TEXT NOT NULL,             -- resolved, not_found, not_in_pubmed, invalid, unresolved
+    reason TEXT,
+    paper TEXT REFERENCES papers(pmid)  -- the PubMed record it resolved to
+);
+CREATE TABLE flags (
+    document TEXT NOT NULL,
+    claim TEXT,                       -- NULL: on a loose citation
+    pmid TEXT,                        -- the flagged citation's, as cited (level citation)
+    doi TEXT,
+    level TEXT NOT NULL,              -- claim or citation
+    name TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE papers (
+    pmid TEXT PRIMARY KEY,
+    doi TEXT,
+    title TEXT NOT NULL,
+    journal TEXT,
+    year INTEGER,
+    date TEXT,
+    authors TEXT,                     -- "; "-joined
+    publication_types TEXT,           -- "; "-joined
+    retracted INTEGER NOT NULL,
+    retraction_notice INTEGER NOT NULL,
+    fetched TEXT,                     -- when enrich fetched the record, ISO 8601, UTC
+    test_data INTEGER NOT NULL
+);
+-- The claims that need attention, and why: a row per reason a claim meets
+-- (rank 0 grade D, 1 cites a retracted paper, 2 a DOI mismatch, 3 a PMID PubMed lacks).
+CREATE VIEW attention (document, claim, rank, reason) AS
+    SELECT document, claim, 0, 'grade D' FROM claims WHERE grade = 'D'
+    UNION ALL
+    SELECT document, claim,
+           CASE name WHEN 'retracted' THEN 1 WHEN 'doi_mismatch' THEN 2 ELSE 3 END, name
+    FROM flags
+    WHERE level = 'citation' AND claim IS NOT NULL
+      AND name IN ('retracted', 'doi_mismatch', 'not_found');
+"""
+
+#: Created once every row is in: cheaper than keeping them up to date while inserting.  Each
+#: serves a question asked often (a claim's citations, a paper's citers, a flag's claims, a
+#: gene's edges); a claim's flags are few enough to find by name, and a grade is too common
+#: a value for an index to help.
+INDEXES = """
+CREATE INDEX documents_by_path ON documents (document);
+CREATE INDEX claims_by_document ON claims (document, claim);
+CREATE INDEX claims_by_regulator ON claims (regulator, grade);
+CREATE INDEX claims_by_target ON claims (target, grade);
+CREATE INDEX citations_by_claim ON citations (document, claim);
+CREATE INDEX citations_by_paper ON citations (paper);
+CREATE INDEX flags_by_name ON flags (name);
+"""
+
+_INSERTS = {
+    "documents": 13,
+    "claims": 14,
+    "citations": 8,
+    "flags": 7,
+    "papers": 12,
+}
+_BATCH = 20_000  #: rows buffered before they are inserted
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turns a SQLite failure into one line naming the file."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from exc
+
+
+class AuditDatabase:
+    """``audit.db`` being written at ``path`` (a new file); see the module docstring."""
+
+    def __init__(self, path: Path, report_format: str = "html") -> None:
+        self.path = path
+        self.report_format = report_format  #: the per-document file a ``report`` names
+        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self._buffered = 0
+        with _writing(path):
+            self._db = sqlite3.connect(path, isolation_level=None)
+            try:
+                self._db.execute("PRAGMA journal_mode = OFF")  # a failed run's file is dropped
+                self._db.execute("PRAGMA synchronous = OFF")
+                # 16 KiB pages: inserting and indexing 2,000 documents' rows took 10 % less
+                self._db.execute("PRAGMA page_size = 16384")
+                self._db.executescript(SCHEMA)
+            except BaseException:
+                self._db.close()
+                raise
+
+    def add(self, number: int, entry: DocumentEntry, rows: DatabaseRows) -> None:
+        """Take the rows of document ``number`` (its place in the run), whose index entry is
+        ``entry``; they are inserted with the next batch."""
+        grades = [entry.grades.get(g.value, 0) for g in Grade]
+        counts = (entry.claims, *grades, entry.citations, entry.unresolved, entry.problems)
+        report, subject = f"{entry.name}.{self.report_format}", entry.subject or None
+        self._pending["documents"].append(
+            (number, entry.path, report, entry.style, subject, *counts)
+        )
+        self._pending["claims"] += rows.claims
+        self._pending["citations"] += rows.citations
+        self._pending["flags"] += rows.flags
+        self._pending["papers"] += rows.papers
+        self._buffered += len(rows) + 1
+        if self._buffered >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Insert the buffered rows in one transaction."""
+        with _writing(self.path):
+            self._db.execute("BEGIN")
+            for table, width in _INSERTS.items():
+                rows = self._pending[table]
+                if rows:
+                    verb = "INSERT OR IGNORE" if table == "papers" else "INSERT"
+                    marks = ", ".join("?" * width)
+                    self._db.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
+                    rows.clear()
+            self._db.execute("COMMIT")
+        self._buffered = 0
+
+    def complete(self, provenance: Provenance, summary: RunSummary) -> None:
+        """Insert what is buffered and the ``runs`` row, then create the indexes."""
+        self._flush()
+        run, sources, audit = provenance.run, provenance.sources, provenance.run.audit
+        finished = provenance.finished if provenance.finished is not None else run.started
+        resources = [{"name": r.name, "pmids": r.pmids, "dois": r.dois} for r in audit.resources]
+        row = (
+            1,
+            iso(run.started),
+            iso(finished),
+            round(max(0.0, finished - run.started), 3),
+            run.enrich_version,
+            run.eutils_url or None,
+            int(run.offline),
+            int(sources.test_data),
+            iso(sources.oldest) if sources.oldest is not None else None,
+            iso(sources.newest) if sources.newest is not None else None,
+            audit.primary_for_a,
+            audit.resource_share,
+            audit.resource_min_edges,
+            json.dumps(list(audit.high_throughput_methods)),
+            json.dumps(resources),
+            summary.documents,
+            summary.claims,
+            summary.problems,
+            summary.requests,
+            summary.cache_hits,
+        )
+        with _writing(self.path):
+            self._db.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608
+            self._db.executescript(INDEXES)
+
+    def close(self) -> None:
+        """Close the file (whatever state it is in). Idempotent."""
+        self._db.close()
+
+    # --- the dashboard's questions --------------------------------------------------------
+
+    def attention(self, limit: int) -> Attention:
+        """The claims that need attention (:data:`ATTENTION`), each once, under the first
+        reason it meets: at most ``limit`` rows, in order of reason, document and claim."""
+        with _writing(self.path):
+            counts = dict(self._db.execute(_ATTENTION_COUNTS).fetchall())
+            total = self._db.execute(_ATTENTION_TOTAL).fetchone()[0]
+            rows = [AttentionRow(*row) for row in self._db.execute(_ATTENTION_ROWS, (limit,))]
+        by_reason = {name: counts.get(rank, 0) for rank, name in enumerate(ATTENTION)}
+        return Attention(rows, total, by_reason)
+
+    def genes(self, column: str, limit: int) -> GeneTable:
+        """Edges per regulator (``column`` ``regulator``) or target (``target``), with their
+        grades: the ``limit`` genes with the most edges lacking evidence (C or D) first."""
+        count_query, rows_query = _GENES[column]  # KeyError for any other column
+        with _writing(self.path):
+            total = self._db.execute(count_query).fetchone()[0]
+            rows = [GeneRow(*row) for row in self._db.execute(rows_query, (limit,))]
+        return GeneTable(column, rows, total)
+
+
+#: What makes a claim need attention, in the order the dashboard lists them.
+ATTENTION = ("grade D", "retracted", "doi_mismatch", "not_found")
+
+_ATTENTION_COUNTS = """
+SELECT rank, count(*) FROM (SELECT DISTINCT document, claim, rank FROM attention) GROUP BY rank
+"""
+_ATTENTION_TOTAL = "SELECT count(*) FROM (SELECT DISTINCT document, claim FROM attention)"
+_ATTENTION_ROWS = """
+WITH first (document, claim, rank) AS (
+    SELECT document, claim, min(rank) FROM attention GROUP BY document, claim
+), cited (document, claim, what) AS (
+    SELECT document, claim,
+           group_concat(name || ' ' || coalesce('PMID ' || pmid, 'doi:' || doi), '; ')
+    FROM flags
+    WHERE name IN ('retracted', 'doi_mismatch', 'not_found') AND level = 'citation'
+    GROUP BY document, claim
+)
+SELECT f.rank, c.document, d.report, c.claim, c.grade, c.kind, c.regulator, c.target, c.text,
+       c.grade_reason, g.what
+FROM first AS f
+JOIN claims AS c ON c.document = f.document AND c.claim = f.claim
+JOIN documents AS d ON d.document = c.document
+LEFT JOIN cited AS g ON g.document = f.document AND g.claim = f.claim
+ORDER BY f.rank, d.number, c.position
+LIMIT ?
+"""
+_GENE_ROWS = """
+SELECT {column}, count(*), sum(grade = 'A'), sum(grade = 'B'), sum(grade = 'C'),
+       sum(grade = 'D')
+FROM claims
+WHERE {column} IS NOT NULL
+GROUP BY {column}
+ORDER BY sum(grade IN ('C', 'D')) DESC, count(*) DESC, {column}
+LIMIT ?
+"""
+#: per gene column, the query counting its genes and the one listing them
+_GENES = {
+    column: (
+        f"SELECT count(DISTINCT {column}) FROM claims WHERE {column} IS NOT NULL",  # noqa: S608 (a fixed name)
+        _GENE_ROWS.format(column=column),
+    )
+    for column in ("regulator", "target")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    """A claim that needs attention, and why (``rank``: its first reason in :data:`ATTENTION`)."""
+
+    rank: int
+    document: str
+    report: str  #: the HTML report's file name
+    claim: str
+    grade: str
+    kind: str
+    regulator: str | None
+    target: str | None
+    text: str | None
+    grade_reason: str
+    cited: str | None  #: "retracted PMID 113; not_found PMID 2" (the citations concerned)
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """The first claims needing attention, how many in all, and how many meet each reason
+    (a claim may meet several)."""
+
+    rows: list[AttentionRow]
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class GeneRow:
+    """A gene's edges as regulator (or target), by grade."""
+
+    gene: str
+    edges: int
+    a: int
+    b: int
+    c: int
+    d: int
+
+    @property
+    def lacking(self) -> int:
+        """Edges with no primary paper (grades C and D)."""
+        return self.c + self.d
+
+
+@dataclass(frozen=True, slots=True)
+class GeneTable:
+    """The genes of ``column`` (regulator or target) shown, and how many there are in all."""
+
+    column: str
+    rows: list[GeneRow]
+    total: int

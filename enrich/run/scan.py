@@ -1,0 +1,65 @@
+"""Pass 1 of a streaming run: each document read for what pass 2 and the summary need.
+
+:class:`Scanner` reads documents (in forked workers when there are enough of them) for
+their citation keys, Gene IDs, corpus counts and problems; the documents themselves are
+dropped once read, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from enrich.audit import CorpusStats, corpus_stats, gene_ids
+from enrich.extract import read_document
+from enrich.model import Style
+from enrich.run.workers import WorkerPool
+
+__all__ = ["Progress", "Scan", "Scanner"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Pass 1's findings about one document."""
+
+    keys: tuple[str, ...]
+    gene_ids: tuple[str, ...]
+    stats: CorpusStats
+    claims: int
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """Pass 1: reads documents for their citation keys, corpus counts and problems."""
+
+    style: Style | None
+
+    def scan(self, path: Path) -> Scan:
+        """What pass 2 and the run's summary need to know of the document at ``path``."""
+        document = read_document(path, self.style)
+        return Scan(
+            keys=tuple(dict.fromkeys(c.key for c in document.all_citations())),
+            gene_ids=gene_ids(document),
+            stats=corpus_stats([document]),
+            claims=len(document.claims),
+            problems=tuple(str(p) for p in document.problems),
+        )
+
+    def scan_all(self, files: list[Path], jobs: int, progress: Progress) -> list[Scan]:
+        """:meth:`scan` of every file, in order, in ``jobs`` forked processes when worth it."""
+        workers = jobs if len(files) >= 8 * jobs else 1
+        size = max(1, min(32, len(files) // (workers * 16)))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        found: dict[int, list[Scan]] = {}
+        with WorkerPool(self._scan_chunk, workers, {}) as pool:
+            for number, scans in pool.map_unordered(chunks):
+                found[number] = scans
+                progress(len(scans))
+        return [scan for number in range(len(chunks)) for scan in found[number]]
+
+    def _scan_chunk(self, paths: list[Path], known: dict[str, object]) -> list[Scan]:
+        return [self.scan(path) for path in paths]

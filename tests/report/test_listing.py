@@ -1,0 +1,112 @@
+"""What ``enrich audit`` lists: the claims asked for by grade and flag, those meeting
+--fail-on first, in document order whatever order the documents arrive in, with readable
+columns (SYNTHETIC audit results of the two examples)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+from enrich.model import AuditedDocument
+from enrich.report.listing import AuditListing, ListingOptions, describe_gate
+from enrich.report.tables import AUDIT_COLUMNS
+from tests.report.synthetic import twist1, twist2
+
+
+def listed(
+    options: ListingOptions, tmp_path: Path, docs: list[AuditedDocument]
+) -> tuple[AuditListing, str]:
+    """The listing of ``docs`` with ``options``, parts added last document first."""
+    listing = AuditListing(options, tmp_path)
+    parts = [listing.part(doc) for doc in docs]
+    for number in reversed(range(len(docs))):
+        listing.add(parts[number], number)
+    out = io.StringIO()
+    listing.write(out, {"summary": {"claims": 1}})
+    return listing, out.getvalue()
+
+
+def grades_of(doc: AuditedDocument) -> Counter[str]:
+    return Counter(str(v.grade) for v in doc.claims)
+
+
+def test_the_table_lists_c_and_d_by_default_with_unique_headings(tmp_path: Path) -> None:
+    """By default the table lists the C and D claims, in document order, under headings
+    that are all different."""
+    docs = [twist1(), twist2()]
+    listing, text = listed(ListingOptions(), tmp_path, docs)
+    lines = text.splitlines()
+    headings = [h.strip() for h in lines[0].split("  ") if h.strip()]
+    assert headings == [
+        "document",
+        "claim id",
+        "grade",
+        "edge or statement",
+        "flags",
+        "why this grade",
+    ]
+    expected = sum(grades_of(d)["C"] + grades_of(d)["D"] for d in docs)
+    assert listing.listed == expected == len(lines) - 1 > 0
+    assert lines[1].startswith("tflink_protein_Q15672_TWIST1.md")  # the first document first
+
+
+def test_grade_lists_only_that_grade(tmp_path: Path) -> None:
+    """--grade C lists exactly the C claims; --grade A --grade B the A and B ones."""
+    docs = [twist1(), twist2()]
+    listing, text = listed(ListingOptions(grades=frozenset("C")), tmp_path, docs)
+    rows = [line.split() for line in text.splitlines()[1:]]
+    assert listing.listed == sum(grades_of(d)["C"] for d in docs) == len(rows) > 0
+    assert {row[2] for row in rows} == {"C"}
+    listing, _ = listed(ListingOptions(grades=frozenset("AB")), tmp_path, docs)
+    assert listing.listed == sum(grades_of(d)["A"] + grades_of(d)["B"] for d in docs)
+
+
+def test_flag_lists_claims_carrying_it_on_a_citation_and_never_cuts_flags(tmp_path: Path) -> None:
+    """--flag retracted lists the claims citing the retracted paper; every flag of a row is
+    shown whole, however many there are."""
+    listing, text = listed(ListingOptions(flags=frozenset({"retracted"})), tmp_path, [twist1()])
+    rows = text.splitlines()[1:]
+    assert listing.listed == len(rows) == 1 and "tfs-5" in rows[0]
+    flag_cell = rows[0].split("  ")
+    assert any("retracted" in cell.split(", ") for cell in flag_cell)
+
+
+def test_fail_on_claims_come_first_with_the_conditions_they_meet(tmp_path: Path) -> None:
+    """With --fail-on the claims meeting a condition are listed first (whatever their grade),
+    in a column saying which, then the others; the verdict names each condition tripped
+    with its count."""
+    options = ListingOptions(fail_on=frozenset({"retracted", "C", "D"}))
+    listing, text = listed(options, tmp_path, [twist1(), twist2()])
+    lines = text.splitlines()
+    assert "fail-on met" in lines[0]
+    tripped = [line for line in lines[1:] if "  -  " not in line]
+    assert lines[1 : 1 + len(tripped)] == tripped and listing.tripped == len(tripped) > 0
+    assert "tfs-5" in lines[1]  # retracted, graded B: listed first though not C or D
+    verdict = describe_gate(options.fail_on, listing.met, listing.loose, listed_first=True)
+    assert verdict.startswith(
+        f"fail-on: tripped by C ({listing.met['C']} claims), retracted (1 claim)"
+    )
+    assert verdict.endswith("those claims are listed first; not met: D")
+
+
+def test_machine_formats_list_every_claim_and_keep_filters(tmp_path: Path) -> None:
+    """tsv and json list every claim by default, only the asked ones with --grade; json
+    starts with what it is given (the summary) and parses."""
+    docs = [twist1(), twist2()]
+    _, tsv = listed(ListingOptions(fmt="tsv"), tmp_path, docs)
+    lines = tsv.splitlines()
+    assert lines[0].split("\t") == list(AUDIT_COLUMNS)
+    assert len(lines) == 1 + sum(len(d.claims) for d in docs)
+    _, text = listed(ListingOptions(fmt="json", grades=frozenset("A")), tmp_path, docs)
+    data = json.loads(text)
+    assert list(data) == ["summary", "documents"]
+    assert [len(d["claims"]) for d in data["documents"]] == [grades_of(d)["A"] for d in docs]
+    assert all(c["grade"] == "A" for d in data["documents"] for c in d["claims"])
+
+
+def test_a_passed_gate_says_so() -> None:
+    """A gate nothing meets says it passed, naming its conditions."""
+    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True)
+    assert verdict == "fail-on: passed: no claim meets D or retracted"
