@@ -2,16 +2,18 @@
 
 Entries, one per key:
 
-* ``pmid:N`` -> the record's own PubMed XML, the parsed record, when it was fetched
-  and the parser schema it was parsed with (and ``test_data``, when it came from a test
-  server: see :data:`~enrich.entrez.client.TEST_SERVER_HEADER`).  Stored only after the
-  record parsed completely; an entry whose schema is older is re-parsed from its XML, not
-  refetched.
+* ``pmid:N`` -> the record's own PubMed XML, the parsed record, when this content was
+  first fetched (``fetched_at``: fetching the same record again keeps it) and last fetched
+  (``checked_at``), and the parser schema it was parsed with (and ``test_data``, when it
+  came from a test server: see :data:`~enrich.entrez.client.TEST_SERVER_HEADER`).  Stored
+  only after the record parsed completely; an entry whose schema is older is re-parsed
+  from its XML, not refetched.
 * ``missing:N`` -> PubMed had no record for PMID N; expires after ``missing_ttl``.
 * ``doi:d`` -> the PMID whose record carries DOI ``d`` (lower case), or None when the
   DOI is not in PubMed (then expiring after ``missing_ttl``).
 * ``gene:N`` -> NCBI Gene's summary of Gene ID N: its fields as NCBI sent them, the
-  parsed record, when it was fetched, the gene schema it was parsed with (re-parsed
+  parsed record, when it was first and last fetched (as for records), the gene schema it
+  was parsed with (re-parsed
   from the fields when that schema is older) and ``test_data`` as for records;
   ``enrich refresh`` re-fetches old ones.
 * ``gene-missing:N`` -> NCBI Gene has no record N; expires after ``missing_ttl``.
@@ -170,15 +172,16 @@ class CitationCache:
         when = time.time() if fetched_at is None else fetched_at
         with self.transaction():
             for record, xml in records:
+                key, parsed = f"pmid:{record.pmid}", record.to_dict()
                 value = {
                     "schema": SCHEMA_VERSION,
-                    "fetched_at": when,
+                    **self._fetch_times(key, "record", parsed, when, test_data),
                     "xml": xml.decode("utf-8"),
-                    "record": record.to_dict(),
+                    "record": parsed,
                 }
                 if test_data:
                     value["test_data"] = True
-                self._write(f"pmid:{record.pmid}", value)
+                self._write(key, value)
                 self._delete(f"missing:{record.pmid}")
 
     def drop_record(self, pmid: str) -> None:
@@ -242,15 +245,16 @@ class CitationCache:
             for summary in summaries:
                 if summary.record is None:
                     continue
+                key, parsed = f"gene:{summary.gene_id}", summary.record.to_dict()
                 value = {
                     "schema": GENE_SCHEMA_VERSION,
-                    "fetched_at": when,
+                    **self._fetch_times(key, "record", parsed, when, test_data),
                     "fields": summary.fields,
-                    "record": summary.record.to_dict(),
+                    "record": parsed,
                 }
                 if test_data:
                     value["test_data"] = True
-                self._write(f"gene:{summary.gene_id}", value)
+                self._write(key, value)
                 self._delete(f"gene-missing:{summary.gene_id}")
 
     def is_gene_missing(self, gene_id: str) -> bool:
@@ -263,13 +267,13 @@ class CitationCache:
         self._write(f"gene-missing:{gene_id}", {"fetched_at": time.time()}, expire=self.missing_ttl)
 
     def gene_ids_older_than(self, seconds: float) -> Iterator[str]:
-        """Gene IDs whose summary was fetched more than ``seconds`` ago."""
+        """Gene IDs whose summary was last fetched more than ``seconds`` ago."""
         yield from self._older_than("gene:", seconds)
 
     # --- refresh ----------------------------------------------------------------------
 
     def pmids_older_than(self, seconds: float) -> Iterator[str]:
-        """PMIDs whose record was fetched more than ``seconds`` ago."""
+        """PMIDs whose record was last fetched (``checked_at``) more than ``seconds`` ago."""
         yield from self._older_than("pmid:", seconds)
 
     def _older_than(self, prefix: str, seconds: float) -> Iterator[str]:
@@ -277,8 +281,29 @@ class CitationCache:
         for key in list(self._cache.iterkeys()):
             if isinstance(key, str) and key.startswith(prefix):
                 entry = self._read(key)
-                if entry is not None and float(entry.get("fetched_at", 0)) < cutoff:
+                if entry is None:
+                    continue
+                checked = max(float(entry.get("fetched_at", 0)), float(entry.get("checked_at", 0)))
+                if checked < cutoff:
                     yield key[len(prefix) :]
+
+    def _fetch_times(
+        self, key: str, field: str, parsed: dict[str, Any], when: float, test_data: bool
+    ) -> dict[str, float]:
+        """The fetch times of a new entry for ``key`` whose ``field`` is ``parsed``, fetched
+        ``when``: ``fetched_at`` is when this content was first fetched (kept from the entry
+        there when it holds the same content from the same kind of server), ``checked_at``
+        when it was last fetched.  So re-fetching an unchanged record (``enrich refresh``)
+        changes no report made from it; staleness counts from ``checked_at``."""
+        old = self._read(key)
+        same = (
+            old is not None
+            and old.get(field) == parsed
+            and (old.get("test_data") is True) == test_data
+            and isinstance(old.get("fetched_at"), (int, float))
+        )
+        first = float(old["fetched_at"]) if same else when
+        return {"fetched_at": min(first, when), "checked_at": when}
 
     def get_meta(self, key: str) -> Any:
         """A small bookkeeping value (e.g. a refresh's pending changes), or None."""

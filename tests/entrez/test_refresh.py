@@ -128,6 +128,27 @@ def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
     assert [c["kind"] for c in report["changes"]] == ["title_changed"]
 
 
+def test_a_refreshed_record_keeps_its_first_fetch_time_unless_it_changed(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Re-fetching an unchanged record keeps when its content was first fetched (so reports
+    made from it need not change) and moves only when it was last checked; a changed record
+    gets the new fetch time; staleness counts from the last check."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    with CitationCache(cache) as c:
+        before = {p: c.get_record(p) for p in PMIDS[:2]}
+    server.records.replace(record(PMIDS[1], title="A corrected title"))
+    time.sleep(0.01)
+    refresh(server, cache, out)
+    with CitationCache(cache) as c:
+        unchanged, changed = c.get_record(PMIDS[0]), c.get_record(PMIDS[1])
+        assert unchanged is not None and changed is not None
+        assert unchanged.fetched_at == before[PMIDS[0]].fetched_at  # type: ignore[union-attr]
+        assert changed.fetched_at > before[PMIDS[1]].fetched_at  # type: ignore[union-attr]
+        assert list(c.pmids_older_than(3600)) == []  # both were checked just now
+
+
 def test_interrupted_refresh_resumes_without_refetching(
     server: EutilsServer, tmp_path: Path
 ) -> None:
