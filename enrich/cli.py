@@ -323,6 +323,11 @@ def _resolution_line(raw: str, res: Any) -> str:
     callback=_formats,
     help="Per-document outputs, a comma list of html, json, md [default: html,json].",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every document's reports again, even those that would not change.",
+)
 @settings_options
 def run(
     paths: tuple[Path, ...],
@@ -330,13 +335,19 @@ def run(
     out_dir: Path | None,
     jobs: int | None,
     formats: str | None,
+    full: bool,
     **flags: Any,
 ) -> None:
     """Enrich PATHS: resolve every citation, audit every claim, write the reports.
 
     Writes <name>.html and <name>.json per document (--formats chooses among
-    html, json and md), and index.html, audit.tsv, references.bib,
+    html, json and md), and index.html, audit.tsv, audit.db, references.bib,
     references.json (CSL-JSON) and references.ris.
+
+    Incremental: a document whose reports would come out exactly as they are
+    (same input, records, gene names, settings and enrich version) is not
+    rendered again and its files are left untouched; when nothing changed,
+    nothing is written. --full renders every document.
 
     \b
     Example:
@@ -356,6 +367,7 @@ def run(
                 offline=bool(settings["offline"]),
                 jobs=settings["jobs"],
                 formats=settings.formats,
+                full=full,
                 stage=lambda label, total: board.stage(label, total).update,
             )
     except Interrupted as exc:
@@ -377,13 +389,26 @@ def _exit_code(outcome: RunOutcome) -> int:
     return EXIT_UNRESOLVED if outcome.summary.unresolved else EXIT_OK
 
 
+def _rewritten(outcome: RunOutcome) -> str:
+    """What an incremental run wrote, when it kept anything: " (nothing changed: ...)"."""
+    documents = outcome.summary.documents
+    if not outcome.written:
+        return f" (nothing changed: all {count(documents)} documents' reports kept as they were)"
+    if outcome.kept:
+        fresh = documents - outcome.kept
+        return (
+            f" ({count(fresh)} of {count(documents)} documents' reports rewritten, the rest kept)"
+        )
+    return ""
+
+
 def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = None) -> str:
     """The run's counts, its duration, where its reports are and what a person must know."""
     s = outcome.summary
     lines = [f"{label:<15}{text}" for label, text in summary_rows(s)]
     lines.append(f"{'duration':<15}{duration(seconds)}")
     if out_dir is not None:
-        lines.append(f"{'reports':<15}{printable(out_dir)}/index.html")
+        lines.append(f"{'reports':<15}{printable(out_dir)}/index.html{_rewritten(outcome)}")
     if outcome.sources.test_data:
         lines.append(
             "warning: test data: some or all records came from enrich.testing's local "

@@ -182,7 +182,8 @@ def test_run_writes_the_formats_asked_for(
     assert result.exit_code == 3, result.output  # offline: the citations stay unresolved
     stems = ("tflink_protein_Q15672_TWIST1", "harmonizome_gene_TWIST2")
     documents = {f"{stem}{suffix}" for stem in stems for suffix in suffixes}
-    assert names - {".enrich-manifest.json"} == documents | RUN_FILES
+    bookkeeping = {".enrich-manifest.json", ".enrich-state.sqlite", ".enrich-run.lock"}
+    assert names - bookkeeping == documents | RUN_FILES
 
 
 @pytest.mark.parametrize(

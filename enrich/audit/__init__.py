@@ -48,6 +48,7 @@ neither a resource paper, retracted, nor a retraction notice.
 
 from __future__ import annotations
 
+from enrich.audit.citations import corpus_share
 from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
 from enrich.audit.grades import NOT_PRIMARY, summarize
@@ -63,6 +64,7 @@ __all__ = [
     "CorpusStats",
     "audit_document",
     "conditions_met",
+    "corpus_share",
     "corpus_stats",
     "gene_ids",
     "learn_names",

@@ -88,8 +88,9 @@ def _title_flag(record: PaperRecord) -> Flag | None:
     return Flag(FlagName.RESOURCE, reason)
 
 
-def _corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
-    """The reason to call the paper behind ``key`` a resource for its share of the edges."""
+def corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str | None:
+    """The reason to call the paper behind ``key`` a resource for its share of the run's
+    edges, or None: all a document's audit takes from the rest of the corpus."""
     edges, citing = stats.edges, stats.edges_citing.get(key, 0)
     if citing < settings.resource_min_edges or not edges or key.startswith("invalid:"):
         return None

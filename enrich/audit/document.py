@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from enrich.audit.citations import (
-    _corpus_share,
     _identity_flags,
     _invalid_reason,
     _paper,
     _registry_flag,
     _status_flags,
+    corpus_share,
 )
 from enrich.audit.explain import grade_reason
 from enrich.audit.grades import _claim_flags, _grade, _Worth, _worth_of
@@ -139,7 +139,7 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
         cited = run.remember(citation, _judge_without_share(citation, context.resolutions, run))
     if cited.registered or cited.worth.record is None:  # no record: nothing shows a database
         return cited.worth
-    share = _corpus_share(cited.key, context.stats, run.settings)
+    share = corpus_share(cited.key, context.stats, run.settings)
     if share is None:
         return cited.worth
     record, gene = cited.worth.record, context.gene

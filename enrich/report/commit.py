@@ -43,11 +43,21 @@ from enrich.errors import OutputError
 from enrich.interrupts import deferred
 from enrich.report.files import atomic_write_text, inside
 
-__all__ = ["JOURNAL", "MANIFEST", "STAGING_PREFIX", "Staging", "read_manifest", "recover"]
+__all__ = [
+    "JOURNAL",
+    "MANIFEST",
+    "RUN_LOCK",
+    "STAGING_PREFIX",
+    "Staging",
+    "one_run_at_a_time",
+    "read_manifest",
+    "recover",
+]
 
 MANIFEST = ".enrich-manifest.json"
 JOURNAL = ".enrich-commit.json"
 STAGING_PREFIX = ".enrich-staging-"
+RUN_LOCK = ".enrich-run.lock"
 _serials = count()
 
 
@@ -186,6 +196,28 @@ def _locked(folder: Path, *, blocking: bool) -> int:
         os.close(fd)
         raise
     return fd
+
+
+@contextmanager
+def one_run_at_a_time(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s run lock (an flock on ``.enrich-run.lock``, which stays) for the
+    block: a run that keeps part of the set in place reads it from start to commit, so
+    no other may replace it meanwhile.  OutputError at once when another process holds it."""
+    try:
+        fd = os.open(out_dir / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise _cannot(out_dir, exc) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"another enrich run is writing reports into {out_dir}; "
+                "wait for it to finish, or use another --out"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +240,34 @@ class AuditDatabase:
                     rows.clear()
             self._db.execute("COMMIT")
         self._buffered = 0
+
+    def copy_documents(self, previous: Path, documents: Iterable[str]) -> None:
+        """Copy the ``claims``, ``citations`` and ``flags`` rows of ``documents`` (paths), and
+        the ``papers`` they cite that no document added so far gave, from the audit.db at
+        ``previous`` (written by this same version: the rows of documents an incremental
+        run keeps as they are).  Call before :meth:`complete`."""
+        self._flush()
+        with _writing(self.path):
+            self._db.execute("ATTACH DATABASE ? AS previous", (str(previous),))
+            try:
+                self._db.execute("BEGIN")
+                self._db.execute("CREATE TEMP TABLE kept (document TEXT PRIMARY KEY)")
+                self._db.executemany("INSERT INTO kept VALUES (?)", ((d,) for d in documents))
+                for table in ("claims", "citations", "flags"):
+                    self._db.execute(
+                        f"INSERT INTO main.{table} SELECT * FROM previous.{table} "  # noqa: S608
+                        "WHERE document IN (SELECT document FROM kept)"
+                    )
+                self._db.execute(
+                    "INSERT OR IGNORE INTO main.papers SELECT * FROM previous.papers WHERE pmid IN "
+                    "(SELECT paper FROM previous.citations WHERE document IN kept)"
+                )
+                self._db.execute("DROP TABLE kept")
+                self._db.execute("COMMIT")
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                self._db.execute("DETACH DATABASE previous")
 
     def complete(self, provenance: Provenance, summary: RunSummary) -> None:
         """Insert what is buffered and the ``runs`` row, then create the indexes."""

@@ -88,6 +88,9 @@ class WrittenDocument:
     bibliography: tuple[BibliographyEntry, ...]  #: of cited papers not handed over before
     sources: Sources = field(default_factory=Sources)  #: where the records it uses came from
     rows: DatabaseRows = field(default_factory=DatabaseRows)  #: its rows of audit.db
+    #: its files are the previous run's, kept in place, and its audit.db rows are copied
+    #: from the previous audit.db (an incremental run: :mod:`enrich.run.incremental`)
+    kept: bool = False
 
     @property
     def grades(self) -> dict[str, int]:

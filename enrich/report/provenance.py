@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import enrich
 from enrich import __version__
 from enrich.audit import AuditSettings
 from enrich.entrez import DEFAULT_EUTILS_URL
@@ -73,7 +74,7 @@ class RunInfo:
         cls, eutils_url: str = "", *, offline: bool = False, audit: AuditSettings | None = None
     ) -> RunInfo:
         """A run starting now (see :func:`now`)."""
-        return cls(now(), eutils_url, offline, audit or AuditSettings())
+        return cls(now(), eutils_url, offline, audit or AuditSettings(), enrich.__version__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,11 @@ class ReportWriter:
             raise
         self._early = Spool(self.staging)  #: audit.tsv lines of documents ahead of their turn
         self._next = 0  #: the number of the document whose audit.tsv lines are due
+        self._tsv_end = len(tsv_line(AUDIT_COLUMNS).encode("utf-8"))
+        #: document number -> (offset, length) of its lines in audit.tsv, in bytes
+        self.tsv_spans: dict[int, tuple[int, int]] = {}
+        self._kept: list[str] = []  #: paths of the documents whose files are kept in place
+        self._keep: list[str] = []  #: and the names of those files
         self._finished = False
 
     def add(self, doc: AuditedDocument) -> list[Path]:
@@ -131,17 +136,26 @@ class ReportWriter:
             raise ValueError(f"document number {number} is already written or negative")
         self._entries[number] = doc.entry
         self._database.add(number, doc.entry, doc.rows)
+        if doc.kept:
+            self._kept.append(doc.entry.path)
+            self._keep += [f"{doc.entry.name}.{kind}" for kind in self.formats]
         self._sources = self._sources.merge(doc.sources)
         for paper in doc.bibliography:
             self._bibliography.setdefault(paper.pmid, paper)
         if number != self._next:
             self._early.put(number, doc.tsv)
             return
-        self._audit.write(doc.tsv)
-        self._next += 1
+        self._write_tsv(number, doc.tsv)
         while self._next in self._early:
-            self._audit.write(self._early.take(self._next))
-            self._next += 1
+            self._write_tsv(self._next, self._early.take(self._next))
+
+    def _write_tsv(self, number: int, text: str) -> None:
+        """Append document ``number``'s audit.tsv lines, which are due."""
+        self._audit.write(text)
+        length = len(text.encode("utf-8"))
+        self.tsv_spans[number] = (self._tsv_end, length)
+        self._tsv_end += length
+        self._next += 1
 
     def _check_open(self) -> None:
         if self._finished:
@@ -151,9 +165,19 @@ class ReportWriter:
         """Write ``index.html``, ``audit.tsv``, ``audit.db`` and the three bibliographies,
         then commit the whole set in place of the previous one; return the paths of the
         run-wide files."""
+        staged = self.write_run_files(summary)
+        self.commit()
+        return [self.out_dir / path.name for path in staged]
+
+    def write_run_files(self, summary: RunSummary) -> list[Path]:
+        """Write ``index.html``, ``audit.tsv``, ``audit.db`` and the three bibliographies
+        into :attr:`staging` (the rows of kept documents copied from the previous
+        audit.db); return their paths.  Then :meth:`commit` (or :meth:`abort`)."""
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
+        if self._kept:
+            self._database.copy_documents(self.out_dir / "audit.db", self._kept)
         provenance = Provenance(self.run, self._sources, finished=now())
         self._database.complete(provenance, summary)
         dashboard = dashboard_of(self._database)
@@ -170,10 +194,15 @@ class ReportWriter:
             write_new_text(inside(self.staging, "references.json"), csl_json),
             write_new_text(inside(self.staging, "references.ris"), ris),
         ]
-        self._staging.commit()
-        self._finished = True
         self._early.close()
-        return [self.out_dir / path.name for path in staged]
+        return staged
+
+    def commit(self) -> None:
+        """Commit the staged files, and the kept documents' files already in place, as the
+        folder's report set (see :mod:`enrich.report.commit`)."""
+        self._check_open()
+        self._staging.commit(keep=self._keep)
+        self._finished = True
 
     def abort(self) -> None:
         """Stop without committing: the previous report set stays exactly as it was and this

@@ -25,6 +25,7 @@ The results do not depend on ``jobs`` or on the order documents finish in.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,9 +48,12 @@ from enrich.report import (
     render_document,
     write_document,
 )
+from enrich.report.commit import one_run_at_a_time
 from enrich.report.provenance import RunInfo, Sources
+from enrich.report.rows import DatabaseRows
 from enrich.run.enrichment import run_summary
 from enrich.run.fetch import BackgroundFetch
+from enrich.run.incremental import CorpusView, Incremental
 from enrich.run.scan import Progress, Scan, Scanner
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
@@ -57,6 +61,7 @@ from enrich.run.workers import WorkerPool
 __all__ = [
     "DocumentAuditor",
     "DocumentReporter",
+    "Reuse",
     "RunContext",
     "RunOutcome",
     "StageHook",
@@ -85,12 +90,33 @@ R = TypeVar("R", bound=Tallied)
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a streaming run did: the summary, the input problems (one line each) and where
-    the records it used came from."""
+    """What a streaming run did: the summary, the input problems (one line each), where
+    the records it used came from, and (``enrich run``) how many documents' reports it kept
+    as they were and whether it wrote anything at all."""
 
     summary: RunSummary
     problems: list[str]
     sources: Sources = field(default_factory=Sources)
+    kept: int = 0  #: documents whose reports were kept in place (an incremental run)
+    written: bool = True  #: False: nothing had changed, nothing was written
+
+
+R_co = TypeVar("R_co", bound=Tallied, covariant=True)
+
+
+class Reuse(Protocol[R_co]):
+    """What a run may take over from before instead of reading, auditing and rendering
+    (:class:`~enrich.run.incremental.Incremental`)."""
+
+    def scan(self, number: int, path: Path) -> Scan | None:
+        """Pass 1's findings for document ``number`` when they are known, else None."""
+
+    def keep(self, number: int, scan: Scan, view: CorpusView) -> R_co | None:
+        """The result of document ``number`` (every key of ``scan`` settled in ``view``)
+        when it need not go through pass 2, else None."""
+
+    def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
+        """Told, at the end, every document's scan and the run's final view."""
 
 
 def run_enrichment(
@@ -104,6 +130,7 @@ def run_enrichment(
     offline: bool = False,
     jobs: int = 1,
     formats: Iterable[str] = DEFAULT_FORMATS,
+    full: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
     stage: StageHook | None = None,
 ) -> RunOutcome:
@@ -111,19 +138,42 @@ def run_enrichment(
     of its previous report set (replaced as a whole when the run succeeds, untouched otherwise).
     ``formats`` are the per-document outputs (see :data:`enrich.report.FORMATS`).
 
+    Incremental (:mod:`enrich.run.incremental`): a document whose reports the previous set
+    holds exactly as this run would write them is not read again, audited or rendered, and
+    its files stay as they are; when nothing changed, nothing is written.  ``full``
+    renders every document.
+
     Raises, before any work and touching nothing: OutputError when ``out_dir`` or
-    ``cache_dir`` cannot be written, NoDocuments when ``paths`` hold no document,
-    ValueError for an unknown format.
+    ``cache_dir`` cannot be written or another run is writing into ``out_dir``,
+    NoDocuments when ``paths`` hold no document, ValueError for an unknown format.
     """
     check_writable_folder(out_dir, "reports")
     files = input_files(paths, cache_dir)
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
-    with ReportWriter(out_dir, formats, run) as writer:
+    with ReportWriter(out_dir, formats, run) as writer, one_run_at_a_time(writer.out_dir):
+        names = [writer.allocate(str(path)) for path in files]
+        incremental = Incremental(
+            writer.out_dir,
+            files,
+            names,
+            formats=writer.formats,
+            eutils_url=eutils.base_url,
+            offline=offline,
+            style=style,
+            audit=audit,
+            full=full,
+        )
+        written: dict[int, WrittenDocument] = {}
+
+        def accept(doc: WrittenDocument, number: int) -> None:
+            written[number] = dataclasses.replace(doc, tsv="", bibliography=(), rows=DatabaseRows())
+            writer.add_written(doc, number)
+
         outcome = stream_documents(
             files,
-            [writer.allocate(str(path)) for path in files],
+            names,
             DocumentReporter(writer.staging, run, writer.formats),
-            writer.add_written,
+            accept,
             cache_dir=cache_dir,
             eutils=eutils,
             audit=audit,
@@ -133,9 +183,17 @@ def run_enrichment(
             transport=transport,
             stage=stage,
             label="writing reports",
+            reuse=incremental,
         )
-        writer.finish(outcome.summary)
-    return outcome
+        kept = dataclasses.replace(outcome, kept=len(incremental.kept))
+        fingerprint = incremental.run_fingerprint(outcome.summary)
+        if incremental.unchanged(fingerprint):
+            writer.abort()
+            return dataclasses.replace(kept, written=False)
+        writer.write_run_files(outcome.summary)
+        incremental.save(writer.staging, written, writer.tsv_spans, fingerprint)
+        writer.commit()
+    return kept
 
 
 def input_files(paths: Sequence[Path], cache_dir: Path) -> list[Path]:
@@ -166,6 +224,7 @@ def stream_documents(
     transport: httpx.AsyncBaseTransport | None = None,
     stage: StageHook | None = None,
     label: str = "auditing documents",
+    reuse: Reuse[R] | None = None,
 ) -> RunOutcome:
     """Read, resolve and audit each of ``files`` (see the module docstring): in a worker,
     ``finish(audited, name)`` turns document ``number`` (named ``names[number]``) into a
@@ -173,10 +232,11 @@ def stream_documents(
     flag counts (:class:`Tallied`) make the run's summary.
 
     ``finish`` is inherited by the forked workers, never pickled; its results are, so keep
-    them small.  ``stage`` is told of each stage, pass 2's as ``label``.
+    them small.  ``stage`` is told of each stage, pass 2's as ``label``.  ``reuse`` may
+    give a document's scan instead of pass 1, and its result instead of pass 2.
     """
     hook = stage or (lambda label, total: lambda n: None)
-    scans = Scanner(style).scan_all(files, jobs, hook("reading documents", len(files)))
+    scans = _scan_all(files, style, jobs, hook("reading documents", len(files)), reuse)
     ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
     genes = resolve_genes(
         ids,
@@ -191,21 +251,7 @@ def stream_documents(
     resolving = hook("resolving citations", len(keys))
     settled = _from_cache(keys, cache_dir, eutils, offline)
     resolving(len(settled))
-    tasks = [
-        DocumentTask(number, path, name, scan.keys)
-        for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True))
-    ]
-    fetch = partial(
-        resolve_citations,
-        fetch_order(tasks, settled),
-        cache_dir=cache_dir,
-        eutils=eutils,
-        offline=offline,
-        transport=transport,
-        progress=resolving,
-    )
     stats = merge_stats(s.stats for s in scans)
-    auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
 
@@ -215,12 +261,49 @@ def stream_documents(
         accept(done, number)
 
     pass_two = hook(label, len(files))
-    fetched = _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
+    tasks = []
+    for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
+        kept = None
+        if reuse is not None and all(key in settled for key in scan.keys):
+            kept = reuse.keep(number, scan, CorpusView(settled, genes.lookups, stats))
+        if kept is None:
+            tasks.append(DocumentTask(number, path, name, scan.keys))
+        else:
+            counted(kept, number)
+            pass_two(1)
+    fetch = partial(
+        resolve_citations,
+        fetch_order(tasks, settled),
+        cache_dir=cache_dir,
+        eutils=eutils,
+        offline=offline,
+        transport=transport,
+        progress=resolving,
+    )
+    auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
+    fetched = (
+        _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
+        if tasks
+        else Resolved({}, 0, 0)  # every document kept: every key was settled
+    )
     final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
+    if reuse is not None:
+        reuse.settled(scans, CorpusView(final, genes.lookups, stats))
     resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
     summary = _summary(scans, grades, flags, resolved, genes, offline)
     problems = [line for scan in scans for line in scan.problems]
     return RunOutcome(summary, problems, Sources.of(final.values(), genes.lookups.values()))
+
+
+def _scan_all(
+    files: list[Path], style: Style | None, jobs: int, progress: Progress, reuse: Reuse[R] | None
+) -> list[Scan]:
+    """Pass 1: every document's scan, from ``reuse`` where it has one, else read."""
+    known = [reuse.scan(n, path) if reuse else None for n, path in enumerate(files)]
+    todo = [files[n] for n, scan in enumerate(known) if scan is None]
+    progress(len(files) - len(todo))
+    fresh = iter(Scanner(style).scan_all(todo, jobs, progress))
+    return [scan if scan is not None else next(fresh) for scan in known]
 
 
 def _from_cache(

@@ -114,7 +114,8 @@ def _run(server: EutilsServer, out: Path, cache: Path) -> dict[str, str]:
     args += ["--formats", "html,json,md"]
     result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix != ".db"}
+    reports = [p for p in out.iterdir() if p.suffix != ".db" and not p.name.startswith(".")]
+    return {p.name: p.read_text(encoding="utf-8") for p in reports}
 
 
 def _marked(files: dict[str, str]) -> dict[str, bool]:

@@ -1,0 +1,400 @@
+"""Incremental runs: which documents' reports a run may keep as they are, and the proof.
+
+A report set written by ``enrich run`` carries its state, ``.enrich-state.sqlite``, committed
+with the set (so it always describes the files beside it, and a killed run leaves the
+previous set and state as they were).  Per document it holds the input's digest (BLAKE2b
+of its bytes), the name its files were written under, what pass 1 found in it (its
+:class:`~enrich.run.scan.Scan`), its index entry, its lines' place in ``audit.tsv``, the
+size and modification time of each of its report files, and its *fingerprint*: a digest of
+everything its reports are made from:
+
+* the input's digest and its report name;
+* the settings that change reports: enrich's version, the per-document formats, the
+  E-utilities URL asked, offline or not, ``--style``, every audit setting;
+* for each citation key it cites, the Resolution's content (status, reason, the PubMed
+  record, when that content was first fetched, test data or not) and the one thing the
+  rest of the corpus decides for it: whether its share of the run's edges makes it a
+  resource paper (:func:`~enrich.audit.corpus_share`, whose reason names the counts);
+* for each Gene ID it gives, NCBI Gene's answer.
+
+A later run keeps a document (its files untouched, the same bytes and mtime; not read
+again, not audited, not rendered) only when its input digest, name and fingerprint are
+the same and its files are exactly as the state recorded them; any doubt (no state, a
+state of another schema or unreadable, a file changed or missing, a citation the cache
+cannot settle before fetching) makes the document be rendered again.  ``--full``
+renders every document.  The run-level files (index.html, audit.tsv, audit.db, the
+bibliographies) are rebuilt from the kept documents' recorded entries, their audit.tsv
+lines and audit.db rows (copied from the previous set) and the new documents' reports; a
+run in which nothing changed writes nothing at all.
+
+The state is plain data in SQLite and JSON (never pickle): reading it cannot run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import enrich
+from enrich.audit import AuditSettings, CorpusStats, corpus_share
+from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
+from enrich.report import WrittenDocument
+from enrich.report.bibliography import BibliographyEntry, bibliography_entry
+from enrich.report.provenance import Sources
+from enrich.report.view import DocumentEntry
+from enrich.run.scan import Scan
+
+__all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
+
+STATE = ".enrich-state.sqlite"
+_SCHEMA = 1  #: bump when what the state holds, or how a fingerprint is made, changes
+#: the run-level files whose size and mtime the state records: a kept document's
+#: audit.tsv lines and audit.db rows are read back from the first two
+RUN_FILES = ("audit.tsv", "audit.db", "index.html")
+
+FileStat = tuple[int, int]  #: (size in bytes, mtime in ns)
+
+
+def input_digest(path: Path) -> str:
+    """The BLAKE2b digest of the file's bytes (hex)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").hexdigest()
+
+
+def file_stat(path: Path) -> FileStat | None:
+    """The size and mtime of ``path``, or None when it is not a regular file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if path.is_file() else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentState:
+    """What a report set's state says of one of its documents."""
+
+    path: str
+    digest: str
+    name: str
+    fingerprint: str
+    scan: Scan
+    entry: DocumentEntry
+    sources: Sources
+    tsv: tuple[int, int]  #: (offset, length) of its lines in audit.tsv, in bytes
+    files: dict[str, FileStat]  #: its report files' names -> size and mtime
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRun:
+    """The state of the report set in a folder (empty when there is none to trust)."""
+
+    documents: dict[str, DocumentState] = field(default_factory=dict)
+    run_files: dict[str, FileStat] = field(default_factory=dict)
+    fingerprint: str = ""  #: of the whole set (see :meth:`Incremental.run_fingerprint`)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> PreviousRun:
+        """The state in ``out_dir``, or an empty one when it is absent, unreadable, of another
+        schema, or when the run-level files are not those it describes.  Never raises."""
+        try:
+            previous = cls._read(out_dir / STATE)
+        except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
+            return cls()
+        for name, stat in previous.run_files.items():
+            if file_stat(out_dir / name) != stat:
+                return cls()
+        return previous
+
+    @classmethod
+    def _read(cls, path: Path) -> PreviousRun:
+        if not path.is_file():
+            return cls()
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            meta = dict(db.execute("SELECT name, value FROM meta"))
+            if json.loads(meta["schema"]) != _SCHEMA:
+                return cls()
+            documents = {row[0]: _document_state(row) for row in db.execute(_SELECT_DOCUMENTS)}
+        run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
+        return cls(documents, run_files, json.loads(meta["fingerprint"]))
+
+
+_CREATE = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);  -- values in JSON
+CREATE TABLE docs (
+    path TEXT PRIMARY KEY,   -- the input file, as the run was given it
+    digest TEXT NOT NULL,    -- BLAKE2b of its bytes
+    name TEXT NOT NULL,      -- its report files' name, without the format's suffix
+    fingerprint TEXT NOT NULL,
+    scan TEXT NOT NULL,      -- JSON: pass 1's findings
+    entry TEXT NOT NULL,     -- JSON: its line of index.html
+    sources TEXT NOT NULL,   -- JSON: its records' fetch span and test-data mark
+    tsv TEXT NOT NULL,       -- JSON: [offset, length] of its lines in audit.tsv
+    files TEXT NOT NULL      -- JSON: [[file name, [size, mtime_ns]], ...]
+);
+"""
+_SELECT_DOCUMENTS = (
+    "SELECT path, digest, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
+)
+_INSERT_DOCUMENT = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _document_state(row: tuple[Any, ...]) -> DocumentState:
+    path, digest, name, fingerprint, scan, entry, sources, tsv, files = row
+    found = json.loads(scan)
+    stats = found["stats"]
+    return DocumentState(
+        path=path,
+        digest=digest,
+        name=name,
+        fingerprint=fingerprint,
+        scan=Scan(
+            keys=tuple(found["keys"]),
+            gene_ids=tuple(found["gene_ids"]),
+            stats=CorpusStats(stats["edges"], stats["edges_citing"]),
+            claims=found["claims"],
+            problems=tuple(found["problems"]),
+        ),
+        entry=DocumentEntry(**json.loads(entry)),
+        sources=Sources(*json.loads(sources)),
+        tsv=tuple(json.loads(tsv)),
+        files={name: (size, mtime) for name, (size, mtime) in json.loads(files)},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusView:
+    """What the run knows of the whole corpus when it decides what to keep."""
+
+    resolutions: Mapping[str, Resolution]  #: settled citation keys
+    genes: Mapping[str, GeneLookup]
+    stats: CorpusStats
+
+
+class Incremental:
+    """One run's reuse of the previous report set in ``out_dir`` (see the module docstring);
+    what :func:`~enrich.run.streaming.stream_documents` asks through ``reuse``.
+
+    ``names`` are the report names the run allocated to ``files``, in order; ``settings``
+    the values, besides the documents and records, that reports depend on.  With
+    ``full``, nothing is kept (but the state is written for the next run).
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        files: Sequence[Path],
+        names: Sequence[str],
+        *,
+        formats: Sequence[str],
+        eutils_url: str,
+        offline: bool,
+        style: Style | None,
+        audit: AuditSettings,
+        full: bool = False,
+    ) -> None:
+        self.out_dir = out_dir
+        self.files = list(files)
+        self.names = list(names)
+        self.formats = tuple(formats)
+        self.full = full
+        self.previous = PreviousRun() if full else PreviousRun.load(out_dir)
+        settings = [enrich.__version__, self.formats, eutils_url, offline, str(style), repr(audit)]
+        self.settings = _digest([_SCHEMA, *settings])
+        self.audit = audit
+        self.digests: dict[int, str] = {}
+        self.kept: set[int] = set()
+        self.fingerprints: dict[int, str] = {}
+        self._keys: dict[str, bytes] = {}  #: citation key -> the digest of what it brings
+        self._genes: dict[str, bytes] = {}
+        self._handed_over: set[str] = set()  #: PMIDs whose bibliography entries were given
+        self._scans: Sequence[Scan] = ()
+        self._final = CorpusView({}, {}, CorpusStats())
+
+    # --- what stream_documents asks ------------------------------------------------------
+
+    def scan(self, number: int, path: Path) -> Scan | None:
+        """The stored scan of document ``number`` when its bytes are those the state knows,
+        else None (pass 1 reads it).  Records the input's digest either way."""
+        digest = input_digest(path)
+        self.digests[number] = digest
+        known = self.previous.documents.get(str(path))
+        return known.scan if known is not None and known.digest == digest else None
+
+    def keep(self, number: int, scan: Scan, view: CorpusView) -> WrittenDocument | None:
+        """What the writer keeps of document ``number`` when its reports may stay as they
+        are (its keys all settled in ``view``), else None: it is rendered again."""
+        path = str(self.files[number])
+        known = self.previous.documents.get(path)
+        if known is None or known.name != self.names[number]:
+            return None
+        if known.digest != self.digests.get(number):
+            return None
+        if known.fingerprint != self.fingerprint(number, scan, view):
+            return None
+        if any(file_stat(self.out_dir / name) != stat for name, stat in known.files.items()):
+            return None
+        if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
+            return None
+        tsv = self._tsv_lines(known)
+        if tsv is None:
+            return None
+        self.kept.add(number)
+        resolutions = [view.resolutions[key] for key in scan.keys]
+        records = [r.record for r in resolutions if r.status is Status.RESOLVED]
+        return WrittenDocument(
+            tsv=tsv,
+            entry=known.entry,
+            bibliography=self._bibliography(records, view),
+            sources=known.sources,
+            kept=True,
+        )
+
+    def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
+        """The digest of everything document ``number``'s reports are made from."""
+        found = self.fingerprints.get(number)
+        if found is None:
+            parts = [self.settings, self.digests.get(number, ""), self.names[number]]
+            parts += [self._key(key, view).hex() for key in scan.keys]
+            parts += [self._gene(gene_id, view).hex() for gene_id in scan.gene_ids]
+            found = self.fingerprints[number] = _digest(parts)
+        return found
+
+    def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
+        """Every document's scan and the run's final view, for the fingerprints of the
+        documents rendered again."""
+        self._scans, self._final = scans, view
+
+    # --- after the run -------------------------------------------------------------------
+
+    def run_fingerprint(self, summary: RunSummary) -> str:
+        """The digest of everything the run-level files are made from: every document's
+        fingerprint in order, and the summary (but the requests and cache hits of the run
+        that made them: a run that changed nothing keeps the files that say so)."""
+        counts = dataclasses.replace(
+            summary, requests=0, cache_hits=0, gene_requests=0, gene_cache_hits=0
+        )
+        prints = [self.fingerprint(n, scan, self._final) for n, scan in enumerate(self._scans)]
+        return _digest([self.settings, prints, counts.to_dict()])
+
+    def unchanged(self, fingerprint: str) -> bool:
+        """Whether the run would write exactly the report set that is there."""
+        documents = self.previous.documents
+        return (
+            not self.full
+            and fingerprint == self.previous.fingerprint
+            and len(self.kept) == len(self.files) == len(documents)
+            and bool(self.previous.run_files)
+        )
+
+    def save(
+        self,
+        staging: Path,
+        written: Mapping[int, WrittenDocument],
+        tsv_spans: Mapping[int, tuple[int, int]],
+        fingerprint: str,
+    ) -> Path:
+        """Write the new state into ``staging`` (the run's staging folder, where every report
+        file is but those kept in place): ``written`` holds what the writer was given of each
+        document, ``tsv_spans`` where its lines are in the new audit.tsv."""
+        path = staging / STATE
+        rows = []
+        for number, scan in enumerate(self._scans):
+            doc, name = written[number], self.names[number]
+            files = {}
+            for kind in self.formats:
+                where = staging if number not in self.kept else self.out_dir
+                files[f"{name}.{kind}"] = file_stat(where / f"{name}.{kind}")
+            rows.append(
+                (
+                    str(self.files[number]),
+                    self.digests[number],
+                    name,
+                    self.fingerprints.get(number, ""),
+                    json.dumps(_scan_dict(scan)),
+                    json.dumps(dataclasses.asdict(doc.entry)),
+                    json.dumps(dataclasses.astuple(doc.sources)),
+                    json.dumps(tsv_spans[number]),
+                    json.dumps(sorted(files.items())),
+                )
+            )
+        run_files = sorted((name, file_stat(staging / name)) for name in RUN_FILES)
+        meta = {"schema": _SCHEMA, "fingerprint": fingerprint, "files": run_files}
+        with closing(sqlite3.connect(path)) as db, db:
+            db.executescript(_CREATE)
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+            )
+            db.executemany(_INSERT_DOCUMENT, rows)
+        return path
+
+    # --- the parts -------------------------------------------------------------------------
+
+    def _key(self, key: str, view: CorpusView) -> bytes:
+        found = self._keys.get(key)
+        if found is None:
+            resolution = view.resolutions.get(key)
+            what = None
+            if resolution is not None:
+                what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
+            share = corpus_share(key, view.stats, self.audit)
+            found = self._keys[key] = _raw_digest([key, what, share])
+        return found
+
+    def _gene(self, gene_id: str, view: CorpusView) -> bytes:
+        found = self._genes.get(gene_id)
+        if found is None:
+            lookup = view.genes.get(gene_id)
+            what = [lookup.to_dict(), lookup.test_data] if lookup is not None else None
+            found = self._genes[gene_id] = _raw_digest([gene_id, what])
+        return found
+
+    def _tsv_lines(self, known: DocumentState) -> str | None:
+        """The document's lines of the previous audit.tsv (None if they cannot be read)."""
+        offset, length = known.tsv
+        try:
+            with (self.out_dir / "audit.tsv").open("rb") as handle:
+                handle.seek(offset)
+                data = handle.read(length)
+        except OSError:
+            return None
+        return data.decode("utf-8") if len(data) == length else None
+
+    def _bibliography(
+        self, records: Sequence[PaperRecord | None], view: CorpusView
+    ) -> tuple[BibliographyEntry, ...]:
+        """The bibliography entries of ``records`` not handed over before."""
+        found = []
+        for record in records:
+            if record is None or record.pmid in self._handed_over:
+                continue
+            self._handed_over.add(record.pmid)
+            found.append(bibliography_entry(record))
+        return tuple(found)
+
+
+def _scan_dict(scan: Scan) -> dict[str, Any]:
+    return {
+        "keys": scan.keys,
+        "gene_ids": scan.gene_ids,
+        "stats": {"edges": scan.stats.edges, "edges_citing": dict(scan.stats.edges_citing)},
+        "claims": scan.claims,
+        "problems": scan.problems,
+    }
+
+
+def _raw_digest(value: object) -> bytes:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def _digest(value: object) -> str:
+    return _raw_digest(value).hex()

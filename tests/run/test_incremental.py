@@ -1,0 +1,274 @@
+"""Incremental runs: a run keeps what has not changed and writes exactly what a ``--full``
+run into a fresh folder writes, whatever happened since the last run.
+
+The corpus is generated (benchmarks/corpus.py: TFLink and Harmonizome pages, synthetic
+records and gene summaries), fetched once from the local E-utilities server into a cache;
+every run after that is offline, so a run's summary does not depend on what an earlier
+run fetched, and the two runs compared see the same cache.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import enrich
+from benchmarks.corpus import CorpusSpec, write_corpus
+from enrich.audit import AuditSettings
+from enrich.entrez import CitationCache, EutilsSettings, parse_record
+from enrich.report.commit import RUN_LOCK
+from enrich.run import RunOutcome, run_enrichment
+from enrich.run.incremental import STATE
+from enrich.testing import EutilsServer, make_record
+
+LIVE = 8  #: documents in the corpus at the start; the others are added later
+EPOCH = "1767225600"  #: SOURCE_DATE_EPOCH: every run says it was made at the same time
+
+
+@dataclass(frozen=True)
+class Warm:
+    """A generated corpus, its records' PMIDs, and a cache holding all it cites."""
+
+    documents: list[Path]
+    pmids: list[str]
+    cache: Path
+    url: str
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warm]:
+    root = tmp_path_factory.mktemp("incremental")
+    write_corpus(root / "corpus", CorpusSpec(documents=LIVE + 4, pmids=90, seed=5))
+    records = root / "corpus" / "records"
+    pmids = sorted(
+        set(re.findall(r"<PMID[^>]*>(\d+)</PMID>", (records / "records-0000.xml").read_text()))
+    )
+    documents = sorted((root / "corpus" / "docs").rglob("*.md"))
+    with EutilsServer(records, rate_limit=None) as server:
+        outcome = run_enrichment(
+            documents,
+            out_dir=root / "warm-up",
+            cache_dir=root / "cache",
+            eutils=EutilsSettings(base_url=server.url, api_key="k", backoff=0.01),
+            audit=AuditSettings(),
+        )
+        assert outcome.summary.unresolved == 0
+        yield Warm(documents, pmids, root / "cache", server.url)
+
+
+class Folder:
+    """One example's world: its documents, its cache, its settings, and the runs made."""
+
+    def __init__(self, warm: Warm, root: Path) -> None:
+        self.warm, self.root = warm, root
+        self.docs = root / "docs"
+        self.docs.mkdir()
+        for path in warm.documents[:LIVE]:
+            shutil.copy(path, self.docs / path.name)
+        self.reserve = list(warm.documents[LIVE:])
+        self.cache = root / "cache"
+        shutil.copytree(warm.cache, self.cache)
+        # No registry of database papers: they are found by their share of the corpus's
+        # edges instead, a verdict every document's edit, addition or removal can change.
+        self.audit = AuditSettings(resources=())
+        self.formats: tuple[str, ...] = ("html", "json")
+        self.runs = 0
+
+    def run(self, out: Path, *, full: bool = False) -> RunOutcome:
+        return run_enrichment(
+            [self.docs],
+            out_dir=out,
+            cache_dir=self.cache,
+            eutils=EutilsSettings(base_url=self.warm.url, api_key="k"),
+            audit=self.audit,
+            offline=True,
+            formats=self.formats,
+            full=full,
+        )
+
+    def full_run(self) -> Path:
+        """A ``--full`` run into a fresh folder; its path."""
+        self.runs += 1
+        out = self.root / f"full-{self.runs}"
+        self.run(out, full=True)
+        return out
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def documents(self) -> list[Path]:
+        return sorted(self.docs.iterdir())
+
+    def change(self, action: str, rng: random.Random) -> None:
+        documents = self.documents()
+        if action == "edit" and documents:
+            path = rng.choice(documents)
+            text = path.read_text(encoding="utf-8")
+            cited = [p for p in self.warm.pmids if p in text]
+            if cited:  # cite another paper instead of one (the corpus counts change too)
+                text = text.replace(cited[0], rng.choice(self.warm.pmids), 1)
+            path.write_text(text + "\n", encoding="utf-8")
+        elif action == "add" and self.reserve:
+            shutil.copy(self.reserve.pop(), self.docs)
+        elif action == "remove" and len(documents) > 1:
+            rng.choice(documents).unlink()
+        elif action == "rename" and documents:
+            path = rng.choice(documents)
+            path.rename(path.with_name("renamed_" + path.name))
+        elif action in ("change", "retract", "withdraw"):
+            self.change_record(action, rng.choice(self.warm.pmids))
+        elif action == "settings":
+            share = 0.1 if self.audit.resource_share == 0.25 else 0.25
+            self.audit = AuditSettings(resources=(), resource_share=share)
+        elif action == "formats":
+            self.formats = ("html", "json", "md") if len(self.formats) == 2 else ("html", "json")
+        elif action == "upgrade":
+            enrich.__version__ = enrich.__version__ + ".post1"
+
+    def change_record(self, action: str, pmid: str) -> None:
+        with CitationCache(self.cache) as cache:
+            if action == "withdraw":
+                cache.drop_record(pmid)
+                return
+            kinds = ("Journal Article",)
+            relations: list[tuple[str, str | None, str]] = []
+            if action == "retract":
+                kinds += ("Retracted Publication",)
+                relations.append(("RetractionIn", "39999999", "Synthetic Journal. 2026"))
+            xml = make_record(
+                pmid,
+                title=f"A changed title of {pmid}",
+                journal="Synthetic Journal",
+                year=2020,
+                publication_types=kinds,
+                relations=relations,
+            )
+            cache.put_records([(parse_record(xml), xml)])
+
+
+def snapshot(folder: Path) -> dict[str, object]:
+    """Every file of a report set by name: its bytes, audit.db as its rows (SQLite's own
+    page layout is not the point), the run state and lock left out."""
+    found: dict[str, object] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name in (STATE, RUN_LOCK):
+            continue
+        if path.name == "audit.db":
+            with closing(sqlite3.connect(path)) as db:
+                found[path.name] = sorted(db.iterdump())
+        else:
+            found[path.name] = path.read_bytes()
+    return found
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+@contextmanager
+def fixed_time_and_version() -> Iterator[None]:
+    version, epoch = enrich.__version__, os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        yield
+    finally:
+        enrich.__version__ = version
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+
+ACTIONS = (
+    *("edit", "add", "remove", "rename", "change", "retract", "withdraw"),
+    *("settings", "formats", "upgrade", "nothing"),
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2**32)), min_size=1, max_size=5
+    )
+)
+def test_incremental_output_equals_a_full_run_after_any_changes(
+    warm: Warm, steps: list[tuple[str, int]]
+) -> None:
+    """After any sequence of edits, additions, removals, renames, record changes,
+    retractions, withdrawals, settings, formats and version changes, the incremental run's
+    report set is the one a --full run writes into a fresh folder; after no change it
+    writes nothing."""
+    with tempfile.TemporaryDirectory() as tmp, fixed_time_and_version():
+        world = Folder(warm, Path(tmp))
+        out = world.root / "out"
+        world.run(out)
+        for action, seed in steps:
+            world.change(action, random.Random(seed))
+            before = mtimes(out)
+            outcome = world.run(out)
+            assert snapshot(out) == snapshot(world.full_run()), (action, outcome.kept)
+            if action == "nothing":
+                assert not outcome.written and mtimes(out) == before
+
+
+@pytest.fixture
+def world(warm: Warm, tmp_path: Path) -> Iterator[Folder]:
+    with fixed_time_and_version():
+        folder = Folder(warm, tmp_path)
+        folder.run(tmp_path / "out")
+        yield folder
+
+
+def test_a_changed_record_rewrites_only_the_documents_citing_it(world: Folder) -> None:
+    """After a record changes, only the documents citing it are rendered again; the others'
+    files keep their bytes and mtime."""
+    out = world.root / "out"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    pmid = min((p for p in counts if counts[p] == 1), key=int)  # cited by one document
+    before = mtimes(out)
+    world.change_record("change", pmid)
+    outcome = world.run(out)
+    assert outcome.written and outcome.kept == len(texts) - 1
+    touched = {name for name, mtime in mtimes(out).items() if before.get(name) != mtime}
+    run_files = {"references.json", ".enrich-manifest.json"}
+    changed_reports = {n for n in touched if n.endswith(".json") and n not in run_files}
+    assert len(changed_reports) == len(texts) - outcome.kept >= 1
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_report_file_changed_by_hand_is_written_again(world: Folder) -> None:
+    """A kept document's report file that is not as the run left it (edited, removed) is
+    not trusted: its document is rendered again, and the set is a full run's."""
+    out = world.root / "out"
+    html = sorted(out.glob("*.html"))
+    html[0].write_text("edited by hand", encoding="utf-8")
+    (out / html[1].name.replace(".html", ".json")).unlink()
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - 2
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
+    """A state that cannot be read is no proof: every document is rendered again."""
+    out = world.root / "out"
+    (out / STATE).write_bytes(b"not a database")
+    outcome = world.run(out)
+    assert outcome.written and outcome.kept == 0
+    assert snapshot(out) == snapshot(world.full_run())
+    assert world.run(out).written is False  # and the state written then is trusted
