@@ -12,12 +12,20 @@ Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 2
    ``--pmids`` distinct PMIDs, and their synthetic records) into a temporary folder;
 2. starts ``python -m enrich.testing serve RECORDS --rate 3 --key-rate 10 --latency L
    --per-record-latency P`` as a separate process;
-3. cold run: ``python -m enrich run DOCS --out OUT --cache-dir CACHE`` with ``NCBI_API_KEY``
-   set (so 10 requests/s), ``ENRICH_EUTILS_URL`` and ``CI=true``, against an empty cache.
-   Its floor is (ceil(distinct PMIDs / 200) + ceil(genes / 500)) / 10 s + one batch's
-   latency (L + 200 P): the genes' NCBI Gene summaries are asked too;
-4. warm run: the same command again, every citation cached;
-5. warm run over the first ``--small`` documents, to see how memory grows with the corpus.
+3. cold run with every per-document format (``--formats html,json,md``), then cold run with
+   the default outputs (html, json): ``python -m enrich run DOCS --out OUT --cache-dir
+   CACHE`` with ``NCBI_API_KEY`` set (so 10 requests/s), ``ENRICH_EUTILS_URL`` and
+   ``CI=true``, each against an empty cache.  The floor is (ceil(distinct PMIDs / 200) +
+   ceil(genes / 500)) / 10 s + one batch's latency (L + 200 P): the genes' NCBI Gene
+   summaries are asked too.  Output bytes per document of both;
+4. no-change re-run: the same command again; the files of OUT whose mtime changed are
+   counted;
+5. a refresh that changes 50 records: 50 long-tail records become retracted on the server
+   (restarted on the same port), ``enrich refresh --max-age 0s`` fetches every cached record
+   again, then the re-run: how many documents it rewrote, against how many cite the 50
+   (from the cold run's audit.db);
+6. ``--full`` warm run: every document read, audited and rendered again;
+7. ``--full`` warm run over the first ``--small`` documents, to see how memory grows.
 
 Each measured command starts once earlier disk writes are flushed (``os.sync()``, untimed: a
 run is not billed for the writeback of the corpus or of the run before it) and runs under a
@@ -32,9 +40,11 @@ shares the machine's cores with enrich. Requests come from ``enrich run``'s
 are bounded from above by the requests beyond one per efetch batch (which also include
 enrich's second ask for PMIDs a batch did not return; the server injects no faults).
 
-Targets: cold <= 1.2 x floor; warm >= 500 documents/s end to end (reports included); peak
-memory of the full runs (cold and warm) < 1 GiB, growing clearly less than linearly from the
-small warm run to the full one (ratio <= half the document ratio).
+Targets: cold <= 1.2 x floor (default outputs, and every format); no-change re-run <= 10 s,
+0 requests, 0 files rewritten; after the refresh, only the documents citing the changed
+records rewritten; --full warm >= 500 documents/s end to end (reports included); peak memory
+of every run < 1 GiB, growing clearly less than linearly from the small --full run to the
+whole one (ratio <= half the document ratio).
 """
 
 from __future__ import annotations
@@ -44,29 +54,35 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import selectors
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus import CorpusSpec, CorpusSummary, write_corpus
+from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, CorpusSummary, write_corpus
+from enrich.testing import record_set
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 200  #: PMIDs per efetch, enrich's default
 GENE_BATCH = 500  #: Gene IDs per esummary (enrich.entrez.gene_names.GENE_BATCH)
 KEY_RATE = 10  #: requests/s NCBI (and the local server) allow with an API key
 COLD_TARGET = 1.2  #: cold wall time / floor
-WARM_TARGET = 500.0  #: documents/s
+WARM_TARGET = 500.0  #: documents/s of a --full warm run
+NO_CHANGE_TARGET = 10.0  #: seconds for a re-run after no change
+CHANGED = 50  #: records a refresh finds changed
 MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+([\d,]+) requests?, ([\d,]+) cache hits?")
 _SERVING = re.compile(r"serving ([\d,]+) records (?:and [\d,]+ gene summaries )?at (\S+)")
@@ -236,11 +252,17 @@ def process_cpu(pid: int) -> float | None:
 
 
 def start_server(
-    records: Path, latency: float, per_record: float, log: Path, timeout: float = 300
+    records: Path,
+    latency: float,
+    per_record: float,
+    log: Path,
+    timeout: float = 300,
+    port: int = 0,
 ) -> tuple[subprocess.Popen[str], str, int]:
-    """Start the local E-utilities server on a free port; return it, its URL and record count."""
+    """Start the local E-utilities server on ``port`` (0: a free one); return it, its URL and
+    record count."""
     command = [
-        *(sys.executable, "-m", "enrich.testing", "serve", str(records), "--port", "0"),
+        *(sys.executable, "-m", "enrich.testing", "serve", str(records), "--port", str(port)),
         *("--rate", "3", "--key-rate", str(KEY_RATE), "--latency", str(latency)),
         *("--per-record-latency", str(per_record)),
     ]
@@ -348,6 +370,7 @@ class Bench:
         self.docs, self.small_docs = work / "corpus" / "docs", work / "docs-small"
         self.cache = work / "cache"
         self.verdicts: list[tuple[str, bool | None]] = []
+        self.peaks: list[Measured] = []  #: every run whose memory the target covers
         self.floor = math.nan
 
     def generate(self) -> CorpusSummary:
@@ -357,12 +380,19 @@ class Bench:
         print("\n".join(f"  {line}" for line in summary.lines()))
         return summary
 
-    def run(self, label: str, docs: Path, env: dict[str, str]) -> Measured:
-        """``enrich run`` over ``docs`` into a fresh report folder (the previous one deleted)."""
-        for old in self.work.glob("out-*"):
-            shutil.rmtree(old, ignore_errors=True)
-        command = [sys.executable, "-m", "enrich", "run", str(docs)]
-        command += ["--out", str(self.work / f"out-{label}"), "--cache-dir", str(self.cache)]
+    def run(
+        self,
+        label: str,
+        docs: Path,
+        env: dict[str, str],
+        *extra: str,
+        out: Path | None = None,
+        cache: Path | None = None,
+    ) -> Measured:
+        """``enrich run DOCS EXTRA`` into ``out`` (by default a fresh ``out-<label>``)."""
+        out = out or self.work / f"out-{label}"
+        command = [sys.executable, "-m", "enrich", "run", str(docs), *extra]
+        command += ["--out", str(out), "--cache-dir", str(cache or self.cache)]
         measured = measure(label, command, env, self.work, self.args.timeout)
         if measured.code is None:
             print(f"  {label}: no result within --timeout {self.args.timeout:g} s (killed)")
@@ -375,7 +405,7 @@ class Bench:
         self.verdicts.append((name, met))
 
     def report_cold(
-        self, cold: Measured, distinct: int, genes: int, server_cpu: float | None
+        self, cold: Measured, distinct: int, genes: int, server_cpu: float | None, what: str
     ) -> None:
         args = self.args
         gene_batches = math.ceil(genes / GENE_BATCH)
@@ -384,7 +414,8 @@ class Bench:
         self.floor = floor
         ratio = cold.wall / floor
         met = cold.code is not None and ratio <= COLD_TARGET
-        print(f"cold run      {cold.wall:8.1f} s   exit {cold.code}   {cold.memory_text()}")
+        print(f"cold run, {what}")
+        print(f"  wall        {cold.wall:8.1f} s   exit {cold.code}   {cold.memory_text()}")
         print(
             f"  floor       {floor:8.1f} s   = {batches} batches ({gene_batches} of up to "
             f"{GENE_BATCH} Gene IDs, the rest of {BATCH} PMIDs) / {KEY_RATE} req/s "
@@ -404,52 +435,178 @@ class Bench:
                 f"(requests beyond one per batch, which include enrich's second ask for PMIDs "
                 "a batch did not return)"
             )
-        self.record(f"cold run <= {COLD_TARGET} x floor", met)
+        self.record(f"cold run, {what}, <= {COLD_TARGET} x floor", met)
+        self.peaks.append(cold)
 
-    def report_warm(self, warm: Measured, cold: Measured) -> None:
-        rate = self.args.documents / warm.wall
-        met = warm.code is not None and rate >= WARM_TARGET
-        network = warm.network
+    def report_bytes(self, out: Path, what: str) -> None:
+        """Bytes per document of the per-document reports in ``out``, and of the whole set."""
+        sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
+        run_files = {n for n in sizes if n.startswith(("index.", "audit.", "references.", "."))}
+        per_document = sum(v for k, v in sizes.items() if k not in run_files)
+        total = sum(sizes.values())
+        documents = self.args.documents
+        print(
+            f"  output      {what}: {per_document / documents / 1024:,.1f} KiB per document "
+            f"in its own files; {total / 1e9:,.2f} GB in all ({total / documents / 1024:,.1f} "
+            "KiB per document with the run's files)"
+        )
+
+    def report_no_change(self, again: Measured, rewritten: int) -> None:
+        network = again.network
+        requests = network[0] if network else None
+        met = (
+            again.code is not None
+            and again.wall <= NO_CHANGE_TARGET
+            and requests == 0
+            and rewritten == 0
+        )
+        print("no-change re-run (the same command again)")
+        print(
+            f"  wall        {again.wall:8.1f} s   exit {again.code}   {again.memory_text()}   "
+            f"{again.cpu_text()}"
+        )
+        print(f"  requests    {requests}   report files rewritten {rewritten}")
+        print(
+            f"  target      <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files rewritten: "
+            f"{verdict(met)}"
+        )
+        self.record(f"no-change re-run <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files", met)
+        self.peaks.append(again)
+
+    def report_refresh(
+        self,
+        refresh: Measured,
+        rerun: Measured,
+        again: Measured,
+        full: Measured,
+        citing: int,
+        rewritten: int | None,
+    ) -> None:
+        documents = self.args.documents
+        print(f"after a refresh that changed {CHANGED} records (new retractions)")
+        print(
+            f"  refresh     {refresh.wall:8.1f} s   exit {refresh.code}   "
+            f"(enrich refresh --max-age 0s: every cached record fetched again)"
+        )
+        print(
+            f"  re-run      {rerun.wall:8.1f} s   exit {rerun.code}   {rerun.memory_text()}   "
+            f"{rerun.cpu_text()}"
+        )
+        print(
+            f"  rewrote     {rewritten} documents' reports; {citing} documents cite the changed "
+            f"records ({citing / documents:.1%} of the corpus)"
+        )
+        if rewritten and full.code is not None:
+            extra = rerun.wall - again.wall
+            per_document = full.wall / documents
+            print(
+                f"  cost        {extra:.1f} s more than the no-change re-run = "
+                f"{extra / rewritten * 1000:.0f} ms per document rewritten, where --full takes "
+                f"{per_document * 1000:.1f} ms per document; the rest is rebuilding the run's "
+                "files (audit.db, audit.tsv, index.html, bibliographies) for the whole corpus"
+            )
+        met = rerun.code is not None and rewritten == citing
+        print(f"  target      only the documents citing them rewritten: {verdict(met)}")
+        self.record("after refreshing, only the documents citing changed records rewritten", met)
+        self.peaks.append(rerun)
+
+    def report_full(self, full: Measured) -> None:
+        rate = self.args.documents / full.wall
+        met = full.code is not None and rate >= WARM_TARGET
+        network = full.network
         requests = f"{network[0]} requests, {network[1]} cache hits" if network else "no line"
-        print(f"warm run      {warm.wall:8.1f} s   exit {warm.code}   network: {requests}")
+        print("--full warm run (every document read, audited and rendered again)")
+        print(f"  wall        {full.wall:8.1f} s   exit {full.code}   network: {requests}")
         print(
             f"  throughput  {rate:8.0f} documents/s   target >= {WARM_TARGET:.0f}: {verdict(met)}"
         )
-        print(f"  {warm.cpu_text()}")
-        online = cold.wall - warm.wall
-        print(
-            f"  cold - warm {online:8.1f} s   = {online / self.floor:.2f} x floor (what fetching "
-            "added: the part of it that rendering did not hide)"
-        )
-        self.record(f"warm run >= {WARM_TARGET:.0f} documents/s", met)
+        print(f"  {full.cpu_text()}   {full.memory_text()}")
+        self.record(f"--full warm run >= {WARM_TARGET:.0f} documents/s", met)
+        self.peaks.append(full)
 
-    def report_memory(
-        self, small: Measured, full: Measured, cold: Measured, small_count: int
-    ) -> None:
+    def report_memory(self, small: Measured, full: Measured, small_count: int) -> None:
         doc_ratio = self.args.documents / small_count
         rss_ratio = full.memory_mib / small.memory_mib if small.memory_mib else math.inf
         print(
-            f"memory, warm  {small_count:>6,} documents: {small.memory_text()} ({small.wall:.1f} s)"
+            f"memory, --full warm {small_count:>6,} documents: {small.memory_text()} "
+            f"({small.wall:.1f} s)"
         )
-        print(f"              {self.args.documents:>6,} documents: {full.memory_text()}")
-        print(f"      cold    {self.args.documents:>6,} documents: {cold.memory_text()}")
-        peak = max(full.memory_mib, cold.memory_mib)
-        under = full.code is not None and cold.code is not None and peak < MEMORY_TARGET_MIB
+        print(f"                    {self.args.documents:>6,} documents: {full.memory_text()}")
+        peak = max(self.peaks, key=lambda m: m.memory_mib)
+        under = all(m.code is not None for m in self.peaks) and peak.memory_mib < MEMORY_TARGET_MIB
         sublinear = full.code is not None and rss_ratio <= doc_ratio / 2
         print(
-            f"  peak        {peak:8,.0f} MiB (cold or warm)   target < {MEMORY_TARGET_MIB:,.0f} "
-            f"MiB: {verdict(under)}"
+            f"  peak        {peak.memory_mib:8,.0f} MiB (of every run above: {peak.label})   "
+            f"target < {MEMORY_TARGET_MIB:,.0f} MiB: {verdict(under)}"
         )
         print(
             f"  growth      x{rss_ratio:.2f} for x{doc_ratio:.0f} documents   "
             f"target <= x{doc_ratio / 2:.0f} (half linear): {verdict(sublinear)}"
         )
-        self.record(f"warm peak memory < {MEMORY_TARGET_MIB:,.0f} MiB", under)
+        self.record(f"peak memory of every run < {MEMORY_TARGET_MIB:,.0f} MiB", under)
         self.record("memory grows clearly less than linearly", sublinear)
 
     def print_verdicts(self) -> None:
         for name, met in self.verdicts:
             print(f"verdict  {name}: {'not measured' if met is None else verdict(met)}")
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """Every file's mtime (ns) in ``folder``."""
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def changed_files(before: dict[str, int], after: dict[str, int]) -> int:
+    """Files written (new or a new mtime) or removed between two :func:`mtimes`."""
+    return sum(before.get(name) != mtime for name, mtime in after.items()) + len(
+        before.keys() - after.keys()
+    )
+
+
+def retract(records: Path, rng: random.Random, count: int) -> list[str]:
+    """Write ``records/zz-changed.xml``: ``count`` long-tail records of ``records`` (no
+    database paper), now retracted; the server reads it last, so its versions win."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(records.glob("records-*.xml")))
+    articles = re.findall(r"<PubmedArticle>.*?</PubmedArticle>", text, flags=re.S)
+    by_pmid = {re.search(r"<PMID[^>]*>(\d+)</PMID>", a)[1]: a for a in articles}  # type: ignore[index]
+    chosen = rng.sample(sorted(set(by_pmid) - set(DATABASE_PMIDS)), count)
+    changed = [
+        by_pmid[pmid]
+        .replace(
+            "<PublicationTypeList>",
+            '<PublicationTypeList><PublicationType UI="D016441">Retracted Publication'
+            "</PublicationType>",
+            1,
+        )
+        .encode("utf-8")
+        for pmid in chosen
+    ]
+    (records / "zz-changed.xml").write_bytes(record_set(changed))
+    return chosen
+
+
+def documents_citing(audit_db: Path, pmids: Sequence[str]) -> int:
+    """How many documents of a run cite (as a PMID, or a DOI resolving to it) one of ``pmids``."""
+    marks = ", ".join("?" * len(pmids))
+    query = (
+        "SELECT COUNT(DISTINCT document) FROM citations "  # noqa: S608
+        f"WHERE paper IN ({marks}) OR pmid IN ({marks})"
+    )
+    with closing(sqlite3.connect(audit_db)) as db:
+        return int(db.execute(query, [*pmids, *pmids]).fetchone()[0])
+
+
+_REWRITTEN = re.compile(r"\(([\d,]+) of ([\d,]+) documents' reports rewritten")
+
+
+def rewritten_count(run: Measured) -> int | None:
+    """How many documents' reports ``enrich run`` says it rewrote (all, when it kept none)."""
+    match = _REWRITTEN.search(run.stdout)
+    if match:
+        return _number(match[1])
+    if "nothing changed" in run.stdout:
+        return 0
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -458,24 +615,61 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     work = Path(tempfile.mkdtemp(prefix="enrich-bench-scale-"))
     bench = Bench(args, work)
+    records = work / "corpus" / "records"
     try:
         summary = bench.generate()
         small_count = link_first(bench.docs, bench.small_docs, args.small)
         server, url, held = start_server(
-            work / "corpus" / "records", args.latency, args.per_record_latency, work / "server.log"
+            records, args.latency, args.per_record_latency, work / "server.log"
         )
         print(f"server: {held:,} records at {url} (3 requests/s, {KEY_RATE} with a key)")
+        env, out = enrich_env(url), work / "out"
         try:
-            env = enrich_env(url)
             before = process_cpu(server.pid)
-            cold = bench.run("cold", bench.docs, env)
+            every = bench.run(
+                "cold-every-format", bench.docs, env, "--formats", "html,json,md",
+                cache=work / "cache-every-format",
+            )  # fmt: skip
             after = process_cpu(server.pid)
             served = after - before if before is not None and after is not None else None
-            bench.report_cold(cold, summary.distinct_pmids, summary.genes, served)
-            warm = bench.run("warm", bench.docs, env)
-            bench.report_warm(warm, cold)
-            small = bench.run("small", bench.small_docs, env)
-            bench.report_memory(small, warm, cold, small_count)
+            bench.report_cold(
+                every, summary.distinct_pmids, summary.genes, served, "every format (html,json,md)"
+            )
+            bench.report_bytes(work / "out-cold-every-format", "every format")
+            shutil.rmtree(work / "out-cold-every-format")
+            shutil.rmtree(work / "cache-every-format")
+            before = process_cpu(server.pid)
+            cold = bench.run("cold", bench.docs, env, out=out)
+            after = process_cpu(server.pid)
+            served = after - before if before is not None and after is not None else None
+            bench.report_cold(
+                cold, summary.distinct_pmids, summary.genes, served, "default outputs (html,json)"
+            )
+            bench.report_bytes(out, "default outputs")
+            files = mtimes(out)
+            again = bench.run("no-change", bench.docs, env, out=out)
+            bench.report_no_change(again, changed_files(files, mtimes(out)))
+            changed = retract(records, random.Random(args.seed), CHANGED)
+            citing = documents_citing(out / "audit.db", changed)
+        finally:
+            stop_server(server)
+        port = int(url.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+        server, url, _ = start_server(
+            records, args.latency, args.per_record_latency, work / "server2.log", port=port
+        )
+        try:
+            refresh = measure(
+                "refresh",
+                [sys.executable, "-m", "enrich", "refresh", "--max-age", "0s", "--out",
+                 str(work / "refreshed"), "--cache-dir", str(bench.cache)],
+                env, work, args.timeout,
+            )  # fmt: skip
+            rerun = bench.run("after-refresh", bench.docs, env, out=out)
+            full = bench.run("full", bench.docs, env, "--full", out=out)
+            bench.report_refresh(refresh, rerun, again, full, citing, rewritten_count(rerun))
+            bench.report_full(full)
+            small = bench.run("small", bench.small_docs, env, "--full")
+            bench.report_memory(small, full, small_count)
         finally:
             stop_server(server)
         bench.print_verdicts()

@@ -35,7 +35,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -63,18 +65,30 @@ FileStat = tuple[int, int]  #: (size in bytes, mtime in ns)
 
 
 def input_digest(path: Path) -> str:
-    """The BLAKE2b digest of the file's bytes (hex)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "blake2b").hexdigest()
+    """The BLAKE2b digest of the file's bytes (hex), or "" (which matches no state) when it
+    is not a regular file or cannot be read: a FIFO or a device is never opened for reading
+    here (reading the document reports what is wrong with it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return ""
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        try:
+            return hashlib.file_digest(handle, "blake2b").hexdigest()
+        except OSError:
+            return ""
 
 
 def file_stat(path: Path) -> FileStat | None:
-    """The size and mtime of ``path``, or None when it is not a regular file."""
+    """The size and mtime of ``path``, or None when it is not a regular file (a link
+    included)."""
     try:
-        stat = path.stat()
+        found = os.lstat(path)
     except OSError:
         return None
-    return (stat.st_size, stat.st_mtime_ns) if path.is_file() else None
+    return (found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +122,8 @@ class PreviousRun:
             previous = cls._read(out_dir / STATE)
         except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
             return cls()
-        for name, stat in previous.run_files.items():
-            if file_stat(out_dir / name) != stat:
+        for name, recorded in previous.run_files.items():
+            if file_stat(out_dir / name) != recorded:
                 return cls()
         return previous
 
@@ -240,7 +254,7 @@ class Incremental:
             return None
         if known.fingerprint != self.fingerprint(number, scan, view):
             return None
-        if any(file_stat(self.out_dir / name) != stat for name, stat in known.files.items()):
+        if any(file_stat(self.out_dir / n) != recorded for n, recorded in known.files.items()):
             return None
         if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
             return None

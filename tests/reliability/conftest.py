@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from enrich.report.commit import MANIFEST
+from enrich.report.commit import MANIFEST, RUN_LOCK
+from enrich.run.incremental import STATE
 from enrich.testing import EutilsServer, RecordStore, make_record
 
 FIRST_PMID = 91_000_000  #: synthetic PMIDs start above every real one
@@ -30,6 +31,9 @@ DEFAULT_SUFFIXES = (".html", ".json")  #: of the formats a run writes by default
 RUN_FILES = frozenset(
     {"index.html", "audit.tsv", "audit.db", "references.bib", "references.json", "references.ris"}
 )
+#: what a report folder holds besides reports: the set's manifest, the state incremental
+#: runs keep, and the lock that lets one run at a time write into the folder
+BOOKKEEPING = frozenset({MANIFEST, STATE, RUN_LOCK})
 
 
 # --- synthetic corpora --------------------------------------------------------------------
@@ -144,7 +148,7 @@ def document_reports(out: Path) -> dict[str, dict[str, Any]]:
     reports = {
         path.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(out.glob("*.json"))
-        if path.name not in RUN_FILES | {MANIFEST}
+        if path.name not in RUN_FILES | BOOKKEEPING
     }
     for report in reports.values():
         report.pop("provenance")
@@ -181,11 +185,11 @@ def efetched_pmids(server: EutilsServer, *, status: int | None = None) -> set[st
 
 def stray_files(folder: Path) -> list[str]:
     """Names in ``folder`` that are neither a document report, a run-wide file nor the
-    manifest of the report set (a staging folder or a temporary file would be)."""
+    folder's bookkeeping (a staging folder or a temporary file would be)."""
     return sorted(
         p.name
         for p in folder.iterdir()
-        if p.name not in RUN_FILES | {MANIFEST}
+        if p.name not in RUN_FILES | BOOKKEEPING
         and (p.name.startswith(".") or p.suffix not in REPORT_SUFFIXES)
     )
 
@@ -261,7 +265,7 @@ def assert_no_partial_reports(out: Path, suffixes: tuple[str, ...] = DEFAULT_SUF
     assert stray_files(out) == []
     stems: dict[str, set[str]] = {}
     for path in out.iterdir():
-        if path.name not in RUN_FILES | {MANIFEST}:
+        if path.name not in RUN_FILES | BOOKKEEPING:
             stems.setdefault(path.stem, set()).add(path.suffix)
     for stem, found in stems.items():
         assert found == set(suffixes), (stem, found)
