@@ -157,6 +157,13 @@ class ReportWriter:
         self._tsv_end += length
         self._next += 1
 
+    def add_bibliography(self, entries: Iterable[BibliographyEntry]) -> None:
+        """Add bibliography entries (of the papers kept documents cite); a PMID's first
+        entry stays."""
+        self._check_open()
+        for paper in entries:
+            self._bibliography.setdefault(paper.pmid, paper)
+
     def _check_open(self) -> None:
         if self._finished:
             raise OutputError(f"the reports in {self.out_dir} are already finished")

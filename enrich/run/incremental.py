@@ -229,7 +229,6 @@ class Incremental:
         self.fingerprints: dict[int, str] = {}
         self._keys: dict[str, bytes] = {}  #: citation key -> the digest of what it brings
         self._genes: dict[str, bytes] = {}
-        self._handed_over: set[str] = set()  #: PMIDs whose bibliography entries were given
         self._scans: Sequence[Scan] = ()
         self._final = CorpusView({}, {}, CorpusStats())
 
@@ -262,15 +261,7 @@ class Incremental:
         if tsv is None:
             return None
         self.kept.add(number)
-        resolutions = [view.resolutions[key] for key in scan.keys]
-        records = [r.record for r in resolutions if r.status is Status.RESOLVED]
-        return WrittenDocument(
-            tsv=tsv,
-            entry=known.entry,
-            bibliography=self._bibliography(records, view),
-            sources=known.sources,
-            kept=True,
-        )
+        return WrittenDocument(tsv, known.entry, (), known.sources, kept=True)
 
     def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
         """The digest of everything document ``number``'s reports are made from."""
@@ -281,6 +272,17 @@ class Incremental:
             parts += [self._gene(gene_id, view).hex() for gene_id in scan.gene_ids]
             found = self.fingerprints[number] = _digest(parts)
         return found
+
+    def bibliography(self) -> list[BibliographyEntry]:
+        """The bibliography entries of the papers the kept documents cite (made when the
+        run-level files are, not for a run that changed nothing)."""
+        records: dict[str, PaperRecord] = {}
+        for number in self.kept:
+            for key in self._scans[number].keys:
+                resolution = self._final.resolutions[key]
+                if resolution.status is Status.RESOLVED and resolution.record is not None:
+                    records.setdefault(resolution.record.pmid, resolution.record)
+        return [bibliography_entry(record) for record in records.values()]
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Every document's scan and the run's final view, for the fingerprints of the
@@ -381,18 +383,6 @@ class Incremental:
         except OSError:
             return None
         return data.decode("utf-8") if len(data) == length else None
-
-    def _bibliography(
-        self, records: Sequence[PaperRecord | None], view: CorpusView
-    ) -> tuple[BibliographyEntry, ...]:
-        """The bibliography entries of ``records`` not handed over before."""
-        found = []
-        for record in records:
-            if record is None or record.pmid in self._handed_over:
-                continue
-            self._handed_over.add(record.pmid)
-            found.append(bibliography_entry(record))
-        return tuple(found)
 
 
 def _scan_dict(scan: Scan) -> dict[str, Any]:

@@ -190,6 +190,7 @@ def run_enrichment(
         if incremental.unchanged(fingerprint):
             writer.abort()
             return dataclasses.replace(kept, written=False)
+        writer.add_bibliography(incremental.bibliography())
         writer.write_run_files(outcome.summary)
         incremental.save(writer.staging, written, writer.tsv_spans, fingerprint)
         writer.commit()
@@ -246,7 +247,6 @@ def stream_documents(
         transport=transport,
         progress=hook("looking up gene names", len(ids)),
     )
-    learn_names(genes.lookups.values())  # before the workers fork: they inherit it
     keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
     resolving = hook("resolving citations", len(keys))
     settled = _from_cache(keys, cache_dir, eutils, offline)
@@ -280,6 +280,8 @@ def stream_documents(
         transport=transport,
         progress=resolving,
     )
+    if tasks:  # before the workers fork: they inherit the names learnt
+        learn_names(genes.lookups.values())
     auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
     fetched = (
         _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
