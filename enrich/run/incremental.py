@@ -38,7 +38,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,7 @@ from typing import Any
 
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
+from enrich.errors import OutputError
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
@@ -257,11 +258,8 @@ class Incremental:
             return None
         if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
             return None
-        tsv = self._tsv_lines(known)
-        if tsv is None:
-            return None
         self.kept.add(number)
-        return WrittenDocument(tsv, known.entry, (), known.sources, kept=True)
+        return WrittenDocument("", known.entry, (), known.sources, kept=True)
 
     def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
         """The digest of everything document ``number``'s reports are made from."""
@@ -373,16 +371,24 @@ class Incremental:
             found = self._genes[gene_id] = _raw_digest([gene_id, what])
         return found
 
-    def _tsv_lines(self, known: DocumentState) -> str | None:
-        """The document's lines of the previous audit.tsv (None if they cannot be read)."""
-        offset, length = known.tsv
+    def tsv_lines(self, numbers: Sequence[int]) -> Iterator[tuple[int, str]]:
+        """The lines of the previous audit.tsv of each kept document of ``numbers``, in that
+        order (the state made sure the file is the one it describes).  OutputError when it
+        cannot be read whole."""
+        if not numbers:
+            return
+        path = self.out_dir / "audit.tsv"
         try:
-            with (self.out_dir / "audit.tsv").open("rb") as handle:
-                handle.seek(offset)
-                data = handle.read(length)
-        except OSError:
-            return None
-        return data.decode("utf-8") if len(data) == length else None
+            with path.open("rb") as handle:
+                for number in numbers:
+                    offset, length = self.previous.documents[str(self.files[number])].tsv
+                    handle.seek(offset)
+                    data = handle.read(length)
+                    if len(data) != length:
+                        raise OutputError(f"{path} changed while enrich ran: run again")
+                    yield number, data.decode("utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _scan_dict(scan: Scan) -> dict[str, Any]:

@@ -163,11 +163,12 @@ def run_enrichment(
             audit=audit,
             full=full,
         )
-        written: dict[int, WrittenDocument] = {}
+        written: dict[int, WrittenDocument] = {}  #: what the state records of each document
 
         def accept(doc: WrittenDocument, number: int) -> None:
             written[number] = dataclasses.replace(doc, tsv="", bibliography=(), rows=DatabaseRows())
-            writer.add_written(doc, number)
+            if not doc.kept:  # the kept ones go to the writer once the run proves it writes
+                writer.add_written(doc, number)
 
         outcome = stream_documents(
             files,
@@ -190,6 +191,8 @@ def run_enrichment(
         if incremental.unchanged(fingerprint):
             writer.abort()
             return dataclasses.replace(kept, written=False)
+        for number, lines in incremental.tsv_lines(sorted(incremental.kept)):
+            writer.add_written(dataclasses.replace(written[number], tsv=lines), number)
         writer.add_bibliography(incremental.bibliography())
         writer.write_run_files(outcome.summary)
         incremental.save(writer.staging, written, writer.tsv_spans, fingerprint)
