@@ -100,6 +100,12 @@ class CitationCache:
                 eviction_policy="none",
                 size_limit=2**42,
                 timeout=60,
+                # Each thread has a connection of its own (the fetch thread, asyncio's
+                # worker threads...): with diskcache's defaults each may hold a 32 MiB page
+                # cache and a 64 MiB memory map of a cache file that reaches gigabytes.
+                # Reads are random, so the OS's page cache serves them as well.
+                sqlite_cache_size=1024,  # pages of 4 KiB
+                sqlite_mmap_size=0,
             )
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cache folder {directory} is not usable: {_reason(exc)}") from exc

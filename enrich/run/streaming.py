@@ -283,8 +283,10 @@ def stream_documents(
         transport=transport,
         progress=resolving,
     )
-    if tasks:  # before the workers fork: they inherit the names learnt
-        learn_names(genes.lookups.values())
+    # Before the workers fork, so that they inherit what was learnt: the names of the genes
+    # of the documents to audit (a run that keeps most documents learns few).
+    needed = dict.fromkeys(gene_id for task in tasks for gene_id in scans[task.number].gene_ids)
+    learn_names(genes.lookups[gene_id] for gene_id in needed if gene_id in genes.lookups)
     auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
     fetched = (
         _audit_while_fetching(tasks, settled, fetch, auditor, counted, jobs, pass_two)
