@@ -25,7 +25,7 @@ Promises:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -220,6 +220,11 @@ class ReportWriter:
             self._database.close()
             self._early.close()
             self._staging.discard()
+
+    @property
+    def bibliography(self) -> Mapping[str, BibliographyEntry]:
+        """The bibliography entries added so far, by PMID."""
+        return self._bibliography
 
     @property
     def entries(self) -> list[DocumentEntry]:

@@ -36,9 +36,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,7 @@ from enrich.run.scan import Scan
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 1  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 2  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = ("audit.tsv", "audit.db", "index.html")
@@ -155,11 +156,15 @@ CREATE TABLE docs (
     tsv TEXT NOT NULL,       -- JSON: [offset, length] of its lines in audit.tsv
     files TEXT NOT NULL      -- JSON: [[file name, [size, mtime_ns]], ...]
 );
+CREATE TABLE papers (        -- the bibliography entry of every paper the set cites
+    pmid TEXT PRIMARY KEY,
+    entry TEXT NOT NULL      -- JSON: [BibTeX, CSL-JSON, RIS]
+);
 """
 _SELECT_DOCUMENTS = (
     "SELECT path, digest, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
 )
-_INSERT_DOCUMENT = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
@@ -231,6 +236,7 @@ class Incremental:
         self._keys: dict[str, bytes] = {}  #: citation key -> the digest of what it brings
         self._genes: dict[str, bytes] = {}
         self._scans: Sequence[Scan] = ()
+        self._stored_pmids: set[str] = set()  #: bibliography entries taken from the state
         self._final = CorpusView({}, {}, CorpusStats())
 
     # --- what stream_documents asks ------------------------------------------------------
@@ -271,16 +277,41 @@ class Incremental:
             found = self.fingerprints[number] = _digest(parts)
         return found
 
-    def bibliography(self) -> list[BibliographyEntry]:
-        """The bibliography entries of the papers the kept documents cite (made when the
-        run-level files are, not for a run that changed nothing)."""
+    def bibliography(self, given: Container[str]) -> list[BibliographyEntry]:
+        """The bibliography entries of the papers the kept documents cite but those in
+        ``given`` (made from the documents rendered again): the previous set's, which the
+        kept documents' fingerprints prove current; made anew where the state lacks one.
+        Made when the run-level files are, never for a run that changed nothing."""
         records: dict[str, PaperRecord] = {}
         for number in self.kept:
             for key in self._scans[number].keys:
                 resolution = self._final.resolutions[key]
-                if resolution.status is Status.RESOLVED and resolution.record is not None:
-                    records.setdefault(resolution.record.pmid, resolution.record)
-        return [bibliography_entry(record) for record in records.values()]
+                record = resolution.record
+                if record is None or resolution.status is not Status.RESOLVED:
+                    continue
+                if record.pmid not in given:
+                    records.setdefault(record.pmid, record)
+        stored = self._stored_entries(list(records))
+        self._stored_pmids = set(stored)
+        made = [bibliography_entry(r) for pmid, r in records.items() if pmid not in stored]
+        return [*stored.values(), *made]
+
+    def _stored_entries(self, pmids: list[str]) -> dict[str, BibliographyEntry]:
+        """The previous state's bibliography entries of ``pmids`` (those it has)."""
+        if not pmids or not self.previous.documents:
+            return {}
+        found = {}
+        uri = f"{(self.out_dir / STATE).resolve().as_uri()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True)) as db:
+                db.execute("CREATE TEMP TABLE wanted (pmid TEXT PRIMARY KEY)")
+                db.executemany("INSERT INTO wanted VALUES (?)", ((p,) for p in pmids))
+                query = "SELECT pmid, entry FROM papers WHERE pmid IN (SELECT pmid FROM wanted)"
+                for pmid, entry in db.execute(query):
+                    found[pmid] = BibliographyEntry(pmid, *json.loads(entry))
+        except (sqlite3.Error, ValueError, TypeError):
+            return {}
+        return found
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Every document's scan and the run's final view, for the fingerprints of the
@@ -314,41 +345,72 @@ class Incremental:
         staging: Path,
         written: Mapping[int, WrittenDocument],
         tsv_spans: Mapping[int, tuple[int, int]],
+        bibliography: Mapping[str, BibliographyEntry],
         fingerprint: str,
     ) -> Path:
         """Write the new state into ``staging`` (the run's staging folder, where every report
         file is but those kept in place): ``written`` holds what the writer was given of each
-        document, ``tsv_spans`` where its lines are in the new audit.tsv."""
+        document, ``tsv_spans`` where its lines are in the new audit.tsv, ``bibliography``
+        every entry of the new set's bibliographies.
+
+        The previous state, when it was trusted, is copied and brought up to date (kept
+        documents change only their place in audit.tsv), so the cost follows the change."""
         path = staging / STATE
-        rows = []
+        kept = self.kept if self.previous.documents else set()
+        if kept:
+            shutil.copyfile(self.out_dir / STATE, path)
+        fresh, moved = [], []
         for number, scan in enumerate(self._scans):
-            doc, name = written[number], self.names[number]
-            files = {}
-            for kind in self.formats:
-                where = staging if number not in self.kept else self.out_dir
-                files[f"{name}.{kind}"] = file_stat(where / f"{name}.{kind}")
-            rows.append(
-                (
-                    str(self.files[number]),
-                    self.digests[number],
-                    name,
-                    self.fingerprints.get(number, ""),
-                    json.dumps(_scan_dict(scan)),
-                    json.dumps(dataclasses.asdict(doc.entry)),
-                    json.dumps(dataclasses.astuple(doc.sources)),
-                    json.dumps(tsv_spans[number]),
-                    json.dumps(sorted(files.items())),
-                )
-            )
+            span = json.dumps(tsv_spans[number])
+            if number in kept:
+                moved.append((span, str(self.files[number])))
+            else:
+                fresh.append(self._row(staging, number, scan, written[number], span))
         run_files = sorted((name, file_stat(staging / name)) for name in RUN_FILES)
         meta = {"schema": _SCHEMA, "fingerprint": fingerprint, "files": run_files}
+        reused = self._stored_pmids if kept else set()
         with closing(sqlite3.connect(path)) as db, db:
-            db.executescript(_CREATE)
+            if not kept:
+                db.executescript(_CREATE)
+            db.execute("CREATE TEMP TABLE current (path TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO current VALUES (?)", ((str(f),) for f in self.files))
+            db.execute("DELETE FROM docs WHERE path NOT IN (SELECT path FROM current)")
+            db.executemany("UPDATE docs SET tsv = ? WHERE path = ?", moved)
+            db.executemany(_REPLACE_DOCUMENT, fresh)
+            db.execute("CREATE TEMP TABLE cited (pmid TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO cited VALUES (?)", ((p,) for p in bibliography))
+            db.execute("DELETE FROM papers WHERE pmid NOT IN (SELECT pmid FROM cited)")
             db.executemany(
-                "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+                "INSERT OR REPLACE INTO papers VALUES (?, ?)",
+                (
+                    (pmid, json.dumps([e.bibtex, e.csl_json, e.ris]))
+                    for pmid, e in bibliography.items()
+                    if pmid not in reused
+                ),
             )
-            db.executemany(_INSERT_DOCUMENT, rows)
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [(k, json.dumps(v)) for k, v in meta.items()],
+            )
         return path
+
+    def _row(
+        self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
+    ) -> tuple[str, ...]:
+        """Document ``number``'s row of the state, its files just written in ``staging``."""
+        name = self.names[number]
+        files = {f"{name}.{kind}": file_stat(staging / f"{name}.{kind}") for kind in self.formats}
+        return (
+            str(self.files[number]),
+            self.digests[number],
+            name,
+            self.fingerprints.get(number, ""),
+            json.dumps(_scan_dict(scan)),
+            json.dumps(dataclasses.asdict(doc.entry)),
+            json.dumps(dataclasses.astuple(doc.sources)),
+            span,
+            json.dumps(sorted(files.items())),
+        )
 
     # --- the parts -------------------------------------------------------------------------
 

@@ -193,9 +193,11 @@ def run_enrichment(
             return dataclasses.replace(kept, written=False)
         for number, lines in incremental.tsv_lines(sorted(incremental.kept)):
             writer.add_written(dataclasses.replace(written[number], tsv=lines), number)
-        writer.add_bibliography(incremental.bibliography())
+        writer.add_bibliography(incremental.bibliography(writer.bibliography))
         writer.write_run_files(outcome.summary)
-        incremental.save(writer.staging, written, writer.tsv_spans, fingerprint)
+        incremental.save(
+            writer.staging, written, writer.tsv_spans, writer.bibliography, fingerprint
+        )
         writer.commit()
     return kept
 

@@ -272,3 +272,20 @@ def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     assert outcome.written and outcome.kept == 0
     assert snapshot(out) == snapshot(world.full_run())
     assert world.run(out).written is False  # and the state written then is trusted
+
+
+def test_a_changed_records_bibliography_entry_stays_current_in_later_runs(world: Folder) -> None:
+    """After a record changes, a later run that keeps the documents citing it (and rewrites
+    another) still writes the record's new bibliography entry, as a full run does."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    pmid = min((p for p in counts if counts[p] == 1), key=int)
+    world.change_record("change", pmid)
+    world.run(out)
+    other = next(path for path, text in texts.items() if pmid not in text)
+    other.write_text(texts[other] + "\n", encoding="utf-8")
+    outcome = world.run(out)
+    assert outcome.kept == len(texts) - 1
+    assert f"A changed title of {pmid}" in (out / "references.bib").read_text(encoding="utf-8")
+    assert snapshot(out) == snapshot(world.full_run())
