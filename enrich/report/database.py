@@ -34,6 +34,7 @@ in memory.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -162,13 +163,13 @@ CREATE VIEW attention (document, claim, rank, reason) AS
 #: gene's edges); a claim's flags are few enough to find by name, and a grade is too common
 #: a value for an index to help.
 INDEXES = """
-CREATE INDEX documents_by_path ON documents (document);
-CREATE INDEX claims_by_document ON claims (document, claim);
-CREATE INDEX claims_by_regulator ON claims (regulator, grade);
-CREATE INDEX claims_by_target ON claims (target, grade);
-CREATE INDEX citations_by_claim ON citations (document, claim);
-CREATE INDEX citations_by_paper ON citations (paper);
-CREATE INDEX flags_by_name ON flags (name);
+CREATE INDEX IF NOT EXISTS documents_by_path ON documents (document);
+CREATE INDEX IF NOT EXISTS claims_by_document ON claims (document, claim);
+CREATE INDEX IF NOT EXISTS claims_by_regulator ON claims (regulator, grade);
+CREATE INDEX IF NOT EXISTS claims_by_target ON claims (target, grade);
+CREATE INDEX IF NOT EXISTS citations_by_claim ON citations (document, claim);
+CREATE INDEX IF NOT EXISTS citations_by_paper ON citations (paper);
+CREATE INDEX IF NOT EXISTS flags_by_name ON flags (name);
 """
 
 _INSERTS = {
@@ -196,6 +197,7 @@ class AuditDatabase:
     def __init__(self, path: Path, report_format: str = "html") -> None:
         self.path = path
         self.report_format = report_format  #: the per-document file a ``report`` names
+        self.reused = False  #: started from the previous audit.db (:meth:`reuse`)
         self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
         self._buffered = 0
         with _writing(path):
@@ -234,12 +236,45 @@ class AuditDatabase:
             for table, width in _INSERTS.items():
                 rows = self._pending[table]
                 if rows:
-                    verb = "INSERT OR IGNORE" if table == "papers" else "INSERT"
+                    # a paper's row is the same from every document citing it; over a copy of
+                    # the previous database (reuse), the new one replaces the old
+                    verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
                     marks = ", ".join("?" * width)
                     self._db.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
                     rows.clear()
             self._db.execute("COMMIT")
         self._buffered = 0
+
+    def reuse(self, previous: Path, kept: Iterable[str]) -> None:
+        """Start again from a copy of the audit.db at ``previous`` (written by this same
+        version) holding only the rows of the documents ``kept`` (paths): cheaper than
+        :meth:`copy_documents` when most of a corpus is kept, since its indexes need not be
+        built again.  Call before :meth:`add`; the kept documents are then added (their
+        ``documents`` rows: numbers may change) with no rows of their own."""
+        self._flush()
+        self._db.close()
+        with _writing(self.path):
+            shutil.copyfile(previous, self.path)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("BEGIN")
+            self._db.execute("CREATE TEMP TABLE kept (document TEXT PRIMARY KEY)")
+            self._db.executemany("INSERT INTO kept VALUES (?)", ((d,) for d in kept))
+            self._db.execute(
+                "CREATE TEMP TABLE gone AS SELECT document FROM documents "
+                "WHERE document NOT IN (SELECT document FROM kept)"
+            )
+            for table in ("claims", "citations", "flags"):
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE document IN (SELECT document FROM gone)"  # noqa: S608
+                )
+            self._db.execute("DELETE FROM documents")
+            self._db.execute("DELETE FROM runs")
+            self._db.execute("DROP TABLE kept")
+            self._db.execute("DROP TABLE gone")
+            self._db.execute("COMMIT")
+        self.reused = True
 
     def copy_documents(self, previous: Path, documents: Iterable[str]) -> None:
         """Copy the ``claims``, ``citations`` and ``flags`` rows of ``documents`` (paths), and
@@ -272,6 +307,12 @@ class AuditDatabase:
     def complete(self, provenance: Provenance, summary: RunSummary) -> None:
         """Insert what is buffered and the ``runs`` row, then create the indexes."""
         self._flush()
+        if self.reused:  # papers no document cites any more
+            with _writing(self.path):
+                self._db.execute(
+                    "DELETE FROM papers WHERE pmid NOT IN "
+                    "(SELECT paper FROM citations WHERE paper IS NOT NULL)"
+                )
         run, sources, audit = provenance.run, provenance.sources, provenance.run.audit
         finished = provenance.finished if provenance.finished is not None else run.started
         resources = [{"name": r.name, "pmids": r.pmids, "dois": r.dois} for r in audit.resources]

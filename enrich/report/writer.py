@@ -25,7 +25,7 @@ Promises:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -157,6 +157,13 @@ class ReportWriter:
         self._tsv_end += length
         self._next += 1
 
+    def keeping(self, documents: Sequence[str], total: int) -> None:
+        """Told, before any document is added, the paths of the ``documents`` (of ``total``)
+        whose files stay in place and whose audit.db rows the previous audit.db holds: when
+        they are most of the run, audit.db starts from a copy of the previous one."""
+        if documents and 2 * len(documents) >= total:
+            self._database.reuse(self.out_dir / "audit.db", documents)
+
     def add_bibliography(self, entries: Iterable[BibliographyEntry]) -> None:
         """Add bibliography entries (of the papers kept documents cite); a PMID's first
         entry stays."""
@@ -183,7 +190,7 @@ class ReportWriter:
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
-        if self._kept:
+        if self._kept and not self._database.reused:
             self._database.copy_documents(self.out_dir / "audit.db", self._kept)
         provenance = Provenance(self.run, self._sources, finished=now())
         self._database.complete(provenance, summary)

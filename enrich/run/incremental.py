@@ -39,7 +39,7 @@ import os
 import shutil
 import sqlite3
 import stat
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,7 +205,8 @@ class Incremental:
 
     ``names`` are the report names the run allocated to ``files``, in order; ``settings``
     the values, besides the documents and records, that reports depend on.  With
-    ``full``, nothing is kept (but the state is written for the next run).
+    ``full``, nothing is kept (but the state is written for the next run).  ``keeping`` is
+    told the paths of the documents kept, and how many there are in all, once decided.
     """
 
     def __init__(
@@ -220,12 +221,14 @@ class Incremental:
         style: Style | None,
         audit: AuditSettings,
         full: bool = False,
+        keeping: Callable[[list[str], int], None] | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.files = list(files)
         self.names = list(names)
         self.formats = tuple(formats)
         self.full = full
+        self._keeping = keeping
         self.previous = PreviousRun() if full else PreviousRun.load(out_dir)
         settings = [enrich.__version__, self.formats, eutils_url, offline, str(style), repr(audit)]
         self.settings = _digest([_SCHEMA, *settings])
@@ -312,6 +315,14 @@ class Incremental:
         except (sqlite3.Error, ValueError, TypeError):
             return {}
         return found
+
+    def decided(self) -> None:
+        """Tell ``keeping`` which documents are kept, unless all of the previous set's are
+        (then the run most likely writes nothing: see :meth:`unchanged`)."""
+        everything = len(self.kept) == len(self.files) == len(self.previous.documents)
+        if self._keeping is not None and not everything:
+            paths = [str(self.files[number]) for number in sorted(self.kept)]
+            self._keeping(paths, len(self.files))
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Every document's scan and the run's final view, for the fingerprints of the

@@ -115,6 +115,9 @@ class Reuse(Protocol[R_co]):
         """The result of document ``number`` (every key of ``scan`` settled in ``view``)
         when it need not go through pass 2, else None."""
 
+    def decided(self) -> None:
+        """Told once it is known of every document whether it is kept, before pass 2."""
+
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Told, at the end, every document's scan and the run's final view."""
 
@@ -162,6 +165,7 @@ def run_enrichment(
             style=style,
             audit=audit,
             full=full,
+            keeping=writer.keeping,
         )
         written: dict[int, WrittenDocument] = {}  #: what the state records of each document
 
@@ -276,6 +280,8 @@ def stream_documents(
         else:
             counted(kept, number)
             pass_two(1)
+    if reuse is not None:
+        reuse.decided()
     fetch = partial(
         resolve_citations,
         fetch_order(tasks, settled),
