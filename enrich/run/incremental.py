@@ -203,10 +203,11 @@ class Incremental:
     """One run's reuse of the previous report set in ``out_dir`` (see the module docstring);
     what :func:`~enrich.run.streaming.stream_documents` asks through ``reuse``.
 
-    ``names`` are the report names the run allocated to ``files``, in order; ``settings``
-    the values, besides the documents and records, that reports depend on.  With
-    ``full``, nothing is kept (but the state is written for the next run).  ``keeping`` is
-    told the paths of the documents kept, and how many there are in all, once decided.
+    ``names`` are the report names the run allocated to ``files``, in order; ``formats``,
+    ``eutils_url``, ``offline``, ``style`` and ``audit`` the settings that reports depend on
+    besides documents and records (part of every fingerprint).  With ``full``, nothing is
+    kept (but the state is written for the next run).  ``keeping`` is told the paths of
+    the documents kept, and how many there are in all, once decided.
     """
 
     def __init__(
