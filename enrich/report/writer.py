@@ -25,7 +25,8 @@ Promises:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -55,7 +56,40 @@ from enrich.report.provenance import Provenance, RunInfo, Sources, bibtex_commen
 from enrich.report.tables import AUDIT_COLUMNS, tsv_line
 from enrich.report.view import DocumentEntry
 
-__all__ = ["ReportWriter", "write_document"]
+__all__ = ["BibliographySpool", "ReportWriter", "write_document"]
+
+
+class BibliographySpool:
+    """A run's bibliography entries, one per PMID (the first added), kept in a private
+    temporary SQLite database that SQLite deletes when it is closed, not in memory (50,000
+    papers' entries are about 115 MB).  Iterates by PMID as a number; :meth:`close` when
+    done (idempotent)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a temporary database on disk, private
+        self._db.execute(
+            "CREATE TABLE entries (pmid TEXT PRIMARY KEY, digits INTEGER NOT NULL, "
+            "bibtex TEXT NOT NULL, csl TEXT NOT NULL, ris TEXT NOT NULL)"
+        )
+
+    def add(self, entries: Iterable[BibliographyEntry]) -> None:
+        """Add ``entries``, but those whose PMID is in already."""
+        rows = [(e.pmid, len(e.pmid), e.bibtex, e.csl_json, e.ris) for e in entries]
+        if rows:
+            with self._db:
+                self._db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+
+    def __contains__(self, pmid: object) -> bool:
+        query = "SELECT 1 FROM entries WHERE pmid = ?"
+        return self._db.execute(query, (pmid,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[BibliographyEntry]:
+        query = "SELECT pmid, bibtex, csl, ris FROM entries ORDER BY digits, pmid"
+        for row in self._db.execute(query):
+            yield BibliographyEntry(*row)
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def write_document(staging: Path, name: str, doc: RenderedDocument) -> list[Path]:
@@ -89,7 +123,7 @@ class ReportWriter:
         self.staging = self._staging.path  #: where this run's files are written until committed
         self._names = NameAllocator()
         self._entries: dict[int, DocumentEntry] = {}
-        self._bibliography: dict[str, BibliographyEntry] = {}
+        self._bibliography = BibliographySpool()
         self._sources = Sources()  #: of every document added
         try:
             self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
@@ -140,8 +174,7 @@ class ReportWriter:
             self._kept.append(doc.entry.path)
             self._keep += [f"{doc.entry.name}.{kind}" for kind in self.formats]
         self._sources = self._sources.merge(doc.sources)
-        for paper in doc.bibliography:
-            self._bibliography.setdefault(paper.pmid, paper)
+        self._bibliography.add(doc.bibliography)
         if number != self._next:
             self._early.put(number, doc.tsv)
             return
@@ -168,8 +201,7 @@ class ReportWriter:
         """Add bibliography entries (of the papers kept documents cite); a PMID's first
         entry stays."""
         self._check_open()
-        for paper in entries:
-            self._bibliography.setdefault(paper.pmid, paper)
+        self._bibliography.add(entries)
 
     def _check_open(self) -> None:
         if self._finished:
@@ -196,7 +228,7 @@ class ReportWriter:
         self._database.complete(provenance, summary)
         dashboard = dashboard_of(self._database)
         self._database.close()
-        bibtex, csl_json, ris = join_bibliographies(self._bibliography.values())
+        bibtex, csl_json, ris = join_bibliographies(self._bibliography)
         index = render_index(self.entries, summary, self.formats, provenance, dashboard)
         staged = [
             write_new_text(inside(self.staging, "index.html"), index),
@@ -217,6 +249,7 @@ class ReportWriter:
         self._check_open()
         self._staging.commit(keep=self._keep)
         self._finished = True
+        self._bibliography.close()
 
     def abort(self) -> None:
         """Stop without committing: the previous report set stays exactly as it was and this
@@ -226,11 +259,12 @@ class ReportWriter:
             self._audit.discard()
             self._database.close()
             self._early.close()
+            self._bibliography.close()
             self._staging.discard()
 
     @property
-    def bibliography(self) -> Mapping[str, BibliographyEntry]:
-        """The bibliography entries added so far, by PMID."""
+    def bibliography(self) -> BibliographySpool:
+        """The bibliography entries added so far."""
         return self._bibliography
 
     @property

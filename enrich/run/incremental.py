@@ -39,7 +39,7 @@ import os
 import shutil
 import sqlite3
 import stat
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,10 +275,16 @@ class Incremental:
         """The digest of everything document ``number``'s reports are made from."""
         found = self.fingerprints.get(number)
         if found is None:
-            parts = [self.settings, self.digests.get(number, ""), self.names[number]]
-            parts += [self._key(key, view).hex() for key in scan.keys]
-            parts += [self._gene(gene_id, view).hex() for gene_id in scan.gene_ids]
-            found = self.fingerprints[number] = _digest(parts)
+            # Each part has a fixed length or ends in a byte no text holds: unambiguous.
+            digest = hashlib.blake2b(digest_size=16)
+            for text in (self.settings, self.digests.get(number, ""), self.names[number]):
+                digest.update(text.encode("utf-8") + b"\0")
+            for key in scan.keys:
+                digest.update(self._key(key, view))
+            digest.update(b"\0genes\0")
+            for gene_id in scan.gene_ids:
+                digest.update(self._gene(gene_id, view))
+            found = self.fingerprints[number] = digest.hexdigest()
         return found
 
     def bibliography(self, given: Container[str]) -> list[BibliographyEntry]:
@@ -357,7 +363,7 @@ class Incremental:
         staging: Path,
         written: Mapping[int, WrittenDocument],
         tsv_spans: Mapping[int, tuple[int, int]],
-        bibliography: Mapping[str, BibliographyEntry],
+        bibliography: Iterable[BibliographyEntry],
         fingerprint: str,
     ) -> Path:
         """Write the new state into ``staging`` (the run's staging folder, where every report
@@ -390,16 +396,12 @@ class Incremental:
             db.executemany("UPDATE docs SET tsv = ? WHERE path = ?", moved)
             db.executemany(_REPLACE_DOCUMENT, fresh)
             db.execute("CREATE TEMP TABLE cited (pmid TEXT PRIMARY KEY)")
-            db.executemany("INSERT INTO cited VALUES (?)", ((p,) for p in bibliography))
+            for entry in bibliography:
+                db.execute("INSERT INTO cited VALUES (?)", (entry.pmid,))
+                if entry.pmid not in reused:
+                    row = (entry.pmid, json.dumps([entry.bibtex, entry.csl_json, entry.ris]))
+                    db.execute("INSERT OR REPLACE INTO papers VALUES (?, ?)", row)
             db.execute("DELETE FROM papers WHERE pmid NOT IN (SELECT pmid FROM cited)")
-            db.executemany(
-                "INSERT OR REPLACE INTO papers VALUES (?, ?)",
-                (
-                    (pmid, json.dumps([e.bibtex, e.csl_json, e.ris]))
-                    for pmid, e in bibliography.items()
-                    if pmid not in reused
-                ),
-            )
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [(k, json.dumps(v)) for k, v in meta.items()],

@@ -31,6 +31,20 @@ class Scan:
     claims: int
     problems: tuple[str, ...]
 
+    def shared(self, strings: dict[str, str]) -> Scan:
+        """This scan with its keys and Gene IDs replaced by the equal strings of ``strings``
+        (added there when new): so a run's 20,000 scans hold one object per citation key,
+        not one per citation (a scan arrives unpickled, each string a copy of its own)."""
+        share = strings.setdefault
+        citing = {share(key, key): n for key, n in self.stats.edges_citing.items()}
+        return Scan(
+            keys=tuple(share(key, key) for key in self.keys),
+            gene_ids=tuple(share(gene_id, gene_id) for gene_id in self.gene_ids),
+            stats=CorpusStats(self.stats.edges, citing),
+            claims=self.claims,
+            problems=self.problems,
+        )
+
 
 @dataclass(frozen=True)
 class Scanner:
@@ -50,14 +64,16 @@ class Scanner:
         )
 
     def scan_all(self, files: list[Path], jobs: int, progress: Progress) -> list[Scan]:
-        """:meth:`scan` of every file, in order, in ``jobs`` forked processes when worth it."""
+        """:meth:`scan` of every file, in order, in ``jobs`` forked processes when worth it;
+        the scans share their strings (:meth:`Scan.shared`)."""
         workers = jobs if len(files) >= 8 * jobs else 1
         size = max(1, min(32, len(files) // (workers * 16)))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         found: dict[int, list[Scan]] = {}
+        strings: dict[str, str] = {}
         with WorkerPool(self._scan_chunk, workers, {}) as pool:
             for number, scans in pool.map_unordered(chunks):
-                found[number] = scans
+                found[number] = [scan.shared(strings) for scan in scans]
                 progress(len(scans))
         return [scan for number in range(len(chunks)) for scan in found[number]]
 
