@@ -58,7 +58,7 @@ from enrich.run.scan import Scan
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 2  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 3  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = ("audit.tsv", "audit.db", "index.html")
@@ -105,7 +105,7 @@ class DocumentState:
     entry: DocumentEntry
     sources: Sources
     tsv: tuple[int, int]  #: (offset, length) of its lines in audit.tsv, in bytes
-    files: dict[str, FileStat]  #: its report files' names -> size and mtime
+    files: dict[str, FileStat | None]  #: its report files' names -> size and mtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,12 @@ class PreviousRun:
             meta = dict(db.execute("SELECT name, value FROM meta"))
             if json.loads(meta["schema"]) != _SCHEMA:
                 return cls()
-            documents = {row[0]: _document_state(row) for row in db.execute(_SELECT_DOCUMENTS)}
+            documents = {}
+            for row in db.execute(_SELECT_DOCUMENTS):
+                try:
+                    documents[row[0]] = _document_state(row)
+                except (ValueError, KeyError, TypeError):
+                    continue  # a row that cannot be read proves nothing: rendered again
         run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
         return cls(documents, run_files, json.loads(meta["fingerprint"]))
 
@@ -170,7 +175,6 @@ _REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?,
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
     path, digest, name, fingerprint, scan, entry, sources, tsv, files = row
     found = json.loads(scan)
-    stats = found["stats"]
     return DocumentState(
         path=path,
         digest=digest,
@@ -179,14 +183,15 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
         scan=Scan(
             keys=tuple(found["keys"]),
             gene_ids=tuple(found["gene_ids"]),
-            stats=CorpusStats(stats["edges"], stats["edges_citing"]),
+            edges=found["edges"],
+            citing=tuple(found["citing"]),
             claims=found["claims"],
             problems=tuple(found["problems"]),
         ),
         entry=DocumentEntry(**json.loads(entry)),
         sources=Sources(*json.loads(sources)),
         tsv=tuple(json.loads(tsv)),
-        files={name: (size, mtime) for name, (size, mtime) in json.loads(files)},
+        files={name: tuple(stat) if stat else None for name, stat in json.loads(files)},
     )
 
 
@@ -471,7 +476,8 @@ def _scan_dict(scan: Scan) -> dict[str, Any]:
     return {
         "keys": scan.keys,
         "gene_ids": scan.gene_ids,
-        "stats": {"edges": scan.stats.edges, "edges_citing": dict(scan.stats.edges_citing)},
+        "edges": scan.edges,
+        "citing": scan.citing,
         "claims": scan.claims,
         "problems": scan.problems,
     }

@@ -7,6 +7,7 @@ dropped once read, so memory does not grow with the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,24 +26,30 @@ Progress = Callable[[int], None]
 class Scan:
     """Pass 1's findings about one document."""
 
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  #: every citation key it cites, in order, once
     gene_ids: tuple[str, ...]
-    stats: CorpusStats
+    edges: int  #: its edge claims
+    #: for each of ``keys``, how many of its edge claims cite it (small ints, shared: a
+    #: run holds 20,000 scans, so not a dict of its own each)
+    citing: tuple[int, ...]
     claims: int
     problems: tuple[str, ...]
+
+    @property
+    def stats(self) -> CorpusStats:
+        """Its corpus counts (see :func:`~enrich.audit.corpus_stats`)."""
+        citing = {key: n for key, n in zip(self.keys, self.citing, strict=True) if n}
+        return CorpusStats(self.edges, citing)
 
     def shared(self, strings: dict[str, str]) -> Scan:
         """This scan with its keys and Gene IDs replaced by the equal strings of ``strings``
         (added there when new): so a run's 20,000 scans hold one object per citation key,
         not one per citation (a scan arrives unpickled, each string a copy of its own)."""
         share = strings.setdefault
-        citing = {share(key, key): n for key, n in self.stats.edges_citing.items()}
-        return Scan(
+        return dataclasses.replace(
+            self,
             keys=tuple(share(key, key) for key in self.keys),
             gene_ids=tuple(share(gene_id, gene_id) for gene_id in self.gene_ids),
-            stats=CorpusStats(self.stats.edges, citing),
-            claims=self.claims,
-            problems=self.problems,
         )
 
 
@@ -55,10 +62,13 @@ class Scanner:
     def scan(self, path: Path) -> Scan:
         """What pass 2 and the run's summary need to know of the document at ``path``."""
         document = read_document(path, self.style)
+        keys = tuple(dict.fromkeys(c.key for c in document.all_citations()))
+        stats = corpus_stats([document])
         return Scan(
-            keys=tuple(dict.fromkeys(c.key for c in document.all_citations())),
+            keys=keys,
             gene_ids=gene_ids(document),
-            stats=corpus_stats([document]),
+            edges=stats.edges,
+            citing=tuple(stats.edges_citing.get(key, 0) for key in keys),
             claims=len(document.claims),
             problems=tuple(str(p) for p in document.problems),
         )
