@@ -10,7 +10,10 @@ written as the run goes); :meth:`~ReportWriter.finish` completes ``audit.db`` an
 each worker write its documents' files itself (:func:`write_document`, under a name the
 writer allocated with :meth:`~ReportWriter.allocate`) and hands the writer only the small
 :class:`~enrich.report.document.WrittenDocument` (:meth:`~ReportWriter.add_written`),
-so the large texts never cross between processes.
+so the large texts never cross between processes.  An incremental run
+(:mod:`enrich.run.incremental`) also hands it documents it keeps
+(``WrittenDocument.kept``): their files stay in place, their audit.tsv lines are the
+previous ones, their audit.db rows come from the previous audit.db.
 
 Promises:
 
