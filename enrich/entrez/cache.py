@@ -233,7 +233,7 @@ class CitationCache:
                 self.put_genes([summary], entry["fetched_at"], test_data=test_data)
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
-            self._delete(f"gene:{gene_id}")
+            self._drop(f"gene:{gene_id}")  # counted, as a damaged record is
             return None
         return CachedGene(record, fetched_at, test_data)
 

@@ -48,6 +48,7 @@ from typing import Any
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
 from enrich.errors import OutputError
+from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
@@ -68,14 +69,16 @@ FileStat = tuple[int, int]  #: (size in bytes, mtime in ns)
 
 def input_digest(path: Path) -> str:
     """The BLAKE2b digest of the file's bytes (hex), or "" (which matches no state) when it
-    is not a regular file or cannot be read: a FIFO or a device is never opened for reading
-    here (reading the document reports what is wrong with it)."""
+    is not a regular file, is over the documents' size limit, or cannot be read: a FIFO or
+    a device is never read here, nor more than a document may hold (reading the document
+    reports what is wrong with it)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return ""
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_DOCUMENT_BYTES:
             return ""
         try:
             return hashlib.file_digest(handle, "blake2b").hexdigest()
@@ -269,12 +272,14 @@ class Incremental:
             return None
         if known.fingerprint != self.fingerprint(number, scan, view):
             return None
-        if any(file_stat(self.out_dir / n) != recorded for n, recorded in known.files.items()):
-            return None
+        # the names the run gives the files, never names the state holds, are looked at
         if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
             return None
+        if any(file_stat(self.out_dir / n) != recorded for n, recorded in known.files.items()):
+            return None
         self.kept.add(number)
-        return WrittenDocument("", known.entry, (), known.sources, kept=True)
+        entry = dataclasses.replace(known.entry, name=known.name)
+        return WrittenDocument("", entry, (), known.sources, kept=True)
 
     def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
         """The digest of everything document ``number``'s reports are made from."""

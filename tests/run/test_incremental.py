@@ -289,3 +289,22 @@ def test_a_changed_records_bibliography_entry_stays_current_in_later_runs(world:
     assert outcome.kept == len(texts) - 1
     assert f"A changed title of {pmid}" in (out / "references.bib").read_text(encoding="utf-8")
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_names_in_a_tampered_state_are_never_used(world: Folder) -> None:
+    """A state whose documents' entries name other files (outside the folder, say) does not
+    make the run keep, list or remove anything by those names: the run's own names rule."""
+    out = world.root / "out"
+    with closing(sqlite3.connect(out / STATE)) as db, db:
+        rows = db.execute("SELECT path, entry FROM docs").fetchall()
+        for path, entry in rows:
+            forged = entry.replace('"name": "', '"name": "../forged_', 1)
+            db.execute("UPDATE docs SET entry = ? WHERE path = ?", (forged, path))
+    world.documents()[0].write_text(
+        world.documents()[0].read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - 1
+    manifest = (out / ".enrich-manifest.json").read_text(encoding="utf-8")
+    assert "forged" not in manifest and not list(world.root.glob("forged_*"))
+    assert snapshot(out) == snapshot(world.full_run())
