@@ -180,6 +180,7 @@ _INSERTS = {
     "papers": 12,
 }
 _BATCH = 20_000  #: rows buffered before they are inserted
+_REUSE_CACHE_KIB = 64 * 1024  #: SQLite's page cache when a previous audit.db is reused
 
 
 @contextmanager
@@ -258,6 +259,9 @@ class AuditDatabase:
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
+            # Rows deleted and added all over a large file's indexes: a page cache that
+            # holds their working set (SQLite's default is 2 MiB)
+            self._db.execute(f"PRAGMA cache_size = -{_REUSE_CACHE_KIB}")
             self._db.execute("BEGIN")
             self._db.execute("CREATE TEMP TABLE kept (document TEXT PRIMARY KEY)")
             self._db.executemany("INSERT INTO kept VALUES (?)", ((d,) for d in kept))

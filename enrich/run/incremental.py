@@ -307,10 +307,10 @@ class Incremental:
             for key in self._scans[number].keys:
                 resolution = self._final.resolutions[key]
                 record = resolution.record
-                if record is None or resolution.status is not Status.RESOLVED:
-                    continue
-                if record.pmid not in given:
+                if record is not None and resolution.status is Status.RESOLVED:
                     records.setdefault(record.pmid, record)
+        # ``given`` asked once per paper, not once per citation: it may be a database
+        records = {pmid: record for pmid, record in records.items() if pmid not in given}
         stored = self._stored_entries(list(records))
         self._stored_pmids = set(stored)
         made = [bibliography_entry(r) for pmid, r in records.items() if pmid not in stored]
