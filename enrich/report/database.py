@@ -14,13 +14,16 @@ The tables (:data:`SCHEMA`; README shows queries) and what keys them:
   (``level`` ``citation``, with the citation's ``pmid`` or ``doi`` as cited);
 * ``papers``: a row per distinct PubMed record cited, keyed by ``pmid``.
 
-One writer, :class:`AuditDatabase`, in the process that owns the report set: workers
-hand it each document's rows (:class:`~enrich.report.rows.DatabaseRows`), never the
-documents; it buffers them and inserts them in batches (``executemany``), each batch in
-a transaction, and creates the indexes once every row is in.  The file is written in the
-run's staging folder, so it is replaced with the rest of the report set or not at all
-(:mod:`enrich.report.commit`); nothing is journalled or synced meanwhile (a failed run's
-file is thrown away).  Every :class:`sqlite3.Error` becomes an
+One writer, :class:`AuditDatabase`, in the process that owns the report set: it takes
+each document's rows (:class:`~enrich.report.rows.DatabaseRows`), buffers them and inserts
+them in batches (``executemany``), each batch in a transaction, and creates the indexes
+once every row is in.  A run's workers do not hand it their rows: each worker puts them in
+a :class:`RowShard` of its own (a SQLite file in the staging folder), and the writer copies
+every shard in with SQLite's own ``INSERT ... SELECT`` (:meth:`AuditDatabase.merge`), so
+millions of rows are neither pickled to the parent nor bound one by one there.  The file
+is written in the run's staging folder, so it is replaced with the rest of the report set
+or not at all (:mod:`enrich.report.commit`); nothing is journalled or synced meanwhile (a
+failed run's file is thrown away).  Every :class:`sqlite3.Error` becomes an
 :class:`~enrich.errors.OutputError` naming the file.
 
 Python's own :mod:`sqlite3` does the job: the rows are plain tuples, the schema fixed
@@ -34,6 +37,7 @@ in memory.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -57,6 +61,7 @@ __all__ = [
     "AuditDatabase",
     "GeneRow",
     "GeneTable",
+    "RowShard",
 ]
 
 SCHEMA = """
@@ -180,6 +185,7 @@ _INSERTS = {
     "papers": 12,
 }
 _BATCH = 20_000  #: rows buffered before they are inserted
+_ROW_TABLES = ("claims", "citations", "flags", "papers")  #: the tables of DatabaseRows
 _REUSE_CACHE_KIB = 64 * 1024  #: SQLite's page cache when a previous audit.db is reused
 
 
@@ -190,6 +196,53 @@ def _writing(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise OutputError(f"cannot write {path}: {exc}") from exc
+
+
+class RowShard:
+    """One process's audit.db rows of the documents it renders, in a SQLite file of its own
+    under ``folder``: ``<pid>.sqlite``, opened when the process adds its first rows (so a
+    shard made before the workers fork serves each of them).  Each document's rows are one
+    transaction: a shard holds whole documents only.  :meth:`AuditDatabase.merge` copies
+    the shards into audit.db once their processes are done."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0  #: the process that opened ``_db``
+
+    def add(self, rows: DatabaseRows) -> None:
+        """Store one document's rows."""
+        db = self._connection()
+        with _writing(self.folder), db:
+            for table, values in zip(
+                _ROW_TABLES, (rows.claims, rows.citations, rows.flags, rows.papers), strict=True
+            ):
+                if values:
+                    verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
+                    marks = ", ".join("?" * _INSERTS[table])
+                    db.executemany(f"{verb} INTO {table} VALUES ({marks})", values)
+
+    def shards(self) -> list[Path]:
+        """The shard files written under :attr:`folder` so far, in a fixed order."""
+        return sorted(self.folder.glob("*.sqlite"))
+
+    def close(self) -> None:
+        """Close this process's shard, if it opened one (idempotent)."""
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # none yet, or the parent's (fork)
+            self.folder.mkdir(exist_ok=True)
+            path = self.folder / f"{os.getpid()}.sqlite"
+            with _writing(path):
+                db = sqlite3.connect(path)
+                db.execute("PRAGMA journal_mode = OFF")  # a failed run's shards are dropped
+                db.execute("PRAGMA synchronous = OFF")
+                db.executescript(SCHEMA)
+            self._db, self._pid = db, os.getpid()
+        return self._db
 
 
 class AuditDatabase:
@@ -245,6 +298,25 @@ class AuditDatabase:
                     rows.clear()
             self._db.execute("COMMIT")
         self._buffered = 0
+
+    def merge(self, shards: Iterable[Path]) -> None:
+        """Copy in the rows of every :class:`RowShard` file of ``shards`` (a paper's row
+        replaces an earlier one, as :meth:`add` does).  Call before :meth:`copy_documents`
+        and :meth:`complete`."""
+        self._flush()
+        with _writing(self.path):
+            for shard in shards:
+                self._db.execute("ATTACH DATABASE ? AS shard", (str(shard),))
+                try:
+                    self._db.execute("BEGIN")
+                    for table in _ROW_TABLES:
+                        verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
+                        self._db.execute(f"{verb} INTO main.{table} SELECT * FROM shard.{table}")  # noqa: S608
+                    self._db.execute("COMMIT")
+                finally:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    self._db.execute("DETACH DATABASE shard")
 
     def reuse(self, previous: Path, kept: Iterable[str]) -> None:
         """Start again from a copy of the audit.db at ``previous`` (written by this same

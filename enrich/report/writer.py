@@ -28,6 +28,7 @@ Promises:
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
 from enrich.report.commit import Staging
 from enrich.report.dashboard import dashboard_of
-from enrich.report.database import AuditDatabase
+from enrich.report.database import AuditDatabase, RowShard
 from enrich.report.document import (
     DEFAULT_FORMATS,
     RenderedDocument,
@@ -132,6 +133,8 @@ class ReportWriter:
             self._audit = AtomicTextFile(inside(self.staging, "audit.tsv"))
             self._audit.write(tsv_line(AUDIT_COLUMNS))
             self._database = AuditDatabase(inside(self.staging, "audit.db"), self.formats[0])
+            #: where a run's workers put their documents' audit.db rows (see :class:`RowShard`)
+            self.row_shard = RowShard(inside(self.staging, ".rows"))
         except BaseException:
             self._staging.discard()
             raise
@@ -225,6 +228,7 @@ class ReportWriter:
         self._check_open()
         if len(self._early):
             raise OutputError(f"documents {self._next} and later have not all been added")
+        self._merge_row_shards()
         if self._kept and not self._database.reused:
             self._database.copy_documents(self.out_dir / "audit.db", self._kept)
         provenance = Provenance(self.run, self._sources, finished=now())
@@ -246,6 +250,19 @@ class ReportWriter:
         self._early.close()
         return staged
 
+    def _merge_row_shards(self) -> None:
+        """Copy the rows of :attr:`row_shard`'s files into audit.db, then remove them (they
+        are no part of the report set)."""
+        shard = self.row_shard
+        self._database.merge(shard.shards())
+        shard.close()
+        try:
+            shutil.rmtree(shard.folder)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"cannot remove {shard.folder}: {exc.strerror or exc}") from exc
+
     def commit(self) -> None:
         """Commit the staged files, and the kept documents' files already in place, as the
         folder's report set (see :mod:`enrich.report.commit`)."""
@@ -261,6 +278,7 @@ class ReportWriter:
             self._finished = True
             self._audit.discard()
             self._database.close()
+            self.row_shard.close()
             self._early.close()
             self._bibliography.close()
             self._staging.discard()

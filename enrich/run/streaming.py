@@ -49,6 +49,7 @@ from enrich.report import (
     write_document,
 )
 from enrich.report.commit import one_run_at_a_time
+from enrich.report.database import RowShard
 from enrich.report.provenance import RunInfo, Sources
 from enrich.report.rows import DatabaseRows
 from enrich.run.enrichment import run_summary
@@ -177,7 +178,7 @@ def run_enrichment(
         outcome = stream_documents(
             files,
             names,
-            DocumentReporter(writer.staging, run, writer.formats),
+            DocumentReporter(writer.staging, run, writer.formats, writer.row_shard),
             accept,
             cache_dir=cache_dir,
             eutils=eutils,
@@ -370,15 +371,21 @@ class DocumentReporter:
     (the report writer's staging folder) as ``<name>.*``; return what the writer keeps.
 
     Each worker has its own copy (fork): so each hands over the bibliography entry and the
-    audit.db row of a paper once, however many of its documents cite it.
+    audit.db row of a paper once, however many of its documents cite it.  With ``rows``,
+    the document's audit.db rows go into that worker's shard instead of the result.
     """
 
     def __init__(
-        self, out_dir: Path, run: RunInfo, formats: tuple[str, ...] = DEFAULT_FORMATS
+        self,
+        out_dir: Path,
+        run: RunInfo,
+        formats: tuple[str, ...] = DEFAULT_FORMATS,
+        rows: RowShard | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.run = run  #: what every report says of the run
         self.formats = formats  #: the per-document outputs written
+        self.rows = rows
         self._handed_over: set[str] = set()  #: PMIDs whose papers were sent
 
     def __call__(self, audited: AuditedDocument, name: str) -> WrittenDocument:
@@ -387,7 +394,11 @@ class DocumentReporter:
         )
         write_document(self.out_dir, name, rendered)
         self._handed_over.update(paper.pmid for paper in rendered.bibliography)
-        return rendered.written(name)
+        written = rendered.written(name)
+        if self.rows is None:
+            return written
+        self.rows.add(rendered.rows)
+        return dataclasses.replace(written, rows=DatabaseRows())
 
 
 def _audit_while_fetching(

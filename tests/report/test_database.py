@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import multiprocessing
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -15,8 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from enrich.cli import cli
-from enrich.model import RunSummary
+from enrich.model import AuditedDocument, RunSummary
 from enrich.report import ReportWriter
+from enrich.report.provenance import RunInfo
+from enrich.run.streaming import DocumentReporter
 from enrich.testing import EutilsServer
 from tests.conftest import EXAMPLES, ROOT
 from tests.report.generated import GeneratedRun
@@ -192,3 +195,47 @@ def test_a_failed_run_leaves_the_previous_database_as_it_was(tmp_path: Path) -> 
     assert (tmp_path / "audit.db").read_bytes() == before
     assert sorted(p.name for p in tmp_path.glob("*.db*")) == ["audit.db"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".enrich-staging")]
+
+
+def _rows_of(path: Path) -> dict[str, list[str]]:
+    with opened(path) as db:
+        tables = [table for table in SCHEMA if table != "runs"]  # runs: when each ran
+        return {table: sorted(map(repr, db.execute(f"SELECT * FROM {table}"))) for table in tables}  # noqa: S608
+
+
+def test_rows_from_worker_shards_make_the_same_database_as_rows_added_in_process(
+    tmp_path: Path,
+) -> None:
+    """A run's workers put their rows in shards of their own (one file per process, forked
+    after the shard was made); merged, they give audit.db exactly the rows of the writer's
+    own ``add``, the shard files are gone, and the set holds nothing else."""
+    docs = [twist1(), twist2()]
+    with ReportWriter(tmp_path / "direct", run=RunInfo.start()) as writer:
+        for doc in docs:
+            writer.add(doc)
+        writer.finish(RunSummary(documents=2))
+    fork = multiprocessing.get_context("fork")
+    results = fork.Queue()
+    with ReportWriter(tmp_path / "sharded", run=RunInfo.start()) as writer:
+        reporter = DocumentReporter(writer.staging, writer.run, writer.formats, writer.row_shard)
+
+        def render(doc: AuditedDocument, name: str) -> None:
+            results.put(reporter(doc, name))
+
+        for doc in docs:  # each document's rows from a process of its own
+            process = fork.Process(target=render, args=(doc, writer.allocate(doc.document.path)))
+            process.start()
+            written = results.get(timeout=30)
+            process.join()
+            assert process.exitcode == 0
+            assert not written.rows.claims  # the rows went to the shard, not the result
+            writer.add_written(written)
+        assert len(writer.row_shard.shards()) == 2
+        writer.finish(RunSummary(documents=2))
+    direct = _rows_of(tmp_path / "direct" / "audit.db")
+    assert _rows_of(tmp_path / "sharded" / "audit.db") == direct
+    assert all(direct[table] for table in ("claims", "citations", "flags", "papers"))
+    assert not (tmp_path / "sharded" / ".rows").exists()
+    assert sorted(p.name for p in (tmp_path / "sharded").iterdir()) == sorted(
+        p.name for p in (tmp_path / "direct").iterdir()
+    )
