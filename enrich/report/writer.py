@@ -8,9 +8,11 @@ written as the run goes); :meth:`~ReportWriter.finish` completes ``audit.db`` an
 ``index.html`` (made from it: :mod:`enrich.report.dashboard`), ``audit.tsv`` and
 ``references.bib`` / ``.json`` / ``.ris``.  A run that renders in worker processes lets
 each worker write its documents' files itself (:func:`write_document`, under a name the
-writer allocated with :meth:`~ReportWriter.allocate`) and hands the writer only the small
+writer allocated with :meth:`~ReportWriter.allocate`) and its audit.db rows into its own
+:attr:`~ReportWriter.row_shard` file (merged into audit.db when the run-wide files are
+written), and hands the writer only the small
 :class:`~enrich.report.document.WrittenDocument` (:meth:`~ReportWriter.add_written`),
-so the large texts never cross between processes.  An incremental run
+so the large texts and the rows never cross between processes.  An incremental run
 (:mod:`enrich.run.incremental`) also hands it documents it keeps
 (``WrittenDocument.kept``): their files stay in place, their audit.tsv lines are the
 previous ones, their audit.db rows come from the previous audit.db.

@@ -16,9 +16,10 @@ with the corpus.
    result to ``accept`` with the document's number (its place among the inputs).
 
 :func:`run_enrichment` (``enrich run``) is that with ``finish`` rendering and writing the
-document's report files (:class:`DocumentReporter`) and ``accept`` handing the report
-writer the small remainder (audit.tsv lines, index entry, audit.db rows, bibliography
-entries).  ``enrich audit`` gives its own pair (:mod:`enrich.report.listing`).
+document's report files and its audit.db rows (into the worker's own
+:class:`~enrich.report.database.RowShard`; :class:`DocumentReporter`) and ``accept``
+handing the report writer the small remainder (audit.tsv lines, index entry,
+bibliography entries).  ``enrich audit`` gives its own pair (:mod:`enrich.report.listing`).
 
 The results do not depend on ``jobs`` or on the order documents finish in.
 """
