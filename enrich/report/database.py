@@ -189,6 +189,12 @@ _ROW_TABLES = ("claims", "citations", "flags", "papers")  #: the tables of Datab
 _REUSE_CACHE_KIB = 64 * 1024  #: SQLite's page cache when a previous audit.db is reused
 
 
+def _insert(table: str) -> str:
+    """How rows go into ``table``: a paper's row is the same from every document citing it,
+    and over a copy of the previous database (reuse) the new one replaces the old."""
+    return "INSERT OR REPLACE" if table == "papers" else "INSERT"
+
+
 @contextmanager
 def _writing(path: Path) -> Iterator[None]:
     """Turns a SQLite failure into one line naming the file."""
@@ -218,9 +224,8 @@ class RowShard:
                 _ROW_TABLES, (rows.claims, rows.citations, rows.flags, rows.papers), strict=True
             ):
                 if values:
-                    verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
                     marks = ", ".join("?" * _INSERTS[table])
-                    db.executemany(f"{verb} INTO {table} VALUES ({marks})", values)
+                    db.executemany(f"{_insert(table)} INTO {table} VALUES ({marks})", values)
 
     def shards(self) -> list[Path]:
         """The shard files written under :attr:`folder` so far, in a fixed order."""
@@ -290,11 +295,8 @@ class AuditDatabase:
             for table, width in _INSERTS.items():
                 rows = self._pending[table]
                 if rows:
-                    # a paper's row is the same from every document citing it; over a copy of
-                    # the previous database (reuse), the new one replaces the old
-                    verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
                     marks = ", ".join("?" * width)
-                    self._db.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
+                    self._db.executemany(f"{_insert(table)} INTO {table} VALUES ({marks})", rows)
                     rows.clear()
             self._db.execute("COMMIT")
         self._buffered = 0
@@ -310,8 +312,9 @@ class AuditDatabase:
                 try:
                     self._db.execute("BEGIN")
                     for table in _ROW_TABLES:
-                        verb = "INSERT OR REPLACE" if table == "papers" else "INSERT"
-                        self._db.execute(f"{verb} INTO main.{table} SELECT * FROM shard.{table}")  # noqa: S608
+                        self._db.execute(
+                            f"{_insert(table)} INTO main.{table} SELECT * FROM shard.{table}"  # noqa: S608
+                        )
                     self._db.execute("COMMIT")
                 finally:
                     if self._db.in_transaction:
