@@ -43,9 +43,10 @@ enrich's second ask for PMIDs a batch did not return; the server injects no faul
 Targets: cold <= 1.2 x floor (default outputs, and every format); no-change re-run <= 10 s,
 0 requests, 0 files rewritten; after the refresh, only the documents citing the changed
 records rewritten, in time proportional to them (the re-run's time beyond the no-change
-re-run, per document rewritten, <= 2 x --full's time per document); --full warm >= 500 documents/s end to end (reports included); peak memory
-of every run < 1 GiB, growing clearly less than linearly from the small --full run to the
-whole one (ratio <= half the document ratio).
+re-run, per document rewritten, <= 2 x --full's time per document); --full warm >= 500
+documents/s end to end (reports included); peak memory of every run < 1 GiB, growing
+clearly less than linearly from the small --full run to the whole one (ratio <= half the
+document ratio).
 """
 
 from __future__ import annotations
