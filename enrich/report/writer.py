@@ -145,8 +145,7 @@ class ReportWriter:
         self._tsv_end = len(tsv_line(AUDIT_COLUMNS).encode("utf-8"))
         #: document number -> (offset, length) of its lines in audit.tsv, in bytes
         self.tsv_spans: dict[int, tuple[int, int]] = {}
-        self._kept: list[str] = []  #: paths of the documents whose files are kept in place
-        self._keep: list[str] = []  #: and the names of those files
+        self._kept: list[DocumentEntry] = []  #: of the documents whose files are kept in place
         self._finished = False
 
     def add(self, doc: AuditedDocument) -> list[Path]:
@@ -179,8 +178,7 @@ class ReportWriter:
         self._entries[number] = doc.entry
         self._database.add(number, doc.entry, doc.rows)
         if doc.kept:
-            self._kept.append(doc.entry.path)
-            self._keep += [f"{doc.entry.name}.{kind}" for kind in self.formats]
+            self._kept.append(doc.entry)
         self._sources = self._sources.merge(doc.sources)
         self._bibliography.add(doc.bibliography)
         if number != self._next:
@@ -232,7 +230,7 @@ class ReportWriter:
             raise OutputError(f"documents {self._next} and later have not all been added")
         self._merge_row_shards()
         if self._kept and not self._database.reused:
-            self._database.copy_documents(self.out_dir / "audit.db", self._kept)
+            self._database.copy_documents(self.out_dir / "audit.db", [e.path for e in self._kept])
         provenance = Provenance(self.run, self._sources, finished=now())
         self._database.complete(provenance, summary)
         dashboard = dashboard_of(self._database)
@@ -269,7 +267,8 @@ class ReportWriter:
         """Commit the staged files, and the kept documents' files already in place, as the
         folder's report set (see :mod:`enrich.report.commit`)."""
         self._check_open()
-        self._staging.commit(keep=self._keep)
+        kept = [f"{entry.name}.{kind}" for entry in self._kept for kind in self.formats]
+        self._staging.commit(keep=kept)
         self._finished = True
         self._bibliography.close()
 

@@ -429,7 +429,7 @@ class Incremental:
             self.digests[number],
             name,
             self.fingerprints.get(number, ""),
-            json.dumps(_scan_dict(scan)),
+            json.dumps(dataclasses.asdict(scan)),
             json.dumps(dataclasses.asdict(doc.entry)),
             json.dumps(dataclasses.astuple(doc.sources)),
             span,
@@ -475,17 +475,6 @@ class Incremental:
                     yield number, data.decode("utf-8")
         except OSError as exc:
             raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _scan_dict(scan: Scan) -> dict[str, Any]:
-    return {
-        "keys": scan.keys,
-        "gene_ids": scan.gene_ids,
-        "edges": scan.edges,
-        "citing": scan.citing,
-        "claims": scan.claims,
-        "problems": scan.problems,
-    }
 
 
 def _raw_digest(value: object) -> bytes:

@@ -273,10 +273,11 @@ def stream_documents(
 
     pass_two = hook(label, len(files))
     tasks = []
+    view = CorpusView(settled, genes.lookups, stats)  #: what is known before fetching
     for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
         kept = None
         if reuse is not None and all(key in settled for key in scan.keys):
-            kept = reuse.keep(number, scan, CorpusView(settled, genes.lookups, stats))
+            kept = reuse.keep(number, scan, view)
         if kept is None:
             tasks.append(DocumentTask(number, path, name, scan.keys))
         else:
