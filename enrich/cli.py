@@ -392,6 +392,11 @@ def _exit_code(outcome: RunOutcome) -> int:
 def _rewritten(outcome: RunOutcome) -> str:
     """What an incremental run wrote, when it kept anything: " (nothing changed: ...)"."""
     documents = outcome.summary.documents
+    if not outcome.read:
+        return (
+            f" (nothing changed since the last run: the same inputs, settings and cache; "
+            f"all {count(documents)} documents' reports kept, none read)"
+        )
     if not outcome.written:
         return f" (nothing changed: all {count(documents)} documents' reports kept as they were)"
     if outcome.kept:

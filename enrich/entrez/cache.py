@@ -17,6 +17,8 @@ Entries, one per key:
   from the fields when that schema is older) and ``test_data`` as for records;
   ``enrich refresh`` re-fetches old ones.
 * ``gene-missing:N`` -> NCBI Gene has no record N; expires after ``missing_ttl``.
+* ``meta:version`` -> the cache's :class:`CacheVersion`: a random name given once and a
+  count of the changes to what a lookup answers (see :meth:`CitationCache.version`).
 
 Values are JSON (never pickle), so a cache folder cannot execute code when read,
 and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
+import uuid
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -42,7 +46,16 @@ from enrich.errors import BadResponse, OutputError
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
-__all__ = ["GENE_SCHEMA_VERSION", "SCHEMA_VERSION", "CachedGene", "CachedRecord", "CitationCache"]
+__all__ = [
+    "GENE_SCHEMA_VERSION",
+    "SCHEMA_VERSION",
+    "CacheMark",
+    "CacheVersion",
+    "CachedGene",
+    "CachedRecord",
+    "CitationCache",
+    "own_changes",
+]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
 SCHEMA_VERSION = 2  # 2: a book chapter's own date, and the book's beside it
@@ -63,6 +76,52 @@ class _JSONOnlyDisk(diskcache.JSONDisk):  # type: ignore[misc]  # diskcache is u
         if mode == diskcache.core.MODE_PICKLE:
             raise ValueError("a pickled value: refused")
         return super().fetch(mode, filename, value, read)
+
+
+#: changes this process made to each cache folder (see :func:`own_changes`)
+_OWN_CHANGES: dict[str, int] = {}
+
+
+def own_changes(directory: Path) -> int:
+    """How many changes this process has made to the cache in ``directory`` so far (each
+    counted in its :class:`CacheVersion`): a run that sees the count grow by exactly as
+    many knows no other process changed the cache meanwhile."""
+    return _OWN_CHANGES.get(str(directory.resolve()), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheVersion:
+    """Which state of a cache folder a lookup saw: the folder's random name (given once)
+    and how many changes to what a lookup answers it has had."""
+
+    name: str
+    changes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CacheMark:
+    """The cache folder's version as a run starts (once what had expired is forgotten), and
+    how many changes this process had made to it then."""
+
+    directory: Path
+    version: CacheVersion
+    own: int
+
+    @classmethod
+    def take(cls, directory: Path) -> CacheMark:
+        """Raises OutputError when the cache cannot be opened or written."""
+        with CitationCache(directory) as cache:
+            cache.forget_expired()
+            return cls(directory, cache.version(), own_changes(directory))
+
+    def only_own_changes(self) -> CacheVersion | None:
+        """The cache's version now, when every change made to it since the mark was this
+        process's (so what the run read and fetched is what the cache holds), else None."""
+        with CitationCache(self.directory) as cache:
+            now = cache.version()
+        own = own_changes(self.directory) - self.own
+        same_cache = now.name == self.version.name
+        return now if same_cache and now.changes - self.version.changes == own else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +150,7 @@ class CitationCache:
         self.directory = directory
         self.missing_ttl = missing_ttl
         self.dropped = 0  #: damaged entries dropped since opened
+        self._thread = threading.local()  #: per thread: transaction depth, change pending
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._cache = diskcache.Cache(
@@ -106,18 +166,77 @@ class CitationCache:
                 # Reads are random, so the OS's page cache serves them as well.
                 sqlite_cache_size=1024,  # pages of 4 KiB
                 sqlite_mmap_size=0,
+                # Expired entries are removed only by forget_expired(), which counts
+                # their going as a change (diskcache would otherwise drop some on any set).
+                cull_limit=0,
             )
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cache folder {directory} is not usable: {_reason(exc)}") from exc
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group the writes made inside so that they are stored together or not at all."""
+        """Group the writes made inside so that they are stored together or not at all
+        (with the count of changes they make: see :meth:`version`)."""
+        local = self._thread
+        depth = getattr(local, "depth", 0)
         try:
             with self._cache.transact(retry=True):
-                yield
+                local.depth = depth + 1
+                if depth == 0:
+                    local.changed = False
+                try:
+                    yield
+                    if depth == 0 and local.changed:
+                        self._count_change()
+                finally:
+                    local.depth = depth
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+
+    def version(self) -> CacheVersion:
+        """The cache's version: it changes (within the transaction that makes the change)
+        whenever what a lookup of a record, a DOI, a gene summary or a negative answer
+        returns may have changed, and only then: re-fetching a record whose content is the
+        same (``enrich refresh``) keeps it.  An entry that expires counts once
+        :meth:`forget_expired` removes it.  Raises OutputError when it cannot be read."""
+        found = self._stored_version()
+        if found is None:
+            with self.transaction():
+                self._count_change()  # a new name: nothing recorded of the old one holds
+            found = self._stored_version()
+        assert found is not None  # just written, in a transaction
+        return CacheVersion(found["name"], found["changes"])
+
+    def _stored_version(self) -> dict[str, Any] | None:
+        try:
+            found = self._cache.get("meta:version", default=None, retry=True)
+        except _UNDECODABLE:
+            return None
+        if not isinstance(found, dict) or not isinstance(found.get("name"), str):
+            return None
+        return found if isinstance(found.get("changes"), int) else None
+
+    def forget_expired(self) -> None:
+        """Remove the entries that have expired (a change of the :meth:`version` when any
+        has)."""
+        with self.transaction():
+            if self._cache.expire(retry=True):
+                self._changed()
+
+    def _changed(self) -> None:
+        """Note, inside a transaction, a change to what a lookup returns."""
+        self._thread.changed = True
+
+    def _count_change(self) -> None:
+        """Count one change in the version (inside a transaction); this process's too."""
+        found = self._stored_version()
+        if found is not None:
+            version = {"name": found["name"], "changes": found["changes"] + 1}
+        else:
+            version = {"name": uuid.uuid4().hex, "changes": 0}
+        self._cache.set("meta:version", version, retry=True)
+        folder = str(self.directory.resolve())
+        _OWN_CHANGES[folder] = _OWN_CHANGES.get(folder, 0) + 1
 
     def close(self) -> None:
         if self.dropped:
@@ -179,15 +298,16 @@ class CitationCache:
         with self.transaction():
             for record, xml in records:
                 key, parsed = f"pmid:{record.pmid}", record.to_dict()
+                times, same = self._fetch_times(key, "record", parsed, when, test_data)
                 value = {
                     "schema": SCHEMA_VERSION,
-                    **self._fetch_times(key, "record", parsed, when, test_data),
+                    **times,
                     "xml": xml.decode("utf-8"),
                     "record": parsed,
                 }
                 if test_data:
                     value["test_data"] = True
-                self._write(key, value)
+                self._write(key, value, same=same)
                 self._delete(f"missing:{record.pmid}")
 
     def drop_record(self, pmid: str) -> None:
@@ -252,15 +372,16 @@ class CitationCache:
                 if summary.record is None:
                     continue
                 key, parsed = f"gene:{summary.gene_id}", summary.record.to_dict()
+                times, same = self._fetch_times(key, "record", parsed, when, test_data)
                 value = {
                     "schema": GENE_SCHEMA_VERSION,
-                    **self._fetch_times(key, "record", parsed, when, test_data),
+                    **times,
                     "fields": summary.fields,
                     "record": parsed,
                 }
                 if test_data:
                     value["test_data"] = True
-                self._write(key, value)
+                self._write(key, value, same=same)
                 self._delete(f"gene-missing:{summary.gene_id}")
 
     def is_gene_missing(self, gene_id: str) -> bool:
@@ -295,12 +416,13 @@ class CitationCache:
 
     def _fetch_times(
         self, key: str, field: str, parsed: dict[str, Any], when: float, test_data: bool
-    ) -> dict[str, float]:
+    ) -> tuple[dict[str, float], bool]:
         """The fetch times of a new entry for ``key`` whose ``field`` is ``parsed``, fetched
-        ``when``: ``fetched_at`` is when this content was first fetched (kept from the entry
-        there when it holds the same content from the same kind of server), ``checked_at``
-        when it was last fetched.  So re-fetching an unchanged record (``enrich refresh``)
-        changes no report made from it; staleness counts from ``checked_at``."""
+        ``when``, and whether the entry there holds the same content from the same kind of
+        server: then ``fetched_at``, when this content was first fetched, is kept from it;
+        ``checked_at`` is when it was last fetched.  So re-fetching an unchanged record
+        (``enrich refresh``) changes no report made from it, nor the cache's version;
+        staleness counts from ``checked_at``."""
         old = self._read(key)
         same = (
             old is not None
@@ -309,7 +431,7 @@ class CitationCache:
             and isinstance(old.get("fetched_at"), (int, float))
         )
         first = float(old["fetched_at"]) if same else when
-        return {"fetched_at": min(first, when), "checked_at": when}
+        return {"fetched_at": min(first, when), "checked_at": when}, same and first <= when
 
     def get_meta(self, key: str) -> Any:
         """A small bookkeeping value (e.g. a refresh's pending changes), or None."""
@@ -363,17 +485,19 @@ class CitationCache:
         self.dropped += 1
         self._delete(key)
 
-    def _write(self, key: str, value: dict[str, Any], expire: float | None = None) -> None:
-        try:
+    def _write(
+        self, key: str, value: dict[str, Any], expire: float | None = None, *, same: bool = False
+    ) -> None:
+        """Store ``value`` under ``key``; ``same``: what a lookup returns stays as it was."""
+        with self.transaction():
             self._cache.set(key, value, expire=expire, retry=True)
-        except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+            if not same and not key.startswith("meta:"):
+                self._changed()
 
     def _delete(self, key: str) -> None:
-        try:
-            self._cache.delete(key, retry=True)
-        except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot write to cache {self.directory}: {_reason(exc)}") from exc
+        with self.transaction():
+            if self._cache.delete(key, retry=True) and not key.startswith("meta:"):
+                self._changed()
 
 
 def _entry_problem(key: object, entry: Any) -> str:

@@ -27,6 +27,12 @@ bibliographies) are rebuilt from the kept documents' recorded entries, their aud
 lines and audit.db rows (copied from the previous set) and the new documents' reports; a
 run in which nothing changed writes nothing at all.
 
+The state also records the cache's :class:`~enrich.entrez.cache.CacheVersion` the set was
+made from (when the run's answers were final and every change to the cache during it was
+its own), with the run's summary: a run whose settings, inputs, names and report files are
+as recorded and whose cache is at that version changed nothing, and knows it without
+reading a record or a document (:meth:`Incremental.as_before`).
+
 The state is plain data in SQLite and JSON (never pickle): reading it cannot run code.
 """
 
@@ -47,6 +53,7 @@ from typing import Any
 
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
+from enrich.entrez.cache import CacheVersion
 from enrich.errors import OutputError
 from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
@@ -59,7 +66,7 @@ from enrich.run.scan import Scan
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 3  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 4  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = ("audit.tsv", "audit.db", "index.html")
@@ -118,6 +125,11 @@ class PreviousRun:
     documents: dict[str, DocumentState] = field(default_factory=dict)
     run_files: dict[str, FileStat] = field(default_factory=dict)
     fingerprint: str = ""  #: of the whole set (see :meth:`Incremental.run_fingerprint`)
+    settings: str = ""  #: the digest of the settings it was made with
+    #: the cache's version whose answers it was made from, when known (see :meth:`as_before`)
+    cache: CacheVersion | None = None
+    summary: RunSummary | None = None  #: the run's summary, network counts aside
+    sources: Sources = field(default_factory=Sources)  #: of all its records
 
     @classmethod
     def load(cls, out_dir: Path) -> PreviousRun:
@@ -148,7 +160,16 @@ class PreviousRun:
                 except (ValueError, KeyError, TypeError):
                     continue  # a row that cannot be read proves nothing: rendered again
         run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
-        return cls(documents, run_files, json.loads(meta["fingerprint"]))
+        cache = json.loads(meta["cache"])
+        return cls(
+            documents,
+            run_files,
+            json.loads(meta["fingerprint"]),
+            json.loads(meta["settings"]),
+            CacheVersion(str(cache[0]), int(cache[1])) if cache else None,
+            RunSummary(**json.loads(meta["summary"])),
+            Sources(*json.loads(meta["sources"])),
+        )
 
 
 _CREATE = """
@@ -173,6 +194,7 @@ _SELECT_DOCUMENTS = (
     "SELECT path, digest, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
 )
 _REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
 
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
@@ -256,7 +278,7 @@ class Incremental:
     def scan(self, number: int, path: Path) -> Scan | None:
         """The stored scan of document ``number`` when its bytes are those the state knows,
         else None (pass 1 reads it).  Records the input's digest either way."""
-        digest = input_digest(path)
+        digest = self.digests.get(number) or input_digest(path)
         self.digests[number] = digest
         known = self.previous.documents.get(str(path))
         return known.scan if known is not None and known.digest == digest else None
@@ -272,14 +294,48 @@ class Incremental:
             return None
         if known.fingerprint != self.fingerprint(number, scan, view):
             return None
-        # the names the run gives the files, never names the state holds, are looked at
-        if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
-            return None
-        if any(file_stat(self.out_dir / n) != recorded for n, recorded in known.files.items()):
+        if not self._intact(known):
             return None
         self.kept.add(number)
         entry = dataclasses.replace(known.entry, name=known.name)
         return WrittenDocument("", entry, (), known.sources, kept=True)
+
+    def as_before(self, cache: CacheVersion) -> tuple[RunSummary, list[str], Sources] | None:
+        """The previous run's summary (network counts zero), input problems and sources when
+        nothing it was made from has changed, else None: the same settings, the same input
+        files under the same names with the same bytes, every report file as the state
+        recorded it, and the cache at version ``cache``, the one whose answers the previous
+        run was made from (recorded only when they were final: offline, or nothing left
+        unresolved).  Then the run need not read the cache, scan or fingerprint anything.
+        The inputs' digests are kept for the rest of the run either way."""
+        previous = self.previous
+        if self.full or previous.summary is None or previous.cache != cache:
+            return None
+        if previous.settings != self.settings or not previous.run_files:
+            return None
+        if len(previous.documents) != len(self.files):
+            return None
+        problems: list[str] = []
+        for number, path in enumerate(self.files):
+            known = previous.documents.get(str(path))
+            if known is None or known.name != self.names[number]:
+                return None
+            self.digests[number] = input_digest(path)
+            if known.digest != self.digests[number] or not self._intact(known):
+                return None
+            problems.extend(known.scan.problems)
+        return previous.summary, problems, previous.sources
+
+    def remember(self, cache: CacheVersion | None, outcome: tuple[RunSummary, Sources]) -> None:
+        """Record in the state, in place, that the report set there is what the cache at
+        version ``cache`` gives (after a run that found nothing changed and wrote nothing;
+        None: not known), with the run's summary and sources: see :meth:`as_before`.  A
+        state that cannot be written is left as it is (the next run only takes longer)."""
+        try:
+            with closing(sqlite3.connect(self.out_dir / STATE)) as db, db:
+                db.executemany(_SET_META, self._outcome_meta(cache, *outcome))
+        except sqlite3.Error:
+            return
 
     def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
         """The digest of everything document ``number``'s reports are made from."""
@@ -352,9 +408,7 @@ class Incremental:
         """The digest of everything the run-level files are made from: every document's
         fingerprint in order, and the summary (but the requests and cache hits of the run
         that made them: a run that changed nothing keeps the files that say so)."""
-        counts = dataclasses.replace(
-            summary, requests=0, cache_hits=0, gene_requests=0, gene_cache_hits=0
-        )
+        counts = _without_network(summary)
         prints = [self.fingerprint(n, scan, self._final) for n, scan in enumerate(self._scans)]
         return _digest([self.settings, prints, counts.to_dict()])
 
@@ -375,11 +429,14 @@ class Incremental:
         tsv_spans: Mapping[int, tuple[int, int]],
         bibliography: Iterable[BibliographyEntry],
         fingerprint: str,
+        cache: CacheVersion | None,
+        outcome: tuple[RunSummary, Sources],
     ) -> Path:
         """Write the new state into ``staging`` (the run's staging folder, where every report
         file is but those kept in place): ``written`` holds what the writer was given of each
         document, ``tsv_spans`` where its lines are in the new audit.tsv, ``bibliography``
-        every entry of the new set's bibliographies.
+        every entry of the new set's bibliographies; ``cache`` and ``outcome`` as for
+        :meth:`remember`.
 
         The previous state, when it was trusted, is copied and brought up to date (kept
         documents change only their place in audit.tsv), so the cost follows the change."""
@@ -412,11 +469,24 @@ class Incremental:
                     row = (entry.pmid, json.dumps([entry.bibtex, entry.csl_json, entry.ris]))
                     db.execute("INSERT OR REPLACE INTO papers VALUES (?, ?)", row)
             db.execute("DELETE FROM papers WHERE pmid NOT IN (SELECT pmid FROM cited)")
-            db.executemany(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                [(k, json.dumps(v)) for k, v in meta.items()],
-            )
+            db.executemany(_SET_META, [(k, json.dumps(v)) for k, v in meta.items()])
+            db.executemany(_SET_META, self._outcome_meta(cache, *outcome))
         return path
+
+    def _outcome_meta(
+        self, cache: CacheVersion | None, summary: RunSummary, sources: Sources
+    ) -> list[tuple[str, str]]:
+        """The state's meta rows that let a later run find nothing changed (:meth:`as_before`);
+        the cache's version only when the run's answers were final (offline, or none left
+        unresolved: a later run would ask again)."""
+        final = summary.offline or not (summary.unresolved or summary.genes_without_names)
+        meta = {
+            "settings": self.settings,
+            "cache": dataclasses.astuple(cache) if cache is not None and final else None,
+            "summary": _without_network(summary).to_dict(),
+            "sources": dataclasses.astuple(sources),
+        }
+        return [(k, json.dumps(v)) for k, v in meta.items()]
 
     def _row(
         self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
@@ -437,6 +507,14 @@ class Incremental:
         )
 
     # --- the parts -------------------------------------------------------------------------
+
+    def _intact(self, known: DocumentState) -> bool:
+        """Whether the document's report files are exactly those the state recorded, and
+        the run's formats (the names the run gives the files, never names the state holds,
+        are looked at)."""
+        if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
+            return False
+        return all(file_stat(self.out_dir / n) == was for n, was in known.files.items())
 
     def _key(self, key: str, view: CorpusView) -> bytes:
         found = self._keys.get(key)
@@ -475,6 +553,13 @@ class Incremental:
                     yield number, data.decode("utf-8")
         except OSError as exc:
             raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _without_network(summary: RunSummary) -> RunSummary:
+    """``summary`` but for the requests and cache hits of the run that made it."""
+    return dataclasses.replace(
+        summary, requests=0, cache_hits=0, gene_requests=0, gene_cache_hits=0
+    )
 
 
 def _raw_digest(value: object) -> bytes:

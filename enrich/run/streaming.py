@@ -38,6 +38,7 @@ import httpx
 
 from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
+from enrich.entrez.cache import CacheMark
 from enrich.errors import NoDocuments
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
@@ -101,6 +102,9 @@ class RunOutcome:
     sources: Sources = field(default_factory=Sources)
     kept: int = 0  #: documents whose reports were kept in place (an incremental run)
     written: bool = True  #: False: nothing had changed, nothing was written
+    #: False: the state proved nothing had changed (inputs, settings, cache): no document
+    #: was read nor any record; the summary is the previous run's, network counts zero
+    read: bool = True
 
 
 R_co = TypeVar("R_co", bound=Tallied, covariant=True)
@@ -145,7 +149,8 @@ def run_enrichment(
 
     Incremental (:mod:`enrich.run.incremental`): a document whose reports the previous set
     holds exactly as this run would write them is not read again, audited or rendered, and
-    its files stay as they are; when nothing changed, nothing is written.  ``full``
+    its files stay as they are; when nothing changed, nothing is written (and when the
+    state proves that before any reading, nothing is read: ``RunOutcome.read``).  ``full``
     renders every document.
 
     Raises, before any work and touching nothing: OutputError when ``out_dir`` or
@@ -155,6 +160,7 @@ def run_enrichment(
     check_writable_folder(out_dir, "reports")
     files = input_files(paths, cache_dir)
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
+    mark = CacheMark.take(cache_dir)
     with ReportWriter(out_dir, formats, run) as writer, one_run_at_a_time(writer.out_dir):
         names = [writer.allocate(str(path)) for path in files]
         incremental = Incremental(
@@ -169,6 +175,11 @@ def run_enrichment(
             full=full,
             keeping=writer.keeping,
         )
+        before = incremental.as_before(mark.version)
+        if before is not None:
+            writer.abort()
+            summary, problems, sources = before
+            return RunOutcome(summary, problems, sources, len(files), written=False, read=False)
         written: dict[int, WrittenDocument] = {}  #: what the state records of each document
 
         def accept(doc: WrittenDocument, number: int) -> None:
@@ -194,15 +205,17 @@ def run_enrichment(
         )
         kept = dataclasses.replace(outcome, kept=len(incremental.kept))
         fingerprint = incremental.run_fingerprint(outcome.summary)
+        made_of = mark.only_own_changes(), (outcome.summary, outcome.sources)
         if incremental.unchanged(fingerprint):
             writer.abort()
+            incremental.remember(*made_of)
             return dataclasses.replace(kept, written=False)
         for number, lines in incremental.tsv_lines(sorted(incremental.kept)):
             writer.add_written(dataclasses.replace(written[number], tsv=lines), number)
         writer.add_bibliography(incremental.bibliography(writer.bibliography))
         writer.write_run_files(outcome.summary)
         incremental.save(
-            writer.staging, written, writer.tsv_spans, writer.bibliography, fingerprint
+            writer.staging, written, writer.tsv_spans, writer.bibliography, fingerprint, *made_of
         )
         writer.commit()
     return kept

@@ -57,8 +57,10 @@ def _verify(cache: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 def test_damaged_entries_are_refetched_and_counted(make_eutils_server: Any, tmp_path: Path) -> None:
     """Two undecodable values (bad zlib data, a pickled payload) in an otherwise whole cache:
-    the next run refetches exactly those PMIDs, says it dropped 2, and succeeds; nothing is
-    unpickled.  ``cache verify`` then finds the cache whole."""
+    the next run that reads them (--full: damage done behind enrich's back does not change
+    the cache's version, so a run that finds nothing else changed would not read them)
+    refetches exactly those PMIDs, says it dropped 2, and succeeds; nothing is unpickled.
+    ``cache verify`` then finds the cache whole."""
     server = make_eutils_server(synthetic_store(PMIDS), rate_limit=None)
     write_corpus(tmp_path / "docs", PMIDS, per_document=3)
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -67,7 +69,7 @@ def test_damaged_entries_are_refetched_and_counted(make_eutils_server: Any, tmp_
     _damage(cache, PMIDS[0], b"\xde\xad\xbe\xef")
     _damage(cache, PMIDS[1], pickle.dumps(_Planted(str(planted))), mode=4)
     server.reset_log()
-    result = run_enrich([tmp_path / "docs"], out, cache, server.url)
+    result = run_enrich([tmp_path / "docs"], out, cache, server.url, "--full")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and not planted.exists()
     assert efetched_pmids(server) == set(PMIDS[:2])

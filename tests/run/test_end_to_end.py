@@ -352,14 +352,14 @@ def test_every_claim_of_both_examples_has_a_grade_reason(ran: tuple[Result, Path
 
 
 def test_a_second_run_asks_ncbi_gene_nothing(server: EutilsServer, tmp_path: Path) -> None:
-    """The first run asks NCBI Gene once for the examples' 50 Gene IDs; the second asks
-    nothing (the summaries are cached) and says so."""
+    """The first run asks NCBI Gene once for the examples' 50 Gene IDs; the second (--full:
+    it reads everything again) asks nothing (the summaries are cached) and says so."""
     out = ["--out", str(tmp_path / "out")]
     first = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
     gene_requests = [r for r in server.requests if r.params.get("db") == "gene"]
     assert len(gene_requests) == 1 and gene_requests[0].n_ids == 50, first.output
     server.reset_log()
-    second = run(["run", str(EXAMPLES), *out], server.url, tmp_path)
+    second = run(["run", str(EXAMPLES), *out, "--full"], server.url, tmp_path)
     assert server.requests == []
     assert "NCBI Gene: 0 requests, 50 hits" in second.output
 

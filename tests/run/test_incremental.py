@@ -9,12 +9,14 @@ run fetched, and the two runs compared see the same cache.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import re
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import enrich
 from benchmarks.corpus import CorpusSpec, write_corpus
 from enrich.audit import AuditSettings
 from enrich.entrez import CitationCache, EutilsSettings, parse_record
+from enrich.model import RunSummary
 from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, run_enrichment
 from enrich.run.incremental import STATE
@@ -85,6 +88,7 @@ class Folder:
         self.audit = AuditSettings(resources=())
         self.formats: tuple[str, ...] = ("html", "json")
         self.runs = 0
+        self.last_full = RunOutcome(RunSummary(), [])
 
     def run(self, out: Path, *, full: bool = False) -> RunOutcome:
         return run_enrichment(
@@ -99,10 +103,10 @@ class Folder:
         )
 
     def full_run(self) -> Path:
-        """A ``--full`` run into a fresh folder; its path."""
+        """A ``--full`` run into a fresh folder; its path (its outcome in ``last_full``)."""
         self.runs += 1
         out = self.root / f"full-{self.runs}"
-        self.run(out, full=True)
+        self.last_full = self.run(out, full=True)
         return out
 
     # --- changes ---------------------------------------------------------------------------
@@ -172,6 +176,12 @@ def snapshot(folder: Path) -> dict[str, object]:
     return found
 
 
+def network_aside(summary: RunSummary) -> RunSummary:
+    return dataclasses.replace(
+        summary, requests=0, cache_hits=0, gene_requests=0, gene_cache_hits=0
+    )
+
+
 def mtimes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 
@@ -222,8 +232,10 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
             before = mtimes(out)
             outcome = world.run(out)
             assert snapshot(out) == snapshot(world.full_run()), (action, outcome.kept)
-            if action == "nothing":
-                assert not outcome.written and mtimes(out) == before
+            assert outcome.problems == world.last_full.problems
+            assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+            if action == "nothing":  # the state proves it: nothing read
+                assert not outcome.written and not outcome.read and mtimes(out) == before
 
 
 @pytest.fixture
@@ -249,6 +261,26 @@ def test_a_changed_record_rewrites_only_the_documents_citing_it(world: Folder) -
     run_files = {"references.json", ".enrich-manifest.json"}
     changed_reports = {n for n in touched if n.endswith(".json") and n not in run_files}
     assert len(changed_reports) == len(texts) - outcome.kept >= 1
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_cached_answer_that_expired_since_the_last_run_is_not_taken_as_unchanged(
+    world: Folder,
+) -> None:
+    """A run that changed nothing proves it from the state without reading the cache; once
+    a cached answer the reports were made from expires (a PMID PubMed did not have), the
+    next run reads again, and writes what a --full run writes."""
+    out = world.root / "out"
+    pmid = world.warm.pmids[0]
+    with CitationCache(world.cache, missing_ttl=1.0) as cache:
+        cache.drop_record(pmid)
+    assert world.run(out).written
+    again = world.run(out)
+    assert not again.written and not again.read
+    time.sleep(1.1)
+    later = world.run(out)
+    assert later.read and later.written
+    assert later.summary.citations != again.summary.citations  # the PMID is now unresolved
     assert snapshot(out) == snapshot(world.full_run())
 
 
