@@ -63,7 +63,11 @@ class GeneName:
     strict: bool
 
 
-@lru_cache(maxsize=1 << 16)
+#: how many answers each cache of names keeps (symbol_name, full_name, the Matchers)
+NAMES_REMEMBERED = 1 << 16
+
+
+@lru_cache(maxsize=NAMES_REMEMBERED)
 def symbol_name(text: str) -> GeneName | None:
     """How a symbol, alias or synonym is looked for (see the module docstring); None when
     it has fewer than two letters and digits."""
@@ -79,7 +83,7 @@ def symbol_name(text: str) -> GeneName | None:
     return GeneName(text, strict=size <= 3 or all(_ordinary(p, SYMBOL_ZIPF) for p in parts))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=NAMES_REMEMBERED)
 def full_name(text: str) -> GeneName | None:
     """How a full name or designation is looked for (see the module docstring); None when
     it is a description, not a name."""
@@ -189,8 +193,16 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
 
     Optional: a run calls it before it forks its workers, so that they inherit the
     answers instead of each loading the English word frequencies (0.2 s and 40 MB a
-    process) and deciding again.
+    process) and deciding again.  More names than the answers' caches hold
+    (:data:`NAMES_REMEMBERED`) are not decided here: the first would be forgotten before a
+    worker asked, so the workers decide as they go; the word frequencies are loaded all
+    the same (and returned count is 0).
     """
+    lookups = list(lookups)
+    texts = sum(_name_count(lookup.record) for lookup in lookups if lookup.record is not None)
+    if texts > NAMES_REMEMBERED:
+        _zipf("gene")
+        return 0
     count = 0
     for lookup in lookups:
         if lookup.record is not None:
@@ -199,6 +211,11 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
                     matcher(name.text, name.strict)
                     count += 1
     return count
+
+
+def _name_count(record: GeneRecord) -> int:
+    """How many names :func:`_names_of` gives ``record`` at most."""
+    return 4 + len(record.aliases) + len(record.designations)
 
 
 def _names_of(record: GeneRecord) -> list[GeneName | None]:

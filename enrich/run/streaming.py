@@ -308,7 +308,8 @@ def stream_documents(
         progress=resolving,
     )
     # Before the workers fork, so that they inherit what was learnt: the names of the genes
-    # of the documents to audit (a run that keeps most documents learns few).
+    # of the documents to audit (a run that keeps most documents learns few; one with more
+    # names than the audit remembers leaves them to the workers, but the word frequencies).
     needed = dict.fromkeys(gene_id for task in tasks for gene_id in scans[task.number].gene_ids)
     learn_names(genes.lookups[gene_id] for gene_id in needed if gene_id in genes.lookups)
     auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)

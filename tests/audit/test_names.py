@@ -456,3 +456,30 @@ def test_the_names_a_symbol_only_check_missed_in_real_abstracts_count(
     assert "no_mention" not in flag_names(verdict.claims[0].citations[0])
     alone = audit_document(document, resolved(paper), NO_STATS, AuditSettings())
     assert "no_mention" in flag_names(alone.claims[0].citations[0])  # the symbol alone misses
+
+
+def test_learn_names_decides_only_what_the_caches_can_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """learn_names decides every name of the records it is given when they fit in the
+    caches of answers; more names than that (whose first answers would be forgotten before
+    a worker asked) are left to be decided as the audit meets them."""
+    from enrich.audit import names
+
+    def lookups(prefix: str) -> list[GeneLookup]:
+        return [
+            GeneLookup(
+                f"{n}",
+                GeneStatus.FOUND,
+                GeneRecord(f"{n}", f"{prefix}{n}X", aliases=(f"{prefix}ALIAS{n}",)),
+            )
+            for n in range(10)
+        ]
+
+    symbol_name.cache_clear()
+    assert names.learn_names(lookups("LEARNT")) == 20
+    assert symbol_name.cache_info().currsize >= 20
+    monkeypatch.setattr(names, "NAMES_REMEMBERED", 30)  # 10 records give up to 50 names
+    symbol_name.cache_clear()
+    assert names.learn_names(lookups("LEFT")) == 0
+    assert symbol_name.cache_info().currsize == 0
