@@ -18,8 +18,11 @@ Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 2
    ``CI=true``, each against an empty cache.  The floor is (ceil(distinct PMIDs / 200) +
    ceil(genes / 500)) / 10 s + one batch's latency (L + 200 P): the genes' NCBI Gene
    summaries are asked too.  Output bytes per document of both;
-4. no-change re-run: the same command again; the files of OUT whose mtime changed are
-   counted;
+4. no-change re-run: the same command again (the state proves nothing changed, cache
+   version included); the files of OUT whose mtime changed are counted; then again after
+   a change to the cache that touches no cited record (a not-found answer for PMID 1, as
+   another corpus sharing the cache might cause), which makes the run read the cache and
+   fingerprint every document to find nothing changed;
 5. a refresh that changes 50 records: 50 long-tail records become retracted on the server
    (restarted on the same port), ``enrich refresh --max-age 0s`` fetches every cached record
    again, then the re-run: how many documents it rewrote, against how many cite the 50
@@ -75,6 +78,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, CorpusSummary, write_corpus
+from enrich.entrez import CitationCache
 from enrich.testing import record_set
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -457,7 +461,7 @@ class Bench:
             "KiB per document with the run's files)"
         )
 
-    def report_no_change(self, again: Measured, rewritten: int) -> None:
+    def report_no_change(self, again: Measured, rewritten: int, what: str) -> None:
         network = again.network
         requests = network[0] if network else None
         met = (
@@ -466,7 +470,7 @@ class Bench:
             and requests == 0
             and rewritten == 0
         )
-        print("no-change re-run (the same command again)")
+        print(f"no-change re-run ({what})")
         print(
             f"  wall        {again.wall:8.1f} s   exit {again.code}   {again.memory_text()}   "
             f"{again.cpu_text()}"
@@ -476,7 +480,9 @@ class Bench:
             f"  target      <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files rewritten: "
             f"{verdict(met)}"
         )
-        self.record(f"no-change re-run <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files", met)
+        self.record(
+            f"no-change re-run ({what}) <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files", met
+        )
         self.peaks.append(again)
 
     def report_refresh(
@@ -575,6 +581,15 @@ def changed_files(before: dict[str, int], after: dict[str, int]) -> int:
     )
 
 
+def unrelated_cache_change(cache_dir: Path) -> None:
+    """Change the cache as another corpus's run sharing it would: a not-found answer for a
+    PMID no document cites.  The cache's version changes, so the next run cannot prove
+    from its state alone that nothing changed: it reads the cache and fingerprints every
+    document (and finds them all unchanged)."""
+    with CitationCache(cache_dir) as cache:
+        cache.put_missing("1")  # the corpus cites PMIDs of 1,000,000 and above
+
+
 def retract(records: Path, rng: random.Random, count: int) -> list[str]:
     """Write ``records/zz-changed.xml``: ``count`` long-tail records of ``records`` (no
     database paper), now retracted; the server reads it last, so its versions win."""
@@ -660,7 +675,16 @@ def main(argv: list[str] | None = None) -> int:
             bench.report_bytes(out, "default outputs")
             files = mtimes(out)
             again = bench.run("no-change", bench.docs, env, out=out)
-            bench.report_no_change(again, changed_files(files, mtimes(out)))
+            bench.report_no_change(
+                again, changed_files(files, mtimes(out)), "the same command again"
+            )
+            unrelated_cache_change(bench.cache)
+            elsewhere = bench.run("no-change-cache-changed", bench.docs, env, out=out)
+            bench.report_no_change(
+                elsewhere,
+                changed_files(files, mtimes(out)),
+                "after a cache change that touches no cited record",
+            )
             changed = retract(records, random.Random(args.seed), CHANGED)
             citing = documents_citing(out / "audit.db", changed)
         finally:
