@@ -347,7 +347,8 @@ def run(
     Incremental: a document whose reports would come out exactly as they are
     (same input, records, gene names, settings and enrich version) is not
     rendered again and its files are left untouched; when nothing changed,
-    nothing is written. --full renders every document.
+    no report is written (and when the cache is as the last run left it,
+    nothing is read either). --full renders every document.
 
     \b
     Example:

@@ -25,13 +25,15 @@ cannot settle before fetching) makes the document be rendered again.  ``--full``
 renders every document.  The run-level files (index.html, audit.tsv, audit.db, the
 bibliographies) are rebuilt from the kept documents' recorded entries, their audit.tsv
 lines and audit.db rows (copied from the previous set) and the new documents' reports; a
-run in which nothing changed writes nothing at all.
+run in which nothing changed writes no report file.
 
 The state also records the cache's :class:`~enrich.entrez.cache.CacheVersion` the set was
 made from (when the run's answers were final and every change to the cache during it was
 its own), with the run's summary: a run whose settings, inputs, names and report files are
 as recorded and whose cache is at that version changed nothing, and knows it without
-reading a record or a document (:meth:`Incremental.as_before`).
+reading a record or a document (:meth:`Incremental.as_before`).  A run that had to read to
+find nothing changed (the cache's version had moved) notes the version in the state, in
+place (:meth:`Incremental.remember`): the only file such a run writes.
 
 The state is plain data in SQLite and JSON (never pickle): reading it cannot run code.
 """

@@ -149,8 +149,8 @@ def run_enrichment(
 
     Incremental (:mod:`enrich.run.incremental`): a document whose reports the previous set
     holds exactly as this run would write them is not read again, audited or rendered, and
-    its files stay as they are; when nothing changed, nothing is written (and when the
-    state proves that before any reading, nothing is read: ``RunOutcome.read``).  ``full``
+    its files stay as they are; when nothing changed, no report file is written (and when
+    the state proves that before any reading, nothing is read: ``RunOutcome.read``).  ``full``
     renders every document.
 
     Raises, before any work and touching nothing: OutputError when ``out_dir`` or
