@@ -464,6 +464,16 @@ class Bench:
             "KiB per document with the run's files)"
         )
 
+    def no_change(self, label: str, what: str, env: dict[str, str], out: Path) -> Measured:
+        """Run the same command into ``out`` again and report it as a no-change re-run."""
+        before = mtimes(out)
+        again = self.run(label, self.docs, env, out=out)
+        after = mtimes(out)
+        self.report_no_change(
+            again, changed_files(before, after), state_updated(before, after), what
+        )
+        return again
+
     def report_no_change(self, again: Measured, rewritten: int, state: bool, what: str) -> None:
         network = again.network
         requests = network[0] if network else None
@@ -685,21 +695,10 @@ def main(argv: list[str] | None = None) -> int:
                 cold, summary.distinct_pmids, summary.genes, served, "default outputs (html,json)"
             )
             bench.report_bytes(out, "default outputs")
-            files = mtimes(out)
-            again = bench.run("no-change", bench.docs, env, out=out)
-            now = mtimes(out)
-            what = "the same command again"
-            bench.report_no_change(
-                again, changed_files(files, now), state_updated(files, now), what
-            )
+            again = bench.no_change("no-change", "the same command again", env, out)
             unrelated_cache_change(bench.cache)
-            files = mtimes(out)
-            elsewhere = bench.run("no-change-cache-changed", bench.docs, env, out=out)
-            now = mtimes(out)
             what = "after a cache change that touches no cited record"
-            bench.report_no_change(
-                elsewhere, changed_files(files, now), state_updated(files, now), what
-            )
+            elsewhere = bench.no_change("no-change-cache-changed", what, env, out)
             changed = retract(records, random.Random(args.seed), CHANGED)
             citing = documents_citing(out / "audit.db", changed)
         finally:
