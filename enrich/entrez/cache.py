@@ -91,11 +91,13 @@ def own_changes(directory: Path) -> int:
 
 @dataclass(frozen=True, slots=True)
 class CacheVersion:
-    """Which state of a cache folder a lookup saw: the folder's random name (given once)
-    and how many changes to what a lookup answers it has had."""
+    """Which state of a cache folder a lookup saw: the folder's random name (given once),
+    how many changes to what a lookup answers it has had, and a random name of the last
+    one (so two copies of a folder that each changed as often never look the same)."""
 
     name: str
     changes: int
+    step: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,9 @@ class CacheMark:
 
     def only_own_changes(self) -> CacheVersion | None:
         """The cache's version now, when every change made to it since the mark was this
-        process's (so what the run read and fetched is what the cache holds), else None."""
+        process's (so what the run read and fetched is what the cache holds), else None.
+        Changes made by another thread of this process count as its own: one run at a
+        time per process and cache folder."""
         with CitationCache(self.directory) as cache:
             now = cache.version()
         own = own_changes(self.directory) - self.own
@@ -205,16 +209,16 @@ class CitationCache:
                 self._count_change()  # a new name: nothing recorded of the old one holds
             found = self._stored_version()
         assert found is not None  # just written, in a transaction
-        return CacheVersion(found["name"], found["changes"])
+        return CacheVersion(found["name"], found["changes"], found["step"])
 
     def _stored_version(self) -> dict[str, Any] | None:
         try:
             found = self._cache.get("meta:version", default=None, retry=True)
         except _UNDECODABLE:
             return None
-        if not isinstance(found, dict) or not isinstance(found.get("name"), str):
+        if not isinstance(found, dict) or not isinstance(found.get("changes"), int):
             return None
-        return found if isinstance(found.get("changes"), int) else None
+        return found if all(isinstance(found.get(k), str) for k in ("name", "step")) else None
 
     def forget_expired(self) -> None:
         """Remove the entries that have expired (a change of the :meth:`version` when any
@@ -230,10 +234,11 @@ class CitationCache:
     def _count_change(self) -> None:
         """Count one change in the version (inside a transaction); this process's too."""
         found = self._stored_version()
+        step = uuid.uuid4().hex
         if found is not None:
-            version = {"name": found["name"], "changes": found["changes"] + 1}
+            version = {"name": found["name"], "changes": found["changes"] + 1, "step": step}
         else:
-            version = {"name": uuid.uuid4().hex, "changes": 0}
+            version = {"name": uuid.uuid4().hex, "changes": 0, "step": step}
         self._cache.set("meta:version", version, retry=True)
         folder = str(self.directory.resolve())
         _OWN_CHANGES[folder] = _OWN_CHANGES.get(folder, 0) + 1

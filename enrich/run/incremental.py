@@ -168,7 +168,7 @@ class PreviousRun:
             run_files,
             json.loads(meta["fingerprint"]),
             json.loads(meta["settings"]),
-            CacheVersion(str(cache[0]), int(cache[1])) if cache else None,
+            CacheVersion(str(cache[0]), int(cache[1]), str(cache[2])) if cache else None,
             RunSummary(**json.loads(meta["summary"])),
             Sources(*json.loads(meta["sources"])),
         )

@@ -4,6 +4,7 @@ a run can prove from it that nothing it read has changed since (enrich.run.incre
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import time
 from pathlib import Path
 
@@ -72,6 +73,17 @@ def test_an_answer_that_expired_changes_the_version_once_forgotten(tmp_path: Pat
 def test_two_cache_folders_never_share_a_version(tmp_path: Path) -> None:
     with CitationCache(tmp_path / "a") as a, CitationCache(tmp_path / "b") as b:
         assert a.version().name != b.version().name
+
+
+def test_two_copies_of_a_folder_that_each_changed_once_differ(tmp_path: Path) -> None:
+    with CitationCache(tmp_path / "a") as a:
+        a.version()
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    with CitationCache(tmp_path / "a") as a, CitationCache(tmp_path / "b") as b:
+        _put(a, "101")
+        _put(b, "101", "Another title")
+        one, other = a.version(), b.version()
+        assert (one.name, one.changes) == (other.name, other.changes) and one != other
 
 
 def _change_elsewhere(folder: Path) -> None:
