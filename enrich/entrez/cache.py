@@ -17,8 +17,9 @@ Entries, one per key:
   from the fields when that schema is older) and ``test_data`` as for records;
   ``enrich refresh`` re-fetches old ones.
 * ``gene-missing:N`` -> NCBI Gene has no record N; expires after ``missing_ttl``.
-* ``meta:version`` -> the cache's :class:`CacheVersion`: a random name given once and a
-  count of the changes to what a lookup answers (see :meth:`CitationCache.version`).
+* ``meta:version`` -> the cache's :class:`CacheVersion`: a random name given once, a
+  count of the changes to what a lookup answers and a random name of the last one (see
+  :meth:`CitationCache.version`).
 
 Values are JSON (never pickle), so a cache folder cannot execute code when read,
 and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
