@@ -185,11 +185,14 @@ def _sweep_stale(out_dir: Path) -> None:
             os.close(fd)
 
 
-def _locked(folder: Path, *, blocking: bool) -> int:
-    """An open descriptor of ``folder`` holding an exclusive lock on it (BlockingIOError
-    when another process holds it and ``blocking`` is false).  Locking the folder itself
-    leaves no lock file behind."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+def _locked(path: Path, *, blocking: bool, lock_file: bool = False) -> int:
+    """An open descriptor of ``path`` holding an exclusive lock on it (BlockingIOError
+    when another process holds it and ``blocking`` is false): a folder (locking the folder
+    itself leaves no lock file behind), or with ``lock_file`` a file, created if absent."""
+    if lock_file:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    else:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
     except BaseException:
@@ -204,17 +207,15 @@ def one_run_at_a_time(out_dir: Path) -> Iterator[None]:
     block: a run that keeps part of the set in place reads it from start to commit, so
     no other may replace it meanwhile.  OutputError at once when another process holds it."""
     try:
-        fd = os.open(out_dir / RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = _locked(out_dir / RUN_LOCK, blocking=False, lock_file=True)
+    except BlockingIOError:
+        raise OutputError(
+            f"another enrich run is writing reports into {out_dir}; "
+            "wait for it to finish, or use another --out"
+        ) from None
     except OSError as exc:
         raise _cannot(out_dir, exc) from exc
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(
-                f"another enrich run is writing reports into {out_dir}; "
-                "wait for it to finish, or use another --out"
-            ) from None
         yield
     finally:
         os.close(fd)

@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from enrich.errors import OutputError
 from enrich.model import AuditedDocument, Document, RunSummary, Style
 from enrich.report import ReportWriter
-from enrich.report.commit import JOURNAL, MANIFEST, STAGING_PREFIX, read_manifest, recover
+from enrich.report.commit import (
+    JOURNAL,
+    MANIFEST,
+    RUN_LOCK,
+    STAGING_PREFIX,
+    one_run_at_a_time,
+    read_manifest,
+    recover,
+)
 
 
 def empty(path: str) -> AuditedDocument:
@@ -127,3 +139,16 @@ def test_a_commit_killed_half_way_is_finished_by_the_next_writer(tmp_path: Path)
     assert len([n for n in names if n.startswith("doc")]) == count
     assert "old.md" not in names and len(read_manifest(out)) == count + 6  # and the run's six
     print(f"caught with {len(moved)} of {count} files moved")
+
+
+def test_one_run_at_a_time_refuses_a_second_run_at_once_and_frees_the_folder_after(
+    tmp_path: Path,
+) -> None:
+    """While a run holds a report folder's run lock, another is refused at once with a
+    line naming the folder; once it is done, the next run may start (the lock file stays)."""
+    refused = pytest.raises(OutputError, match=re.escape(f"writing reports into {tmp_path};"))
+    with one_run_at_a_time(tmp_path), refused, one_run_at_a_time(tmp_path):
+        pass
+    with one_run_at_a_time(tmp_path):
+        pass
+    assert (tmp_path / RUN_LOCK).is_file()
