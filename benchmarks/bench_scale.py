@@ -93,8 +93,8 @@ WARM_TARGET = 500.0  #: documents/s of a --full warm run
 NO_CHANGE_TARGET = 10.0  #: seconds for a re-run after no change
 CHANGED = 50  #: records a refresh finds changed
 #: "in time proportional to them": what the re-run after the refresh takes beyond the
-#: no-change re-run, per document it rewrote, at most this many times what --full takes
-#: per document
+#: no-change re-run after a cache change, per document it rewrote, at most this many times
+#: what --full takes per document
 PROPORTIONAL = 2.0
 MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+([\d,]+) requests?, ([\d,]+) cache hits?")
@@ -503,8 +503,8 @@ class Bench:
         self,
         refresh: Measured,
         rerun: Measured,
-        same: Measured,
-        again: Measured,
+        same_command: Measured,
+        cache_changed: Measured,
         full: Measured,
         citing: int,
         rewritten: int | None,
@@ -529,14 +529,17 @@ class Bench:
         proportional = None
         if rewritten and full.code is not None and rerun.code is not None:
             per_document = full.wall / documents
-            for base, what in ((same, "the same command again"), (again, "the cache changed")):
-                extra = (rerun.wall - base.wall) / rewritten
+            extra = {}
+            bases = ((same_command, "the same command again"), (cache_changed, "the cache changed"))
+            for base, what in bases:
+                extra[what] = (rerun.wall - base.wall) / rewritten
                 print(
                     f"  cost        {rerun.wall - base.wall:.1f} s more than the no-change "
-                    f"re-run ({what}) = {extra * 1000:.1f} ms per document rewritten; --full "
-                    f"takes {per_document * 1000:.1f} ms per document (x{extra / per_document:.1f})"
+                    f"re-run ({what}) = {extra[what] * 1000:.1f} ms per document rewritten; "
+                    f"--full takes {per_document * 1000:.1f} ms per document "
+                    f"(x{extra[what] / per_document:.1f})"
                 )
-            proportional = extra <= PROPORTIONAL * per_document  # the last: the cache changed
+            proportional = extra["the cache changed"] <= PROPORTIONAL * per_document
         print(
             f"  target      the cost beyond the no-change run by the same path (the cache "
             f"changed) <= {PROPORTIONAL:g} x --full's per document (time proportional to the "

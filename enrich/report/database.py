@@ -177,13 +177,7 @@ CREATE INDEX IF NOT EXISTS citations_by_paper ON citations (paper);
 CREATE INDEX IF NOT EXISTS flags_by_name ON flags (name);
 """
 
-_INSERTS = {
-    "documents": 13,
-    "claims": 14,
-    "citations": 8,
-    "flags": 7,
-    "papers": 12,
-}
+_WIDTHS = {"documents": 13, "claims": 14, "citations": 8, "flags": 7, "papers": 12}
 _BATCH = 20_000  #: rows buffered before they are inserted
 _ROW_TABLES = ("claims", "citations", "flags", "papers")  #: the tables of DatabaseRows
 _REUSE_CACHE_KIB = 64 * 1024  #: SQLite's page cache when a previous audit.db is reused
@@ -193,6 +187,13 @@ def _insert(table: str) -> str:
     """How rows go into ``table``: a paper's row is the same from every document citing it,
     and over a copy of the previous database (reuse) the new one replaces the old."""
     return "INSERT OR REPLACE" if table == "papers" else "INSERT"
+
+
+#: the statement that inserts a row of values into each table
+_INSERTS = {
+    table: f"{_insert(table)} INTO {table} VALUES ({', '.join('?' * width)})"
+    for table, width in _WIDTHS.items()
+}
 
 
 @contextmanager
@@ -224,8 +225,7 @@ class RowShard:
                 _ROW_TABLES, (rows.claims, rows.citations, rows.flags, rows.papers), strict=True
             ):
                 if values:
-                    marks = ", ".join("?" * _INSERTS[table])
-                    db.executemany(f"{_insert(table)} INTO {table} VALUES ({marks})", values)
+                    db.executemany(_INSERTS[table], values)
 
     def shards(self) -> list[Path]:
         """The shard files written under :attr:`folder` so far, in a fixed order."""
@@ -292,11 +292,10 @@ class AuditDatabase:
         """Insert the buffered rows in one transaction."""
         with _writing(self.path):
             self._db.execute("BEGIN")
-            for table, width in _INSERTS.items():
+            for table, insert in _INSERTS.items():
                 rows = self._pending[table]
                 if rows:
-                    marks = ", ".join("?" * width)
-                    self._db.executemany(f"{_insert(table)} INTO {table} VALUES ({marks})", rows)
+                    self._db.executemany(insert, rows)
                     rows.clear()
             self._db.execute("COMMIT")
         self._buffered = 0

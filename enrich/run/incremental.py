@@ -288,15 +288,8 @@ class Incremental:
     def keep(self, number: int, scan: Scan, view: CorpusView) -> WrittenDocument | None:
         """What the writer keeps of document ``number`` when its reports may stay as they
         are (its keys all settled in ``view``), else None: it is rendered again."""
-        path = str(self.files[number])
-        known = self.previous.documents.get(path)
-        if known is None or known.name != self.names[number]:
-            return None
-        if known.digest != self.digests.get(number):
-            return None
-        if known.fingerprint != self.fingerprint(number, scan, view):
-            return None
-        if not self._intact(known):
+        known = self._as_recorded(number)
+        if known is None or known.fingerprint != self.fingerprint(number, scan, view):
             return None
         self.kept.add(number)
         entry = dataclasses.replace(known.entry, name=known.name)
@@ -319,23 +312,21 @@ class Incremental:
             return None
         problems: list[str] = []
         for number, path in enumerate(self.files):
-            known = previous.documents.get(str(path))
-            if known is None or known.name != self.names[number]:
-                return None
             self.digests[number] = input_digest(path)
-            if known.digest != self.digests[number] or not self._intact(known):
+            known = self._as_recorded(number)
+            if known is None:
                 return None
             problems.extend(known.scan.problems)
         return previous.summary, problems, previous.sources
 
-    def remember(self, cache: CacheVersion | None, outcome: tuple[RunSummary, Sources]) -> None:
+    def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
         version ``cache`` gives (after a run that found nothing changed and wrote nothing;
         None: not known), with the run's summary and sources: see :meth:`as_before`.  A
         state that cannot be written is left as it is (the next run only takes longer)."""
         try:
             with closing(sqlite3.connect(self.out_dir / STATE)) as db, db:
-                db.executemany(_SET_META, self._outcome_meta(cache, *outcome))
+                db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
         except sqlite3.Error:
             return
 
@@ -432,13 +423,14 @@ class Incremental:
         bibliography: Iterable[BibliographyEntry],
         fingerprint: str,
         cache: CacheVersion | None,
-        outcome: tuple[RunSummary, Sources],
+        summary: RunSummary,
+        sources: Sources,
     ) -> Path:
         """Write the new state into ``staging`` (the run's staging folder, where every report
         file is but those kept in place): ``written`` holds what the writer was given of each
         document, ``tsv_spans`` where its lines are in the new audit.tsv, ``bibliography``
-        every entry of the new set's bibliographies; ``cache`` and ``outcome`` as for
-        :meth:`remember`.
+        every entry of the new set's bibliographies; ``cache``, ``summary`` and ``sources``
+        as for :meth:`remember`.
 
         The previous state, when it was trusted, is copied and brought up to date (kept
         documents change only their place in audit.tsv), so the cost follows the change."""
@@ -472,7 +464,7 @@ class Incremental:
                     db.execute("INSERT OR REPLACE INTO papers VALUES (?, ?)", row)
             db.execute("DELETE FROM papers WHERE pmid NOT IN (SELECT pmid FROM cited)")
             db.executemany(_SET_META, [(k, json.dumps(v)) for k, v in meta.items()])
-            db.executemany(_SET_META, self._outcome_meta(cache, *outcome))
+            db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
         return path
 
     def _outcome_meta(
@@ -510,13 +502,20 @@ class Incremental:
 
     # --- the parts -------------------------------------------------------------------------
 
-    def _intact(self, known: DocumentState) -> bool:
-        """Whether the document's report files are exactly those the state recorded, and
-        the run's formats (the names the run gives the files, never names the state holds,
-        are looked at)."""
+    def _as_recorded(self, number: int) -> DocumentState | None:
+        """What the state records of document ``number`` when its input (the digest this
+        run made of it) and name are as recorded and its report files exactly those the
+        state recorded, in the run's formats (the names the run gives the files, never
+        names the state holds, are looked at); else None."""
+        known = self.previous.documents.get(str(self.files[number]))
+        if known is None or known.name != self.names[number]:
+            return None
+        if known.digest != self.digests.get(number):
+            return None
         if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
-            return False
-        return all(file_stat(self.out_dir / n) == was for n, was in known.files.items())
+            return None
+        intact = all(file_stat(self.out_dir / n) == was for n, was in known.files.items())
+        return known if intact else None
 
     def _key(self, key: str, view: CorpusView) -> bytes:
         found = self._keys.get(key)

@@ -205,7 +205,7 @@ def run_enrichment(
         )
         kept = dataclasses.replace(outcome, kept=len(incremental.kept))
         fingerprint = incremental.run_fingerprint(outcome.summary)
-        made_of = mark.only_own_changes(), (outcome.summary, outcome.sources)
+        made_of = (mark.only_own_changes(), outcome.summary, outcome.sources)
         if incremental.unchanged(fingerprint):
             writer.abort()
             incremental.remember(*made_of)
