@@ -68,7 +68,7 @@ from enrich.run.scan import Scan
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 4  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 5  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = ("audit.tsv", "audit.db", "index.html")
@@ -139,8 +139,8 @@ class PreviousRun:
         schema, or when the run-level files are not those it describes.  Never raises."""
         try:
             previous = cls._read(out_dir / STATE)
-        except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
-            return cls()
+        except (sqlite3.Error, OSError, ValueError, LookupError, TypeError):
+            return cls()  # another shape than this build writes: proves nothing
         for name, recorded in previous.run_files.items():
             if file_stat(out_dir / name) != recorded:
                 return cls()
@@ -159,18 +159,23 @@ class PreviousRun:
             for row in db.execute(_SELECT_DOCUMENTS):
                 try:
                     documents[row[0]] = _document_state(row)
-                except (ValueError, KeyError, TypeError):
+                except (ValueError, LookupError, TypeError):
                     continue  # a row that cannot be read proves nothing: rendered again
         run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
-        cache = json.loads(meta["cache"])
+        cache, summary = json.loads(meta["cache"]), json.loads(meta["summary"])
+        if not isinstance(summary, dict) or summary.keys() != RunSummary().to_dict().keys():
+            raise ValueError("a summary of another shape")
+        fingerprint, settings = _typed(
+            [json.loads(meta[n]) for n in ("fingerprint", "settings")], (str, str)
+        )
         return cls(
             documents,
             run_files,
-            json.loads(meta["fingerprint"]),
-            json.loads(meta["settings"]),
-            CacheVersion(str(cache[0]), int(cache[1]), str(cache[2])) if cache else None,
-            RunSummary(**json.loads(meta["summary"])),
-            Sources(*json.loads(meta["sources"])),
+            fingerprint,
+            settings,
+            None if cache is None else CacheVersion(*_typed(cache, (str, int, str))),
+            RunSummary(**summary),
+            Sources(*_typed(json.loads(meta["sources"]), (_TIME, _TIME, bool))),
         )
 
 
@@ -554,6 +559,16 @@ class Incremental:
                     yield number, data.decode("utf-8")
         except OSError as exc:
             raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+_TIME = (int, float, type(None))  #: a fetch time in the state's JSON, when there is one
+
+
+def _typed(values: list[Any], types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
+    """``values`` when there is one for each of ``types``, each of its type; else ValueError."""
+    if len(values) != len(types) or not all(map(isinstance, values, types)):
+        raise ValueError(f"not of the types {types}")
+    return values
 
 
 def _without_network(summary: RunSummary) -> RunSummary:

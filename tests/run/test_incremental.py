@@ -306,6 +306,28 @@ def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     assert world.run(out).written is False  # and the state written then is trusted
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        *((name, "[1]") for name in ("schema", "fingerprint", "files", "settings")),
+        *((name, "[1]") for name in ("cache", "summary", "sources")),
+        ("cache", '["a name", 3]'),  # the version's shape before it named its last change
+        ("summary", '{"documents": 8}'),
+    ],
+)
+def test_a_state_of_another_shape_proves_nothing(world: Folder, name: str, value: str) -> None:
+    """A state whose entries have another shape than this build writes (an older build's,
+    a damaged one's) is never trusted nor a crash: the run reads and renders as --full does,
+    and says what --full says."""
+    out = world.root / "out"
+    with closing(sqlite3.connect(out / STATE)) as db, db:
+        assert db.execute("UPDATE meta SET value = ? WHERE name = ?", (value, name)).rowcount
+    outcome = world.run(out)
+    assert outcome.read and outcome.written and outcome.kept == 0
+    assert snapshot(out) == snapshot(world.full_run())
+    assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+
+
 def test_a_changed_records_bibliography_entry_stays_current_in_later_runs(world: Folder) -> None:
     """After a record changes, a later run that keeps the documents citing it (and rewrites
     another) still writes the record's new bibliography entry, as a full run does."""
