@@ -20,6 +20,10 @@ Entries, one per key:
 * ``meta:version`` -> the cache's :class:`CacheVersion`: a random name given once, a
   count of the changes to what a lookup answers and a random name of the last one (see
   :meth:`CitationCache.version`).
+* ``meta:log:N`` -> change N: the random names of the change before it and of itself, and
+  the keys of the entries it stored, replaced or removed (None when they are not known: an
+  expiry); the last :data:`CHANGE_LOG_KEPT` changes are kept (see
+  :meth:`CitationCache.changes_since`).
 
 Values are JSON (never pickle), so a cache folder cannot execute code when read,
 and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
@@ -63,6 +67,10 @@ SCHEMA_VERSION = 2  # 2: a book chapter's own date, and the book's beside it
 #: Bump when GeneRecord or :func:`~enrich.entrez.gene.gene_record` changes: entries re-parse.
 GENE_SCHEMA_VERSION = 1
 DAY = 86400.0
+#: changes whose keys the cache remembers (:meth:`CitationCache.changes_since`)
+CHANGE_LOG_KEPT = 4096
+#: a change of more keys than this is logged as one of unknown keys
+CHANGE_LOG_KEYS = 10_000
 #: what reading a damaged value can raise: bad JSON or UTF-8, bad zlib data, a damaged row
 _UNDECODABLE = (ValueError, zlib.error, sqlite3.Error, OSError, EOFError)
 logger = logging.getLogger("enrich.entrez")
@@ -188,7 +196,7 @@ class CitationCache:
             with self._cache.transact(retry=True):
                 local.depth = depth + 1
                 if depth == 0:
-                    local.changed = False
+                    local.changed, local.keys = False, set()
                 try:
                     yield
                     if depth == 0 and local.changed:
@@ -221,23 +229,57 @@ class CitationCache:
             return None
         return found if all(isinstance(found.get(k), str) for k in ("name", "step")) else None
 
+    def changes_since(self, version: CacheVersion) -> tuple[CacheVersion, frozenset[str] | None]:
+        """The cache's version now, and the keys of the entries stored, replaced or removed
+        since it was at ``version`` (an empty set when it still is); None when they cannot be
+        told: another cache or a copy of it that went its own way, a change older than the
+        log keeps, a change of keys not known (an expiry).  Raises OutputError when the
+        version cannot be read."""
+        now = self.version()
+        if now.name != version.name or now.changes < version.changes:
+            return now, None
+        keys: set[str] = set()
+        step = version.step
+        for number in range(version.changes + 1, now.changes + 1):
+            entry = self._read(f"meta:log:{number}")
+            if entry is None or entry.get("previous") != step:
+                return now, None
+            changed, step = entry.get("keys"), entry.get("step")
+            if not isinstance(changed, list) or not all(isinstance(k, str) for k in changed):
+                return now, None
+            keys.update(changed)
+        return now, frozenset(keys) if step == now.step else None
+
     def forget_expired(self) -> None:
         """Remove the entries that have expired (a change of the :meth:`version` when any
-        has)."""
+        has, of keys not logged)."""
         with self.transaction():
             if self._cache.expire(retry=True):
-                self._changed()
+                self._changed(None)
 
-    def _changed(self) -> None:
-        """Note, inside a transaction, a change to what a lookup returns."""
-        self._thread.changed = True
+    def _changed(self, key: str | None) -> None:
+        """Note, inside a transaction, a change to what a lookup of ``key`` returns (of
+        unknown keys: None)."""
+        local = self._thread
+        local.changed = True
+        if key is None or local.keys is None or len(local.keys) >= CHANGE_LOG_KEYS:
+            local.keys = None
+        else:
+            local.keys.add(key)
 
     def _count_change(self) -> None:
-        """Count one change in the version (inside a transaction); this process's too."""
+        """Count one change in the version and log it (inside a transaction); this
+        process's too."""
         found = self._stored_version()
         step = uuid.uuid4().hex
         if found is not None:
-            version = {"name": found["name"], "changes": found["changes"] + 1, "step": step}
+            changes = found["changes"] + 1
+            version = {"name": found["name"], "changes": changes, "step": step}
+            keys = getattr(self._thread, "keys", None)
+            logged = sorted(keys) if keys is not None else None
+            entry = {"previous": found["step"], "step": step, "keys": logged}
+            self._cache.set(f"meta:log:{changes}", entry, retry=True)
+            self._cache.delete(f"meta:log:{changes - CHANGE_LOG_KEPT}", retry=True)
         else:
             version = {"name": uuid.uuid4().hex, "changes": 0, "step": step}
         self._cache.set("meta:version", version, retry=True)
@@ -498,12 +540,12 @@ class CitationCache:
         with self.transaction():
             self._cache.set(key, value, expire=expire, retry=True)
             if not same and not key.startswith("meta:"):
-                self._changed()
+                self._changed(key)
 
     def _delete(self, key: str) -> None:
         with self.transaction():
             if self._cache.delete(key, retry=True) and not key.startswith("meta:"):
-                self._changed()
+                self._changed(key)
 
 
 def _entry_problem(key: object, entry: Any) -> str:

@@ -103,3 +103,69 @@ def test_a_mark_tells_its_own_changes_from_another_process(tmp_path: Path) -> No
     child.join()
     assert child.exitcode == 0
     assert mark.only_own_changes() is None
+
+
+# --- the change log ------------------------------------------------------------------------
+
+
+def test_the_log_names_every_entry_changed_since_a_version(tmp_path: Path) -> None:
+    with CitationCache(tmp_path) as cache:
+        _put(cache, "101")
+        _put(cache, "102")
+        start = cache.version()
+        assert cache.changes_since(start) == (start, frozenset())
+        _put(cache, "101")  # the same content: no change
+        _put(cache, "102", "Another title")
+        cache.put_doi("10.1/X", "103")
+        cache.drop_record("101")
+        cache.put_gene_missing("7")
+        now, keys = cache.changes_since(start)
+        assert now == cache.version() and now != start
+        assert keys == {"pmid:102", "doi:10.1/x", "pmid:101", "missing:101", "gene-missing:7"}
+
+
+def test_the_log_cannot_tell_across_caches_expiries_or_lost_entries(tmp_path: Path) -> None:
+    with CitationCache(tmp_path / "a") as cache, CitationCache(tmp_path / "b") as other:
+        start = cache.version()
+        assert other.changes_since(start)[1] is None  # another cache
+        cache.missing_ttl = 0.01
+        cache.put_missing("9")
+        time.sleep(0.05)
+        cache.forget_expired()  # the keys an expiry removes are not logged
+        assert cache.changes_since(start)[1] is None
+        later = cache.version()
+        _put(cache, "104")
+        _put(cache, "105")
+        assert cache.changes_since(later)[1] == {"pmid:104", "pmid:105"}
+        cache.delete_meta(f"log:{later.changes + 1}")  # a change the log no longer holds
+        assert cache.changes_since(later)[1] is None
+
+
+def test_a_copy_that_went_its_own_way_is_not_taken_for_the_original(tmp_path: Path) -> None:
+    with CitationCache(tmp_path / "a") as cache:
+        _put(cache, "101")
+        start = cache.version()
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    with CitationCache(tmp_path / "a") as cache:
+        _put(cache, "102")
+    with CitationCache(tmp_path / "b") as copy:
+        _put(copy, "103")
+        _put(copy, "104")
+        assert copy.changes_since(start)[1] == {"pmid:103", "pmid:104"}
+        with CitationCache(tmp_path / "a") as cache:
+            seen_in_a = cache.version()
+        # the copy's second change has the number of the original's first: never mistaken
+        assert copy.changes_since(seen_in_a)[1] is None
+
+
+def test_the_log_keeps_its_last_changes_only(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import enrich.entrez.cache as module
+
+    monkeypatch.setattr(module, "CHANGE_LOG_KEPT", 3)
+    with CitationCache(tmp_path) as cache:
+        start = cache.version()
+        for pmid in ("101", "102", "103", "104"):
+            _put(cache, pmid)
+        assert cache.changes_since(start)[1] is None  # its first change is forgotten
+        logged = [k for k in cache._cache.iterkeys() if k.startswith("meta:log:")]
+        assert len(logged) == 3
