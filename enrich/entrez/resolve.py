@@ -44,6 +44,7 @@ __all__ = [
     "RecordSink",
     "Resolved",
     "Resolver",
+    "cache_entries",
     "resolve_citations",
     "resolve_keys",
 ]
@@ -297,6 +298,19 @@ class Resolver:
                     )
                 self._progress(len(dois))
                 return []
+
+
+def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:
+    """The cache entries that the Resolution of citation ``key`` is made from, given the
+    PMID of the record it resolved to (None: no record); None when they cannot be told (a
+    DOI without a record).  While none of them changes, the key resolves as before — but
+    for an unresolved key, which a run with the network asks again."""
+    kind, _, value = key.partition(":")
+    if kind == "pmid":
+        return (f"pmid:{value}", f"missing:{value}")
+    if kind == "doi" and not _unquotable(value):
+        return (f"doi:{doi_key(value)}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
+    return ()  # invalid: never asked
 
 
 def _unquotable(doi: str) -> str:

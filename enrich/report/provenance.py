@@ -23,14 +23,14 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import enrich
 from enrich import __version__
 from enrich.audit import AuditSettings
 from enrich.entrez import DEFAULT_EUTILS_URL
 from enrich.figures import iso, moment
-from enrich.model import GeneLookup, Resolution
+from enrich.model import GeneLookup
 
 __all__ = [
     "TEST_DATA",
@@ -77,6 +77,16 @@ class RunInfo:
         return cls(now(), eutils_url, offline, audit or AuditSettings(), enrich.__version__)
 
 
+class Fetched(Protocol):
+    """Where a record came from: a Resolution, or what a run knows of one."""
+
+    @property
+    def fetched_at(self) -> float | None: ...
+
+    @property
+    def test_data(self) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Sources:
     """Where the records a report uses came from: their oldest and newest fetch time, and
@@ -87,8 +97,9 @@ class Sources:
     test_data: bool = False
 
     @classmethod
-    def of(cls, resolutions: Iterable[Resolution], genes: Iterable[GeneLookup] = ()) -> Sources:
-        """The sources of the records behind ``resolutions`` and ``genes``."""
+    def of(cls, resolutions: Iterable[Fetched], genes: Iterable[GeneLookup] = ()) -> Sources:
+        """The sources of the records behind ``resolutions`` (or what is known of them)
+        and ``genes``."""
         times, test = [], False
         for resolution in resolutions:
             if resolution.fetched_at is not None:

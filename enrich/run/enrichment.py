@@ -19,13 +19,20 @@ import httpx
 from enrich.audit import AuditSettings, audit_document, corpus_stats, gene_ids, summarize
 from enrich.entrez import (
     EutilsSettings,
-    Resolved,
     ResolvedGenes,
     resolve_citations,
     resolve_genes,
 )
 from enrich.extract import iter_documents
-from enrich.model import AuditedDocument, Document, GeneLookup, Resolution, RunSummary, Style
+from enrich.model import (
+    AuditedDocument,
+    Document,
+    GeneLookup,
+    Resolution,
+    RunSummary,
+    Status,
+    Style,
+)
 from enrich.report.provenance import RunInfo
 
 __all__ = [
@@ -112,7 +119,9 @@ def enrich_documents(
         problems=sum(len(d.problems) for d in documents),
         grades=grades,
         flags=flags,
-        resolved=resolved,
+        citations=(r.status for r in resolved.resolutions.values()),
+        requests=resolved.requests,
+        cache_hits=resolved.cache_hits,
         genes=genes,
         offline=offline,
     )
@@ -126,21 +135,24 @@ def run_summary(
     problems: int,
     grades: Mapping[str, int],
     flags: Mapping[str, int],
-    resolved: Resolved,
+    citations: Iterable[Status],
+    requests: int,
+    cache_hits: int,
     genes: ResolvedGenes,
     offline: bool,
 ) -> RunSummary:
-    """The summary of a run from its counts, its resolutions and its gene lookups."""
+    """The summary of a run from its counts, the status of each distinct citation key, the
+    requests its citations took and the keys the cache answered, and its gene lookups."""
     return RunSummary(
         documents=documents,
         claims=claims,
         problems=problems,
         grades={g: grades.get(g, 0) for g in "ABCD"},
         flags=dict(sorted(flags.items())),
-        citations=dict(Counter(str(r.status) for r in resolved.resolutions.values())),
+        citations=dict(Counter(map(str, citations))),
         genes=dict(Counter(str(g.status) for g in genes.lookups.values())),
-        requests=resolved.requests + genes.requests,
-        cache_hits=resolved.cache_hits + genes.cache_hits,
+        requests=requests + genes.requests,
+        cache_hits=cache_hits + genes.cache_hits,
         gene_requests=genes.requests,
         gene_cache_hits=genes.cache_hits,
         offline=offline,

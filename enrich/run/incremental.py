@@ -35,6 +35,14 @@ reading a record or a document (:meth:`Incremental.as_before`).  A run that had 
 find nothing changed (the cache's version had moved) notes the version in the state, in
 place (:meth:`Incremental.remember`): the only file such a run writes.
 
+Per citation key the state also holds what the run's summary, sources, fingerprints and
+bibliography need of its Resolution (:class:`KnownKey`: status, PMID, fetch time, test data
+or not, the digest of its content).  When the state has a cache version and the cache's
+change log reaches back to it (:meth:`~enrich.entrez.cache.CitationCache.changes_since`), a
+key none of whose cache entries changed since is known without reading its record
+(:meth:`Incremental.known`): a run after a refresh reads the records that changed and
+those of the documents it renders again, not the whole corpus's.
+
 The state is plain data in SQLite and JSON (never pickle): reading it cannot run code.
 """
 
@@ -55,7 +63,8 @@ from typing import Any
 
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
-from enrich.entrez.cache import CacheVersion
+from enrich.entrez.cache import CacheVersion, CitationCache
+from enrich.entrez.resolve import cache_entries
 from enrich.errors import OutputError
 from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
@@ -68,7 +77,7 @@ from enrich.run.scan import Scan
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 5  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 6  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = ("audit.tsv", "audit.db", "index.html")
@@ -121,6 +130,24 @@ class DocumentState:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownKey:
+    """What a run needs of a citation key's Resolution but its record: its status, the PMID
+    of its record (if any), where that came from, and the digest of its content."""
+
+    status: Status
+    pmid: str | None
+    fetched_at: float | None
+    test_data: bool
+    digest: bytes  #: of the Resolution's content and provenance (see :func:`_content`)
+
+    @property
+    def from_cache(self) -> bool:
+        """Whether a run reading the cache has it answered there (:meth:`Incremental.known`
+        never takes an unresolved key)."""
+        return self.status is not Status.INVALID
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousRun:
     """The state of the report set in a folder (empty when there is none to trust)."""
 
@@ -132,6 +159,7 @@ class PreviousRun:
     cache: CacheVersion | None = None
     summary: RunSummary | None = None  #: the run's summary, network counts aside
     sources: Sources = field(default_factory=Sources)  #: of all its records
+    keys: dict[str, KnownKey] = field(default_factory=dict)  #: of every key it cites
 
     @classmethod
     def load(cls, out_dir: Path) -> PreviousRun:
@@ -161,6 +189,11 @@ class PreviousRun:
                     documents[row[0]] = _document_state(row)
                 except (ValueError, LookupError, TypeError):
                     continue  # a row that cannot be read proves nothing: rendered again
+            keys = {}
+            for key, status, pmid, fetched_at, test_data, digest in db.execute(_SELECT_KEYS):
+                shaped = isinstance(pmid, (str, type(None))) and isinstance(fetched_at, _TIME)
+                if shaped and isinstance(digest, bytes):
+                    keys[key] = KnownKey(Status(status), pmid, fetched_at, bool(test_data), digest)
         run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
         cache, summary = json.loads(meta["cache"]), json.loads(meta["summary"])
         if not isinstance(summary, dict) or summary.keys() != RunSummary().to_dict().keys():
@@ -176,6 +209,7 @@ class PreviousRun:
             None if cache is None else CacheVersion(*_typed(cache, (str, int, str))),
             RunSummary(**summary),
             Sources(*_typed(json.loads(meta["sources"]), (_TIME, _TIME, bool))),
+            keys,
         )
 
 
@@ -196,11 +230,21 @@ CREATE TABLE papers (        -- the bibliography entry of every paper the set ci
     pmid TEXT PRIMARY KEY,
     entry TEXT NOT NULL      -- JSON: [BibTeX, CSL-JSON, RIS]
 );
+CREATE TABLE keys (          -- every citation key the set cites (see KnownKey)
+    key TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    pmid TEXT,
+    fetched_at REAL,
+    test_data INTEGER NOT NULL,
+    digest BLOB NOT NULL
+);
 """
 _SELECT_DOCUMENTS = (
     "SELECT path, digest, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
 )
 _REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_SELECT_KEYS = "SELECT key, status, pmid, fetched_at, test_data, digest FROM keys"
+_REPLACE_KEY = "INSERT OR REPLACE INTO keys VALUES (?, ?, ?, ?, ?, ?)"
 _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
 
@@ -260,8 +304,10 @@ class Incremental:
         audit: AuditSettings,
         full: bool = False,
         keeping: Callable[[list[str], int], None] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.out_dir = out_dir
+        self.cache_dir = cache_dir
         self.files = list(files)
         self.names = list(names)
         self.formats = tuple(formats)
@@ -278,6 +324,9 @@ class Incremental:
         self._genes: dict[str, bytes] = {}
         self._scans: Sequence[Scan] = ()
         self._stored_pmids: set[str] = set()  #: bibliography entries taken from the state
+        self._contents: dict[str, bytes] = {}  #: citation key -> the digest of its content
+        self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
+        self._known_at: CacheVersion | None = None  #: the cache's version they were proven at
         self._final = CorpusView({}, {}, CorpusStats())
 
     # --- what stream_documents asks ------------------------------------------------------
@@ -324,6 +373,30 @@ class Incremental:
             problems.extend(known.scan.problems)
         return previous.summary, problems, previous.sources
 
+    def known(self, keys: Iterable[str]) -> dict[str, KnownKey]:
+        """Of ``keys``, those whose Resolution the state knows and that the cache's change
+        log proves unchanged since the state's version of the cache (none of the key's
+        cache entries stored, replaced or removed since), with what the state knows of
+        them: the run need not read their records but to render a document citing them.
+        Never an unresolved key (a run with the network asks it again).  Empty when the
+        log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
+        previous = self.previous
+        if self.full or self.cache_dir is None or previous.cache is None or not previous.keys:
+            return {}
+        with CitationCache(self.cache_dir) as cache:
+            now, changed = cache.changes_since(previous.cache)
+        if changed is None:
+            return {}
+        for key in keys:
+            facts = previous.keys.get(key)
+            if facts is None or facts.status is Status.UNRESOLVED:
+                continue
+            entries = cache_entries(key, facts.pmid)
+            if entries is not None and changed.isdisjoint(entries):
+                self._known[key] = facts
+        self._known_at = now
+        return dict(self._known)
+
     def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
         version ``cache`` gives (after a run that found nothing changed and wrote nothing;
@@ -356,19 +429,34 @@ class Incremental:
         ``given`` (made from the documents rendered again): the previous set's, which the
         kept documents' fingerprints prove current; made anew where the state lacks one.
         Made when the run-level files are, never for a run that changed nothing."""
-        records: dict[str, PaperRecord] = {}
+        records: dict[str, PaperRecord | None] = {}  #: None: known, not read
         for number in self.kept:
             for key in self._scans[number].keys:
-                resolution = self._final.resolutions[key]
-                record = resolution.record
-                if record is not None and resolution.status is Status.RESOLVED:
-                    records.setdefault(record.pmid, record)
+                resolution = self._final.resolutions.get(key)
+                if resolution is None:  # known unchanged (see known()): its PMID will do
+                    known = self._known[key]
+                    if known.pmid is not None and known.status is Status.RESOLVED:
+                        records.setdefault(known.pmid, None)
+                elif resolution.record is not None and resolution.status is Status.RESOLVED:
+                    records[resolution.record.pmid] = resolution.record
         # ``given`` asked once per paper, not once per citation: it may be a database
         records = {pmid: record for pmid, record in records.items() if pmid not in given}
         stored = self._stored_entries(list(records))
         self._stored_pmids = set(stored)
-        made = [bibliography_entry(r) for pmid, r in records.items() if pmid not in stored]
+        unstored = {pmid: record for pmid, record in records.items() if pmid not in stored}
+        made = [bibliography_entry(record) for record in self._records(unstored)]
         return [*stored.values(), *made]
+
+    def _records(self, records: Mapping[str, PaperRecord | None]) -> list[PaperRecord]:
+        """The records of ``records``, those not read (None) read from the cache: a known
+        paper whose entry the state lacks (which it holds for every paper its set cites)."""
+        unread = [pmid for pmid, record in records.items() if record is None]
+        if not unread or self.cache_dir is None:
+            return [record for record in records.values() if record is not None]
+        with CitationCache(self.cache_dir) as cache:
+            found = {pmid: cache.get_record(pmid) for pmid in unread}
+        read = {pmid: cached.record for pmid, cached in found.items() if cached is not None}
+        return [r for pmid, record in records.items() if (r := record or read.get(pmid))]
 
     def _stored_entries(self, pmids: list[str]) -> dict[str, BibliographyEntry]:
         """The previous state's bibliography entries of ``pmids`` (those it has)."""
@@ -468,6 +556,11 @@ class Incremental:
                     row = (entry.pmid, json.dumps([entry.bibtex, entry.csl_json, entry.ris]))
                     db.execute("INSERT OR REPLACE INTO papers VALUES (?, ?)", row)
             db.execute("DELETE FROM papers WHERE pmid NOT IN (SELECT pmid FROM cited)")
+            read = self._final.resolutions
+            db.execute("CREATE TEMP TABLE asked (key TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO asked VALUES (?)", ((k,) for k in {*read, *self._known}))
+            db.execute("DELETE FROM keys WHERE key NOT IN (SELECT key FROM asked)")
+            db.executemany(_REPLACE_KEY, (self._key_row(key) for key in read))
             db.executemany(_SET_META, [(k, json.dumps(v)) for k, v in meta.items()])
             db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
         return path
@@ -477,15 +570,42 @@ class Incremental:
     ) -> list[tuple[str, str]]:
         """The state's meta rows that let a later run find nothing changed (:meth:`as_before`);
         the cache's version only when the run's answers were final (offline, or none left
-        unresolved: a later run would ask again)."""
+        unresolved: a later run would ask again) and the keys taken as known unchanged at it."""
         final = summary.offline or not (summary.unresolved or summary.genes_without_names)
+        if cache is not None and not (final and self._still_known(cache)):
+            cache = None
         meta = {
             "settings": self.settings,
-            "cache": dataclasses.astuple(cache) if cache is not None and final else None,
+            "cache": dataclasses.astuple(cache) if cache is not None else None,
             "summary": _without_network(summary).to_dict(),
             "sources": dataclasses.astuple(sources),
         }
         return [(k, json.dumps(v)) for k, v in meta.items()]
+
+    def _key_row(self, key: str) -> tuple[object, ...]:
+        """The state's row of a key this run read (see :class:`KnownKey`)."""
+        resolution = self._final.resolutions[key]
+        record = resolution.record
+        return (
+            key,
+            str(resolution.status),
+            record.pmid if record is not None else None,
+            resolution.fetched_at,
+            int(resolution.test_data),
+            self._content(key, self._final),
+        )
+
+    def _still_known(self, cache: CacheVersion) -> bool:
+        """Whether the keys taken as known (:meth:`known`) are so still with the cache at
+        version ``cache`` (the run's own fetching changed none of their entries)."""
+        known_at, cache_dir = self._known_at, self.cache_dir
+        if not self._known or known_at is None or cache_dir is None or known_at == cache:
+            return True  # none taken as known, or nothing changed since
+        with CitationCache(cache_dir) as opened:
+            now, changed = opened.changes_since(known_at)
+        if changed is None or now != cache:
+            return False
+        return all(changed.isdisjoint(_entries(k, f)) for k, f in self._known.items())
 
     def _row(
         self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
@@ -525,12 +645,23 @@ class Incremental:
     def _key(self, key: str, view: CorpusView) -> bytes:
         found = self._keys.get(key)
         if found is None:
+            share = corpus_share(key, view.stats, self.audit)
+            found = self._keys[key] = _raw_digest([self._content(key, view).hex(), share])
+        return found
+
+    def _content(self, key: str, view: CorpusView) -> bytes:
+        """The digest of what ``key``'s Resolution in ``view`` says, or of what the state
+        knows of it when it is known unchanged."""
+        found = self._contents.get(key)
+        if found is None:
+            known = self._known.get(key)
             resolution = view.resolutions.get(key)
+            if known is not None and resolution is None:
+                return known.digest
             what = None
             if resolution is not None:
                 what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
-            share = corpus_share(key, view.stats, self.audit)
-            found = self._keys[key] = _raw_digest([key, what, share])
+            found = self._contents[key] = _raw_digest([key, what])
         return found
 
     def _gene(self, gene_id: str, view: CorpusView) -> bytes:
@@ -569,6 +700,11 @@ def _typed(values: list[Any], types: tuple[type | tuple[type, ...], ...]) -> lis
     if len(values) != len(types) or not all(map(isinstance, values, types)):
         raise ValueError(f"not of the types {types}")
     return values
+
+
+def _entries(key: str, known: KnownKey) -> tuple[str, ...]:
+    """The cache entries ``key``'s Resolution is made from (see :meth:`Incremental.known`)."""
+    return cache_entries(key, known.pmid) or ()
 
 
 def _without_network(summary: RunSummary) -> RunSummary:

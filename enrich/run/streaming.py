@@ -56,7 +56,7 @@ from enrich.report.provenance import RunInfo, Sources
 from enrich.report.rows import DatabaseRows
 from enrich.run.enrichment import run_summary
 from enrich.run.fetch import BackgroundFetch
-from enrich.run.incremental import CorpusView, Incremental
+from enrich.run.incremental import CorpusView, Incremental, KnownKey
 from enrich.run.scan import Progress, Scan, Scanner
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
@@ -117,6 +117,10 @@ class Reuse(Protocol[R_co]):
     def scan(self, number: int, path: Path) -> Scan | None:
         """Pass 1's findings for document ``number`` when they are known, else None."""
 
+    def known(self, keys: Iterable[str]) -> Mapping[str, KnownKey]:
+        """Of ``keys``, those whose Resolution is known unchanged, with what is known of it:
+        their records are read only for the documents that go through pass 2."""
+
     def keep(self, number: int, scan: Scan, view: CorpusView) -> R_co | None:
         """The result of document ``number`` (every key of ``scan`` settled in ``view``)
         when it need not go through pass 2, else None."""
@@ -174,6 +178,7 @@ def run_enrichment(
             audit=audit,
             full=full,
             keeping=writer.keeping,
+            cache_dir=cache_dir,
         )
         before = incremental.as_before(mark.version)
         if before is not None:
@@ -273,8 +278,9 @@ def stream_documents(
     )
     keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
     resolving = hook("resolving citations", len(keys))
-    settled = _from_cache(keys, cache_dir, eutils, offline)
-    resolving(len(settled))
+    known = reuse.known(keys) if reuse is not None else {}
+    settled = _from_cache([key for key in keys if key not in known], cache_dir, eutils, offline)
+    resolving(len(settled) + len(known))
     stats = merge_stats(s.stats for s in scans)
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
@@ -289,7 +295,7 @@ def stream_documents(
     view = CorpusView(settled, genes.lookups, stats)  #: what is known before fetching
     for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
         kept = None
-        if reuse is not None and all(key in settled for key in scan.keys):
+        if reuse is not None and all(key in settled or key in known for key in scan.keys):
             kept = reuse.keep(number, scan, view)
         if kept is None:
             tasks.append(DocumentTask(number, path, name, scan.keys))
@@ -298,6 +304,9 @@ def stream_documents(
             pass_two(1)
     if reuse is not None:
         reuse.decided()
+    # The documents audited again need the records of the keys known unchanged they cite
+    unread = dict.fromkeys(key for task in tasks for key in task.keys if key not in settled)
+    settled.update(_from_cache([key for key in unread if key in known], cache_dir, eutils, offline))
     fetch = partial(
         resolve_citations,
         fetch_order(tasks, settled),
@@ -318,13 +327,15 @@ def stream_documents(
         if tasks
         else Resolved({}, 0, 0)  # every document kept: every key was settled
     )
-    final = {key: fetched.resolutions.get(key) or settled[key] for key in keys}
+    read = {**settled, **fetched.resolutions}
+    final = {key: read[key] for key in keys if key in read}  # the others are known
     if reuse is not None:
         reuse.settled(scans, CorpusView(final, genes.lookups, stats))
-    resolved = Resolved(final, fetched.requests, sum(r.from_cache for r in final.values()))
-    summary = _summary(scans, grades, flags, resolved, genes, offline)
+    answers: list[Resolution | KnownKey] = [*final.values()]
+    answers += (known[key] for key in keys if key not in read)
+    summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
     problems = [line for scan in scans for line in scan.problems]
-    return RunOutcome(summary, problems, Sources.of(final.values(), genes.lookups.values()))
+    return RunOutcome(summary, problems, Sources.of(answers, genes.lookups.values()))
 
 
 def _scan_all(
@@ -468,7 +479,8 @@ def _summary(
     scans: list[Scan],
     grades: Counter[str],
     flags: Counter[str],
-    resolved: Resolved,
+    answers: Sequence[Resolution | KnownKey],
+    requests: int,
     genes: ResolvedGenes,
     offline: bool,
 ) -> RunSummary:
@@ -478,7 +490,9 @@ def _summary(
         problems=sum(len(scan.problems) for scan in scans),
         grades=grades,
         flags=flags,
-        resolved=resolved,
+        citations=(answer.status for answer in answers),
+        requests=requests,
+        cache_hits=sum(answer.from_cache for answer in answers),
         genes=genes,
         offline=offline,
     )

@@ -264,6 +264,49 @@ def test_a_changed_record_rewrites_only_the_documents_citing_it(world: Folder) -
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_after_a_record_changes_only_the_records_needed_are_read(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache's change log proves every other record unchanged since the last run: the
+    run reads the changed record and those of the document it renders again, no other
+    (what it writes is what --full writes).  Without the log (a copy of the cache that
+    went its own way) it reads them all."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    pmid = min((p for p in counts if counts[p] == 1), key=int)
+    citing = next(text for text in texts.values() if pmid in text)
+    world.change_record("change", pmid)
+    asked: list[str] = []
+    get_record = CitationCache.get_record
+
+    def counted(cache: CitationCache, wanted: str) -> object:
+        asked.append(wanted)
+        return get_record(cache, wanted)
+
+    monkeypatch.setattr(CitationCache, "get_record", counted)
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - 1
+    assert pmid in asked and {p for p in asked if p not in citing} == set()
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+    assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+    assert outcome.sources == world.last_full.sources
+
+    world.change_record("retract", pmid)
+    with CitationCache(world.cache) as cache:  # the log no longer reaches back
+        for number in range(cache.version().changes + 1):
+            cache.delete_meta(f"log:{number}")
+    monkeypatch.setattr(CitationCache, "get_record", counted)
+    asked.clear()
+    world.run(out)
+    with closing(sqlite3.connect(out / STATE)) as db:
+        cited = {key for (key,) in db.execute("SELECT key FROM keys WHERE key LIKE 'pmid:%'")}
+    assert {f"pmid:{p}" for p in asked} == cited
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+
 def test_a_cached_answer_that_expired_since_the_last_run_is_not_taken_as_unchanged(
     world: Folder,
 ) -> None:
