@@ -157,16 +157,20 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) // 100
 
 
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each file named in ``paths``, and the document files inside each folder, sorted.
+def iter_input_files(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Each file named in ``paths``, and the document files inside each folder, sorted;
+    each once (a path given twice, or a file inside a folder also given, comes the first
+    time).  Folders of ``skip`` (enrich's own report and cache folders) are not walked into.
 
     A path that does not exist is yielded as is, so that reading it reports the problem.
     """
+    skipped = {os.path.realpath(folder) for folder in skip}
+    seen: set[str] = set()
     for path in paths:
-        if path.is_dir():
-            yield from _walk(path)
-        else:
-            yield path
+        for found in _walk(path, skipped) if path.is_dir() else (path,):
+            if str(found) not in seen:
+                seen.add(str(found))
+                yield found
 
 
 def no_documents_message(paths: Iterable[Path]) -> str:
@@ -179,9 +183,13 @@ def no_documents_message(paths: Iterable[Path]) -> str:
     )
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skipped: set[str]) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped  # noqa: PTH118
+        )
         base = Path(root)
         for name in sorted(files):
             # os.path.splitext is Path.suffix without building a Path per file name; the two

@@ -162,7 +162,7 @@ def run_enrichment(
     NoDocuments when ``paths`` hold no document, ValueError for an unknown format.
     """
     check_writable_folder(out_dir, "reports")
-    files = input_files(paths, cache_dir)
+    files = input_files(paths, cache_dir, out_dir)
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     mark = CacheMark.take(cache_dir)
     with ReportWriter(out_dir, formats, run) as writer, one_run_at_a_time(writer.out_dir):
@@ -226,14 +226,16 @@ def run_enrichment(
     return kept
 
 
-def input_files(paths: Sequence[Path], cache_dir: Path) -> list[Path]:
-    """The document files of ``paths``, once the cache folder is known to be writable.
+def input_files(paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """The document files of ``paths`` (never inside ``cache_dir`` or ``out_dir``, the
+    run's own folders, but when named), once the cache folder is known to be writable.
 
     Raises, touching nothing: OutputError when ``cache_dir`` cannot be written,
     NoDocuments when ``paths`` hold no document.
     """
     check_writable_folder(cache_dir, "the cache")
-    files = list(iter_input_files(paths))
+    own = [cache_dir] if out_dir is None else [cache_dir, out_dir]
+    files = list(iter_input_files(paths, skip=own))
     if not files:
         raise NoDocuments(no_documents_message(paths))
     return files

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from enrich.extract import detect_style, iter_documents, read_document
+from enrich.extract import detect_style, iter_documents, iter_input_files, read_document
 from enrich.model import Style
 from tests.conftest import EXAMPLES, TWIST1, TWIST2
 
@@ -69,6 +69,22 @@ def test_folder_walk_takes_document_files_in_order(tmp_path: Path) -> None:
     (tmp_path / "sub" / "c.html").write_text("PMID: 4")
     names = [Path(d.path).name for d in iter_documents([tmp_path])]
     assert names == ["a.txt", "b.md", "c.html"]
+
+
+def test_each_input_file_comes_once_and_enrichs_own_folders_are_not_walked(
+    tmp_path: Path,
+) -> None:
+    """A path given twice, or a file inside a folder also given, is one input; the folders
+    to skip (the run's reports and cache) are not walked into, unless named."""
+    (tmp_path / "a.md").write_text("PMID: 1")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.html").write_text("PMID: 2")
+    given = [tmp_path, tmp_path / "a.md", tmp_path]
+    found = list(iter_input_files(given, skip=[tmp_path / "reports"]))
+    assert found == [tmp_path / "a.md"]
+    assert len(list(iter_input_files(given))) == 2
+    named = [tmp_path / "reports" / "a.html"]
+    assert list(iter_input_files(named, skip=[tmp_path / "reports"])) == named
 
 
 def test_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:

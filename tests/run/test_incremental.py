@@ -339,6 +339,22 @@ def test_a_report_file_changed_by_hand_is_written_again(world: Folder) -> None:
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_inputs_given_twice_and_reports_inside_the_inputs_are_read_once(world: Folder) -> None:
+    """The same documents given twice are one corpus, and a report folder inside the input
+    folder is never read as input: run after run, the same documents."""
+    out = world.docs / "reports"
+    for _ in range(2):
+        outcome = run_enrichment(
+            [world.docs, world.documents()[0], world.docs],
+            out_dir=out,
+            cache_dir=world.cache,
+            eutils=EutilsSettings(base_url=world.warm.url, api_key="k"),
+            audit=world.audit,
+            offline=True,
+        )
+        assert outcome.summary.documents == LIVE
+
+
 def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     """A state that cannot be read is no proof: every document is rendered again."""
     out = world.root / "out"
