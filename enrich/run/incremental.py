@@ -337,7 +337,7 @@ class Incremental:
         digest = self.digests.get(number) or input_digest(path)
         self.digests[number] = digest
         known = self.previous.documents.get(str(path))
-        return known.scan if known is not None and known.digest == digest else None
+        return known.scan if known is not None and digest and known.digest == digest else None
 
     def keep(self, number: int, scan: Scan, view: CorpusView) -> WrittenDocument | None:
         """What the writer keeps of document ``number`` when its reports may stay as they
@@ -635,8 +635,8 @@ class Incremental:
         known = self.previous.documents.get(str(self.files[number]))
         if known is None or known.name != self.names[number]:
             return None
-        if known.digest != self.digests.get(number):
-            return None
+        if not known.digest or known.digest != self.digests.get(number):
+            return None  # changed, or never read whole (a FIFO, too large): no proof
         if set(known.files) != {f"{known.name}.{kind}" for kind in self.formats}:
             return None
         intact = all(file_stat(self.out_dir / n) == was for n, was in known.files.items())

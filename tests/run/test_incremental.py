@@ -355,6 +355,20 @@ def test_inputs_given_twice_and_reports_inside_the_inputs_are_read_once(world: F
         assert outcome.summary.documents == LIVE
 
 
+def test_an_input_that_cannot_be_read_whole_is_never_taken_as_unchanged(world: Folder) -> None:
+    """A FIFO replaced by a symbolic link loop: neither has a digest, and the problem the
+    run reports is the one it finds now, as --full's."""
+    out = world.root / "out"
+    odd = world.docs / "odd.md"
+    os.mkfifo(odd)
+    world.run(out)
+    odd.unlink()
+    odd.symlink_to(odd)
+    outcome = world.run(out)
+    assert outcome.problems == world.run(world.root / "fresh", full=True).problems
+    assert snapshot(out) == snapshot(world.root / "fresh")
+
+
 def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     """A state that cannot be read is no proof: every document is rendered again."""
     out = world.root / "out"
