@@ -53,10 +53,15 @@ TEST_DATA = (
 
 def now() -> float:
     """The time a run starts: ``SOURCE_DATE_EPOCH`` when it is set to a number, else now."""
+    fixed = fixed_time()
+    return time.time() if fixed is None else fixed
+
+
+def fixed_time() -> float | None:
+    """``SOURCE_DATE_EPOCH`` when it is set to a number (every report says it was made
+    then), else None."""
     fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if fixed.isdigit():
-        return float(fixed)
-    return time.time()
+    return float(fixed) if fixed.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)

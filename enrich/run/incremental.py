@@ -70,7 +70,7 @@ from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
-from enrich.report.provenance import Sources
+from enrich.report.provenance import Sources, fixed_time
 from enrich.report.view import DocumentEntry
 from enrich.run.scan import Scan
 
@@ -80,7 +80,14 @@ STATE = ".enrich-state.sqlite"
 _SCHEMA = 6  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
-RUN_FILES = ("audit.tsv", "audit.db", "index.html")
+RUN_FILES = (
+    "audit.tsv",
+    "audit.db",
+    "index.html",
+    "references.bib",
+    "references.json",
+    "references.ris",
+)
 
 FileStat = tuple[int, int]  #: (size in bytes, mtime in ns)
 
@@ -315,6 +322,7 @@ class Incremental:
         self._keeping = keeping
         self.previous = PreviousRun() if full else PreviousRun.load(out_dir)
         settings = [enrich.__version__, self.formats, eutils_url, offline, str(style), repr(audit)]
+        settings.append(str(fixed_time()))  # when every report says it was made, if fixed
         self.settings = _digest([_SCHEMA, *settings])
         self.audit = audit
         self.digests: dict[int, str] = {}

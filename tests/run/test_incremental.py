@@ -369,6 +369,27 @@ def test_an_input_that_cannot_be_read_whole_is_never_taken_as_unchanged(world: F
     assert snapshot(out) == snapshot(world.root / "fresh")
 
 
+@pytest.mark.parametrize("damage", ["removed", "edited"])
+def test_a_bibliography_changed_by_hand_is_written_again(world: Folder, damage: str) -> None:
+    out = world.root / "out"
+    bibliography = out / "references.bib"
+    if damage == "removed":
+        bibliography.unlink()
+    else:
+        bibliography.write_text("junk", encoding="utf-8")
+    world.run(out)
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_another_fixed_time_renders_every_report_again(world: Folder) -> None:
+    """SOURCE_DATE_EPOCH is when every report says it was made: another one is a change."""
+    out = world.root / "out"
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(EPOCH) + 86400)
+    outcome = world.run(out)
+    assert outcome.kept == 0
+    assert snapshot(out) == snapshot(world.full_run())
+
+
 def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     """A state that cannot be read is no proof: every document is rendered again."""
     out = world.root / "out"
