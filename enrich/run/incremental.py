@@ -201,21 +201,22 @@ class PreviousRun:
                 shaped = isinstance(pmid, (str, type(None))) and isinstance(fetched_at, _TIME)
                 if shaped and isinstance(digest, bytes):
                     keys[key] = KnownKey(Status(status), pmid, fetched_at, bool(test_data), digest)
-        run_files = {name: (size, mtime) for name, (size, mtime) in json.loads(meta["files"])}
-        cache, summary = json.loads(meta["cache"]), json.loads(meta["summary"])
-        if not isinstance(summary, dict) or summary.keys() != RunSummary().to_dict().keys():
-            raise ValueError("a summary of another shape")
-        fingerprint, settings = _typed(
-            [json.loads(meta[n]) for n in ("fingerprint", "settings")], (str, str)
-        )
+        cache = _loaded(meta["cache"], ([str, int, str], type(None)))
+        run_files = {
+            name: tuple(stat) for name, stat in _loaded(meta["files"], [[str, [int, int]]])
+        }
+        tsv_size = run_files.get("audit.tsv", (0, 0))[0]
+        for path, known in list(documents.items()):
+            if sum(known.tsv) > tsv_size:  # its lines are not in the file: proves nothing
+                del documents[path]
         return cls(
             documents,
             run_files,
-            fingerprint,
-            settings,
-            None if cache is None else CacheVersion(*_typed(cache, (str, int, str))),
-            RunSummary(**summary),
-            Sources(*_typed(json.loads(meta["sources"]), (_TIME, _TIME, bool))),
+            _loaded(meta["fingerprint"], str),
+            _loaded(meta["settings"], str),
+            None if cache is None else CacheVersion(*cache),
+            RunSummary(**_loaded(meta["summary"], _SUMMARY)),
+            Sources(*_loaded(meta["sources"], _SOURCES)),
             keys,
         )
 
@@ -256,8 +257,14 @@ _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
 
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
+    """A ``docs`` row as this build writes it, else ValueError (or LookupError, TypeError)."""
     path, digest, name, fingerprint, scan, entry, sources, tsv, files = row
-    found = json.loads(scan)
+    if not all(isinstance(text, str) for text in (path, digest, name, fingerprint)):
+        raise ValueError("a row of another shape")
+    found = _loaded(scan, _SCAN)
+    span = _loaded(tsv, [int, int])
+    if min(span) < 0:
+        raise ValueError("a place in audit.tsv before its start")
     return DocumentState(
         path=path,
         digest=digest,
@@ -271,10 +278,13 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
             claims=found["claims"],
             problems=tuple(found["problems"]),
         ),
-        entry=DocumentEntry(**json.loads(entry)),
-        sources=Sources(*json.loads(sources)),
-        tsv=tuple(json.loads(tsv)),
-        files={name: tuple(stat) if stat else None for name, stat in json.loads(files)},
+        entry=DocumentEntry(**_loaded(entry, _ENTRY)),
+        sources=Sources(*_loaded(sources, _SOURCES)),
+        tsv=(span[0], span[1]),
+        files={
+            name: tuple(stat) if stat else None
+            for name, stat in _loaded(files, [[str, ([int, int], type(None))]])
+        },
     )
 
 
@@ -700,14 +710,76 @@ class Incremental:
             raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-_TIME = (int, float, type(None))  #: a fetch time in the state's JSON, when there is one
+# --- the shapes of the state's JSON (see _shaped) ---------------------------------------------
+
+_TIME = (int, float, type(None))  #: a fetch time, when there is one
+_COUNTS = {str: int}
+_SOURCES = [_TIME, _TIME, bool]
+_SCAN: dict[str, Any] = {
+    "keys": [str],
+    "gene_ids": [str],
+    "edges": int,
+    "citing": [int],
+    "claims": int,
+    "problems": [str],
+}
+_ENTRY: dict[str, Any] = {
+    "name": str,
+    "path": str,
+    "style": str,
+    "subject": str,
+    "claims": int,
+    "grades": _COUNTS,
+    "flags": _COUNTS,
+    "citations": int,
+    "unresolved": int,
+    "problems": int,
+}
+_SUMMARY: dict[str, Any] = {
+    "documents": int,
+    "claims": int,
+    "problems": int,
+    "grades": _COUNTS,
+    "flags": _COUNTS,
+    "citations": _COUNTS,
+    "genes": _COUNTS,
+    "requests": int,
+    "cache_hits": int,
+    "gene_requests": int,
+    "gene_cache_hits": int,
+    "offline": bool,
+}
 
 
-def _typed(values: list[Any], types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
-    """``values`` when there is one for each of ``types``, each of its type; else ValueError."""
-    if len(values) != len(types) or not all(map(isinstance, values, types)):
-        raise ValueError(f"not of the types {types}")
-    return values
+def _loaded(text: str, shape: Any) -> Any:
+    """The JSON ``text`` when its value has ``shape`` (see :func:`_shaped`), else ValueError:
+    a state of another shape than this build writes proves nothing."""
+    value = json.loads(text)
+    if not _shaped(value, shape):
+        raise ValueError(f"not of the shape {shape}")
+    return value
+
+
+def _shaped(value: Any, shape: Any) -> bool:
+    """Whether ``value`` has ``shape``: a type; a tuple of shapes (any of them); ``[s]`` a
+    list of values of shape ``s``; ``[s, t, ...]`` a list of one value of each; ``{str: s}``
+    a dict of strings to values of shape ``s``; any other dict, one with exactly its keys,
+    each value of its shape."""
+    if isinstance(shape, tuple):
+        return any(_shaped(value, one) for one in shape)
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return False
+        if len(shape) == 1:
+            return all(_shaped(item, shape[0]) for item in value)
+        return len(value) == len(shape) and all(map(_shaped, value, shape))
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return False
+        if list(shape) == [str]:
+            return all(isinstance(k, str) and _shaped(v, shape[str]) for k, v in value.items())
+        return value.keys() == shape.keys() and all(_shaped(value[k], shape[k]) for k in shape)
+    return isinstance(value, shape)
 
 
 def _entries(key: str, known: KnownKey) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ run fetched, and the two runs compared see the same cache.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import re
@@ -400,6 +401,11 @@ def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     assert world.run(out).written is False  # and the state written then is trusted
 
 
+SUMMARY_OF_ANOTHER_SHAPE = json.dumps(
+    {**RunSummary().to_dict(), "documents": "eight", "grades": [1]}
+)
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -407,6 +413,7 @@ def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
         *((name, "[1]") for name in ("cache", "summary", "sources")),
         ("cache", '["a name", 3]'),  # the version's shape before it named its last change
         ("summary", '{"documents": 8}'),
+        ("summary", SUMMARY_OF_ANOTHER_SHAPE),
     ],
 )
 def test_a_state_of_another_shape_proves_nothing(world: Folder, name: str, value: str) -> None:
@@ -420,6 +427,42 @@ def test_a_state_of_another_shape_proves_nothing(world: Folder, name: str, value
     assert outcome.read and outcome.written and outcome.kept == 0
     assert snapshot(out) == snapshot(world.full_run())
     assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+
+
+@pytest.mark.parametrize(
+    ("column", "field", "value"),
+    [
+        ("scan", "keys", "x"),
+        ("scan", "claims", "many"),
+        ("entry", "grades", [1]),
+        ("entry", "claims", "many"),
+        ("entry", "path", 5),
+        ("sources", 0, "a"),
+        ("tsv", 1, 10**12),
+        ("files", None, 5),
+    ],
+)
+def test_a_document_row_of_another_shape_proves_nothing(
+    world: Folder, column: str, field: str | int | None, value: object
+) -> None:
+    """A state row whose JSON has another shape than this build writes is no proof: the
+    document is rendered again (never a crash, never a value of the wrong type in a
+    report), and the set is --full's."""
+    out = world.root / "out"
+    with closing(sqlite3.connect(out / STATE)) as db, db:
+        path, stored = db.execute(f"SELECT path, {column} FROM docs LIMIT 1").fetchone()  # noqa: S608
+        tampered = json.loads(stored)
+        if field is None:
+            tampered = value
+        else:
+            tampered[field] = value
+        db.execute(f"UPDATE docs SET {column} = ? WHERE path = ?", (json.dumps(tampered), path))  # noqa: S608
+    last = world.documents()[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - 2
+    assert snapshot(out) == snapshot(world.full_run())
+    assert outcome.problems == world.last_full.problems
 
 
 def test_a_changed_records_bibliography_entry_stays_current_in_later_runs(world: Folder) -> None:
