@@ -544,11 +544,37 @@ class Incremental:
         as for :meth:`remember`.
 
         The previous state, when it was trusted, is copied and brought up to date (kept
-        documents change only their place in audit.tsv), so the cost follows the change."""
+        documents change only their place in audit.tsv), so the cost follows the change.
+        When it cannot be (damaged past what loading it looked at), a new state is written
+        in which the kept documents' files are unknown: the next run renders them again."""
         path = staging / STATE
         kept = self.kept if self.previous.documents else set()
+        outcome = (fingerprint, cache, summary, sources)
         if kept:
-            shutil.copyfile(self.out_dir / STATE, path)
+            try:
+                shutil.copyfile(self.out_dir / STATE, path)
+                self._write(path, kept, written, tsv_spans, bibliography, *outcome)
+                return path
+            except sqlite3.Error:  # damaged past what loading it looked at
+                path.unlink(missing_ok=True)
+        self._write(path, set(), written, tsv_spans, bibliography, *outcome)
+        return path
+
+    def _write(
+        self,
+        path: Path,
+        kept: set[int],
+        written: Mapping[int, WrittenDocument],
+        tsv_spans: Mapping[int, tuple[int, int]],
+        bibliography: Iterable[BibliographyEntry],
+        fingerprint: str,
+        cache: CacheVersion | None,
+        summary: RunSummary,
+        sources: Sources,
+    ) -> None:
+        """Write the state at ``path``: a copy of the previous one holding the ``kept``
+        documents' rows, or (none kept) a new file; see :meth:`save`."""
+        staging = path.parent
         fresh, moved = [], []
         for number, scan in enumerate(self._scans):
             span = json.dumps(tsv_spans[number])
@@ -581,7 +607,6 @@ class Incremental:
             db.executemany(_REPLACE_KEY, (self._key_row(key) for key in read))
             db.executemany(_SET_META, [(k, json.dumps(v)) for k, v in meta.items()])
             db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
-        return path
 
     def _outcome_meta(
         self, cache: CacheVersion | None, summary: RunSummary, sources: Sources

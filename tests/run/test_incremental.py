@@ -465,6 +465,29 @@ def test_a_document_row_of_another_shape_proves_nothing(
     assert outcome.problems == world.last_full.problems
 
 
+@pytest.mark.parametrize("damage", ["papers dropped", "keys dropped", "pages overwritten"])
+def test_a_state_damaged_past_what_loading_reads_costs_a_render_not_a_crash(
+    world: Folder, damage: str
+) -> None:
+    """A state whose tables loading does not read are gone or damaged cannot be brought up
+    to date: a new one is written, and the next run renders the documents it kept."""
+    out = world.root / "out"
+    if damage == "pages overwritten":
+        with (out / STATE).open("r+b") as state:
+            state.seek(8192)  # the third page: one that loading the state does not read
+            state.write(random.Random(1).randbytes(4096))
+    else:
+        with closing(sqlite3.connect(out / STATE)) as db, db:
+            db.execute(f"DROP TABLE {damage.split()[0]}")
+    last = world.documents()[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    world.run(out)
+    assert snapshot(out) == snapshot(world.full_run())
+    world.run(out)
+    assert snapshot(out) == snapshot(world.full_run())
+    assert world.run(out).written is False  # the state written then is trusted
+
+
 def test_a_changed_records_bibliography_entry_stays_current_in_later_runs(world: Folder) -> None:
     """After a record changes, a later run that keeps the documents citing it (and rewrites
     another) still writes the record's new bibliography entry, as a full run does."""
