@@ -141,15 +141,25 @@ def recover(out_dir: Path) -> None:
     if not (out_dir / JOURNAL).exists():
         return
     with _commit_lock(out_dir):
+        if not (out_dir / JOURNAL).exists():  # finished meanwhile by another process
+            return
         try:
             journal = _read_json(out_dir / JOURNAL)
         except ValueError:
-            journal = []
-        if journal is None:  # finished meanwhile by another process
-            return
-        if not isinstance(journal, dict):
+            journal = None
+        if not _is_journal(journal):
             raise OutputError(f"{out_dir / JOURNAL} is damaged: remove it and run again")
         _roll_forward(out_dir, journal)
+
+
+def _is_journal(journal: Any) -> bool:
+    """Whether ``journal`` is shaped as a commit writes one (see :meth:`Staging.commit`)."""
+    if not isinstance(journal, dict) or not isinstance(journal.get("staging"), str):
+        return False
+    lists = [journal.get(part) for part in ("move", "remove", "files")]
+    return all(
+        isinstance(names, list) and all(isinstance(n, str) for n in names) for names in lists
+    )
 
 
 def _roll_forward(out_dir: Path, journal: dict[str, Any]) -> None:
@@ -157,12 +167,12 @@ def _roll_forward(out_dir: Path, journal: dict[str, Any]) -> None:
     staging_name = str(journal.get("staging", ""))
     staging = out_dir / staging_name if staging_name.startswith(STAGING_PREFIX) else None
     try:
-        for name in filter(_plain, journal.get("move", [])):
+        for name in filter(_plain, journal["move"]):
             if staging is not None and (staging / name).exists():
                 (staging / name).replace(out_dir / name)
-        for name in filter(_plain, journal.get("remove", [])):
+        for name in filter(_plain, journal["remove"]):
             (out_dir / name).unlink(missing_ok=True)
-        files = [name for name in journal.get("files", []) if _plain(name)]
+        files = [name for name in journal["files"] if _plain(name)]
         _write_json(out_dir / MANIFEST, {"files": files})
         (out_dir / JOURNAL).unlink(missing_ok=True)
     except OSError as exc:

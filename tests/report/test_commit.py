@@ -103,6 +103,32 @@ def test_a_manifest_never_removes_anything_outside(tmp_path: Path) -> None:
     assert victim.read_text(encoding="utf-8") == "keep"
 
 
+@pytest.mark.parametrize(
+    "journal",
+    [
+        "null",
+        "{}",
+        '{"move": 5}',
+        '{"staging": 1, "move": [], "remove": [], "files": []}',
+        '{"staging": "x", "move": [], "remove": [], "files": 5}',
+        "[",
+        '"text"',
+    ],
+)
+def test_a_journal_of_another_shape_is_a_one_line_error_that_changes_nothing(
+    tmp_path: Path, journal: str
+) -> None:
+    """A commit journal that is not as a commit writes one (damaged, edited) is reported,
+    never rolled forward nor left behind as if finished; the set stays as it is."""
+    out = tmp_path / "out"
+    _write_set(out, "a")
+    (out / JOURNAL).write_text(journal, encoding="utf-8")
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match="is damaged: remove it and run again"):
+        recover(out)
+    assert _snapshot(out) == before
+
+
 _COMMIT_MANY = """
 import sys
 from pathlib import Path
