@@ -166,7 +166,6 @@ class PreviousRun:
     cache: CacheVersion | None = None
     summary: RunSummary | None = None  #: the run's summary, network counts aside
     sources: Sources = field(default_factory=Sources)  #: of all its records
-    keys: dict[str, KnownKey] = field(default_factory=dict)  #: of every key it cites
 
     @classmethod
     def load(cls, out_dir: Path) -> PreviousRun:
@@ -196,11 +195,6 @@ class PreviousRun:
                     documents[row[0]] = _document_state(row)
                 except (ValueError, LookupError, TypeError):
                     continue  # a row that cannot be read proves nothing: rendered again
-            keys = {}
-            for key, status, pmid, fetched_at, test_data, digest in db.execute(_SELECT_KEYS):
-                shaped = isinstance(pmid, (str, type(None))) and isinstance(fetched_at, _TIME)
-                if shaped and isinstance(digest, bytes):
-                    keys[key] = KnownKey(Status(status), pmid, fetched_at, bool(test_data), digest)
         cache = _loaded(meta["cache"], ([str, int, str], type(None)))
         run_files = {
             name: tuple(stat) for name, stat in _loaded(meta["files"], [[str, [int, int]]])
@@ -217,7 +211,6 @@ class PreviousRun:
             None if cache is None else CacheVersion(*cache),
             RunSummary(**_loaded(meta["summary"], _SUMMARY)),
             Sources(*_loaded(meta["sources"], _SOURCES)),
-            keys,
         )
 
 
@@ -344,7 +337,8 @@ class Incremental:
         self._stored_pmids: set[str] = set()  #: bibliography entries taken from the state
         self._contents: dict[str, bytes] = {}  #: citation key -> the digest of its content
         self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
-        self._known_at: CacheVersion | None = None  #: the cache's version they were proven at
+        #: the cache's version when the run started reading it (see :meth:`known`)
+        self._read_at: CacheVersion | None = None
         self._final = CorpusView({}, {}, CorpusStats())
 
     # --- what stream_documents asks ------------------------------------------------------
@@ -399,21 +393,42 @@ class Incremental:
         Never an unresolved key (a run with the network asks it again).  Empty when the
         log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
         previous = self.previous
-        if self.full or self.cache_dir is None or previous.cache is None or not previous.keys:
+        if self.cache_dir is None:
             return {}
         with CitationCache(self.cache_dir) as cache:
+            self._read_at = cache.version()
+            if self.full or previous.cache is None or not previous.documents:
+                return {}
             now, changed = cache.changes_since(previous.cache)
-        if changed is None:
+        if changed is None or now != self._read_at:
             return {}
+        stored = self._stored_keys()
         for key in keys:
-            facts = previous.keys.get(key)
+            facts = stored.get(key)
             if facts is None or facts.status is Status.UNRESOLVED:
                 continue
             entries = cache_entries(key, facts.pmid)
             if entries is not None and changed.isdisjoint(entries):
                 self._known[key] = facts
-        self._known_at = now
         return dict(self._known)
+
+    def confirms(self, keys: Iterable[str], read: Mapping[str, Resolution]) -> bool:
+        """Whether each of ``keys`` (known ones, just read from the cache into ``read``)
+        resolved as the state knows it.  When one did not (the cache changed since
+        :meth:`known`, or a damaged entry was dropped), every key known and every document
+        kept is forgotten: the run reads every key and decides again."""
+        for key in keys:
+            resolution, facts = read.get(key), self._known.get(key)
+            if facts is not None and (
+                resolution is None or _content(key, resolution) != facts.digest
+            ):
+                self._known.clear()
+                self.kept.clear()
+                self.fingerprints.clear()
+                self._keys.clear()
+                self._contents.clear()
+                return False
+        return True
 
     def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
@@ -475,6 +490,23 @@ class Incremental:
             found = {pmid: cache.get_record(pmid) for pmid in unread}
         read = {pmid: cached.record for pmid, cached in found.items() if cached is not None}
         return [r for pmid, record in records.items() if (r := record or read.get(pmid))]
+
+    def _stored_keys(self) -> dict[str, KnownKey]:
+        """What the previous state knows of each citation key (rows of another shape left
+        out; none when it cannot be read)."""
+        found = {}
+        uri = f"{(self.out_dir / STATE).resolve().as_uri()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True)) as db:
+                for key, status, pmid, fetched_at, test, digest in db.execute(_SELECT_KEYS):
+                    shaped = isinstance(pmid, (str, type(None))) and isinstance(fetched_at, _TIME)
+                    if shaped and status in _STATUSES and isinstance(digest, bytes):
+                        found[key] = KnownKey(
+                            _STATUSES[status], pmid, fetched_at, bool(test), digest
+                        )
+        except sqlite3.Error:
+            return {}
+        return found
 
     def _stored_entries(self, pmids: list[str]) -> dict[str, BibliographyEntry]:
         """The previous state's bibliography entries of ``pmids`` (those it has)."""
@@ -613,9 +645,10 @@ class Incremental:
     ) -> list[tuple[str, str]]:
         """The state's meta rows that let a later run find nothing changed (:meth:`as_before`);
         the cache's version only when the run's answers were final (offline, or none left
-        unresolved: a later run would ask again) and the keys taken as known unchanged at it."""
+        unresolved: a later run would ask again) and what it took from the cache still holds
+        at that version (see :meth:`_answers_still_hold`)."""
         final = summary.offline or not (summary.unresolved or summary.genes_without_names)
-        if cache is not None and not (final and self._still_known(cache)):
+        if cache is not None and not (final and self._answers_still_hold(cache)):
             cache = None
         meta = {
             "settings": self.settings,
@@ -638,17 +671,29 @@ class Incremental:
             self._content(key, self._final),
         )
 
-    def _still_known(self, cache: CacheVersion) -> bool:
-        """Whether the keys taken as known (:meth:`known`) are so still with the cache at
-        version ``cache`` (the run's own fetching changed none of their entries)."""
-        known_at, cache_dir = self._known_at, self.cache_dir
-        if not self._known or known_at is None or cache_dir is None or known_at == cache:
-            return True  # none taken as known, or nothing changed since
+    def _answers_still_hold(self, cache: CacheVersion) -> bool:
+        """Whether what the run took from the cache (the keys known, the Resolutions it
+        read) is what the cache holds at version ``cache``: the run's own changes (its
+        fetching) changed none of their entries.  A Resolution the run fetched is what it
+        stored."""
+        read_at, cache_dir = self._read_at, self.cache_dir
+        if read_at is None or cache_dir is None or read_at == cache:
+            return read_at == cache
         with CitationCache(cache_dir) as opened:
-            now, changed = opened.changes_since(known_at)
+            now, changed = opened.changes_since(read_at)
         if changed is None or now != cache:
             return False
-        return all(changed.isdisjoint(_entries(k, f)) for k, f in self._known.items())
+        answered = [(k, f.pmid) for k, f in self._known.items()]
+        answered += [
+            (k, r.record.pmid if r.record is not None else None)
+            for k, r in self._final.resolutions.items()
+            if r.from_cache
+        ]
+        for key, pmid in answered:
+            entries = cache_entries(key, pmid)
+            if entries is None or not changed.isdisjoint(entries):
+                return False  # (no entries known: a DOI without a record, any change counts)
+        return True
 
     def _row(
         self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
@@ -701,10 +746,7 @@ class Incremental:
             resolution = view.resolutions.get(key)
             if known is not None and resolution is None:
                 return known.digest
-            what = None
-            if resolution is not None:
-                what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
-            found = self._contents[key] = _raw_digest([key, what])
+            found = self._contents[key] = _content(key, resolution)
         return found
 
     def _gene(self, gene_id: str, view: CorpusView) -> bytes:
@@ -738,6 +780,7 @@ class Incremental:
 # --- the shapes of the state's JSON (see _shaped) ---------------------------------------------
 
 _TIME = (int, float, type(None))  #: a fetch time, when there is one
+_STATUSES = {str(status): status for status in Status}
 _COUNTS = {str: int}
 _SOURCES = [_TIME, _TIME, bool]
 _SCAN: dict[str, Any] = {
@@ -795,6 +838,8 @@ def _shaped(value: Any, shape: Any) -> bool:
     if isinstance(shape, list):
         if not isinstance(value, list):
             return False
+        if len(shape) == 1 and isinstance(shape[0], type):  # the common case, made fast
+            return all(isinstance(item, shape[0]) for item in value)
         if len(shape) == 1:
             return all(_shaped(item, shape[0]) for item in value)
         return len(value) == len(shape) and all(map(_shaped, value, shape))
@@ -807,9 +852,13 @@ def _shaped(value: Any, shape: Any) -> bool:
     return isinstance(value, shape)
 
 
-def _entries(key: str, known: KnownKey) -> tuple[str, ...]:
-    """The cache entries ``key``'s Resolution is made from (see :meth:`Incremental.known`)."""
-    return cache_entries(key, known.pmid) or ()
+def _content(key: str, resolution: Resolution | None) -> bytes:
+    """The digest of what ``resolution`` of ``key`` (None: not settled) says and where its
+    record came from (see :class:`KnownKey`)."""
+    what = None
+    if resolution is not None:
+        what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
+    return _raw_digest([key, what])
 
 
 def _without_network(summary: RunSummary) -> RunSummary:

@@ -121,6 +121,10 @@ class Reuse(Protocol[R_co]):
         """Of ``keys``, those whose Resolution is known unchanged, with what is known of it:
         their records are read only for the documents that go through pass 2."""
 
+    def confirms(self, keys: Iterable[str], read: Mapping[str, Resolution]) -> bool:
+        """Whether the known ``keys``, read after all into ``read``, are as known; when
+        not, every key known and every document kept is forgotten (the run decides again)."""
+
     def keep(self, number: int, scan: Scan, view: CorpusView) -> R_co | None:
         """The result of document ``number`` (every key of ``scan`` settled in ``view``)
         when it need not go through pass 2, else None."""
@@ -293,22 +297,30 @@ def stream_documents(
         accept(done, number)
 
     pass_two = hook(label, len(files))
-    tasks = []
     view = CorpusView(settled, genes.lookups, stats)  #: what is known before fetching
+    results = _kept(scans, settled, known, view, reuse)
+    if reuse is not None and known:
+        # The documents audited again need the records of the known keys they cite; read
+        # now, each must be as the state knew it (else the cache changed since: decide
+        # again from every record, as a run without the state's knowledge does)
+        cited = (key for n, scan in enumerate(scans) if results[n] is None for key in scan.keys)
+        unread = [key for key in dict.fromkeys(cited) if key in known and key not in settled]
+        settled.update(_from_cache(unread, cache_dir, eutils, offline))
+        if not reuse.confirms(unread, settled):
+            rest = [key for key in known if key not in settled]
+            settled.update(_from_cache(rest, cache_dir, eutils, offline))
+            known = {}
+            results = _kept(scans, settled, known, view, reuse)
+    tasks = []
     for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
-        kept = None
-        if reuse is not None and all(key in settled or key in known for key in scan.keys):
-            kept = reuse.keep(number, scan, view)
-        if kept is None:
+        result = results[number]
+        if result is None:
             tasks.append(DocumentTask(number, path, name, scan.keys))
         else:
-            counted(kept, number)
+            counted(result, number)
             pass_two(1)
     if reuse is not None:
         reuse.decided()
-    # The documents audited again need the records of the keys known unchanged they cite
-    unread = dict.fromkeys(key for task in tasks for key in task.keys if key not in settled)
-    settled.update(_from_cache([key for key in unread if key in known], cache_dir, eutils, offline))
     fetch = partial(
         resolve_citations,
         fetch_order(tasks, settled),
@@ -338,6 +350,25 @@ def stream_documents(
     summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
     problems = [line for scan in scans for line in scan.problems]
     return RunOutcome(summary, problems, Sources.of(answers, genes.lookups.values()))
+
+
+def _kept(
+    scans: Sequence[Scan],
+    settled: Mapping[str, Resolution],
+    known: Mapping[str, KnownKey],
+    view: CorpusView,
+    reuse: Reuse[R] | None,
+) -> list[R | None]:
+    """For each document, its result when ``reuse`` keeps it (every key of it settled or
+    known), else None: it goes through pass 2."""
+    if reuse is None:
+        return [None] * len(scans)
+    return [
+        reuse.keep(number, scan, view)
+        if all(key in settled or key in known for key in scan.keys)
+        else None
+        for number, scan in enumerate(scans)
+    ]
 
 
 def _scan_all(

@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +34,8 @@ from enrich.entrez import CitationCache, EutilsSettings, parse_record
 from enrich.model import RunSummary
 from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, run_enrichment
-from enrich.run.incremental import STATE
-from enrich.testing import EutilsServer, make_record
+from enrich.run.incremental import STATE, Incremental
+from enrich.testing import EutilsServer, RecordStore, make_record
 
 LIVE = 8  #: documents in the corpus at the start; the others are added later
 EPOCH = "1767225600"  #: SOURCE_DATE_EPOCH: every run says it was made at the same time
@@ -306,6 +306,72 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
     assert {f"pmid:{p}" for p in asked} == cited
     monkeypatch.undo()
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_record_changed_by_another_process_during_the_run_is_not_taken_as_known(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record the state knows unchanged, changed by another process after the run asked
+    the log (and before it read the record for a document it renders again): the run sees
+    the contradiction, reads every record and decides again, so its set is --full's."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    citing = {p: [d for d, t in texts.items() if p in t] for p in world.warm.pmids}
+    pmid = next(p for p in sorted(citing, key=int) if len(citing[p]) >= 2)
+    edited = citing[pmid][1]
+    edited.write_text(texts[edited] + "\n", encoding="utf-8")
+    known = Incremental.known
+
+    def known_then_changed(self: Incremental, keys: Iterable[str]) -> object:
+        found = known(self, keys)
+        world.change_record("change", pmid)
+        return found
+
+    monkeypatch.setattr(Incremental, "known", known_then_changed)
+    world.run(out)
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_record_the_run_itself_replaced_after_reading_it_is_read_again_next_time(
+    tmp_path: Path,
+) -> None:
+    """A run reads PMID 101 from the cache, then fetches it anew on behalf of its DOI
+    (another content): the state does not vouch for what it read, and the next run (which
+    reads 101 again) writes what --full writes."""
+
+    def record(title: str) -> bytes:
+        return make_record("101", title=title, doi="10.1000/aaa", journal="J", year=2020)
+
+    store = RecordStore.from_records([record("First title"), make_record("103", title="Other")])
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    docs.mkdir()
+    (docs / "a.txt").write_text("PMID: 101\nPMID: 103\n", encoding="utf-8")
+    (docs / "c.txt").write_text("PMID: 103\n", encoding="utf-8")
+    with EutilsServer(store, rate_limit=None) as server, fixed_time_and_version():
+        settings = EutilsSettings(base_url=server.url, api_key="k", backoff=0.01)
+
+        def run(out: Path, full: bool = False) -> RunOutcome:
+            return run_enrichment(
+                [docs],
+                out_dir=out,
+                cache_dir=cache,
+                eutils=settings,
+                audit=AuditSettings(),
+                full=full,
+            )
+
+        out = tmp_path / "out"
+        run(out)
+        with CitationCache(cache) as cached:
+            cached.put_records([(parse_record(record("Cached title")), record("Cached title"))])
+        store.replace(record("Server title"))
+        (docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
+        run(out)
+        (docs / "c.txt").write_text("PMID: 103\n\n", encoding="utf-8")
+        run(out)
+        run(tmp_path / "full", full=True)
+    assert snapshot(out) == snapshot(tmp_path / "full")
 
 
 def test_a_cached_answer_that_expired_since_the_last_run_is_not_taken_as_unchanged(
