@@ -581,15 +581,16 @@ class Incremental:
         in which the kept documents' files are unknown: the next run renders them again."""
         path = staging / STATE
         kept = self.kept if self.previous.documents else set()
-        outcome = (fingerprint, cache, summary, sources)
+        meta = [("fingerprint", json.dumps(fingerprint))]
+        meta += self._outcome_meta(cache, summary, sources)
         if kept:
             try:
                 shutil.copyfile(self.out_dir / STATE, path)
-                self._write(path, kept, written, tsv_spans, bibliography, *outcome)
+                self._write(path, kept, written, tsv_spans, bibliography, meta)
                 return path
             except sqlite3.Error:  # damaged past what loading it looked at
                 path.unlink(missing_ok=True)
-        self._write(path, set(), written, tsv_spans, bibliography, *outcome)
+        self._write(path, set(), written, tsv_spans, bibliography, meta)
         return path
 
     def _write(
@@ -599,13 +600,11 @@ class Incremental:
         written: Mapping[int, WrittenDocument],
         tsv_spans: Mapping[int, tuple[int, int]],
         bibliography: Iterable[BibliographyEntry],
-        fingerprint: str,
-        cache: CacheVersion | None,
-        summary: RunSummary,
-        sources: Sources,
+        meta: list[tuple[str, str]],
     ) -> None:
         """Write the state at ``path``: a copy of the previous one holding the ``kept``
-        documents' rows, or (none kept) a new file; see :meth:`save`."""
+        documents' rows, or (none kept) a new file, with the ``meta`` rows of the run's
+        outcome; see :meth:`save`."""
         staging = path.parent
         fresh, moved = [], []
         for number, scan in enumerate(self._scans):
@@ -615,7 +614,7 @@ class Incremental:
             else:
                 fresh.append(self._row(staging, number, scan, written[number], span))
         run_files = sorted((name, file_stat(staging / name)) for name in RUN_FILES)
-        meta = {"schema": _SCHEMA, "fingerprint": fingerprint, "files": run_files}
+        set_meta = [("schema", json.dumps(_SCHEMA)), ("files", json.dumps(run_files)), *meta]
         reused = self._stored_pmids if kept else set()
         with closing(sqlite3.connect(path)) as db, db:
             if not kept:
@@ -637,8 +636,7 @@ class Incremental:
             db.executemany("INSERT INTO asked VALUES (?)", ((k,) for k in {*read, *self._known}))
             db.execute("DELETE FROM keys WHERE key NOT IN (SELECT key FROM asked)")
             db.executemany(_REPLACE_KEY, (self._key_row(key) for key in read))
-            db.executemany(_SET_META, [(k, json.dumps(v)) for k, v in meta.items()])
-            db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
+            db.executemany(_SET_META, set_meta)
 
     def _outcome_meta(
         self, cache: CacheVersion | None, summary: RunSummary, sources: Sources

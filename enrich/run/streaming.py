@@ -8,7 +8,9 @@ with the corpus.
 2. the NCBI Gene names of the Gene IDs are looked up (cache first, then the network, 500
    IDs a request), and how each is looked for decided, before any document is audited;
    the workers inherit them (:class:`RunContext`);
-3. the cache answers what it can of the citations;
+3. the cache answers what it can of the citations (with ``reuse``, of those not known
+   unchanged since the last run: :meth:`Reuse.known`; their records are read only for the
+   documents that go through pass 2);
 4. the rest is fetched in a thread (:class:`~enrich.run.fetch.BackgroundFetch`) while
    pass 2 runs: a document goes to a worker as soon as all its citations are settled
    (:class:`~enrich.run.schedule.Schedule`), and the worker reads it again, audits it and
@@ -285,7 +287,8 @@ def stream_documents(
     keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
     resolving = hook("resolving citations", len(keys))
     known = reuse.known(keys) if reuse is not None else {}
-    settled = _from_cache([key for key in keys if key not in known], cache_dir, eutils, offline)
+    from_cache = partial(_from_cache, cache_dir=cache_dir, eutils=eutils, offline=offline)
+    settled = from_cache([key for key in keys if key not in known])
     resolving(len(settled) + len(known))
     stats = merge_stats(s.stats for s in scans)
     grades: Counter[str] = Counter()
@@ -298,19 +301,7 @@ def stream_documents(
 
     pass_two = hook(label, len(files))
     view = CorpusView(settled, genes.lookups, stats)  #: what is known before fetching
-    results = _kept(scans, settled, known, view, reuse)
-    if reuse is not None and known:
-        # The documents audited again need the records of the known keys they cite; read
-        # now, each must be as the state knew it (else the cache changed since: decide
-        # again from every record, as a run without the state's knowledge does)
-        cited = (key for n, scan in enumerate(scans) if results[n] is None for key in scan.keys)
-        unread = [key for key in dict.fromkeys(cited) if key in known and key not in settled]
-        settled.update(_from_cache(unread, cache_dir, eutils, offline))
-        if not reuse.confirms(unread, settled):
-            rest = [key for key in known if key not in settled]
-            settled.update(_from_cache(rest, cache_dir, eutils, offline))
-            known = {}
-            results = _kept(scans, settled, known, view, reuse)
+    results = _decide(scans, settled, known, view, reuse, from_cache)
     tasks = []
     for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
         result = results[number]
@@ -352,23 +343,37 @@ def stream_documents(
     return RunOutcome(summary, problems, Sources.of(answers, genes.lookups.values()))
 
 
-def _kept(
+def _decide(
     scans: Sequence[Scan],
-    settled: Mapping[str, Resolution],
+    settled: dict[str, Resolution],
     known: Mapping[str, KnownKey],
     view: CorpusView,
     reuse: Reuse[R] | None,
+    read: Callable[[list[str]], dict[str, Resolution]],
 ) -> list[R | None]:
     """For each document, its result when ``reuse`` keeps it (every key of it settled or
-    known), else None: it goes through pass 2."""
+    known), else None: it goes through pass 2.  The known keys those documents cite are
+    ``read`` into ``settled`` (``view`` sees them), and each must be as known; if one is not
+    (the cache changed since), every known key is read and it is decided again from the
+    records alone, as a run without the state's knowledge does."""
     if reuse is None:
         return [None] * len(scans)
-    return [
-        reuse.keep(number, scan, view)
-        if all(key in settled or key in known for key in scan.keys)
-        else None
-        for number, scan in enumerate(scans)
-    ]
+
+    def kept(number: int, scan: Scan, known: Mapping[str, KnownKey]) -> R | None:
+        if all(key in settled or key in known for key in scan.keys):
+            return reuse.keep(number, scan, view)
+        return None
+
+    results = [kept(number, scan, known) for number, scan in enumerate(scans)]
+    if not known:
+        return results
+    cited = (key for n, scan in enumerate(scans) if results[n] is None for key in scan.keys)
+    unread = [key for key in dict.fromkeys(cited) if key in known and key not in settled]
+    settled.update(read(unread))
+    if reuse.confirms(unread, settled):
+        return results
+    settled.update(read([key for key in known if key not in settled]))
+    return [kept(number, scan, {}) for number, scan in enumerate(scans)]
 
 
 def _scan_all(
@@ -383,7 +388,7 @@ def _scan_all(
 
 
 def _from_cache(
-    keys: list[str], cache_dir: Path, eutils: EutilsSettings, offline: bool
+    keys: list[str], *, cache_dir: Path, eutils: EutilsSettings, offline: bool
 ) -> dict[str, Resolution]:
     """The Resolutions the cache settles (with ``offline``, every key's: uncached ones are
     then final as unresolved)."""
