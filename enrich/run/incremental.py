@@ -294,7 +294,8 @@ class Incremental:
     """One run's reuse of the previous report set in ``out_dir`` (see the module docstring);
     what :func:`~enrich.run.streaming.stream_documents` asks through ``reuse``.
 
-    ``names`` are the report names the run allocated to ``files``, in order; ``formats``,
+    ``names`` are the report names the run allocated to ``files``, in order; ``cache_dir``
+    the cache the run reads (whose change log tells what is known unchanged); ``formats``,
     ``eutils_url``, ``offline``, ``style`` and ``audit`` the settings that reports depend on
     besides documents and records (part of every fingerprint).  With ``full``, nothing is
     kept (but the state is written for the next run).  ``keeping`` is told the paths of
@@ -307,6 +308,7 @@ class Incremental:
         files: Sequence[Path],
         names: Sequence[str],
         *,
+        cache_dir: Path,
         formats: Sequence[str],
         eutils_url: str,
         offline: bool,
@@ -314,7 +316,6 @@ class Incremental:
         audit: AuditSettings,
         full: bool = False,
         keeping: Callable[[list[str], int], None] | None = None,
-        cache_dir: Path | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.cache_dir = cache_dir
@@ -393,8 +394,6 @@ class Incremental:
         Never an unresolved key (a run with the network asks it again).  Empty when the
         log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
         previous = self.previous
-        if self.cache_dir is None:
-            return {}
         with CitationCache(self.cache_dir) as cache:
             self._read_at = cache.version()
             if self.full or previous.cache is None or not previous.documents:
@@ -484,7 +483,7 @@ class Incremental:
         """The records of ``records``, those not read (None) read from the cache: a known
         paper whose entry the state lacks (which it holds for every paper its set cites)."""
         unread = [pmid for pmid, record in records.items() if record is None]
-        if not unread or self.cache_dir is None:
+        if not unread:
             return [record for record in records.values() if record is not None]
         with CitationCache(self.cache_dir) as cache:
             found = {pmid: cache.get_record(pmid) for pmid in unread}
@@ -674,10 +673,10 @@ class Incremental:
         read) is what the cache holds at version ``cache``: the run's own changes (its
         fetching) changed none of their entries.  A Resolution the run fetched is what it
         stored."""
-        read_at, cache_dir = self._read_at, self.cache_dir
-        if read_at is None or cache_dir is None or read_at == cache:
+        read_at = self._read_at
+        if read_at is None or read_at == cache:  # (None: known() was not asked)
             return read_at == cache
-        with CitationCache(cache_dir) as opened:
+        with CitationCache(self.cache_dir) as opened:
             now, changed = opened.changes_since(read_at)
         if changed is None or now != cache:
             return False
