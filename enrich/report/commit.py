@@ -83,9 +83,11 @@ class Staging:
             self.discard()
             raise _cannot(out_dir, exc) from exc
 
-    def commit(self, keep: Iterable[str] = ()) -> list[Path]:
+    def commit(self, keep: Iterable[str] = (), previous: Iterable[str] = ()) -> list[Path]:
         """Make the staged files, plus the names in ``keep`` (already in place), the folder's
-        report set; return the set's paths.  See the module docstring for the steps."""
+        report set; return the set's paths.  ``previous`` names files the previous set is
+        known to hold besides those its manifest lists (a lost manifest then still lets the
+        files the new set lacks be removed).  See the module docstring for the steps."""
         staged = sorted(path.name for path in self.path.iterdir())
         new_set = sorted({*staged, *keep})
         for name in staged:
@@ -93,11 +95,11 @@ class Staging:
             if target.is_dir() and not target.is_symlink():
                 raise OutputError(f"cannot replace {target}: it is a folder")
         with _commit_lock(self.out_dir), deferred():
-            previous = read_manifest(self.out_dir)
+            before = {*read_manifest(self.out_dir), *filter(_plain, previous)}
             journal = {
                 "staging": self.path.name,
                 "move": staged,
-                "remove": sorted(set(previous) - set(new_set)),
+                "remove": sorted(before - set(new_set)),
                 "files": new_set,
             }
             _write_json(self.out_dir / JOURNAL, journal)

@@ -263,12 +263,13 @@ class ReportWriter:
         except OSError as exc:
             raise OutputError(f"cannot remove {shard.folder}: {exc.strerror or exc}") from exc
 
-    def commit(self) -> None:
+    def commit(self, previous: Iterable[str] = ()) -> None:
         """Commit the staged files, and the kept documents' files already in place, as the
-        folder's report set (see :mod:`enrich.report.commit`)."""
+        folder's report set (see :mod:`enrich.report.commit`); ``previous`` names files the
+        previous set is known to hold besides its manifest's."""
         self._check_open()
         kept = [f"{entry.name}.{kind}" for entry in self._kept for kind in self.formats]
-        self._staging.commit(keep=kept)
+        self._staging.commit(keep=kept, previous=previous)
         self._finished = True
         self._bibliography.close()
 

@@ -557,6 +557,11 @@ class Incremental:
             and bool(self.previous.run_files)
         )
 
+    def previous_files(self) -> list[str]:
+        """The names of the report files the state says the previous set's documents have
+        (a set whose manifest was lost still has its stale files removed by the commit)."""
+        return [name for known in self.previous.documents.values() for name in known.files]
+
     def save(
         self,
         staging: Path,

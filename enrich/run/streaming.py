@@ -228,7 +228,7 @@ def run_enrichment(
         incremental.save(
             writer.staging, written, writer.tsv_spans, writer.bibliography, fingerprint, *made_of
         )
-        writer.commit()
+        writer.commit(previous=incremental.previous_files())
     return kept
 
 

@@ -457,6 +457,16 @@ def test_another_fixed_time_renders_every_report_again(world: Folder) -> None:
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_a_removed_documents_reports_go_even_when_the_manifest_was_lost(world: Folder) -> None:
+    """The manifest names the set's files for the commit to remove what a new set lacks; when
+    it is lost, the state's record of each document's files still lets the stale ones go."""
+    out = world.root / "out"
+    (out / ".enrich-manifest.json").unlink()
+    world.documents()[0].unlink()
+    world.run(out)
+    assert snapshot(out) == snapshot(world.full_run())
+
+
 def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     """A state that cannot be read is no proof: every document is rendered again."""
     out = world.root / "out"
