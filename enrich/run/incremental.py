@@ -391,8 +391,9 @@ class Incremental:
         log proves unchanged since the state's version of the cache (none of the key's
         cache entries stored, replaced or removed since), with what the state knows of
         them: the run need not read their records but to render a document citing them.
-        Never an unresolved key (a run with the network asks it again).  Empty when the
-        log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
+        Never an unresolved key (a run with the network asks it again) nor a not-found one
+        (that answer expires, which the log learns only when it is forgotten).  Empty when
+        the log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
         previous = self.previous
         with CitationCache(self.cache_dir) as cache:
             self._read_at = cache.version()
@@ -404,7 +405,7 @@ class Incremental:
         stored = self._stored_keys()
         for key in keys:
             facts = stored.get(key)
-            if facts is None or facts.status is Status.UNRESOLVED:
+            if facts is None or facts.status in _ASKED_AGAIN:
                 continue
             entries = cache_entries(key, facts.pmid)
             if entries is not None and changed.isdisjoint(entries):
@@ -783,6 +784,8 @@ class Incremental:
 
 _TIME = (int, float, type(None))  #: a fetch time, when there is one
 _STATUSES = {str(status): status for status in Status}
+#: answers never taken as known: asked again (unresolved) or cached for a while (not found)
+_ASKED_AGAIN = (Status.UNRESOLVED, Status.NOT_FOUND)
 _COUNTS = {str: int}
 _SOURCES = [_TIME, _TIME, bool]
 _SCAN: dict[str, Any] = {

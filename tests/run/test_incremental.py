@@ -308,6 +308,30 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_answers_that_expire_or_are_asked_again_are_never_taken_as_known(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A not-found answer expires (the log learns of it only once it is forgotten), and an
+    unresolved key is asked again by a run with the network: neither is taken as known."""
+    out = world.root / "out"
+    withdrawn, changed = world.warm.pmids[0], world.warm.pmids[1]
+    world.change_record("withdraw", withdrawn)
+    world.run(out)
+    world.change_record("change", changed)
+    taken: dict[str, object] = {}
+    known = Incremental.known
+
+    def recorded(self: Incremental, keys: Iterable[str]) -> object:
+        taken.update(known(self, keys))
+        return taken
+
+    monkeypatch.setattr(Incremental, "known", recorded)
+    world.run(out)
+    monkeypatch.undo()
+    assert taken and f"pmid:{withdrawn}" not in taken and f"pmid:{changed}" not in taken
+    assert snapshot(out) == snapshot(world.full_run())
+
+
 def test_a_record_changed_by_another_process_during_the_run_is_not_taken_as_known(
     world: Folder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
