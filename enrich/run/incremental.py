@@ -640,7 +640,9 @@ class Incremental:
             db.execute("CREATE TEMP TABLE asked (key TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO asked VALUES (?)", ((k,) for k in {*read, *self._known}))
             db.execute("DELETE FROM keys WHERE key NOT IN (SELECT key FROM asked)")
-            db.executemany(_REPLACE_KEY, (self._key_row(key) for key in read))
+            # in a copied state, a known key read after all (confirmed as known) keeps its row
+            fresh_keys = (key for key in read if not (kept and key in self._known))
+            db.executemany(_REPLACE_KEY, map(self._key_row, fresh_keys))
             db.executemany(_SET_META, set_meta)
 
     def _outcome_meta(
