@@ -42,6 +42,7 @@ from typing import Any
 from enrich.errors import OutputError
 from enrich.interrupts import deferred
 from enrich.report.files import atomic_write_text, inside
+from enrich.shapes import shaped
 
 __all__ = [
     "JOURNAL",
@@ -149,19 +150,13 @@ def recover(out_dir: Path) -> None:
             journal = _read_json(out_dir / JOURNAL)
         except ValueError:
             journal = None
-        if not _is_journal(journal):
+        if not shaped(journal, _JOURNAL_SHAPE):
             raise OutputError(f"{out_dir / JOURNAL} is damaged: remove it and run again")
         _roll_forward(out_dir, journal)
 
 
-def _is_journal(journal: Any) -> bool:
-    """Whether ``journal`` is shaped as a commit writes one (see :meth:`Staging.commit`)."""
-    if not isinstance(journal, dict) or not isinstance(journal.get("staging"), str):
-        return False
-    lists = [journal.get(part) for part in ("move", "remove", "files")]
-    return all(
-        isinstance(names, list) and all(isinstance(n, str) for n in names) for names in lists
-    )
+#: the shape of a commit's journal (see :meth:`Staging.commit`)
+_JOURNAL_SHAPE = {"staging": str, "move": [str], "remove": [str], "files": [str]}
 
 
 def _roll_forward(out_dir: Path, journal: dict[str, Any]) -> None:

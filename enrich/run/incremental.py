@@ -73,6 +73,7 @@ from enrich.report.bibliography import BibliographyEntry, bibliography_entry
 from enrich.report.provenance import Sources, fixed_time
 from enrich.report.view import DocumentEntry
 from enrich.run.scan import Scan
+from enrich.shapes import shaped
 
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
@@ -184,8 +185,7 @@ class PreviousRun:
     def _read(cls, path: Path) -> PreviousRun:
         if not path.is_file():
             return cls()
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as db:
+        with _read_only(path) as db:
             meta = dict(db.execute("SELECT name, value FROM meta"))
             if json.loads(meta["schema"]) != _SCHEMA:
                 return cls()
@@ -495,12 +495,11 @@ class Incremental:
         """What the previous state knows of each citation key (rows of another shape left
         out; none when it cannot be read)."""
         found = {}
-        uri = f"{(self.out_dir / STATE).resolve().as_uri()}?mode=ro"
         try:
-            with closing(sqlite3.connect(uri, uri=True)) as db:
-                for key, status, pmid, fetched_at, test, digest in db.execute(_SELECT_KEYS):
-                    shaped = isinstance(pmid, (str, type(None))) and isinstance(fetched_at, _TIME)
-                    if shaped and status in _STATUSES and isinstance(digest, bytes):
+            with _read_only(self.out_dir / STATE) as db:
+                for row in db.execute(_SELECT_KEYS):
+                    key, status, pmid, fetched_at, test, digest = row
+                    if shaped(list(row), _KEY_ROW) and status in _STATUSES:
                         found[key] = KnownKey(
                             _STATUSES[status], pmid, fetched_at, bool(test), digest
                         )
@@ -513,14 +512,13 @@ class Incremental:
         if not pmids or not self.previous.documents:
             return {}
         found = {}
-        uri = f"{(self.out_dir / STATE).resolve().as_uri()}?mode=ro"
         try:
-            with closing(sqlite3.connect(uri, uri=True)) as db:
+            with _read_only(self.out_dir / STATE) as db:
                 db.execute("CREATE TEMP TABLE wanted (pmid TEXT PRIMARY KEY)")
                 db.executemany("INSERT INTO wanted VALUES (?)", ((p,) for p in pmids))
                 query = "SELECT pmid, entry FROM papers WHERE pmid IN (SELECT pmid FROM wanted)"
                 for pmid, entry in db.execute(query):
-                    found[pmid] = BibliographyEntry(pmid, *json.loads(entry))
+                    found[pmid] = BibliographyEntry(pmid, *_loaded(entry, [str, str, str]))
         except (sqlite3.Error, ValueError, TypeError):
             return {}
         return found
@@ -782,10 +780,11 @@ class Incremental:
             raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-# --- the shapes of the state's JSON (see _shaped) ---------------------------------------------
+# --- the shapes of the state's JSON (see enrich.shapes) -----------------------------------
 
 _TIME = (int, float, type(None))  #: a fetch time, when there is one
 _STATUSES = {str(status): status for status in Status}
+_KEY_ROW = [str, str, (str, type(None)), _TIME, int, bytes]  #: a row of the keys table
 #: answers never taken as known: asked again (unresolved) or cached for a while (not found)
 _ASKED_AGAIN = (Status.UNRESOLVED, Status.NOT_FOUND)
 _COUNTS = {str: int}
@@ -826,37 +825,18 @@ _SUMMARY: dict[str, Any] = {
 }
 
 
+def _read_only(path: Path) -> closing[sqlite3.Connection]:
+    """The SQLite database at ``path`` opened for reading only (never created)."""
+    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+
+
 def _loaded(text: str, shape: Any) -> Any:
-    """The JSON ``text`` when its value has ``shape`` (see :func:`_shaped`), else ValueError:
-    a state of another shape than this build writes proves nothing."""
+    """The JSON ``text`` when its value has ``shape`` (:func:`~enrich.shapes.shaped`), else
+    ValueError: a state of another shape than this build writes proves nothing."""
     value = json.loads(text)
-    if not _shaped(value, shape):
+    if not shaped(value, shape):
         raise ValueError(f"not of the shape {shape}")
     return value
-
-
-def _shaped(value: Any, shape: Any) -> bool:
-    """Whether ``value`` has ``shape``: a type; a tuple of shapes (any of them); ``[s]`` a
-    list of values of shape ``s``; ``[s, t, ...]`` a list of one value of each; ``{str: s}``
-    a dict of strings to values of shape ``s``; any other dict, one with exactly its keys,
-    each value of its shape."""
-    if isinstance(shape, tuple):
-        return any(_shaped(value, one) for one in shape)
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            return False
-        if len(shape) == 1 and isinstance(shape[0], type):  # the common case, made fast
-            return all(isinstance(item, shape[0]) for item in value)
-        if len(shape) == 1:
-            return all(_shaped(item, shape[0]) for item in value)
-        return len(value) == len(shape) and all(map(_shaped, value, shape))
-    if isinstance(shape, dict):
-        if not isinstance(value, dict):
-            return False
-        if list(shape) == [str]:
-            return all(isinstance(k, str) and _shaped(v, shape[str]) for k, v in value.items())
-        return value.keys() == shape.keys() and all(_shaped(value[k], shape[k]) for k in shape)
-    return isinstance(value, shape)
 
 
 def _content(key: str, resolution: Resolution | None) -> bytes:
