@@ -193,11 +193,11 @@ def _partners(claim: Claim, context: _Context) -> tuple[Partner, ...]:
     """The genes a paper cited for ``claim`` should name (those with a name to look for)."""
     if claim.kind is ClaimKind.STATEMENT:
         gene = context.gene
-        return (gene,) if gene is not None and gene.matchers else ()
+        return (gene,) if gene is not None and gene.searchable else ()
     regulator, target = claim.regulator, claim.target
     labels = (regulator, target) if target != regulator else (regulator,)
     partners = [_labelled(label, claim, context) for label in labels if label]
-    return tuple(partner for partner in partners if partner.matchers)
+    return tuple(partner for partner in partners if partner.searchable)
 
 
 def _labelled(label: str, claim: Claim, context: _Context) -> Partner:

@@ -32,7 +32,7 @@ How a name is matched is :mod:`enrich.audit.mentions`'.  Pure: the caches only s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,18 +115,74 @@ def _ordinary(word: str, bar: float) -> bool:
     return _zipf(word) >= bar
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: it keys memos
-class Partner:
-    """A gene a cited paper should name: its label and every name it is looked for by."""
+#: a name as a partner holds it until first needed: how it is looked for, and its text
+_Pending = tuple[Callable[[str], "GeneName | None"], str]
 
-    label: str
-    names: tuple[GeneName, ...]  #: the label's first
-    matchers: tuple[Matcher, ...]  #: one per name that can be looked for, in that order
-    note: str = ""  #: why only the label is looked for, when NCBI Gene gave no names
+
+class Partner:
+    """A gene a cited paper should name: its label and every name it is looked for by.
+
+    Its names are decided (:func:`symbol_name`, :func:`full_name`, :func:`matcher`) as
+    they are first needed, in order, the label's first: a paper that names the gene by
+    its label costs none of its other names' work (in a run that audits a few documents,
+    most genes are new to it, and deciding all of a gene's names cost more than the rest
+    of the audit).  The answers are those of deciding every name at once.  Compared by
+    identity (it keys memos); like the audit's other memos, for one thread.
+    """
+
+    __slots__ = ("_label", "_matchers", "_names", "_pending", "_seen", "label", "note")
+
+    def __init__(self, label: str, pending: Iterable[_Pending], note: str = "") -> None:
+        self.label = label
+        self.note = note  #: why only the label is looked for, when NCBI Gene gave no names
+        self._label = " ".join(label.split())
+        self._pending = iter(pending)
+        self._names: list[GeneName] = []  #: the usable names decided so far, in order
+        self._matchers: list[Matcher] = []  #: and their matchers
+        self._seen: set[tuple[object, ...]] = set()
+
+    def each_matcher(self) -> Iterator[Matcher]:
+        """Its matchers in order, each name decided as the one before it was not enough."""
+        at = 0
+        while at < len(self._matchers) or self._decide_next():
+            if at < len(self._matchers):
+                yield self._matchers[at]
+                at += 1
+
+    @property
+    def searchable(self) -> bool:
+        """Whether it has a name that can be looked for."""
+        return next(self.each_matcher(), None) is not None
+
+    @property
+    def names(self) -> tuple[GeneName, ...]:
+        """Every name it is looked for by, the label's first (shown strict when the label
+        itself cannot be looked for)."""
+        while self._decide_next():
+            pass
+        if not self._names or self._names[0].text != self._label:
+            return (GeneName(self.label, strict=True), *self._names)
+        return tuple(self._names)
 
     @property
     def other_names(self) -> tuple[str, ...]:
         return tuple(name.text for name in self.names[1:])
+
+    def _decide_next(self) -> bool:
+        """Decide the next pending name (kept when it can be looked for and no name before
+        it is matched alike); False when none is left."""
+        for decide, text in self._pending:
+            name = decide(text)
+            found = matcher(name.text, name.strict) if name is not None else None
+            if name is None or found is None:
+                return True
+            key = (found.strict, found.forms, found.parts, found.gaps)
+            if key not in self._seen:  # names matched alike are one name
+                self._seen.add(key)
+                self._names.append(name)
+                self._matchers.append(found)
+            return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +207,7 @@ class Mention:
 
 def find_mention(view: TextView, gene: Partner) -> Mention | None:
     """The first of ``gene``'s names (in order) that the text holds, or None."""
-    for name in gene.matchers:
+    for name in gene.each_matcher():
         span = view.find(name)
         if span is not None:
             written = view.written(span) or name.name
@@ -170,21 +226,11 @@ def partner(
     """
     records = [lookup.record for lookup in lookups if lookup.record is not None]
     named = [r for r in records if r.symbol.casefold() == label.casefold()]
-    names = [symbol_name(label), *map(symbol_name, synonyms)]
+    pending: list[_Pending] = [(symbol_name, label), *((symbol_name, s) for s in synonyms)]
     for record in named or records:
-        names += _names_of(record)
+        pending += _pending_names(record)
     note = "" if records else "; ".join(lookup.reason for lookup in lookups if lookup.reason)
-    usable: dict[tuple[object, ...], tuple[GeneName, Matcher]] = {}
-    for name in names:
-        found = matcher(name.text, name.strict) if name is not None else None
-        if name is not None and found is not None:  # names matched alike are one name
-            key = (found.strict, found.forms, found.parts, found.gaps)
-            usable.setdefault(key, (name, found))
-    kept = list(usable.values())
-    if not kept or kept[0][0].text != " ".join(label.split()):  # the label is shown first
-        head = GeneName(label, strict=True)
-        return Partner(label, (head, *(n for n, _ in kept)), tuple(m for _, m in kept), note)
-    return Partner(label, tuple(n for n, _ in kept), tuple(m for _, m in kept), note)
+    return Partner(label, pending, note)
 
 
 def learn_names(lookups: Iterable[GeneLookup]) -> int:
@@ -218,7 +264,15 @@ def _name_count(record: GeneRecord) -> int:
     return 4 + len(record.aliases) + len(record.designations)
 
 
-def _names_of(record: GeneRecord) -> list[GeneName | None]:
+def _pending_names(record: GeneRecord) -> list[_Pending]:
+    """``record``'s names, each with how it is looked for, in the order they are tried."""
     symbols = (record.symbol, record.nomenclature_symbol, *record.aliases)
     fulls = (record.description, record.nomenclature_name, *record.designations)
-    return [*map(symbol_name, filter(None, symbols)), *map(full_name, filter(None, fulls))]
+    return [
+        *((symbol_name, text) for text in symbols if text),
+        *((full_name, text) for text in fulls if text),
+    ]
+
+
+def _names_of(record: GeneRecord) -> list[GeneName | None]:
+    return [decide(text) for decide, text in _pending_names(record)]
