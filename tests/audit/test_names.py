@@ -483,3 +483,25 @@ def test_learn_names_decides_only_what_the_caches_can_hold(
     symbol_name.cache_clear()
     assert names.learn_names(lookups("LEFT")) == 0
     assert symbol_name.cache_info().currsize == 0
+
+
+def test_a_gene_named_by_its_label_costs_no_other_names_work() -> None:
+    """A partner's names are decided as they are first needed: a paper naming the label
+    decides no full name; one naming neither decides them all, in the order and with the
+    answers of deciding every name at once."""
+    from enrich.audit.mentions import TextView
+    from enrich.audit.names import find_mention, partner
+
+    lookup = GeneLookup("999", GeneStatus.FOUND, CDH1)
+    full_name.cache_clear()
+    gene = partner("CDH1", (), [lookup])
+    mention = find_mention(TextView.of("CDH1 loss in gastric cancer", ""), gene)
+    assert mention is not None and mention.name == "CDH1"
+    assert full_name.cache_info().misses == 0
+
+    assert find_mention(TextView.of("Unrelated title", "No gene here."), gene) is None
+    assert full_name.cache_info().misses == 6  # the description and the designations
+    assert gene.other_names == (
+        *("Arc-1", "BCDS1", "CD324", "CDHE", "ECAD", "LCAM", "UVO"),
+        *("cadherin 1", "CAM 120/80", "E-cadherin", "uvomorulin"),  # "cadherin-1" is "cadherin 1"
+    )
