@@ -196,12 +196,15 @@ class ReportWriter:
         self._tsv_end += length
         self._next += 1
 
-    def keeping(self, documents: Sequence[str], total: int) -> None:
+    def keeping(self, documents: Sequence[str], total: int) -> bool:
         """Told, before any document is added, the paths of the ``documents`` (of ``total``)
         whose files stay in place and whose audit.db rows the previous audit.db holds: when
-        they are most of the run, audit.db starts from a copy of the previous one."""
+        they are most of the run, audit.db starts from a copy of the previous one (its
+        ``papers`` rows all kept until :meth:`write_run_files` drops those no document
+        cites).  Says whether it does."""
         if documents and 2 * len(documents) >= total:
             self._database.reuse(self.out_dir / "audit.db", documents)
+        return self._database.reused
 
     def add_bibliography(self, entries: Iterable[BibliographyEntry]) -> None:
         """Add bibliography entries (of the papers kept documents cite); a PMID's first

@@ -41,7 +41,10 @@ or not, the digest of its content).  When the state has a cache version and the 
 change log reaches back to it (:meth:`~enrich.entrez.cache.CitationCache.changes_since`), a
 key none of whose cache entries changed since is known without reading its record
 (:meth:`Incremental.known`): a run after a refresh reads the records that changed and
-those of the documents it renders again, not the whole corpus's.
+those of the documents it renders again, not the whole corpus's.  When the run starts
+from the previous audit.db, the papers of those keys are *vouched* for
+(:attr:`Incremental.vouched`): their bibliography entries come from the state and their
+audit.db rows stay, and the documents rendered again do not make them anew.
 
 The state is plain data in SQLite and JSON (never pickle): reading it cannot run code.
 """
@@ -299,7 +302,8 @@ class Incremental:
     ``eutils_url``, ``offline``, ``style`` and ``audit`` the settings that reports depend on
     besides documents and records (part of every fingerprint).  With ``full``, nothing is
     kept (but the state is written for the next run).  ``keeping`` is told the paths of
-    the documents kept, and how many there are in all, once decided.
+    the documents kept, and how many there are in all, once decided; it says whether the
+    new audit.db starts from the previous one (which holds the rows of their papers).
     """
 
     def __init__(
@@ -315,7 +319,7 @@ class Incremental:
         style: Style | None,
         audit: AuditSettings,
         full: bool = False,
-        keeping: Callable[[list[str], int], None] | None = None,
+        keeping: Callable[[list[str], int], bool] | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.cache_dir = cache_dir
@@ -338,6 +342,10 @@ class Incremental:
         self._stored_pmids: set[str] = set()  #: bibliography entries taken from the state
         self._contents: dict[str, bytes] = {}  #: citation key -> the digest of its content
         self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
+        #: PMIDs of known resolved keys whose bibliography entries and audit.db rows the run
+        #: takes from the previous set, not from the documents rendered again (set by
+        #: :meth:`decided`, when the new audit.db starts from the previous one)
+        self.vouched: frozenset[str] = frozenset()
         #: the cache's version when the run started reading it (see :meth:`known`)
         self._read_at: CacheVersion | None = None
         self._final = CorpusView({}, {}, CorpusStats())
@@ -458,11 +466,12 @@ class Incremental:
         return found
 
     def bibliography(self, given: Container[str]) -> list[BibliographyEntry]:
-        """The bibliography entries of the papers the kept documents cite but those in
-        ``given`` (made from the documents rendered again): the previous set's, which the
-        kept documents' fingerprints prove current; made anew where the state lacks one.
-        Made when the run-level files are, never for a run that changed nothing."""
-        records: dict[str, PaperRecord | None] = {}  #: None: known, not read
+        """The bibliography entries of the papers the kept documents cite and of those
+        :attr:`vouched` for, but those in ``given`` (made from the documents rendered
+        again): the previous set's, which the kept documents' fingerprints and the change
+        log prove current; made anew where the state lacks one.  Made when the run-level
+        files are, never for a run that changed nothing."""
+        records: dict[str, PaperRecord | None] = dict.fromkeys(self.vouched)  #: None: not read
         for number in self.kept:
             for key in self._scans[number].keys:
                 resolution = self._final.resolutions.get(key)
@@ -525,11 +534,17 @@ class Incremental:
 
     def decided(self) -> None:
         """Tell ``keeping`` which documents are kept, unless all of the previous set's are
-        (then the run most likely writes nothing: see :meth:`unchanged`)."""
+        (then the run most likely writes nothing: see :meth:`unchanged`); when it starts
+        from the previous audit.db, vouch for the papers of the known keys."""
         everything = len(self.kept) == len(self.files) == len(self.previous.documents)
         if self._keeping is not None and not everything:
             paths = [str(self.files[number]) for number in sorted(self.kept)]
-            self._keeping(paths, len(self.files))
+            if self._keeping(paths, len(self.files)):
+                self.vouched = frozenset(
+                    facts.pmid
+                    for facts in self._known.values()
+                    if facts.pmid is not None and facts.status is Status.RESOLVED
+                )
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Every document's scan and the run's final view, for the fingerprints of the

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -201,7 +202,9 @@ def run_enrichment(
         outcome = stream_documents(
             files,
             names,
-            DocumentReporter(writer.staging, run, writer.formats, writer.row_shard),
+            DocumentReporter(
+                writer.staging, run, writer.formats, writer.row_shard, lambda: incremental.vouched
+            ),
             accept,
             cache_dir=cache_dir,
             eutils=eutils,
@@ -438,6 +441,8 @@ class DocumentReporter:
     Each worker has its own copy (fork): so each hands over the bibliography entry and the
     audit.db row of a paper once, however many of its documents cite it.  With ``rows``,
     the document's audit.db rows go into that worker's shard instead of the result.
+    ``vouched`` gives, when the first document is rendered, the PMIDs whose entry and row
+    the run takes from the previous set instead (see :attr:`Incremental.vouched`).
     """
 
     def __init__(
@@ -446,14 +451,18 @@ class DocumentReporter:
         run: RunInfo,
         formats: tuple[str, ...] = DEFAULT_FORMATS,
         rows: RowShard | None = None,
+        vouched: Callable[[], AbstractSet[str]] = frozenset,
     ) -> None:
         self.out_dir = out_dir
         self.run = run  #: what every report says of the run
         self.formats = formats  #: the per-document outputs written
         self.rows = rows
-        self._handed_over: set[str] = set()  #: PMIDs whose papers were sent
+        self._vouched = vouched
+        self._handed_over: set[str] | None = None  #: PMIDs whose papers were sent (or vouched)
 
     def __call__(self, audited: AuditedDocument, name: str) -> WrittenDocument:
+        if self._handed_over is None:  # a copy: this object adds to it
+            self._handed_over = set(self._vouched())
         rendered = render_document(
             audited, self._handed_over, name=name, formats=self.formats, run=self.run
         )

@@ -31,7 +31,9 @@ import enrich
 from benchmarks.corpus import CorpusSpec, write_corpus
 from enrich.audit import AuditSettings
 from enrich.entrez import CitationCache, EutilsSettings, parse_record
-from enrich.model import RunSummary
+from enrich.model import PaperRecord, RunSummary
+from enrich.report import document as report_document
+from enrich.report.bibliography import BibliographyEntry
 from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, run_enrichment
 from enrich.run.incremental import STATE, Incremental
@@ -305,6 +307,42 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
         cited = {key for (key,) in db.execute("SELECT key FROM keys WHERE key LIKE 'pmid:%'")}
     assert {f"pmid:{p}" for p in asked} == cited
     monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_the_papers_of_records_known_unchanged_are_vouched_for_not_made_again(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document rendered again after a record changed cites other papers, known
+    unchanged: their bibliography entries come from the state and their audit.db rows
+    stay, so the run makes the changed paper's entry alone, and writes what --full
+    writes.  An entry the state lacks is made anew from the cache."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    pmid = min((p for p in counts if counts[p] == 1), key=int)
+    citing = next(text for text in texts.values() if pmid in text)
+    others = [p for p in world.warm.pmids if p != pmid and p in citing]
+    assert others  # else the test proves nothing
+    made: list[str] = []
+    entry = report_document.bibliography_entry
+
+    def counted(record: PaperRecord) -> BibliographyEntry:
+        made.append(record.pmid)
+        return entry(record)
+
+    world.change_record("change", pmid)
+    monkeypatch.setattr(report_document, "bibliography_entry", counted)
+    outcome = world.run(out)
+    monkeypatch.undo()
+    assert outcome.kept == LIVE - 1
+    assert made == [pmid]
+    assert snapshot(out) == snapshot(world.full_run())
+
+    with closing(sqlite3.connect(out / STATE)) as db, db:
+        db.execute("DELETE FROM papers WHERE pmid = ?", (others[0],))
+    world.change_record("retract", pmid)
+    world.run(out)
     assert snapshot(out) == snapshot(world.full_run())
 
 
