@@ -34,7 +34,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -84,9 +84,9 @@ class Staging:
             self.discard()
             raise _cannot(out_dir, exc) from exc
 
-    def commit(self, keep: Iterable[str] = (), previous: Iterable[str] = ()) -> list[Path]:
+    def commit(self, keep: Iterable[str] = (), previous: Iterable[str] = ()) -> None:
         """Make the staged files, plus the names in ``keep`` (already in place), the folder's
-        report set; return the set's paths.  ``previous`` names files the previous set is
+        report set.  ``previous`` names files the previous set is
         known to hold besides those its manifest lists (a lost manifest then still lets the
         files the new set lacks be removed).  See the module docstring for the steps."""
         staged = sorted(path.name for path in self.path.iterdir())
@@ -107,7 +107,6 @@ class Staging:
             self._committing = True  # from here on only a roll forward may touch the staging
             _roll_forward(self.out_dir, journal)
             self._unlock()
-        return [self.out_dir / name for name in new_set]
 
     def discard(self) -> None:
         """Remove the staging folder and everything in it; the report set is untouched.
@@ -164,9 +163,10 @@ def _roll_forward(out_dir: Path, journal: dict[str, Any]) -> None:
     staging_name = str(journal.get("staging", ""))
     staging = out_dir / staging_name if staging_name.startswith(STAGING_PREFIX) else None
     try:
-        for name in filter(_plain, journal["move"]):
-            if staging is not None and (staging / name).exists():
-                (staging / name).replace(out_dir / name)
+        if staging is not None:
+            for name in filter(_plain, journal["move"]):
+                with suppress(FileNotFoundError):  # moved already: a recovery finishing it
+                    (staging / name).replace(out_dir / name)
         for name in filter(_plain, journal["remove"]):
             (out_dir / name).unlink(missing_ok=True)
         files = [name for name in journal["files"] if _plain(name)]
