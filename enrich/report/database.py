@@ -48,7 +48,7 @@ from typing import Any
 
 from enrich.errors import OutputError
 from enrich.figures import iso
-from enrich.model import Grade, RunSummary
+from enrich.model import RunSummary
 from enrich.report.provenance import Provenance
 from enrich.report.rows import DatabaseRows
 from enrich.report.view import DocumentEntry
@@ -274,8 +274,13 @@ class AuditDatabase:
     def add(self, number: int, entry: DocumentEntry, rows: DatabaseRows) -> None:
         """Take the rows of document ``number`` (its place in the run), whose index entry is
         ``entry``; they are inserted with the next batch."""
-        grades = [entry.grades.get(g.value, 0) for g in Grade]
-        counts = (entry.claims, *grades, entry.citations, entry.unresolved, entry.problems)
+        counts = (
+            entry.claims,
+            *entry.grade_counts,
+            entry.citations,
+            entry.unresolved,
+            entry.problems,
+        )
         report, subject = f"{entry.name}.{self.report_format}", entry.subject or None
         self._pending["documents"].append(
             (number, entry.path, report, entry.style, subject, *counts)

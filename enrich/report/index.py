@@ -39,7 +39,7 @@ def _documents_data(entries: Sequence[DocumentEntry]) -> str:
             "s": e.style,
             "g": e.subject,
             "c": e.claims,
-            "a": [e.grades.get(g.value, 0) for g in Grade],
+            "a": e.grade_counts,
             "r": e.citations,
             "x": e.problems,
             "f": list(e.flags.items()),

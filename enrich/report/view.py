@@ -144,6 +144,9 @@ def flag_occurrences(doc: AuditedDocument) -> Counter[str]:
     return Counter([f.name for f in document_flags(doc)])
 
 
+_GRADES = tuple(grade.value for grade in Grade)  #: A to D (iterating an Enum is slow)
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentEntry:
     """The small summary of one written document that ``index.html`` lists."""
@@ -158,6 +161,11 @@ class DocumentEntry:
     citations: int  #: distinct cited papers
     unresolved: int  #: distinct cited papers that could not be looked up
     problems: int
+
+    @property
+    def grade_counts(self) -> list[int]:
+        """How many of its claims have each grade, A to D."""
+        return [self.grades.get(grade, 0) for grade in _GRADES]
 
     @classmethod
     def of(cls, doc: AuditedDocument, name: str) -> DocumentEntry:
