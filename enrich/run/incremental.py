@@ -470,17 +470,21 @@ class Incremental:
         :attr:`vouched` for, but those in ``given`` (made from the documents rendered
         again): the previous set's, which the kept documents' fingerprints and the change
         log prove current; made anew where the state lacks one.  Made when the run-level
-        files are, never for a run that changed nothing."""
-        records: dict[str, PaperRecord | None] = dict.fromkeys(self.vouched)  #: None: not read
-        for number in self.kept:
-            for key in self._scans[number].keys:
-                resolution = self._final.resolutions.get(key)
-                if resolution is None:  # known unchanged (see known()): its PMID will do
-                    known = self._known[key]
-                    if known.pmid is not None and known.status is Status.RESOLVED:
-                        records.setdefault(known.pmid, None)
-                elif resolution.record is not None and resolution.status is Status.RESOLVED:
-                    records[resolution.record.pmid] = resolution.record
+        files are, never for a run that changed nothing.
+
+        Every resolved paper of the run is known or read, and the documents rendered again
+        gave those they cite but the vouched ones: so the papers of the kept documents
+        and the vouched are those known or read, but ``given`` (no document is walked)."""
+        if not self.kept:
+            return []
+        records: dict[str, PaperRecord | None] = {  #: None: known, not read
+            facts.pmid: None
+            for facts in self._known.values()
+            if facts.pmid is not None and facts.status is Status.RESOLVED
+        }
+        for resolution in self._final.resolutions.values():
+            if resolution.record is not None and resolution.status is Status.RESOLVED:
+                records[resolution.record.pmid] = resolution.record
         # ``given`` asked once per paper, not once per citation: it may be a database
         records = {pmid: record for pmid, record in records.items() if pmid not in given}
         stored = self._stored_entries(list(records))
