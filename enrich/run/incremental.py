@@ -453,16 +453,16 @@ class Incremental:
         """The digest of everything document ``number``'s reports are made from."""
         found = self.fingerprints.get(number)
         if found is None:
-            # Each part has a fixed length or ends in a byte no text holds: unambiguous.
-            digest = hashlib.blake2b(digest_size=16)
-            for text in (self.settings, self.digests.get(number, ""), self.names[number]):
-                digest.update(text.encode("utf-8") + b"\0")
-            for key in scan.keys:
-                digest.update(self._key(key, view))
-            digest.update(b"\0genes\0")
-            for gene_id in scan.gene_ids:
-                digest.update(self._gene(gene_id, view))
-            found = self.fingerprints[number] = digest.hexdigest()
+            # Each part has a fixed length or ends in a byte no text holds: unambiguous.  (The
+            # memos are looked up inline: 20,000 documents cite over a million keys.)
+            keys, genes = self._keys, self._genes
+            texts = (self.settings, self.digests.get(number, ""), self.names[number])
+            parts = [f"{text}\0".encode() for text in texts]
+            parts += [keys.get(key) or self._key(key, view) for key in scan.keys]
+            parts.append(b"\0genes\0")
+            parts += [genes.get(gene) or self._gene(gene, view) for gene in scan.gene_ids]
+            found = hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+            self.fingerprints[number] = found
         return found
 
     def bibliography(self, given: Container[str]) -> list[BibliographyEntry]:
