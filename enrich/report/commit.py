@@ -42,7 +42,7 @@ from typing import Any
 from enrich.errors import OutputError
 from enrich.interrupts import deferred
 from enrich.report.files import atomic_write_text, inside
-from enrich.shapes import shaped
+from enrich.shapes import checker
 
 __all__ = [
     "JOURNAL",
@@ -149,13 +149,13 @@ def recover(out_dir: Path) -> None:
             journal = _read_json(out_dir / JOURNAL)
         except ValueError:
             journal = None
-        if not shaped(journal, _JOURNAL_SHAPE):
+        if not _JOURNAL(journal):
             raise OutputError(f"{out_dir / JOURNAL} is damaged: remove it and run again")
         _roll_forward(out_dir, journal)
 
 
 #: the shape of a commit's journal (see :meth:`Staging.commit`)
-_JOURNAL_SHAPE = {"staging": str, "move": [str], "remove": [str], "files": [str]}
+_JOURNAL = checker({"staging": str, "move": [str], "remove": [str], "files": [str]})
 
 
 def _roll_forward(out_dir: Path, journal: dict[str, Any]) -> None:

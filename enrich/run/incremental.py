@@ -76,7 +76,7 @@ from enrich.report.bibliography import BibliographyEntry, bibliography_entry
 from enrich.report.provenance import Sources, fixed_time
 from enrich.report.view import DocumentEntry
 from enrich.run.scan import Scan
-from enrich.shapes import shaped
+from enrich.shapes import Check, checker
 
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
@@ -198,10 +198,8 @@ class PreviousRun:
                     documents[row[0]] = _document_state(row)
                 except (ValueError, LookupError, TypeError):
                     continue  # a row that cannot be read proves nothing: rendered again
-        cache = _loaded(meta["cache"], ([str, int, str], type(None)))
-        run_files = {
-            name: tuple(stat) for name, stat in _loaded(meta["files"], [[str, [int, int]]])
-        }
+        cache = _loaded(meta["cache"], _CACHE)
+        run_files = {name: tuple(stat) for name, stat in _loaded(meta["files"], _RUN_FILES)}
         tsv_size = run_files.get("audit.tsv", (0, 0))[0]
         for path, known in list(documents.items()):
             if sum(known.tsv) > tsv_size:  # its lines are not in the file: proves nothing
@@ -209,8 +207,8 @@ class PreviousRun:
         return cls(
             documents,
             run_files,
-            _loaded(meta["fingerprint"], str),
-            _loaded(meta["settings"], str),
+            _loaded(meta["fingerprint"], _TEXT),
+            _loaded(meta["settings"], _TEXT),
             None if cache is None else CacheVersion(*cache),
             RunSummary(**_loaded(meta["summary"], _SUMMARY)),
             Sources(*_loaded(meta["sources"], _SOURCES)),
@@ -258,7 +256,7 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
     if not all(isinstance(text, str) for text in (path, digest, name, fingerprint)):
         raise ValueError("a row of another shape")
     found = _loaded(scan, _SCAN)
-    span = _loaded(tsv, [int, int])
+    span = _loaded(tsv, _SPAN)
     if min(span) < 0:
         raise ValueError("a place in audit.tsv before its start")
     return DocumentState(
@@ -277,10 +275,7 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
         entry=DocumentEntry(**_loaded(entry, _ENTRY)),
         sources=Sources(*_loaded(sources, _SOURCES)),
         tsv=(span[0], span[1]),
-        files={
-            name: tuple(stat) if stat else None
-            for name, stat in _loaded(files, [[str, ([int, int], type(None))]])
-        },
+        files={name: tuple(stat) if stat else None for name, stat in _loaded(files, _REPORT_FILES)},
     )
 
 
@@ -512,7 +507,7 @@ class Incremental:
             with _read_only(self.out_dir / STATE) as db:
                 for row in db.execute(_SELECT_KEYS):
                     key, status, pmid, fetched_at, test, digest = row
-                    if shaped(list(row), _KEY_ROW) and status in _STATUSES:
+                    if _KEY_ROW(list(row)) and status in _STATUSES:
                         found[key] = KnownKey(
                             _STATUSES[status], pmid, fetched_at, bool(test), digest
                         )
@@ -531,7 +526,7 @@ class Incremental:
                 db.executemany("INSERT INTO wanted VALUES (?)", ((p,) for p in pmids))
                 query = "SELECT pmid, entry FROM papers WHERE pmid IN (SELECT pmid FROM wanted)"
                 for pmid, entry in db.execute(query):
-                    found[pmid] = BibliographyEntry(pmid, *_loaded(entry, [str, str, str]))
+                    found[pmid] = BibliographyEntry(pmid, *_loaded(entry, _ENTRY_TEXTS))
         except (sqlite3.Error, ValueError, TypeError):
             return {}
         return found
@@ -803,45 +798,57 @@ class Incremental:
 
 _TIME = (int, float, type(None))  #: a fetch time, when there is one
 _STATUSES = {str(status): status for status in Status}
-_KEY_ROW = [str, str, (str, type(None)), _TIME, int, bytes]  #: a row of the keys table
+_KEY_ROW = checker([str, str, (str, type(None)), _TIME, int, bytes])  #: a keys table row
 #: answers never taken as known: asked again (unresolved) or cached for a while (not found)
 _ASKED_AGAIN = (Status.UNRESOLVED, Status.NOT_FOUND)
 _COUNTS = {str: int}
-_SOURCES = [_TIME, _TIME, bool]
-_SCAN: dict[str, Any] = {
-    "keys": [str],
-    "gene_ids": [str],
-    "edges": int,
-    "citing": [int],
-    "claims": int,
-    "problems": [str],
-}
-_ENTRY: dict[str, Any] = {
-    "name": str,
-    "path": str,
-    "style": str,
-    "subject": str,
-    "claims": int,
-    "grades": _COUNTS,
-    "flags": _COUNTS,
-    "citations": int,
-    "unresolved": int,
-    "problems": int,
-}
-_SUMMARY: dict[str, Any] = {
-    "documents": int,
-    "claims": int,
-    "problems": int,
-    "grades": _COUNTS,
-    "flags": _COUNTS,
-    "citations": _COUNTS,
-    "genes": _COUNTS,
-    "requests": int,
-    "cache_hits": int,
-    "gene_requests": int,
-    "gene_cache_hits": int,
-    "offline": bool,
-}
+_TEXT = checker(str)
+_CACHE = checker(([str, int, str], type(None)))  #: a CacheVersion, when there is one
+_RUN_FILES = checker([[str, [int, int]]])  #: run-level file names and their size and mtime
+_REPORT_FILES = checker([[str, ([int, int], type(None))]])  #: a document's, None: no file
+_SPAN = checker([int, int])  #: where a document's lines are in audit.tsv
+_ENTRY_TEXTS = checker([str, str, str])  #: a bibliography entry's BibTeX, CSL-JSON and RIS
+_SOURCES = checker([_TIME, _TIME, bool])
+_SCAN = checker(
+    {
+        "keys": [str],
+        "gene_ids": [str],
+        "edges": int,
+        "citing": [int],
+        "claims": int,
+        "problems": [str],
+    }
+)
+_ENTRY = checker(
+    {
+        "name": str,
+        "path": str,
+        "style": str,
+        "subject": str,
+        "claims": int,
+        "grades": _COUNTS,
+        "flags": _COUNTS,
+        "citations": int,
+        "unresolved": int,
+        "problems": int,
+    }
+)
+_SUMMARY = checker(
+    {
+        "documents": int,
+        "claims": int,
+        "problems": int,
+        "grades": _COUNTS,
+        "flags": _COUNTS,
+        "citations": _COUNTS,
+        "genes": _COUNTS,
+        "requests": int,
+        "cache_hits": int,
+        "gene_requests": int,
+        "gene_cache_hits": int,
+        "offline": bool,
+    }
+)
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
@@ -849,12 +856,12 @@ def _read_only(path: Path) -> closing[sqlite3.Connection]:
     return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
 
 
-def _loaded(text: str, shape: Any) -> Any:
-    """The JSON ``text`` when its value has ``shape`` (:func:`~enrich.shapes.shaped`), else
+def _loaded(text: str, shape: Check) -> Any:
+    """The JSON ``text`` when its value passes ``shape`` (see :mod:`enrich.shapes`), else
     ValueError: a state of another shape than this build writes proves nothing."""
     value = json.loads(text)
-    if not shaped(value, shape):
-        raise ValueError(f"not of the shape {shape}")
+    if not shape(value):
+        raise ValueError("a value of another shape")
     return value
 
 
