@@ -19,33 +19,33 @@ Check = Callable[[Any], bool]  #: whether a value has the shape it was made from
 
 
 def checker(shape: Any) -> Check:
-    """The check of ``shape``: a type; a tuple of shapes (any of them); ``[s]`` a list of
-    values of shape ``s`` (of exactly the type ``s`` when it is one: a list of ints holds
-    no ``True``); ``[s, t, ...]`` a list of one value of each; ``{str: s}`` a dict
-    of strings to values of shape ``s``; any other dict, one with exactly its keys, each
-    value of its shape."""
+    """The check of ``shape``: a type (exactly: JSON and SQLite give no subclasses, and
+    ``True`` is no int); a tuple of shapes (any of them); ``[s]`` a list of values of shape
+    ``s``; ``[s, t, ...]`` a list of one value of each; ``{str: s}`` a dict of strings to
+    values of shape ``s``; any other dict, one with exactly its keys, each value of its
+    shape."""
     if isinstance(shape, tuple):
         if all(isinstance(one, type) for one in shape):
-            return lambda value: isinstance(value, shape)
+            return lambda value: type(value) in shape
         anyof = [checker(one) for one in shape]
         return lambda value: any(check(value) for check in anyof)
     if isinstance(shape, list):
         return _list_checker(shape)
     if isinstance(shape, dict):
         return _dict_checker(shape)
-    return lambda value: isinstance(value, shape)
+    return lambda value: type(value) is shape
 
 
 def _list_checker(shape: list[Any]) -> Check:
     if len(shape) == 1 and isinstance(shape[0], type):  # the common case, made fast: the
-        kinds = {shape[0]}  # types of the items (exactly, as JSON gives them) found in C
-        return lambda value: isinstance(value, list) and set(map(type, value)) <= kinds
+        kinds = {shape[0]}  # types of the items found in C
+        return lambda value: type(value) is list and set(map(type, value)) <= kinds
     if len(shape) == 1:
         each = checker(shape[0])
-        return lambda value: isinstance(value, list) and all(map(each, value))
+        return lambda value: type(value) is list and all(map(each, value))
     checks = [checker(one) for one in shape]
     return lambda value: (
-        isinstance(value, list)
+        type(value) is list
         and len(value) == len(checks)
         and all(check(x) for check, x in zip(checks, value, strict=False))
     )
@@ -55,13 +55,12 @@ def _dict_checker(shape: dict[Any, Any]) -> Check:
     if list(shape) == [str]:
         each = checker(shape[str])
         return lambda value: (
-            isinstance(value, dict)
-            and all(isinstance(k, str) and each(v) for k, v in value.items())
+            type(value) is dict and all(type(k) is str and each(v) for k, v in value.items())
         )
     keys = shape.keys()
     checks = [(key, checker(one)) for key, one in shape.items()]
     return lambda value: (
-        isinstance(value, dict)
+        type(value) is dict
         and value.keys() == keys
         and all(check(value[key]) for key, check in checks)
     )
