@@ -723,9 +723,9 @@ class Incremental:
             self.digests[number],
             name,
             self.fingerprints.get(number, ""),
-            json.dumps(dataclasses.asdict(scan)),
-            json.dumps(dataclasses.asdict(doc.entry)),
-            json.dumps(dataclasses.astuple(doc.sources)),
+            json.dumps(_fields(scan)),
+            json.dumps(_fields(doc.entry)),
+            json.dumps(list(_fields(doc.sources).values())),
             span,
             json.dumps(sorted(files.items())),
         )
@@ -854,6 +854,12 @@ _SUMMARY = checker(
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
     """The SQLite database at ``path`` opened for reading only (never created)."""
     return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, their values as they are (what ``dataclasses.asdict``
+    gives JSON, without its deep copy of every value: a third of the state's save)."""
+    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
 
 
 def _loaded(text: str, shape: Check) -> Any:
