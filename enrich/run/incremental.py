@@ -339,7 +339,8 @@ class Incremental:
         self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
         #: PMIDs of known resolved keys whose bibliography entries and audit.db rows the run
         #: takes from the previous set, not from the documents rendered again (set by
-        #: :meth:`decided`, when the new audit.db starts from the previous one)
+        #: :meth:`decided`, when the new audit.db starts from the previous one and nothing
+        #: is fetched: then the documents rendered again cite the records known)
         self.vouched: frozenset[str] = frozenset()
         #: the cache's version when the run started reading it (see :meth:`known`)
         self._read_at: CacheVersion | None = None
@@ -531,14 +532,16 @@ class Incremental:
             return {}
         return found
 
-    def decided(self) -> None:
+    def decided(self, *, fetching: bool) -> None:
         """Tell ``keeping`` which documents are kept, unless all of the previous set's are
         (then the run most likely writes nothing: see :meth:`unchanged`); when it starts
-        from the previous audit.db, vouch for the papers of the known keys."""
+        from the previous audit.db, vouch for the papers of the known keys, unless keys are
+        left to fetch (``fetching``): a record fetched for one of them (a DOI's) may replace
+        a known one, and the documents rendered again would cite it."""
         everything = len(self.kept) == len(self.files) == len(self.previous.documents)
         if self._keeping is not None and not everything:
             paths = [str(self.files[number]) for number in sorted(self.kept)]
-            if self._keeping(paths, len(self.files)):
+            if self._keeping(paths, len(self.files)) and not fetching:
                 self.vouched = frozenset(
                     facts.pmid
                     for facts in self._known.values()

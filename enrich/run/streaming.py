@@ -132,8 +132,9 @@ class Reuse(Protocol[R_co]):
         """The result of document ``number`` (every key of ``scan`` settled in ``view``)
         when it need not go through pass 2, else None."""
 
-    def decided(self) -> None:
-        """Told once it is known of every document whether it is kept, before pass 2."""
+    def decided(self, *, fetching: bool) -> None:
+        """Told once it is known of every document whether it is kept, and whether keys are
+        left to fetch for the others, before pass 2."""
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Told, at the end, every document's scan and the run's final view."""
@@ -313,11 +314,12 @@ def stream_documents(
         else:
             counted(result, number)
             pass_two(1)
+    to_fetch = fetch_order(tasks, settled)
     if reuse is not None:
-        reuse.decided()
+        reuse.decided(fetching=bool(to_fetch))
     fetch = partial(
         resolve_citations,
-        fetch_order(tasks, settled),
+        to_fetch,
         cache_dir=cache_dir,
         eutils=eutils,
         offline=offline,

@@ -436,6 +436,56 @@ def test_a_record_the_run_itself_replaced_after_reading_it_is_read_again_next_ti
     assert snapshot(out) == snapshot(tmp_path / "full")
 
 
+def test_a_paper_fetched_anew_during_the_run_is_not_vouched_for(tmp_path: Path) -> None:
+    """NCBI changed PMID 101 (no refresh yet); a document kept cites it by PMID (known, so
+    vouched for), a new one by its DOI, which fetches the new record during the run: the
+    papers of a run that fetches are not vouched for, so its bibliography entry and
+    audit.db row are the new record's, and once the kept citer is gone the set is what
+    --full writes (with vouching, the old entry and row stayed for good: a review found
+    it)."""
+
+    def record(title: str) -> bytes:
+        return make_record("101", title=title, doi="10.1000/aaa", journal="J", year=2020)
+
+    store = RecordStore.from_records(
+        [
+            record("First title"),
+            make_record("103", title="Other"),
+            make_record("105", title="Third"),
+        ]
+    )
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    docs.mkdir()
+    (docs / "a.txt").write_text("PMID: 101\nPMID: 103\n", encoding="utf-8")
+    (docs / "c.txt").write_text("PMID: 103\n", encoding="utf-8")
+    (docs / "d.txt").write_text("PMID: 105\n", encoding="utf-8")
+    with EutilsServer(store, rate_limit=None) as server, fixed_time_and_version():
+        settings = EutilsSettings(base_url=server.url, api_key="k", backoff=0.01)
+
+        def run(out: Path, full: bool = False) -> RunOutcome:
+            return run_enrichment(
+                [docs],
+                out_dir=out,
+                cache_dir=cache,
+                eutils=settings,
+                audit=AuditSettings(),
+                full=full,
+            )
+
+        out = tmp_path / "out"
+        run(out)
+        store.replace(record("Server title"))
+        (docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
+        assert run(out).kept == 3  # a, c and d: the previous audit.db is started from
+        assert "Server title" in (out / "references.bib").read_text(encoding="utf-8")
+        (docs / "a.txt").unlink()
+        run(out)
+        run(tmp_path / "full", full=True)
+        assert snapshot(out) == snapshot(tmp_path / "full")
+        run(out)
+    assert snapshot(out) == snapshot(tmp_path / "full")
+
+
 def test_a_cached_answer_that_expired_since_the_last_run_is_not_taken_as_unchanged(
     world: Folder,
 ) -> None:
