@@ -116,7 +116,7 @@ def _ordinary(word: str, bar: float) -> bool:
 
 
 #: a name as a partner holds it until first needed: how it is looked for, and its text
-_Pending = tuple[Callable[[str], "GeneName | None"], str]
+_Pending = tuple[Callable[[str], GeneName | None], str]
 
 
 class Partner:

@@ -86,9 +86,9 @@ class Staging:
 
     def commit(self, keep: Iterable[str] = (), previous: Iterable[str] = ()) -> None:
         """Make the staged files, plus the names in ``keep`` (already in place), the folder's
-        report set.  ``previous`` names files the previous set is
-        known to hold besides those its manifest lists (a lost manifest then still lets the
-        files the new set lacks be removed).  See the module docstring for the steps."""
+        report set.  ``previous`` names files the previous set is known to hold besides
+        those its manifest lists (a lost manifest then still lets the files the new set
+        lacks be removed).  See the module docstring for the steps."""
         staged = sorted(path.name for path in self.path.iterdir())
         new_set = sorted({*staged, *keep})
         for name in staged:

@@ -42,7 +42,7 @@ change log reaches back to it (:meth:`~enrich.entrez.cache.CitationCache.changes
 key none of whose cache entries changed since is known without reading its record
 (:meth:`Incremental.known`): a run after a refresh reads the records that changed and
 those of the documents it renders again, not the whole corpus's.  When the run starts
-from the previous audit.db, the papers of those keys are *vouched* for
+from the previous audit.db and has nothing to fetch, the papers of those keys are *vouched* for
 (:attr:`Incremental.vouched`): their bibliography entries come from the state and their
 audit.db rows stay, and the documents rendered again do not make them anew.
 
@@ -473,11 +473,7 @@ class Incremental:
         and the vouched are those known or read, but ``given`` (no document is walked)."""
         if not self.kept:
             return []
-        records: dict[str, PaperRecord | None] = {  #: None: known, not read
-            facts.pmid: None
-            for facts in self._known.values()
-            if facts.pmid is not None and facts.status is Status.RESOLVED
-        }
+        records: dict[str, PaperRecord | None] = dict.fromkeys(self._known_papers())  # not read
         for resolution in self._final.resolutions.values():
             if resolution.record is not None and resolution.status is Status.RESOLVED:
                 records[resolution.record.pmid] = resolution.record
@@ -542,11 +538,13 @@ class Incremental:
         if self._keeping is not None and not everything:
             paths = [str(self.files[number]) for number in sorted(self.kept)]
             if self._keeping(paths, len(self.files)) and not fetching:
-                self.vouched = frozenset(
-                    facts.pmid
-                    for facts in self._known.values()
-                    if facts.pmid is not None and facts.status is Status.RESOLVED
-                )
+                self.vouched = frozenset(self._known_papers())
+
+    def _known_papers(self) -> Iterator[str]:
+        """The PMIDs of the known keys that resolved to a paper."""
+        for facts in self._known.values():
+            if facts.pmid is not None and facts.status is Status.RESOLVED:
+                yield facts.pmid
 
     def settled(self, scans: Sequence[Scan], view: CorpusView) -> None:
         """Every document's scan and the run's final view, for the fingerprints of the
