@@ -37,11 +37,12 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import diskcache
 
@@ -50,6 +51,8 @@ from enrich.entrez.pubmed import parse_record
 from enrich.errors import BadResponse, OutputError
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
+
+R = TypeVar("R", PaperRecord, GeneRecord)  #: the type of a cached record
 
 __all__ = [
     "GENE_SCHEMA_VERSION",
@@ -309,22 +312,16 @@ class CitationCache:
 
         An unreadable entry is deleted and reported as absent, so it is fetched again.
         """
-        entry = self._read(f"pmid:{pmid}")
-        if entry is None:
-            return None
-        try:
-            test_data = entry.get("test_data") is True
-            if entry.get("schema") == SCHEMA_VERSION:
-                record = PaperRecord.from_dict(entry["record"])
-            else:
-                record = parse_record(entry["xml"].encode("utf-8"))
-                xml = entry["xml"].encode("utf-8")
-                self.put_records([(record, xml)], entry["fetched_at"], test_data=test_data)
-            fetched_at = float(entry["fetched_at"])
-        except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
-            self._drop(f"pmid:{pmid}")
-            return None
-        return CachedRecord(record, fetched_at, test_data)
+        key = f"pmid:{pmid}"
+        found = self._current(key, SCHEMA_VERSION, PaperRecord.from_dict, self._reparsed_record)
+        return None if found is None else CachedRecord(*found)
+
+    def _reparsed_record(self, entry: dict[str, Any], test_data: bool) -> PaperRecord:
+        """The record of an entry of an older schema, parsed again from its XML and stored."""
+        xml = entry["xml"].encode("utf-8")
+        record = parse_record(xml)
+        self.put_records([(record, xml)], entry["fetched_at"], test_data=test_data)
+        return record
 
     def put_record(self, record: PaperRecord, xml: bytes, fetched_at: float | None = None) -> None:
         """Store one completely parsed record and its XML; clears a negative entry."""
@@ -388,22 +385,41 @@ class CitationCache:
     def get_gene(self, gene_id: str) -> CachedGene | None:
         """The cached summary of ``gene_id``, re-parsed if stored by an older gene schema;
         None if absent.  An unreadable entry is deleted and reported as absent."""
-        entry = self._read(f"gene:{gene_id}")
+        reparse = partial(self._reparsed_gene, gene_id)
+        found = self._current(f"gene:{gene_id}", GENE_SCHEMA_VERSION, GeneRecord.from_dict, reparse)
+        return None if found is None else CachedGene(*found)
+
+    def _reparsed_gene(self, gene_id: str, entry: dict[str, Any], test_data: bool) -> GeneRecord:
+        """The record of ``gene_id``'s entry of an older schema, made again from its fields
+        and stored."""
+        record = gene_record(gene_id, entry["fields"])
+        summary = GeneSummary(gene_id, record, entry["fields"])
+        self.put_genes([summary], entry["fetched_at"], test_data=test_data)
+        return record
+
+    def _current(
+        self,
+        key: str,
+        schema: int,
+        load: Callable[[Any], R],
+        reparse: Callable[[dict[str, Any], bool], R],
+    ) -> tuple[R, float, bool] | None:
+        """The record of the entry under ``key`` (loaded as stored when of ``schema``, else
+        made again by ``reparse(entry, test_data)``), when it was fetched, and whether a
+        test server gave it; None if absent.  An unreadable entry is deleted and counted
+        (:meth:`_drop`), so it is fetched again."""
+        entry = self._read(key)
         if entry is None:
             return None
         try:
             test_data = entry.get("test_data") is True
-            if entry.get("schema") == GENE_SCHEMA_VERSION:
-                record = GeneRecord.from_dict(entry["record"])
-            else:
-                record = gene_record(gene_id, entry["fields"])
-                summary = GeneSummary(gene_id, record, entry["fields"])
-                self.put_genes([summary], entry["fetched_at"], test_data=test_data)
+            current = entry.get("schema") == schema
+            record = load(entry["record"]) if current else reparse(entry, test_data)
             fetched_at = float(entry["fetched_at"])
         except (KeyError, TypeError, ValueError, AttributeError, BadResponse):
-            self._drop(f"gene:{gene_id}")  # counted, as a damaged record is
+            self._drop(key)
             return None
-        return CachedGene(record, fetched_at, test_data)
+        return record, fetched_at, test_data
 
     def put_genes(
         self,
