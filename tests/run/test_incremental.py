@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -395,21 +395,29 @@ def test_a_record_changed_by_another_process_during_the_run_is_not_taken_as_know
     assert snapshot(out) == snapshot(world.full_run())
 
 
-def test_a_record_the_run_itself_replaced_after_reading_it_is_read_again_next_time(
-    tmp_path: Path,
-) -> None:
-    """A run reads PMID 101 from the cache, then fetches it anew on behalf of its DOI
-    (another content): the state does not vouch for what it read, and the next run (which
-    reads 101 again) writes what --full writes."""
+def record_101(title: str) -> bytes:
+    """PMID 101, with a DOI of its own, titled ``title``."""
+    return make_record("101", title=title, doi="10.1000/aaa", journal="J", year=2020)
 
-    def record(title: str) -> bytes:
-        return make_record("101", title=title, doi="10.1000/aaa", journal="J", year=2020)
 
-    store = RecordStore.from_records([record("First title"), make_record("103", title="Other")])
+@dataclass(frozen=True)
+class Online:
+    """A local server's records, a folder of documents, their cache, and a run of them."""
+
+    store: RecordStore
+    docs: Path
+    cache: Path
+    run: Callable[..., RunOutcome]  #: (out, full=False): enrich run online into ``out``
+
+
+@contextmanager
+def online(tmp_path: Path, records: list[bytes], documents: dict[str, str]) -> Iterator[Online]:
+    """``documents`` (name -> text) run online against a local server of ``records``."""
+    store = RecordStore.from_records(records)
     docs, cache = tmp_path / "docs", tmp_path / "cache"
     docs.mkdir()
-    (docs / "a.txt").write_text("PMID: 101\nPMID: 103\n", encoding="utf-8")
-    (docs / "c.txt").write_text("PMID: 103\n", encoding="utf-8")
+    for name, text in documents.items():
+        (docs / name).write_text(text, encoding="utf-8")
     with EutilsServer(store, rate_limit=None) as server, fixed_time_and_version():
         settings = EutilsSettings(base_url=server.url, api_key="k", backoff=0.01)
 
@@ -423,16 +431,30 @@ def test_a_record_the_run_itself_replaced_after_reading_it_is_read_again_next_ti
                 full=full,
             )
 
+        yield Online(store, docs, cache, run)
+
+
+def test_a_record_the_run_itself_replaced_after_reading_it_is_read_again_next_time(
+    tmp_path: Path,
+) -> None:
+    """A run reads PMID 101 from the cache, then fetches it anew on behalf of its DOI
+    (another content): the state does not vouch for what it read, and the next run (which
+    reads 101 again) writes what --full writes."""
+    records = [record_101("First title"), make_record("103", title="Other")]
+    documents = {"a.txt": "PMID: 101\nPMID: 103\n", "c.txt": "PMID: 103\n"}
+    with online(tmp_path, records, documents) as world:
         out = tmp_path / "out"
-        run(out)
-        with CitationCache(cache) as cached:
-            cached.put_records([(parse_record(record("Cached title")), record("Cached title"))])
-        store.replace(record("Server title"))
-        (docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
-        run(out)
-        (docs / "c.txt").write_text("PMID: 103\n\n", encoding="utf-8")
-        run(out)
-        run(tmp_path / "full", full=True)
+        world.run(out)
+        with CitationCache(world.cache) as cached:
+            cached.put_records(
+                [(parse_record(record_101("Cached title")), record_101("Cached title"))]
+            )
+        world.store.replace(record_101("Server title"))
+        (world.docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
+        world.run(out)
+        (world.docs / "c.txt").write_text("PMID: 103\n\n", encoding="utf-8")
+        world.run(out)
+        world.run(tmp_path / "full", full=True)
     assert snapshot(out) == snapshot(tmp_path / "full")
 
 
@@ -443,46 +465,21 @@ def test_a_paper_fetched_anew_during_the_run_is_not_vouched_for(tmp_path: Path) 
     audit.db row are the new record's, and once the kept citer is gone the set is what
     --full writes (with vouching, the old entry and row stayed for good: a review found
     it)."""
-
-    def record(title: str) -> bytes:
-        return make_record("101", title=title, doi="10.1000/aaa", journal="J", year=2020)
-
-    store = RecordStore.from_records(
-        [
-            record("First title"),
-            make_record("103", title="Other"),
-            make_record("105", title="Third"),
-        ]
-    )
-    docs, cache = tmp_path / "docs", tmp_path / "cache"
-    docs.mkdir()
-    (docs / "a.txt").write_text("PMID: 101\nPMID: 103\n", encoding="utf-8")
-    (docs / "c.txt").write_text("PMID: 103\n", encoding="utf-8")
-    (docs / "d.txt").write_text("PMID: 105\n", encoding="utf-8")
-    with EutilsServer(store, rate_limit=None) as server, fixed_time_and_version():
-        settings = EutilsSettings(base_url=server.url, api_key="k", backoff=0.01)
-
-        def run(out: Path, full: bool = False) -> RunOutcome:
-            return run_enrichment(
-                [docs],
-                out_dir=out,
-                cache_dir=cache,
-                eutils=settings,
-                audit=AuditSettings(),
-                full=full,
-            )
-
+    records = [record_101("First title"), make_record("103", title="Other")]
+    records.append(make_record("105", title="Third"))
+    documents = {"a.txt": "PMID: 101\nPMID: 103\n", "c.txt": "PMID: 103\n", "d.txt": "PMID: 105\n"}
+    with online(tmp_path, records, documents) as world:
         out = tmp_path / "out"
-        run(out)
-        store.replace(record("Server title"))
-        (docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
-        assert run(out).kept == 3  # a, c and d: the previous audit.db is started from
+        world.run(out)
+        world.store.replace(record_101("Server title"))
+        (world.docs / "b.txt").write_text("doi:10.1000/aaa\n", encoding="utf-8")
+        assert world.run(out).kept == 3  # a, c and d: the previous audit.db is started from
         assert "Server title" in (out / "references.bib").read_text(encoding="utf-8")
-        (docs / "a.txt").unlink()
-        run(out)
-        run(tmp_path / "full", full=True)
+        (world.docs / "a.txt").unlink()
+        world.run(out)
+        world.run(tmp_path / "full", full=True)
         assert snapshot(out) == snapshot(tmp_path / "full")
-        run(out)
+        world.run(out)
     assert snapshot(out) == snapshot(tmp_path / "full")
 
 
