@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from enrich.entrez import CitationCache, EutilsSettings, resolve_genes
+from enrich.entrez.cache import GENE_SCHEMA_VERSION
 from enrich.model import GeneStatus
 from enrich.testing import EutilsServer, Faults, GeneStore, RecordStore, make_gene_summary
+from tests.entrez.test_resolve import raw_entries
 
 KEY = "test-api-key-0123456789"  # the 10/s limit keeps the tests fast
 
@@ -141,3 +143,23 @@ def test_a_short_reply_is_asked_again_before_an_id_is_believed_unknown(
     found = look_up(server, ["1001", "1002"], tmp_path)
     assert [g.status for g in found.lookups.values()] == [GeneStatus.FOUND, GeneStatus.FOUND]
     assert [r.params["id"] for r in server.requests] == ["1001,1002", "1002"]
+
+
+def test_a_summary_stored_by_an_older_gene_schema_is_made_again_without_asking(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A gene entry of an older schema is made again from the fields NCBI gave, stored in
+    this schema, and not asked again; one whose fields cannot make a record is dropped and
+    asked again."""
+    look_up(server, ["1001", "1002"], tmp_path)
+    with raw_entries(tmp_path) as raw:
+        entry = raw.get("gene:1001")
+        raw.set("gene:1001", {**entry, "schema": GENE_SCHEMA_VERSION - 1, "record": {}})
+        raw.set("gene:1002", {**entry, "schema": GENE_SCHEMA_VERSION - 1, "fields": {}})
+    server.reset_log()
+    found = look_up(server, ["1001"], tmp_path)
+    assert found.requests == 0 and found.lookups["1001"].record.symbol == "G1"
+    with raw_entries(tmp_path) as raw:
+        assert raw.get("gene:1001")["schema"] == GENE_SCHEMA_VERSION
+    found = look_up(server, ["1002"], tmp_path)
+    assert found.requests == 1 and found.lookups["1002"].record.symbol == "G2"
