@@ -171,18 +171,19 @@ class Partner:
     def _decide_next(self) -> bool:
         """Decide the next pending name (kept when it can be looked for and no name before
         it is matched alike); False when none is left."""
-        for decide, text in self._pending:
-            name = decide(text)
-            found = matcher(name.text, name.strict) if name is not None else None
-            if name is None or found is None:
-                return True
+        pending = next(self._pending, None)
+        if pending is None:
+            return False
+        decide, text = pending
+        name = decide(text)
+        found = matcher(name.text, name.strict) if name is not None else None
+        if name is not None and found is not None:
             key = (found.strict, found.forms, found.parts, found.gaps)
             if key not in self._seen:  # names matched alike are one name
                 self._seen.add(key)
                 self._names.append(name)
                 self._matchers.append(found)
-            return True
-        return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +253,8 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
     count = 0
     for lookup in lookups:
         if lookup.record is not None:
-            for name in _names_of(lookup.record):
+            for decide, text in _pending_names(lookup.record):
+                name = decide(text)
                 if name is not None:
                     matcher(name.text, name.strict)
                     count += 1
@@ -260,7 +262,7 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
 
 
 def _name_count(record: GeneRecord) -> int:
-    """How many names :func:`_names_of` gives ``record`` at most."""
+    """How many names :func:`_pending_names` gives ``record`` at most."""
     return 4 + len(record.aliases) + len(record.designations)
 
 
@@ -272,7 +274,3 @@ def _pending_names(record: GeneRecord) -> list[_Pending]:
         *((symbol_name, text) for text in symbols if text),
         *((full_name, text) for text in fulls if text),
     ]
-
-
-def _names_of(record: GeneRecord) -> list[GeneName | None]:
-    return [decide(text) for decide, text in _pending_names(record)]

@@ -253,7 +253,7 @@ _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
     """A ``docs`` row as this build writes it, else ValueError (or LookupError, TypeError)."""
     path, digest, name, fingerprint, scan, entry, sources, tsv, files = row
-    if not all(isinstance(text, str) for text in (path, digest, name, fingerprint)):
+    if not _ROW_TEXTS([path, digest, name, fingerprint]):
         raise ValueError("a row of another shape")
     found = _loaded(scan, _SCAN)
     span = _loaded(tsv, _SPAN)
@@ -670,9 +670,9 @@ class Incremental:
             cache = None
         meta = {
             "settings": self.settings,
-            "cache": dataclasses.astuple(cache) if cache is not None else None,
+            "cache": _values(cache) if cache is not None else None,
             "summary": _without_network(summary).to_dict(),
-            "sources": dataclasses.astuple(sources),
+            "sources": _values(sources),
         }
         return [(k, json.dumps(v)) for k, v in meta.items()]
 
@@ -726,7 +726,7 @@ class Incremental:
             self.fingerprints.get(number, ""),
             json.dumps(_fields(scan)),
             json.dumps(_fields(doc.entry)),
-            json.dumps(list(_fields(doc.sources).values())),
+            json.dumps(_values(doc.sources)),
             span,
             json.dumps(sorted(files.items())),
         )
@@ -804,6 +804,7 @@ _KEY_ROW = checker([str, str, (str, type(None)), _TIME, int, bytes])  #: a keys 
 _ASKED_AGAIN = (Status.UNRESOLVED, Status.NOT_FOUND)
 _COUNTS = {str: int}
 _TEXT = checker(str)
+_ROW_TEXTS = checker([str, str, str, str])  #: a docs row's path, digest, name, fingerprint
 _CACHE = checker(([str, int, str], type(None)))  #: a CacheVersion, when there is one
 _RUN_FILES = checker([[str, [int, int]]])  #: run-level file names and their size and mtime
 _REPORT_FILES = checker([[str, ([int, int], type(None))]])  #: a document's, None: no file
@@ -861,6 +862,11 @@ def _fields(value: Any) -> dict[str, Any]:
     """A dataclass's fields by name, their values as they are (what ``dataclasses.asdict``
     gives JSON, without its deep copy of every value: a third of the state's save)."""
     return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+
+
+def _values(value: Any) -> list[Any]:
+    """A dataclass's field values in order (``dataclasses.astuple`` for JSON, no copy)."""
+    return [getattr(value, field.name) for field in dataclasses.fields(value)]
 
 
 def _loaded(text: str, shape: Check) -> Any:
