@@ -15,6 +15,7 @@
         │   ├── ServerError          HTTP 5xx
         │   ├── NetworkError         connection refused/reset, DNS, timeouts
         │   ├── TruncatedReply       a reply cut short (also a BadResponse)
+        │   │   └── EmptyReply       a reply holding none of the PMIDs asked
         │   └── LimiterUnavailable   the shared rate limiter's state (its folder, its Redis
         │                            server) cannot be used: no request is sent without it
         ├── BadResponse              a reply body that is not what was asked
@@ -96,6 +97,11 @@ class BadResponse(EutilsError):
 
 class TruncatedReply(BadResponse, TransientError):
     """A reply cut short (its XML ends before its root element does): asked again."""
+
+
+class EmptyReply(TruncatedReply):
+    """A reply that answers none of what it asked (none of a batch's PMIDs): NCBI's hiccup
+    more likely than a batch of withdrawn papers, so asked again."""
 
 
 class ErrorReply(BadResponse):

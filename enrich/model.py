@@ -204,6 +204,12 @@ class Relation:
         return {"ref_type": self.ref_type, "pmid": self.pmid, "source": self.source}
 
 
+_NOTICE_TYPES = frozenset(
+    {"Published Erratum", "Retraction of Publication", "Expression of Concern"}
+)
+_NOTICE_LINKS = ("ErratumFor", "RetractionOf", "ExpressionOfConcernFor")
+
+
 @dataclass(frozen=True, slots=True)
 class PaperRecord:
     """A PubMed record reduced to what enrich reports and audits.
@@ -249,6 +255,14 @@ class PaperRecord:
     def is_retraction_notice(self) -> bool:
         return "Retraction of Publication" in self.publication_types or bool(
             self.related("RetractionOf")
+        )
+
+    @property
+    def is_notice(self) -> bool:
+        """Whether the record is a notice about another paper (an erratum, a retraction or
+        an expression of concern), not a paper of its own."""
+        return any(kind in _NOTICE_TYPES for kind in self.publication_types) or bool(
+            self.related(*_NOTICE_LINKS)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,7 +10,8 @@ This module promises NCBI's rules:
   through its state, by every enrich process of the machine (or of every machine using
   one Redis server): at most 3 requests/s, 10 with an API key (a lower rate may be
   configured, never a higher one);
-* 429, 5xx, timeouts and connection errors are retried with exponential backoff
+* 429 (and NCBI's rate-limit error in a 200 reply), 5xx, 408, timeouts and connection
+  errors are retried with exponential backoff
   and jitter, honouring ``Retry-After`` up to :attr:`EutilsSettings.max_retry_after`
   seconds (a longer wait asked for is capped, and every wait of a second or more is
   logged, on the ``enrich`` logger, with how long and why); other 4xx are not retried;
@@ -27,7 +28,8 @@ redirect, and NCBI's answer to an invalid API key, are :class:`~enrich.errors.Eu
 a configuration error that ends the command.
 
 The API key is sent to NCBI and nowhere else: it is not in exceptions, logs or
-return values.
+return values, and a reply that repeats it has it replaced by ``[API key]`` before any
+parser sees the body.
 
 A server that answers with :data:`TEST_SERVER_HEADER` (``enrich.testing``'s local server
 does, on every reply; NCBI never does) serves test data: the client notes it
@@ -288,7 +290,7 @@ class EutilsClient:
                 self._breaker.record(None)  # any response shows the host is reachable
                 if response.headers.get(TEST_SERVER_HEADER):
                     self.test_server = True
-                return await self._reply_body(endpoint, response)
+                body = await self._reply_body(endpoint, response)
         except httpx.TransportError as exc:
             error = self._network_error(endpoint, exc)
             self._breaker.record(error)
@@ -296,6 +298,10 @@ class EutilsClient:
         except TimeoutError as exc:
             message = f"{endpoint}: no complete reply within {deadline:g} s"
             raise NetworkError(message) from exc
+        key = self.settings.api_key
+        # A server that repeats the key in its reply (an error message quoting the request)
+        # would carry it into messages, reports and the cache: it never gets past here.
+        return body.replace(key.encode(), b"[API key]") if key else body
 
     async def _reply_body(self, endpoint: str, response: httpx.Response) -> bytes:
         """The decoded body of a successful reply; raise the matching error otherwise."""
@@ -310,6 +316,8 @@ class EutilsClient:
             )
         if status == 429:
             raise RateLimited(f"{endpoint}: HTTP 429 rate limit exceeded", _retry_after(response))
+        if status == 408:  # the server gave up waiting for the request: a transport hiccup
+            raise NetworkError(f"{endpoint}: HTTP 408 request timeout")
         if status >= 500:
             raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
         if status >= 400:
@@ -391,14 +399,16 @@ def _is_invalid_key(body: bytes) -> bool:
 
 def _retry_after(response: httpx.Response) -> float | None:
     """``Retry-After`` in seconds (given as seconds or as an HTTP date), uncapped; None if
-    absent or unreadable."""
+    absent or unreadable (a negative or non-finite number of seconds among them)."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -51,20 +51,24 @@ _DISCONTINUED = frozenset({"2", "discontinued"})
 
 @dataclass(frozen=True, slots=True)
 class GeneSummary:
-    """One ID of a reply: its record, or NCBI's word that it has none (``record`` None)."""
+    """One ID of a reply: its record, NCBI's word that it has none (``error``), or why the
+    summary the reply holds for it cannot be used (``defect``: no symbol, another ID's);
+    ``record`` is None but for the first."""
 
     gene_id: str
     record: GeneRecord | None
     fields: dict[str, Any] = field(default_factory=dict)  #: NCBI's fields, JSON names
     error: str = ""  #: NCBI's message when it has no record with this ID
+    defect: str = ""  #: why the reply's summary of this ID cannot be used
 
 
 def parse_gene_summaries(body: bytes) -> dict[str, GeneSummary]:
     """Every ID a gene esummary reply speaks of, in its order.
 
-    An ID the reply does not mention at all is absent (a short reply: ask again).
-    Raises BadResponse for an empty, cut, HTML, malformed or error reply, and for a
-    summary without a symbol.
+    An ID the reply does not mention at all is absent (a short reply: ask again).  A
+    summary that cannot be used (no symbol, or filed under an ID it is not of) is that
+    ID's ``defect``, not the reply's.  Raises BadResponse for an empty, cut, HTML,
+    malformed or error reply.
     """
     if body.lstrip()[:1] == b"<":
         entries = _xml_entries(parse_xml(body, _WHAT))
@@ -73,8 +77,17 @@ def parse_gene_summaries(body: bytes) -> dict[str, GeneSummary]:
     summaries = {}
     for gene_id, fields in entries.items():
         error = str(fields.get("error") or "")
-        record = None if error else gene_record(gene_id, fields)
-        summaries[gene_id] = GeneSummary(gene_id, record, fields, error)
+        uid = _string(fields.get("uid"))
+        if error:
+            summaries[gene_id] = GeneSummary(gene_id, None, fields, error)
+        elif uid and uid != gene_id:
+            defect = f"the reply's summary of Gene ID {gene_id} is of Gene ID {uid}"
+            summaries[gene_id] = GeneSummary(gene_id, None, fields, defect=defect)
+        else:
+            try:
+                summaries[gene_id] = GeneSummary(gene_id, gene_record(gene_id, fields), fields)
+            except ErrorReply as exc:
+                summaries[gene_id] = GeneSummary(gene_id, None, fields, defect=str(exc))
     return summaries
 
 
@@ -115,9 +128,10 @@ def _string(value: Any) -> str:
 
 
 def _split(value: Any, separator: str) -> tuple[str, ...]:
-    """NCBI's list in one string ("a, b" or "a|b"), each item stripped, empties and repeats
-    dropped."""
-    items = (_string(item) for item in _string(value).split(separator))
+    """NCBI's list in one string ("a, b" or "a|b") or as a JSON list, each item stripped,
+    empties and repeats dropped."""
+    parts = value if isinstance(value, list) else _string(value).split(separator)
+    items = (_string(item) for item in parts)
     return tuple(dict.fromkeys(item for item in items if item))
 
 

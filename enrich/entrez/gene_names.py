@@ -10,7 +10,8 @@ in one state (:class:`~enrich.model.GeneStatus`):
 * ``discontinued``: withdrawn without a replacement; its summary's names are still used;
 * ``unknown``: NCBI Gene has no such record (asked twice); the audit falls back to the
   symbol the document gives;
-* ``unresolved``: not cached and could not be asked (offline, network), with the reason;
+* ``unresolved``: not cached and could not be asked (offline, network), or the summary
+  the reply holds for it cannot be used (no symbol, another ID's), with the reason;
   symbol only, too.
 
 The cache is read first; only what it lacks is fetched, with ``esummary`` in batches of
@@ -144,12 +145,12 @@ class GeneResolver:
             outcome.failed = dict.fromkeys(gene_ids, "offline, and not in the cache")
             return outcome
         await self._fetch_batches(gene_ids, outcome)
-        absent = [g for g in gene_ids if not (g in outcome.records or g in outcome.failed)]
-        absent = [g for g in absent if g not in outcome.missing]
-        if absent:  # a short reply may be NCBI's hiccup: ask once more
-            await self._fetch_batches(absent, outcome)
+        again = [g for g in gene_ids if not (g in outcome.records or g in outcome.failed)]
+        if again:  # absent, or said unknown once: a short reply may be NCBI's hiccup
+            outcome.missing.clear()
+            await self._fetch_batches(again, outcome)
             outcome.missing.update(
-                g for g in absent if g not in outcome.records and g not in outcome.failed
+                g for g in again if g not in outcome.records and g not in outcome.failed
             )
         for gene_id in sorted(outcome.missing, key=int):
             self.cache.put_gene_missing(gene_id)
@@ -174,7 +175,9 @@ class GeneResolver:
         for gene_id, summary in summaries.items():
             if gene_id not in asked:
                 continue  # NCBI may add what was not asked: ignore it
-            if summary.record is None:
+            if summary.defect:
+                outcome.failed[gene_id] = f"NCBI Gene's summary cannot be used: {summary.defect}"
+            elif summary.record is None:
                 outcome.missing.add(gene_id)
             else:
                 found.append(summary)

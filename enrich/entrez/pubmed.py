@@ -3,12 +3,16 @@
 * :func:`iter_records` streams an efetch ``PubmedArticleSet`` and yields each
   record as a :class:`~enrich.model.PaperRecord` together with that record's own
   XML, so a cache can store it and :func:`parse_record` can read it again.
+* :func:`read_efetch` reads a whole efetch reply the same way, but sets aside a record
+  that names its PMID and cannot be read (a :class:`RecordDefect`) instead of failing
+  the reply: one bad record costs its own PMID, not its batch's.
 * :func:`parse_esearch` reads the ``IdList`` of an esearch reply.
 
 Every malformed, truncated, HTML, JSON-error or ``<ERROR>`` body raises
 :class:`~enrich.errors.BadResponse`, decided by :mod:`enrich.entrez.replies`:
 ``TruncatedReply`` for a body cut short (asked again), ``ErrorReply`` for the rest;
-nothing else escapes these functions.
+nothing else escapes these functions but NCBI's rate-limit error in a 200 reply
+(:class:`~enrich.errors.RateLimited`, asked again after a wait).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from io import BytesIO
 
 from lxml import etree
@@ -25,7 +30,7 @@ from enrich.entrez.replies import PARSER_OPTIONS, check_body, check_root, parse_
 from enrich.errors import ErrorReply
 from enrich.model import PaperRecord, Relation
 
-__all__ = ["iter_records", "parse_esearch", "parse_record"]
+__all__ = ["RecordDefect", "iter_records", "parse_esearch", "parse_record", "read_efetch"]
 
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
@@ -43,6 +48,16 @@ _NOT_RELATIONS = frozenset({"Cites"})
 _REFS_OPEN = b"<ReferenceList"
 _REFS_CLOSE = b"</ReferenceList>"
 _TAG_END = (b">", b"/", b" ", b"\t", b"\r", b"\n")
+#: where a body may hold markup that is not an element: a byte scan cannot tell it apart
+_OPAQUE = (b"<!--", b"<![CDATA[", b"<!ENTITY")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDefect:
+    """A record of an efetch reply that names its PMID but cannot be read, and why."""
+
+    pmid: str
+    reason: str
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -60,6 +75,28 @@ def iter_records(data: bytes) -> Iterator[tuple[PaperRecord, bytes]]:
     or malformed XML, HTML, a JSON error, another root element or an NCBI ``<ERROR>``.
     Records already yielded before a defect further down stay valid.
     """
+    for item in _items(data):
+        if isinstance(item, RecordDefect):
+            raise ErrorReply(f"{_EFETCH}: the record of PMID {item.pmid}: {item.reason}")
+        yield item
+
+
+def read_efetch(data: bytes) -> tuple[list[tuple[PaperRecord, bytes]], list[RecordDefect]]:
+    """The records of an efetch reply (as :func:`iter_records` yields them) and its
+    records that name their PMID but cannot be read.  Raises as :func:`iter_records`
+    does for anything else, a record that names no PMID included."""
+    records: list[tuple[PaperRecord, bytes]] = []
+    defects: list[RecordDefect] = []
+    for item in _items(data):
+        if isinstance(item, RecordDefect):
+            defects.append(item)
+        else:
+            records.append(item)
+    return records, defects
+
+
+def _items(data: bytes) -> Iterator[tuple[PaperRecord, bytes] | RecordDefect]:
+    """Each record of an efetch reply in order, or its defect when it names its PMID."""
     check_body(data, _EFETCH)
     events = etree.iterparse(
         BytesIO(_without_reference_lists(data)),
@@ -73,7 +110,14 @@ def iter_records(data: bytes) -> Iterator[tuple[PaperRecord, bytes]]:
             if elem.tag == "ERROR":
                 text = " ".join(etree.tostring(elem, method="text", encoding="unicode").split())
                 raise ErrorReply(f"NCBI error in {_EFETCH}: {text or 'empty ERROR'}")
-            yield _record(elem), _standalone_xml(elem)
+            try:
+                item: tuple[PaperRecord, bytes] | RecordDefect = (
+                    _record(elem),
+                    _standalone_xml(elem),
+                )
+            except ErrorReply as exc:
+                item = RecordDefect(_named_pmid(elem, exc), str(exc))
+            yield item
             _discard(elem)
         check_root(events.root, "PubmedArticleSet", _EFETCH)
     except etree.XMLSyntaxError as exc:
@@ -91,16 +135,26 @@ def parse_record(xml: bytes) -> PaperRecord:
     return _record(root)
 
 
-def parse_esearch(data: bytes) -> list[str]:
+def parse_esearch(data: bytes, *, complete: bool = False) -> list[str]:
     """Return the PMIDs of an esearch reply's ``IdList``, in order; ``[]`` when nothing matched.
 
     A search that found nothing (``PhraseNotFound``, "No items found") is not an
     error.  Raises BadResponse for an NCBI ``<ERROR>``, HTML, JSON errors,
-    truncated XML or a root other than ``eSearchResult``.
+    truncated XML, a root other than ``eSearchResult`` or an ID that is not a number;
+    with ``complete``, also for a reply that lists fewer IDs than its ``Count`` (the
+    matches did not all fit in ``retmax``: the missing ones may be those looked for).
     """
-    root = parse_xml(data, "esearch reply")
-    check_root(root, "eSearchResult", "esearch reply")
-    return [text for text in (_text(e) for e in root.iterfind("IdList/Id")) if text]
+    what = "esearch reply"
+    root = parse_xml(data, what)
+    check_root(root, "eSearchResult", what)
+    ids = [text for text in (_text(e) for e in root.iterfind("IdList/Id")) if text]
+    odd = next((text for text in ids if not (text.isascii() and text.isdigit())), None)
+    if odd is not None:
+        raise ErrorReply(f"{what}: {odd!r} is no PubMed ID")
+    count = _text(root.find("Count"))
+    if complete and count.isdigit() and int(count) > len(ids):
+        raise ErrorReply(f"{what}: {count} records matched but {len(ids)} were listed")
+    return ids
 
 
 # --- document level -----------------------------------------------------------------------
@@ -112,11 +166,13 @@ def _without_reference_lists(data: bytes) -> bytes:
     Cited-reference lists are three quarters of a modern efetch reply and carry
     nothing a PaperRecord holds (their ArticleIds name *other* papers), so they
     are skipped with a byte scan before parsing.  A list that never closes is
-    left in place, so a truncated body still fails to parse.
+    left in place, so a truncated body still fails to parse; a body with comments,
+    CDATA sections, entity declarations or processing instructions (past the XML
+    declaration), where the scan could take text for a tag, is parsed whole.
     """
     start = _next_open(data, 0)
-    if start == -1:
-        return data
+    if start == -1 or any(marker in data for marker in _OPAQUE) or data.count(b"<?") > 1:
+        return data  # none, or the tag may stand inside a comment, a CDATA section, an entity
     pieces, kept_from = [], 0
     while start != -1:
         end = _element_end(data, start)
@@ -161,6 +217,15 @@ def _element_end(data: bytes, start: int) -> int:
             depth, position = depth - 1, close + len(_REFS_CLOSE)
         else:
             return position
+
+
+def _named_pmid(elem: _Element, error: ErrorReply) -> str:
+    """The PMID a record that cannot be read names; raises ``error`` when it names none."""
+    for path in ("MedlineCitation/PMID", "BookDocument/PMID"):
+        pmid = _text(elem.find(path))
+        if pmid.isdigit():
+            return pmid
+    raise error
 
 
 def _standalone_xml(elem: _Element) -> bytes:

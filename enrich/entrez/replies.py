@@ -10,7 +10,10 @@ means is decided in one place, by exception type:
   element ends (an entity bomb among them);
 * a reply cut short raises :class:`~enrich.errors.TruncatedReply`, which is
   transient, so the client asks again: an empty body, or XML that ends before its
-  root element does, or JSON that ends before its value does (:func:`parse_json`).
+  root element does, or JSON that ends before its value does (:func:`parse_json`);
+* NCBI's rate-limit error (``{"error": "API rate limit exceeded"}``), sent with HTTP 429
+  but possibly with a 200, raises :class:`~enrich.errors.RateLimited`: asked again
+  after a wait, like the 429.
 
 The XML parser never resolves entities, never loads a DTD and never touches the
 network, so an entity bomb or an external entity in a reply is inert.
@@ -25,7 +28,7 @@ from typing import Any
 from lxml import etree
 from lxml.etree import _Element
 
-from enrich.errors import BadResponse, ErrorReply, TruncatedReply
+from enrich.errors import BadResponse, ErrorReply, EutilsError, RateLimited, TruncatedReply
 
 __all__ = [
     "PARSER_OPTIONS",
@@ -55,7 +58,7 @@ def check_body(data: bytes, what: str) -> None:
     if not head:
         raise TruncatedReply(f"empty {what}")
     if head.startswith((b"{", b"[")):
-        raise ErrorReply(f"{what}: {_json_error(data)}")
+        raise _json_error(data, what)
     if head.startswith((b"<!doctype html", b"<html")):
         raise ErrorReply(f"{what}: {_HTML}")
 
@@ -99,7 +102,7 @@ def parse_json(data: bytes, what: str) -> Any:
             raise TruncatedReply(f"truncated {what}: {exc.msg}") from exc
         raise ErrorReply(f"malformed {what}: {exc.msg} at character {exc.pos}") from exc
     if isinstance(body, dict) and "error" in body:
-        raise ErrorReply(f"NCBI error in {what}: {body['error']}")
+        raise _ncbi_error(body["error"], f"NCBI error in {what}: {body['error']}")
     return body
 
 
@@ -139,12 +142,19 @@ def _ends_its_root(data: bytes) -> bool:
     return tail.endswith(b"/>") and data.rstrip().find(b">", first.end()) == len(data.rstrip()) - 1
 
 
-def _json_error(data: bytes) -> str:
-    """Describe a JSON body: NCBI's ``{"error": ...}`` message where it has one."""
+def _json_error(data: bytes, what: str) -> EutilsError:
+    """The error of a JSON body where XML was asked: NCBI's ``{"error": ...}`` where it
+    has one."""
     try:
         body = json.loads(data)
     except ValueError:
-        return "malformed JSON instead of XML"
+        return ErrorReply(f"{what}: malformed JSON instead of XML")
     if isinstance(body, dict) and "error" in body:
-        return f"NCBI error: {body['error']}"
-    return "JSON instead of XML"
+        return _ncbi_error(body["error"], f"{what}: NCBI error: {body['error']}")
+    return ErrorReply(f"{what}: JSON instead of XML")
+
+
+def _ncbi_error(message: object, text: str) -> EutilsError:
+    """The error, saying ``text``, of NCBI's JSON ``{"error": message}``: RateLimited for
+    its rate-limit error, ErrorReply for any other."""
+    return (RateLimited if "rate limit" in str(message).lower() else ErrorReply)(text)

@@ -5,12 +5,17 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
 
 * ``resolved``: PubMed returned the record (from the cache or the network);
 * ``not_found``: PubMed has no record for the PMID (asked twice: in its batch,
-  then again alone in a smaller batch);
+  then again in a smaller batch).  A reply that holds none of a batch's PMIDs (of two
+  or more) is taken for NCBI's hiccup, not for a batch of withdrawn papers: asked again
+  as a reply cut short is, and, if it stays so, its PMIDs are unresolved;
 * ``not_in_pubmed``: no PubMed record carries the DOI (esearch on ``[doi]``, then
-  the fetched records' own DOIs compared, since PubMed can return near matches);
+  the fetched records' own DOIs compared, since PubMed can return near matches).  When
+  several records carry it, the one that is not a notice about another (an erratum, a
+  retraction) is the DOI's; when that does not settle it, the DOI is unresolved,
+  naming the records;
 * ``invalid``: malformed, never asked;
-* ``unresolved``: could not be asked or answered (offline, network, server errors),
-  with the reason.
+* ``unresolved``: could not be asked or answered (offline, network, server errors, a
+  record PubMed sent that cannot be read), with the reason.
 
 The cache is read first; only what it lacks is fetched, in batches, several in
 flight, all through one rate-limited :class:`~enrich.entrez.client.EutilsClient`.
@@ -26,6 +31,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -33,8 +39,8 @@ import httpx
 
 from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
-from enrich.entrez.pubmed import iter_records, parse_esearch
-from enrich.errors import EutilsError
+from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
+from enrich.errors import EmptyReply, EutilsError
 from enrich.identifiers import doi_key
 from enrich.model import PaperRecord, Resolution, Status
 
@@ -191,28 +197,38 @@ class Resolver:
             return outcome
         await self._fetch_batches(pmids, self.batch_size, outcome, sink, report)
         again = sorted(outcome.missing)
-        if again:
+        if again:  # absent from replies that held others: a reply of none of them is believed
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report)
+            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, blank_ok=True)
             sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
         return outcome
 
     async def _fetch_batches(
-        self, pmids: list[str], size: int, outcome: Fetched, sink: RecordSink, report: bool
+        self,
+        pmids: list[str],
+        size: int,
+        outcome: Fetched,
+        sink: RecordSink,
+        report: bool,
+        *,
+        blank_ok: bool = False,
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
-        await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report) for b in batches))
+        await asyncio.gather(
+            *(self._fetch_batch(b, outcome, sink, report, blank_ok) for b in batches)
+        )
 
     async def _fetch_batch(
-        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool
+        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank_ok: bool
     ) -> None:
         assert self.client is not None
         params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
+        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank_ok)
         async with self._slots:
             try:
-                parsed = await self.client.call("efetch.fcgi", params, _parse_efetch)
+                parsed, defects = await self.client.call("efetch.fcgi", params, parse)
             except EutilsError as exc:
                 outcome.failed.update(dict.fromkeys(batch, str(exc)))
                 if report:  # final: a failed batch is not asked again
@@ -227,10 +243,15 @@ class Resolver:
         outcome.test_data = outcome.test_data or test_data
         outcome.fetched_at.update(dict.fromkeys(fresh, now))
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
-        outcome.missing.update(pmid for pmid in batch if pmid not in outcome.records)
+        unreadable = _unreadable(defects, set(batch) - outcome.records.keys())
+        outcome.failed.update(unreadable)
+        outcome.missing.update(
+            pmid for pmid in batch if pmid not in outcome.records and pmid not in outcome.failed
+        )
         if report:
-            self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in fresh})
-            self._progress(len(fresh))
+            settled = [*fresh, *unreadable]
+            self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in settled})
+            self._progress(len(settled))
 
     # --- DOIs -------------------------------------------------------------------------
 
@@ -267,14 +288,23 @@ class Resolver:
         found = await asyncio.gather(*(self._search_batch(b, results) for b in batches))
         candidates = sorted({pmid for batch in found for pmid in batch})
         outcome = await self.fetch_pmids(candidates, report=False) if candidates else Fetched()
-        by_doi = {doi_key(r.doi): r.pmid for r in outcome.records.values() if r.doi}
+        by_doi: dict[str, list[PaperRecord]] = {}
+        for record in sorted(outcome.records.values(), key=lambda r: (len(r.pmid), r.pmid)):
+            if record.doi:
+                by_doi.setdefault(doi_key(record.doi), []).append(record)
         failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
         for doi in (d for d in dois if f"doi:{d}" not in results):
-            pmid = by_doi.get(doi)
+            carriers = by_doi.get(doi, [])
+            pmid = _carrier(carriers)
             if pmid:
                 self.cache.put_doi(doi, pmid)
                 mapped[doi] = pmid
+            elif carriers:  # asked again next run: PubMed may settle it
+                pmids = ", ".join(record.pmid for record in carriers)
+                reason = f"PubMed records {pmids} all carry this DOI: which is meant is unclear"
+                results[f"doi:{doi}"] = Resolution(f"doi:{doi}", Status.UNRESOLVED, reason=reason)
+                self._progress(1)
             elif failure is not None:  # a candidate could not be fetched: we do not know
                 results[f"doi:{doi}"] = Resolution(f"doi:{doi}", Status.UNRESOLVED, reason=failure)
                 self._progress(1)
@@ -290,7 +320,9 @@ class Resolver:
         params = {"db": "pubmed", "term": term, "retmax": str(len(dois) * 5)}
         async with self._slots:
             try:
-                return await self.client.call("esearch.fcgi", params, parse_esearch)
+                return await self.client.call(
+                    "esearch.fcgi", params, partial(parse_esearch, complete=True)
+                )
             except EutilsError as exc:
                 for doi in dois:
                     results[f"doi:{doi}"] = Resolution(
@@ -325,8 +357,33 @@ def _unquotable(doi: str) -> str:
     return f"DOI holds {bad!r}, which PubMed's query syntax cannot carry: not asked"
 
 
-def _parse_efetch(body: bytes) -> list[tuple[PaperRecord, bytes]]:
-    return list(iter_records(body))
+def _parse_efetch(
+    body: bytes, *, asked: frozenset[str], blank_ok: bool
+) -> tuple[list[tuple[PaperRecord, bytes]], list[RecordDefect]]:
+    """The records and unreadable records of an efetch reply to ``asked``.  Raises
+    EmptyReply when it holds none of two or more PMIDs asked, unless ``blank_ok``."""
+    records, defects = read_efetch(body)
+    if blank_ok or len(asked) < 2:
+        return records, defects
+    if asked.isdisjoint(r.pmid for r, _ in records) and asked.isdisjoint(d.pmid for d in defects):
+        raise EmptyReply(f"efetch reply holds none of the {len(asked)} PMIDs asked")
+    return records, defects
+
+
+def _unreadable(defects: list[RecordDefect], wanted: set[str]) -> dict[str, str]:
+    """The reason of each wanted PMID whose record in the reply cannot be read."""
+    return {
+        defect.pmid: f"PubMed's record cannot be read: {defect.reason}"
+        for defect in defects
+        if defect.pmid in wanted
+    }
+
+
+def _carrier(records: list[PaperRecord]) -> str | None:
+    """The PMID of the one record of ``records`` (those carrying a DOI) that is the DOI's:
+    the only one, or the only one that is no notice about another; else None."""
+    papers = [record for record in records if not record.is_notice] or records
+    return papers[0].pmid if len(papers) == 1 else None
 
 
 def _first_per_pmid(

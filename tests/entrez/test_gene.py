@@ -125,15 +125,42 @@ def test_a_version_1_docsum_reads_like_version_2() -> None:
             ErrorReply,
         ),
         (b"<eSummaryResult><DocumentSummarySet><DocumentSum", TruncatedReply),
-        (_json({"uid": "1", "description": "no symbol"}), ErrorReply),
         (b'["not", "an", "object"]', ErrorReply),
     ],
 )
 def test_bad_replies_raise_by_kind(body: bytes, error: type[Exception]) -> None:
-    """A cut reply is TruncatedReply (asked again); an error, a page or a summary without a
-    symbol is ErrorReply (not asked again)."""
+    """A cut reply is TruncatedReply (asked again); an error or a page is ErrorReply (not
+    asked again)."""
     with pytest.raises(error):
         parse_gene_summaries(body)
+
+
+def test_a_summary_that_cannot_be_used_is_its_ids_defect_not_the_replys() -> None:
+    """A summary without a symbol, or filed under an ID it is not of, costs that ID alone:
+    the reply's other summaries are read, and no ID gets another's names."""
+    body = json.dumps(
+        {
+            "result": {
+                "uids": ["1", "7291", "3"],
+                "1": {"uid": "1", "description": "no symbol"},
+                "7291": {"uid": "117581", "name": "TWIST2", "otheraliases": "BBRSAY, DERM1"},
+                "3": {"uid": "3", "name": "ABC3"},
+            }
+        }
+    ).encode()
+    summaries = parse_gene_summaries(body)
+    assert summaries["1"].record is None and "no symbol" in summaries["1"].defect
+    assert summaries["7291"].record is None
+    assert summaries["7291"].defect == "the reply's summary of Gene ID 7291 is of Gene ID 117581"
+    assert summaries["3"].record is not None and summaries["3"].record.symbol == "ABC3"
+
+
+def test_aliases_and_designations_sent_as_json_lists_are_read() -> None:
+    """A reply that gives the lists as JSON arrays (not NCBI's one joined string) loses
+    none of the names."""
+    fields = {"name": "TWIST1", "otheraliases": ["ACS3", " TWIST ", ""], "otherdesignations": ["b"]}
+    record = gene_record("7291", fields)
+    assert record.aliases == ("ACS3", "TWIST") and record.designations == ("b",)
 
 
 def test_an_id_the_reply_does_not_mention_is_absent() -> None:

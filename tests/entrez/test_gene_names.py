@@ -3,10 +3,12 @@ cache, replaced and unknown IDs, offline, faults."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from enrich.entrez import CitationCache, EutilsSettings, resolve_genes
@@ -163,3 +165,47 @@ def test_a_summary_stored_by_an_older_gene_schema_is_made_again_without_asking(
         assert raw.get("gene:1001")["schema"] == GENE_SCHEMA_VERSION
     found = look_up(server, ["1002"], tmp_path)
     assert found.requests == 1 and found.lookups["1002"].record.symbol == "G2"
+
+
+def _mock_look_up(
+    replies: list[dict[str, Any]], ids: list[str], cache: Path
+) -> tuple[Any, list[str]]:
+    """Look ``ids`` up against a server that answers with ``replies`` in turn (each a
+    ``result`` object), the last one for ever; returns the lookups and the IDs asked."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(dict(httpx.QueryParams(request.content.decode()))["id"])
+        result = replies[min(len(asked), len(replies)) - 1]
+        return httpx.Response(200, content=json.dumps({"result": result}).encode())
+
+    settings = EutilsSettings(base_url="http://eutils.test/", api_key=KEY, backoff=0.01)
+    found = resolve_genes(
+        ids, cache_dir=cache, eutils=settings, transport=httpx.MockTransport(handler)
+    )
+    return found, asked
+
+
+def test_an_id_said_unknown_once_is_asked_again_before_it_is_believed(tmp_path: Path) -> None:
+    """NCBI's per-ID error is believed only when it says so twice, as for an ID a reply
+    leaves out."""
+    error = {"uids": ["7291"], "7291": {"uid": "7291", "error": "cannot get document summary"}}
+    good = {"uids": ["7291"], "7291": {"uid": "7291", "name": "TWIST1"}}
+    found, asked = _mock_look_up([error, good], ["7291"], tmp_path)
+    assert found.lookups["7291"].status is GeneStatus.FOUND and asked == ["7291", "7291"]
+
+
+def test_a_summary_filed_under_another_id_is_not_that_ids(tmp_path: Path) -> None:
+    """A reply whose summary under 7291 is of 117581 (TWIST2): 7291 is unresolved, saying
+    so, and nothing is cached for it; its fellow IDs are found."""
+    reply = {
+        "uids": ["7291", "1001"],
+        "7291": {"uid": "117581", "name": "TWIST2"},
+        "1001": {"uid": "1001", "name": "G1"},
+    }
+    found, _ = _mock_look_up([reply], ["7291", "1001"], tmp_path)
+    assert found.lookups["7291"].status is GeneStatus.UNRESOLVED
+    assert "is of Gene ID 117581" in found.lookups["7291"].reason
+    assert found.lookups["1001"].status is GeneStatus.FOUND
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_gene("7291") is None and not cache.is_gene_missing("7291")

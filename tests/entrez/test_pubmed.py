@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
-from enrich.errors import BadResponse
+from enrich.errors import BadResponse, RateLimited
 from enrich.model import PaperRecord, Relation
+from enrich.testing import make_record, record_set
 from tests.conftest import DATA as FIXTURES
 from tests.conftest import SHARED
 
@@ -369,7 +370,7 @@ def test_efetch_rejects_html_truncated_and_error_bodies(relative: str) -> None:
     "body",
     [
         b"",
-        b'{"error":"API rate limit exceeded","api-key":"1.2.3.4","count":"11","limit":"3"}',
+        b'{"error":"Invalid uid list","api-key":"1.2.3.4"}',
         b"<PubmedArticleSet><PubmedArticle><MedlineCitation>",
         b"<eFetchResult><ERROR>Empty id list - nothing todo</ERROR></eFetchResult>",
         b"<PubmedArticleSet><ERROR>Something went wrong</ERROR></PubmedArticleSet>",
@@ -386,8 +387,18 @@ def test_efetch_bad_bodies_raise_bad_response(body: bytes) -> None:
 
 def test_json_error_message_is_quoted() -> None:
     """A JSON error body's message is carried in the BadResponse text."""
-    with pytest.raises(BadResponse, match="API rate limit exceeded"):
-        parse_esearch(b'{"error":"API rate limit exceeded","count":"11"}')
+    with pytest.raises(BadResponse, match="Too many UIDs in request"):
+        parse_esearch(b'{"error":"Too many UIDs in request."}')
+
+
+@pytest.mark.parametrize("parse", [records, parse_esearch])
+def test_the_rate_limit_error_in_a_200_reply_is_rate_limited(
+    parse: Callable[[bytes], object],
+) -> None:
+    """NCBI's rate-limit error is transient however it comes (a 429 or a 200): RateLimited,
+    asked again after a wait, never a final ErrorReply."""
+    with pytest.raises(RateLimited, match="API rate limit exceeded"):
+        parse(b'{"error":"API rate limit exceeded","count":"11"}')
 
 
 def test_parse_record_rejects_non_records() -> None:
@@ -481,3 +492,16 @@ def test_mutated_records_only_ever_raise_bad_response(edits: list[tuple[int, int
     with contextlib.suppress(BadResponse):
         for _, xml in iter_records(data):
             parse_record(xml)
+
+
+def test_reference_list_tags_inside_comments_do_not_join_records() -> None:
+    """Text that looks like a ReferenceList tag inside comments is no tag: each record keeps
+    its own DOI (the byte scan that skips reference lists steps aside)."""
+    first = make_record("101", title="First", doi="10.5555/first", journal="J", year=2020)
+    second = make_record("102", title="Second", doi="10.5555/second", journal="J", year=2020)
+    first = first.replace(b"</MedlineCitation>", b"<!-- <ReferenceList> --></MedlineCitation>")
+    second = second.replace(b"</MedlineCitation>", b"<!-- </ReferenceList> --></MedlineCitation>")
+    assert [(r.pmid, r.doi) for r in records(record_set([first, second]))] == [
+        ("101", "10.5555/first"),
+        ("102", "10.5555/second"),
+    ]

@@ -227,6 +227,21 @@ def test_record_missing_from_one_reply_is_asked_again_not_withdrawn(
         assert all(c.get_record(p) is not None for p in PMIDS)
 
 
+def test_a_reply_holding_none_of_its_batch_withdraws_nothing(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A server that, for a while, returns empty sets (NCBI's blip) makes a refresh fail
+    for those records, never report them withdrawn nor forget them."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    for pmid in PMIDS:
+        server.records.remove(pmid)
+    result = refresh(server, cache, out, max_attempts=2)
+    assert result.changes == []
+    with CitationCache(cache) as c:
+        assert all(c.get_record(p) is not None and not c.is_missing(p) for p in PMIDS)
+
+
 def test_gene_summaries_are_refreshed_and_changed_names_counted(
     server: EutilsServer, tmp_path: Path
 ) -> None:

@@ -8,9 +8,11 @@ import logging
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from enrich.entrez import EutilsSettings, resolve_citations
+from enrich.entrez.client import _retry_after
 from enrich.errors import EutilsRefused
 from enrich.model import Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record
@@ -96,3 +98,15 @@ def test_invalid_api_key_is_a_configuration_error(store: RecordStore, tmp_path: 
             _resolve(server, tmp_path, api_key="secret-key")
         assert "secret-key" not in str(raised.value)
         assert _resolve(server, tmp_path)[0] is Status.RESOLVED
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("3", 3.0), ("nan", None), ("-5", None), ("inf", None)]
+)
+def test_a_retry_after_that_is_no_wait_falls_back_to_backoff(
+    value: str, seconds: float | None
+) -> None:
+    """A negative or non-finite Retry-After is unreadable (the backoff decides), never a
+    wait of none or of NaN."""
+    response = httpx.Response(429, headers={"Retry-After": value})
+    assert _retry_after(response) == seconds

@@ -472,3 +472,162 @@ def test_doi_that_would_break_the_query_is_invalid(server_factory: Any, tmp_path
     assert "query syntax cannot carry" in results[hostile].reason
     terms = [r.params.get("term", "") for r in server.requests if r.endpoint == "esearch.fcgi"]
     assert terms and all("1[uid]" not in term for term in terms)
+
+
+# --- replies that misbehave otherwise ---------------------------------------------------------
+
+
+def mock_resolve(
+    handler: Callable[[httpx.Request], httpx.Response], keys: Sequence[str], cache_dir: Path
+) -> dict[str, Resolution]:
+    """Resolve ``keys`` against ``handler`` (an httpx.MockTransport's): for replies no
+    well-behaved server sends."""
+
+    async def go() -> dict[str, Resolution]:
+        settings = EutilsSettings(
+            base_url="http://eutils.test/", api_key=KEY, backoff=0.01, max_attempts=3
+        )
+        async with EutilsClient(settings, transport=httpx.MockTransport(handler)) as client:
+            with CitationCache(cache_dir) as cache:
+                return await resolve_keys(keys, cache, client)
+
+    return asyncio.run(go())
+
+
+def _asked(request: httpx.Request) -> list[str]:
+    return dict(httpx.QueryParams(request.content.decode()))["id"].split(",")
+
+
+def test_a_reply_holding_none_of_the_pmids_asked_is_asked_again_not_believed(
+    tmp_path: Path,
+) -> None:
+    """An empty set (or one of PMIDs not asked) for a batch is NCBI's hiccup, not a batch
+    of withdrawn papers: asked again, resolved once the server recovers; when it does not,
+    the PMIDs are unresolved and nothing is remembered as missing."""
+    replies = {"blank": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        replies["blank"] += 1
+        if replies["blank"] <= 2:
+            return httpx.Response(200, content=record_set([_record("30001")]))  # not asked
+        return httpx.Response(200, content=record_set([_record(p) for p in _asked(request)]))
+
+    results = mock_resolve(flaky, keys_of(PMIDS[:3]), tmp_path / "flaky")
+    assert statuses(results) == {"resolved": 3}
+
+    def blank(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=record_set([]))
+
+    results = mock_resolve(blank, keys_of(PMIDS[:3]), tmp_path / "blank")
+    assert statuses(results) == {"unresolved": 3}
+    assert "none of the 3 PMIDs asked" in results[f"pmid:{PMIDS[0]}"].reason
+    with CitationCache(tmp_path / "blank") as cache:
+        assert not any(cache.is_missing(pmid) for pmid in PMIDS[:3])
+
+
+def test_a_record_that_cannot_be_read_costs_its_own_pmid_not_its_batch(tmp_path: Path) -> None:
+    """One malformed record (a PubmedArticle without its Article) leaves its PMID
+    unresolved, saying why, and uncached; the batch's other records resolve."""
+    broken = b"<PubmedArticle><MedlineCitation><PMID>20002</PMID></MedlineCitation></PubmedArticle>"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = record_set([_record("20001")]).replace(
+            b"</PubmedArticleSet>", broken + b"</PubmedArticleSet>"
+        )
+        return httpx.Response(200, content=body)
+
+    results = mock_resolve(handler, ["pmid:20001", "pmid:20002"], tmp_path)
+    assert results["pmid:20001"].status is Status.RESOLVED
+    assert results["pmid:20002"].status is Status.UNRESOLVED
+    assert results["pmid:20002"].reason == (
+        "PubMed's record cannot be read: PubmedArticle without Article"
+    )
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_record("20002") is None and not cache.is_missing("20002")
+
+
+def _doi_server(
+    records: dict[str, bytes], count: int | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    """esearch finds every PMID of ``records`` (saying it found ``count``); efetch sends
+    those asked."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("esearch.fcgi"):
+            ids = "".join(f"<Id>{pmid}</Id>" for pmid in records)
+            found = len(records) if count is None else count
+            body = f"<eSearchResult><Count>{found}</Count><IdList>{ids}</IdList></eSearchResult>"
+            return httpx.Response(200, content=body.encode())
+        return httpx.Response(200, content=record_set([records[p] for p in _asked(request)]))
+
+    return handler
+
+
+def test_a_doi_carried_by_a_paper_and_its_erratum_is_the_papers(tmp_path: Path) -> None:
+    """When an erratum's record carries its paper's DOI too, the DOI is the paper's,
+    whichever PMID is larger."""
+    doi = "10.5555/test.shared"
+    paper = make_record("20001", title="The paper", doi=doi, journal="J", year=2020)
+    erratum = make_record(
+        "20009",
+        title="Erratum",
+        doi=doi,
+        journal="J",
+        year=2021,
+        publication_types=("Published Erratum",),
+    )
+    results = mock_resolve(
+        _doi_server({"20001": paper, "20009": erratum}), [f"doi:{doi}"], tmp_path
+    )
+    assert results[f"doi:{doi}"].record is not None
+    assert results[f"doi:{doi}"].record.pmid == "20001"  # type: ignore[union-attr]
+
+
+def test_a_doi_two_papers_carry_is_unresolved_naming_them_and_not_cached(tmp_path: Path) -> None:
+    """Two papers with one DOI cannot be told apart: the DOI is unresolved, naming both,
+    and asked again next run rather than remembered."""
+    doi = "10.5555/test.shared"
+    first = make_record("20001", title="One", doi=doi, journal="J", year=2020)
+    second = make_record("20009", title="Two", doi=doi, journal="J", year=2020)
+    results = mock_resolve(_doi_server({"20001": first, "20009": second}), [f"doi:{doi}"], tmp_path)
+    assert results[f"doi:{doi}"].status is Status.UNRESOLVED
+    assert "20001, 20009" in results[f"doi:{doi}"].reason
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_doi(doi) == (False, None)
+
+
+def test_a_search_that_lists_fewer_matches_than_it_found_settles_no_doi(tmp_path: Path) -> None:
+    """An esearch reply whose Count exceeds its IdList may have left out the record looked
+    for: its DOIs are unresolved, never remembered as not in PubMed."""
+    decoy = make_record("20001", title="Decoy", doi="10.5555/decoy", journal="J", year=2020)
+    doi = "10.5555/test.beyond"
+    results = mock_resolve(_doi_server({"20001": decoy}, count=40), [f"doi:{doi}"], tmp_path)
+    assert results[f"doi:{doi}"].status is Status.UNRESOLVED
+    assert "40 records matched but 1 were listed" in results[f"doi:{doi}"].reason
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_doi(doi) == (False, None)
+
+
+def test_a_reply_that_repeats_the_api_key_never_carries_it_further(tmp_path: Path) -> None:
+    """A server quoting the request in its error text: the reason says [API key], not it."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        text = f"<eFetchResult><ERROR>Cannot process request api_key={KEY}</ERROR></eFetchResult>"
+        return httpx.Response(200, content=text.encode())
+
+    results = mock_resolve(handler, ["pmid:20001"], tmp_path)
+    assert KEY not in results["pmid:20001"].reason
+    assert "api_key=[API key]" in results["pmid:20001"].reason
+
+
+def test_a_408_is_asked_again(tmp_path: Path) -> None:
+    """HTTP 408 (the server stopped waiting for the request) is transient."""
+    replies = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        replies["n"] += 1
+        if replies["n"] == 1:
+            return httpx.Response(408)
+        return httpx.Response(200, content=record_set([_record("20001")]))
+
+    assert mock_resolve(handler, ["pmid:20001"], tmp_path)["pmid:20001"].status is Status.RESOLVED
