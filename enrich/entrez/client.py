@@ -365,6 +365,9 @@ async def _read_body(
                 else:
                     piece = decoder.decompress(pending, limit + 1 - size)
                     pending = decoder.unconsumed_tail
+                    if decoder.eof and decoder.unused_data.strip(b"\0"):  # a next gzip member
+                        pending = decoder.unused_data
+                        decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)
                 parts.append(piece)
                 size += len(piece)
             if size > limit:

@@ -4,15 +4,18 @@ API key, each served over a real socket by the local E-utilities server."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from enrich.entrez import EutilsSettings, resolve_citations
-from enrich.entrez.client import _retry_after
+from enrich.entrez.client import _read_body, _retry_after
 from enrich.errors import EutilsRefused
 from enrich.model import Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record
@@ -110,3 +113,22 @@ def test_a_retry_after_that_is_no_wait_falls_back_to_backoff(
     wait of none or of NaN."""
     response = httpx.Response(429, headers={"Retry-After": value})
     assert _retry_after(response) == seconds
+
+
+def test_a_gzip_reply_of_several_members_is_read_whole() -> None:
+    """RFC 1952 lets a gzip body hold several members, one after another: every member's
+    bytes are the reply (trailing zero padding is ignored)."""
+    body = gzip.compress(b"<PubmedArticleSet>") + gzip.compress(b"</PubmedArticleSet>") + b"\0\0"
+    for chunks in ([body], [body[:5], body[5:40], body[40:]]):
+        response = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=_Chunks(chunks))
+        decoded = asyncio.run(_read_body("efetch.fcgi", response, 2**20))
+        assert decoded == b"<PubmedArticleSet></PubmedArticleSet>"
+
+
+class _Chunks(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            yield chunk
