@@ -159,18 +159,31 @@ def _looks_binary(data: bytes) -> bool:
 
 def iter_input_files(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
     """Each file named in ``paths``, and the document files inside each folder, sorted;
-    each once (a path given twice, or a file inside a folder also given, comes the first
-    time).  Folders of ``skip`` (enrich's own report and cache folders) are not walked into.
+    each file once, under the name it is first met by: a path given twice, spelled
+    otherwise (``d/../d/p.md``), reached through a symbolic link or a hard link, or a file
+    inside a folder also given, is one input.  Folders of ``skip`` (enrich's own report and
+    cache folders) are not walked into.
 
     A path that does not exist is yielded as is, so that reading it reports the problem.
     """
     skipped = {os.path.realpath(folder) for folder in skip}
-    seen: set[str] = set()
+    seen: set[object] = set()
     for path in paths:
         for found in _walk(path, skipped) if path.is_dir() else (path,):
-            if str(found) not in seen:
-                seen.add(str(found))
+            identity = _file_identity(found)
+            if identity not in seen:
+                seen.add(identity)
                 yield found
+
+
+def _file_identity(path: Path) -> object:
+    """What makes two paths one file: its device and inode (symbolic and hard links,
+    ``..`` and other spellings alike), or its resolved path when it cannot be looked up."""
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    return (status.st_dev, status.st_ino)
 
 
 def no_documents_message(paths: Iterable[Path]) -> str:

@@ -131,3 +131,17 @@ def test_a_link_to_an_endless_device_is_refused(tmp_path: Path) -> None:
     link.symlink_to("/dev/zero")
     (problem,) = read_document(link).problems
     assert "character device" in problem.message
+
+
+def test_one_file_reached_by_several_paths_is_one_input(tmp_path: Path) -> None:
+    """A file named through ``..``, a symbolic link or a hard link beside it, or inside a
+    folder also given, is read once, under the first name met."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "p.md").write_text("PMID: 1")
+    (folder / "q.md").symlink_to(folder / "p.md")
+    os.link(folder / "p.md", tmp_path / "hard.md")
+    given = [folder, tmp_path / "d" / ".." / "d" / "p.md", tmp_path / "hard.md"]
+    assert list(iter_input_files(given)) == [folder / "p.md"]
+    missing = tmp_path / "gone.md"
+    assert list(iter_input_files([missing, tmp_path / "d" / ".." / "gone.md"])) == [missing]
