@@ -134,15 +134,83 @@ def clear_caches() -> None:
 
 
 def looks_like_tflink(text: str) -> bool:
-    """True for a YAML front matter carrying TFLink's ``tfs:`` or ``targets:`` keys."""
-    if not text.startswith("---"):
-        return False
-    head = text[:4096]
-    return "\ntfs:" in head or "\ntargets:" in head or "\nlayout: protein" in head
+    """True for a page whose front matter has TFLink's own keys (``tfs:``, ``targets:`` or
+    ``layout: protein``), decided from the front matter alone, never from the body after it.
+
+    The front matter must open the file; only blank lines and HTML comments may precede its
+    ``---``.  A file that does not open with one but holds a later ``---`` block with both
+    ``tfs:`` and ``targets:`` keys is taken for a TFLink page too, so that reading it reports
+    the misplaced front matter rather than silently reading it as text.
+    """
+    bounds = _front_matter_bounds(text)
+    if bounds is None:
+        return _misplaced_front_matter(text) is not None
+    body, end = bounds
+    return _TFLINK_KEY.search(text, body, len(text) if end < 0 else end) is not None
+
+
+#: what may come before a front matter's opening ``---``: white space and HTML comments
+_PREAMBLE = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+#: a top-level key only TFLink pages have (a continuation line of a value is indented)
+_TFLINK_KEY = re.compile(r"^(?:(?:tfs|targets)[ \t]*:|layout:[ \t]*protein\b)", re.MULTILINE)
+_TFS_KEY = re.compile(r"^tfs[ \t]*:", re.MULTILINE)
+_TARGETS_KEY = re.compile(r"^targets[ \t]*:", re.MULTILINE)
+
+
+def _front_matter_bounds(text: str) -> tuple[int, int] | None:
+    """Where the body of the front matter opening ``text`` starts, and where its closing
+    ``---`` line starts (-1 when it is never closed); None when ``text`` does not open with a
+    ``---`` line after nothing but blank lines and HTML comments."""
+    preamble = _PREAMBLE.match(text)
+    start = preamble.end() if preamble else 0
+    if not text.startswith("---", start) or (start and text[start - 1] != "\n"):
+        return None
+    line_end = text.find("\n", start)
+    if line_end < 0 or text[start + 3 : line_end].strip():
+        return None
+    return line_end + 1, _closing_line(text, line_end + 1)
+
+
+def _closing_line(text: str, body: int) -> int:
+    """Where the first ``---`` line at or after ``body`` starts, or -1 when there is none."""
+    end = text.find("\n---", body - 1)
+    while end >= 0:
+        line_end = text.find("\n", end + 1)
+        if not text[end + 4 : line_end if line_end >= 0 else len(text)].strip():
+            return end + 1
+        end = text.find("\n---", end + 1)
+    return -1
+
+
+def _misplaced_front_matter(text: str) -> int | None:
+    """Where a ``---`` line starts that opens a closed block with both ``tfs:`` and
+    ``targets:`` keys, in a text whose first line is not that ``---``; else None.  Each
+    ``---`` line is looked at once, so the cost is bounded by the text's length."""
+    opening = text.find("\n---")
+    while opening >= 0:
+        start = opening + 1
+        line_end = text.find("\n", start)
+        if line_end < 0:
+            return None
+        if text[start + 3 : line_end].strip():  # ``----`` or ``--- x``: not a fence
+            opening = text.find("\n---", start)
+            continue
+        end = _closing_line(text, line_end + 1)
+        if end < 0:
+            return None
+        if _TFS_KEY.search(text, line_end + 1, end) and _TARGETS_KEY.search(
+            text, line_end + 1, end
+        ):
+            return start
+        opening = end - 1  # the closing line may open the next block
+    return None
 
 
 def read_tflink(path: str, text: str) -> Document:
-    """Every edge of a TFLink page; rows that cannot be understood become Problems."""
+    """Every edge of a TFLink page; rows that cannot be understood become Problems.
+
+    A page whose front matter is missing, misplaced (text before its ``---`` other than
+    blank lines and HTML comments), never closed or not valid YAML is one Problem."""
     front_matter, problem = _front_matter(path, text.replace("\r\n", "\n"))
     lines = front_matter.count("\n")  # at least the rows: counted before YAML builds them
     if lines > MAX_DOCUMENT_ITEMS:
@@ -167,14 +235,25 @@ def read_tflink(path: str, text: str) -> Document:
 
 
 def _front_matter(path: str, text: str) -> tuple[str, Problem | None]:
-    start = text.find("\n") + 1
-    end = text.find("\n---", start - 1)
-    while end >= 0:
-        line_end = text.find("\n", end + 1)
-        if not text[end + 4 : line_end if line_end >= 0 else len(text)].strip():
-            return text[start : end + 1], None
-        end = text.find("\n---", end + 1)
-    return "", Problem(path, "line 1", "front matter opened with --- is never closed")
+    """The front matter's YAML, preceded by blank lines so that YAML's line numbers are the
+    file's, or the Problem that stops the page being read."""
+    bounds = _front_matter_bounds(text)
+    if bounds is None:
+        misplaced = _misplaced_front_matter(text)
+        if misplaced is None:
+            return "", Problem(path, "line 1", "no front matter: a TFLink page opens with ---")
+        return "", Problem(
+            path,
+            f"line {text.count(chr(10), 0, misplaced) + 1}",
+            "front matter not read: only blank lines and HTML comments may come before "
+            "its opening ---",
+        )
+    body, end = bounds
+    before = text.count("\n", 0, body)  #: lines up to and including the opening ---
+    if end < 0:
+        return "", Problem(path, f"line {before}", "front matter opened with --- is never closed")
+    # _load_yaml numbers lines as if the YAML started on the file's second line
+    return "\n" * (before - 1) + text[body:end], None
 
 
 def _load_yaml(path: str, front_matter: str) -> tuple[dict[str, Any], Problem | None]:

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enrich.extract import read_document, tflink
+from enrich.extract import detect_style, parse_document, read_document, tflink
 from enrich.extract.tflink import read_tflink
 from enrich.model import ClaimKind, Style
 from tests.conftest import TWIST1, shared_path
@@ -399,3 +399,46 @@ def test_scalar_fields_that_are_structures_are_problems(value: str, kind: str) -
         f"p.md:protein_name: protein_name is a {kind}, not text"
     ]
     assert document.subject.symbol is None and len(document.claims) == 1
+
+
+ROW = "EZH2,Q15910,2146,ReMap,ChIP-seq,29087512%5Buid%5D,No"
+FRONT_MATTER = f"---\nlayout: protein\nprotein_name: TWIST1\ntfs: |-\n  {ROW}\ntargets: ''\n---\n"
+
+
+def test_style_is_decided_by_the_front_matter_keys_not_the_body() -> None:
+    """A note whose front matter is not TFLink's is text even when its body has a
+    ``targets:`` line; a TFLink key far into a long front matter still makes a TFLink page."""
+    note = "---\ntitle: notes\n---\n\ntargets: CDH1 (PMID: 15210734), AKT2 (PMID: 21876555)\n"
+    assert detect_style(note) is Style.TEXT
+    assert {c.pmid for c in parse_document("n.md", note).citations} == {"15210734", "21876555"}
+    long_page = FRONT_MATTER.replace("layout: protein\n", f"orthologs: '{'x' * 5000}'\n")
+    assert detect_style(long_page) is Style.TFLINK
+
+
+@pytest.mark.parametrize(
+    "preamble", ["\n", "\r\n \r\n", "<!-- exported 2024-05-01 -->\n", "\n<!-- a\n-- b -->\n\n"]
+)
+def test_front_matter_after_blank_lines_and_comments_is_read(preamble: str) -> None:
+    """Blank lines (CRLF too) and HTML comments before the opening ``---`` leave the page a
+    TFLink page, read whole, and YAML problems still name the file's own line."""
+    page = preamble + FRONT_MATTER
+    if "\r\n" in preamble:
+        page = page.replace("\n", "\r\n").replace("\r\r", "\r")
+    document = parse_document("p.md", page)
+    assert document.style is Style.TFLINK and document.problems == ()
+    assert [(c.regulator, c.target) for c in document.claims] == [("EZH2", "TWIST1")]
+    duplicated = parse_document("p.md", page.replace("targets: ''", "protein_name: B"))
+    line = page[: page.index("targets: ''")].count("\n") + 1
+    assert [p.location for p in duplicated.problems] == [f"line {line}"]
+
+
+def test_front_matter_after_other_text_is_a_problem_not_silence() -> None:
+    """A TFLink block after other text is reported with its line, not read as an empty text;
+    ``--style tflink`` on a file without front matter says so."""
+    document = parse_document("p.md", "Saved from tflink.net\n\n" + FRONT_MATTER)
+    assert document.style is Style.TFLINK and document.claims == ()
+    assert [(p.location, "only blank lines" in p.message) for p in document.problems] == [
+        ("line 3", True)
+    ]
+    plain = parse_document("p.md", "# Notes\nPMID: 1\n", Style.TFLINK)
+    assert [p.message for p in plain.problems] == ["no front matter: a TFLink page opens with ---"]
