@@ -10,6 +10,9 @@ generations of TFLink are read (see ``../shared/corpus/tflink/SOURCES.md``):
 * A1b: A1 plus a trailing small-scale flag ``,Yes`` / ``,No``
 * A2: the bare ``ID1%5Buid%5D+OR+ID2%5Buid%5D,No`` with no link
 
+The link is also read in the other spellings of pages edited elsewhere (see
+:mod:`enrich.extract._links`), and the time a row takes is linear in its length.
+
 ``tfs`` rows regulate the page's protein; ``targets`` rows are regulated by it.
 
 Speed (``python benchmarks/bench_extract.py``): of a 48-row page's time about a sixth is libyaml
@@ -23,12 +26,15 @@ recent evidence term, the source and method lists, the row IDs.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, cast
 
 import yaml
 
+from enrich.extract._links import Link, evidence_of, find_links
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import normalize_pmid, split_pubmed_term
 from enrich.model import Citation, Claim, ClaimKind, Document, Partner, Problem, Style, Subject
@@ -116,9 +122,7 @@ def _refuse_duplicate(pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         first[key.tag, key.value] = key
 
 
-_ANCHOR = re.compile(r"(?:&ensp;)?\s*<a\s[^>]*?href=\"(?P<href>[^\"]*)\"[^>]*>.*?</a>", re.DOTALL)
-_TERM = re.compile(r"[?&]term=(?P<term>[^&]*)")
-_EVIDENCE_MARK = "\x00evidence\x00"
+_LINK = "\x00"  #: stands for a link while a row is split; a row holding one is refused
 _FLAGS = {"yes": True, "no": False}  # any case, in irregular rows
 _FLOAT_ID = re.compile(r"([0-9]+)\.0+")
 FIELDS = ("tfs", "targets")
@@ -300,7 +304,7 @@ def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subjec
 
 _ROW = re.compile(
     r"""(?P<symbol>[^,]*),(?P<uniprot>[^,]*),(?P<genes>[^,]*),(?P<sources>[^,]*),(?P<methods>[^,]*),
-    (?:&ensp;\s*<a\s[^>]*?href="[^"?]*\?term=(?P<term>[^"&]*)"[^<]*(?:<(?!/a>)[^<]*)*</a>
+    (?:&ensp;\s*<a\s(?:[^>]*?\s)?href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/a>)[^<]*)*</a>
       |(?P<bare>[0-9][^,<>"]*))
     (?:,(?P<flag>Yes|No))?\s*""",
     re.VERBOSE,
@@ -406,34 +410,65 @@ def _parse_irregular_row(
     path: str, location: str, row: str, problems: list[Problem]
 ) -> tuple[tuple[str, str, str, str, str], str, bool | None] | None:
     """The five leading fields, the evidence term and the flag of a row that the fast pattern
-    did not take, or None (then reported) when the row cannot be read."""
-    href = ""
-    anchor = _ANCHOR.search(row)
-    if anchor:
-        href = anchor["href"]
-        row = row[: anchor.start()] + _EVIDENCE_MARK + row[anchor.end() :]
-    fields = [f.strip() for f in row.split(",")]
+    did not take, or None (then reported) when the row cannot be read.
+
+    The evidence is the PubMed term of every link in the evidence field (any spelling of
+    the link: see :mod:`enrich.extract._links`), or the bare term written there, HTML
+    entities decoded; the time taken is linear in the row's length."""
+    if _LINK in row:
+        problems.append(Problem(path, location, f"cannot read row {_clip(row)!r}: a NUL byte"))
+        return None
+    links = find_links(row)
+    skeleton = row
+    for link in reversed(links):  # each link becomes one _LINK, so its commas split nothing
+        skeleton = skeleton[: link.start] + _LINK + skeleton[link.end :]
+    fields = [f.strip() for f in skeleton.split(",")]
     flag: bool | None = None
     if len(fields) in (6, 7) and fields[-1].lower() in _FLAGS:
         flag = _FLAGS[fields.pop().lower()]
-    if len(fields) not in (5, 6):
+    if len(fields) not in (5, 6) or any(_LINK in field for field in fields[:5]):
+        found = f"found {len(fields)}" if len(fields) not in (5, 6) else "a link before the 6th"
         problems.append(
             Problem(
                 path,
                 location,
-                f"cannot read row {_clip(row)!r}: "
-                f"expected 5 or 6 comma-separated fields, found {len(fields)}",
+                f"cannot read row {_clip(row)!r}: expected 5 or 6 comma-separated fields, {found}",
             )
         )
         return None
     evidence = fields.pop() if len(fields) == 6 else ""
-    if evidence == _EVIDENCE_MARK:
-        term = _TERM.search(href)
-        evidence = term["term"] if term else ""
-        if not term:
-            problems.append(Problem(path, location, f"evidence link has no PubMed term: {href!r}"))
+    if _LINK in evidence:
+        evidence = _links_evidence(path, location, evidence, iter(links), problems)
+    elif "<" in evidence:  # markup, but no link that closes: one problem, not one per word
+        problems.append(
+            Problem(path, location, f"evidence is neither a link nor a term: {_clip(evidence)!r}")
+        )
+        evidence = ""
+    elif "&" in evidence:
+        evidence = html.unescape(evidence).strip()
     symbol, uniprot, genes, sources, methods = fields
     return (symbol, uniprot, genes, sources, methods), evidence, flag
+
+
+def _links_evidence(
+    path: str, location: str, field: str, links: Iterator[Link], problems: list[Problem]
+) -> str:
+    """The PubMed terms of the links of an evidence field (``field`` with each link written
+    as _LINK); a link without one, or other text beside them, is reported."""
+    terms: list[str] = []
+    for _ in range(field.count(_LINK)):
+        href = next(links).href
+        term = evidence_of(href) if href is not None else None
+        if term is None:
+            problems.append(Problem(path, location, f"evidence link has no PubMed term: {href!r}"))
+        else:
+            terms.append(term)
+    beside = html.unescape(field.replace(_LINK, " ")).strip()
+    if beside:
+        problems.append(
+            Problem(path, location, f"text beside the evidence link not read: {_clip(beside)!r}")
+        )
+    return "; ".join(terms)
 
 
 def _checked_citations(
@@ -502,5 +537,5 @@ def _kind(value: object) -> str:
 
 
 def _clip(text: str, width: int = 80) -> str:
-    text = " ".join(text.replace(_EVIDENCE_MARK, "<evidence>").split())
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

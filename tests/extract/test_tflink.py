@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -442,3 +444,90 @@ def test_front_matter_after_other_text_is_a_problem_not_silence() -> None:
     ]
     plain = parse_document("p.md", "# Notes\nPMID: 1\n", Style.TFLINK)
     assert [p.message for p in plain.problems] == ["no front matter: a TFLink page opens with ---"]
+
+
+PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
+
+
+@pytest.mark.parametrize(
+    ("evidence", "pmids"),
+    [
+        (f'&nbsp;<a href="{PUBMED}27924024%5Buid%5D"\n target="_blank">Pubmed</a>', ["27924024"]),
+        (f'&#8194;<a href="{PUBMED}27924024%5Buid%5D">Pubmed</a>', ["27924024"]),
+        (f'\u2002<a href="{PUBMED}27924024%5Buid%5D">Pubmed</a>', ["27924024"]),
+        (f'&ensp;<A HREF="{PUBMED}27924024%5Buid%5D" TARGET="_blank">Pubmed</A>', ["27924024"]),
+        (f"&ensp;<a target='_blank' href='{PUBMED}1%5Buid%5D+OR+2%5Buid%5D'>P</a>", ["1", "2"]),
+        (f"&ensp;<a href={PUBMED}3%5Buid%5D>P</a>", ["3"]),
+        (f'<a href="{PUBMED}4%5Buid%5D">P</a>&ensp;<a href="{PUBMED}5;4">P</a>', ["4", "5"]),
+        ('&ensp;<a href="https://pubmed.ncbi.nlm.nih.gov/27924024/">P</a>', ["27924024"]),
+        (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
+        ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
+        ("&ensp;8%5Buid%5D", ["8"]),
+    ],
+)
+def test_evidence_links_read_in_any_spelling(evidence: str, pmids: list[str]) -> None:
+    """The evidence link in other spellings (entities for the space before it, tags and
+    attributes in any case, either quotes or none, several links, a PubMed record's address,
+    ``&amp;`` in the query) gives its PMIDs, with no problem and nothing else cited."""
+    for flag in ("", ",No"):
+        doc = read_tflink("p.md", _page(f"G1,Q1,11,GTRD,ChIP,{evidence}{flag}".replace("'", "''")))
+        assert doc.problems == ()
+        (claim,) = doc.claims
+        assert [(c.pmid, c.invalid) for c in claim.citations] == [(p, ()) for p in pmids]
+        assert claim.small_scale is (False if flag else None)
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ('G1,Q1,11,GTRD,ChIP,&ensp;<a href="https://example.org/">P</a>', "no PubMed term"),
+        ("G1,Q1,11,GTRD,ChIP,&ensp;<a name=x>P</a>", "no PubMed term: None"),
+        (f'G1,Q1,11,GTRD,ChIP,<a href="{PUBMED}5">P</a> and 6', "text beside the evidence link"),
+        (f'<a href="{PUBMED}5">G1</a>,Q1,11,GTRD,ChIP,<a href="{PUBMED}5">P</a>', "before the 6th"),
+        (f'G1,Q1,11,GTRD,ChIP,&ensp;<a href="{PUBMED}5" target="_blank"', "neither a link"),
+        (f'G1,Q1,11,GTRD,ChIP,<a href="{PUBMED}5">P</a>\x00', "a NUL byte"),
+    ],
+)
+def test_unreadable_evidence_is_reported_and_no_marker_leaks(row: str, words: str) -> None:
+    """Evidence that gives no PubMed term is one problem saying why, and nothing made while
+    splitting the row (its link marker) reaches a citation or a message."""
+    page = f"---\nprotein_name: TF1\ntfs: {json.dumps(row)}\n---\n"
+    doc = read_tflink("p.md", page)
+    assert any(words in p.message for p in doc.problems), doc.problems
+    cited = [c.pmid or "" for c in doc.all_citations()]
+    assert not any("<" in pmid for pmid in cited)
+    assert not any("\x00" in text for text in [*cited, *map(str, doc.problems)])
+
+
+def test_rows_read_alike_by_the_fast_pattern_and_the_general_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every real row the fast pattern takes reads the same through the general reader."""
+    pages = [TWIST1]
+    for name in sorted(CORPUS_EXPECTED):
+        path = shared_path("corpus", "tflink", name) if tflink_corpus_present() else None
+        if path is not None:
+            pages.append(path)
+    expected = [read_document(page) for page in pages]
+    monkeypatch.setattr(tflink, "_ROW", re.compile(r"(?!)"))
+    assert [read_document(page) for page in pages] == expected
+
+
+def tflink_corpus_present() -> bool:
+    from tests.conftest import SHARED
+
+    return (SHARED / "corpus" / "tflink").is_dir()
+
+
+@pytest.mark.parametrize(
+    "piece",
+    ['&ensp;<a href="?term=1', "<a x>", "<a href='", "</a ", "<a href=x>y"],
+)
+def test_a_long_hostile_row_is_read_in_linear_time(piece: str) -> None:
+    """A 44 KB row repeating a piece of a link that never completes is read at once: the
+    old anchor pattern backtracked cubically (22 KB of the first piece took 10 s, 44 KB 85 s)."""
+    row = "A,B,1,S,M," + piece * (44_000 // len(piece))
+    started = time.monotonic()
+    doc = read_tflink("p.md", _page(row.replace("'", "''")))
+    assert time.monotonic() - started < 2.0
+    assert len(doc.claims) + len(doc.problems) >= 1
