@@ -456,13 +456,18 @@ def _links_evidence(
     """The PubMed terms of the links of an evidence field (``field`` with each link written
     as _LINK); a link without one, or other text beside them, is reported."""
     terms: list[str] = []
+    without: list[str | None] = []  #: the hrefs of links giving no term, reported once
     for _ in range(field.count(_LINK)):
         href = next(links).href
         term = evidence_of(href) if href is not None else None
         if term is None:
-            problems.append(Problem(path, location, f"evidence link has no PubMed term: {href!r}"))
+            without.append(href)
         else:
             terms.append(term)
+    if without:
+        which = "" if len(without) == 1 else f" ({len(without)} links; the first)"
+        message = f"evidence link has no PubMed term{which}: {without[0]!r}"
+        problems.append(Problem(path, location, message))
     beside = html.unescape(field.replace(_LINK, " ")).strip()
     if beside:
         problems.append(
