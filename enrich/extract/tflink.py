@@ -45,6 +45,8 @@ except ImportError:  # PyYAML built without libyaml: the pure-Python safe loader
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+#: the implicit types of YAML 1.1 that turn text as written into another value
+_RETYPING = frozenset(f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "timestamp"))
 
 
 class _FrontMatterRefused(yaml.MarkedYAMLError):
@@ -58,10 +60,21 @@ class _FrontMatterLoader(_SafeLoader):
     (numbers, lists, tags) goes through SafeLoader after the whole node graph is checked.
 
     Refused, with the line: a key given twice in one mapping (SafeLoader would keep the
-    last value and silently drop the first), and any alias (``*name``, merge keys too).
-    TFLink never writes aliases, and refusing them bounds what a page can make the reader
-    build to what its text spells out: no alias bomb can expand into gigabytes.
+    last value and silently drop the first), and any alias (``*name``, merge keys too), on
+    the shortcut as elsewhere.  TFLink never writes aliases, and refusing them bounds what a
+    page can make the reader build to what its text spells out: no alias bomb can expand
+    into gigabytes.
+
+    An unquoted value is text as written: YAML 1.1 would read ``012345`` as the octal
+    5349, ``0x1F`` as 31, ``No`` as false and ``2001-01-01`` as a date, turning a gene ID or
+    a protein name into another value.  Only an empty value, ``~`` and ``null`` mean none;
+    an explicit tag (``!!int 7``) is still honoured.
     """
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - never mutated; PyYAML types it per instance
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in _RETYPING]
+        for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def construct_document(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode) and node.tag == "tag:yaml.org,2002:map":
@@ -72,7 +85,7 @@ class _FrontMatterLoader(_SafeLoader):
                 and key.tag == _STR_TAG
                 and value.tag == _STR_TAG
                 for key, value in pairs
-            ):
+            ) and len({id(part) for pair in pairs for part in pair}) == 2 * len(pairs):
                 data = {key.value: value.value for key, value in pairs}
                 if len(data) < len(pairs):  # all keys are text here: same spelling, same key
                     _refuse_duplicate(pairs)
@@ -287,13 +300,15 @@ def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subjec
         value = data.get(key)
         if value is None:
             return None
-        if not isinstance(value, _SCALARS):
+        if not isinstance(value, _SCALARS) or isinstance(value, bool):
             problems.append(Problem(path, key, f"{key} is a {_kind(value)}, not text"))
             return None
         value = str(value).strip()
         return value if value and value != "-" else None
 
-    gene_ids, _ = _gene_ids(text("ncbi_gene_id") or "")
+    gene_ids, bad_ids = _gene_ids(text("ncbi_gene_id") or "")
+    for bad in bad_ids:  # reported as a row's are
+        problems.append(Problem(path, "ncbi_gene_id", f"gene ID {bad!r} is not a number"))
     return Subject(
         symbol=text("protein_name"),
         uniprot=text("uniprot_accession") or text("title"),

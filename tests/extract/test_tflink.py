@@ -308,7 +308,16 @@ def _safe_load(text: str, loader: Any) -> tuple[str, str]:
         return "error", type(exc).__name__
 
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class TextSafeLoader(yaml.SafeLoader):
+    """The pure-Python safe loader reading unquoted values as text, as front matter is read:
+    without YAML 1.1's bool, int, float and timestamp types."""
+
+
+TextSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag.rsplit(":", 1)[1] not in
+            ("bool", "int", "float", "timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -319,7 +328,6 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         "= : x\n",  # the value key
         "n: 7291\nf: 855704.0\nt: yes\nz: null\nd: 2001-01-01\ne: ~\n",
         "s: !!str 123\ni: !!int '7'\n",
-        "'1': a\n1: b\n",
         "tfs: [1, 2]\n",
         "? [a]\n: b\n",  # an unhashable key
         "a: !!python/object/apply:os.system ['true']\n",
@@ -332,7 +340,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def test_front_matter_loader_builds_what_the_safe_loader_builds(text: str) -> None:
     """The loader's shortcut for text-to-text mappings changes no result, nor any error
     (duplicate keys and aliases, which it refuses, are pinned below)."""
-    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
+    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, TextSafeLoader)
 
 
 YAML_VALUES = st.one_of(
@@ -350,7 +358,7 @@ def test_front_matter_loader_matches_on_random_mappings(
 ) -> None:
     """Random mappings, dumped plain or quoted, load alike with both loaders."""
     text = yaml.safe_dump(data, default_style=style, allow_unicode=True)
-    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, SAFE_LOADER)
+    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, TextSafeLoader)
 
 
 @pytest.mark.parametrize(
@@ -361,6 +369,8 @@ def test_front_matter_loader_matches_on_random_mappings(
         ("a: &x [1]\nb: *x\n", "line 2", "alias"),
         ("base: &b {k: v}\nother:\n  <<: *b\n", "line 2", "alias"),
         ("o:\n  k: 1\n  k: 2\n", "line 4", "duplicate key 'k'"),
+        ("tfs: &rows 'G1,Q1,11,GTRD,ChIP,5'\ntargets: *rows\n", "line 2", "alias"),
+        ("'1': a\n1: b\n", "line 3", "duplicate key '1'"),  # both the text 1
     ],
 )
 def test_duplicate_keys_and_aliases_are_problems(front_matter: str, line: str, words: str) -> None:
@@ -532,3 +542,38 @@ def test_a_long_hostile_row_is_read_in_linear_time(piece: str) -> None:
     assert time.monotonic() - started < 2.0
     assert len(doc.claims) + len(doc.problems) >= 1
     assert len(doc.problems) <= 2  # one per kind of fault, not one per link or word
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "read"),
+    [
+        ("ncbi_gene_id", "012345", "012345"),  # not the octal 5349
+        ("ncbi_gene_id", "7291", "7291"),
+        ("ncbi_gene_id", "855704.0", "855704"),
+        ("protein_name", "No", "No"),  # not False
+        ("protein_name", "2001-01-01", "2001-01-01"),
+        ("protein_name", "1e3", "1e3"),
+        ("protein_name", "'-'", None),
+        ("protein_name", "~", None),
+    ],
+)
+def test_unquoted_values_are_read_as_written(field: str, written: str, read: str | None) -> None:
+    """YAML 1.1 does not re-type a page's unquoted gene ID or name: it is the text written."""
+    subject = read_tflink("p.md", f"---\n{field}: {written}\ntfs: ''\n---\n").subject
+    assert (subject.gene_id if field == "ncbi_gene_id" else subject.symbol) == read
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "message"),
+    [
+        ("ncbi_gene_id: GeneID:85489", "ncbi_gene_id: gene ID 'GeneID:85489' is not a number"),
+        ("ncbi_gene_id: 0x1F", "ncbi_gene_id: gene ID '0x1F' is not a number"),
+        ("protein_name: !!bool yes", "protein_name: protein_name is a true/false value, not text"),
+    ],
+)
+def test_malformed_page_gene_id_or_name_is_a_problem(front_matter: str, message: str) -> None:
+    """A page gene ID that is not a number is reported as a row's is, never dropped in
+    silence; a name made a true/false value by an explicit tag is reported, not str()-ed."""
+    document = read_tflink("p.md", f"---\n{front_matter}\ntfs: ''\n---\n")
+    assert [str(p) for p in document.problems] == [f"p.md:{message}"]
+    assert document.subject.gene_id is None and document.subject.symbol is None
