@@ -531,6 +531,28 @@ def test_inputs_given_twice_and_reports_inside_the_inputs_are_read_once(world: F
         assert outcome.summary.documents == LIVE
 
 
+def test_one_file_reached_by_other_paths_is_one_input(world: Folder) -> None:
+    """A document named again through ``..``, or reached by a symbolic link inside the input
+    folder, is read once: the same documents, claims and grades as the folder alone."""
+    alone = world.run(world.root / "alone")
+    first = world.documents()[0]
+    (world.docs / f"link-{first.name}").symlink_to(first)
+    again = world.docs / ".." / world.docs.name / first.name
+    outcome = run_enrichment(
+        [world.docs, again],
+        out_dir=world.root / "out",
+        cache_dir=world.cache,
+        eutils=EutilsSettings(base_url=world.warm.url, api_key="k"),
+        audit=world.audit,
+        offline=True,
+    )
+    assert outcome.summary.documents == LIVE
+    assert (outcome.summary.claims, outcome.summary.grades) == (
+        alone.summary.claims,
+        alone.summary.grades,
+    )
+
+
 def test_an_input_that_cannot_be_read_whole_is_never_taken_as_unchanged(world: Folder) -> None:
     """A FIFO replaced by a symbolic link loop: neither has a digest, and the problem the
     run reports is the one it finds now, as --full's."""
