@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enrich.extract import detect_style, parse_document, read_document, tflink
+from enrich.extract import _front_matter, detect_style, parse_document, read_document, tflink
 from enrich.extract.tflink import read_tflink
 from enrich.model import ClaimKind, Style
 from tests.conftest import TWIST1, shared_path
@@ -340,7 +340,7 @@ TextSafeLoader.yaml_implicit_resolvers = {
 def test_front_matter_loader_builds_what_the_safe_loader_builds(text: str) -> None:
     """The loader's shortcut for text-to-text mappings changes no result, nor any error
     (duplicate keys and aliases, which it refuses, are pinned below)."""
-    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, TextSafeLoader)
+    assert _safe_load(text, _front_matter.FrontMatterLoader) == _safe_load(text, TextSafeLoader)
 
 
 YAML_VALUES = st.one_of(
@@ -358,7 +358,7 @@ def test_front_matter_loader_matches_on_random_mappings(
 ) -> None:
     """Random mappings, dumped plain or quoted, load alike with both loaders."""
     text = yaml.safe_dump(data, default_style=style, allow_unicode=True)
-    assert _safe_load(text, tflink._FrontMatterLoader) == _safe_load(text, TextSafeLoader)
+    assert _safe_load(text, _front_matter.FrontMatterLoader) == _safe_load(text, TextSafeLoader)
 
 
 @pytest.mark.parametrize(
