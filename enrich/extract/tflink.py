@@ -134,7 +134,7 @@ def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subjec
 
 _ROW = re.compile(
     r"""(?P<symbol>[^,]*),(?P<uniprot>[^,]*),(?P<genes>[^,]*),(?P<sources>[^,]*),(?P<methods>[^,]*),
-    (?:&ensp;\s*<a\s(?:[^>]*?\s)?href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/a>)[^<]*)*</a>
+    (?:&ensp;\s*<a\s(?:[^>]*?\s)??href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/a>)[^<]*)*</a>
       |(?P<bare>[0-9][^,<>"]*))
     (?:,(?P<flag>Yes|No))?\s*""",
     re.VERBOSE,
