@@ -33,9 +33,14 @@ from enrich.model import Citation, Claim, ClaimKind, Document, Problem, Style, S
 
 __all__ = ["MAX_RANGE", "looks_like_harmonizome", "read_harmonizome"]
 
-_SUMMARY_ROW = re.compile(r"^\|[ \t]*Summary[ \t]*\|", re.MULTILINE)
-_JSON_ROOT = re.compile(r'^\{\s*"type"\s*:\s*"root"', re.MULTILINE)
+#: a table row whose first cell may be the Summary key (checked by :func:`_cell`)
+_SUMMARY_ROW = re.compile(r"^[^\S\n]*\|(?P<key>[^|\n]*Summary[^|\n]*)\|", re.MULTILINE)
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_BAR_LINE = re.compile(r"^[^\S\n]*\|[^\S\n]*$", re.MULTILINE)
+#: a ``"type": "root"`` pair: inside JSON text its quotes can only be a key and its value
+_ROOT_TYPE = re.compile(r'"type"\s*:\s*"root"')
 _TABLE_ROW = re.compile(r"^\|(?P<key>[^|]*)\|(?P<rest>.*)$")
+_EMPHASIS = "*_`"
 _SYMBOL_SENTENCE = re.compile(
     r"^[ \t]*(?P<symbol>[A-Za-z][A-Za-z0-9.\-]*) has [0-9][0-9,]* functional associations", re.M
 )
@@ -52,8 +57,19 @@ _FILE_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
 def looks_like_harmonizome(text: str) -> bool:
-    """True for text with a ``| Summary |`` table row and a line opening a ``root`` JSON tree."""
-    return _SUMMARY_ROW.search(text) is not None and _JSON_ROOT.search(text) is not None
+    """True for a page whose ``Summary`` table row holds a JSON tree of type ``root``.
+
+    The JSON may be inline in the row or on the lines after it (as the reader takes it),
+    its keys in any order; the row's key may carry light Markdown emphasis (``**Summary**``)
+    and any white space (a non-breaking space too).  The tree is not parsed here: a JSON
+    object holding a ``"type": "root"`` pair is taken as one (the reader reports a tree
+    whose top node is of another type).
+    """
+    found = _summary_json(text)
+    if found is None:
+        return False
+    json_text = found[1].lstrip()
+    return json_text.startswith("{") and _ROOT_TYPE.search(json_text) is not None
 
 
 def read_harmonizome(path: str, text: str) -> Document:
@@ -62,11 +78,11 @@ def read_harmonizome(path: str, text: str) -> Document:
     Pure: ``text`` in, Document out.  Claims are statements ``s1``, ``s2``... in
     document order; references no footnote reaches are ``Document.citations``.
     """
-    lines = text.replace("\r\n", "\n").split("\n")
-    fields = _table_fields(lines)
+    text = text.replace("\r\n", "\n")
+    fields = _table_fields(text.split("\n"))
     problems: list[Problem] = []
     subject = _subject(path, text, fields, problems)
-    tree = _load_summary(path, lines, problems)
+    tree = _load_summary(path, text, problems)
     claims: tuple[Claim, ...] = ()
     loose: tuple[Citation, ...] = ()
     if tree is not None:
@@ -87,11 +103,17 @@ def _table_fields(lines: list[str]) -> dict[str, tuple[int, str]]:
         match = _TABLE_ROW.match(line.strip())
         if match is None:
             continue
-        key = match["key"].strip()
+        key = _cell(match["key"])
         rest = match["rest"].strip()
         value = rest[:-1] if rest.endswith("|") else rest
         fields.setdefault(key, (index, value.strip()))
     return fields
+
+
+def _cell(text: str) -> str:
+    """A table key as written for a reader: white space of any kind closed up, and light
+    Markdown emphasis around it (``**Summary**``, ``_Name_``, backticks) removed."""
+    return " ".join(text.split()).strip(_EMPHASIS).strip()
 
 
 def _subject(
@@ -143,9 +165,9 @@ def _split_commas(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in (value or "").split(",") if p.strip())
 
 
-def _load_summary(path: str, lines: list[str], problems: list[Problem]) -> Any:
+def _load_summary(path: str, text: str, problems: list[Problem]) -> Any:
     """The parsed Summary JSON tree, or None with the reason added to ``problems``."""
-    found = _summary_json(lines)
+    found = _summary_json(text)
     if found is None:
         problems.append(Problem(path, "", "no Summary row: the page has no statements to read"))
         return None
@@ -171,31 +193,35 @@ def _load_summary(path: str, lines: list[str], problems: list[Problem]) -> Any:
     return None
 
 
-def _summary_json(lines: list[str]) -> tuple[int, str] | None:
-    """The 1-based line number and text of the JSON held by the ``| Summary |`` row.
+def _summary_json(text: str) -> tuple[int, str] | None:
+    """The 1-based line number and text of the JSON held by the first ``Summary`` row.
 
     The JSON is inline in the row, or on the following lines up to a line ``|``
     (or, with no such line, on the next non-blank line alone).
     """
-    for index, line in enumerate(lines):
-        match = _TABLE_ROW.match(line.strip())
-        if match is None or match["key"].strip() != "Summary":
+    for match in _SUMMARY_ROW.finditer(text):
+        if _cell(match["key"]) != "Summary":
             continue
-        inline = match["rest"].strip().removesuffix("|").strip()
+        line = text.count("\n", 0, match.start()) + 1
+        row_end = text.find("\n", match.end())
+        row_end = len(text) if row_end < 0 else row_end
+        inline = text[match.end() : row_end].strip().removesuffix("|").strip()
         if inline.startswith("{"):
-            return index + 1, inline
-        return _json_after(lines, index + 1)
+            return line, inline
+        return _json_after(text, min(row_end + 1, len(text)), line + 1)
     return None
 
 
-def _json_after(lines: list[str], start: int) -> tuple[int, str]:
-    body = start
-    while body < len(lines) and not lines[body].strip():
-        body += 1
-    for end in range(body, len(lines)):
-        if lines[end].strip() == "|":
-            return body + 1, "\n".join(lines[body:end])
-    return body + 1, lines[body] if body < len(lines) else ""
+def _json_after(text: str, start: int, line: int) -> tuple[int, str]:
+    """The JSON on the lines from offset ``start`` (line ``line``), blank lines skipped."""
+    blank = _BLANK_LINES.match(text, start)  # always matches, if only the empty string
+    body = blank.end() if blank is not None else start
+    line += text.count("\n", start, body)
+    bar = _BAR_LINE.search(text, body)
+    if bar is not None:
+        return line, text[body : bar.start()].removesuffix("\n")
+    end = text.find("\n", body)
+    return line, text[body : len(text) if end < 0 else end]
 
 
 # --- statements and loose citations --------------------------------------------------------

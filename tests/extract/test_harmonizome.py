@@ -131,6 +131,41 @@ def test_example_is_detected() -> None:
     assert not looks_like_harmonizome("---\ntfs: a,b\n---\n| Summary |\n")
 
 
+def _variants(tree_json: str) -> list[str]:
+    """The example's Summary row written as pages write it: inline, with sorted keys,
+    emphasised, with non-breaking spaces."""
+    sorted_json = json.dumps(json.loads(tree_json), sort_keys=True)
+    rows = [
+        f"| Summary | {tree_json} |",
+        f"| Summary |\n{sorted_json}\n|",
+        f"| Summary | {sorted_json} |",
+        f"| **Summary** |\n{tree_json}\n|",
+        f"|\u00a0Summary\u00a0|\n\n{sorted_json}\n|",
+        f"| __Summary__ | {tree_json} |",
+    ]
+    return [f"| Name | demo gene |\n{row}\n| NCBI Gene ID | 42 |\n" for row in rows]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_summary_row_is_detected_and_read_whatever_its_layout(index: int) -> None:
+    """A Summary row holding a root tree is a Harmonizome page inline or not, its keys in
+    any order, its key emphasised or spaced oddly, and is read to the same statements."""
+    tree_json = json.dumps(tree([t("A binds B."), {"type": "f", "ref": 1}]))
+    text = _variants(tree_json)[index]
+    assert looks_like_harmonizome(text)
+    doc = read_harmonizome("harmonizome_gene_DEMO.md", text)
+    assert doc.problems == ()
+    assert [(c.text, refs_of(doc, 0)) for c in doc.claims] == [("A binds B.", ["1"])]
+
+
+def test_a_summary_row_without_a_root_tree_is_not_a_page() -> None:
+    """Only a Summary row holding a JSON object of type root makes a page Harmonizome."""
+    assert not looks_like_harmonizome("| Summary | a short text |\n")
+    assert not looks_like_harmonizome('| Summary |\n{"type": "p", "children": []}\n|\n')
+    assert not looks_like_harmonizome('| Dataset | Summary |\n{"type": "root"}\n|\n')
+    assert not looks_like_harmonizome('Notes\n{"type": "root", "children": []}\n')
+
+
 # --- handmade fixtures ----------------------------------------------------------------------
 
 
