@@ -36,7 +36,9 @@ resource paper); ``single_source`` (an edge from one source database);
 high-throughput).
 
 Grades.  A *primary* paper is a citation that resolved to a PubMed record and is
-neither a resource paper, retracted, nor a retraction notice.
+neither a resource paper, retracted, nor a retraction notice.  Papers are counted once
+each, by the record they resolved to: two references to one paper, or its PMID in one
+and its DOI in another, are one primary paper.
 
 - **A**: at least ``primary_for_a`` primary papers, and at least one of them
   mentions both partners (edge) or the gene (statement).

@@ -102,10 +102,16 @@ def _ids(gene_id: str | None) -> tuple[str, ...]:
 
 
 def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
+    """``claim``'s citations flagged, its flags and its grade with the reason.
+
+    The grade counts distinct primary papers, by the PMID of the record each citation
+    resolved to: a paper cited twice (two references to it, or its PMID in one and its DOI
+    in another) is one paper, as the reason names it.
+    """
     partners = _partners(claim, context)
     worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
-    primary = 0
+    primary: set[str] = set()  # PMIDs of the primary papers
     naming: tuple[str, tuple[Mention, ...]] | None = None  # a primary paper naming every partner
     for citation, worth in zip(claim.citations, worths, strict=True):
         verdict = worth.verdict
@@ -114,14 +120,14 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
             flag, mentions = _mention_flag(worth.record, partners)
             if flag is not None:
                 verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, flag))
-        if worth.primary:
-            primary += 1
-            if naming is None and len(mentions) == len(partners) and worth.record is not None:
+        if worth.primary and worth.record is not None:
+            primary.add(worth.record.record.pmid)
+            if naming is None and len(mentions) == len(partners):
                 naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
     primary_for_a = context.run.settings.primary_for_a
     secondary = any(worth.secondary for worth in worths)
-    grade = _grade(primary, naming is not None, secondary, primary_for_a)
+    grade = _grade(len(primary), naming is not None, secondary, primary_for_a)
     labels = [partner.label for partner in partners]
     reason = grade_reason(grade, worths, naming, labels, primary_for_a)
     flags = _claim_flags(claim, worths, context.run)

@@ -120,7 +120,7 @@ def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
 
 
 def _grade(primary: int, primary_naming: bool, secondary: bool, primary_for_a: int) -> Grade:
-    """The grade of a claim with ``primary`` primary papers (see :mod:`enrich.audit`).
+    """The grade of a claim with ``primary`` distinct primary papers (see :mod:`enrich.audit`).
 
     ``primary_naming``: one of them names every partner; ``secondary``: one of the
     claim's citations is secondary or unverifiable (see ``_Worth.secondary``).

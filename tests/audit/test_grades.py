@@ -14,6 +14,8 @@ from enrich.audit import (
 )
 from enrich.model import (
     Citation,
+    Claim,
+    ClaimKind,
     Grade,
     Resolution,
     Status,
@@ -40,6 +42,21 @@ def test_grade_a_needs_two_primary_papers_and_one_naming_both_partners() -> None
     claim = edge(cite("30"), cite("31"))
     assert audit_claim(claim, resolved(both, other)).grade is Grade.A
     assert audit_claim(claim, resolved(replace(both, title="Bone."), other)).grade is Grade.B
+
+
+def test_grades_count_papers_not_citations() -> None:
+    """One paper cited twice (two references, or its PMID and its DOI) is one primary
+    paper: B, with a reason saying so, never A."""
+    both = record("30", "RUNX2 and TWIST1.", doi="10.1000/thirty")
+    by_doi = {"doi:10.1000/thirty": Resolution("doi:10.1000/thirty", Status.RESOLVED, both)}
+    twice = edge(cite("30", ref="1"), cite("30", ref="2"))
+    pmid_and_doi = edge(cite("30"), Citation(doi="10.1000/THIRTY"))
+    for claim in (twice, pmid_and_doi):
+        verdict = audit_claim(claim, {**resolved(both), **by_doi})
+        assert verdict.grade is Grade.B
+        assert verdict.grade_reason == "B: 1 primary paper (PMID 30), A needs 2"
+    statement = Claim("s1", ClaimKind.STATEMENT, "Summary", (cite("30"), cite("30", ref="2")))
+    assert audit_claim(statement, resolved(record("30", "TWIST2 in skin."))).grade is Grade.B
 
 
 def test_one_primary_paper_is_b_unless_primary_for_a_is_one() -> None:
