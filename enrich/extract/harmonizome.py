@@ -7,10 +7,12 @@ described there) and each reference read by :mod:`enrich.extract._references`.
 
 Segmentation: inside a paragraph, text accumulates until a footnote (``f`` or
 ``fg``); that span becomes one statement cited by the footnote's references.
-Text left at the end of a paragraph is an uncited statement.  A footnote that
-follows another with only white space between them adds its references to the
-same statement.  References no footnote reaches are the Document's loose
-citations, so no reference is ever dropped.
+Text left at the end of a paragraph is an uncited statement.  A span without a
+word (white space or punctuation only) is no statement: a footnote that follows
+another with only white space between them adds its references to the same
+statement, and the full stop after a footnote placed before it ends the statement
+before it, as does closing punctuation opening a span.  References no footnote
+reaches are the Document's loose citations, so no reference is ever dropped.
 
 Reading never raises for bad content: everything it cannot understand becomes
 a :class:`~enrich.model.Problem`.  The tree is walked iteratively, so depth is
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -284,23 +287,57 @@ def _reference_index(
 def _statements(
     path: str, segments: Iterable[Segment], problems: list[Problem]
 ) -> list[_Statement]:
-    """One statement per non-blank segment; a blank footnoted one extends the one before it."""
+    """One statement per segment holding a word, in order.
+
+    A segment without a word (white space or punctuation only: the full stop after a
+    footnote placed before it) is no statement: its text and footnote refs go to the
+    statement before it in the same paragraph.  Closing punctuation opening a segment
+    (". In parallel, ...") goes there too.  Refs with no statement to go to are reported.
+    """
     statements: list[_Statement] = []
     previous: tuple[int, _Statement] | None = None
     for segment in segments:
-        if segment.text:
-            statement = _Statement(segment.text, segment.location, list(segment.refs or ()))
+        before = previous[1] if previous is not None and previous[0] == segment.context else None
+        text = segment.text
+        if before is not None:
+            closing = _closing_length(text)
+            before.text += text[:closing].rstrip()
+            text = text[closing:]
+        if _has_word(text):
+            statement = _Statement(text, segment.location, list(segment.refs or ()))
             statements.append(statement)
             previous = (segment.context, statement)
         elif segment.refs is None:
-            previous = None
-        elif previous is not None and previous[0] == segment.context:
-            previous[1].refs.extend(segment.refs)
+            continue
+        elif before is not None:
+            before.refs.extend(segment.refs)
         else:
             problems.append(
                 Problem(path, segment.location, "footnote with no text before it; not a statement")
             )
     return statements
+
+
+#: punctuation that closes what comes before it, in Unicode categories: closing brackets
+#: and final quotes; and the sentence marks (straight quotes are left: they open as often)
+_CLOSING_CATEGORIES = frozenset({"Pe", "Pf"})
+_CLOSING_MARKS = frozenset(".,;:!?…")
+
+
+def _closing_length(text: str) -> int:
+    """How many characters open ``text`` that belong to the text before it: all of a text
+    without a word, else the closing punctuation (and white space) before its first word."""
+    if not _has_word(text):
+        return len(text)
+    for index, char in enumerate(text):
+        closing = char in _CLOSING_MARKS or unicodedata.category(char) in _CLOSING_CATEGORIES
+        if not (closing or char.isspace()):
+            return index
+    return len(text)
+
+
+def _has_word(text: str) -> bool:
+    return any(char.isalnum() for char in text)
 
 
 def _report_missing(path: str, location: str, missing: list[int], problems: list[Problem]) -> None:

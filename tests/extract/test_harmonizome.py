@@ -225,6 +225,33 @@ def test_adjacent_footnotes_extend_one_statement() -> None:
     assert doc.problems == ()
 
 
+def test_punctuation_after_a_footnote_ends_the_statement_before_it() -> None:
+    """A full stop placed after a footnote is no statement: it, and closing punctuation
+    opening the next span, end the statement before; its refs join that statement."""
+    doc = read(
+        tree(
+            [
+                *(t("A binds B"), {"type": "f", "ref": 1}, t(". In parallel, C binds D")),
+                *({"type": "f", "ref": 2}, t(" .) "), {"type": "f", "ref": 3}),
+                *(t(" E is old"), {"type": "f", "ref": 3}, t(" .\n")),
+            ]
+        )
+    )
+    assert [(c.text, [r.ref for r in c.citations]) for c in doc.claims] == [
+        ("A binds B.", ["1"]),
+        ("In parallel, C binds D.)", ["2", "3"]),
+        ("E is old.", ["3"]),
+    ]
+    assert doc.problems == ()
+
+
+def test_punctuation_opening_a_paragraph_is_no_statement() -> None:
+    """A paragraph of punctuation alone makes no statement; its footnote is reported."""
+    doc = read(tree([t(" . "), {"type": "f", "ref": 1}, t("“Quoted” text.")]))
+    assert [c.text for c in doc.claims] == ["“Quoted” text."]
+    assert "no text before it" in messages(doc)[0]
+
+
 def test_footnote_without_text_is_reported() -> None:
     """A footnote opening a paragraph has no statement to support and is reported."""
     doc = read(tree([{"type": "f", "ref": 1}, t("Uncited.")]))
