@@ -15,7 +15,7 @@ _DOI_SYNTAX = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+")
 _DOI_PREFIX = re.compile(
     r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi\s*:\s*|^info:doi/", re.IGNORECASE
 )
-_TRAILING_PUNCT = ".,;:'\"!?"
+_TRAILING_PUNCT = ".,;:'\"!?/"  #: a trailing "/" is a URL's, not the DOI's
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 MAX_PMID_DIGITS = 9
@@ -43,7 +43,8 @@ def normalize_pmid(raw: str) -> str | None:
 
 
 def normalize_doi(raw: str) -> str:
-    """``raw`` without URL encoding, resolver or ``doi:`` prefixes and trailing punctuation.
+    """``raw`` without URL encoding, resolver or ``doi:`` prefixes and trailing punctuation
+    (a trailing ``/`` too, as a link to ``https://doi.org/10.…/`` has).
 
     The case is kept (DOIs compare case-insensitively: use :func:`doi_key`).
     The result may still be invalid; check it with :func:`is_valid_doi`.

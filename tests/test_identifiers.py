@@ -46,6 +46,7 @@ def test_normalize_pmid(raw: str, expected: str | None) -> None:
         ("10.1016%2Fj.ccr.2008.06.005", "10.1016/j.ccr.2008.06.005"),
         ("10.1016/0005-2795(76)90109-4", "10.1016/0005-2795(76)90109-4"),
         ("10.1000/abc);", "10.1000/abc"),
+        ("https://doi.org/10.1016/j.ccr.2008.06.005/", "10.1016/j.ccr.2008.06.005"),
     ],
 )
 def test_normalize_doi(raw: str, expected: str) -> None:

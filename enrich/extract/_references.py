@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from enrich.identifiers import find_identifiers, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.identifiers import (
+    find_identifiers,
+    is_valid_doi,
+    normalize_doi,
+    normalize_pmid,
+    split_pubmed_term,
+)
 from enrich.model import Citation
 
 __all__ = ["Parts", "Reporter", "as_ref_number", "citation_from_parts", "json_type", "show"]
 
 _JOURNAL_YEAR = re.compile(r"(?P<journal>.*?)\s*\((?P<year>[0-9]{4})[a-z]?\)\s*\.?")
 _REF_DIGITS = re.compile(r"[0-9]{1,15}")  # longer is no footnote number
+_TERM = re.compile(r"(?:^|&)term=([^&]*)")
 
 Reporter = Callable[[str], None]  #: takes one problem message about the reference
 
@@ -122,18 +129,32 @@ def _identifiers(links: list[tuple[str, str]], text: str) -> tuple[str | None, s
 
 
 def _classify_link(href: str, text: str) -> tuple[str | None, str]:
-    """("pmid" | "doi" | None, the identifier as written) for one ``a`` node."""
+    """("pmid" | "doi" | None, the identifier as written) for one ``a`` node.
+
+    From a doi.org target its path; from a PubMed target its last path part or its
+    single ``?term=`` PMID; else from the link text, read as text is
+    (:func:`~enrich.identifiers.find_identifiers`: ``DOI 10.…``, ``PMID: n``), or taken
+    whole when it is digits (a PMID) or opens with ``10.`` or ``doi`` (a DOI).
+    """
     try:
         parts = urlsplit(href.strip())
     except ValueError:  # e.g. an unbalanced "[" in the host
         parts = urlsplit("")
     host = parts.netloc.lower()
-    if host.endswith("doi.org"):
-        return "doi", parts.path.lstrip("/") or text.strip()
+    if host.endswith("doi.org") and parts.path.strip("/"):
+        return "doi", parts.path.lstrip("/")
     if host.endswith("ncbi.nlm.nih.gov") and "pubmed" in host + parts.path:
         last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        return "pmid", last if last != "pubmed" else text.strip()
+        if last and last != "pubmed":
+            return "pmid", last
+        term = _TERM.search(parts.query)
+        tokens = split_pubmed_term(term[1]) if term is not None else []
+        if len(tokens) == 1:
+            return "pmid", tokens[0]
     label = text.strip()
+    found = next(find_identifiers(label), None)
+    if found is not None:
+        return found.kind, found.raw
     if label.startswith("10.") or label.lower().startswith("doi"):
         return "doi", label
     if label.isdigit():

@@ -404,6 +404,48 @@ def test_invalid_identifiers_are_kept_and_named() -> None:
     assert messages(doc) == ["'12ab' is not a valid PMID", "'11.x/y' is not a valid DOI"]
 
 
+def link(href: str, text: str) -> Any:
+    return {"type": "a", "href": href, "children": [t(text)]}
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        (
+            [
+                link("https://doi.org/10.1016/j.ccr.2008.06.005/", "10.1016/j.ccr.2008.06.005"),
+                link("https://pubmed.ncbi.nlm.nih.gov/18598946/", "18598946"),
+            ],
+            ("18598946", "10.1016/j.ccr.2008.06.005"),
+        ),
+        (
+            [
+                link("https://www.nature.com/articles/onc2011181", "DOI 10.1038/onc.2011.181"),
+                link("https://pubmed.ncbi.nlm.nih.gov/?term=21602879", "PubMed"),
+            ],
+            ("21602879", "10.1038/onc.2011.181"),
+        ),
+        (
+            [
+                link("https://example.org/paper", "doi: 10.1038/onc.2011.181"),
+                link("https://www.ncbi.nlm.nih.gov/pubmed/?term=21602879%5Buid%5D", "x"),
+            ],
+            ("21602879", "10.1038/onc.2011.181"),
+        ),
+        ([link("https://pubmed.ncbi.nlm.nih.gov/", "21602879")], ("21602879", None)),
+        ([link("https://example.org/", "PMID: 21602879")], ("21602879", None)),
+    ],
+)
+def test_reference_link_forms(links: list[Any], expected: tuple[str, str | None]) -> None:
+    """Links as pages write them give the reference's PMID and DOI: a DOI link ending in
+    "/", a PubMed ``?term=`` link, or a link whose text says "DOI 10.…" or "PMID: n"."""
+    reference = {"type": "r", "ref": 1, "children": [t("Ann Author. "), *links]}
+    doc = read(tree([t("A."), {"type": "f", "ref": 1}], [reference]))
+    citation = doc.claims[0].citations[0]
+    assert (citation.pmid, citation.doi, citation.invalid) == (*expected, ())
+    assert doc.problems == ()
+
+
 def test_duplicate_ref_numbers() -> None:
     """A repeated reference number is reported; footnotes use the first, the other is loose."""
     doc = read(tree([t("A."), {"type": "f", "ref": 1}], [ref(1, "5"), ref("1", "6")]))
