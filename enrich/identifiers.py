@@ -110,41 +110,71 @@ class Found:
     offset: int
 
 
+#: a list of PMIDs after a label: numbers apart by "," ";" "|" or "and", on one line
+_PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;|]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
 _PMID_IN_TEXT = re.compile(
-    r"""
+    rf"""
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
-  | (?:ncbi\.nlm\.nih\.gov/pubmed/?\?term=)(?P<term>[^\s"'<>&]+)
-  | \b(?:PMID|PubMed\s+ID)\s*:?\s*(?P<mention>[0-9]+)
+  | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
+  | (?<![^\W_])(?:PMIDs?|PubMed\s+IDs?)\s*:?\s*
+      (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+\b(?![.:/-]\w))*)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_LISTED_PMID = re.compile(r"[0-9]+")
+#: the characters of a DOI found in text.  It ends at white space, quotes (straight or
+#: curly), backticks, asterisks (Markdown emphasis), "<" and ">" (but SICI's "<421::…>" when
+#: written whole: HTML tags never open with a digit), a Markdown link's "](", and a "," or
+#: ";" that an identifier label follows ("doi:10.1/x,PMID:2").  Trailing punctuation is
+#: left for :func:`normalize_doi` to remove.
+_DOI_BODY = r"""
+    (?:
+        [^\s"'<>`*\u201c\u201d\u2018\u2019\],;]
+      | \](?!\()
+      | [,;](?![^\S\n]*(?:PMIDs?|PMCID|PubMed|doi)\b)
+      | <[0-9][^\s<>"'`]*>
+    )+
+"""
 _DOI_IN_TEXT = re.compile(
-    r"""
-    (?:https?://)?(?:dx\.)?doi\.org/(?P<url>10\.[^\s"'<>]+)
-  | \bdoi\s*:?\s*(?P<prefixed>10\.[0-9]{4,9}\s*/\s*[^\s"'<>]+)
-  | (?P<bare>\b10\.[0-9]{4,9}(?:\.[0-9]+)*/[^\s"'<>]+)
+    rf"""
+    (?:https?://)?(?:dx\.)?doi\.org/(?P<url>10\.{_DOI_BODY})
+  | (?<![^\W_])doi\s*:?\s*(?P<prefixed>10\.[0-9]{{4,9}}\s*/\s*{_DOI_BODY})
+  | (?P<bare>(?<![^\W_])10\.[0-9]{{4,9}}(?:\.[0-9]+)*/{_DOI_BODY})
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+#: Markdown emphasis that may enclose an identifier: "_doi:10.1/x_" ends before its "_"
+#: (identifiers are found after a "_" too: the look-behinds above take it as no letter)
+_EMPHASIS = "_~"
 
 
 def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     """Every PMID and DOI mentioned in ``text``, in order of appearance; with ``limit``, the
     search stops once more than ``limit`` are found (and yields more than ``limit``).
 
-    PMIDs come from PubMed URLs (including ``?term=`` lists) and ``PMID: n`` /
-    ``PMID n`` mentions; DOIs from doi.org URLs, ``doi:``/``DOI:`` mentions (where
-    spaces around the slash, as in text taken from PDFs, are closed up) and bare
-    ``10.NNNN/...`` strings.  The same identifier may be yielded more than once.
+    PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host) and
+    ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` mentions, where the label governs a list of
+    numbers apart by ``,`` ``;`` ``|`` or ``and`` on its line; DOIs from doi.org URLs,
+    ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,
+    are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
+    Markdown link's ``](``, at quotes, backticks and emphasis closing around it, and before
+    a ``,``/``;`` followed by another identifier's label; SICI DOIs keep ``<…>`` written
+    whole.  A DOI's raw text may keep trailing punctuation (:func:`normalize_doi` removes
+    it).  The same identifier may be yielded more than once.  Text is searched as given:
+    decode HTML entities first (:func:`enrich.extract.text.read_text` does for HTML).
     """
     found: list[Found] = []
     enough = float("inf") if limit is None else limit
     for m in _PMID_IN_TEXT.finditer(text):
         if m.group("term") is not None:
             found.extend(Found("pmid", t, m.start("term")) for t in split_pubmed_term(m["term"]))
+        elif m.group("url") is not None:
+            found.append(Found("pmid", m["url"], m.start("url")))
         else:
-            group = "url" if m.group("url") is not None else "mention"
-            found.append(Found("pmid", m[group], m.start(group)))
+            start = m.start("mention")
+            found.extend(
+                Found("pmid", n[0], start + n.start()) for n in _LISTED_PMID.finditer(m["mention"])
+            )
         if len(found) > enough:
             yield from found
             return
@@ -153,6 +183,14 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
             break
         group = next(g for g in ("url", "prefixed", "bare") if m.group(g) is not None)
         raw = re.sub(r"\s*/\s*", "/", m[group], count=1) if group == "prefixed" else m[group]
-        found.append(Found("doi", raw, m.start(group)))
+        found.append(Found("doi", _without_closing_emphasis(raw, text, m.start()), m.start(group)))
     found.sort(key=lambda f: f.offset)
     yield from found
+
+
+def _without_closing_emphasis(raw: str, text: str, start: int) -> str:
+    """``raw`` without the emphasis closing the one that opens before ``start`` in ``text``."""
+    opening = len(text[:start]) - len(text[:start].rstrip(_EMPHASIS))
+    closing = text[start - opening : start] if opening else ""
+    kept = raw.rstrip(_TRAILING_PUNCT)
+    return kept.removesuffix(closing) if closing and kept.endswith(closing) else raw

@@ -105,3 +105,48 @@ def test_doi_split_by_spaces_after_prefix_is_joined() -> None:
     """``DOI: 10.1002 / pd.354`` (text taken from a PDF) is found as ``10.1002/pd.354``."""
     (found,) = find_identifiers("Wiley InterScience. DOI: 10.1002 / pd.354\n")
     assert normalize_doi(found.raw) == "10.1002/pd.354"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "[10.1016/j.ccr.2008.06.005](https://doi.org/10.1016/j.ccr.2008.06.005)",
+            ["doi:10.1016/j.ccr.2008.06.005", "doi:10.1016/j.ccr.2008.06.005"],
+        ),
+        ("**doi:10.1038/onc.2011.181**", ["doi:10.1038/onc.2011.181"]),
+        ("`10.1016/j.ajhg.2010.07.009`", ["doi:10.1016/j.ajhg.2010.07.009"]),
+        ("_doi:10.1000/a_b_.", ["doi:10.1000/a_b"]),
+        ("See “doi:10.1038/onc.2011.181”—and more", ["doi:10.1038/onc.2011.181"]),
+        (
+            "doi:10.1002/(SICI)1097-4636(199706)35:4<421::AID-JBM6>3.0.CO;2-I</li>",
+            ["doi:10.1002/(SICI)1097-4636(199706)35:4<421::AID-JBM6>3.0.CO;2-I"],
+        ),
+        ("doi:10.1000/x<br>PMID 7", ["doi:10.1000/x", "pmid:7"]),
+        ("doi:10.1038/onc.2011.181,PMID:21602879", ["doi:10.1038/onc.2011.181", "pmid:21602879"]),
+        (
+            "doi:10.1038/onc.2011.181\u00a0PMID:\u00a021602879",
+            ["doi:10.1038/onc.2011.181", "pmid:21602879"],
+        ),
+        ("(10.1016/0005-2795(76)90109-4).", ["doi:10.1016/0005-2795(76)90109-4"]),
+        (
+            "PMID: 18598946; 20691403; 21602879.",
+            ["pmid:18598946", "pmid:20691403", "pmid:21602879"],
+        ),
+        ("PMIDs 18598946, 20691403 and 3.", ["pmid:18598946", "pmid:20691403", "pmid:3"]),
+        ("PMID: 18598946 | 20691403", ["pmid:18598946", "pmid:20691403"]),
+        ("PMID: 18598946\n2008", ["pmid:18598946"]),
+        ("PMID: 18598946, 10.1000/x", ["pmid:18598946", "doi:10.1000/x"]),
+        ("https://pubmed.ncbi.nlm.nih.gov/?term=18598946", ["pmid:18598946"]),
+        ("[PubMed](https://pubmed.ncbi.nlm.nih.gov/?term=18598946)", ["pmid:18598946"]),
+    ],
+)
+def test_identifiers_end_where_markdown_and_html_end_them(text: str, expected: list[str]) -> None:
+    """A DOI ends at white space, a Markdown link's "](", closing emphasis, quotes and
+    backticks, and before ",PMID:"; SICI's "<…>" stays; a PMID label governs a list;
+    PubMed ``?term=`` links are read."""
+    found = [
+        f"doi:{normalize_doi(f.raw)}" if f.kind == "doi" else f"pmid:{f.raw}"
+        for f in find_identifiers(text)
+    ]
+    assert found == expected

@@ -7,7 +7,9 @@ entry), they are taken as the same paper, so the audit can check that they agree
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
+from pathlib import PurePath
 
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import Found, find_identifiers, is_valid_doi, normalize_doi, normalize_pmid
@@ -15,7 +17,14 @@ from enrich.model import Citation, Document, Problem, Style
 
 
 def read_text(path: str, text: str) -> Document:
-    """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported."""
+    """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported.
+
+    HTML (a ``.html``/``.htm`` file, or text opening with ``<!doctype html`` or ``<html``)
+    is searched with its character references decoded: ``&lt;`` in a SICI DOI is its
+    ``<``, and ``&nbsp;`` ends a DOI as a space does.
+    """
+    if _is_html(path, text):
+        text = html.unescape(text)
     by_line: dict[int, list[Found]] = defaultdict(list)
     line, counted_to = 1, 0
     for number, found in enumerate(
@@ -33,6 +42,17 @@ def read_text(path: str, text: str) -> Document:
         for citation in _line_citations(path, line, found_on_line, problems):
             citations.setdefault(citation.key, citation)
     return Document(path, Style.TEXT, citations=tuple(citations.values()), problems=tuple(problems))
+
+
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+_HTML_OPENINGS = ("<!doctype html", "<html")
+
+
+def _is_html(path: str, text: str) -> bool:
+    """Whether ``text`` is HTML: by its file name's suffix, or by how it opens."""
+    if PurePath(path).suffix.lower() in _HTML_SUFFIXES:
+        return True
+    return text[:1024].lstrip().lower().startswith(_HTML_OPENINGS)
 
 
 def _line_citations(

@@ -39,6 +39,23 @@ def test_html_links_are_harvested() -> None:
     assert [c.key for c in doc.citations] == ["doi:10.1038/onc.2011.181", "pmid:1", "pmid:2"]
 
 
+def test_html_character_references_are_decoded_before_identifiers_are_found() -> None:
+    """In HTML, ``&nbsp;`` ends a DOI as a space does and ``&lt;…&gt;`` is a SICI DOI's
+    ``<…>``; the same text in a Markdown file is read as written."""
+    html = (
+        "<li>Oncogene 2011.&nbsp;doi:10.1038/onc.2011.181&nbsp;PMID:&nbsp;21602879</li>\n"
+        "<li>doi:10.1002/(SICI)1097-4636(199706)35:4&lt;421::AID-JBM6&gt;3.0.CO;2-I</li>\n"
+    )
+    doc = read_text("refs.html", html)
+    assert [(c.pmid, c.doi) for c in doc.citations] == [
+        ("21602879", "10.1038/onc.2011.181"),
+        (None, "10.1002/(SICI)1097-4636(199706)35:4<421::AID-JBM6>3.0.CO;2-I"),
+    ]
+    assert doc.problems == ()
+    assert read_text("refs.txt", "<!DOCTYPE html>" + html).citations == doc.citations
+    assert "&" in (read_text("refs.md", html).citations[-1].doi or "")
+
+
 def test_real_pdf_text_with_one_doi() -> None:
     """metapub's PDF text with one DOI (and stray NUL bytes) is text and yields that DOI."""
     doc = read_document(shared_path("ncbi", "metapub", "doi_text", "text_with_one_doi.txt"))
