@@ -116,7 +116,7 @@ _PMID_IN_TEXT = re.compile(
     rf"""
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
-  | (?<![^\W_])(?:PMIDs?|PubMed\s+IDs?)\s*:?\s*
+  | (?<![A-Za-z0-9])(?:PMIDs?|PubMed\s+IDs?)\s*:?\s*
       (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+\b(?![.:/-]\w))*)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -138,13 +138,13 @@ _DOI_BODY = r"""
 _DOI_IN_TEXT = re.compile(
     rf"""
     (?:https?://)?(?:dx\.)?doi\.org/(?P<url>10\.{_DOI_BODY})
-  | (?<![^\W_])doi\s*:?\s*(?P<prefixed>10\.[0-9]{{4,9}}\s*/\s*{_DOI_BODY})
-  | (?P<bare>(?<![^\W_])10\.[0-9]{{4,9}}(?:\.[0-9]+)*/{_DOI_BODY})
+  | (?<![A-Za-z0-9])doi\s*:?\s*(?P<prefixed>10\.[0-9]{{4,9}}\s*/\s*{_DOI_BODY})
+  | (?P<bare>(?<![A-Za-z0-9])10\.[0-9]{{4,9}}(?:\.[0-9]+)*/{_DOI_BODY})
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 #: Markdown emphasis that may enclose an identifier: "_doi:10.1/x_" ends before its "_"
-#: (identifiers are found after a "_" too: the look-behinds above take it as no letter)
+#: (identifiers are found after a "_" too: the look-behinds above want no letter or digit)
 _EMPHASIS = "_~"
 
 
@@ -190,7 +190,7 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
 
 def _without_closing_emphasis(raw: str, text: str, start: int) -> str:
     """``raw`` without the emphasis closing the one that opens before ``start`` in ``text``."""
-    opening = len(text[:start]) - len(text[:start].rstrip(_EMPHASIS))
-    closing = text[start - opening : start] if opening else ""
+    before = text[max(0, start - 3) : start]  # a few characters: never copy the whole text
+    closing = before[len(before.rstrip(_EMPHASIS)) :]
     kept = raw.rstrip(_TRAILING_PUNCT)
     return kept.removesuffix(closing) if closing and kept.endswith(closing) else raw
