@@ -41,10 +41,12 @@ each, by the record they resolved to: two references to one paper, or its PMID i
 and its DOI in another, are one primary paper.
 
 - **A**: at least ``primary_for_a`` primary papers, and at least one of them
-  mentions both partners (edge) or the gene (statement).
+  mentions both partners (edge) or the gene (statement); a partner with no name to look
+  for cannot be shown mentioned, so it keeps the claim from A.
 - **B**: at least one primary paper.
-- **C**: no primary paper, but at least one citation is unverifiable: a resource
-  paper, unresolved, or a DOI that is not in PubMed.
+- **C**: no primary paper, but at least one citation is secondary or unverifiable: a
+  resource paper, a review, an item reporting no research (none of them retracted),
+  unresolved, or a DOI that is not in PubMed.
 - **D**: no citation, or only retracted, not-found, invalid or retraction-notice ones.
 """
 

@@ -80,8 +80,9 @@ def audit_document(
     run = _run_of(settings)
     subject = document.subject
     gene = None
-    if subject.symbol:
-        gene = run.partner(subject.symbol, subject.synonyms, _ids(subject.gene_id), genes)
+    label = subject.symbol or _gene_label(subject, genes)
+    if label:
+        gene = run.partner(label, subject.synonyms, _ids(subject.gene_id), genes)
     context = _Context(resolutions, stats, run, subject, genes, gene)
     claims = tuple(_audit_claim(claim, context) for claim in document.claims)
     loose = tuple(_citation_worth(citation, context).verdict for citation in document.citations)
@@ -101,14 +102,25 @@ def _ids(gene_id: str | None) -> tuple[str, ...]:
     return (gene_id,) if gene_id else ()
 
 
+def _gene_label(subject: Subject, genes: Mapping[str, GeneLookup]) -> str:
+    """What to call the gene of a page that gives no symbol: NCBI Gene's symbol for its
+    Gene ID, else its first synonym, else "" (no gene to look for)."""
+    lookup = genes.get(subject.gene_id) if subject.gene_id else None
+    if lookup is not None and lookup.record is not None:
+        return lookup.record.symbol
+    return subject.synonyms[0] if subject.synonyms else ""
+
+
 def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
     """``claim``'s citations flagged, its flags and its grade with the reason.
 
     The grade counts distinct primary papers, by the PMID of the record each citation
     resolved to: a paper cited twice (two references to it, or its PMID in one and its DOI
-    in another) is one paper, as the reason names it.
+    in another) is one paper, as the reason names it.  A paper names every partner only
+    when each can be looked for: a gene with no name to search for (unknown, or a name
+    too short to find in text) keeps the claim from grade A, and the reason says so.
     """
-    partners = _partners(claim, context)
+    partners, unchecked = _partners(claim, context)
     worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
     primary: set[str] = set()  # PMIDs of the primary papers
@@ -122,14 +134,14 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
                 verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, flag))
         if worth.primary and worth.record is not None:
             primary.add(worth.record.record.pmid)
-            if naming is None and len(mentions) == len(partners):
+            if naming is None and not unchecked and len(mentions) == len(partners):
                 naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)
     primary_for_a = context.run.settings.primary_for_a
     secondary = any(worth.secondary for worth in worths)
     grade = _grade(len(primary), naming is not None, secondary, primary_for_a)
     labels = [partner.label for partner in partners]
-    reason = grade_reason(grade, worths, naming, labels, primary_for_a)
+    reason = grade_reason(grade, worths, naming, labels, primary_for_a, unchecked)
     flags = _claim_flags(claim, worths, context.run)
     return ClaimVerdict(claim, tuple(verdicts), flags, grade, reason)
 
@@ -195,15 +207,19 @@ def _registered(citation: Citation, record: PaperRecord | None, run: _Run) -> Re
     return next((run.by_doi[doi_key(d)] for d in dois if d and doi_key(d) in run.by_doi), None)
 
 
-def _partners(claim: Claim, context: _Context) -> tuple[Partner, ...]:
-    """The genes a paper cited for ``claim`` should name (those with a name to look for)."""
+def _partners(claim: Claim, context: _Context) -> tuple[tuple[Partner, ...], tuple[str, ...]]:
+    """The genes a paper cited for ``claim`` should name that have a name to look for, and
+    the labels of those that have none (the page's gene of a page that names none)."""
     if claim.kind is ClaimKind.STATEMENT:
         gene = context.gene
-        return (gene,) if gene is not None and gene.searchable else ()
+        if gene is None:
+            return (), ("the page's gene",)
+        return ((gene,), ()) if gene.searchable else ((), (gene.label,))
     regulator, target = claim.regulator, claim.target
     labels = (regulator, target) if target != regulator else (regulator,)
     partners = [_labelled(label, claim, context) for label in labels if label]
-    return tuple(partner for partner in partners if partner.searchable)
+    unchecked = tuple(partner.label for partner in partners if not partner.searchable)
+    return tuple(partner for partner in partners if partner.searchable), unchecked
 
 
 def _labelled(label: str, claim: Claim, context: _Context) -> Partner:

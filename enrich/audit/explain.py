@@ -59,10 +59,12 @@ def grade_reason(
     naming: tuple[str, Sequence[Mention]] | None,
     labels: Sequence[str],
     primary_for_a: int,
+    unchecked: Sequence[str] = (),
 ) -> str:
     """The one-line reason for ``grade``, given the claim's citations (``worths``), the
     primary paper naming every partner with where it names them (``naming``), the
-    partners' ``labels`` and the settings' ``primary_for_a``."""
+    partners' ``labels``, the settings' ``primary_for_a`` and the partners with no name to
+    look for (``unchecked``: no paper can be shown to name them)."""
     primary = list(dict.fromkeys(w.label for w in worths if w.primary))
     others = _others([w for w in worths if not w.primary])
     if grade is Grade.A:
@@ -74,6 +76,8 @@ def grade_reason(
         text = f"B: {_count(primary, 'primary paper')} ({_pmids(primary)})"
         if len(primary) < primary_for_a:
             text += f", A needs {primary_for_a}"
+        elif unchecked:
+            text += f", none shown to name {_and(unchecked)}: no name to look for"
         else:
             text += f", none naming {_both(labels)}"
         return f"{text}; also {others}" if others else text

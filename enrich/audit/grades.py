@@ -52,7 +52,10 @@ def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") 
     ``name`` is a database paper's name in the registry."""
     names = {flag.name for flag in verdict.flags}
     resource = FlagName.RESOURCE in names
-    secondary = bool(names & _SECONDARY) or verdict.resolution.status in _UNVERIFIABLE
+    # a retracted review or database paper is retracted first: worth nothing, not grade C
+    secondary = (
+        bool(names & _SECONDARY) and not names & _WORTHLESS
+    ) or verdict.resolution.status in _UNVERIFIABLE
     primary = _is_primary(verdict.resolution, names)
     label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
     label = f"{name}, {label}" if name else label
@@ -109,8 +112,10 @@ def _large_scale_only(
 _UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with secondary papers: grade C
 #: citation flags of secondary literature: not primary evidence, but grade C rather than D
 _SECONDARY = frozenset({FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARCH})
+#: citation flags that make a paper worth nothing to a claim, whatever else it is
+_WORTHLESS = frozenset({FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 #: citation flags that keep a resolved paper from counting as primary evidence
-NOT_PRIMARY = _SECONDARY | {FlagName.RETRACTED, FlagName.RETRACTION_NOTICE}
+NOT_PRIMARY = _SECONDARY | _WORTHLESS
 
 
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -16,9 +17,11 @@ from enrich.model import (
     Citation,
     Claim,
     ClaimKind,
+    GeneRecord,
     Grade,
     Resolution,
     Status,
+    Subject,
 )
 from tests.audit.helpers import (
     audit_claim,
@@ -26,9 +29,11 @@ from tests.audit.helpers import (
     database_records,
     edge,
     flag_names,
+    found,
     reason,
     record,
     resolved,
+    statement,
     twist1,
 )
 
@@ -72,6 +77,60 @@ def test_resource_and_retracted_papers_do_not_count_towards_a() -> None:
     rec = record("30", "RUNX2 and TWIST1.", publication_types=("Retracted Publication",))
     trrust = record("29087512", "RUNX2 and TWIST1.")
     assert audit_claim(edge(cite("30"), cite("29087512")), resolved(rec, trrust)).grade is Grade.C
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"publication_types": ("Review", "Retracted Publication")},
+        {"publication_types": ("Comment", "Retracted Publication")},
+        {"publication_types": ("Retraction of Publication", "Review")},
+        {
+            "title": "An atlas of RUNX2 and TWIST1 binding.",
+            "publication_types": ("Retracted Publication",),
+        },
+    ],
+)
+def test_a_retracted_review_or_resource_is_worth_nothing_not_grade_c(
+    fields: dict[str, Any],
+) -> None:
+    """A paper retracted (or a retraction notice) is worth nothing to a claim, whatever else
+    it is (a review, a comment, a database paper): D, as its reason says, not C."""
+    verdict = audit_claim(edge(cite("30")), resolved(record("30", **fields)))
+    assert verdict.grade is Grade.D, verdict.grade_reason
+    assert verdict.grade_reason.startswith("D: no usable paper")
+
+
+def test_a_gene_with_no_name_to_look_for_keeps_a_claim_from_a() -> None:
+    """A paper can be shown to name a partner only by a name to look for: an edge to "T"
+    (no other name known) or a statement on a page naming no gene is B, saying why, where
+    the same papers would make it A."""
+    both = (record("30", "RUNX2 and T in bone."), record("31", "RUNX2 and T again."))
+    verdict = audit_claim(edge(cite("30"), cite("31"), target="T"), resolved(*both))
+    assert verdict.grade is Grade.B
+    assert verdict.grade_reason == (
+        "B: 2 primary papers (PMID 30, 31), none shown to name T: no name to look for"
+    )
+    about_myc = (record("30", "MYC in cancer."), record("31", "KRAS in cancer."))
+    page = Subject()  # no symbol, no Gene ID, no synonym
+    verdict = audit_claim(statement(cite("30"), cite("31")), resolved(*about_myc), subject=page)
+    assert verdict.grade is Grade.B and "the page's gene" in verdict.grade_reason
+
+
+def test_a_page_without_a_symbol_is_looked_for_by_its_gene_ids_and_synonyms() -> None:
+    """A page naming its gene only by Gene ID and synonyms: the statement's papers are
+    checked against NCBI Gene's symbol and those names, not skipped."""
+    page = Subject(symbol="", synonyms=("DERMO1",), gene_id="117581")
+    genes = found(GeneRecord("117581", "TWIST2", description="twist family bHLH 2"))
+    papers = resolved(record("30", "MYC in cancer."), record("31", "KRAS in cancer."))
+    verdict = audit_claim(statement(cite("30"), cite("31")), papers, subject=page, genes=genes)
+    assert verdict.grade is Grade.B and "TWIST2" in verdict.grade_reason
+    naming = resolved(record("30", "TWIST2 in skin."), record("31", "Dermo1 in skin."))
+    verdict = audit_claim(statement(cite("30"), cite("31")), naming, subject=page, genes=genes)
+    assert verdict.grade is Grade.A
+    by_synonym = Subject(symbol="", synonyms=("DERMO1",))
+    verdict = audit_claim(statement(cite("30"), cite("31")), naming, subject=by_synonym)
+    assert verdict.grade is Grade.A
 
 
 def test_grade_d_for_no_citation_or_only_dead_ones() -> None:
