@@ -408,6 +408,13 @@ def _rewritten(outcome: RunOutcome) -> str:
     return ""
 
 
+def _unresolved_warning(unresolved: int) -> str:
+    return (
+        f"{count(unresolved)} citations are unresolved; the reports say so. "
+        "Run again when E-utilities is reachable."
+    )
+
+
 def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = None) -> str:
     """The run's counts, its duration, where its reports are and what a person must know."""
     s = outcome.summary
@@ -421,10 +428,7 @@ def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = 
             "E-utilities server, not NCBI" + ("; the reports say so." if out_dir else ".")
         )
     if s.unresolved:
-        lines.append(
-            f"warning: {count(s.unresolved)} citations are unresolved; "
-            "the reports say so. Run again when E-utilities is reachable."
-        )
+        lines.append(f"warning: {_unresolved_warning(s.unresolved)}")
     if s.genes_without_names:
         why = "offline and not in the cache" if s.offline else "NCBI Gene could not be asked"
         lines.append(
@@ -515,9 +519,14 @@ def audit(
     if fmt == "table":
         click.echo(f"{'listed':<15}{count(listing.listed)} {options.scope()}")
         click.echo(_summary_screen(outcome, time.monotonic() - started))
+    elif outcome.summary.unresolved:  # the table's summary says so; a pipeline's log must too
+        click.echo(f"warning: {_unresolved_warning(outcome.summary.unresolved)}", err=True)
     _report_problems(outcome.problems)
     if wanted:
-        click.echo(describe_gate(wanted, listing.met, listing.loose, fmt == "table"), err=True)
+        gate = describe_gate(
+            wanted, listing.met, listing.loose, fmt == "table", outcome.summary.unresolved
+        )
+        click.echo(gate, err=True)
         if listing.met or listing.loose:
             sys.exit(EXIT_FAILED)
     sys.exit(_exit_code(outcome))

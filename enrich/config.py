@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -238,13 +238,27 @@ def _formats(value: Any, origin: str) -> tuple[str, ...]:
 
 
 def _check_url(values: dict[str, Any], origins: dict[str, str]) -> None:
-    """eutils_url must be an http(s) URL with a host: anything else is a setting error."""
+    """eutils_url must be an http(s) URL with a host, and a base address only: a query,
+    a fragment or a user and password in it would go into every report that names the
+    server (a key among them), so they are a setting error too, never echoed."""
     url = str(values["eutils_url"])
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+        shown = urlunsplit((parts.scheme, host, parts.path, "", ""))
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unbalanced "[" in the host
+        shown, valid = "", False
+    if not valid:
         raise ConfigError(
             f"{origins['eutils_url']}: eutils_url must be an http:// or https:// URL with a "
-            f"host, got {url!r}"
+            f"host, got {shown!r}"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(
+            f"{origins['eutils_url']}: eutils_url must be E-utilities' base address alone, "
+            f"{shown}, without user:password@, ?query or #fragment (an API key goes in "
+            "NCBI_API_KEY)"
         )
 
 

@@ -183,6 +183,25 @@ def test_a_capped_rate_is_shown_capped(tmp_path: Path) -> None:
     assert shown == "50, capped: 3 requests/s (NCBI's limit)"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://eutils.example/entrez/eutils/?api_key=secret0123",
+        "https://user:secret0123@eutils.example/entrez/eutils/",
+        "https://eutils.example/entrez/eutils/#secret0123",
+    ],
+)
+def test_an_eutils_url_carrying_more_than_its_address_is_refused_unechoed(
+    tmp_path: Path, url: str
+) -> None:
+    """A query, fragment or password in eutils_url would go into every report naming the
+    server: a setting error whose message shows the address without them."""
+    with pytest.raises(ConfigError, match="base address alone") as caught:
+        load_settings(config_file=tmp_path / "none.yaml", environ={"ENRICH_EUTILS_URL": url})
+    assert "secret0123" not in str(caught.value)
+    assert "https://eutils.example/entrez/eutils/" in str(caught.value)
+
+
 @pytest.mark.parametrize("url", ["ftp://eutils.example/", "not a url", "http://"])
 def test_a_malformed_eutils_url_is_a_setting_error(tmp_path: Path, url: str) -> None:
     """A malformed ENRICH_EUTILS_URL is a ConfigError naming the variable (exit 1)."""

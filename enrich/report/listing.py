@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from enrich.audit import summarize
 from enrich.audit.gate import claim_conditions
+from enrich.escape import printable
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
 from enrich.report.files import Spool
@@ -65,6 +66,8 @@ class ListingOptions:
             words += f" graded {' or '.join(grades)}"
         if self.flags:
             words += f"{' and' if grades else ''} flagged {' or '.join(sorted(self.flags))}"
+        if self.fail_on and (grades or self.flags):
+            words += ", and those meeting --fail-on"
         if not (self.grades or self.flags or self.show_all):
             words += " (--all lists every claim)"
         return words
@@ -86,8 +89,9 @@ class ListingPart:
 
 
 def _cell(text: str) -> str:
-    """Text on one table cell: no tab, no line break, runs of white space made one space."""
-    return " ".join(text.split())
+    """Text on one table cell: no tab, no line break, runs of white space made one space,
+    and no character a terminal would act on (escape sequences, bidi controls: escaped)."""
+    return printable(" ".join(text.split()))
 
 
 class AuditListing:
@@ -267,12 +271,23 @@ def _condition_order(condition: str) -> tuple[int, str]:
 
 
 def describe_gate(
-    conditions: frozenset[str], met: Counter[str], loose: Counter[str], listed_first: bool
+    conditions: frozenset[str],
+    met: Counter[str],
+    loose: Counter[str],
+    listed_first: bool,
+    unresolved: int = 0,
 ) -> str:
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
-    (and loose citations) each, and which did not; or that none did."""
+    (and loose citations) each, and which did not; or that none did, which is no pass while
+    ``unresolved`` citations could not be checked."""
     names = sorted(conditions, key=_condition_order)
     tripped = [name for name in names if met.get(name) or loose.get(name)]
+    if not tripped and unresolved:
+        return (
+            f"fail-on: not decided: no claim meets {' or '.join(names)}, but "
+            f"{many(unresolved, 'citation')} could not be checked (unresolved); "
+            "run again when E-utilities is reachable"
+        )
     if not tripped:
         return f"fail-on: passed: no claim meets {' or '.join(names)}"
     parts = []

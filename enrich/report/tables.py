@@ -32,6 +32,7 @@ AUDIT_COLUMNS = (
     "primary",
     "pmids",
     "dois",
+    "citation_flags",  #: the flags of the claim's citations, each once (retracted, …)
 )
 
 
@@ -73,6 +74,7 @@ def claim_rows(doc: AuditedDocument) -> list[list[str]]:
                 _joined(primary_pmids(verdict)),
                 _joined([c.pmid for c in cited]),
                 _joined([c.doi for c in cited]),
+                _joined((f.name for c in verdict.citations for f in c.flags), ","),
             ]
         )
     return rows

@@ -4,6 +4,7 @@ columns (SYNTHETIC audit results of the two examples)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections import Counter
@@ -110,3 +111,29 @@ def test_a_passed_gate_says_so() -> None:
     """A gate nothing meets says it passed, naming its conditions."""
     verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True)
     assert verdict == "fail-on: passed: no claim meets D or retracted"
+
+
+def test_a_gate_with_unresolved_citations_is_not_passed() -> None:
+    """Unresolved citations grade C and meet no flag: a gate nothing meets then says it
+    could not decide, never that it passed."""
+    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True, 7)
+    assert verdict.startswith("fail-on: not decided: no claim meets D or retracted, but 7")
+    assert "passed" not in verdict
+
+
+def test_the_scope_says_when_fail_on_adds_claims() -> None:
+    """--grade D with --fail-on lists the claims meeting the gate too: the line says so."""
+    options = ListingOptions(grades=frozenset("D"), fail_on=frozenset({"retracted"}))
+    assert options.scope() == "claims graded D, and those meeting --fail-on"
+
+
+def test_table_cells_never_carry_terminal_controls(tmp_path: Path) -> None:
+    """An escape sequence or a bidi control in a document's text is shown escaped in the
+    table, never sent to the terminal as is."""
+    doc = twist2()
+    first = doc.claims[0]
+    claim = dataclasses.replace(first.claim, text="\x1b[2J\x1b[1;31merror: forged \u202e line")
+    doc = dataclasses.replace(doc, claims=(dataclasses.replace(first, claim=claim),))
+    _, text = listed(ListingOptions(show_all=True), tmp_path, [doc])
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[2J" in text

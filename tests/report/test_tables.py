@@ -37,6 +37,21 @@ def test_primary_excludes_resource_retracted_and_unresolved() -> None:
     assert NOT_FOUND in rows["tfs-4"][AUDIT_COLUMNS.index("pmids")]
 
 
+def test_a_claims_citation_flags_have_a_column_of_their_own() -> None:
+    """A claim citing a retracted paper can be found in audit.tsv by that flag, whatever
+    its grade: ``citation_flags`` lists its citations' flags, each once."""
+    doc = twist1()
+    by_id = {v.claim.id: v for v in doc.claims}
+    rows = {r.split("\t")[1]: r.rstrip("\n").split("\t") for r in audit_rows([doc])}
+    flags = rows["tfs-5"][AUDIT_COLUMNS.index("citation_flags")].split(",")
+    assert "retracted" in flags and len(flags) == len(set(flags))
+    expected = {f.name for c in by_id["tfs-1"].citations for f in c.flags}
+    assert (
+        set(filter(None, rows["tfs-1"][AUDIT_COLUMNS.index("citation_flags")].split(",")))
+        == expected
+    )
+
+
 def test_audit_tsv_written_by_writer_matches_audit_rows(tmp_path: Path) -> None:
     """The audit.tsv the writer leaves is exactly audit_rows over the documents added."""
     docs = [twist1(), twist2()]
