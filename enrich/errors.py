@@ -23,6 +23,7 @@
         │   └── ErrorReply           a complete reply that states an error or is refused:
         │       │                    ``<ERROR>``, a JSON error, an HTML page, a wrong root,
         │       │                    an entity bomb; asking again would get the same
+        │       ├── SearchOverflow   an esearch listing fewer IDs than it counts
         │       └── ReplyTooLarge    a body over the size cap once decoded (a gzip bomb)
         ├── RequestRejected          any other 4xx: retrying would not help
         └── CircuitOpen              the host has been unreachable; requests fail fast
@@ -106,6 +107,11 @@ class EmptyReply(TruncatedReply):
 
 class ErrorReply(BadResponse):
     """A complete reply that states an error or cannot be used: never asked again."""
+
+
+class SearchOverflow(ErrorReply):
+    """An esearch reply that lists fewer IDs than it counts: the one looked for may be
+    among those left out."""
 
 
 class ReplyTooLarge(ErrorReply):

@@ -110,26 +110,33 @@ class Found:
     offset: int
 
 
-#: a list of PMIDs after a label: numbers apart by "," ";" "|" or "and", on one line
-_PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;|]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
+#: a list of PMIDs after a label: numbers apart by "," ";" or "and", on one line (a table's
+#: "|" is a column boundary, never a separator).  After a singular label ("PMID: 1; 2") a
+#: number joins the list only with five digits or more: "(PMID: 31452104, 2019)" and
+#: "PMID 12345678 and 20 other studies" name one paper; a plural label governs any number.
+_PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
+_PMID_ITEM_END = r"\b(?![.:/-]\w)"  #: not a number's start: "2019.5", "10.1000/x", "12:30"
 _PMID_IN_TEXT = re.compile(
     rf"""
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
-  | (?<![A-Za-z0-9])(?:PMIDs?|PubMed\s+IDs?)\s*:?\s*
-      (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+\b(?![.:/-]\w))*)
+  | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs)\s*:?\s*
+      (?P<mentions>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+{_PMID_ITEM_END})*)
+  | (?<![A-Za-z0-9])(?:PMID|PubMed\s+ID)\s*:?\s*
+      (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]{{5,}}{_PMID_ITEM_END})*)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 _LISTED_PMID = re.compile(r"[0-9]+")
 #: the characters of a DOI found in text.  It ends at white space, quotes (straight or
-#: curly), backticks, asterisks (Markdown emphasis), "<" and ">" (but SICI's "<421::…>" when
-#: written whole: HTML tags never open with a digit), a Markdown link's "](", and a "," or
-#: ";" that an identifier label follows ("doi:10.1/x,PMID:2").  Trailing punctuation is
-#: left for :func:`normalize_doi` to remove.
+#: curly), backticks, an asterisk that no letter or digit follows (Markdown emphasis), "<"
+#: and ">" (but SICI's "<421::…>" when written whole: HTML tags never open with a digit), a
+#: Markdown link's "](", and a "," or ";" that an identifier label follows
+#: ("doi:10.1/x,PMID:2").  Trailing punctuation is left for :func:`normalize_doi` to remove.
 _DOI_BODY = r"""
     (?:
         [^\s"'<>`*\u201c\u201d\u2018\u2019\],;]
+      | \*(?=\w)
       | \](?!\()
       | [,;](?![^\S\n]*(?:PMIDs?|PMCID|PubMed|doi)\b)
       | <[0-9][^\s<>"'`]*>
@@ -154,10 +161,12 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
 
     PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host) and
     ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` mentions, where the label governs a list of
-    numbers apart by ``,`` ``;`` ``|`` or ``and`` on its line; DOIs from doi.org URLs,
+    numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``, numbers of five
+    digits or more: not a year or a count that follows); DOIs from doi.org URLs,
     ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,
     are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
-    Markdown link's ``](``, at quotes, backticks and emphasis closing around it, and before
+    Markdown link's ``](``, at quotes, backticks and emphasis closing around it (emphasis
+    opening just before the identifier or its label), and before
     a ``,``/``;`` followed by another identifier's label; SICI DOIs keep ``<…>`` written
     whole.  A DOI's raw text may keep trailing punctuation (:func:`normalize_doi` removes
     it).  The same identifier may be yielded more than once.  Text is searched as given:
@@ -171,9 +180,10 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
         elif m.group("url") is not None:
             found.append(Found("pmid", m["url"], m.start("url")))
         else:
-            start = m.start("mention")
+            group = "mentions" if m.group("mentions") is not None else "mention"
+            start = m.start(group)
             found.extend(
-                Found("pmid", n[0], start + n.start()) for n in _LISTED_PMID.finditer(m["mention"])
+                Found("pmid", n[0], start + n.start()) for n in _LISTED_PMID.finditer(m[group])
             )
         if len(found) > enough:
             yield from found

@@ -27,7 +27,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from enrich.entrez.replies import PARSER_OPTIONS, check_body, check_root, parse_xml, syntax_error
-from enrich.errors import ErrorReply
+from enrich.errors import ErrorReply, SearchOverflow
 from enrich.model import PaperRecord, Relation
 
 __all__ = ["RecordDefect", "iter_records", "parse_esearch", "parse_record", "read_efetch"]
@@ -153,7 +153,7 @@ def parse_esearch(data: bytes, *, complete: bool = False) -> list[str]:
         raise ErrorReply(f"{what}: {odd!r} is no PubMed ID")
     count = _text(root.find("Count"))
     if complete and count.isdigit() and int(count) > len(ids):
-        raise ErrorReply(f"{what}: {count} records matched but {len(ids)} were listed")
+        raise SearchOverflow(f"{what}: {count} records matched but {len(ids)} were listed")
     return ids
 
 

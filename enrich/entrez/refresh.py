@@ -15,7 +15,9 @@ cached NCBI Gene summaries (whose names the audit looks for).
 
 Fetching goes through the resolver's own batching and re-asking
 (:meth:`enrich.entrez.resolve.Resolver.fetch_pmids`): a PMID is believed withdrawn
-only when PubMed returned no record for it twice.
+only when PubMed returned no record for it twice, in replies holding others' records or
+asked alone: a reply holding none of a batch of records known to exist is NCBI's blip,
+and those records fail this time (kept, asked again at the next refresh).
 """
 
 from __future__ import annotations
@@ -173,7 +175,7 @@ async def _refetch(
             progress=progress,
         )
         if stale:
-            fetched = await resolver.fetch_pmids(stale, _JournalSink(cache))
+            fetched = await resolver.fetch_pmids(stale, _JournalSink(cache), blank_is_absence=False)
             result.refreshed, result.failed = len(fetched.records), len(fetched.failed)
         if stale_genes:
             await _refetch_genes(stale_genes, cache, client, eutils, result)

@@ -6,8 +6,8 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
 * ``resolved``: PubMed returned the record (from the cache or the network);
 * ``not_found``: PubMed has no record for the PMID (asked twice: in its batch,
   then again in a smaller batch).  A reply that holds none of a batch's PMIDs (of two
-  or more) is taken for NCBI's hiccup, not for a batch of withdrawn papers: asked again
-  as a reply cut short is, and, if it stays so, its PMIDs are unresolved;
+  or more) may be NCBI's hiccup as well as a batch of made-up PMIDs: it is asked again,
+  with the backoff of a reply cut short, before it counts as the first answer;
 * ``not_in_pubmed``: no PubMed record carries the DOI (esearch on ``[doi]``, then
   the fetched records' own DOIs compared, since PubMed can return near matches).  When
   several records carry it, the one that is not a notice about another (an erratum, a
@@ -40,7 +40,7 @@ import httpx
 from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
-from enrich.errors import EmptyReply, EutilsError
+from enrich.errors import EmptyReply, EutilsError, SearchOverflow
 from enrich.identifiers import doi_key
 from enrich.model import PaperRecord, Resolution, Status
 
@@ -180,26 +180,34 @@ class Resolver:
             results[f"pmid:{pmid}"] = _pmid_resolution(pmid, outcome)
 
     async def fetch_pmids(
-        self, pmids: list[str], sink: RecordSink | None = None, *, report: bool = True
+        self,
+        pmids: list[str],
+        sink: RecordSink | None = None,
+        *,
+        report: bool = True,
+        blank_is_absence: bool = True,
     ) -> Fetched:
         """Records of ``pmids`` from the network, batched, several batches in flight; each
         batch's records go to ``sink`` (the cache by default) as soon as they arrive.
 
         A PMID a batch did not return is asked once more in a smaller batch before it
         is believed missing (a short reply may be NCBI's hiccup) and told to
-        ``sink.absent``.  ``report`` feeds the progress and ``on_settled`` callbacks;
-        it is off for PMIDs fetched only on a DOI's behalf.
+        ``sink.absent``.  A reply holding none of a batch's PMIDs is first asked again
+        with backoff; then, with ``blank_is_absence``, its PMIDs go on as absent from it,
+        else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail.
+        ``report`` feeds the progress and ``on_settled`` callbacks; it is off for PMIDs
+        fetched only on a DOI's behalf.
         """
         sink = sink or CacheSink(self.cache)
         outcome = Fetched()
         if self.client is None:
             outcome.failed = dict.fromkeys(pmids, "offline: not in the cache")
             return outcome
-        await self._fetch_batches(pmids, self.batch_size, outcome, sink, report)
+        await self._fetch_batches(pmids, self.batch_size, outcome, sink, report, blank_is_absence)
         again = sorted(outcome.missing)
-        if again:  # absent from replies that held others: a reply of none of them is believed
+        if again:  # the second ask: a reply holding none of them is believed
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, blank_ok=True)
+            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, None)
             sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
@@ -212,24 +220,27 @@ class Resolver:
         outcome: Fetched,
         sink: RecordSink,
         report: bool,
-        *,
-        blank_ok: bool = False,
+        blank: bool | None,
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
-        await asyncio.gather(
-            *(self._fetch_batch(b, outcome, sink, report, blank_ok) for b in batches)
-        )
+        await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report, blank) for b in batches))
 
     async def _fetch_batch(
-        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank_ok: bool
+        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank: bool | None
     ) -> None:
+        """Fetch one batch into ``outcome``.  A reply holding none of its PMIDs is believed
+        when ``blank`` is None; else it is asked again, and then its PMIDs are absent from
+        it (``blank`` true) or failed."""
         assert self.client is not None
         params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
-        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank_ok)
+        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank is None)
         async with self._slots:
             try:
                 parsed, defects = await self.client.call("efetch.fcgi", params, parse)
             except EutilsError as exc:
+                if blank and isinstance(exc, EmptyReply):
+                    outcome.missing.update(batch)  # the first ask's answer: asked again
+                    return
                 outcome.failed.update(dict.fromkeys(batch, str(exc)))
                 if report:  # final: a failed batch is not asked again
                     self._settled({f"pmid:{p}": _pmid_resolution(p, outcome) for p in batch})
@@ -315,6 +326,9 @@ class Resolver:
         return mapped
 
     async def _search_batch(self, dois: list[str], results: dict[str, Resolution]) -> list[str]:
+        """The PMIDs an esearch of ``dois`` finds; when it finds more than it lists (one DOI
+        matching many records), each half is searched again, so that such a DOI costs
+        itself alone.  A DOI whose search fails is settled unresolved in ``results``."""
         assert self.client is not None
         term = " OR ".join(f'"{doi}"[doi]' for doi in dois)
         params = {"db": "pubmed", "term": term, "retmax": str(len(dois) * 5)}
@@ -324,12 +338,18 @@ class Resolver:
                     "esearch.fcgi", params, partial(parse_esearch, complete=True)
                 )
             except EutilsError as exc:
-                for doi in dois:
-                    results[f"doi:{doi}"] = Resolution(
-                        f"doi:{doi}", Status.UNRESOLVED, reason=str(exc)
-                    )
-                self._progress(len(dois))
-                return []
+                error = exc
+        if isinstance(error, SearchOverflow) and len(dois) > 1:  # the halves take own slots
+            middle = len(dois) // 2
+            first, second = await asyncio.gather(
+                self._search_batch(dois[:middle], results),
+                self._search_batch(dois[middle:], results),
+            )
+            return [*first, *second]
+        for doi in dois:
+            results[f"doi:{doi}"] = Resolution(f"doi:{doi}", Status.UNRESOLVED, reason=str(error))
+        self._progress(len(dois))
+        return []
 
 
 def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:

@@ -498,12 +498,12 @@ def _asked(request: httpx.Request) -> list[str]:
     return dict(httpx.QueryParams(request.content.decode()))["id"].split(",")
 
 
-def test_a_reply_holding_none_of_the_pmids_asked_is_asked_again_not_believed(
+def test_a_reply_holding_none_of_the_pmids_asked_is_asked_again_before_it_counts(
     tmp_path: Path,
 ) -> None:
-    """An empty set (or one of PMIDs not asked) for a batch is NCBI's hiccup, not a batch
-    of withdrawn papers: asked again, resolved once the server recovers; when it does not,
-    the PMIDs are unresolved and nothing is remembered as missing."""
+    """An empty set (or one of PMIDs not asked) for a batch may be NCBI's blip: asked again
+    with backoff, resolved once the server recovers.  PMIDs PubMed lacks (made up) get that
+    reply every time: after the second ask, in a smaller batch, they are not_found."""
     replies = {"blank": 0}
 
     def flaky(request: httpx.Request) -> httpx.Response:
@@ -514,15 +514,18 @@ def test_a_reply_holding_none_of_the_pmids_asked_is_asked_again_not_believed(
 
     results = mock_resolve(flaky, keys_of(PMIDS[:3]), tmp_path / "flaky")
     assert statuses(results) == {"resolved": 3}
+    asked: list[list[str]] = []
 
     def blank(request: httpx.Request) -> httpx.Response:
+        asked.append(_asked(request))
         return httpx.Response(200, content=record_set([]))
 
-    results = mock_resolve(blank, keys_of(PMIDS[:3]), tmp_path / "blank")
-    assert statuses(results) == {"unresolved": 3}
-    assert "none of the 3 PMIDs asked" in results[f"pmid:{PMIDS[0]}"].reason
+    made_up = ["99999997", "99999998", "99999999"]
+    results = mock_resolve(blank, keys_of(made_up), tmp_path / "blank")
+    assert statuses(results) == {"not_found": 3}
+    assert len(asked) == 3 + 1  # the first ask and its two retries, then the second ask
     with CitationCache(tmp_path / "blank") as cache:
-        assert not any(cache.is_missing(pmid) for pmid in PMIDS[:3])
+        assert all(cache.is_missing(pmid) for pmid in made_up)
 
 
 def test_a_record_that_cannot_be_read_costs_its_own_pmid_not_its_batch(tmp_path: Path) -> None:
@@ -606,6 +609,28 @@ def test_a_search_that_lists_fewer_matches_than_it_found_settles_no_doi(tmp_path
     assert "40 records matched but 1 were listed" in results[f"doi:{doi}"].reason
     with CitationCache(tmp_path) as cache:
         assert cache.get_doi(doi) == (False, None)
+
+
+def test_a_doi_matching_too_many_records_costs_itself_alone(tmp_path: Path) -> None:
+    """When a batch's search finds more than it lists, its halves are searched again: the
+    DOI that matches too many records is unresolved, the others of its batch resolve."""
+    good = make_record("20001", title="Good", doi="10.5555/good", journal="J", year=2020)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("esearch.fcgi"):
+            term = dict(httpx.QueryParams(request.content.decode()))["term"]
+            found, count = (["20001"], 1) if "10.5555/good" in term else ([], 0)
+            if "10.5555/many" in term:
+                found, count = [*found, "20002"], count + 40
+            ids = "".join(f"<Id>{pmid}</Id>" for pmid in found)
+            body = f"<eSearchResult><Count>{count}</Count><IdList>{ids}</IdList></eSearchResult>"
+            return httpx.Response(200, content=body.encode())
+        return httpx.Response(200, content=record_set([good]))
+
+    results = mock_resolve(handler, ["doi:10.5555/good", "doi:10.5555/many"], tmp_path)
+    assert results["doi:10.5555/good"].status is Status.RESOLVED
+    assert results["doi:10.5555/many"].status is Status.UNRESOLVED
+    assert "matched but" in results["doi:10.5555/many"].reason
 
 
 def test_a_reply_that_repeats_the_api_key_never_carries_it_further(tmp_path: Path) -> None:

@@ -84,3 +84,14 @@ def test_real_text_with_many_dois() -> None:
     assert len(dois) > 50
     assert "10.1038/nature09635" in dois and "10.1371/journal.pgen.1000536" in dois
     assert all(not d.endswith((".", ",", ";")) for d in dois)
+
+
+def test_a_table_row_with_one_pmid_and_a_year_is_one_paper() -> None:
+    """The year in the next column of a Markdown table is no PMID: the row's PMID and DOI
+    are one paper, so their agreement can be checked."""
+    document = read_text(
+        "x.md", "| TWIST1 | PMID: 18598946 | 2008 | doi:10.1016/j.ccr.2008.06.005 |\n"
+    )
+    assert [(c.pmid, c.doi) for c in document.citations] == [
+        ("18598946", "10.1016/j.ccr.2008.06.005")
+    ]
