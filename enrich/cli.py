@@ -102,6 +102,15 @@ def format_option(*choices: str, help_text: str | None = None) -> Callable[[F], 
     )
 
 
+class FolderPath(click.Path):
+    """A folder option's path, never empty: ``--out "$UNSET"`` would be the current folder."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path (an unset variable?): name a folder", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def settings_options(func: F) -> F:
     """Options that override enrich.yaml and the environment (the API key: NCBI_API_KEY)."""
     options = [
@@ -110,7 +119,7 @@ def settings_options(func: F) -> F:
         ),
         click.option("--email", help="Contact e-mail sent to NCBI [env NCBI_EMAIL]."),
         click.option(
-            "--cache-dir", type=click.Path(path_type=Path), help="Cache folder [default cache/]."
+            "--cache-dir", type=FolderPath(path_type=Path), help="Cache folder [default cache/]."
         ),
         click.option("--rate", type=float, help="Requests/s, capped at NCBI's 3 (10 with a key)."),
         click.option("--batch-size", type=int, help="PMIDs per efetch request [default 200]."),
@@ -314,7 +323,7 @@ def _resolution_line(raw: str, res: Any) -> str:
 @paths_argument
 @style_option
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
+    "--out", "out_dir", type=FolderPath(path_type=Path), help="Report folder [default reports/]."
 )
 @jobs_option
 @click.option(
@@ -543,7 +552,7 @@ def audit(
     help="Re-fetch records older than this (e.g. 12h, 30d, 8w).",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), help="Report folder [default reports/]."
+    "--out", "out_dir", type=FolderPath(path_type=Path), help="Report folder [default reports/]."
 )
 @settings_options
 def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
@@ -591,7 +600,7 @@ def cache() -> None:
 
 @cache.command()
 @click.option("--repair", is_flag=True, help="Delete the damaged entries (they are refetched).")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder [default cache/].")
+@click.option("--cache-dir", type=FolderPath(path_type=Path), help="Cache folder [default cache/].")
 def verify(repair: bool, cache_dir: Path | None) -> None:
     """Check that every cache entry decodes and every record matches its stored XML.
 

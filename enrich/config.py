@@ -176,6 +176,7 @@ def load_settings(
             values[name], origins[name] = _typed(name, value, "flag"), "flag"
     _check_ranges(values)
     _check_url(values, origins)
+    _check_folders(values, origins)
     audit = data.get("audit") or {}
     resources = data.get("resources") or []
     if not isinstance(audit, dict) or not isinstance(resources, list):
@@ -260,6 +261,14 @@ def _check_url(values: dict[str, Any], origins: dict[str, str]) -> None:
             f"{shown}, without user:password@, ?query or #fragment (an API key goes in "
             "NCBI_API_KEY)"
         )
+
+
+def _check_folders(values: dict[str, Any], origins: dict[str, str]) -> None:
+    """A folder setting must name one: an empty value (a variable set to nothing in a
+    script) would be the current folder."""
+    for name in ("cache_dir", "out_dir"):
+        if values[name] is not None and not str(values[name]).strip():
+            raise ConfigError(f"{origins[name]}: {name} is empty: name a folder")
 
 
 def _check_ranges(values: dict[str, Any]) -> None:

@@ -196,3 +196,32 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path, value: str, named: s
     assert result.exit_code == 2
     assert named in result.stderr and "(known: html, json, md)" in result.stderr
     assert names == set() and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("out", ["docs", "/", "docs/inner/.."])
+def test_a_report_folder_holding_an_input_is_refused(tmp_path: Path, out: str) -> None:
+    """--out that is, or holds, an input folder would put reports among the documents (and
+    over them, with --formats md): one line naming it, exit 1, and the documents intact."""
+    docs = tmp_path / "docs"
+    (docs / "inner").mkdir(parents=True)
+    for example in EXAMPLES.glob("*.md"):
+        (docs / example.name).write_bytes(example.read_bytes())
+    before = {p.name: p.read_bytes() for p in docs.glob("*.md")}
+    target = out if out == "/" else str(tmp_path / out)
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("run", str(docs), "--out", target, "--formats", "md", "--offline"),
+            *("--cache-dir", str(tmp_path / "cache")),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "holds the input" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in docs.glob("*.md")} == before
+
+
+@pytest.mark.parametrize("option", ["--out", "--cache-dir"])
+def test_an_empty_folder_option_is_a_usage_error(tmp_path: Path, option: str) -> None:
+    """``--out "$UNSET"`` would be the current folder: a usage error, nothing written."""
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES), option, "", "--offline"])
+    assert result.exit_code == 2 and "empty path" in result.stderr

@@ -207,3 +207,11 @@ def test_a_malformed_eutils_url_is_a_setting_error(tmp_path: Path, url: str) -> 
     """A malformed ENRICH_EUTILS_URL is a ConfigError naming the variable (exit 1)."""
     with pytest.raises(ConfigError, match=r"\$ENRICH_EUTILS_URL: eutils_url must be"):
         load_settings(config_file=tmp_path / "none.yaml", environ={"ENRICH_EUTILS_URL": url})
+
+
+def test_an_empty_folder_setting_is_a_setting_error(tmp_path: Path) -> None:
+    """``out_dir: ""`` in enrich.yaml would be the current folder: an error naming the file."""
+    config = tmp_path / "enrich.yaml"
+    config.write_text('out_dir: ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"enrich\.yaml: out_dir is empty"):
+        load_settings(config_file=config, environ={})

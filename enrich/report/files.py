@@ -272,9 +272,11 @@ class AtomicTextFile:
         return self.path
 
     def discard(self) -> None:
-        """Close and delete the temporary file; ``path`` is left as it was. Idempotent."""
+        """Close and delete the temporary file; ``path`` is left as it was. Idempotent, and
+        quiet: closing may fail as writing did (a full disk), and the file goes all the same."""
         if self._file is not None:
-            self._file.close()
+            with suppress(OSError):
+                self._file.close()
             self._file = None
         self._temp.unlink(missing_ok=True)
 

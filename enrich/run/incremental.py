@@ -69,6 +69,7 @@ from enrich.audit import AuditSettings, CorpusStats, corpus_share
 from enrich.entrez.cache import CacheVersion, CitationCache
 from enrich.entrez.resolve import cache_entries
 from enrich.errors import OutputError
+from enrich.escape import printable
 from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
@@ -349,10 +350,14 @@ class Incremental:
     # --- what stream_documents asks ------------------------------------------------------
 
     def scan(self, number: int, path: Path) -> Scan | None:
-        """The stored scan of document ``number`` when its bytes are those the state knows,
-        else None (pass 1 reads it).  Records the input's digest either way."""
+        """The stored scan of document ``number`` when its bytes are those the state knows
+        and it was made with these settings (a scan depends on ``--style`` and on the
+        version's reader; any change of settings renders every document again anyway), else
+        None (pass 1 reads it).  Records the input's digest either way."""
         digest = self.digests.get(number) or input_digest(path)
         self.digests[number] = digest
+        if self.previous.settings != self.settings:
+            return None
         known = self.previous.documents.get(str(path))
         return known.scan if known is not None and digest and known.digest == digest else None
 
@@ -606,9 +611,12 @@ class Incremental:
                 shutil.copyfile(self.out_dir / STATE, path)
                 self._write(path, kept, written, tsv_spans, bibliography, meta)
                 return path
-            except sqlite3.Error:  # damaged past what loading it looked at
+            except (sqlite3.Error, OSError):  # damaged past what loading it looked at, or full
                 path.unlink(missing_ok=True)
-        self._write(path, set(), written, tsv_spans, bibliography, meta)
+        try:
+            self._write(path, set(), written, tsv_spans, bibliography, meta)
+        except (sqlite3.Error, OSError) as exc:  # a full disk: the previous set stays whole
+            raise OutputError(f"cannot write the run's state {printable(path)}: {exc}") from exc
         return path
 
     def _write(

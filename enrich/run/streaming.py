@@ -29,6 +29,7 @@ The results do not depend on ``jobs`` or on the order documents finish in.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -42,7 +43,8 @@ import httpx
 from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.entrez.cache import CacheMark
-from enrich.errors import NoDocuments
+from enrich.errors import NoDocuments, OutputError
+from enrich.escape import printable
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
 from enrich.model import AuditedDocument, GeneLookup, Resolution, RunSummary, Status, Style
@@ -240,7 +242,8 @@ def input_files(paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = N
     """The document files of ``paths`` (never inside ``cache_dir`` or ``out_dir``, the
     run's own folders, but when named), once the cache folder is known to be writable.
 
-    Raises, touching nothing: OutputError when ``cache_dir`` cannot be written,
+    Raises, touching nothing: OutputError when ``cache_dir`` cannot be written or an input
+    is inside ``out_dir`` (its reports would be written among the inputs, or over one),
     NoDocuments when ``paths`` hold no document.
     """
     check_writable_folder(cache_dir, "the cache")
@@ -248,6 +251,15 @@ def input_files(paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = N
     files = list(iter_input_files(paths, skip=own))
     if not files:
         raise NoDocuments(no_documents_message(paths))
+    if out_dir is not None:
+        folder = os.path.join(os.path.realpath(out_dir), "")  # noqa: PTH118 - with its "/"
+        inside = next((f for f in files if os.path.realpath(f).startswith(folder)), None)
+        if inside is not None:
+            raise OutputError(
+                f"cannot write reports to {printable(out_dir)}: it holds the input "
+                f"{printable(inside)}, which its reports would join or overwrite; choose a "
+                "report folder (--out) that holds no input"
+            )
     return files
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ from enrich.report import ReportWriter, files
 from enrich.report.commit import MANIFEST
 from enrich.report.files import (
     MAX_STEM,
+    AtomicTextFile,
     NameAllocator,
     atomic_write_text,
     inside,
@@ -328,3 +330,23 @@ def test_finish_twice_is_refused(tmp_path: Path) -> None:
     writer.finish(RunSummary())
     with pytest.raises(OutputError):
         writer.finish(RunSummary())
+
+
+def test_a_full_disk_is_one_error_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """When the disk fills up, closing the file fails as writing did: the caller gets the
+    one OutputError, and the temporary file goes all the same."""
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    written = AtomicTextFile(tmp_path / "audit.tsv")
+    assert written._file is not None
+    written._file.close()
+    written._file = Full()
+    with pytest.raises(OutputError, match="No space left on device"):
+        written.write("a line\n")
+    assert list(tmp_path.iterdir()) == []

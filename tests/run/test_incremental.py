@@ -31,7 +31,8 @@ import enrich
 from benchmarks.corpus import CorpusSpec, write_corpus
 from enrich.audit import AuditSettings
 from enrich.entrez import CitationCache, EutilsSettings, parse_record
-from enrich.model import PaperRecord, RunSummary
+from enrich.errors import OutputError
+from enrich.model import PaperRecord, RunSummary, Style
 from enrich.report import document as report_document
 from enrich.report.bibliography import BibliographyEntry
 from enrich.report.commit import RUN_LOCK
@@ -586,6 +587,50 @@ def test_another_fixed_time_renders_every_report_again(world: Folder) -> None:
     outcome = world.run(out)
     assert outcome.kept == 0
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_another_style_reads_every_document_again(world: Folder) -> None:
+    """What pass 1 finds in a document depends on --style: a run with another style reads
+    every document again (none of the previous scans), and its set and summary are those
+    of a full run with that style."""
+
+    def run(out: Path, *, full: bool = False) -> RunOutcome:
+        return run_enrichment(
+            [world.docs],
+            out_dir=out,
+            cache_dir=world.cache,
+            eutils=EutilsSettings(base_url=world.warm.url, api_key="k"),
+            audit=world.audit,
+            offline=True,
+            style=Style.TEXT,
+            full=full,
+        )
+
+    out = world.root / "out"
+    outcome = run(out)
+    full = run(world.root / "full-text", full=True)
+    assert outcome.kept == 0
+    assert network_aside(outcome.summary) == network_aside(full.summary)
+    assert snapshot(out) == snapshot(world.root / "full-text")
+
+
+def test_a_state_that_cannot_be_written_is_one_error_and_the_previous_set_stays(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up while the run's state is written (SQLite's "database or disk
+    is full"): one OutputError, and the previous report set as it was."""
+    out = world.root / "out"
+    before = snapshot(out)
+    first = world.documents()[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    def full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Incremental, "_write", full)
+    with pytest.raises(OutputError, match=r"cannot write the run's state .*disk is full"):
+        world.run(out)
+    assert snapshot(out) == before
 
 
 def test_a_removed_documents_reports_go_even_when_the_manifest_was_lost(world: Folder) -> None:
