@@ -77,7 +77,8 @@ def grade_reason(
         if len(primary) < primary_for_a:
             text += f", A needs {primary_for_a}"
         elif unchecked:
-            text += f", none shown to name {_and(unchecked)}: no name to look for"
+            text += f", none shown to name {_both([*labels, *unchecked])}"
+            text += f": {_and(unchecked)} has no name to look for"
         else:
             text += f", none naming {_both(labels)}"
         return f"{text}; also {others}" if others else text

@@ -300,8 +300,11 @@ class EutilsClient:
             raise NetworkError(message) from exc
         key = self.settings.api_key
         # A server that repeats the key in its reply (an error message quoting the request)
-        # would carry it into messages, reports and the cache: it never gets past here.
-        return body.replace(key.encode(), b"[API key]") if key else body
+        # would carry it into messages, reports and the cache: it never gets past here.  (A
+        # key too short to be NCBI's 36 characters could be any text of the reply: kept.)
+        if key and len(key) >= _REDACTED_KEY_LENGTH:
+            return body.replace(key.encode(), b"[API key]")
+        return body
 
     async def _reply_body(self, endpoint: str, response: httpx.Response) -> bytes:
         """The decoded body of a successful reply; raise the matching error otherwise."""
@@ -340,6 +343,10 @@ class EutilsClient:
         if isinstance(exc, httpx.TimeoutException):
             return NetworkError(f"{endpoint} timed out after {self.settings.timeout:g} s")
         return NetworkError(f"{endpoint}: connection failed: {_reason(exc)}")
+
+
+#: the shortest API key cut out of replies: NCBI's keys have 36 characters
+_REDACTED_KEY_LENGTH = 16
 
 
 async def _read_body(

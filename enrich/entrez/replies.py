@@ -156,5 +156,6 @@ def _json_error(data: bytes, what: str) -> EutilsError:
 
 def _ncbi_error(message: object, text: str) -> EutilsError:
     """The error, saying ``text``, of NCBI's JSON ``{"error": message}``: RateLimited for
-    its rate-limit error, ErrorReply for any other."""
+    its rate-limit error (``"API rate limit exceeded"``, ../shared/ncbi/FACTS.md §4: NCBI
+    signals it by this text alone when it sends it with a 200), ErrorReply for any other."""
     return (RateLimited if "rate limit" in str(message).lower() else ErrorReply)(text)

@@ -64,9 +64,10 @@ def looks_like_tflink(text: str) -> bool:
     ``layout: protein``), decided from the front matter alone, never from the body after it.
 
     The front matter must open the file; only blank lines and HTML comments may precede its
-    ``---``.  A file that does not open with one but holds a later ``---`` block with both
-    ``tfs:`` and ``targets:`` keys is taken for a TFLink page too, so that reading it reports
-    the misplaced front matter rather than silently reading it as text.
+    ``---`` (one never closed runs to the end of the file, as the reader takes it).  A file
+    that does not open with one but holds a later ``---`` block with both ``tfs:`` and
+    ``targets:`` keys is taken for a TFLink page too, so that reading it reports the
+    misplaced front matter rather than silently reading it as text.
     """
     bounds = front_matter_bounds(text)
     if bounds is None:

@@ -109,7 +109,8 @@ def test_a_gene_with_no_name_to_look_for_keeps_a_claim_from_a() -> None:
     verdict = audit_claim(edge(cite("30"), cite("31"), target="T"), resolved(*both))
     assert verdict.grade is Grade.B
     assert verdict.grade_reason == (
-        "B: 2 primary papers (PMID 30, 31), none shown to name T: no name to look for"
+        "B: 2 primary papers (PMID 30, 31), none shown to name both RUNX2 and T: "
+        "T has no name to look for"
     )
     about_myc = (record("30", "MYC in cancer."), record("31", "KRAS in cancer."))
     page = Subject()  # no symbol, no Gene ID, no synonym

@@ -193,6 +193,8 @@ def test_an_id_said_unknown_once_is_asked_again_before_it_is_believed(tmp_path: 
     good = {"uids": ["7291"], "7291": {"uid": "7291", "name": "TWIST1"}}
     found, asked = _mock_look_up([error, good], ["7291"], tmp_path)
     assert found.lookups["7291"].status is GeneStatus.FOUND and asked == ["7291", "7291"]
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_gene("7291") is not None and not cache.is_gene_missing("7291")
 
 
 def test_a_summary_filed_under_another_id_is_not_that_ids(tmp_path: Path) -> None:

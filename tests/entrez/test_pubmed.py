@@ -499,9 +499,14 @@ def test_reference_list_tags_inside_comments_do_not_join_records() -> None:
     its own DOI (the byte scan that skips reference lists steps aside)."""
     first = make_record("101", title="First", doi="10.5555/first", journal="J", year=2020)
     second = make_record("102", title="Second", doi="10.5555/second", journal="J", year=2020)
-    first = first.replace(b"</MedlineCitation>", b"<!-- <ReferenceList> --></MedlineCitation>")
-    second = second.replace(b"</MedlineCitation>", b"<!-- </ReferenceList> --></MedlineCitation>")
-    assert [(r.pmid, r.doi) for r in records(record_set([first, second]))] == [
-        ("101", "10.5555/first"),
-        ("102", "10.5555/second"),
-    ]
+    for opening, closing in (
+        (b"<!-- <ReferenceList> -->", b"<!-- </ReferenceList> -->"),
+        (b"<?note <ReferenceList> ?>", b"<?note </ReferenceList> ?>"),
+        (b"<![CDATA[<ReferenceList>]]>", b"<![CDATA[</ReferenceList>]]>"),
+    ):
+        one = first.replace(b"</MedlineCitation>", opening + b"</MedlineCitation>")
+        two = second.replace(b"</MedlineCitation>", closing + b"</MedlineCitation>")
+        assert [(r.pmid, r.doi) for r in records(record_set([one, two]))] == [
+            ("101", "10.5555/first"),
+            ("102", "10.5555/second"),
+        ], opening

@@ -645,6 +645,22 @@ def test_a_reply_that_repeats_the_api_key_never_carries_it_further(tmp_path: Pat
     assert "api_key=[API key]" in results["pmid:20001"].reason
 
 
+def test_a_key_too_short_to_be_ncbis_is_not_cut_out_of_replies(tmp_path: Path) -> None:
+    """Only a key as long as NCBI's is cut out of replies: a short one (a test key, a typo)
+    could be any text of the reply, and cutting it would change the records."""
+    record = make_record("20001", title="Kinase x in TWIST1 signalling", journal="J", year=2020)
+
+    async def go() -> dict[str, Resolution]:
+        settings = EutilsSettings(base_url="http://eutils.test/", api_key="x")
+        transport = httpx.MockTransport(lambda r: httpx.Response(200, content=record_set([record])))
+        async with EutilsClient(settings, transport=transport) as client:
+            with CitationCache(tmp_path) as cache:
+                return await resolve_keys(["pmid:20001"], cache, client)
+
+    found = asyncio.run(go())["pmid:20001"]
+    assert found.record is not None and found.record.title == "Kinase x in TWIST1 signalling"
+
+
 def test_a_408_is_asked_again(tmp_path: Path) -> None:
     """HTTP 408 (the server stopped waiting for the request) is transient."""
     replies = {"n": 0}
