@@ -102,6 +102,11 @@ class WrittenDocument:
         """Its claims and citations carrying each flag."""
         return self.entry.flags
 
+    @property
+    def problems(self) -> int:
+        """Its problems, as read to render it."""
+        return self.entry.problems
+
 
 def render_document(
     doc: AuditedDocument,

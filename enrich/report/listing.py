@@ -86,6 +86,7 @@ class ListingPart:
     widths: tuple[int, ...] = ()  #: the table's widest cell per column
     grades: dict[str, int] = field(default_factory=dict)  #: the document's claims per grade
     flags: dict[str, int] = field(default_factory=dict)  #: its claims and citations per flag
+    problems: int = 0  #: the document's problems, as read here
 
 
 def _cell(text: str) -> str:
@@ -142,6 +143,7 @@ class AuditListing:
             widths=widths,
             grades=grades,
             flags=flags,
+            problems=len(doc.document.problems),
         )
 
     def _render(

@@ -47,7 +47,15 @@ from enrich.errors import NoDocuments, OutputError
 from enrich.escape import printable
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import check_writable_folder
-from enrich.model import AuditedDocument, GeneLookup, Resolution, RunSummary, Status, Style
+from enrich.model import (
+    AuditedDocument,
+    GeneLookup,
+    Problem,
+    Resolution,
+    RunSummary,
+    Status,
+    Style,
+)
 from enrich.report import (
     DEFAULT_FORMATS,
     ReportWriter,
@@ -83,14 +91,18 @@ StageHook = Callable[[str, int], Callable[[int], None]]
 
 
 class Tallied(Protocol):
-    """What pass 2 makes of a document says how many of its claims have each grade, and
-    how many claims and citations carry each flag (as :func:`enrich.audit.summarize`)."""
+    """What pass 2 makes of a document says how many of its claims have each grade, how
+    many claims and citations carry each flag (as :func:`enrich.audit.summarize`), and how
+    many problems the document has as pass 2 read it."""
 
     @property
     def grades(self) -> Mapping[str, int]: ...
 
     @property
     def flags(self) -> Mapping[str, int]: ...
+
+    @property
+    def problems(self) -> int: ...
 
 
 R = TypeVar("R", bound=Tallied)
@@ -310,9 +322,13 @@ def stream_documents(
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
 
+    late: list[str] = []  #: problems pass 2 found that pass 1 did not (a document changed)
+
     def counted(done: R, number: int) -> None:
         grades.update(done.grades)
         flags.update(done.flags)
+        if done.problems > len(scans[number].problems):
+            late.append(f"{printable(files[number])}: changed while enrich read it: run again")
         accept(done, number)
 
     pass_two = hook(label, len(files))
@@ -356,7 +372,8 @@ def stream_documents(
     answers: list[Resolution | KnownKey] = [*final.values()]
     answers += (known[key] for key in keys if key not in read)
     summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
-    problems = [line for scan in scans for line in scan.problems]
+    summary = dataclasses.replace(summary, problems=summary.problems + len(late))
+    problems = [line for scan in scans for line in scan.problems] + late
     return RunOutcome(summary, problems, Sources.of(answers, genes.lookups.values()))
 
 
@@ -439,11 +456,17 @@ class DocumentAuditor(Generic[R]):
         self.finish = finish
 
     def __call__(self, named: tuple[Path, str], resolutions: dict[str, Resolution]) -> R:
-        """Audit the document at ``path`` (named ``name``); ``resolutions`` holds its
-        citations' Resolutions."""
+        """Audit the document at ``path`` (named ``name``); ``resolutions`` holds the
+        Resolutions of the citations pass 1 found in it.  A document that now cites what
+        pass 1 did not find (changed while the run read it) is audited as it is, those
+        citations unresolved, with a problem saying so: the run fails, and the next one
+        reads it again."""
         path, name = named
         context = self.context
         document = read_document(path, context.style)
+        if any(citation.key not in resolutions for citation in document.all_citations()):
+            changed = Problem(str(path), "", "changed while enrich read it: run again")
+            document = dataclasses.replace(document, problems=(*document.problems, changed))
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
         return self.finish(audited, name)
 

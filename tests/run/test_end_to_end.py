@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 from enrich.cli import cli
 from enrich.entrez import EutilsSettings, parse_record, resolve_citations
 from enrich.report.commit import RUN_LOCK
-from enrich.run import citation_keys, read_documents
+from enrich.run import citation_keys, read_documents, streaming
 from enrich.run.incremental import STATE
 from enrich.testing import EutilsServer, GeneStore, RecordStore, make_record
 from tests.conftest import EXAMPLES
@@ -391,3 +391,27 @@ def test_offline_uses_cached_gene_names_and_says_when_they_are_missing(
     assert "gene IDs       50 distinct: 50 found" in warm.output
     index = (tmp_path / "out" / "index.html").read_text()
     assert "no NCBI Gene names" not in index and 'id="legend"' in index
+
+
+@pytest.mark.parametrize("command", ["run", "audit"])
+def test_a_document_changed_between_the_two_readings_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A document edited after pass 1 read it and before pass 2 does now cites what was
+    never looked up: it is audited as it is, with a problem saying it changed, and the run
+    fails (exit 1) instead of reporting a citation unresolved with success."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("PMID: 18598946\n", encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("PMID: 18598946 and PMID: 20691403\n", encoding="utf-8")
+    real = streaming.read_document
+    monkeypatch.setattr(  # pass 2 reads the edited file (pass 1 is enrich.run.scan's)
+        streaming, "read_document", lambda path, style=None: real(later, style)
+    )
+    args = [command, str(docs), "--offline", "--cache-dir", str(tmp_path / "cache")]
+    if command == "run":
+        args += ["--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "note.txt: changed while enrich read it: run again" in result.stderr
