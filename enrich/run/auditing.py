@@ -22,7 +22,13 @@ from enrich.entrez import EutilsSettings
 from enrich.model import Style
 from enrich.report.listing import AuditListing, ListingOptions
 from enrich.report.provenance import Provenance, RunInfo, now, provenance_dict
-from enrich.run.streaming import RunOutcome, StageHook, input_files, stream_documents
+from enrich.run.streaming import (
+    RunOutcome,
+    StageHook,
+    input_files,
+    stream_documents,
+    with_problems,
+)
 
 __all__ = ["AuditOutcome", "audit_corpus"]
 
@@ -56,7 +62,7 @@ def audit_corpus(
     Raises, before any work: OutputError when ``cache_dir`` cannot be written,
     NoDocuments when ``paths`` hold no document.
     """
-    files = input_files(paths, cache_dir)
+    files, refused = input_files(paths, cache_dir)
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     listing = AuditListing(options, Path(tempfile.gettempdir()))
     try:
@@ -77,6 +83,7 @@ def audit_corpus(
     except BaseException:
         listing.close()
         raise
+    outcome = with_problems(outcome, refused)
     provenance = Provenance(run, outcome.sources, finished=now())
     listing.write(
         out, {"summary": outcome.summary.to_dict(), "provenance": provenance_dict(provenance)}

@@ -184,7 +184,38 @@ def run_enrichment(
     NoDocuments when ``paths`` hold no document, ValueError for an unknown format.
     """
     check_writable_folder(out_dir, "reports")
-    files = input_files(paths, cache_dir, out_dir)
+    files, refused = input_files(paths, cache_dir, out_dir)
+    outcome = _run_enrichment(
+        files,
+        out_dir,
+        cache_dir,
+        eutils,
+        audit,
+        style,
+        offline,
+        jobs,
+        formats,
+        full,
+        transport,
+        stage,
+    )
+    return with_problems(outcome, refused)
+
+
+def _run_enrichment(
+    files: list[Path],
+    out_dir: Path,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    audit: AuditSettings,
+    style: Style | None,
+    offline: bool,
+    jobs: int,
+    formats: Iterable[str],
+    full: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    stage: StageHook | None,
+) -> RunOutcome:
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     mark = CacheMark.take(cache_dir)
     with ReportWriter(out_dir, formats, run) as writer, one_run_at_a_time(writer.out_dir):
@@ -250,19 +281,29 @@ def run_enrichment(
     return kept
 
 
-def input_files(paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = None) -> list[Path]:
+def input_files(
+    paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = None
+) -> tuple[list[Path], list[str]]:
     """The document files of ``paths`` (never inside ``cache_dir`` or ``out_dir``, the
-    run's own folders, but when named), once the cache folder is known to be writable.
+    run's own folders, but when named), once the cache folder is known to be writable; and
+    a problem line for each file left out because its name is not text (not UTF-8: no
+    report, table or database can name it).
 
     Raises, touching nothing: OutputError when ``cache_dir`` cannot be written or an input
     is inside ``out_dir`` (its reports would be written among the inputs, or over one),
-    NoDocuments when ``paths`` hold no document.
+    NoDocuments when ``paths`` hold no document (or none with a name that is text).
     """
     check_writable_folder(cache_dir, "the cache")
     own = [cache_dir] if out_dir is None else [cache_dir, out_dir]
-    files = list(iter_input_files(paths, skip=own))
+    found = list(iter_input_files(paths, skip=own))
+    files = [path for path in found if _is_text(str(path))]
+    refused = [
+        f"{printable(path)}: its name is not UTF-8 text, which reports cannot hold: rename it"
+        for path in found
+        if not _is_text(str(path))
+    ]
     if not files:
-        raise NoDocuments(no_documents_message(paths))
+        raise NoDocuments(refused[0] if refused else no_documents_message(paths))
     if out_dir is not None:
         folder = os.path.join(os.path.realpath(out_dir), "")  # noqa: PTH118 - with its "/"
         inside = next((f for f in files if os.path.realpath(f).startswith(folder)), None)
@@ -272,7 +313,27 @@ def input_files(paths: Sequence[Path], cache_dir: Path, out_dir: Path | None = N
                 f"{printable(inside)}, which its reports would join or overwrite; choose a "
                 "report folder (--out) that holds no input"
             )
-    return files
+    return files, refused
+
+
+def _is_text(name: str) -> bool:
+    """Whether ``name`` is UTF-8 text (not undecodable bytes that Python keeps as lone
+    surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def with_problems(outcome: RunOutcome, problems: list[str]) -> RunOutcome:
+    """``outcome`` with ``problems`` (lines about inputs left out) before its own."""
+    if not problems:
+        return outcome
+    summary = dataclasses.replace(
+        outcome.summary, problems=outcome.summary.problems + len(problems)
+    )
+    return dataclasses.replace(outcome, summary=summary, problems=[*problems, *outcome.problems])
 
 
 def stream_documents(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import sqlite3
 import time
@@ -415,3 +416,28 @@ def test_a_document_changed_between_the_two_readings_fails_the_run(
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert "note.txt: changed while enrich read it: run again" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "audit"])
+def test_a_file_whose_name_is_not_text_is_one_problem_and_the_rest_are_read(
+    tmp_path: Path, command: str
+) -> None:
+    """A name of bytes that are not UTF-8 cannot go into a report, a TSV or audit.db: that
+    file is left out with one line naming it (exit 1), and the other documents are read."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    example = EXAMPLES / "harmonizome_gene_TWIST2.md"
+    (docs / example.name).write_bytes(example.read_bytes())
+    try:
+        (docs / os.fsdecode(b"bad\xff.md")).write_bytes(example.read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    args = [command, str(docs), "--offline", "--cache-dir", str(tmp_path / "cache")]
+    args += ["--out", str(tmp_path / "out")] if command == "run" else ["--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "bad\\udcff.md: its name is not UTF-8 text" in result.stderr
+    if command == "run":
+        assert (tmp_path / "out" / "harmonizome_gene_TWIST2.json").exists()
+    else:
+        assert len(json.loads(result.stdout)["documents"]) == 1
