@@ -32,6 +32,7 @@ import fcntl
 import hashlib
 import math
 import os
+import pwd
 import struct
 import threading
 import time
@@ -211,16 +212,21 @@ def bucket_name(host: str, api_key: str | None) -> str:
 
 def default_state_dir() -> Path:
     """``$XDG_STATE_HOME/enrich``, else ``~/.local/state/enrich`` (XDG's rule: a relative
-    ``XDG_STATE_HOME`` is ignored)."""
+    ``XDG_STATE_HOME`` is ignored).  An empty or relative ``HOME`` (a cron job's) is no
+    home: the user's home from the password database is (Python would take ``/``)."""
     base = os.environ.get("XDG_STATE_HOME", "")
     if base and Path(base).is_absolute():
         return Path(base) / "enrich"
-    try:
-        return Path.home() / ".local" / "state" / "enrich"
-    except RuntimeError as exc:  # no $HOME and no entry in the password database
-        raise LimiterUnavailable(
-            "no home folder to keep the rate limiter's state in: set state_dir or ENRICH_STATE_DIR"
-        ) from exc
+    home = os.environ.get("HOME", "")
+    if not Path(home).is_absolute():
+        try:
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except KeyError as exc:  # no entry in the password database
+            raise LimiterUnavailable(
+                "no home folder to keep the rate limiter's state in: "
+                "set state_dir or ENRICH_STATE_DIR"
+            ) from exc
+    return Path(home) / ".local" / "state" / "enrich"
 
 
 def redact_url(url: str) -> str:

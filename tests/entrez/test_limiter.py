@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import itertools
+import os
+import pwd
 import signal
 import socket
 import struct
@@ -270,17 +272,28 @@ def test_the_default_state_folder_follows_xdg(
     assert default_state_dir() == tmp_path / ".local" / "state" / "enrich"
 
 
+@pytest.mark.parametrize("home", ["", "relative/home"])
+def test_an_empty_or_relative_home_is_no_home(monkeypatch: pytest.MonkeyPatch, home: str) -> None:
+    """A cron job's empty HOME would make Python's home "/": the user's home from the
+    password database is taken instead."""
+    monkeypatch.setenv("HOME", home)
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    expected = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".local" / "state" / "enrich"
+    assert default_state_dir() == expected
+
+
 def test_without_a_home_folder_the_state_folder_must_be_set(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Where no home folder can be found (no $HOME, no password entry), the machine limiter
     asks for state_dir in one line instead of failing with a traceback."""
 
-    def no_home() -> Path:
-        raise RuntimeError("Could not determine home directory.")
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
 
-    monkeypatch.delenv("XDG_STATE_HOME")
-    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
     with pytest.raises(LimiterUnavailable, match="set state_dir or ENRICH_STATE_DIR"):
         open_limiter(LimiterSettings(), host="home.test", api_key=KEY, rate=10.0)
 
