@@ -614,8 +614,8 @@ def verify(repair: bool, cache_dir: Path | None) -> None:
     from enrich.entrez import CitationCache
 
     settings = _settings(cache_dir=cache_dir)
-    if not settings.cache_dir.is_dir():
-        _fail(f"{settings.cache_dir} is not a cache folder")
+    if not (settings.cache_dir / "cache.db").is_file():  # diskcache's database: never made here
+        _fail(f"{printable(settings.cache_dir)} is not a cache folder (it holds no cache.db)")
     with CitationCache(settings.cache_dir) as stored:
         entries = len(stored)
         problems = stored.verify(repair=repair)

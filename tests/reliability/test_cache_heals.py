@@ -94,3 +94,14 @@ def test_cache_verify_reports_and_repairs(make_eutils_server: Any, tmp_path: Pat
     clean = _verify(cache)
     assert clean.returncode == 0 and "0 damaged" in clean.stdout
     assert enrich_env(server.url)  # the environment helper stays usable for these runs
+
+
+def test_cache_verify_of_a_folder_that_is_no_cache_changes_nothing(tmp_path: Path) -> None:
+    """``cache verify`` pointed at a report folder (a slip of --cache-dir) says it is no
+    cache, exit 1, and makes none there."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "index.html").write_text("<html></html>", encoding="utf-8")
+    result = _verify(folder)
+    assert result.returncode == 1 and "is not a cache folder" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
