@@ -91,6 +91,7 @@ class Folder:
         # edges instead, a verdict every document's edit, addition or removal can change.
         self.audit = AuditSettings(resources=())
         self.formats: tuple[str, ...] = ("html", "json")
+        self.style: Style | None = None
         self.runs = 0
         self.last_full = RunOutcome(RunSummary(), [])
 
@@ -103,6 +104,7 @@ class Folder:
             audit=self.audit,
             offline=True,
             formats=self.formats,
+            style=self.style,
             full=full,
         )
 
@@ -593,25 +595,13 @@ def test_another_style_reads_every_document_again(world: Folder) -> None:
     """What pass 1 finds in a document depends on --style: a run with another style reads
     every document again (none of the previous scans), and its set and summary are those
     of a full run with that style."""
-
-    def run(out: Path, *, full: bool = False) -> RunOutcome:
-        return run_enrichment(
-            [world.docs],
-            out_dir=out,
-            cache_dir=world.cache,
-            eutils=EutilsSettings(base_url=world.warm.url, api_key="k"),
-            audit=world.audit,
-            offline=True,
-            style=Style.TEXT,
-            full=full,
-        )
-
+    world.style = Style.TEXT
     out = world.root / "out"
-    outcome = run(out)
-    full = run(world.root / "full-text", full=True)
+    outcome = world.run(out)
+    full = world.full_run()
     assert outcome.kept == 0
-    assert network_aside(outcome.summary) == network_aside(full.summary)
-    assert snapshot(out) == snapshot(world.root / "full-text")
+    assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+    assert snapshot(out) == snapshot(full)
 
 
 def test_a_state_that_cannot_be_written_is_one_error_and_the_previous_set_stays(
