@@ -184,17 +184,40 @@ def load_settings(
     return Settings(values, origins, audit, resources)
 
 
+class _KeyTwice(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping of enrich.yaml."""
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (it would keep the
+    last value without a word: ``jobs: 4`` then ``jobs: 5``)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, int] = {}  #: a scalar key's spelling -> its line
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first:
+                    raise _KeyTwice(
+                        problem=f"{key.value!r} is set twice (first at line "
+                        f"{first[key.value]}): only one would be used",
+                        problem_mark=key.start_mark,
+                    )
+                first[key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: malformed YAML") from exc
+        what = exc.problem if isinstance(exc, _KeyTwice) else "malformed YAML"
+        raise ConfigError(f"{path}{where}: {what}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

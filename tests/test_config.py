@@ -215,3 +215,14 @@ def test_an_empty_folder_setting_is_a_setting_error(tmp_path: Path) -> None:
     config.write_text('out_dir: ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"enrich\.yaml: out_dir is empty"):
         load_settings(config_file=config, environ={})
+
+
+def test_a_setting_given_twice_is_a_setting_error(tmp_path: Path) -> None:
+    """``jobs: 4`` then ``jobs: 5`` in enrich.yaml: one would be used without a word, so it
+    is an error naming the file, the line and the first one."""
+    config = tmp_path / "enrich.yaml"
+    config.write_text("jobs: 4\nrate: 2\njobs: 5\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"enrich\.yaml line 3: 'jobs' is set twice \(first at line 1\)"
+    ):
+        load_settings(config_file=config, environ={})
