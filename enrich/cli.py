@@ -28,7 +28,7 @@ from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
 from enrich.escape import printable
-from enrich.extract import iter_documents
+from enrich.extract import iter_documents, iter_input_files, no_documents_message
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.figures import count, duration, many
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
@@ -230,6 +230,8 @@ def extract(paths: tuple[Path, ...], style: str | None, fmt: str) -> None:
     Example:
       enrich extract examples/ --format table
     """
+    if next(iter_input_files(paths), None) is None:  # as enrich run and enrich audit say
+        _fail(no_documents_message(paths))
     problems: list[str] = []
     documents = _collect_problems(iter_documents(paths, Style(style) if style else None), problems)
     render = {"json": iter_json, "tsv": iter_tsv, "table": iter_table}[fmt]

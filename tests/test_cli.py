@@ -225,3 +225,11 @@ def test_an_empty_folder_option_is_a_usage_error(tmp_path: Path, option: str) ->
     """``--out "$UNSET"`` would be the current folder: a usage error, nothing written."""
     result = CliRunner().invoke(cli, ["run", str(EXAMPLES), option, "", "--offline"])
     assert result.exit_code == 2 and "empty path" in result.stderr
+
+
+def test_extract_of_a_folder_without_documents_fails_as_run_does(tmp_path: Path) -> None:
+    """No document in the paths: one line and exit 1, as enrich run and enrich audit say,
+    not an empty listing that a pipeline takes for success."""
+    (tmp_path / "notes.bin").write_bytes(b"\x00")
+    code, out, err = run("extract", str(tmp_path))
+    assert code == 1 and out == "" and err.startswith("error: no document")
