@@ -187,23 +187,24 @@ def run_enrichment(
     files, refused = input_files(paths, cache_dir, out_dir)
     outcome = _run_enrichment(
         files,
-        out_dir,
-        cache_dir,
-        eutils,
-        audit,
-        style,
-        offline,
-        jobs,
-        formats,
-        full,
-        transport,
-        stage,
+        out_dir=out_dir,
+        cache_dir=cache_dir,
+        eutils=eutils,
+        audit=audit,
+        style=style,
+        offline=offline,
+        jobs=jobs,
+        formats=formats,
+        full=full,
+        transport=transport,
+        stage=stage,
     )
     return with_problems(outcome, refused)
 
 
 def _run_enrichment(
     files: list[Path],
+    *,
     out_dir: Path,
     cache_dir: Path,
     eutils: EutilsSettings,
@@ -216,6 +217,7 @@ def _run_enrichment(
     transport: httpx.AsyncBaseTransport | None,
     stage: StageHook | None,
 ) -> RunOutcome:
+    """:func:`run_enrichment` of the input ``files`` (listed, named as text)."""
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     mark = CacheMark.take(cache_dir)
     with ReportWriter(out_dir, formats, run) as writer, one_run_at_a_time(writer.out_dir):
