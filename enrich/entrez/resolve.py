@@ -31,6 +31,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -59,6 +60,15 @@ DOI_BATCH = 50
 RETRY_BATCH = 50
 Progress = Callable[[int], None]
 Settled = Callable[[dict[str, Resolution]], None]
+
+
+class Blank(Enum):
+    """What an efetch reply holding none of a batch's PMIDs means, once the client has asked
+    again with backoff (:class:`~enrich.errors.EmptyReply`): NCBI's hiccup or the answer."""
+
+    ASK_AGAIN = "the first ask: its PMIDs are asked once more, in smaller batches"
+    FAILED = "the first ask for records known to exist: the batch failed"
+    BELIEVED = "the second ask: its PMIDs are absent"
 
 
 @dataclass
@@ -203,11 +213,12 @@ class Resolver:
         if self.client is None:
             outcome.failed = dict.fromkeys(pmids, "offline: not in the cache")
             return outcome
-        await self._fetch_batches(pmids, self.batch_size, outcome, sink, report, blank_is_absence)
+        first = Blank.ASK_AGAIN if blank_is_absence else Blank.FAILED
+        await self._fetch_batches(pmids, self.batch_size, outcome, sink, report, first)
         again = sorted(outcome.missing)
-        if again:  # the second ask: a reply holding none of them is believed
+        if again:
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, None)
+            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, Blank.BELIEVED)
             sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
@@ -220,26 +231,25 @@ class Resolver:
         outcome: Fetched,
         sink: RecordSink,
         report: bool,
-        blank: bool | None,
+        blank: Blank,
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
         await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report, blank) for b in batches))
 
     async def _fetch_batch(
-        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank: bool | None
+        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank: Blank
     ) -> None:
-        """Fetch one batch into ``outcome``.  A reply holding none of its PMIDs is believed
-        when ``blank`` is None; else it is asked again, and then its PMIDs are absent from
-        it (``blank`` true) or failed."""
+        """Fetch one batch into ``outcome``; ``blank`` says what a reply holding none of its
+        PMIDs means (once the client's own retries have asked again)."""
         assert self.client is not None
         params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
-        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank is None)
+        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank is Blank.BELIEVED)
         async with self._slots:
             try:
                 parsed, defects = await self.client.call("efetch.fcgi", params, parse)
             except EutilsError as exc:
-                if blank and isinstance(exc, EmptyReply):
-                    outcome.missing.update(batch)  # the first ask's answer: asked again
+                if blank is Blank.ASK_AGAIN and isinstance(exc, EmptyReply):
+                    outcome.missing.update(batch)
                     return
                 outcome.failed.update(dict.fromkeys(batch, str(exc)))
                 if report:  # final: a failed batch is not asked again
