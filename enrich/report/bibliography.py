@@ -32,7 +32,6 @@ __all__ = [
     "unique_records",
 ]
 
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
 _LATEX = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -62,9 +61,13 @@ def _numeric(pmid: str) -> tuple[int, str]:
 
 
 def split_author(name: str) -> tuple[str, str] | None:
-    """``"Ansieau S"`` -> ``("Ansieau", "S")``; None for a collective name (no initials)."""
+    """``"Ansieau S"`` -> ``("Ansieau", "S")``; None for a collective name (no initials).
+
+    Initials are one to four capital letters, accented ones included: PubMed gives
+    "Bruserud Ø" and "Pascual Á".
+    """
     family, _, initials = name.strip().rpartition(" ")
-    if family and _INITIALS.match(initials):
+    if family and len(initials) <= 4 and initials.isalpha() and initials.isupper():
         return family, initials
     return None
 

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import bibtexparser
+import pytest
 
+from enrich.entrez.pubmed import iter_records
 from enrich.model import PaperRecord, RunSummary
 from enrich.report import ReportWriter
 from enrich.report.bibliography import (
@@ -19,6 +21,7 @@ from enrich.report.bibliography import (
     render_ris,
     split_author,
 )
+from tests.conftest import shared_path
 from tests.report.synthetic import RETRACTED, record, twist1, twist2
 
 SPECIAL = PaperRecord(
@@ -53,6 +56,25 @@ def test_split_author_tells_people_from_collectives() -> None:
     assert split_author("van der Berg JA") == ("van der Berg", "JA")
     assert split_author("World Health Organization") is None
     assert split_author("Madonna") is None
+
+
+@pytest.mark.shared
+def test_initials_with_diacritics_split_as_a_person() -> None:
+    """PubMed's "Bruserud Ø" (PMID 36987902, Initials Ø) is a person in every bibliography,
+    not one literal name a style cannot sort or abbreviate."""
+    xml = shared_path("ncbi", "metapub", "pmid_xml", "36987902.xml").read_bytes()
+    ((paper, _),) = iter_records(xml)
+    assert paper.authors[0] == "Bruserud Ø"
+    assert split_author("Pascual Á") == ("Pascual", "Á")
+    fields = {
+        f.key: f.value for f in bibtexparser.parse_string(render_bibtex([paper])).entries[0].fields
+    }
+    assert fields["author"].startswith("Bruserud, Ø. and Arnes, K. and")
+    assert json.loads(render_csl_json([paper]))[0]["author"][0] == {
+        "family": "Bruserud",
+        "given": "Ø.",
+    }
+    assert "AU  - Bruserud, Ø.\n" in render_ris([paper])
 
 
 def test_page_range_expands_shortened_end_pages() -> None:
