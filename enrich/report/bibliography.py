@@ -132,7 +132,7 @@ def render_bibtex(records: Iterable[PaperRecord]) -> str:
 
 
 def _date_parts(record: PaperRecord) -> list[int] | None:
-    match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", record.date)
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", record.date)  # not "2000-2001"
     if match:
         return [int(part) for part in match.groups() if part]
     return [record.year] if record.year else None

@@ -123,6 +123,14 @@ def test_csl_json_items_have_required_keys() -> None:
     assert book["type"] == "chapter" and book["issued"] == {"date-parts": [[1993]]}
 
 
+def test_csl_issued_of_a_medline_date_spanning_years_is_its_first_year() -> None:
+    """A MedlineDate "2000-2001" or "1975-1976" is not "YYYY-MM": issued is the year alone,
+    never a month 20 or 19 that no CSL processor can read."""
+    for date, year in (("2000-2001", 2000), ("1975-1976", 1975), ("1998 Dec-1999 Jan", 1998)):
+        paper = dataclasses.replace(SPECIAL, date=date, year=year)
+        assert json.loads(render_csl_json([paper]))[0]["issued"] == {"date-parts": [[year]]}
+
+
 def test_ris_line_structure() -> None:
     """RIS records start with TY, end with ER, and every line is "XX  - value"."""
     text = render_ris([SPECIAL, BOOK])
