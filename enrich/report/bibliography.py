@@ -32,6 +32,8 @@ __all__ = [
     "unique_records",
 ]
 
+_NUMBERED_PAGE = re.compile(r"([A-Za-z]*)(\d+)")  #: "1723", "S12", "e123"
+_MORE_PAGES = re.compile(r"[;,]")  #: "112-9; discussion 120-1", "1-5, 7"
 _LATEX = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -73,16 +75,28 @@ def split_author(name: str) -> tuple[str, str] | None:
 
 
 def page_range(pages: str) -> tuple[str, str]:
-    """``"1723-9"`` -> ``("1723", "1729")``: PubMed's shortened end page written out."""
-    start, _, end = (part.strip() for part in pages.partition("-"))
-    if start.isdigit() and end.isdigit() and len(end) < len(start):
-        end = start[: len(start) - len(end)] + end
+    """``"1723-9"`` -> ``("1723", "1729")``: PubMed's shortened end page written out, its
+    prefix too (``"S1-5"`` -> ``("S1", "S5")``); of ``"112-9; discussion 120-1"`` the first
+    range."""
+    start, _, end = (part.strip() for part in _first_range(pages).partition("-"))
+    numbered = _NUMBERED_PAGE.fullmatch(start)
+    if numbered and end.isdigit():
+        prefix, number = numbered.groups()
+        if len(end) < len(number):
+            end = number[: len(number) - len(end)] + end
+        end = prefix + end
     return start, end
 
 
+def _first_range(pages: str) -> str:
+    return _MORE_PAGES.split(pages, maxsplit=1)[0]
+
+
 def _pages(pages: str) -> str:
+    """BibTeX's pages: the first range written out, what follows it as given."""
     start, end = page_range(pages)
-    return f"{start}--{end}" if end else start
+    rest = pages[len(_first_range(pages)) :]
+    return (f"{start}--{end}" if end else start) + rest
 
 
 def _dotted(initials: str) -> str:

@@ -84,6 +84,19 @@ def test_page_range_expands_shortened_end_pages() -> None:
     assert page_range("79-89") == ("79", "89")
 
 
+def test_page_range_of_supplement_pages_and_pages_with_a_discussion() -> None:
+    """MedlinePgn "S1-5" is S1 to S5 and "R145-52" R145 to R152; "112-9; discussion 120-1"
+    is the article's 112 to 119 (RIS SP/EP), the discussion kept in BibTeX's pages."""
+    assert page_range("S1-5") == ("S1", "S5")
+    assert page_range("R145-52") == ("R145", "R152")
+    assert page_range("S12-S18") == ("S12", "S18")
+    assert page_range("112-9; discussion 120-1") == ("112", "119")
+    paper = dataclasses.replace(SPECIAL, pages="112-9; discussion 120-1")
+    assert "  pages = {112--119; discussion 120-1}," in render_bibtex([paper])
+    ris = render_ris([dataclasses.replace(SPECIAL, pages="S1-5")])
+    assert "SP  - S1\n" in ris and "EP  - S5\n" in ris
+
+
 def test_bibtex_parses_with_keys_fields_and_escapes() -> None:
     """BibTeX parses with bibtexparser v2; keys are pmid<N>; LaTeX specials are escaped."""
     text = render_bibtex([BOOK, SPECIAL, SPECIAL, record(RETRACTED)])
