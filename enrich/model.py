@@ -235,7 +235,7 @@ class PaperRecord:
     year: int | None = None
     date: str = ""
     book_date: str = ""  #: a book chapter's book's PubDate, where it differs from ``date``
-    authors: tuple[str, ...] = ()  #: "Ansieau S", or a collective name as given
+    authors: tuple[str, ...] = ()  #: "Ansieau S", "Jacobs WR Jr", or a collective name as given
     publication_types: tuple[str, ...] = ()
     mesh_headings: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()

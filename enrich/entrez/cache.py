@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
-SCHEMA_VERSION = 2  # 2: a book chapter's own date, and the book's beside it
+SCHEMA_VERSION = 3  # 2: a book chapter's own date, and the book's beside it; 3: suffixes
 #: Bump when GeneRecord or :func:`~enrich.entrez.gene.gene_record` changes: entries re-parse.
 GENE_SCHEMA_VERSION = 1
 DAY = 86400.0

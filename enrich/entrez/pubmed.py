@@ -436,7 +436,8 @@ def _month(month: str) -> str:
 
 
 def _authors(author_list: _Element | None) -> tuple[str, ...]:
-    """ "LastName Initials" (or LastName alone), or a CollectiveName as given.
+    """ "LastName Initials Suffix" as PubMed shows it ("Jacobs WR Jr"; Initials and Suffix
+    where given), or a CollectiveName as given.
 
     Authors marked ``ValidYN="N"`` (names PubMed has corrected) are left out.
     """
@@ -450,8 +451,8 @@ def _author(author: _Element) -> str:
     last = _plain(author.find("LastName"))
     if not last:
         return _plain(author.find("CollectiveName"))
-    initials = _plain(author.find("Initials"))
-    return f"{last} {initials}" if initials else last
+    parts = (last, _plain(author.find("Initials")), _plain(author.find("Suffix")))
+    return " ".join(part for part in parts if part)
 
 
 def _book_authors(document: _Element) -> tuple[str, ...]:

@@ -5,8 +5,8 @@ PMID and orders them by PMID (numerically).  A run that meets its records one
 document at a time renders each once, as a :class:`BibliographyEntry`, and
 joins them at the end with :func:`join_bibliographies`: the same three texts.
 Titles are the plain-text title (PubMed's inline markup stripped).  PubMed
-authors are ``"Ansieau S"`` (family name, then initials) or a collective name,
-which is kept whole.
+authors are ``"Ansieau S"`` (family name, then initials, then any suffix: ``"Jacobs WR
+Jr"``) or a collective name, which is kept whole.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "unique_records",
 ]
 
+_SUFFIXES = frozenset({"Jr", "Sr", "2nd", "3rd", "4th", "5th", "II", "III", "IV"})  #: PubMed's
 _NUMBERED_PAGE = re.compile(r"([A-Za-z]*)(\d+)")  #: "1723", "S12", "e123"
 _MORE_PAGES = re.compile(r"[;,]")  #: "112-9; discussion 120-1", "1-5, 7"
 _LATEX = {
@@ -62,16 +63,25 @@ def _numeric(pmid: str) -> tuple[int, str]:
     return len(pmid), pmid
 
 
-def split_author(name: str) -> tuple[str, str] | None:
-    """``"Ansieau S"`` -> ``("Ansieau", "S")``; None for a collective name (no initials).
+def split_author(name: str) -> tuple[str, str, str] | None:
+    """``"Ansieau S"`` -> ``("Ansieau", "S", "")``, ``"Jacobs WR Jr"`` -> ``("Jacobs", "WR",
+    "Jr")``; None for a collective name (no initials).
 
     Initials are one to four capital letters, accented ones included: PubMed gives
     "Bruserud Ø" and "Pascual Á".
     """
     family, _, initials = name.strip().rpartition(" ")
-    if family and len(initials) <= 4 and initials.isalpha() and initials.isupper():
-        return family, initials
+    suffix = ""
+    if initials in _SUFFIXES and _is_initials(family.rpartition(" ")[2]):
+        suffix = initials
+        family, _, initials = family.rpartition(" ")
+    if family and _is_initials(initials):
+        return family, initials, suffix
     return None
+
+
+def _is_initials(word: str) -> bool:
+    return len(word) <= 4 and word.isalpha() and word.isupper()
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -112,7 +122,9 @@ def _bibtex_author(name: str) -> str:
     split = split_author(name)
     if split is None:
         return "{" + latex_escape(name) + "}"
-    return f"{latex_escape(split[0])}, {_dotted(split[1])}"
+    family, initials, suffix = split
+    suffix = f"{latex_escape(suffix)}, " if suffix else ""
+    return f"{latex_escape(family)}, {suffix}{_dotted(initials)}"
 
 
 def _bibtex_entry(record: PaperRecord) -> str:
@@ -156,7 +168,9 @@ def _csl_author(name: str) -> dict[str, str]:
     split = split_author(name)
     if split is None:
         return {"literal": name}
-    return {"family": split[0], "given": _dotted(split[1])}
+    family, initials, suffix = split
+    name_parts = {"family": family, "given": _dotted(initials)}
+    return name_parts | {"suffix": suffix} if suffix else name_parts
 
 
 def _csl_item(record: PaperRecord) -> dict[str, Any]:
@@ -239,7 +253,10 @@ def _ris_entry(record: PaperRecord) -> str:
 
 def _ris_author(name: str) -> str:
     split = split_author(name)
-    return name if split is None else f"{split[0]}, {_dotted(split[1])}"
+    if split is None:
+        return name
+    family, initials, suffix = split
+    return f"{family}, {_dotted(initials)}" + (f", {suffix}" if suffix else "")
 
 
 def render_ris(records: Iterable[PaperRecord]) -> str:

@@ -52,8 +52,8 @@ BOOK = PaperRecord(
 
 def test_split_author_tells_people_from_collectives() -> None:
     """ "Ansieau S" splits into family and initials; a collective name does not split."""
-    assert split_author("Ansieau S") == ("Ansieau", "S")
-    assert split_author("van der Berg JA") == ("van der Berg", "JA")
+    assert split_author("Ansieau S") == ("Ansieau", "S", "")
+    assert split_author("van der Berg JA") == ("van der Berg", "JA", "")
     assert split_author("World Health Organization") is None
     assert split_author("Madonna") is None
 
@@ -65,7 +65,7 @@ def test_initials_with_diacritics_split_as_a_person() -> None:
     xml = shared_path("ncbi", "metapub", "pmid_xml", "36987902.xml").read_bytes()
     ((paper, _),) = iter_records(xml)
     assert paper.authors[0] == "Bruserud Ø"
-    assert split_author("Pascual Á") == ("Pascual", "Á")
+    assert split_author("Pascual Á") == ("Pascual", "Á", "")
     fields = {
         f.key: f.value for f in bibtexparser.parse_string(render_bibtex([paper])).entries[0].fields
     }
@@ -75,6 +75,22 @@ def test_initials_with_diacritics_split_as_a_person() -> None:
         "given": "Ø.",
     }
     assert "AU  - Bruserud, Ø.\n" in render_ris([paper])
+
+
+@pytest.mark.shared
+def test_an_authors_suffix_is_kept_in_every_bibliography() -> None:
+    """John Pierce Wise Sr (PMID 26568896, Suffix Sr) is not his son Jr: the suffix PubMed gives
+    stays in authors and in BibTeX, CSL-JSON and RIS; "Ivanov II" has initials, no suffix."""
+    xml = shared_path("ncbi", "metapub", "pmid_xml", "26568896.xml").read_bytes()
+    ((paper, _),) = iter_records(xml)
+    assert paper.authors[3] == "Wise JP Sr"
+    assert split_author("Bailey JI 3rd") == ("Bailey", "JI", "3rd")
+    assert split_author("Ivanov II") == ("Ivanov", "II", "")
+    entry = bibtexparser.parse_string(render_bibtex([paper])).entries[0]
+    assert {f.key: f.value for f in entry.fields}["author"].endswith(" and Wise, Sr, J. P.")
+    csl_author = json.loads(render_csl_json([paper]))[0]["author"][3]
+    assert csl_author == {"family": "Wise", "given": "J. P.", "suffix": "Sr"}
+    assert "AU  - Wise, J. P., Sr\n" in render_ris([paper])
 
 
 def test_page_range_expands_shortened_end_pages() -> None:
