@@ -21,8 +21,9 @@ import gc
 import multiprocessing
 import multiprocessing.connection
 import os
-import queue
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
@@ -239,14 +240,9 @@ def _serve(
     # A task allocates many short-lived objects and keeps few (a run's memo): collecting
     # after every 700 allocations cost a worker about 6 % of its CPU, every 20,000 about 1 %
     gc.set_threshold(20_000, 20, 20)
-    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     while True:
-        try:
-            task = tasks.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != parent:  # the parent was killed: nobody wants the results
-                return
-            continue
+        task = tasks.get()
         if task is None:
             return
         number, item, fresh, forgotten = task
@@ -257,3 +253,14 @@ def _serve(
             results.send((number, True, func(item, known)))
         except Exception as exc:
             results.send((number, False, exc))
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker as soon as its parent is gone (killed with SIGKILL: it could not stop
+    it).  Waiting for a task is not the only place to notice: a worker blocks for good
+    sending a result nobody reads once the pipe is full, since it and its siblings hold
+    the pipe's reading end too; and it holds the run's locks, inherited at the fork, so
+    an orphan left alive would refuse every later run into the folder."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +132,57 @@ def test_a_failed_start_stops_the_started_workers_and_unfreezes_gc(
         WorkerPool(known_keys, 2, {})
     assert started and not started[0].process.is_alive()
     assert gc.get_freeze_count() == 0
+
+
+ORPHANED_PARENT = """
+import sys, time
+from pathlib import Path
+from tests.run.test_workers import big_result
+from enrich.run.workers import WorkerPool
+
+pool = WorkerPool(big_result, 2, {}, depth=4)
+for number in range(8):
+    pool.submit(number, sys.argv[1], {})
+print("submitted", flush=True)
+time.sleep(600)  # never reads a result: killed first
+"""
+
+
+def big_result(folder: str, known: dict[str, object]) -> bytes:
+    """Notes the worker's pid in ``folder`` and returns more than a pipe holds."""
+    (Path(folder) / str(os.getpid())).touch()
+    return bytes(1 << 20)
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (an orphan's reaper may be slow)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_of_a_parent_killed_with_sigkill_exit(tmp_path: Path) -> None:
+    """A parent killed with SIGKILL while its workers send results nobody reads leaves no
+    worker behind (one holding the run's locks would refuse every later run)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHANED_PARENT, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).parents[2],
+    )
+    assert parent.stdout is not None and parent.stdout.readline() == b"submitted\n"
+    deadline = time.monotonic() + 10
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(workers) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived their killed parent"
