@@ -578,8 +578,13 @@ class Incremental:
 
     def previous_files(self) -> list[str]:
         """The names of the report files the state says the previous set's documents have
-        (a set whose manifest was lost still has its stale files removed by the commit)."""
-        return [name for known in self.previous.documents.values() for name in known.files]
+        (a set whose manifest was lost still has its stale files removed by the commit), and
+        the rollback journal SQLite leaves beside the state when a process dies writing it
+        in place (see :meth:`remember`): it belongs to the state the commit replaces, and
+        rolled back into the new one it would damage it (while it is there, no read-only
+        open of the state succeeds: every run would render every document)."""
+        names = [name for known in self.previous.documents.values() for name in known.files]
+        return [*names, f"{STATE}-journal"]
 
     def save(
         self,

@@ -15,7 +15,10 @@ import os
 import random
 import re
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -641,6 +644,31 @@ def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     assert outcome.written and outcome.kept == 0
     assert snapshot(out) == snapshot(world.full_run())
     assert world.run(out).written is False  # and the state written then is trusted
+
+
+KILLED_WHILE_WRITING = """
+import os, signal, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA cache_size = 1")  # pages go to the file before the commit
+db.execute("BEGIN")
+db.execute("UPDATE docs SET fingerprint = fingerprint || 'x'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_state_left_mid_write_by_a_killed_process_costs_one_render(world: Folder) -> None:
+    """A state a killed process was writing in place (its rollback journal left beside it)
+    cannot be read: the next run renders every document, and the state it commits is
+    trusted by the run after (the old journal, which belongs to the replaced state and
+    would damage the new one if rolled back, goes with it)."""
+    out = world.root / "out"
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_WRITING, str(out / STATE)])
+    assert killed.returncode == -signal.SIGKILL and (out / f"{STATE}-journal").exists()
+    assert world.run(out).kept == 0
+    assert not (out / f"{STATE}-journal").exists()
+    again = world.run(out)
+    assert not again.written and not again.read
+    assert snapshot(out) == snapshot(world.full_run())
 
 
 SUMMARY_OF_ANOTHER_SHAPE = json.dumps(
