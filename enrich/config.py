@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
@@ -174,7 +174,7 @@ def load_settings(
     for name, value in (flags or {}).items():
         if value is not None:
             values[name], origins[name] = _typed(name, value, "flag"), "flag"
-    _check_ranges(values)
+    _check_ranges(values, origins)
     _check_url(values, origins)
     _check_folders(values, origins)
     audit = data.get("audit") or {}
@@ -294,19 +294,24 @@ def _check_folders(values: dict[str, Any], origins: dict[str, str]) -> None:
             raise ConfigError(f"{origins[name]}: {name} is empty: name a folder")
 
 
-def _check_ranges(values: dict[str, Any]) -> None:
+def _check_ranges(values: dict[str, Any], origins: dict[str, str]) -> None:
+    """Each value within its range, else one line naming where it came from."""
+
+    def refuse(name: str, must: str) -> NoReturn:
+        raise ConfigError(f"{origins[name]}: {name} must be {must}")
+
     if values["timeout"] <= 0:
-        raise ConfigError("timeout must be a positive number of seconds")
+        refuse("timeout", "a positive number of seconds")
     if values["backoff"] < 0:
-        raise ConfigError("backoff must be zero or more seconds")
+        refuse("backoff", "zero or more seconds")
     if values["rate"] is not None and values["rate"] <= 0:
-        raise ConfigError("rate must be a positive number of requests per second")
+        refuse("rate", "a positive number of requests per second")
     for name in ("batch_size", "concurrency", "jobs"):
         if values[name] is not None and values[name] < 1:
-            raise ConfigError(f"{name} must be at least 1")
+            refuse(name, "at least 1")
     if not 1 <= values["batch_size"] <= 10000:
-        raise ConfigError("batch_size must be between 1 and 10000")
+        refuse("batch_size", "between 1 and 10000")
     try:
         LimiterSettings(values["rate_limiter"])
     except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(f"{origins['rate_limiter']}: {exc}") from exc

@@ -96,6 +96,22 @@ def test_bad_settings_are_one_line_errors(
     assert "Traceback" not in result.output
 
 
+def test_a_value_out_of_range_names_where_it_came_from(tmp_path: Path, monkeypatch: Any) -> None:
+    """A value of the right type but out of range names its origin, as README promises of
+    every setting error: enrich.yaml, the environment variable or the flag."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text("jobs: 0\n")
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: enrich.yaml: jobs must be at least 1"
+    (tmp_path / "enrich.yaml").unlink()
+    result = CliRunner().invoke(cli, ["config"], env={"ENRICH_RATE_LIMITER": "shared"})
+    assert result.stderr.startswith("error: $ENRICH_RATE_LIMITER: rate_limiter must be")
+    result = CliRunner().invoke(cli, ["run", str(EXAMPLES), "--batch-size", "0"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: flag: batch_size must be at least 1"
+
+
 def test_batches_in_flight_follow_the_rate_unless_set(tmp_path: Path, monkeypatch: Any) -> None:
     """Unset, two seconds' worth of requests are in flight (6; 20 with a key); a value wins."""
     monkeypatch.chdir(tmp_path)
@@ -172,7 +188,7 @@ def test_a_rate_limiter_of_no_known_kind_is_refused(tmp_path: Path, monkeypatch:
     result = CliRunner().invoke(cli, ["config"])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: rate_limiter must be machine, process or a redis:// URL, got 'shared'"
+        "error: enrich.yaml: rate_limiter must be machine, process or a redis:// URL, got 'shared'"
     )
 
 
