@@ -189,7 +189,7 @@ def _judge_without_share(
 
 
 def _resolution(citation: Citation, key: str, found: Resolution | None) -> Resolution:
-    if key.startswith("invalid:") and (found is None or found.status is not Status.INVALID):
+    if key.startswith("invalid:"):  # the citation names what is malformed; the resolver cannot
         return Resolution(key, Status.INVALID, reason=_invalid_reason(citation))
     return found or Resolution(key, Status.UNRESOLVED, reason="not resolved")
 

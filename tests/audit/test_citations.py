@@ -257,6 +257,17 @@ def test_unresolved_not_found_not_in_pubmed_and_invalid_flags_carry_reasons() ->
     assert verdict.grade is Grade.C  # unresolved and not-in-PubMed ones are unverifiable
 
 
+def test_a_malformed_identifier_is_named_whatever_the_resolver_said() -> None:
+    """The resolver answers every ``invalid:`` key with a generic "malformed identifier";
+    the flag names what the document wrote instead (README's ``malformed PMID '12x'``)."""
+    resolutions = {
+        "invalid:12x": Resolution("invalid:12x", Status.INVALID, reason="malformed identifier")
+    }
+    verdict = audit_claim(edge(Citation(pmid="12x", invalid=("pmid",))), resolutions)
+    assert reason(verdict.citations[0], "invalid") == "malformed PMID '12x'"
+    assert verdict.citations[0].resolution.reason == "malformed PMID '12x'"
+
+
 def test_malformed_doi_beside_a_good_pmid_is_reported_but_the_pmid_counts() -> None:
     """A citation with a valid PMID and a malformed DOI is audited by PMID and flagged invalid."""
     citation = Citation(pmid="22", doi="10.x", invalid=("doi",))
