@@ -47,8 +47,8 @@ def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> 
     folder = prepare_out_dir(out_dir)
     recover(folder)  # a report set's commit that a dead run left half done is finished first
     md_path = inside(folder, f"refresh-{day.isoformat()}.md")
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_text(inside(folder, json_path.name), text)
+    json_path = inside(folder, json_path.name)  # named as md_path is: both in the same form
+    atomic_write_text(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     atomic_write_text(md_path, _markdown(data))
     return [md_path, json_path]
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from enrich.entrez.client import TEST_SERVER_HEADER
-from enrich.figures import count
+from enrich.figures import count, many
 from enrich.testing import _replies
 from enrich.testing._faults import Decision, FaultPlan, Faults
 from enrich.testing._genes import GeneStore, gene_reply_json, gene_reply_xml
@@ -250,7 +250,8 @@ class EutilsServer:
         def counts(logged: list[RequestLog]) -> tuple[str, str]:
             return count(len(logged)), count(sum(e.status == 429 for e in logged))
 
-        line = "{} requests, {} answered 429".format(*counts(entries))
+        refused = counts(entries)[1]
+        line = f"{many(len(entries), 'request')}, {refused} answered 429"
         for digest in sorted({e.key_digest for e in entries if e.key_digest}):
             mine = counts([e for e in entries if e.key_digest == digest])
             line += "; key {}: {}, {} x 429".format(digest, *mine)

@@ -271,3 +271,12 @@ def test_gene_summaries_are_refreshed_and_changed_names_counted(
     server.reset_log()
     again = refresh(server, cache, out, max_age=3600)
     assert (again.genes_checked, server.requests) == (0, [])
+
+
+def test_the_two_refresh_reports_are_named_alike(tmp_path: Path, monkeypatch: Any) -> None:
+    """`enrich refresh` prints both paths: one absolute and one relative looked like two
+    folders."""
+    monkeypatch.chdir(tmp_path)
+    md, js = write_refresh_report(Path("refreshed"), DAY, RefreshResult(checked=1))
+    assert md.parent == js.parent and md.is_absolute() and js.is_absolute()
+    assert json.loads(js.read_text(encoding="utf-8"))["checked"] == 1
