@@ -208,6 +208,9 @@ _NOTICE_TYPES = frozenset(
     {"Published Erratum", "Retraction of Publication", "Expression of Concern"}
 )
 _NOTICE_LINKS = ("ErratumFor", "RetractionOf", "ExpressionOfConcernFor")
+#: links from a retracted paper: to its retraction notice, or to the version that replaced it
+#: (a paper retracted and republished is retracted all the same)
+RETRACTION_LINKS = ("RetractionIn", "RetractedandRepublishedIn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +251,7 @@ class PaperRecord:
     @property
     def is_retracted(self) -> bool:
         return "Retracted Publication" in self.publication_types or bool(
-            self.related("RetractionIn")
+            self.related(*RETRACTION_LINKS)
         )
 
     @property

@@ -16,7 +16,15 @@ from functools import lru_cache
 from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
-from enrich.model import Citation, Flag, FlagName, PaperRecord, Resolution, Status
+from enrich.model import (
+    RETRACTION_LINKS,
+    Citation,
+    Flag,
+    FlagName,
+    PaperRecord,
+    Resolution,
+    Status,
+)
 
 _STATUS_FLAGS = {  #: status -> (flag, reason when the resolution gives none)
     Status.NOT_FOUND: (FlagName.NOT_FOUND, "PubMed has no record for {}"),
@@ -130,27 +138,34 @@ def _kind_flags(record: PaperRecord) -> list[Flag]:
 def _record_flags(record: PaperRecord) -> list[Flag]:
     flags = _kind_flags(record)
     if record.is_retracted:
-        reason = _notice(record, "RetractionIn", "retracted", "Retracted Publication")
+        reason = _notice(record, RETRACTION_LINKS, "retracted", "Retracted Publication")
         flags.append(Flag(FlagName.RETRACTED, reason))
     if record.is_retraction_notice:
         what = "a retraction notice, not a paper"
-        reason = _notice(record, "RetractionOf", what, "Retraction of Publication")
+        reason = _notice(record, ("RetractionOf",), what, "Retraction of Publication")
         flags.append(Flag(FlagName.RETRACTION_NOTICE, reason))
     for name, ref_type, what in (
         (FlagName.ERRATUM, "ErratumIn", "erratum"),
         (FlagName.EXPRESSION_OF_CONCERN, "ExpressionOfConcernIn", "expression of concern"),
     ):
         if record.related(ref_type):
-            flags.append(Flag(name, _notice(record, ref_type, what, "")))
+            flags.append(Flag(name, _notice(record, (ref_type,), what, "")))
     return flags
 
 
-def _notice(record: PaperRecord, ref_type: str, what: str, publication_type: str) -> str:
-    """``"<what>: <ref_type> PMID n"``, or the publication type where PubMed links nothing."""
-    relations = record.related(ref_type)
-    if relations:
-        targets = ", ".join(f"PMID {r.pmid}" if r.pmid else r.source for r in relations)
-        return f"{what}: {ref_type} {targets}"
+def _notice(
+    record: PaperRecord, ref_types: tuple[str, ...], what: str, publication_type: str
+) -> str:
+    """``"<what>: <ref_type> PMID n, PMID m; <ref_type> …"``, or the publication type where
+    PubMed links nothing of ``ref_types``."""
+    links = []
+    for ref_type in ref_types:
+        relations = record.related(ref_type)
+        if relations:
+            targets = ", ".join(f"PMID {r.pmid}" if r.pmid else r.source for r in relations)
+            links.append(f"{ref_type} {targets}")
+    if links:
+        return f"{what}: {'; '.join(links)}"
     return f"{what}: PubMed publication type {publication_type!r}"
 
 

@@ -39,7 +39,7 @@ from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
 from enrich.figures import count
 from enrich.identifiers import doi_key
-from enrich.model import GeneRecord, PaperRecord
+from enrich.model import RETRACTION_LINKS, GeneRecord, PaperRecord
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
@@ -99,7 +99,7 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
     changes = []
     pmid, title = new.pmid, new.title
     if new.is_retracted and not old.is_retracted:
-        notices = ", ".join(r.pmid or r.source for r in new.related("RetractionIn"))
+        notices = ", ".join(r.pmid or r.source for r in new.related(*RETRACTION_LINKS))
         changes.append(
             Change(pmid, "retracted", f"now retracted ({notices or 'publication type'})", title)
         )

@@ -166,6 +166,18 @@ def test_retracted_publication_type_alone_is_enough() -> None:
     assert "Retracted Publication" in reason(verdict.citations[0], "retracted")
 
 
+def test_a_paper_retracted_and_republished_is_retracted_even_with_no_other_sign() -> None:
+    """A RetractedandRepublishedIn link alone makes the cited version retracted, not
+    primary: the claim it alone backs is D, and the reason names the replacement."""
+    link = Relation("RetractedandRepublishedIn", "29100001", "J X. 2018")
+    paper = record("11", "TWIST2 in skin.", relations=(link,))
+    verdict = audit_claim(statement(cite("11")), resolved(paper))
+    assert verdict.grade is Grade.D
+    assert reason(verdict.citations[0], "retracted") == (
+        "retracted: RetractedandRepublishedIn PMID 29100001"
+    )
+
+
 def test_retraction_notice_erratum_and_expression_of_concern_are_flagged() -> None:
     """A cited retraction notice is not primary; errata and concerns are reported, not demoted."""
     notice = record("12", "Retraction.", relations=(Relation("RetractionOf", "11", ""),))

@@ -114,6 +114,17 @@ def test_record_retracted_between_runs_is_reported(server: EutilsServer, tmp_pat
         assert cached is not None and cached.record.is_retracted
 
 
+def test_compare_reports_a_paper_retracted_and_republished_as_retracted() -> None:
+    """A RetractedandRepublishedIn link alone is a retraction, named with its replacement."""
+    old = PaperRecord(pmid="1", title="A study of TWIST1.")
+    new = PaperRecord(
+        pmid="1",
+        title="A study of TWIST1.",
+        relations=(Relation("RetractedandRepublishedIn", "7", "J 2020"),),
+    )
+    assert [(c.kind, c.detail) for c in compare(old, new)] == [("retracted", "now retracted (7)")]
+
+
 def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
     """Right after a refresh nothing is stale: a second run fetches nothing, keeps the report."""
     cache, out = tmp_path / "cache", tmp_path / "reports"
