@@ -211,6 +211,8 @@ _NOTICE_LINKS = ("ErratumFor", "RetractionOf", "ExpressionOfConcernFor")
 #: links from a retracted paper: to its retraction notice, or to the version that replaced it
 #: (a paper retracted and republished is retracted all the same)
 RETRACTION_LINKS = ("RetractionIn", "RetractedandRepublishedIn")
+#: links from a paper to its correction: an erratum, or the corrected version republished
+CORRECTION_LINKS = ("ErratumIn", "CorrectedandRepublishedIn")
 
 
 @dataclass(frozen=True, slots=True)

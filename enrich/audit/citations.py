@@ -17,6 +17,7 @@ from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
 from enrich.model import (
+    CORRECTION_LINKS,
     RETRACTION_LINKS,
     Citation,
     Flag,
@@ -144,12 +145,12 @@ def _record_flags(record: PaperRecord) -> list[Flag]:
         what = "a retraction notice, not a paper"
         reason = _notice(record, ("RetractionOf",), what, "Retraction of Publication")
         flags.append(Flag(FlagName.RETRACTION_NOTICE, reason))
-    for name, ref_type, what in (
-        (FlagName.ERRATUM, "ErratumIn", "erratum"),
-        (FlagName.EXPRESSION_OF_CONCERN, "ExpressionOfConcernIn", "expression of concern"),
+    for name, ref_types, what in (
+        (FlagName.ERRATUM, CORRECTION_LINKS, "erratum"),
+        (FlagName.EXPRESSION_OF_CONCERN, ("ExpressionOfConcernIn",), "expression of concern"),
     ):
-        if record.related(ref_type):
-            flags.append(Flag(name, _notice(record, (ref_type,), what, "")))
+        if record.related(*ref_types):
+            flags.append(Flag(name, _notice(record, ref_types, what, "")))
     return flags
 
 

@@ -39,7 +39,7 @@ from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
 from enrich.figures import count
 from enrich.identifiers import doi_key
-from enrich.model import RETRACTION_LINKS, GeneRecord, PaperRecord
+from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
@@ -103,16 +103,15 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
         changes.append(
             Change(pmid, "retracted", f"now retracted ({notices or 'publication type'})", title)
         )
-    for kind, ref_type in (
-        ("erratum", "ErratumIn"),
-        ("expression_of_concern", "ExpressionOfConcernIn"),
+    for kind, ref_types in (
+        ("erratum", CORRECTION_LINKS),
+        ("expression_of_concern", ("ExpressionOfConcernIn",)),
     ):
-        before = {(r.pmid, r.source) for r in old.related(ref_type)}
-        for relation in new.related(ref_type):
-            if (relation.pmid, relation.source) not in before:
-                changes.append(
-                    Change(pmid, kind, f"{ref_type} {relation.pmid or relation.source}", title)
-                )
+        before = {(r.ref_type, r.pmid, r.source) for r in old.related(*ref_types)}
+        for relation in new.related(*ref_types):
+            if (relation.ref_type, relation.pmid, relation.source) not in before:
+                target = relation.pmid or relation.source
+                changes.append(Change(pmid, kind, f"{relation.ref_type} {target}", title))
     if doi_key(old.doi or "") != doi_key(new.doi or ""):
         changes.append(Change(pmid, "doi_changed", f"DOI {old.doi} -> {new.doi}", title))
     if _words(old.title) != _words(new.title):

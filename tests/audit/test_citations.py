@@ -178,6 +178,18 @@ def test_a_paper_retracted_and_republished_is_retracted_even_with_no_other_sign(
     )
 
 
+def test_a_paper_corrected_and_republished_is_flagged_erratum() -> None:
+    """A CorrectedandRepublishedIn link is a correction like an erratum: flagged, naming
+    the corrected version, the grade kept."""
+    link = Relation("CorrectedandRepublishedIn", "29100002", "J X. 2018")
+    paper = record("11", "TWIST2 in skin.", relations=(link,))
+    verdict = audit_claim(statement(cite("11")), resolved(paper))
+    assert verdict.grade is Grade.B
+    assert reason(verdict.citations[0], "erratum") == (
+        "erratum: CorrectedandRepublishedIn PMID 29100002"
+    )
+
+
 def test_retraction_notice_erratum_and_expression_of_concern_are_flagged() -> None:
     """A cited retraction notice is not primary; errata and concerns are reported, not demoted."""
     notice = record("12", "Retraction.", relations=(Relation("RetractionOf", "11", ""),))

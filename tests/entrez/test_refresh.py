@@ -125,6 +125,15 @@ def test_compare_reports_a_paper_retracted_and_republished_as_retracted() -> Non
     assert [(c.kind, c.detail) for c in compare(old, new)] == [("retracted", "now retracted (7)")]
 
 
+def test_compare_reports_a_paper_corrected_and_republished_as_an_erratum() -> None:
+    """A new CorrectedandRepublishedIn link is reported like a new erratum."""
+    old = PaperRecord(pmid="1", title="A study of TWIST1.")
+    link = Relation("CorrectedandRepublishedIn", "8", "J 2020")
+    new = PaperRecord(pmid="1", title="A study of TWIST1.", relations=(link,))
+    changes = [(c.kind, c.detail) for c in compare(old, new)]
+    assert changes == [("erratum", "CorrectedandRepublishedIn 8")]
+
+
 def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
     """Right after a refresh nothing is stale: a second run fetches nothing, keeps the report."""
     cache, out = tmp_path / "cache", tmp_path / "reports"
