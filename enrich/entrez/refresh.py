@@ -15,9 +15,10 @@ cached NCBI Gene summaries (whose names the audit looks for).
 
 Fetching goes through the resolver's own batching and re-asking
 (:meth:`enrich.entrez.resolve.Resolver.fetch_pmids`): a PMID is believed withdrawn
-only when PubMed returned no record for it twice, in replies holding others' records or
-asked alone: a reply holding none of a batch of records known to exist is NCBI's blip,
-and those records fail this time (kept, asked again at the next refresh).
+only when PubMed returned no record for it twice, in replies holding others' records (or
+asked alone, when no other record came back): a reply holding none of a batch of records
+known to exist, the second ask's included, is NCBI's blip, and those records fail this
+time (kept, asked again at the next refresh).
 """
 
 from __future__ import annotations

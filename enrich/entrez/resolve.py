@@ -204,7 +204,9 @@ class Resolver:
         is believed missing (a short reply may be NCBI's hiccup) and told to
         ``sink.absent``.  A reply holding none of a batch's PMIDs is first asked again
         with backoff; then, with ``blank_is_absence``, its PMIDs go on as absent from it,
-        else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail.
+        else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail,
+        and their second ask carries a PMID the server just returned, so that a blank reply
+        to it fails too.
         ``report`` feeds the progress and ``on_settled`` callbacks; it is off for PMIDs
         fetched only on a DOI's behalf.
         """
@@ -216,9 +218,14 @@ class Resolver:
         first = Blank.ASK_AGAIN if blank_is_absence else Blank.FAILED
         await self._fetch_batches(pmids, self.batch_size, outcome, sink, report, first)
         again = sorted(outcome.missing)
-        if again:
+        if again:  # the second ask: a reply holding none of them is believed...
             outcome.missing.clear()
-            await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, Blank.BELIEVED)
+            witness = min(outcome.records, default=None)
+            if blank_is_absence or witness is None:
+                await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, Blank.BELIEVED)
+            else:  # ...unless they are known to exist: then each batch holds a record just
+                # returned, so only a reply holding it is believed, and a blank one fails
+                await self._fetch_witnessed(again, witness, outcome, sink, report)
             sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
@@ -235,6 +242,20 @@ class Resolver:
     ) -> None:
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
         await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report, blank) for b in batches))
+
+    async def _fetch_witnessed(
+        self, pmids: list[str], witness: str, outcome: Fetched, sink: RecordSink, report: bool
+    ) -> None:
+        """Ask ``pmids`` again, each batch with ``witness``, a PMID whose record the server
+        has just returned: a reply without it is a failure, never an answer."""
+        size = RETRY_BATCH
+        batches = [[*pmids[i : i + size], witness] for i in range(0, len(pmids), size)]
+        fetches = (self._fetch_batch(b, outcome, sink, False, Blank.FAILED) for b in batches)
+        await asyncio.gather(*fetches)
+        outcome.failed.pop(witness, None)  # its record came with the first ask
+        if report:
+            self._settled({f"pmid:{p}": _pmid_resolution(p, outcome) for p in pmids})
+            self._progress(len(pmids) - len(outcome.missing))
 
     async def _fetch_batch(
         self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank: Blank

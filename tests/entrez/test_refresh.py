@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from enrich.entrez import (
@@ -300,3 +301,41 @@ def test_the_two_refresh_reports_are_named_alike(tmp_path: Path, monkeypatch: An
     md, js = write_refresh_report(Path("refreshed"), DAY, RefreshResult(checked=1))
     assert md.parent == js.parent and md.is_absolute() and js.is_absolute()
     assert json.loads(js.read_text(encoding="utf-8"))["checked"] == 1
+
+
+class _BlankSecondEfetch(httpx.AsyncBaseTransport):
+    """Passes requests to the server, but answers the second efetch with an empty set."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.efetches = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("efetch.fcgi"):
+            self.efetches += 1
+            if self.efetches == 2:
+                body = b"<?xml version='1.0'?><PubmedArticleSet></PubmedArticleSet>"
+                return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_records_left_out_of_a_reply_then_asked_again_in_a_blank_one_are_not_withdrawn(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Records a reply left out, asked again and answered by an empty set (NCBI's blip),
+    fail this time: none is reported withdrawn nor forgotten."""
+    cache, out = tmp_path / "cache", tmp_path / "reports"
+    fill_cache(server, cache)
+    server.faults = Faults(script=["drop_records"])  # the first reply leaves the last out
+    left_out = PMIDS[-1]
+    transport = _BlankSecondEfetch()
+    report = partial(write_refresh_report, out, DAY)
+    result = refresh_cache(
+        cache, settings(server, max_attempts=1), max_age=0, report=report, transport=transport
+    )
+    assert result.changes == [] and result.failed >= 1
+    with CitationCache(cache) as c:
+        assert c.get_record(left_out) is not None and not c.is_missing(left_out)
