@@ -57,7 +57,9 @@ class Change:
     """One thing PubMed now says differently about a cited paper."""
 
     pmid: str
-    kind: str  #: retracted, erratum, expression_of_concern, doi_changed, title_changed, withdrawn
+    #: retracted, unretracted, erratum, expression_of_concern, doi_changed, title_changed,
+    #: withdrawn
+    kind: str
     detail: str
     title: str = ""
 
@@ -104,6 +106,8 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
         changes.append(
             Change(pmid, "retracted", f"now retracted ({notices or 'publication type'})", title)
         )
+    elif old.is_retracted and not new.is_retracted:  # its claims' grades may rise: say so
+        changes.append(Change(pmid, "unretracted", "PubMed no longer marks it retracted", title))
     for kind, ref_types in (
         ("erratum", CORRECTION_LINKS),
         ("expression_of_concern", ("ExpressionOfConcernIn",)),

@@ -67,7 +67,7 @@ class Blank(Enum):
     again with backoff (:class:`~enrich.errors.EmptyReply`): NCBI's hiccup or the answer."""
 
     ASK_AGAIN = "the first ask: its PMIDs are asked once more, in smaller batches"
-    FAILED = "the first ask for records known to exist: the batch failed"
+    FAILED = "records known to exist (refresh's, asked with one just returned): the batch failed"
     BELIEVED = "the second ask: its PMIDs are absent"
 
 

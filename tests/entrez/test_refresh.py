@@ -94,6 +94,14 @@ def test_compare_names_each_kind_of_change() -> None:
     assert compare(old, old) == []
 
 
+def test_compare_reports_a_paper_no_longer_marked_retracted() -> None:
+    """PubMed dropping a retraction mark raises its claims' grades: a curator hears of it."""
+    old = PaperRecord(pmid="1", title="A study.", publication_types=("Retracted Publication",))
+    new = PaperRecord(pmid="1", title="A study.", publication_types=("Journal Article",))
+    assert [c.kind for c in compare(old, new)] == ["unretracted"]
+    assert compare(new, old)[0].kind == "retracted"
+
+
 def test_record_retracted_between_runs_is_reported(server: EutilsServer, tmp_path: Path) -> None:
     """A record that becomes retracted after it was cached shows up in the day's report."""
     cache, out = tmp_path / "cache", tmp_path / "reports"
