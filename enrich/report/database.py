@@ -41,7 +41,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ __all__ = [
     "GeneRow",
     "GeneTable",
     "RowShard",
+    "documents_citing",
 ]
 
 SCHEMA = """
@@ -203,6 +204,29 @@ def _writing(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise OutputError(f"cannot write {path}: {exc}") from exc
+
+
+def documents_citing(path: Path, pmids: Iterable[str]) -> dict[str, list[str]] | None:
+    """The documents (paths, sorted) whose citations the audit.db at ``path`` resolves to each
+    of ``pmids`` (those no document cites left out); None when there is no audit.db there or
+    it cannot be read as one (opened read-only: never changed, never made)."""
+    wanted = sorted(set(pmids))
+    if not path.is_file():
+        return None
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            found: dict[str, list[str]] = {}
+            for pmid in wanted:  # one indexed lookup each (citations_by_paper)
+                rows = db.execute(
+                    "SELECT DISTINCT document FROM citations WHERE paper = ? ORDER BY document",
+                    (pmid,),
+                ).fetchall()
+                if rows:
+                    found[pmid] = [document for (document,) in rows]
+            return found
+    except sqlite3.Error:
+        return None
 
 
 class RowShard:

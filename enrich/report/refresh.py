@@ -2,7 +2,9 @@
 
 :func:`write_refresh_report` writes (or extends) the day's report: the report of a
 day gathers every change found that day, across runs, each change once.  Both
-files are written atomically, inside the output folder.
+files are written atomically, inside the output folder.  When the folder holds the
+reports of an ``enrich run`` (its ``audit.db``), each change names the documents that
+cite the paper: those whose reports the next run rewrites.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from enrich.entrez.refresh import RefreshResult
 from enrich.figures import count
 from enrich.report.commit import recover
+from enrich.report.database import documents_citing
 from enrich.report.files import atomic_write_text, inside, prepare_out_dir
 from enrich.report.markdown import md_escape, pubmed_url
 
@@ -46,6 +49,10 @@ def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> 
     }
     folder = prepare_out_dir(out_dir)
     recover(folder)  # a report set's commit that a dead run left half done is finished first
+    citing = documents_citing(folder / "audit.db", (c["pmid"] for c in changes))
+    data["audit_db"] = citing is not None
+    for change in changes:
+        change["documents"] = (citing or {}).get(change["pmid"], [])
     md_path = inside(folder, f"refresh-{day.isoformat()}.md")
     json_path = inside(folder, json_path.name)  # named as md_path is: both in the same form
     atomic_write_text(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -76,9 +83,28 @@ def _markdown(data: dict[str, Any]) -> str:
     ]
     if not data["changes"]:
         return "\n".join([*lines, "No changes.", ""])
-    lines += ["| PMID | change | detail | title |", "|---|---|---|---|"]
+    if data["audit_db"]:
+        lines += [
+            "Cited by: the documents of the last `enrich run` into this folder that cite the "
+            "paper; the next run rewrites their reports.",
+            "",
+        ]
+    else:
+        lines += [
+            "No audit.db here: which documents cite each paper is in the reports of "
+            "`enrich run --out` this folder.",
+            "",
+        ]
+    lines += ["| PMID | change | detail | title | cited by |", "|---|---|---|---|---|"]
     for c in data["changes"]:
         link = f"[{md_escape(c['pmid'])}]({pubmed_url(c['pmid'])})"
         cells = [md_escape(c[key]) for key in ("kind", "detail", "title")]
-        lines.append("| " + " | ".join([link, *cells]) + " |")
+        lines.append("| " + " | ".join([link, *cells, _cited_by(c["documents"])]) + " |")
     return "\n".join([*lines, ""])
+
+
+def _cited_by(documents: list[str], shown: int = 3) -> str:
+    """``"2: a.md, b.md"``, ``"5: a.md, b.md, c.md and 2 more"``, or ``"0"``."""
+    names = ", ".join(md_escape(d) for d in documents[:shown])
+    more = f" and {count(len(documents) - shown)} more" if len(documents) > shown else ""
+    return f"{count(len(documents))}: {names}{more}" if documents else "0"

@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from enrich.cli import cli
 from enrich.entrez import (
     CitationCache,
     EutilsClient,
@@ -347,3 +349,35 @@ def test_records_left_out_of_a_reply_then_asked_again_in_a_blank_one_are_not_wit
     assert result.changes == [] and result.failed >= 1
     with CitationCache(cache) as c:
         assert c.get_record(left_out) is not None and not c.is_missing(left_out)
+
+
+def test_each_change_names_the_documents_citing_it(server: EutilsServer, tmp_path: Path) -> None:
+    """Refreshing into the folder of a run's reports, each change names the documents whose
+    reports the next run rewrites, from that run's audit.db; elsewhere it says it cannot."""
+    docs, out, cache = tmp_path / "docs", tmp_path / "reports", tmp_path / "cache"
+    docs.mkdir()
+    (docs / "a.md").write_text(f"TWIST1 binds it (PMID: {PMIDS[3]}).\n", encoding="utf-8")
+    (docs / "b.md").write_text(f"See PMID: {PMIDS[3]} and PMID: {PMIDS[4]}.\n", encoding="utf-8")
+    (docs / "c.md").write_text(f"Only PMID: {PMIDS[5]}.\n", encoding="utf-8")
+    env = {"ENRICH_EUTILS_URL": server.url, "NCBI_API_KEY": "k" * 36, "CI": "true"}
+    where = ["--out", str(out), "--cache-dir", str(cache)]
+    ran = CliRunner().invoke(cli, ["run", str(docs), *where], env=env)
+    assert ran.exit_code == 0, ran.output
+    server.records.replace(record(PMIDS[3], publication_types=("Retracted Publication",)))
+    refreshed = CliRunner().invoke(cli, ["refresh", "--max-age", "0s", *where], env=env)
+    assert refreshed.exit_code == 0, refreshed.output
+    (json_path,) = out.glob("refresh-*.json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["audit_db"] is True
+    assert [(c["pmid"], c["kind"], c["documents"]) for c in data["changes"]] == [
+        (PMIDS[3], "retracted", [str(docs / "a.md"), str(docs / "b.md")])
+    ]
+    assert "| 2: " in json_path.with_suffix(".md").read_text(encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    server.records.replace(record(PMIDS[5], doi="10.5555/moved"))
+    again = ["refresh", "--max-age", "0s", "--out", str(elsewhere), "--cache-dir", str(cache)]
+    assert CliRunner().invoke(cli, again, env=env).exit_code == 0
+    (json_path,) = elsewhere.glob("refresh-*.json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["audit_db"] is False and data["changes"][0]["documents"] == []
+    assert "No audit.db here" in json_path.with_suffix(".md").read_text(encoding="utf-8")
