@@ -166,28 +166,25 @@ def test_retracted_publication_type_alone_is_enough() -> None:
     assert "Retracted Publication" in reason(verdict.citations[0], "retracted")
 
 
-def test_a_paper_retracted_and_republished_is_retracted_even_with_no_other_sign() -> None:
-    """A RetractedandRepublishedIn link alone makes the cited version retracted, not
-    primary: the claim it alone backs is D, and the reason names the replacement."""
-    link = Relation("RetractedandRepublishedIn", "29100001", "J X. 2018")
-    paper = record("11", "TWIST2 in skin.", relations=(link,))
-    verdict = audit_claim(statement(cite("11")), resolved(paper))
-    assert verdict.grade is Grade.D
-    assert reason(verdict.citations[0], "retracted") == (
-        "retracted: RetractedandRepublishedIn PMID 29100001"
+@pytest.mark.parametrize(
+    ("ref_type", "grade", "flag"),
+    [
+        ("RetractedandRepublishedIn", Grade.D, "retracted"),
+        ("CorrectedandRepublishedIn", Grade.B, "erratum"),
+    ],
+)
+def test_a_paper_republished_is_retracted_or_corrected_by_that_link_alone(
+    ref_type: str, grade: Grade, flag: str
+) -> None:
+    """A RetractedandRepublishedIn link alone makes the cited version retracted, not primary
+    (the claim it alone backs is D); a CorrectedandRepublishedIn one is a correction, flagged
+    like an erratum with the grade kept.  Each reason names the new version."""
+    paper = record(
+        "11", "TWIST2 in skin.", relations=(Relation(ref_type, "29100001", "J X. 2018"),)
     )
-
-
-def test_a_paper_corrected_and_republished_is_flagged_erratum() -> None:
-    """A CorrectedandRepublishedIn link is a correction like an erratum: flagged, naming
-    the corrected version, the grade kept."""
-    link = Relation("CorrectedandRepublishedIn", "29100002", "J X. 2018")
-    paper = record("11", "TWIST2 in skin.", relations=(link,))
     verdict = audit_claim(statement(cite("11")), resolved(paper))
-    assert verdict.grade is Grade.B
-    assert reason(verdict.citations[0], "erratum") == (
-        "erratum: CorrectedandRepublishedIn PMID 29100002"
-    )
+    assert verdict.grade is grade
+    assert reason(verdict.citations[0], flag) == f"{flag}: {ref_type} PMID 29100001"
 
 
 def test_retraction_notice_erratum_and_expression_of_concern_are_flagged() -> None:
