@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from enrich.escape import printable
-from enrich.identifiers import doi_key
+from enrich.identifiers import doi_key, normalize_doi
 
 
 class Style(StrEnum):
@@ -246,9 +246,20 @@ class PaperRecord:
     languages: tuple[str, ...] = ()
     relations: tuple[Relation, ...] = ()
     is_book: bool = False
+    #: the record's own DOIs besides ``doi``, where PubMed gives more than one (an
+    #: ELocationID that is not ArticleIdList's DOI): a search on either finds the record
+    other_dois: tuple[str, ...] = ()
 
     def related(self, *ref_types: str) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.ref_type in ref_types)
+
+    @property
+    def doi_keys(self) -> frozenset[str]:
+        """The record's own DOIs in the form a document's DOI is compared in: normalised
+        as the document's are (:func:`~enrich.identifiers.normalize_doi`), then by
+        :func:`~enrich.identifiers.doi_key`."""
+        dois = (self.doi, *self.other_dois) if self.doi else self.other_dois
+        return frozenset(doi_key(normalize_doi(doi)) for doi in dois)
 
     @property
     def is_retracted(self) -> bool:
@@ -292,6 +303,7 @@ class PaperRecord:
             "languages": list(self.languages),
             "relations": [r.to_dict() for r in self.relations],
             "is_book": self.is_book,
+            "other_dois": list(self.other_dois),
             "retracted": self.is_retracted,
         }
 
@@ -319,6 +331,7 @@ class PaperRecord:
             languages=tuple(data.get("languages", ())),
             relations=tuple(Relation(**r) for r in data.get("relations", ())),
             is_book=bool(data.get("is_book", False)),
+            other_dois=tuple(data.get("other_dois", ())),
         )
 
 

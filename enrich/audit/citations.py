@@ -173,8 +173,9 @@ def _notice(
 def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
     flags = []
     doi = citation.doi if "doi" not in citation.invalid else None
-    if doi and record.doi and doi_key(doi) != doi_key(record.doi):
-        flags.append(Flag(FlagName.DOI_MISMATCH, f"document DOI {doi} but PubMed has {record.doi}"))
+    if doi and record.doi_keys and doi_key(doi) not in record.doi_keys:
+        pubmed = " or ".join(filter(None, (record.doi, *record.other_dois)))
+        flags.append(Flag(FlagName.DOI_MISMATCH, f"document DOI {doi} but PubMed has {pubmed}"))
     if citation.title and record.title and _title_key(citation.title) != _title_key(record.title):
         reason = f'document title "{_clip(citation.title)}" but PubMed has "{_clip(record.title)}"'
         flags.append(Flag(FlagName.TITLE_MISMATCH, reason))

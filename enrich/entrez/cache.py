@@ -66,7 +66,8 @@ __all__ = [
 ]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
-SCHEMA_VERSION = 3  # 2: a book chapter's own date, and the book's beside it; 3: suffixes
+SCHEMA_VERSION = 4  # 2: a book chapter's own date, and the book's beside it; 3: suffixes;
+# 4: every DOI of the record (other_dois)
 #: Bump when GeneRecord or :func:`~enrich.entrez.gene.gene_record` changes: entries re-parse.
 GENE_SCHEMA_VERSION = 1
 DAY = 86400.0

@@ -22,12 +22,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
 
 from lxml import etree
 from lxml.etree import _Element
 
 from enrich.entrez.replies import PARSER_OPTIONS, check_body, check_root, parse_xml, syntax_error
 from enrich.errors import ErrorReply, SearchOverflow
+from enrich.identifiers import doi_key
 from enrich.model import PaperRecord, Relation
 
 __all__ = ["RecordDefect", "iter_records", "parse_esearch", "parse_record", "read_efetch"]
@@ -273,9 +275,11 @@ def _record(elem: _Element) -> PaperRecord:
         raise ErrorReply("PubmedArticle without Article")
     title = article.find("ArticleTitle")
     journal = _JournalFields.read(article)
+    dois = _dois(elem.find("PubmedData/ArticleIdList"), _valid_locations(article))
     return PaperRecord(
         pmid=_pmid(citation),
-        doi=_doi(elem.find("PubmedData/ArticleIdList"), article),
+        doi=dois[0] if dois else None,
+        other_dois=dois[1:],
         pmcid=_article_id(elem.find("PubmedData/ArticleIdList"), "pmc"),
         title=_plain(title),
         title_markup=_markup(title),
@@ -307,10 +311,11 @@ def _book_record(elem: _Element) -> PaperRecord:
     year, date = _chapter_date(document)
     _, book_date = _pub_date(document.find("Book/PubDate"))
     ids = document.find("ArticleIdList")
+    dois = _dois(ids, _article_ids(elem.find("PubmedBookData/ArticleIdList"), "doi"))
     return PaperRecord(
         pmid=_pmid(document),
-        doi=_article_id(ids, "doi")
-        or _article_id(elem.find("PubmedBookData/ArticleIdList"), "doi"),
+        doi=dois[0] if dois else None,
+        other_dois=dois[1:],
         pmcid=_article_id(ids, "pmc"),
         title=_plain(title),
         title_markup=_markup(title),
@@ -368,27 +373,39 @@ def _pmid(parent: _Element) -> str:
     return pmid
 
 
-def _doi(article_ids: _Element | None, article: _Element) -> str | None:
-    """The record's own DOI: PubmedData's ArticleIdList first, then a valid ELocationID.
+def _dois(article_ids: _Element | None, more: Iterator[str]) -> tuple[str, ...]:
+    """The record's own DOIs, each once (compared as DOIs are): those of ``article_ids``
+    (PubmedData's ArticleIdList) first, then ``more``.
 
     Never looks inside ReferenceList, whose ArticleIds name the *cited* papers.
     """
-    doi = _article_id(article_ids, "doi")
-    if doi:
-        return doi
+    dois: dict[str, str] = {}
+    for doi in chain(_article_ids(article_ids, "doi"), more):
+        dois.setdefault(doi_key(doi), doi)
+    return tuple(dois.values())
+
+
+def _valid_locations(article: _Element) -> Iterator[str]:
+    """The DOIs of an Article's valid ELocationIDs."""
     for location in article.iterfind("ELocationID"):
         if location.get("EIdType") == "doi" and location.get("ValidYN", "Y") == "Y":
-            return _text(location) or None
-    return None
+            text = _text(location)
+            if text:
+                yield text
+
+
+def _article_ids(article_ids: _Element | None, id_type: str) -> Iterator[str]:
+    if article_ids is None:
+        return
+    for article_id in article_ids.iterfind("ArticleId"):
+        if article_id.get("IdType") == id_type:
+            text = _text(article_id)
+            if text:
+                yield text
 
 
 def _article_id(article_ids: _Element | None, id_type: str) -> str | None:
-    if article_ids is None:
-        return None
-    for article_id in article_ids.iterfind("ArticleId"):
-        if article_id.get("IdType") == id_type:
-            return _text(article_id) or None
-    return None
+    return next(_article_ids(article_ids, id_type), None)
 
 
 def _pages(pagination: _Element | None) -> str:

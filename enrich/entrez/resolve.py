@@ -332,8 +332,8 @@ class Resolver:
         outcome = await self.fetch_pmids(candidates, report=False) if candidates else Fetched()
         by_doi: dict[str, list[PaperRecord]] = {}
         for record in sorted(outcome.records.values(), key=lambda r: (len(r.pmid), r.pmid)):
-            if record.doi:
-                by_doi.setdefault(doi_key(record.doi), []).append(record)
+            for key in record.doi_keys:
+                by_doi.setdefault(key, []).append(record)
         failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
         for doi in (d for d in dois if f"doi:{d}" not in results):

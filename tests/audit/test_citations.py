@@ -295,3 +295,20 @@ def test_malformed_doi_beside_a_good_pmid_is_reported_but_the_pmid_counts() -> N
     verdict = audit_claim(statement(citation), resolved(record("22", "TWIST2.")))
     assert reason(verdict.citations[0], "invalid") == "malformed DOI '10.x'; audited by pmid:22"
     assert verdict.grade is Grade.B
+
+
+def test_a_doi_pubmed_gives_for_the_record_is_no_mismatch() -> None:
+    """The document's DOI matches when it is any of the record's own DOIs (an ELocationID
+    besides ArticleIdList's), compared as documents' DOIs are normalised (PubMed's DOI
+    ending in a dot that the document's lost); a DOI that is none of them is flagged,
+    naming them all."""
+    paper = record("14", "TWIST2.", doi="10.1/listed", other_dois=("10.1/located",))
+    same = audit_claim(statement(cite("14", doi="10.1/LOCATED")), resolved(paper))
+    assert "doi_mismatch" not in flag_names(same.citations[0])
+    dotted = record("14", "TWIST2.", doi="10.1/x.")
+    same = audit_claim(statement(cite("14", doi="10.1/x")), resolved(dotted))
+    assert "doi_mismatch" not in flag_names(same.citations[0])
+    other = audit_claim(statement(cite("14", doi="10.1/other")), resolved(paper))
+    assert reason(other.citations[0], "doi_mismatch") == (
+        "document DOI 10.1/other but PubMed has 10.1/listed or 10.1/located"
+    )

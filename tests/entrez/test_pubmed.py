@@ -510,3 +510,17 @@ def test_reference_list_tags_inside_comments_do_not_join_records() -> None:
             ("101", "10.5555/first"),
             ("102", "10.5555/second"),
         ], opening
+
+
+def test_a_record_keeps_every_doi_of_its_own_each_once() -> None:
+    """ArticleIdList's DOI is the record's DOI; an ELocationID giving another is kept
+    beside it, one differing only in case is not (DOIs compare so)."""
+    xml = make_record("20001", title="T", doi="10.5555/Listed", journal="J", year=2020)
+    located = xml.replace(b">10.5555/Listed</ELocationID>", b">10.5555/located</ELocationID>")
+    assert located != xml
+    (record,) = records(record_set([located]))
+    assert (record.doi, record.other_dois) == ("10.5555/Listed", ("10.5555/located",))
+    cased = xml.replace(b">10.5555/Listed</ELocationID>", b">10.5555/LISTED</ELocationID>")
+    (record,) = records(record_set([cased]))
+    assert (record.doi, record.other_dois) == ("10.5555/Listed", ())
+    assert PaperRecord.from_dict(record.to_dict()) == record

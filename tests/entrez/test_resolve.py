@@ -7,6 +7,7 @@ the network misbehaved, that the cache holds nothing corrupt or partial.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import Callable, Sequence
@@ -672,3 +673,25 @@ def test_a_408_is_asked_again(tmp_path: Path) -> None:
         return httpx.Response(200, content=record_set([_record("20001")]))
 
     assert mock_resolve(handler, ["pmid:20001"], tmp_path)["pmid:20001"].status is Status.RESOLVED
+
+
+def _with_location(record: bytes, doi: str) -> bytes:
+    """``record`` whose ELocationID gives ``doi`` instead of its ArticleIdList's DOI."""
+    return re.sub(
+        rb"(<ELocationID [^>]*>)[^<]*(</ELocationID>)", rb"\g<1>" + doi.encode() + rb"\2", record
+    )
+
+
+def test_a_doi_the_record_gives_in_its_elocationid_only_resolves_to_it(
+    make_eutils_server: Callable[..., EutilsServer], tmp_path: Path
+) -> None:
+    """A record whose ELocationID DOI is not its ArticleIdList's carries both: a search on
+    either finds it, so either resolves to it, never not_in_pubmed (cached for days)."""
+    paper = _with_location(_record("20001"), "10.5555/location.20001")
+    assert b"10.5555/location.20001" in paper and b"10.5555/test.20001" in paper
+    server = make_eutils_server(RecordStore.from_records({"20001": paper}))
+    keys = ["doi:10.5555/location.20001", "doi:10.5555/test.20001"]
+    results, _ = resolve(server.url, keys, tmp_path)
+    assert {key: results[key].status for key in keys} == dict.fromkeys(keys, Status.RESOLVED)
+    with CitationCache(tmp_path) as cache:
+        assert cache.get_doi("10.5555/location.20001") == (True, "20001")
