@@ -17,7 +17,8 @@ Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
 * ``unresolved``: could not be asked or answered (offline, network, server errors, a
   record PubMed sent that cannot be read), with the reason.
 
-The cache is read first; only what it lacks is fetched, in batches, several in
+The cache is read first (a DOI's cached PMID only while the record cached for that PMID
+still carries the DOI); only what it lacks is fetched, in batches, several in
 flight, all through one rate-limited :class:`~enrich.entrez.client.EutilsClient`.
 ``on_settled`` hears of Resolutions as they become final, before the whole set is
 (a batch's records as soon as they are stored, a failed batch's PMIDs at once); it may
@@ -308,7 +309,7 @@ class Resolver:
         unknown: list[str] = []
         for doi in dois:
             known, pmid = self.cache.get_doi(doi)
-            if not known:
+            if not known or (pmid and not self._still_carries(pmid, doi)):
                 unknown.append(doi)
             elif pmid:
                 mapped[doi] = pmid
@@ -324,6 +325,16 @@ class Resolver:
         elif unknown:
             mapped.update(await self._search_dois(unknown, results))
         return mapped, set(unknown)
+
+    def _still_carries(self, pmid: str, doi: str) -> bool:
+        """Whether the cached mapping of ``doi`` to ``pmid`` still holds: PubMed may since
+        have withdrawn the record or corrected its DOI (``enrich refresh`` stores it so), and
+        then the DOI is searched again.  A record not in the cache is taken on trust: once
+        fetched, the next run checks it."""
+        if self.cache.is_missing(pmid):
+            return False
+        cached = self.cache.get_record(pmid)
+        return cached is None or doi_key(doi) in cached.record.doi_keys
 
     async def _search_dois(self, dois: list[str], results: dict[str, Resolution]) -> dict[str, str]:
         batches = [dois[i : i + DOI_BATCH] for i in range(0, len(dois), DOI_BATCH)]

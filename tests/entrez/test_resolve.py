@@ -20,6 +20,7 @@ import pytest
 
 from enrich.entrez import CitationCache, EutilsClient, EutilsSettings, resolve_keys
 from enrich.entrez.cache import SCHEMA_VERSION
+from enrich.entrez.pubmed import parse_record
 from enrich.model import Resolution, Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record, record_set
 
@@ -695,3 +696,34 @@ def test_a_doi_the_record_gives_in_its_elocationid_only_resolves_to_it(
     assert {key: results[key].status for key in keys} == dict.fromkeys(keys, Status.RESOLVED)
     with CitationCache(tmp_path) as cache:
         assert cache.get_doi("10.5555/location.20001") == (True, "20001")
+
+
+def test_a_cached_doi_mapping_the_record_no_longer_bears_out_is_searched_again(
+    make_eutils_server: Callable[..., EutilsServer], tmp_path: Path
+) -> None:
+    """When PubMed corrects a record's DOI (refresh stores the record anew) or withdraws the
+    record, the DOI's cached PMID is stale: the DOI is searched again and resolves to the
+    record that carries it now, or to none, never to the old record for good."""
+    moved, gone = "10.5555/test.moved", "10.5555/test.gone"
+    store = RecordStore.from_records(
+        {"20001": _record_with_doi("20001", moved), "20003": _record_with_doi("20003", gone)}
+    )
+    server = make_eutils_server(store)
+    first, _ = resolve(server.url, [f"doi:{moved}", f"doi:{gone}"], tmp_path)
+    assert [first[f"doi:{d}"].record.pmid for d in (moved, gone)] == ["20001", "20003"]  # type: ignore[union-attr]
+    corrected = _record_with_doi("20001", "10.5555/test.corrected")
+    store.replace(corrected)
+    store.add(_record_with_doi("20002", moved))
+    store.remove("20003")
+    with CitationCache(tmp_path) as cache:  # as enrich refresh leaves it
+        cache.put_records([(parse_record(corrected), corrected)], time.time())
+        cache.drop_record("20003")
+    again, _ = resolve(server.url, [f"doi:{moved}", f"doi:{gone}"], tmp_path)
+    assert again[f"doi:{moved}"].record.pmid == "20002"  # type: ignore[union-attr]
+    assert again[f"doi:{gone}"].status is Status.NOT_IN_PUBMED
+    with CitationCache(tmp_path) as cache:
+        assert (cache.get_doi(moved), cache.get_doi(gone)) == ((True, "20002"), (True, None))
+
+
+def _record_with_doi(pmid: str, doi: str) -> bytes:
+    return make_record(pmid, title=f"Paper {pmid}", doi=doi, journal="J", year=2020)
