@@ -6,6 +6,7 @@ Pure functions; nothing here touches the network or the disk.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -44,12 +45,17 @@ def normalize_pmid(raw: str) -> str | None:
 
 def normalize_doi(raw: str) -> str:
     """``raw`` without URL encoding, resolver or ``doi:`` prefixes and trailing punctuation
-    (a trailing ``/`` too, as a link to ``https://doi.org/10.…/`` has).
+    (a trailing ``/`` too, as a link to ``https://doi.org/10.…/`` has), and without the
+    invisible format characters (zero-width spaces, soft hyphens) that text copied from
+    web pages carries.
 
     The case is kept (DOIs compare case-insensitively: use :func:`doi_key`).
     The result may still be invalid; check it with :func:`is_valid_doi`.
     """
-    text = unquote(raw).strip()
+    text = unquote(raw)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = text.strip()
     previous = None
     while previous != text:
         previous = text

@@ -54,6 +54,21 @@ def test_normalize_doi(raw: str, expected: str) -> None:
     assert normalize_doi(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1016/j.ccr.2008.06.005\u200b",  # a zero-width space a web page breaks lines at
+        "10.1016/j.ccr.2008.06.\u00ad005",  # a soft hyphen (HTML's &shy;)
+        "\ufeffdoi:10.1016/j.ccr\u200d.2008.06.005",  # a byte-order mark, a zero-width joiner
+    ],
+)
+def test_invisible_characters_are_no_part_of_a_doi(raw: str) -> None:
+    """Unicode format characters (zero-width spaces and joiners, soft hyphens, byte-order
+    marks) show nothing and belong to no DOI: kept, they made the DOI one PubMed cannot be
+    asked for, and one that differs from PubMed's though it reads the same."""
+    assert normalize_doi(raw) == "10.1016/j.ccr.2008.06.005"
+
+
 def test_doi_validation_and_case() -> None:
     """A DOI is ``10.`` + numeric registrant + ``/`` + suffix, compared case-insensitively."""
     assert is_valid_doi("10.1504/IJBRA.2013.056620")
