@@ -13,8 +13,11 @@ is.  The rules:
 * a name ending in digits also matches inside a slash shorthand (``TWIST1/2`` names
   TWIST1 and TWIST2, ``ERK1/2`` names ERK2);
 * a name counts in any case (``Twist2`` for ``TWIST2``), unless it is *strict*: then only
-  as written with its capitals or in capitals (``SET``, never ``set``), and not in a
-  title or abstract written in capitals (no run of three lower-case letters).
+  as written with its capitals or in capitals (``SET``, never ``set``; its hyphens as
+  any dash, ``NF\u2013kB`` for ``NF-kB``), or in title case when *titled* (``Myc``); not in a
+  title or abstract written in capitals (no run of three lower-case letters), nor after a
+  single capital and a hyphen that make another gene's name (``N-MYC`` is MYCN; ``C-MYC``,
+  ``V-MYC`` and ``P-AKT`` are the gene).
 
 Pure; the caches only save work.  A name is found by its longest part (its *anchor*)
 with ``str.find``, then checked part by part around it: no regular expression per name,
@@ -32,17 +35,23 @@ from itertools import pairwise
 __all__ = ["GREEK", "Matcher", "TextView", "matcher", "name_parts", "normalise_greek"]
 
 _HYPHENS = "-\u2010\u2011\u2012\u2013"  #: hyphen, hyphen, non-breaking hyphen, figure and en dash
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 #: a text's hyphens, dashes and white space become " ", the one gap a name's parts may have;
 #: "_" becomes a character that is neither a gap nor a letter or digit
-_GAPS = str.maketrans(
-    dict.fromkeys(_HYPHENS + "".join(c for c in map(chr, range(0x3001)) if c.isspace()), " ")
-    | {"_": "\x00"}
-)
-#: :data:`_GAPS` for ASCII text, as a bytes table: translating bytes is a C loop, while
-#: translating a str through a dict looks each character up in Python's dict
-_ASCII_GAPS = bytes.maketrans(
-    bytes(c for c in _GAPS if c < 128), bytes(ord(str(_GAPS[c])) for c in _GAPS if c < 128)
-)
+_GAPS = str.maketrans(dict.fromkeys(_HYPHENS + _SPACES, " ") | {"_": "\x00"})
+#: for strict names, which keep their punctuation: every dash a hyphen, white space " "
+_DASHES = str.maketrans(dict.fromkeys(_HYPHENS, "-") | dict.fromkeys(_SPACES, " ") | {"_": "\x00"})
+
+
+def _ascii_table(table: dict[int, str]) -> bytes:
+    """``table`` for ASCII text, as a bytes table: translating bytes is a C loop, while
+    translating a str through a dict looks each character up in Python's dict."""
+    return bytes.maketrans(
+        bytes(c for c in table if c < 128), bytes(ord(table[c]) for c in table if c < 128)
+    )
+
+
+_ASCII_GAPS, _ASCII_DASHES = _ascii_table(_GAPS), _ascii_table(_DASHES)
 
 
 def _gaps(text: str) -> str:
@@ -50,6 +59,13 @@ def _gaps(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_GAPS).decode("ascii")
     return text.translate(_GAPS)
+
+
+def _dashes(text: str) -> str:
+    """``text.translate(_DASHES)``, fast for ASCII text."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_DASHES).decode("ascii")
+    return text.translate(_DASHES)
 
 
 #: Greek letters (both cases; final sigma; the micro sign; ß as a typed beta) -> spelled
@@ -95,7 +111,7 @@ class Matcher:
     """
 
     name: str  #: as listed (NCBI, the document)
-    strict: bool  #: counts only with its capitals
+    strict: bool  #: counts only with its capitals (or in title case, when ``titled``)
     forms: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
     gaps: tuple[str, ...] = ()
@@ -104,11 +120,13 @@ class Matcher:
 
 
 @lru_cache(maxsize=1 << 16)  # the genes of a run's edges recur across its documents
-def matcher(name: str, strict: bool) -> Matcher | None:
-    """The Matcher of ``name``; None when it has no letter or digit to look for."""
+def matcher(name: str, strict: bool, titled: bool = False) -> Matcher | None:
+    """The Matcher of ``name``; None when it has no letter or digit to look for.  A strict
+    name ``titled`` also counts in title case ("Myc" for MYC)."""
     spelled = normalise_greek(name)
     if strict:
-        forms = tuple(dict.fromkeys(f for f in (spelled, spelled.upper()) if f != f.lower()))
+        cased = (spelled, spelled.upper(), spelled.capitalize() if titled else spelled)
+        forms = tuple(dict.fromkeys(_dashes(f) for f in cased if f != f.lower()))
         return Matcher(name, True, forms=forms) if forms else None
     found = list(_PARTS.finditer(spelled))
     if not found:
@@ -129,7 +147,9 @@ class TextView:
     """A paper's title and abstract as names are searched in them."""
 
     folded: str  #: title, newline, abstract: Greek spelled, lower case, gaps made " "
-    cased: str  #: the same as written (a part written in capitals blanked), for strict names
+    #: the same as written, dashes made "-" and white space " " (a part written in capitals
+    #: blanked), for strict names
+    cased: str
     title_end: int  #: where the title ends (the same offset in both)
 
     @classmethod
@@ -139,7 +159,7 @@ class TextView:
         if len(folded_title) != len(title):  # a letter whose lower case is longer ("İ")
             folded_title = "".join(c if len(c.lower()) != 1 else c.lower() for c in title)
         folded = f"{_gaps(folded_title)}\n{_gaps(abstract.lower())}"
-        cased = _gaps(f"{_unless_shouted(title)}\n{_unless_shouted(abstract)}")
+        cased = _dashes(f"{_unless_shouted(title)}\n{_unless_shouted(abstract)}")
         return cls(folded, cased, len(title))
 
     def find(self, name: Matcher) -> tuple[int, int] | None:
@@ -163,15 +183,34 @@ class TextView:
 
 
 def _find_form(text: str, forms: tuple[str, ...]) -> tuple[int, int] | None:
-    """The first of ``forms`` found in ``text`` as a whole word."""
+    """The first of ``forms`` found in ``text`` as a whole word, not after another gene's
+    letter prefix."""
     for form in forms:
         at = text.find(form)
         while at >= 0:
             end = at + len(form)
-            if _starts_word(text, at) and _ends_word(text, end):
+            if _starts_word(text, at) and _ends_word(text, end) and not _prefixed(text, at):
                 return at, end
             at = text.find(form, at + 1)
     return None
+
+
+#: the capitals that joined by a hyphen to a name keep it the same gene: cellular, viral,
+#: phosphorylated (C-MYC, V-MYC, P-AKT); others make another one (N-MYC, L-MYC, B-MYB)
+_SAME_GENE_PREFIXES = frozenset("CPV")
+
+
+def _prefixed(text: str, at: int) -> bool:
+    """Whether a single capital and a hyphen that make another gene's name stand before
+    ``at`` ("N-" in "N-MYC", not "c-" in "c-MYC" nor "AR-" in "AR-V7")."""
+    if at < 2 or text[at - 1] != "-":
+        return False
+    letter = text[at - 2]
+    return (
+        letter.isupper()
+        and letter not in _SAME_GENE_PREFIXES
+        and (at == 2 or not text[at - 3].isalnum())
+    )
 
 
 def _around(text: str, at: int, name: Matcher) -> tuple[int, int] | None:

@@ -12,9 +12,10 @@ Which names are used, and how (:func:`symbol_name`, :func:`full_name`):
   parts (``TWIST1``, ``TGF-beta1``, ``E-cadherin``, ``protein kinase B``);
 * a symbol or alias counts in any case (``Twist1``) when it has a mark, or more than three
   letters and is not an ordinary English word; otherwise it is *strict*: it counts only
-  as written with its capitals or in capitals (``SET``, ``TWIST``, ``AMS``, never ``set``
-  or ``Twist``).  A name of two characters is strict (``ER``); one character is never
-  looked for;
+  as written with its capitals or in capitals (``SET``, ``TWIST``, never ``set`` or
+  ``Twist``), or, when it is three letters that are no English word nor an amino acid's
+  code, also in title case (``Myc`` for MYC, ``Akt`` for AKT, not ``Tyr`` for TYR).  A
+  name of two characters is strict (``ER``); one character is never looked for;
 * a full name or designation counts (in any case) when it has a mark (``cadherin 1``,
   ``epithelial cadherin`` does not) or is one word that is not ordinary English
   (``uvomorulin``, ``insulin``); other full names are descriptions that ordinary prose
@@ -61,6 +62,7 @@ class GeneName:
 
     text: str
     strict: bool
+    titled: bool = False  #: strict, but counts in title case too ("Myc")
 
 
 #: how many answers each cache of names keeps (symbol_name, full_name, the Matchers)
@@ -80,7 +82,19 @@ def symbol_name(text: str) -> GeneName | None:
         return GeneName(text, strict=True)
     if _marked(parts):
         return GeneName(text, strict=False)
+    if size == 3 and len(parts) == 1:  # "MYC": a word or another code ("Tyr") in title case
+        word = parts[0].lower()
+        return GeneName(text, True, not (word in _AMINO_ACIDS or _ordinary(word, SYMBOL_ZIPF)))
     return GeneName(text, strict=size <= 3 or all(_ordinary(p, SYMBOL_ZIPF) for p in parts))
+
+
+#: the amino acids' three-letter codes, which papers write in title case ("Tyr705", "Arg")
+_AMINO_ACIDS = frozenset(
+    (
+        *("ala", "arg", "asn", "asp", "cys", "gln", "glu", "gly", "his", "ile", "leu"),
+        *("lys", "met", "phe", "pro", "sec", "ser", "thr", "trp", "tyr", "val"),
+    )
+)
 
 
 @lru_cache(maxsize=NAMES_REMEMBERED)
@@ -176,7 +190,7 @@ class Partner:
             return False
         decide, text = pending
         name = decide(text)
-        found = matcher(name.text, name.strict) if name is not None else None
+        found = matcher(name.text, name.strict, name.titled) if name is not None else None
         if name is not None and found is not None:
             key = (found.strict, found.forms, found.parts, found.gaps)
             if key not in self._seen:  # names matched alike are one name
@@ -256,7 +270,7 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
             for decide, text in _pending_names(lookup.record):
                 name = decide(text)
                 if name is not None:
-                    matcher(name.text, name.strict)
+                    matcher(name.text, name.strict, name.titled)
                     count += 1
     return count
 

@@ -22,3 +22,8 @@ def test_gaps_of_any_text_are_those_of_the_general_table(text: str) -> None:
 @given(_TEXT)
 def test_greek_of_any_text_is_spelled_as_the_general_table_spells_it(text: str) -> None:
     assert normalise_greek(text) == text.translate(mentions._GREEK_TABLE)
+
+
+@given(_TEXT)
+def test_dashes_of_any_text_are_those_of_the_general_table(text: str) -> None:
+    assert mentions._dashes(text) == text.translate(mentions._DASHES)

@@ -119,7 +119,30 @@ MAPK3 = GeneRecord(
     aliases=("ERK-1", "ERK1", "ERT2", "P44ERK1", "P44MAPK", "PRKM3", "p44-ERK1", "p44-MAPK"),
     designations=("extracellular signal-regulated kinase 1",),
 )
-GENES = found(CDH1, TWIST1, TWIST2, SET, TP53, TGFB1, NFKBIA, SNAI1, CD44, MAPK1, MAPK3)
+MYC = GeneRecord(
+    "4609",
+    "MYC",
+    description="MYC proto-oncogene, bHLH transcription factor",
+    aliases=("MRTL", "MYCC", "bHLHe39", "c-Myc"),
+    designations=("myc proto-oncogene protein", "proto-oncogene c-Myc", "transcription factor p64"),
+)
+NFKB1 = GeneRecord(
+    "4790",
+    "NFKB1",
+    description="nuclear factor kappa B subunit 1",
+    aliases=("CVID12", "EBP-1", "KBF1", "NF-kB", "NF-kB1", "NF-kappaB", "NFkappaB", "p105", "p50"),
+    designations=("nuclear factor NF-kappa-B p105 subunit", "DNA-binding factor KBF1"),
+)
+TYR = GeneRecord(
+    "7299",
+    "TYR",
+    description="tyrosinase",
+    aliases=("ATN", "CMM8", "OCA1", "OCA1A", "OCAIA", "SHEP3"),
+    designations=("monophenol monooxygenase", "tumor rejection antigen AB"),
+)
+GENES = found(
+    CDH1, TWIST1, TWIST2, SET, TP53, TGFB1, NFKBIA, SNAI1, CD44, MAPK1, MAPK3, MYC, NFKB1, TYR
+)
 
 
 def about(gene: GeneRecord, abstract: str, title: str = "A study.") -> list[str]:
@@ -178,6 +201,42 @@ def test_a_real_alias_or_designation_counts_as_a_mention(gene: GeneRecord, abstr
 def test_greek_letters_equal_their_spelled_names(gene: GeneRecord, abstract: str) -> None:
     """TGF-β1 is TGF-beta1 and IκBα is IkappaBalpha, with the optional separators."""
     assert "no_mention" not in about(gene, abstract)
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
+        (MYC, "Myc induces cyclin D2."),  # a three-letter symbol that is no word, title case
+        (MYC, "C-MYC induces cyclin D2."),  # c- is the cellular gene itself
+        (NFKB1, "NF-kB activation rose."),  # a strict name with a hyphen, as written
+        (NFKB1, "NF\u2013kB activation rose."),  # an en dash for its hyphen
+    ],
+)
+def test_a_short_symbol_counts_in_title_case_and_with_its_hyphen(
+    gene: GeneRecord, abstract: str
+) -> None:
+    """A strict name of three letters that is no English word counts in title case ("Myc"
+    as mouse papers and many human ones write it), and a strict name with a hyphen counts
+    when the paper writes it (any dash for the hyphen)."""
+    assert "no_mention" not in about(gene, abstract)
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
+        (MYC, "N-MYC amplification marks neuroblastoma."),  # MYCN
+        (MYC, "L-Myc is expressed in lung cancer."),  # MYCL
+        (MYC, "The myc locus."),  # lower case: still strict
+        (TYR, "Phosphorylation of Tyr residues rose."),  # an amino acid, not tyrosinase
+        (NFKB1, "NF kB was measured."),  # strict: the hyphen must be there
+    ],
+)
+def test_a_short_symbol_after_another_genes_letter_prefix_does_not_count(
+    gene: GeneRecord, abstract: str
+) -> None:
+    """A single capital and a hyphen before a strict name make another gene's name (N-Myc is
+    MYCN); an amino acid's three-letter code is no gene name in title case."""
+    assert "no_mention" in about(gene, abstract)
 
 
 # --- ordinary words, descriptions and near misses do not --------------------------------------
