@@ -133,9 +133,13 @@ def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subjec
     )
 
 
+# A link's text may hold other tags (TFLink's ``<i uk-icon=…></i>``) but no other opening or
+# closing ``a`` tag in any spelling: ``</A>`` or ``</a >`` ending the link would let the
+# pattern run on through the next link and silently drop its PMIDs; such rows go to the
+# general reader, which reads every link.
 _ROW = re.compile(
     r"""(?P<symbol>[^,]*),(?P<uniprot>[^,]*),(?P<genes>[^,]*),(?P<sources>[^,]*),(?P<methods>[^,]*),
-    (?:&ensp;\s*<a\s(?:[^>]*?\s)??href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/a>)[^<]*)*</a>
+    (?:&ensp;\s*<a\s(?:[^>]*?\s)??href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/?[aA][\s/>])[^<]*)*</a>
       |(?P<bare>[0-9][^,<>"]*))
     (?:,(?P<flag>Yes|No))?\s*""",
     re.VERBOSE,

@@ -473,12 +473,15 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
         (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
         ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
         ("&ensp;8%5Buid%5D", ["8"]),
+        (f'&ensp;<a href="{PUBMED}1">P</A>&ensp;<a href="{PUBMED}2%5Buid%5D">P</a>', ["1", "2"]),
+        (f'&ensp;<a href="{PUBMED}1">P</a >&ensp;<a href="{PUBMED}2%5Buid%5D">P</a>', ["1", "2"]),
     ],
 )
 def test_evidence_links_read_in_any_spelling(evidence: str, pmids: list[str]) -> None:
     """The evidence link in other spellings (entities for the space before it, tags and
     attributes in any case, either quotes or none, several links, a PubMed record's address,
-    ``&amp;`` in the query) gives its PMIDs, with no problem and nothing else cited."""
+    ``&amp;`` in the query) gives its PMIDs, with no problem and nothing else cited; a first
+    link closed in another spelling (``</A>``, ``</a >``) does not hide the next one."""
     for flag in ("", ",No"):
         doc = read_tflink("p.md", _page(f"G1,Q1,11,GTRD,ChIP,{evidence}{flag}".replace("'", "''")))
         assert doc.problems == ()
