@@ -9,7 +9,8 @@ reference list) and ``r`` (one reference: authors, ``b`` title, ``i`` "Journal
 Inside a paragraph, text accumulates until a footnote (``f`` or ``fg``) closes it
 into a :class:`Segment` carrying the footnote's refs; text left at the end of a
 paragraph is a segment with no refs.  Nodes of unknown type or shape are reported
-and skipped.  The walk is iterative, so any depth :func:`json.loads` accepts is fine.
+and skipped; a footnote of the wrong shape still closes the span before it, uncited.
+The walk is iterative, so any depth :func:`json.loads` accepts is fine.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
 }
 _INLINE = frozenset({"root", "b", "i", "a"})
 _FOOTNOTE_ENTRIES = frozenset({"fg_f", "fg_fs"})
+_FOOTNOTES = frozenset({"f", "fg", *_FOOTNOTE_ENTRIES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,10 @@ class Walker:
             kind = self._check(node, where)
             if kind is not None:
                 self._visit(kind, node, where, stack)
+            elif isinstance(node, dict) and _is_footnote(node.get("type")):
+                # unreadable, but still where a footnote stands: the text before it ends
+                # there, uncited, rather than running on to take the next footnote's refs
+                self._footnote([])
         while self._contexts:
             self._close_paragraph()
 
@@ -310,6 +316,10 @@ class Walker:
                     for i, child in reversed(list(enumerate(current["children"])))
                 )
         return "".join(texts)
+
+
+def _is_footnote(kind: Any) -> bool:
+    return isinstance(kind, str) and kind in _FOOTNOTES
 
 
 def _push_children(stack: list[_Item], node: dict[str, Any], where: _Where) -> None:

@@ -558,3 +558,25 @@ def test_hostile_values_are_problems() -> None:
     assert "reference has neither a PMID nor a DOI" in found
     huge = read_harmonizome("h.md", '| Summary |\n{"type": "root", "ref": ' + "1" * 5000 + "}\n|\n")
     assert messages(huge)[0].startswith("Summary JSON cannot be read")
+
+
+@pytest.mark.parametrize(
+    "footnote",
+    [
+        {"type": "f"},
+        {"type": "f", "ref": 1.0},
+        {"type": "f", "ref": None},
+        {"type": "fg"},
+        {"type": "fg", "children": "1"},
+        {"type": "fg_f", "ref": [1]},
+    ],
+)
+def test_a_malformed_footnote_still_ends_its_statement(footnote: Any) -> None:
+    """A footnote that cannot be read is reported and ends the text before it, uncited: that
+    text never runs on into the next statement and takes the next footnote's references."""
+    doc = read(tree([t("A is X."), footnote, t(" B is Y."), {"type": "f", "ref": 2}]))
+    assert [(c.text, refs_of(doc, i)) for i, c in enumerate(doc.claims)] == [
+        ("A is X.", []),
+        ("B is Y.", ["2"]),
+    ]
+    assert len(doc.problems) == 1
