@@ -50,7 +50,14 @@ def detect_style(text: str) -> Style:
 
 
 def parse_document(path: str, text: str, style: Style | None = None) -> Document:
-    """Parse already-decoded text as ``style`` (detected when None). Pure."""
+    """Parse already-decoded text as ``style`` (detected when None). Pure.
+
+    Lines may end ``\n``, ``\r\n`` or a lone ``\r`` (old Mac and spreadsheet exports), and
+    a byte order mark may open the text: each reads as the same document.
+    """
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:  # as universal newlines read it: every reader and locator splits at \n
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     chosen = style or detect_style(text)
     if chosen is Style.TFLINK:
         return read_tflink(path, text)

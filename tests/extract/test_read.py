@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from enrich.extract import detect_style, iter_documents, iter_input_files, read_document
+from enrich.extract import (
+    detect_style,
+    iter_documents,
+    iter_input_files,
+    parse_document,
+    read_document,
+)
 from enrich.model import Style
 from tests.conftest import EXAMPLES, TWIST1, TWIST2
 
@@ -145,3 +151,22 @@ def test_one_file_reached_by_several_paths_is_one_input(tmp_path: Path) -> None:
     assert list(iter_input_files(given)) == [folder / "p.md"]
     missing = tmp_path / "gone.md"
     assert list(iter_input_files([missing, tmp_path / "d" / ".." / "gone.md"])) == [missing]
+
+
+@pytest.mark.parametrize("example", [TWIST1, TWIST2], ids=["tflink", "harmonizome"])
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_any_line_break_reads_alike(tmp_path: Path, example: Path, line_break: str) -> None:
+    """A page whose lines end ``\\r\\n`` or a lone ``\\r`` (old Mac and spreadsheet exports)
+    reads as the same page, every claim and citation kept, not as text with nothing in it;
+    so does its text handed to parse_document with a byte order mark still before it."""
+    text = example.read_text(encoding="utf-8")
+    expected = parse_document(example.name, text)
+    changed = tmp_path / example.name
+    changed.write_bytes(text.replace("\n", line_break).encode())
+    for document in (
+        read_document(changed),
+        parse_document(str(changed), "\ufeff" + text.replace("\n", line_break)),
+    ):
+        assert document.style is expected.style
+        assert document.claims == expected.claims and document.problems == ()
+        assert document.all_citations() == expected.all_citations()
