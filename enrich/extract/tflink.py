@@ -92,6 +92,10 @@ def read_tflink(path: str, text: str) -> Document:
         return Document(path=path, style=Style.TFLINK, problems=(problem,))
     rows = _PageRows(path, "-")
     subject = _subject(path, data, rows.problems)
+    for key in data:  # YAML keys are case-sensitive: rows under ``TFs`` would go unread
+        if isinstance(key, str) and key not in FIELDS and key.lower() in FIELDS:
+            message = f"{key} is not read: TFLink's edges are under {key.lower()}"
+            rows.problems.append(Problem(path, key, message))
     rows.page_name = subject.symbol or subject.uniprot or "-"
     for field in FIELDS:
         value = data.get(field)

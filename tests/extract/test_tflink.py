@@ -580,3 +580,15 @@ def test_malformed_page_gene_id_or_name_is_a_problem(front_matter: str, message:
     document = read_tflink("p.md", f"---\n{front_matter}\ntfs: ''\n---\n")
     assert [str(p) for p in document.problems] == [f"p.md:{message}"]
     assert document.subject.gene_id is None and document.subject.symbol is None
+
+
+@pytest.mark.parametrize("key", ["TFs", "Targets", "TARGETS"])
+def test_rows_under_a_key_in_other_case_are_reported_not_silently_dropped(key: str) -> None:
+    """YAML keys are case-sensitive and only ``tfs`` and ``targets`` hold edges: rows under
+    ``TFs`` or ``Targets`` are not read, and the page says so rather than having no edges."""
+    page = f"---\nlayout: protein\nprotein_name: TF1\n{key}: 'G1,Q1,11,GTRD,ChIP,5%5Buid%5D'\n---\n"
+    doc = read_tflink("p.md", page)
+    assert doc.claims == ()
+    assert [str(p) for p in doc.problems] == [
+        f"p.md:{key}: {key} is not read: TFLink's edges are under {key.lower()}"
+    ]
