@@ -33,7 +33,7 @@ from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.figures import count, duration, many
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.interrupts import Interrupted, raise_on_signals
-from enrich.model import Document, FlagName, Grade, Status, Style
+from enrich.model import Document, FlagName, Grade, RunSummary, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import parse_formats, summary_rows, write_refresh_report
 from enrich.report.listing import FORMATS, ListingOptions, describe_gate
@@ -419,10 +419,14 @@ def _rewritten(outcome: RunOutcome) -> str:
     return ""
 
 
-def _unresolved_warning(unresolved: int) -> str:
+def _unresolved_warning(summary: RunSummary, reports: bool) -> str:
+    """The unresolved identifiers (distinct, as the identifiers line counts them) and what to
+    do: an offline run is run again online, one that could not reach E-utilities later."""
+    n = summary.unresolved
+    again = "online" if summary.offline else "when E-utilities is reachable"
     return (
-        f"{count(unresolved)} citations are unresolved; the reports say so. "
-        "Run again when E-utilities is reachable."
+        f"{many(n, 'cited identifier')} {'is' if n == 1 else 'are'} unresolved"
+        f"{'; the reports say so' if reports else ''}. Run again {again}."
     )
 
 
@@ -439,12 +443,13 @@ def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = 
             "E-utilities server, not NCBI" + ("; the reports say so." if out_dir else ".")
         )
     if s.unresolved:
-        lines.append(f"warning: {_unresolved_warning(s.unresolved)}")
+        lines.append(f"warning: {_unresolved_warning(s, out_dir is not None)}")
     if s.genes_without_names:
         why = "offline and not in the cache" if s.offline else "NCBI Gene could not be asked"
         lines.append(
             f"warning: {count(s.genes_without_names)} Gene IDs have no NCBI Gene names ({why}): "
-            "their genes were looked for by symbol only; the reports say so."
+            "their genes were looked for by symbol only"
+            + ("; the reports say so." if out_dir is not None else ".")
         )
     return "\n".join(lines)
 
@@ -531,11 +536,16 @@ def audit(
         click.echo(f"{'listed':<15}{count(listing.listed)} {options.scope()}")
         click.echo(_summary_screen(outcome, time.monotonic() - started))
     elif outcome.summary.unresolved:  # the table's summary says so; a pipeline's log must too
-        click.echo(f"warning: {_unresolved_warning(outcome.summary.unresolved)}", err=True)
+        click.echo(f"warning: {_unresolved_warning(outcome.summary, False)}", err=True)
     _report_problems(outcome.problems)
     if wanted:
         gate = describe_gate(
-            wanted, listing.met, listing.loose, fmt == "table", outcome.summary.unresolved
+            wanted,
+            listing.met,
+            listing.loose,
+            fmt == "table",
+            outcome.summary.unresolved,
+            offline=outcome.summary.offline,
         )
         click.echo(gate, err=True)
         if listing.met or listing.loose:

@@ -233,3 +233,26 @@ def test_extract_of_a_folder_without_documents_fails_as_run_does(tmp_path: Path)
     (tmp_path / "notes.bin").write_bytes(b"\x00")
     code, out, err = run("extract", str(tmp_path))
     assert code == 1 and out == "" and err.startswith("error: no document")
+
+
+def test_unresolved_warnings_count_identifiers_and_say_what_to_do(tmp_path: Path) -> None:
+    """Offline with an empty cache, the warnings count distinct cited identifiers (as the
+    identifiers line does, not the citations of the citation flags line), tell the user to
+    run again online, and only ``enrich run``, which writes reports, says the reports say so."""
+    env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
+    ran = CliRunner(env=env).invoke(
+        cli, ["run", "--offline", "--out", str(tmp_path / "out"), str(EXAMPLES)]
+    )
+    audited = CliRunner(env=env).invoke(
+        cli, ["audit", "--offline", "--fail-on", "retracted", str(EXAMPLES)]
+    )
+    piped = CliRunner(env=env).invoke(cli, ["audit", "--offline", "--format", "tsv", str(EXAMPLES)])
+    assert "identifiers    65 distinct cited: 65 unresolved" in ran.output
+    warning = "warning: 65 cited identifiers are unresolved"
+    assert f"{warning}; the reports say so. Run again online." in ran.output
+    for result in (audited, piped):
+        assert f"{warning}. Run again online." in result.output
+        assert "the reports say so" not in result.output
+    assert "65 cited identifiers could not be checked (unresolved); run again online" in (
+        audited.stderr
+    )

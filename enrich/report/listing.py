@@ -278,17 +278,20 @@ def describe_gate(
     loose: Counter[str],
     listed_first: bool,
     unresolved: int = 0,
+    *,
+    offline: bool = False,
 ) -> str:
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
     (and loose citations) each, and which did not; or that none did, which is no pass while
-    ``unresolved`` citations could not be checked."""
+    ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not)."""
     names = sorted(conditions, key=_condition_order)
     tripped = [name for name in names if met.get(name) or loose.get(name)]
     if not tripped and unresolved:
+        again = "online" if offline else "when E-utilities is reachable"
         return (
             f"fail-on: not decided: no claim meets {' or '.join(names)}, but "
-            f"{many(unresolved, 'citation')} could not be checked (unresolved); "
-            "run again when E-utilities is reachable"
+            f"{many(unresolved, 'cited identifier')} could not be checked (unresolved); "
+            f"run again {again}"
         )
     if not tripped:
         return f"fail-on: passed: no claim meets {' or '.join(names)}"
