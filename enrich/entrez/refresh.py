@@ -40,7 +40,7 @@ from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
 from enrich.figures import count
 from enrich.identifiers import doi_key
-from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord
+from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord, Relation
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
@@ -102,10 +102,9 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
     changes = []
     pmid, title = new.pmid, new.title
     if new.is_retracted and not old.is_retracted:
-        notices = ", ".join(r.pmid or r.source for r in new.related(*RETRACTION_LINKS))
-        changes.append(
-            Change(pmid, "retracted", f"now retracted ({notices or 'publication type'})", title)
-        )
+        notices = ", ".join(_link(r) for r in new.related(*RETRACTION_LINKS))
+        why = notices or "PubMed publication type 'Retracted Publication'"
+        changes.append(Change(pmid, "retracted", f"now retracted ({why})", title))
     elif old.is_retracted and not new.is_retracted:  # its claims' grades may rise: say so
         changes.append(Change(pmid, "unretracted", "PubMed no longer marks it retracted", title))
     for kind, ref_types in (
@@ -115,13 +114,17 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
         before = {(r.ref_type, r.pmid, r.source) for r in old.related(*ref_types)}
         for relation in new.related(*ref_types):
             if (relation.ref_type, relation.pmid, relation.source) not in before:
-                target = relation.pmid or relation.source
-                changes.append(Change(pmid, kind, f"{relation.ref_type} {target}", title))
+                changes.append(Change(pmid, kind, _link(relation), title))
     if doi_key(old.doi or "") != doi_key(new.doi or ""):
         changes.append(Change(pmid, "doi_changed", f"DOI {old.doi} -> {new.doi}", title))
     if _words(old.title) != _words(new.title):
         changes.append(Change(pmid, "title_changed", f"was: {old.title}", title))
     return changes
+
+
+def _link(relation: Relation) -> str:
+    """A link as the audit's flag reasons name it: ``RetractionIn PMID 114``, or its source."""
+    return f"{relation.ref_type} {f'PMID {relation.pmid}' if relation.pmid else relation.source}"
 
 
 def _words(text: str) -> str:

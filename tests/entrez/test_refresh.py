@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -96,6 +97,30 @@ def test_compare_names_each_kind_of_change() -> None:
     assert compare(old, old) == []
 
 
+def test_compare_details_name_what_their_numbers_are() -> None:
+    """A change's detail names its links as the audit's flag reasons do (``RetractionIn PMID
+    9``), never a bare number a curator cannot tell from a count, and says when only the
+    publication type marks a retraction."""
+    old = PaperRecord(pmid="1", title="A study of TWIST1.")
+    new = dataclasses.replace(
+        old,
+        relations=(
+            Relation("RetractionIn", "9", "J 2020"),
+            Relation("ErratumIn", None, "J 2019;1:2"),
+            Relation("ExpressionOfConcernIn", "8", "J 2019"),
+        ),
+    )
+    assert [c.detail for c in compare(old, new)] == [
+        "now retracted (RetractionIn PMID 9)",
+        "ErratumIn J 2019;1:2",
+        "ExpressionOfConcernIn PMID 8",
+    ]
+    typed = dataclasses.replace(old, publication_types=("Retracted Publication",))
+    assert [c.detail for c in compare(old, typed)] == [
+        "now retracted (PubMed publication type 'Retracted Publication')"
+    ]
+
+
 def test_compare_reports_a_paper_no_longer_marked_retracted() -> None:
     """PubMed dropping a retraction mark raises its claims' grades: a curator hears of it."""
     old = PaperRecord(pmid="1", title="A study.", publication_types=("Retracted Publication",))
@@ -133,7 +158,9 @@ def test_compare_reports_a_paper_retracted_and_republished_as_retracted() -> Non
         title="A study of TWIST1.",
         relations=(Relation("RetractedandRepublishedIn", "7", "J 2020"),),
     )
-    assert [(c.kind, c.detail) for c in compare(old, new)] == [("retracted", "now retracted (7)")]
+    assert [(c.kind, c.detail) for c in compare(old, new)] == [
+        ("retracted", "now retracted (RetractedandRepublishedIn PMID 7)")
+    ]
 
 
 def test_compare_reports_a_paper_corrected_and_republished_as_an_erratum() -> None:
@@ -142,7 +169,7 @@ def test_compare_reports_a_paper_corrected_and_republished_as_an_erratum() -> No
     link = Relation("CorrectedandRepublishedIn", "8", "J 2020")
     new = PaperRecord(pmid="1", title="A study of TWIST1.", relations=(link,))
     changes = [(c.kind, c.detail) for c in compare(old, new)]
-    assert changes == [("erratum", "CorrectedandRepublishedIn 8")]
+    assert changes == [("erratum", "CorrectedandRepublishedIn PMID 8")]
 
 
 def test_refresh_is_idempotent(server: EutilsServer, tmp_path: Path) -> None:
