@@ -177,7 +177,7 @@ class DocumentEntry:
             name=name,
             path=doc.document.path,
             style=str(doc.document.style),
-            subject=subject.symbol or subject.name or "",
+            subject=subject.symbol or subject.name or subject.uniprot or "",
             claims=len(doc.claims),
             grades={g.value: grades.get(g.value, 0) for g in Grade},
             flags=dict(flag_occurrences(doc).most_common()),

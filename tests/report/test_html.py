@@ -154,6 +154,15 @@ def test_index_is_self_contained_and_warns_about_unresolved() -> None:
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
 
 
+def test_a_page_without_a_protein_name_is_listed_by_its_accession() -> None:
+    """A TFLink page whose protein_name is '-' names its edges by its UniProt accession; the
+    documents table (and audit.db) give that accession as its subject, not a blank."""
+    doc = twist1()
+    unnamed = dataclasses.replace(doc.document.subject, symbol=None, name=None)
+    doc = dataclasses.replace(doc, document=dataclasses.replace(doc.document, subject=unnamed))
+    assert DocumentEntry.of(doc, "twist1").subject == "Q15672"
+
+
 def test_index_links_only_the_formats_written() -> None:
     """index.html tells its script which formats were written, and links only those to the
     JavaScript-less reader."""
