@@ -62,6 +62,9 @@ def _documents_section(entries: Sequence[DocumentEntry], formats: Sequence[str])
     heads += [sort_header("Papers", "num"), sort_header("Problems", "num"), sort_header("Flags")]
     return (
         f'<section id="documents"><h2>Documents ({count(len(entries))})</h2>'
+        "<p>Flags: the claims carrying each claim flag and the citations carrying each "
+        "citation flag (a paper cited by 3 claims counts 3 times), the most frequent first; "
+        "every flag is in the document's report.</p>"
         f"{filter_form('documents-table', False, flag_names)}"
         f'<table class="data" id="documents-table" data-rows="documents-data" data-page="{PAGE}"'
         f' data-formats="{esc(",".join(formats))}">'

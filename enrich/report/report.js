@@ -618,7 +618,10 @@
     d.f.slice(0, 3).forEach(function (pair) {
       chips.push(el("span", { "class": "flag" }, [pair[0], el("span", { "class": "count" }, [figure(pair[1])])]), " ");
     });
-    if (d.f.length > 3) chips.push(el("span", { "class": "small" }, ["+" + figure(d.f.length - 3) + " more"]));
+    if (d.f.length > 3) {
+      var rest = d.f.slice(3).map(function (pair) { return pair[0] + " " + figure(pair[1]); }).join(", ");
+      chips.push(el("span", { "class": "small", "title": rest }, ["+" + figure(d.f.length - 3) + " more"]));
+    }
     return el("tr", {}, [
       el("td", {}, [
         formats.indexOf("html") >= 0 ? link(name + ".html", d.n) : d.n,

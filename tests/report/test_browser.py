@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -238,6 +239,26 @@ def test_index_sorts_numbers_and_links_reports(browser: Any, reports: Path) -> N
         visit.page.click(f"text={TWIST2}")
         assert visit.page.url.endswith(f"{TWIST2}.html")
         assert visit.page.locator("#claims-table").count() == 1
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_index_documents_flags_say_what_they_count_and_name_the_rest(
+    browser: Any, reports: Path
+) -> None:
+    """The documents table's Flags column mixes claim and citation flags: the section says
+    which each counts, and the "+N more" of a row names the flags it hides."""
+    visit = Visit(browser, reports / "index.html")
+    try:
+        section = visit.page.locator("#documents").inner_text()
+        assert "the citations carrying each citation flag" in section
+        row = visit.page.locator("#documents-table tbody tr", has_text=TWIST1)
+        more = row.locator("td").last.locator("span.small")
+        shown = row.locator("td").last.locator("span.flag").count()
+        hidden = more.get_attribute("title") or ""
+        assert more.inner_text() == f"+{len(hidden.split(', '))} more" and shown == 3
+        assert all(re.fullmatch(r"[a-z_]+ [\d,]+", part) for part in hidden.split(", ")), hidden
         assert visit.errors == []
     finally:
         visit.close()
