@@ -43,7 +43,7 @@ from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
-from enrich.identifiers import doi_key
+from enrich.identifiers import doi_key, normalize_doi
 from enrich.model import PaperRecord, Resolution, Status
 
 __all__ = [
@@ -341,14 +341,19 @@ class Resolver:
         found = await asyncio.gather(*(self._search_batch(b, results) for b in batches))
         candidates = sorted({pmid for batch in found for pmid in batch})
         outcome = await self.fetch_pmids(candidates, report=False) if candidates else Fetched()
-        by_doi: dict[str, list[PaperRecord]] = {}
+        # A DOI is the paper's whose own DOI (ArticleIdList's) it is; one a record gives
+        # only beside that (an ELocationID's: a typo, a reused DOI) settles it when no
+        # record gives it as its own
+        own: dict[str, list[PaperRecord]] = {}
+        other: dict[str, list[PaperRecord]] = {}
         for record in sorted(outcome.records.values(), key=lambda r: (len(r.pmid), r.pmid)):
+            first = doi_key(normalize_doi(record.doi)) if record.doi else None
             for key in record.doi_keys:
-                by_doi.setdefault(key, []).append(record)
+                (own if key == first else other).setdefault(key, []).append(record)
         failure = next(iter(outcome.failed.values()), None)
         mapped: dict[str, str] = {}
         for doi in (d for d in dois if f"doi:{d}" not in results):
-            carriers = by_doi.get(doi, [])
+            carriers = own.get(doi) or other.get(doi, [])
             pmid = _carrier(carriers)
             if pmid:
                 self.cache.put_doi(doi, pmid)

@@ -727,3 +727,18 @@ def test_a_cached_doi_mapping_the_record_no_longer_bears_out_is_searched_again(
 
 def _record_with_doi(pmid: str, doi: str) -> bytes:
     return make_record(pmid, title=f"Paper {pmid}", doi=doi, journal="J", year=2020)
+
+
+def test_a_doi_one_record_lists_resolves_to_it_though_another_locates_it(
+    make_eutils_server: Callable[..., EutilsServer], tmp_path: Path
+) -> None:
+    """A DOI that one record gives in its ArticleIdList and another only in its ELocationID
+    (a typo, a reused DOI) is the first record's: the second's other DOI does not make the
+    paper unclear, as it did not before other DOIs were read."""
+    owner = _record("20001")
+    locator = _with_location(_record("20002"), "10.5555/test.20001")
+    server = make_eutils_server(RecordStore.from_records({"20001": owner, "20002": locator}))
+    results, _ = resolve(server.url, ["doi:10.5555/test.20001"], tmp_path)
+    found = results["doi:10.5555/test.20001"]
+    assert found.status is Status.RESOLVED, found.reason
+    assert found.record is not None and found.record.pmid == "20001"
