@@ -39,7 +39,7 @@ from typing import Protocol
 
 import httpx
 
-from enrich.entrez.cache import CitationCache
+from enrich.entrez.cache import CachedRecord, CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
@@ -151,8 +151,9 @@ class Resolver:
             else:
                 results[key] = Resolution(key, Status.INVALID, reason="malformed identifier")
                 self._progress(1)
-        doi_pmids, searched = await self._resolve_dois(dois, results)
-        await self._resolve_pmids([*pmids, *doi_pmids.values()], results)
+        read: dict[str, CachedRecord] = {}  #: records read from the cache, read once
+        doi_pmids, searched = await self._resolve_dois(dois, results, read)
+        await self._resolve_pmids([*pmids, *doi_pmids.values()], results, read)
         for doi, pmid in doi_pmids.items():
             found = results[f"pmid:{pmid}"]
             from_cache = found.from_cache and doi not in searched
@@ -164,11 +165,15 @@ class Resolver:
 
     # --- PMIDs ------------------------------------------------------------------------
 
-    async def _resolve_pmids(self, pmids: Sequence[str], results: dict[str, Resolution]) -> None:
+    async def _resolve_pmids(
+        self, pmids: Sequence[str], results: dict[str, Resolution], read: dict[str, CachedRecord]
+    ) -> None:
+        """Settle ``pmids`` from the cache (``read`` holds records already read from it),
+        then from the network."""
         to_fetch = []
         for pmid in dict.fromkeys(pmids):
             key = f"pmid:{pmid}"
-            cached = self.cache.get_record(pmid)
+            cached = read.get(pmid) or self.cache.get_record(pmid)
             if cached is not None:
                 results[key] = Resolution(
                     key,
@@ -299,17 +304,18 @@ class Resolver:
     # --- DOIs -------------------------------------------------------------------------
 
     async def _resolve_dois(
-        self, dois: list[str], results: dict[str, Resolution]
+        self, dois: list[str], results: dict[str, Resolution], read: dict[str, CachedRecord]
     ) -> tuple[dict[str, str], set[str]]:
         """Map each DOI found in PubMed to its PMID; settle the others in ``results``.
 
-        Also returns the DOIs that had to be searched (their mapping was not cached).
+        Also returns the DOIs that had to be searched (their mapping was not cached).  The
+        cached records of mapped PMIDs it reads go into ``read``, as they are then.
         """
         mapped: dict[str, str] = {}
         unknown: list[str] = []
         for doi in dois:
             known, pmid = self.cache.get_doi(doi)
-            if not known or (pmid and not self._still_carries(pmid, doi)):
+            if not known or (pmid and not self._still_carries(pmid, doi, read)):
                 unknown.append(doi)
             elif pmid:
                 mapped[doi] = pmid
@@ -323,24 +329,29 @@ class Resolver:
                 )
             self._progress(len(unknown))
         elif unknown:
-            mapped.update(await self._search_dois(unknown, results))
+            mapped.update(await self._search_dois(unknown, results, read))
         return mapped, set(unknown)
 
-    def _still_carries(self, pmid: str, doi: str) -> bool:
+    def _still_carries(self, pmid: str, doi: str, read: dict[str, CachedRecord]) -> bool:
         """Whether the cached mapping of ``doi`` to ``pmid`` still holds: PubMed may since
         have withdrawn the record or corrected its DOI (``enrich refresh`` stores it so), and
         then the DOI is searched again.  A record not in the cache is taken on trust: once
-        fetched, the next run checks it."""
-        if self.cache.is_missing(pmid):
-            return False
-        cached = self.cache.get_record(pmid)
-        return cached is None or doi_key(doi) in cached.record.doi_keys
+        fetched, the next run checks it.  The record read is kept in ``read``."""
+        cached = read.get(pmid) or self.cache.get_record(pmid)
+        if cached is None:
+            return not self.cache.is_missing(pmid)
+        read[pmid] = cached
+        return doi_key(doi) in cached.record.doi_keys
 
-    async def _search_dois(self, dois: list[str], results: dict[str, Resolution]) -> dict[str, str]:
+    async def _search_dois(
+        self, dois: list[str], results: dict[str, Resolution], read: dict[str, CachedRecord]
+    ) -> dict[str, str]:
         batches = [dois[i : i + DOI_BATCH] for i in range(0, len(dois), DOI_BATCH)]
         found = await asyncio.gather(*(self._search_batch(b, results) for b in batches))
         candidates = sorted({pmid for batch in found for pmid in batch})
         outcome = await self.fetch_pmids(candidates, report=False) if candidates else Fetched()
+        for fetched in outcome.records:  # fetched anew: what was read of them is older
+            read.pop(fetched, None)
         # A DOI is the paper's whose own DOI (ArticleIdList's) it is; one a record gives
         # only beside that (an ELocationID's: a typo, a reused DOI) settles it when no
         # record gives it as its own

@@ -742,3 +742,25 @@ def test_a_doi_one_record_lists_resolves_to_it_though_another_locates_it(
     found = results["doi:10.5555/test.20001"]
     assert found.status is Status.RESOLVED, found.reason
     assert found.record is not None and found.record.pmid == "20001"
+
+
+def test_a_cached_doi_reads_its_record_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking that a cached DOI's record still carries it costs no second read of the
+    record (a read is most of what a cached citation costs, per record per run)."""
+    xml = _record("20001")
+    with CitationCache(tmp_path) as cache:
+        cache.put_records([(parse_record(xml), xml)], time.time())
+        cache.put_doi("10.5555/test.20001", "20001")
+        reads: list[str] = []
+        get_record = CitationCache.get_record
+
+        def counted(self: CitationCache, pmid: str) -> Any:
+            reads.append(pmid)
+            return get_record(self, pmid)
+
+        monkeypatch.setattr(CitationCache, "get_record", counted)
+        results = asyncio.run(resolve_keys(["doi:10.5555/test.20001", "pmid:20001"], cache, None))
+    assert {r.status for r in results.values()} == {Status.RESOLVED}
+    assert reads == ["20001"]
