@@ -72,9 +72,9 @@ def split_author(name: str) -> tuple[str, str, str] | None:
     """
     family, _, initials = name.strip().rpartition(" ")
     suffix = ""
-    if initials in _SUFFIXES and _is_initials(family.rpartition(" ")[2]):
-        suffix = initials
-        family, _, initials = family.rpartition(" ")
+    before, _, last = family.rpartition(" ")
+    if initials in _SUFFIXES and before and _is_initials(last):  # not "LI II": Li, II
+        family, initials, suffix = before, last, initials
     if family and _is_initials(initials):
         return family, initials, suffix
     return None

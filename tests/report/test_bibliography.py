@@ -58,6 +58,14 @@ def test_split_author_tells_people_from_collectives() -> None:
     assert split_author("Madonna") is None
 
 
+def test_initials_that_spell_a_suffix_after_a_family_name_in_capitals_are_initials() -> None:
+    """Old MEDLINE records write family names in capitals ("LI CH"): "LI II" is Li with the
+    initials II, as it was before suffixes were read, not a collective name."""
+    assert split_author("LI II") == ("LI", "II", "")
+    assert split_author("NG IV") == ("NG", "IV", "")
+    assert split_author("LI CH Jr") == ("LI", "CH", "Jr")
+
+
 @pytest.mark.shared
 def test_initials_with_diacritics_split_as_a_person() -> None:
     """PubMed's "Bruserud Ø" (PMID 36987902, Initials Ø) is a person in every bibliography,
