@@ -208,6 +208,8 @@ def test_greek_letters_equal_their_spelled_names(gene: GeneRecord, abstract: str
     [
         (MYC, "Myc induces cyclin D2."),  # a three-letter symbol that is no word, title case
         (MYC, "C-MYC induces cyclin D2."),  # c- is the cellular gene itself
+        (MYC, "V-MYC transforms fibroblasts."),  # v-, the viral one (no alias spells it)
+        (MYC, "P-MYC rose after stimulation."),  # p-, phosphorylated
         (NFKB1, "NF-kB activation rose."),  # a strict name with a hyphen, as written
         (NFKB1, "NF\u2013kB activation rose."),  # an en dash for its hyphen
     ],
