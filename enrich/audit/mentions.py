@@ -6,6 +6,8 @@ is.  The rules:
 
 * Greek letters equal their spelled names, in the text and in names alike (``TGF-β1`` =
   ``TGF-beta1``, ``IκBα`` = ``IkappaBalpha``; ``ß``, often typed for β, counts as beta);
+  a Latin letter with a diacritic equals the letter without (``Krüppel`` = ``Kruppel``,
+  as NCBI Gene writes it);
 * a name matches as a whole word: no letter or digit right before or after it;
 * between the parts of a name (letters, digits, Greek letters) a hyphen, a dash or white
   space is optional wherever the name has one or none (``TWIST-1``, ``E cadherin``,
@@ -31,8 +33,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from unicodedata import normalize
 
-__all__ = ["GREEK", "Matcher", "TextView", "matcher", "name_parts", "normalise_greek"]
+__all__ = ["GREEK", "Matcher", "TextView", "matcher", "name_parts", "normalise_letters"]
 
 _HYPHENS = "-\u2010\u2011\u2012\u2013"  #: hyphen, hyphen, non-breaking hyphen, figure and en dash
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -81,7 +84,13 @@ GREEK = {
     **{"ς": "sigma", "µ": "mu", "ß": "beta", "ϐ": "beta", "ϵ": "epsilon", "ϑ": "theta"},
     **{"ϕ": "phi", "ϰ": "kappa"},
 }
-_GREEK_TABLE = str.maketrans(GREEK)
+#: Latin letters with a diacritic (and combining marks) -> the letter without: papers write
+#: Krüppel, NCBI Gene Kruppel
+_UNACCENTED = {
+    **{c: d[0] for c in map(chr, range(0xC0, 0x250)) if len(d := normalize("NFD", c)) > 1},
+    **dict.fromkeys(map(chr, range(0x300, 0x370)), ""),
+}
+_LETTERS = str.maketrans(_UNACCENTED | GREEK)
 #: spelled Greek letters split off inside a word: "TGFbeta1" -> TGF, beta, 1 (only before
 #: the word's end, a digit or a capital, so "Betacellulin" and "metal" stay whole)
 _SPELLED = "|".join(sorted({name for name in GREEK.values() if len(name) > 3}, key=len)[::-1])
@@ -92,12 +101,13 @@ _PARTS = re.compile(rf"{_GREEK_END}|[^\W\d_]+?(?={_GREEK_END})|[^\W\d_]+|\d+")
 def name_parts(name: str) -> list[str]:
     """The parts of ``name``: runs of letters, runs of digits and spelled Greek letters
     ("TGF-β1" -> TGF, beta, 1; "IkappaBalpha" -> I, kappa, B, alpha)."""
-    return [part[0] for part in _PARTS.finditer(normalise_greek(name))]
+    return [part[0] for part in _PARTS.finditer(normalise_letters(name))]
 
 
-def normalise_greek(text: str) -> str:
-    """``text`` with every Greek letter spelled out ("TGF-β1" -> "TGF-beta1")."""
-    return text if text.isascii() else text.translate(_GREEK_TABLE)  # no Greek in ASCII
+def normalise_letters(text: str) -> str:
+    """``text`` with every Greek letter spelled out ("TGF-β1" -> "TGF-beta1") and every
+    diacritic dropped ("Krüppel" -> "Kruppel")."""
+    return text if text.isascii() else text.translate(_LETTERS)  # no Greek in ASCII
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +133,7 @@ class Matcher:
 def matcher(name: str, strict: bool, titled: bool = False) -> Matcher | None:
     """The Matcher of ``name``; None when it has no letter or digit to look for.  A strict
     name ``titled`` also counts in title case ("Myc" for MYC)."""
-    spelled = normalise_greek(name)
+    spelled = normalise_letters(name)
     if strict:
         cased = (spelled, spelled.upper(), spelled.capitalize() if titled else spelled)
         forms = tuple(dict.fromkeys(_dashes(f) for f in cased if f != f.lower()))
@@ -146,7 +156,7 @@ def matcher(name: str, strict: bool, titled: bool = False) -> Matcher | None:
 class TextView:
     """A paper's title and abstract as names are searched in them."""
 
-    folded: str  #: title, newline, abstract: Greek spelled, lower case, gaps made " "
+    folded: str  #: title, newline, abstract: letters normalised, lower case, gaps made " "
     #: the same as written, dashes made "-" and white space " " (a part written in capitals
     #: blanked), for strict names
     cased: str
@@ -154,7 +164,7 @@ class TextView:
 
     @classmethod
     def of(cls, title: str, abstract: str) -> TextView:
-        title, abstract = normalise_greek(title), normalise_greek(abstract)
+        title, abstract = normalise_letters(title), normalise_letters(abstract)
         folded_title = title.lower()
         if len(folded_title) != len(title):  # a letter whose lower case is longer ("İ")
             folded_title = "".join(c if len(c.lower()) != 1 else c.lower() for c in title)
@@ -177,7 +187,7 @@ class TextView:
         return None
 
     def written(self, span: tuple[int, int]) -> str:
-        """The text at ``span`` as written (Greek letters spelled); "" in a part written in
+        """The text at ``span`` as written (letters normalised); "" in a part written in
         capitals."""
         return self.cased[span[0] : span[1]].strip()
 

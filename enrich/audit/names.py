@@ -207,7 +207,7 @@ class Mention:
 
     label: str
     name: str  #: the name as listed (the label, a synonym, NCBI Gene's)
-    written: str  #: as the paper writes it ("E cadherin"), Greek letters spelled
+    written: str  #: as the paper writes it ("E cadherin"), letters normalised
     in_title: bool
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enrich.audit import mentions
-from enrich.audit.mentions import GREEK, normalise_greek
+from enrich.audit.mentions import GREEK, normalise_letters
 
 #: characters the views treat specially, mixed with ordinary ones
 _SPECIAL = "-_ \t\n\r\x0b\x0c\x1c\u2010\u2013\u00a0\u3000" + "".join(GREEK) + "Aa1İ"
@@ -21,7 +21,7 @@ def test_gaps_of_any_text_are_those_of_the_general_table(text: str) -> None:
 
 @given(_TEXT)
 def test_greek_of_any_text_is_spelled_as_the_general_table_spells_it(text: str) -> None:
-    assert normalise_greek(text) == text.translate(mentions._GREEK_TABLE)
+    assert normalise_letters(text) == text.translate(mentions._LETTERS)
 
 
 @given(_TEXT)

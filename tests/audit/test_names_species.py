@@ -1,0 +1,71 @@
+"""Gene names of species other than human, as their papers write them: fly symbols in lower
+case, yeast proteins with a "p", names with diacritics.
+
+The gene records are hand-made in the shape NCBI Gene gives (synthetic test data, names as
+NCBI Gene lists them to the best of our knowledge); the abstracts are hand-made in the
+style of each species' literature.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from enrich.audit import AuditSettings, audit_document
+from enrich.model import Claim, ClaimKind, Document, GeneRecord, Style, Subject
+from tests.audit.helpers import NO_STATS, cite, flag_names, found, record, resolved
+
+FLY, YEAST = "Drosophila melanogaster", "Saccharomyces cerevisiae S288C"
+TWI = GeneRecord(
+    "37655",
+    "twi",
+    description="twist",
+    aliases=("CG2956", "Dmel\\CG2956", "Twi", "twist"),
+    organism=FLY,
+    tax_id="7227",
+)
+SNA = GeneRecord("34908", "sna", description="snail", aliases=("CG3956",), organism=FLY)
+DL = GeneRecord("35047", "dl", description="dorsal", aliases=("CG6667",), organism=FLY)
+KR = GeneRecord("38012", "Kr", description="Kruppel", aliases=("CG3340",), organism=FLY)
+GCN4 = GeneRecord(
+    "856709",
+    "GCN4",
+    description="amino acid starvation-responsive transcription factor GCN4",
+    aliases=("AAS101", "AAS3", "ARG9"),
+    organism=YEAST,
+    tax_id="559292",
+)
+KLF4 = GeneRecord(
+    "9314",
+    "KLF4",
+    description="KLF transcription factor 4",
+    aliases=("EZF", "GKLF"),
+    designations=("Kruppel like factor 4", "endothelial Kruppel-like zinc finger protein"),
+    organism="Homo sapiens",
+    tax_id="9606",
+)
+TYR = GeneRecord("7299", "TYR", description="tyrosinase", aliases=("ATN", "OCA1"))
+GENES = found(TWI, SNA, DL, KR, GCN4, KLF4, TYR)
+
+
+def about(gene: GeneRecord, abstract: str) -> list[str]:
+    """The flags a paper with ``abstract`` gets when cited for a statement about ``gene``."""
+    subject = Subject(gene.symbol, gene_id=gene.gene_id)
+    claim = Claim("s1", ClaimKind.STATEMENT, "Summary paragraph 1", (cite("1"),), text="…")
+    document = Document("t.md", Style.HARMONIZOME, subject, (claim,))
+    paper = record("1", "A study.", abstract=abstract)
+    verdict = audit_document(document, resolved(paper), NO_STATS, AuditSettings(), GENES)
+    return flag_names(verdict.claims[0].citations[0])
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
+        (KR, "Kr\u00fcppel represses even-skipped stripe 2."),  # NCBI: Kruppel
+        (KLF4, "Kr\u00fcppel-like factor 4 maintains stemness."),
+        (KLF4, "Kru\u0308ppel-like factor 4 maintains stemness."),  # u and a combining diaeresis
+    ],
+)
+def test_a_name_with_a_diacritic_counts_as_ncbi_spells_it(gene: GeneRecord, abstract: str) -> None:
+    """A letter with a diacritic equals its letter without (NCBI Gene writes Kruppel, papers
+    Krüppel)."""
+    assert "no_mention" not in about(gene, abstract)
