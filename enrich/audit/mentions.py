@@ -16,7 +16,8 @@ is.  The rules:
   TWIST1 and TWIST2, ``ERK1/2`` names ERK2);
 * a name counts in any case (``Twist2`` for ``TWIST2``), unless it is *strict*: then only
   as written with its capitals or in capitals (``SET``, never ``set``; its hyphens as
-  any dash, ``NF\u2013kB`` for ``NF-kB``), or in title case when *titled* (``Myc``); not in a
+  any dash, ``NF\u2013kB`` for ``NF-kB``), or in title case when *titled* (``Myc``; and a
+  titled name listed in lower case, as fly symbols are, also as listed: ``twi``); not in a
   title or abstract written in capitals (no run of three lower-case letters), nor after a
   single capital and a hyphen that make another gene's name (``N-MYC`` is MYCN; ``C-MYC``,
   ``V-MYC`` and ``P-AKT`` are the gene).
@@ -132,11 +133,13 @@ class Matcher:
 @lru_cache(maxsize=1 << 16)  # the genes of a run's edges recur across its documents
 def matcher(name: str, strict: bool, titled: bool = False) -> Matcher | None:
     """The Matcher of ``name``; None when it has no letter or digit to look for.  A strict
-    name ``titled`` also counts in title case ("Myc" for MYC)."""
+    name ``titled`` also counts in title case ("Myc" for MYC) and, listed in lower case,
+    as listed (the fly's "twi"); another strict name never counts in lower case."""
     spelled = normalise_letters(name)
     if strict:
         cased = (spelled, spelled.upper(), spelled.capitalize() if titled else spelled)
-        forms = tuple(dict.fromkeys(_dashes(f) for f in cased if f != f.lower()))
+        lower = (f for f in cased if f != f.lower() or titled)
+        forms = tuple(dict.fromkeys(_dashes(f) for f in lower))
         return Matcher(name, True, forms=forms) if forms else None
     found = list(_PARTS.finditer(spelled))
     if not found:

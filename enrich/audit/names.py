@@ -14,8 +14,9 @@ Which names are used, and how (:func:`symbol_name`, :func:`full_name`):
   letters and is not an ordinary English word; otherwise it is *strict*: it counts only
   as written with its capitals or in capitals (``SET``, ``TWIST``, never ``set`` or
   ``Twist``), or, when it is three letters that are no English word nor an amino acid's
-  code, also in title case (``Myc`` for MYC, ``Akt`` for AKT, not ``Tyr`` for TYR).  A
-  name of two characters is strict (``ER``); one character is never looked for;
+  code, also in title case (``Myc`` for MYC, ``Akt`` for AKT, not ``Tyr`` for TYR), and
+  as listed when NCBI Gene lists it in lower case (the fly's ``twi``).  A name of two
+  characters is strict (``ER``); one character is never looked for;
 * a full name or designation counts (in any case) when it has a mark (``cadherin 1``,
   ``epithelial cadherin`` does not) or is one word that is not ordinary English
   (``uvomorulin``, ``insulin``); other full names are descriptions that ordinary prose

@@ -60,6 +60,35 @@ def about(gene: GeneRecord, abstract: str) -> list[str]:
 @pytest.mark.parametrize(
     ("gene", "abstract"),
     [
+        (TWI, "Dorsal activates twi and sna in the presumptive mesoderm."),
+        (SNA, "Dorsal activates twi and sna in the presumptive mesoderm."),
+        (TWI, "Twi binds E-boxes."),  # the protein, title case
+    ],
+)
+def test_a_fly_symbol_listed_in_lower_case_counts_as_listed(
+    gene: GeneRecord, abstract: str
+) -> None:
+    """A strict symbol of three letters that is no English word, listed in lower case (the
+    fly's convention for genes named by a recessive phenotype), counts as listed."""
+    assert "no_mention" not in about(gene, abstract)
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
+        (DL, "Glucose was 100 mg/dl in dl-treated flies."),  # two letters stay in capitals
+        (TYR, "Phosphorylation of tyr residues rose."),  # listed in capitals: still strict
+    ],
+)
+def test_other_strict_names_still_need_their_capitals(gene: GeneRecord, abstract: str) -> None:
+    """Lower case counts only for a three-letter strict name listed so; two-letter symbols
+    and names listed in capitals do not count in lower case."""
+    assert "no_mention" in about(gene, abstract)
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
         (KR, "Kr\u00fcppel represses even-skipped stripe 2."),  # NCBI: Kruppel
         (KLF4, "Kr\u00fcppel-like factor 4 maintains stemness."),
         (KLF4, "Kru\u0308ppel-like factor 4 maintains stemness."),  # u and a combining diaeresis
