@@ -17,6 +17,8 @@ Which names are used, and how (:func:`symbol_name`, :func:`full_name`):
   code, also in title case (``Myc`` for MYC, ``Akt`` for AKT, not ``Tyr`` for TYR), and
   as listed when NCBI Gene lists it in lower case (the fly's ``twi``).  A name of two
   characters is strict (``ER``); one character is never looked for;
+* a budding yeast's symbol or alias ending in a digit also counts followed by ``p``, as
+  yeast papers name its protein (``Gcn4p`` for GCN4);
 * a full name or designation counts (in any case) when it has a mark (``cadherin 1``,
   ``epithelial cadherin`` does not) or is one word that is not ordinary English
   (``uvomorulin``, ``insulin``); other full names are descriptions that ordinary prose
@@ -278,7 +280,7 @@ def learn_names(lookups: Iterable[GeneLookup]) -> int:
 
 def _name_count(record: GeneRecord) -> int:
     """How many names :func:`_pending_names` gives ``record`` at most."""
-    return 4 + len(record.aliases) + len(record.designations)
+    return 6 + 2 * len(record.aliases) + len(record.designations)  # a yeast protein per symbol
 
 
 def _pending_names(record: GeneRecord) -> list[_Pending]:
@@ -287,5 +289,18 @@ def _pending_names(record: GeneRecord) -> list[_Pending]:
     fulls = (record.description, record.nomenclature_name, *record.designations)
     return [
         *((symbol_name, text) for text in symbols if text),
+        *((symbol_name, protein) for protein in _yeast_proteins(record, symbols)),
         *((full_name, text) for text in fulls if text),
     ]
+
+
+#: the genera whose papers name a gene's protein by its symbol and "p" (Gcn4p for GCN4:
+#: the SGD and CGD conventions), as NCBI Gene does not list it
+_P_PROTEIN_GENERA = frozenset({"Saccharomyces", "Candida"})
+
+
+def _yeast_proteins(record: GeneRecord, symbols: Sequence[str]) -> list[str]:
+    """The protein names ("Gcn4p") of ``symbols`` ending in a digit, for a yeast record."""
+    if record.organism.partition(" ")[0] not in _P_PROTEIN_GENERA:
+        return []
+    return [f"{symbol}p" for symbol in symbols if symbol[-1:].isdigit()]

@@ -89,6 +89,24 @@ def test_other_strict_names_still_need_their_capitals(gene: GeneRecord, abstract
 @pytest.mark.parametrize(
     ("gene", "abstract"),
     [
+        (GCN4, "Gcn4p activates amino acid biosynthetic genes."),
+        (GCN4, "The Gcn4p-dependent response to starvation."),
+        (GCN4, "GCN4P and Arg9p."),
+    ],
+)
+def test_a_yeast_protein_counts_as_its_symbol_and_p(gene: GeneRecord, abstract: str) -> None:
+    """Budding yeast papers name a gene's protein by its symbol and "p" (Gcn4p): it counts."""
+    assert "no_mention" not in about(gene, abstract)
+
+
+def test_a_p_after_a_human_symbol_is_no_mention() -> None:
+    """Only a yeast gene's protein is written with a "p": KLF4p names no human gene."""
+    assert "no_mention" in about(KLF4, "KLF4p was measured.")
+
+
+@pytest.mark.parametrize(
+    ("gene", "abstract"),
+    [
         (KR, "Kr\u00fcppel represses even-skipped stripe 2."),  # NCBI: Kruppel
         (KLF4, "Kr\u00fcppel-like factor 4 maintains stemness."),
         (KLF4, "Kru\u0308ppel-like factor 4 maintains stemness."),  # u and a combining diaeresis
