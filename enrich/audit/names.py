@@ -16,7 +16,9 @@ Which names are used, and how (:func:`symbol_name`, :func:`full_name`):
   ``Twist``), or, when it is three letters that are no English word nor an amino acid's
   code, also in title case (``Myc`` for MYC, ``Akt`` for AKT, not ``Tyr`` for TYR), and
   as listed when NCBI Gene lists it in lower case (the fly's ``twi``).  A name of two
-  characters is strict (``ER``); one character is never looked for;
+  characters is strict (``ER``); one character is never looked for, nor a UniProt entry
+  name (``YP97C_YEAST``: TFLink's label for a protein with no gene name, which papers
+  do not write);
 * a budding yeast's symbol or alias ending in a digit also counts followed by ``p``, as
   yeast papers name its protein (``Gcn4p`` for GCN4);
 * a full name or designation counts (in any case) when it has a mark (``cadherin 1``,
@@ -36,6 +38,7 @@ How a name is matched is :mod:`enrich.audit.mentions`'.  Pure: the caches only s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,11 +75,20 @@ class GeneName:
 NAMES_REMEMBERED = 1 << 16
 
 
+#: a UniProt entry name ("YP97C_YEAST", "YD154 YEAST"): TFLink's label for a protein with no
+#: gene name; papers do not write it (its first part abbreviates an ORF's name)
+_UNIPROT_ENTRY = re.compile(
+    r"[A-Z0-9]{1,6}[_ ](?:HUMAN|MOUSE|RAT|YEAST|SCHPO|DROME|CAEEL|DANRE|XENLA|XENTR|ARATH|CHICK)"
+)
+
+
 @lru_cache(maxsize=NAMES_REMEMBERED)
 def symbol_name(text: str) -> GeneName | None:
     """How a symbol, alias or synonym is looked for (see the module docstring); None when
-    it has fewer than two letters and digits."""
+    it has fewer than two letters and digits, or is a UniProt entry name."""
     text = " ".join(text.split())
+    if _UNIPROT_ENTRY.fullmatch(text):
+        return None
     parts = name_parts(text)
     size = sum(map(len, parts))
     if size < 2:

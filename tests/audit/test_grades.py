@@ -101,6 +101,19 @@ def test_a_retracted_review_or_resource_is_worth_nothing_not_grade_c(
     assert verdict.grade_reason.startswith("D: no usable paper")
 
 
+def test_a_uniprot_entry_name_is_no_name_to_look_for() -> None:
+    """TFLink labels a yeast protein with no gene name by its UniProt entry name
+    (YP97C_YEAST), which papers never write: papers naming the regulator are not flagged
+    no_mention for it, and the claim says the page's protein has no name to look for."""
+    papers = (record("30", "CRZ1 targets in yeast."), record("31", "Crz1 and calcineurin."))
+    for label in ("YP97C_YEAST", "YD154 YEAST"):
+        claim = edge(cite("30"), cite("31"), regulator="CRZ1", target=label)
+        verdict = audit_claim(claim, resolved(*papers))
+        assert verdict.grade is Grade.B
+        assert verdict.grade_reason.endswith(f"{label} has no name to look for")
+        assert not [f for c in verdict.citations for f in c.flags if f.name == "no_mention"]
+
+
 def test_a_gene_with_no_name_to_look_for_keeps_a_claim_from_a() -> None:
     """A paper can be shown to name a partner only by a name to look for: an edge to "T"
     (no other name known) or a statement on a page naming no gene is B, saying why, where
