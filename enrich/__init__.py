@@ -29,7 +29,9 @@ from enrich.entrez import (
     Resolved,
     ResolvedGenes,
     resolve_citations,
+    resolve_citations_async,
     resolve_genes,
+    resolve_genes_async,
 )
 from enrich.errors import EnrichError
 from enrich.extract import iter_documents, read_document
@@ -105,6 +107,8 @@ __all__ = [
     "read_documents",
     "render_document",
     "resolve_citations",
+    "resolve_citations_async",
     "resolve_genes",
+    "resolve_genes_async",
     "run_enrichment",
 ]

@@ -38,7 +38,7 @@ from enrich.entrez.client import (
     EutilsSettings,
 )
 from enrich.entrez.gene import parse_gene_summaries
-from enrich.entrez.gene_names import ResolvedGenes, resolve_genes
+from enrich.entrez.gene_names import ResolvedGenes, resolve_genes, resolve_genes_async
 from enrich.entrez.limiter import LimiterSettings, RateLimiter
 from enrich.entrez.pubmed import iter_records, parse_esearch, parse_record
 from enrich.entrez.refresh import (
@@ -49,7 +49,13 @@ from enrich.entrez.refresh import (
     parse_age,
     refresh_cache,
 )
-from enrich.entrez.resolve import Resolved, Resolver, resolve_citations, resolve_keys
+from enrich.entrez.resolve import (
+    Resolved,
+    Resolver,
+    resolve_citations,
+    resolve_citations_async,
+    resolve_keys,
+)
 
 __all__ = [
     "DEFAULT_EUTILS_URL",
@@ -74,6 +80,8 @@ __all__ = [
     "parse_record",
     "refresh_cache",
     "resolve_citations",
+    "resolve_citations_async",
     "resolve_genes",
+    "resolve_genes_async",
     "resolve_keys",
 ]

@@ -26,10 +26,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import httpx
 
+from enrich.entrez.blocking import run_blocking
 from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene import GeneSummary, parse_gene_summaries
@@ -44,6 +46,7 @@ __all__ = [
     "ResolvedGenes",
     "is_gene_id",
     "resolve_genes",
+    "resolve_genes_async",
 ]
 
 #: IDs per esummary request: NCBI answers at most 500 UIDs in JSON ("Too many UIDs in
@@ -249,13 +252,37 @@ def resolve_genes(
 ) -> ResolvedGenes:
     """Look up ``gene_ids`` (see :class:`GeneResolver`), cache first, in one call.
 
-    ``offline`` makes no request: uncached IDs end unresolved.  Runs its own event loop:
-    call it from synchronous code (or a thread).
+    ``offline`` makes no request: uncached IDs end unresolved.  Blocks until done, also
+    when called inside a running event loop (Jupyter's); asynchronous code awaits
+    :func:`resolve_genes_async` instead.
     """
+    return run_blocking(
+        partial(
+            resolve_genes_async,
+            gene_ids,
+            cache_dir=cache_dir,
+            eutils=eutils,
+            offline=offline,
+            transport=transport,
+            progress=progress,
+        )
+    )
+
+
+async def resolve_genes_async(
+    gene_ids: Iterable[str],
+    *,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    offline: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+) -> ResolvedGenes:
+    """:func:`resolve_genes` for a running event loop: the same arguments and result."""
     ids = list(gene_ids)
     with CitationCache(cache_dir) as cache:
-        lookups, requests = asyncio.run(
-            _resolve(ids, cache, None if offline else eutils, transport, progress)
+        lookups, requests = await _resolve(
+            ids, cache, None if offline else eutils, transport, progress
         )
     return ResolvedGenes(lookups, requests, sum(g.from_cache for g in lookups.values()))
 

@@ -23,16 +23,17 @@ time (kept, asked again at the next refresh).
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
 
+from enrich.entrez.blocking import run_blocking
 from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene_names import GeneResolver
@@ -154,7 +155,9 @@ def refresh_cache(
             on_total(len(stale) + len(stale_genes))
         result = RefreshResult(checked=len(stale), genes_checked=len(stale_genes))
         if stale or stale_genes:
-            asyncio.run(_refetch(stale, stale_genes, cache, eutils, transport, progress, result))
+            run_blocking(
+                partial(_refetch, stale, stale_genes, cache, eutils, transport, progress, result)
+            )
         pending = [Change(**c) for c in (cache.get_meta(_JOURNAL) or {}).get("changes", [])]
         result.changes = pending
         if stale or stale_genes or pending:

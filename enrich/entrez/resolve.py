@@ -39,6 +39,7 @@ from typing import Protocol
 
 import httpx
 
+from enrich.entrez.blocking import run_blocking
 from enrich.entrez.cache import CachedRecord, CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
@@ -54,6 +55,7 @@ __all__ = [
     "Resolver",
     "cache_entries",
     "resolve_citations",
+    "resolve_citations_async",
     "resolve_keys",
 ]
 
@@ -543,13 +545,37 @@ def resolve_citations(
 
     ``offline`` makes no network request.  ``progress`` is told how many more keys
     are settled, as they are; ``on_settled`` the Resolutions themselves, as they
-    become final.  Runs its own event loop: call it from synchronous code (or a thread).
+    become final.  Blocks until done, also when called inside a running event loop
+    (Jupyter's); asynchronous code awaits :func:`resolve_citations_async` instead.
     """
+    return run_blocking(
+        partial(
+            resolve_citations_async,
+            keys,
+            cache_dir=cache_dir,
+            eutils=eutils,
+            offline=offline,
+            transport=transport,
+            progress=progress,
+            on_settled=on_settled,
+        )
+    )
+
+
+async def resolve_citations_async(
+    keys: Sequence[str],
+    *,
+    cache_dir: Path,
+    eutils: EutilsSettings,
+    offline: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+    on_settled: Settled | None = None,
+) -> Resolved:
+    """:func:`resolve_citations` for a running event loop: the same arguments and result."""
     with CitationCache(cache_dir) as cache:
-        resolutions, requests = asyncio.run(
-            _resolve(
-                list(keys), cache, None if offline else eutils, transport, progress, on_settled
-            )
+        resolutions, requests = await _resolve(
+            list(keys), cache, None if offline else eutils, transport, progress, on_settled
         )
     hits = sum(r.from_cache for r in resolutions.values())  # keys answered by the cache
     return Resolved(resolutions, requests, hits)
