@@ -23,6 +23,7 @@ from enrich.audit.resources import load_registry, resource_papers_from_config
 from enrich.entrez import DEFAULT_EUTILS_URL, EutilsSettings
 from enrich.entrez.limiter import LimiterSettings, default_state_dir, redact_url
 from enrich.errors import ConfigError
+from enrich.folders import StrPath
 from enrich.report.document import DEFAULT_FORMATS, parse_formats
 
 __all__ = ["CONFIG_FILE", "Settings", "load_settings"]
@@ -150,7 +151,7 @@ class Settings:
 
 def load_settings(
     *,
-    config_file: Path = CONFIG_FILE,
+    config_file: StrPath = CONFIG_FILE,
     environ: Mapping[str, str] | None = None,
     flags: Mapping[str, Any] | None = None,
 ) -> Settings:
@@ -159,6 +160,7 @@ def load_settings(
     Raises ConfigError with a one-line message for an unreadable or malformed file,
     an unknown setting or a value of the wrong type.
     """
+    config_file = Path(config_file)
     environ = os.environ if environ is None else environ
     values = {name: default for name, (_, default, _) in _SCHEMA.items()}
     origins = dict.fromkeys(_SCHEMA, "default")

@@ -1,4 +1,5 @@
-"""Checking a folder that enrich will write to, before any work and without creating it."""
+"""Checking a folder that enrich will write to, before any work and without creating it; and
+the paths a library user may give."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from pathlib import Path
 
 from enrich.errors import OutputError
 
-__all__ = ["check_writable_folder"]
+__all__ = ["StrPath", "check_writable_folder", "one_path_refused"]
+
+#: A path as a library user may give it: a :class:`~pathlib.Path`, a string, any path-like
+StrPath = str | os.PathLike[str]
+
+
+def one_path_refused(values: object, what: str) -> None:
+    """Raise TypeError when ``values``, which should be a list of ``what``, is one string or
+    path: iterating it would read each of its characters as one of them."""
+    if isinstance(values, str | bytes | os.PathLike):
+        raise TypeError(f"{what} must be a list, not one {type(values).__name__}: [{values!r}]")
 
 
 def check_writable_folder(folder: Path, what: str) -> None:

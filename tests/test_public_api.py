@@ -69,3 +69,56 @@ def test_readme_library_example_runs_as_written(
     assert any(line.startswith("tfs-1 ") for line in lines)
     assert (tmp_path / "reports" / "index.html").is_file()
     assert (tmp_path / "reports" / "audit.tsv").is_file()
+
+
+def test_paths_may_be_strings_relative_and_not_yet_made(
+    eutils_server: EutilsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every public function taking a path takes a string too (relative to the working
+    folder; a cache or report folder that does not exist yet is made), as ``os.fspath``
+    users expect, instead of failing with "'str' object has no attribute 'mkdir'"."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    eutils = enrich.EutilsSettings(base_url=eutils_server.url)
+    audit = enrich.AuditSettings()
+    settings = enrich.load_settings(config_file="absent.yaml", environ={})
+    assert settings.cache_dir == Path("cache")
+    twist1 = "examples/tflink_protein_Q15672_TWIST1.md"
+    assert enrich.read_document(twist1).claims
+    documents = enrich.read_documents(["examples"])
+    assert [d.path for d in documents] == [d.path for d in enrich.iter_documents(["examples"])]
+    keys = ["pmid:18598946"]
+    resolved = enrich.resolve_citations(keys, cache_dir="new/cache", eutils=eutils)
+    assert resolved.resolutions[keys[0]].status is enrich.Status.RESOLVED
+    assert enrich.resolve_genes(["7291"], cache_dir="new/cache", eutils=eutils).lookups
+    run = enrich.enrich_documents(documents, cache_dir="new/cache", eutils=eutils, audit=audit)
+    with enrich.ReportWriter("new/reports", run=run.run_info) as writer:
+        writer.add(run.documents[0])
+        writer.finish(run.summary)
+    assert (tmp_path / "new" / "reports" / "index.html").is_file()
+    outcome = enrich.run_enrichment(
+        [twist1], out_dir="new/run", cache_dir="new/cache", eutils=eutils, audit=audit
+    )
+    assert outcome.summary.documents == 1
+    assert (tmp_path / "new" / "run" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: enrich.read_documents("examples"),  # a str is an Iterable[str]: mypy lets it by
+        lambda: list(enrich.iter_documents(Path("examples"))),  # type: ignore[arg-type]
+        lambda: enrich.resolve_citations(
+            "pmid:18598946", cache_dir="c", eutils=enrich.EutilsSettings(), offline=True
+        ),
+        lambda: enrich.resolve_genes(
+            "7291", cache_dir="c", eutils=enrich.EutilsSettings(), offline=True
+        ),
+    ],
+)
+def test_one_string_where_a_list_is_wanted_is_refused(call: object, tmp_path: Path) -> None:
+    """One string (or path) given where a list of them is wanted raises TypeError saying so,
+    instead of reading each of its characters as a path, citation key or Gene ID."""
+    assert callable(call)
+    with pytest.raises(TypeError, match=r"must be a list, not one"):
+        call()

@@ -49,6 +49,7 @@ import diskcache
 from enrich.entrez.gene import GeneSummary, gene_record
 from enrich.entrez.pubmed import parse_record
 from enrich.errors import BadResponse, OutputError
+from enrich.folders import StrPath
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
@@ -163,8 +164,8 @@ class CitationCache:
     how many were dropped.  Raises OutputError when the folder cannot be created or written.
     """
 
-    def __init__(self, directory: Path, *, missing_ttl: float = 7 * DAY) -> None:
-        self.directory = directory
+    def __init__(self, directory: StrPath, *, missing_ttl: float = 7 * DAY) -> None:
+        self.directory = directory = Path(directory)
         self.missing_ttl = missing_ttl
         self.dropped = 0  #: damaged entries dropped since opened
         self._thread = threading.local()  #: per thread: transaction depth, change pending

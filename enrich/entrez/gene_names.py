@@ -27,7 +27,6 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
 
 import httpx
 
@@ -36,6 +35,7 @@ from enrich.entrez.cache import CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene import GeneSummary, parse_gene_summaries
 from enrich.errors import EutilsError
+from enrich.folders import StrPath, one_path_refused
 from enrich.model import GeneLookup, GeneRecord, GeneStatus
 
 __all__ = [
@@ -244,7 +244,7 @@ class ResolvedGenes:
 def resolve_genes(
     gene_ids: Iterable[str],
     *,
-    cache_dir: Path,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     offline: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -254,8 +254,10 @@ def resolve_genes(
 
     ``offline`` makes no request: uncached IDs end unresolved.  Blocks until done, also
     when called inside a running event loop (Jupyter's); asynchronous code awaits
-    :func:`resolve_genes_async` instead.
+    :func:`resolve_genes_async` instead.  ``cache_dir`` may be a string.  Raises TypeError
+    when ``gene_ids`` is one string.
     """
+    one_path_refused(gene_ids, "gene_ids")
     return run_blocking(
         partial(
             resolve_genes_async,
@@ -272,13 +274,14 @@ def resolve_genes(
 async def resolve_genes_async(
     gene_ids: Iterable[str],
     *,
-    cache_dir: Path,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     offline: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
 ) -> ResolvedGenes:
     """:func:`resolve_genes` for a running event loop: the same arguments and result."""
+    one_path_refused(gene_ids, "gene_ids")
     ids = list(gene_ids)
     with CitationCache(cache_dir) as cache:
         lookups, requests = await _resolve(

@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import partial
-from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -44,6 +43,7 @@ from enrich.entrez.cache import CachedRecord, CitationCache
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
+from enrich.folders import StrPath, one_path_refused
 from enrich.identifiers import doi_key, normalize_doi
 from enrich.model import PaperRecord, Resolution, Status
 
@@ -534,7 +534,7 @@ class Resolved:
 def resolve_citations(
     keys: Sequence[str],
     *,
-    cache_dir: Path,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     offline: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -547,7 +547,9 @@ def resolve_citations(
     are settled, as they are; ``on_settled`` the Resolutions themselves, as they
     become final.  Blocks until done, also when called inside a running event loop
     (Jupyter's); asynchronous code awaits :func:`resolve_citations_async` instead.
+    ``cache_dir`` may be a string.  Raises TypeError when ``keys`` is one string.
     """
+    one_path_refused(keys, "keys")
     return run_blocking(
         partial(
             resolve_citations_async,
@@ -565,7 +567,7 @@ def resolve_citations(
 async def resolve_citations_async(
     keys: Sequence[str],
     *,
-    cache_dir: Path,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     offline: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -573,6 +575,7 @@ async def resolve_citations_async(
     on_settled: Settled | None = None,
 ) -> Resolved:
     """:func:`resolve_citations` for a running event loop: the same arguments and result."""
+    one_path_refused(keys, "keys")
     with CitationCache(cache_dir) as cache:
         resolutions, requests = await _resolve(
             list(keys), cache, None if offline else eutils, transport, progress, on_settled

@@ -22,6 +22,7 @@ from enrich.extract.harmonizome import looks_like_harmonizome, read_harmonizome
 from enrich.extract.limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_ITEMS
 from enrich.extract.text import read_text
 from enrich.extract.tflink import looks_like_tflink, read_tflink
+from enrich.folders import StrPath, one_path_refused
 from enrich.model import Document, Problem, Style
 
 __all__ = [
@@ -66,8 +67,9 @@ def parse_document(path: str, text: str, style: Style | None = None) -> Document
     return read_text(path, text)
 
 
-def read_document(path: Path, style: Style | None = None) -> Document:
+def read_document(path: StrPath, style: Style | None = None) -> Document:
     """Read and parse one file; a file that cannot be read gives a Document with one Problem."""
+    path = Path(path)
     name = str(path)
     text_or_problem = _read_text_file(path)
     if isinstance(text_or_problem, Problem):
@@ -164,7 +166,7 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) // 100
 
 
-def iter_input_files(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[StrPath], skip: Iterable[StrPath] = ()) -> Iterator[Path]:
     """Each file named in ``paths``, and the document files inside each folder, sorted;
     each file once, under the name it is first met by: a path given twice, spelled
     otherwise (``d/../d/p.md``), reached through a symbolic link or a hard link, or a file
@@ -172,10 +174,12 @@ def iter_input_files(paths: Iterable[Path], skip: Iterable[Path] = ()) -> Iterat
     cache folders) are not walked into.
 
     A path that does not exist is yielded as is, so that reading it reports the problem.
+    Raises TypeError when ``paths`` is one path, not a list of them.
     """
+    one_path_refused(paths, "paths")
     skipped = {os.path.realpath(folder) for folder in skip}
     seen: set[object] = set()
-    for path in paths:
+    for path in map(Path, paths):
         for found in _walk(path, skipped) if path.is_dir() else (path,):
             identity = _file_identity(found)
             if identity not in seen:
@@ -219,7 +223,7 @@ def _walk(folder: Path, skipped: set[str]) -> Iterator[Path]:
                 yield base / name
 
 
-def iter_documents(paths: Iterable[Path], style: Style | None = None) -> Iterator[Document]:
+def iter_documents(paths: Iterable[StrPath], style: Style | None = None) -> Iterator[Document]:
     """One Document per input file, in walk order; see the module docstring."""
     for path in iter_input_files(paths):
         yield read_document(path, style)

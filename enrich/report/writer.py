@@ -37,6 +37,7 @@ from pathlib import Path
 from types import TracebackType
 
 from enrich.errors import OutputError
+from enrich.folders import StrPath
 from enrich.model import AuditedDocument, RunSummary
 from enrich.report.bibliography import BibliographyEntry, join_bibliographies
 from enrich.report.commit import Staging
@@ -120,11 +121,14 @@ class ReportWriter:
     """
 
     def __init__(
-        self, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS, run: RunInfo | None = None
+        self,
+        out_dir: StrPath,
+        formats: Iterable[str] = DEFAULT_FORMATS,
+        run: RunInfo | None = None,
     ) -> None:
         self.formats = parse_formats(formats)
         self.run = run or RunInfo.start()
-        self.out_dir = prepare_out_dir(out_dir)
+        self.out_dir = prepare_out_dir(Path(out_dir))
         self._staging = Staging(self.out_dir)
         self.staging = self._staging.path  #: where this run's files are written until committed
         self._names = NameAllocator()

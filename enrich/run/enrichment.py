@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
@@ -24,6 +23,7 @@ from enrich.entrez import (
     resolve_genes,
 )
 from enrich.extract import iter_documents
+from enrich.folders import StrPath
 from enrich.model import (
     AuditedDocument,
     Document,
@@ -57,7 +57,7 @@ class Enrichment:
     run_info: RunInfo
 
 
-def read_documents(paths: Iterable[Path], style: Style | None = None) -> list[Document]:
+def read_documents(paths: Iterable[StrPath], style: Style | None = None) -> list[Document]:
     """Every input document, in walk order (see :mod:`enrich.extract`)."""
     return list(iter_documents(paths, style))
 
@@ -75,7 +75,7 @@ def run_gene_ids(documents: Iterable[Document]) -> list[str]:
 def enrich_documents(
     documents: Sequence[Document],
     *,
-    cache_dir: Path,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     audit: AuditSettings,
     offline: bool = False,

@@ -46,7 +46,7 @@ from enrich.entrez.cache import CacheMark
 from enrich.errors import NoDocuments, OutputError
 from enrich.escape import printable
 from enrich.extract import iter_input_files, no_documents_message, read_document
-from enrich.folders import check_writable_folder
+from enrich.folders import StrPath, check_writable_folder, one_path_refused
 from enrich.model import (
     AuditedDocument,
     GeneLookup,
@@ -155,10 +155,10 @@ class Reuse(Protocol[R_co]):
 
 
 def run_enrichment(
-    paths: Sequence[Path],
+    paths: Sequence[StrPath],
     *,
-    out_dir: Path,
-    cache_dir: Path,
+    out_dir: StrPath,
+    cache_dir: StrPath,
     eutils: EutilsSettings,
     audit: AuditSettings,
     style: Style | None = None,
@@ -182,9 +182,12 @@ def run_enrichment(
     Raises, before any work and touching nothing: OutputError when ``out_dir`` or
     ``cache_dir`` cannot be written or another run is writing into ``out_dir``,
     NoDocuments when ``paths`` hold no document, ValueError for an unknown format.
+    Paths may be strings; ``paths`` is a list of them (TypeError for one alone).
     """
+    one_path_refused(paths, "paths")
+    out_dir, cache_dir = Path(out_dir), Path(cache_dir)
     check_writable_folder(out_dir, "reports")
-    files, refused = input_files(paths, cache_dir, out_dir)
+    files, refused = input_files([Path(p) for p in paths], cache_dir, out_dir)
     done = partial(with_problems, problems=refused)  #: the files left out are problems too
     run = RunInfo.start(eutils.base_url, offline=offline, audit=audit)
     mark = CacheMark.take(cache_dir)
