@@ -31,6 +31,7 @@ and nothing request-related (URLs, ``api_key``, ``email``) is ever stored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
@@ -54,6 +55,7 @@ from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
 R = TypeVar("R", PaperRecord, GeneRecord)  #: the type of a cached record
+T = TypeVar("T")
 
 __all__ = [
     "GENE_SCHEMA_VERSION",
@@ -290,6 +292,20 @@ class CitationCache:
         self._cache.set("meta:version", version, retry=True)
         folder = str(self.directory.resolve())
         _OWN_CHANGES[folder] = _OWN_CHANGES.get(folder, 0) + 1
+
+    async def in_thread(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``work(*args, **kwargs)``, run in a worker thread (as ``asyncio.to_thread``), whose
+        connection to the cache is closed once it is done: :meth:`close` closes only its own
+        thread's, and one left to a worker thread would hold the cache's files open until the
+        garbage collector found it (sqlite3's connections sit in a reference cycle)."""
+
+        def closing() -> T:
+            try:
+                return work(*args, **kwargs)
+            finally:
+                self._cache.close()
+
+        return await asyncio.to_thread(closing)
 
     def close(self) -> None:
         if self.dropped:

@@ -188,7 +188,7 @@ class GeneResolver:
         test_data = self.client.test_server
         if test_data:
             outcome.test_data.update(summary.gene_id for summary in found)
-        await asyncio.to_thread(self.cache.put_genes, found, test_data=test_data)
+        await self.cache.in_thread(self.cache.put_genes, found, test_data=test_data)
 
     def _lookup(self, gene_id: str) -> GeneLookup:
         """The lookup of ``gene_id``, marked test data when a record it used came from a

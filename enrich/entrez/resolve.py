@@ -289,7 +289,7 @@ class Resolver:
         now, test_data = time.time(), self.client.test_server
         # Storing a batch takes tens of ms: off the event loop, so request starts stay paced.
         records = list(fresh.values())
-        await asyncio.to_thread(sink.store, records, fetched_at=now, test_data=test_data)
+        await self.cache.in_thread(sink.store, records, fetched_at=now, test_data=test_data)
         outcome.test_data = outcome.test_data or test_data
         outcome.fetched_at.update(dict.fromkeys(fresh, now))
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())

@@ -4,7 +4,9 @@ application), and their ``*_async`` forms."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,50 @@ def test_no_coroutine_is_left_unawaited_when_resolving_fails(tmp_path: Path) -> 
 
     with pytest.raises(OutputError, match=r"cache folder .* is not usable"):
         asyncio.run(cell())
+
+
+def _open_files_under(folder: Path) -> list[str]:
+    """The files under ``folder`` this process holds open (Linux's /proc)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:  # closed meanwhile (the listing's own descriptor)
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_no_cache_file_stays_open_after_a_call_returns(
+    eutils_server: EutilsServer, tmp_path: Path
+) -> None:
+    """Once resolve_citations and resolve_genes return, no file of the cache folder is open:
+    the connections of the threads that stored the fetched records are closed too, not left
+    for the garbage collector (sqlite3 connections sit in a reference cycle)."""
+    eutils = EutilsSettings(base_url=eutils_server.url)
+    gc.disable()
+    try:
+        resolve_citations([f"pmid:{PMID}"], cache_dir=tmp_path / "c", eutils=eutils)
+        resolve_genes([GENE], cache_dir=tmp_path / "c", eutils=eutils)
+        assert _open_files_under(tmp_path) == []
+    finally:
+        gc.enable()
+
+
+def test_threads_may_resolve_at_once_with_one_cache_folder(
+    eutils_server: EutilsServer, tmp_path: Path
+) -> None:
+    """Several threads calling resolve_citations at once with one cache folder each get the
+    record, and the cache holds it once."""
+    eutils = EutilsSettings(base_url=eutils_server.url)
+    key = f"pmid:{PMID}"
+    with ThreadPoolExecutor(4) as pool:
+        calls = [
+            pool.submit(resolve_citations, [key], cache_dir=tmp_path, eutils=eutils)
+            for _ in range(4)
+        ]
+        statuses = {call.result().resolutions[key].status for call in calls}
+    assert statuses == {Status.RESOLVED}
+    assert resolve_citations([key], cache_dir=tmp_path, eutils=eutils, offline=True).cache_hits
