@@ -13,6 +13,7 @@ the data passed between stages lives in :mod:`enrich.model`.  What a library use
 needs is importable from here; everything else is reachable by its module.
 """
 
+import logging as _logging
 from importlib import metadata as _metadata
 
 __version__: str
@@ -65,6 +66,11 @@ from enrich.run import (
     read_documents,
     run_enrichment,
 )
+
+# A library's warnings (a Retry-After wait, damaged cache entries dropped) go where the
+# application's logging configuration sends them, and nowhere when it has none: without a
+# handler, Python's last resort would print them on the application's stderr.
+_logging.getLogger("enrich").addHandler(_logging.NullHandler())
 
 __all__ = [
     "DEFAULT_EUTILS_URL",

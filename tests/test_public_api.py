@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 from pathlib import Path
 
@@ -122,3 +123,12 @@ def test_one_string_where_a_list_is_wanted_is_refused(call: object, tmp_path: Pa
     assert callable(call)
     with pytest.raises(TypeError, match=r"must be a list, not one"):
         call()
+
+
+def test_the_enrich_logger_has_a_null_handler_and_propagates() -> None:
+    """Importing enrich gives its logger a NullHandler, as libraries do, so that its warnings
+    never reach an application's stderr through Python's last-resort handler, and still
+    reach the handlers the application configures."""
+    logger = logging.getLogger("enrich")
+    assert any(isinstance(h, logging.NullHandler) for h in logger.handlers)
+    assert logging.getLogger("enrich.entrez").propagate
