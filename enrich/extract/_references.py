@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from enrich.identifiers import (
+    doi_key,
     find_identifiers,
     is_valid_doi,
     normalize_doi,
@@ -82,7 +83,7 @@ class Parts:
 
 def citation_from_parts(ref: str | None, parts: Parts, report: Reporter) -> Citation:
     """A Citation from a reference's parts; invalid identifiers kept as written and reported."""
-    raw_pmid, raw_doi = _identifiers(parts.links, "".join(parts.texts))
+    raw_pmid, raw_doi = _identifiers(parts.links, "".join(parts.texts), report)
     invalid: list[str] = []
     pmid = normalize_pmid(raw_pmid) if raw_pmid is not None else None
     if raw_pmid is not None and pmid is None:
@@ -109,23 +110,41 @@ def citation_from_parts(ref: str | None, parts: Parts, report: Reporter) -> Cita
     )
 
 
-def _identifiers(links: list[tuple[str, str]], text: str) -> tuple[str | None, str | None]:
-    """The raw PMID and DOI of a reference: from link targets, else link texts, else its text."""
-    pmid: str | None = None
-    doi: str | None = None
+def _identifiers(
+    links: list[tuple[str, str]], text: str, report: Reporter
+) -> tuple[str | None, str | None]:
+    """The raw PMID and DOI of a reference: from link targets, else link texts, else its text.
+
+    A reference is one paper: a second PMID or DOI among its links (an erratum's, say), or in
+    its text when the text is read for one, is not read, and is reported rather than
+    dropped in silence."""
+    found: dict[str, list[str]] = {"pmid": [], "doi": []}
     for href, link_text in links:
         kind, raw = _classify_link(href, link_text)
-        if kind == "pmid" and pmid is None:
-            pmid = raw
-        elif kind == "doi" and doi is None:
-            doi = raw
-    if pmid is None or doi is None:
-        for found in find_identifiers(text):
-            if found.kind == "pmid" and pmid is None:
-                pmid = found.raw
-            elif found.kind == "doi" and doi is None:
-                doi = found.raw
-    return pmid, doi
+        if kind in found:
+            found[kind].append(raw)
+    missing = {kind for kind, raws in found.items() if not raws}
+    if missing:
+        for identifier in find_identifiers(text):
+            if identifier.kind in missing:
+                found[identifier.kind].append(identifier.raw)
+    for kind, raws in found.items():
+        others = dict.fromkeys(r for r in raws if _same(kind, r) != _same(kind, raws[0]))
+        for other in others:
+            label = kind.upper()
+            report(
+                f"reference names {label} {show(raws[0])} and {label} {show(other)}: "
+                f"only the first is read (a reference is one paper)"
+            )
+    pmids, dois = found["pmid"], found["doi"]
+    return (pmids[0] if pmids else None), (dois[0] if dois else None)
+
+
+def _same(kind: str, raw: str) -> str:
+    """``raw`` as identifiers of ``kind`` compare: one paper's PMID or DOI however written."""
+    if kind == "pmid":
+        return normalize_pmid(raw) or raw
+    return doi_key(normalize_doi(raw))
 
 
 def _classify_link(href: str, text: str) -> tuple[str | None, str]:

@@ -580,3 +580,30 @@ def test_a_malformed_footnote_still_ends_its_statement(footnote: Any) -> None:
         ("B is Y.", ["2"]),
     ]
     assert len(doc.problems) == 1
+
+
+def test_a_second_pmid_or_doi_of_one_reference_is_reported_not_dropped() -> None:
+    """A reference is one paper: a second identifier it names (an erratum's PMID, another
+    DOI) is not read, and a problem says so; the same one written twice is no problem."""
+    from enrich.extract._references import Parts, citation_from_parts
+
+    problems: list[str] = []
+    parts = Parts()
+    parts.add("a", "PMID: 17016429", "https://pubmed.ncbi.nlm.nih.gov/17016429/")
+    parts.add("t", " doi:10.1016/j.cell.2006.08.001, doi:10.1016/J.CELL.2007.01.002", None)
+    citation = citation_from_parts("1", parts, problems.append)
+    assert (citation.pmid, citation.doi) == ("17016429", "10.1016/j.cell.2006.08.001")
+    assert problems == [
+        "reference names DOI '10.1016/j.cell.2006.08.001' and DOI "
+        "'10.1016/J.CELL.2007.01.002': only the first is read (a reference is one paper)"
+    ]
+    problems.clear()
+    again = Parts()
+    again.add("a", "17016429", "https://pubmed.ncbi.nlm.nih.gov/17016429/")
+    again.add("a", "PMID 17016429", "https://www.ncbi.nlm.nih.gov/pubmed/17016429")
+    again.add("a", "PMID 18000001", "https://pubmed.ncbi.nlm.nih.gov/18000001/")
+    assert citation_from_parts("2", again, problems.append).pmid == "17016429"
+    assert problems == [
+        "reference names PMID '17016429' and PMID '18000001': only the first is read "
+        "(a reference is one paper)"
+    ]
