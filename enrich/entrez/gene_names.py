@@ -257,8 +257,7 @@ def resolve_genes(
     :func:`resolve_genes_async` instead.  ``cache_dir`` may be a string.  Raises TypeError
     when ``gene_ids`` is one string.
     """
-    one_path_refused(gene_ids, "gene_ids")
-    return run_blocking(
+    return run_blocking(  # the async form refuses one string for a list
         partial(
             resolve_genes_async,
             gene_ids,

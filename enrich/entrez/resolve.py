@@ -549,8 +549,7 @@ def resolve_citations(
     (Jupyter's); asynchronous code awaits :func:`resolve_citations_async` instead.
     ``cache_dir`` may be a string.  Raises TypeError when ``keys`` is one string.
     """
-    one_path_refused(keys, "keys")
-    return run_blocking(
+    return run_blocking(  # the async form refuses one string for a list
         partial(
             resolve_citations_async,
             keys,

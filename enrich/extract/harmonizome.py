@@ -78,10 +78,10 @@ def looks_like_harmonizome(text: str) -> bool:
 def read_harmonizome(path: str, text: str) -> Document:
     """The subject, footnoted statements and references of a Harmonizome gene page.
 
-    Pure: ``text`` in, Document out.  Claims are statements ``s1``, ``s2``... in
-    document order; references no footnote reaches are ``Document.citations``.
+    Pure: ``text`` in (lines ending ``\n``, as :func:`~enrich.extract.parse_document` gives
+    it), Document out.  Claims are statements ``s1``, ``s2``... in document order;
+    references no footnote reaches are ``Document.citations``.
     """
-    text = text.replace("\r\n", "\n")
     fields = _table_fields(text.split("\n"))
     problems: list[Problem] = []
     subject = _subject(path, text, fields, problems)

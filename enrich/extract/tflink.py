@@ -77,11 +77,13 @@ def looks_like_tflink(text: str) -> bool:
 
 
 def read_tflink(path: str, text: str) -> Document:
-    """Every edge of a TFLink page; rows that cannot be understood become Problems.
+    """Every edge of a TFLink page (``text`` with lines ending ``\n``, as
+    :func:`~enrich.extract.parse_document` gives it); rows that cannot be understood become
+    Problems.
 
     A page whose front matter is missing, misplaced (text before its ``---`` other than
     blank lines and HTML comments), never closed or not valid YAML is one Problem."""
-    front_matter_text, problem = front_matter(path, text.replace("\r\n", "\n"))
+    front_matter_text, problem = front_matter(path, text)
     lines = front_matter_text.count("\n")  # at least the rows: counted before YAML builds them
     if lines > MAX_DOCUMENT_ITEMS:
         problem = too_many(path, "front-matter lines", lines)
