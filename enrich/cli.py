@@ -191,7 +191,7 @@ def cli() -> None:
     Example:
       enrich run examples/
     """
-    _show_warnings()
+    _show_warnings(click.get_current_context())
 
 
 class _WarningLines(logging.Handler):
@@ -201,11 +201,20 @@ class _WarningLines(logging.Handler):
         click.echo(f"warning: {printable(record.getMessage())}", err=True)
 
 
-def _show_warnings() -> None:
+def _show_warnings(ctx: click.Context) -> None:
+    """Print the library's warnings as ``warning:`` lines while the command runs, and only
+    then: the ``enrich`` logger is given back as it was when the command ends, so a program
+    or test that runs the CLI in its own process keeps its logging."""
     logger = logging.getLogger("enrich")
-    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
-        logger.addHandler(_WarningLines(logging.WARNING))
-        logger.propagate = False
+    handler, propagate = _WarningLines(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+
+    def give_back() -> None:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+    ctx.call_on_close(give_back)
 
 
 # --- extract ------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -256,3 +258,23 @@ def test_unresolved_warnings_count_identifiers_and_say_what_to_do(tmp_path: Path
     assert "65 cited identifiers could not be checked (unresolved); run again online" in (
         audited.stderr
     )
+
+
+def test_library_warnings_are_lines_while_a_command_runs_and_logging_is_given_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The library's warnings print as ``warning:`` lines during a command; afterwards the
+    ``enrich`` logger is as it was, so a test or program running the CLI in its own process
+    keeps its logging (a handler left behind hid later warnings from pytest's caplog)."""
+    logger = logging.getLogger("enrich")
+    handlers, propagate = list(logger.handlers), logger.propagate
+
+    def warn_then_read(*args: object) -> Iterator[object]:
+        logging.getLogger("enrich.entrez").warning("E-utilities asked to wait")
+        return iter(())
+
+    monkeypatch.setattr("enrich.cli.iter_documents", warn_then_read)
+    result = CliRunner().invoke(cli, ["extract", str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert "warning: E-utilities asked to wait" in result.stderr
+    assert logger.handlers == handlers and logger.propagate is propagate
