@@ -135,6 +135,7 @@ class Resolver:
         self._slots = asyncio.Semaphore(concurrency)
         self._progress = progress or (lambda n: None)
         self._settled = on_settled or (lambda resolutions: None)
+        self._known: str | None = None  #: a PMID whose record the cache held: it exists
 
     async def resolve(self, keys: Iterable[str]) -> dict[str, Resolution]:
         """One Resolution per distinct key; see the module docstring for the states."""
@@ -177,6 +178,7 @@ class Resolver:
             key = f"pmid:{pmid}"
             cached = read.get(pmid) or self.cache.get_record(pmid)
             if cached is not None:
+                self._known = self._known or pmid
                 results[key] = Resolution(
                     key,
                     Status.RESOLVED,
@@ -211,10 +213,12 @@ class Resolver:
         A PMID a batch did not return is asked once more in a smaller batch before it
         is believed missing (a short reply may be NCBI's hiccup) and told to
         ``sink.absent``.  A reply holding none of a batch's PMIDs is first asked again
-        with backoff; then, with ``blank_is_absence``, its PMIDs go on as absent from it,
-        else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail,
-        and their second ask carries a PMID the server just returned, so that a blank reply
-        to it fails too.
+        with backoff; then, with ``blank_is_absence``, its PMIDs go on to the second ask,
+        else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail.
+        The second ask carries a *witness*, a PMID known to exist (one the server just
+        returned, else one the cache held), so that a blank reply to it fails: only a
+        reply that holds the witness and not the PMID makes it missing.  With no witness
+        at hand (nothing returned, nothing cached) a blank second reply is believed.
         ``report`` feeds the progress and ``on_settled`` callbacks; it is off for PMIDs
         fetched only on a DOI's behalf.
         """
@@ -226,13 +230,12 @@ class Resolver:
         first = Blank.ASK_AGAIN if blank_is_absence else Blank.FAILED
         await self._fetch_batches(pmids, self.batch_size, outcome, sink, report, first)
         again = sorted(outcome.missing)
-        if again:  # the second ask: a reply holding none of them is believed...
+        if again:  # the second ask: each batch holds the witness, when there is one
             outcome.missing.clear()
-            witness = min(outcome.records, default=None)
-            if blank_is_absence or witness is None:
+            witness = min(outcome.records, default=self._known)
+            if witness is None:
                 await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, Blank.BELIEVED)
-            else:  # ...unless they are known to exist: then each batch holds a record just
-                # returned, so only a reply holding it is believed, and a blank one fails
+            else:
                 await self._fetch_witnessed(again, witness, outcome, sink, report)
             sink.absent(sorted(outcome.missing))
             if report:
@@ -254,25 +257,35 @@ class Resolver:
     async def _fetch_witnessed(
         self, pmids: list[str], witness: str, outcome: Fetched, sink: RecordSink, report: bool
     ) -> None:
-        """Ask ``pmids`` again, each batch with ``witness``, a PMID whose record the server
-        has just returned: a reply without it is a failure, never an answer."""
+        """Ask ``pmids`` again, each batch with ``witness``, a PMID known to exist: a reply
+        without it is a failure, never an answer."""
         size = RETRY_BATCH
-        batches = [[*pmids[i : i + size], witness] for i in range(0, len(pmids), size)]
-        fetches = (self._fetch_batch(b, outcome, sink, False, Blank.FAILED) for b in batches)
+        batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
+        fetches = (
+            self._fetch_batch(b, outcome, sink, False, Blank.FAILED, witness) for b in batches
+        )
         await asyncio.gather(*fetches)
-        outcome.failed.pop(witness, None)  # its record came with the first ask
         if report:
             self._settled({f"pmid:{p}": _pmid_resolution(p, outcome) for p in pmids})
             self._progress(len(pmids) - len(outcome.missing))
 
     async def _fetch_batch(
-        self, batch: list[str], outcome: Fetched, sink: RecordSink, report: bool, blank: Blank
+        self,
+        batch: list[str],
+        outcome: Fetched,
+        sink: RecordSink,
+        report: bool,
+        blank: Blank,
+        witness: str | None = None,
     ) -> None:
         """Fetch one batch into ``outcome``; ``blank`` says what a reply holding none of its
-        PMIDs means (once the client's own retries have asked again)."""
+        PMIDs means (once the client's own retries have asked again).  ``witness``, a PMID
+        known to exist, is asked with them: a reply without its record tells nothing of
+        the PMIDs it leaves out (they fail)."""
         assert self.client is not None
-        params = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml"}
-        parse = partial(_parse_efetch, asked=frozenset(batch), blank_ok=blank is Blank.BELIEVED)
+        asked = [*batch, witness] if witness else batch
+        params = {"db": "pubmed", "id": ",".join(asked), "retmode": "xml"}
+        parse = partial(_parse_efetch, asked=frozenset(asked), blank_ok=blank is Blank.BELIEVED)
         async with self._slots:
             try:
                 parsed, defects = await self.client.call("efetch.fcgi", params, parse)
@@ -295,9 +308,12 @@ class Resolver:
         outcome.records.update((pmid, record) for pmid, (record, _) in fresh.items())
         unreadable = _unreadable(defects, set(batch) - outcome.records.keys())
         outcome.failed.update(unreadable)
-        outcome.missing.update(
-            pmid for pmid in batch if pmid not in outcome.records and pmid not in outcome.failed
-        )
+        left_out = [p for p in batch if p not in outcome.records and p not in outcome.failed]
+        if witness and all(record.pmid != witness for record, _ in parsed):
+            reason = f"efetch reply left out PMID {witness}, which PubMed has: not an answer"
+            outcome.failed.update(dict.fromkeys(left_out, reason))
+        else:
+            outcome.missing.update(left_out)
         if report:
             settled = [*fresh, *unreadable]
             self._settled({f"pmid:{pmid}": _pmid_resolution(pmid, outcome) for pmid in settled})

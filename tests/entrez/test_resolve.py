@@ -237,13 +237,14 @@ def test_other_4xx_is_not_retried(server_factory: Any, tmp_path: Path) -> None:
 def test_missing_pmids_are_asked_again_alone_then_not_found(
     server_factory: Any, tmp_path: Path
 ) -> None:
-    """PMIDs absent from a reply are asked once more in a smaller batch, then cached not_found."""
+    """PMIDs absent from a reply are asked once more in a smaller batch, with a PMID the
+    reply held as witness, then cached not_found."""
     server = server_factory()
     absent = ["99999901", "99999902"]
     results, requests = resolve(server.url, keys_of([*PMIDS[:30], *absent]), tmp_path)
     assert statuses(results) == {"resolved": 30, "not_found": 2}
     fetches = [r for r in server.requests if r.endpoint == "efetch.fcgi"]
-    assert [r.n_ids for r in fetches] == [32, 2]
+    assert [r.n_ids for r in fetches] == [32, 2 + 1]
     server.reset_log()
     again, requests = resolve(server.url, keys_of(absent), tmp_path)
     assert requests == 0 and statuses(again) == {"not_found": 2}
@@ -764,3 +765,36 @@ def test_a_cached_doi_reads_its_record_once(
         results = asyncio.run(resolve_keys(["doi:10.5555/test.20001", "pmid:20001"], cache, None))
     assert {r.status for r in results.values()} == {Status.RESOLVED}
     assert reads == ["20001"]
+
+
+def test_a_blank_second_ask_leaves_pmids_unresolved_when_a_witness_shows_it_is_no_answer(
+    tmp_path: Path,
+) -> None:
+    """The second ask of PMIDs a reply left out carries a PMID known to exist (one the
+    cache holds): a reply without it is NCBI's blip, not an answer, so a real PMID met by
+    blank replies throughout is unresolved (asked again next run), never not_found and
+    cached as missing for days.  A reply holding the witness and not a made-up PMID is
+    believed: that one is not_found."""
+    known, real, made_up = "30001", "30002", "99999999"
+    cache_dir = tmp_path / "cache"
+
+    def existing(request: httpx.Request) -> httpx.Response:
+        found = [p for p in _asked(request) if p in {known, real}]
+        return httpx.Response(200, content=record_set([_record(p) for p in found]))
+
+    assert statuses(mock_resolve(existing, keys_of([known]), cache_dir)) == {"resolved": 1}
+    asked: list[list[str]] = []
+
+    def blank(request: httpx.Request) -> httpx.Response:
+        asked.append(_asked(request))
+        return httpx.Response(200, content=record_set([]))
+
+    results = mock_resolve(blank, keys_of([known, real]), cache_dir)
+    assert results[f"pmid:{real}"].status is Status.UNRESOLVED
+    assert asked[-1] == [real, known]  # the witness rode along with the second ask
+    with CitationCache(cache_dir) as cache:
+        assert not cache.is_missing(real)
+    results = mock_resolve(existing, keys_of([known, made_up]), cache_dir)
+    assert results[f"pmid:{made_up}"].status is Status.NOT_FOUND
+    results = mock_resolve(existing, keys_of([known, real]), cache_dir)
+    assert statuses(results) == {"resolved": 2}
