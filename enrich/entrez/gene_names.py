@@ -61,6 +61,15 @@ def is_gene_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 12 and text.strip("0") != ""
 
 
+def _number(gene_id: str) -> str:
+    """A Gene ID as NCBI writes it: without leading zeros."""
+    return gene_id.lstrip("0")
+
+
+def _as_given(lookup: GeneLookup, gene_id: str) -> GeneLookup:
+    return lookup if lookup.gene_id == gene_id else replace(lookup, gene_id=gene_id)
+
+
 @dataclass
 class FetchedGenes:
     """What fetching Gene IDs learned: summaries by ID, IDs NCBI lacks (asked twice), IDs
@@ -93,8 +102,13 @@ class GeneResolver:
         self._cached: set[str] = set()
 
     async def resolve(self, gene_ids: Iterable[str]) -> dict[str, GeneLookup]:
-        """One GeneLookup per distinct valid ID (see the module docstring); others are left out."""
-        wanted = [gene_id for gene_id in dict.fromkeys(gene_ids) if is_gene_id(gene_id)]
+        """One GeneLookup per distinct valid ID (see the module docstring); others are left out.
+
+        An ID written with leading zeros is asked, cached and answered as the number NCBI
+        files it under (``01001`` is Gene ID 1001), keyed by the ID as given."""
+        given = [gene_id for gene_id in dict.fromkeys(gene_ids) if is_gene_id(gene_id)]
+        wanted = list(dict.fromkeys(_number(gene_id) for gene_id in given))
+        self._progress(len(given) - len(wanted))  # "01001" beside "1001": one ID
         await self._gather(wanted, report=True)
         for _ in range(MAX_HOPS):
             current = {
@@ -105,7 +119,7 @@ class GeneResolver:
             if not current:
                 break
             await self._gather(sorted(current, key=int), report=False)
-        return {gene_id: self._lookup(gene_id) for gene_id in wanted}
+        return {gene_id: _as_given(self._lookup(_number(gene_id)), gene_id) for gene_id in given}
 
     def _settled(self, gene_id: str) -> bool:
         known = self._known

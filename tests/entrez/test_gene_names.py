@@ -211,3 +211,20 @@ def test_a_summary_filed_under_another_id_is_not_that_ids(tmp_path: Path) -> Non
     assert found.lookups["1001"].status is GeneStatus.FOUND
     with CitationCache(tmp_path) as cache:
         assert cache.get_gene("7291") is None and not cache.is_gene_missing("7291")
+
+
+def test_an_id_written_with_leading_zeros_is_asked_as_ncbi_numbers_it(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A document's "01001" (a spreadsheet's zero padding) is Gene ID 1001: NCBI files
+    summaries under the plain number, so asking "01001" and looking for it in the reply
+    found nothing and cached a wrong "NCBI Gene has no record" for it."""
+    found = look_up(server, ["01001", "1002"], tmp_path)
+    assert found.lookups["01001"].status is GeneStatus.FOUND
+    assert found.lookups["01001"].record.symbol == "G1"
+    assert found.lookups["01001"].gene_id == "01001"  # as the document gives it
+    gene_ids = [r.params["id"] for r in server.requests if r.params.get("db") == "gene"]
+    assert gene_ids == ["1001,1002"]
+    again = look_up(server, ["01001", "1001"], tmp_path)
+    assert {g.status for g in again.lookups.values()} == {GeneStatus.FOUND}
+    assert again.requests == 0
