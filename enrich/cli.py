@@ -153,10 +153,20 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 def _online(settings: Settings) -> Settings:
     """``settings`` of a command that asks E-utilities, with its rate limiter opened unless
-    offline: one that cannot be used fails here, before any input is read or request sent."""
+    offline: one that cannot be used fails here, before any input is read or request sent.
+    Without an e-mail to send NCBI, a warning line says so."""
     if not settings["offline"]:
         settings.eutils.open_limiter()
+        if not settings.eutils.email:
+            click.echo(f"warning: {NO_EMAIL}", err=True)
     return settings
+
+
+#: said by every command that asks E-utilities without a contact e-mail to send
+NO_EMAIL = (
+    "no e-mail set (NCBI_EMAIL or --email): NCBI asks every E-utilities request to carry "
+    "one, to reach you before it blocks an address; requests go without it"
+)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:

@@ -441,3 +441,21 @@ def test_a_file_whose_name_is_not_text_is_one_problem_and_the_rest_are_read(
         assert (tmp_path / "out" / "harmonizome_gene_TWIST2.json").exists()
     else:
         assert len(json.loads(result.stdout)["documents"]) == 1
+
+
+def test_a_run_without_an_email_says_ncbi_asks_for_one(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """NCBI asks every request to carry ``email`` (FACTS.md §4): without one configured the
+    requests go without it, and the command says so in one warning line; with one, or
+    offline, nothing is said."""
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    env = {"ENRICH_EUTILS_URL": server.url, "NCBI_EMAIL": None, "CI": "true"}
+    bare = CliRunner().invoke(cli, ["audit", str(EXAMPLES), *cache], env=env)
+    assert bare.exit_code == 0, bare.output
+    assert server.requests and all("email" not in r.params for r in server.requests)
+    assert bare.stderr.count("warning: no e-mail set (NCBI_EMAIL or --email)") == 1
+    offline = CliRunner().invoke(cli, ["audit", "--offline", str(EXAMPLES), *cache], env=env)
+    assert "e-mail" not in offline.stderr
+    named = run(["audit", str(EXAMPLES)], server.url, tmp_path)
+    assert "e-mail" not in named.stderr
