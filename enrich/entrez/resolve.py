@@ -457,11 +457,17 @@ def _parse_efetch(
     body: bytes, *, asked: frozenset[str], blank_ok: bool
 ) -> tuple[list[tuple[PaperRecord, bytes]], list[RecordDefect]]:
     """The records and unreadable records of an efetch reply to ``asked``.  Raises
-    EmptyReply when it holds none of two or more PMIDs asked, unless ``blank_ok``."""
+    EmptyReply when it holds none of two or more PMIDs asked, unless ``blank_ok``, and
+    always when it holds records, none of them asked: a mixed-up reply, which says nothing
+    of the PMIDs asked (never their absence)."""
     records, defects = read_efetch(body)
+    held = {r.pmid for r, _ in records} | {d.pmid for d in defects}
+    if held and asked.isdisjoint(held):
+        others = ", ".join(sorted(held)[:5]) + (", ..." if len(held) > 5 else "")
+        raise EmptyReply(f"efetch reply holds none of the PMIDs asked, only others ({others})")
     if blank_ok or len(asked) < 2:
         return records, defects
-    if asked.isdisjoint(r.pmid for r, _ in records) and asked.isdisjoint(d.pmid for d in defects):
+    if not held:
         raise EmptyReply(f"efetch reply holds none of the {len(asked)} PMIDs asked")
     return records, defects
 

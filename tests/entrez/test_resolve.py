@@ -531,6 +531,29 @@ def test_a_reply_holding_none_of_the_pmids_asked_is_asked_again_before_it_counts
         assert all(cache.is_missing(pmid) for pmid in made_up)
 
 
+def test_a_reply_of_only_other_pmids_records_is_never_taken_for_their_absence(
+    tmp_path: Path,
+) -> None:
+    """A reply holding records, none of them of the PMIDs asked (a mixed-up reply), says
+    nothing of those PMIDs: on the second ask, and for a single PMID, it was believed and
+    they were cached not_found.  They end unresolved, naming the PMIDs the reply held."""
+    asked: list[list[str]] = []
+
+    def mixed_up(request: httpx.Request) -> httpx.Response:
+        asked.append(_asked(request))
+        return httpx.Response(200, content=record_set([_record("30001")]))  # never asked
+
+    for keys in (keys_of(PMIDS[:3]), keys_of(PMIDS[3:4])):
+        folder = tmp_path / keys[0].replace(":", "-")
+        results = mock_resolve(mixed_up, keys, folder)
+        assert statuses(results) == {"unresolved": len(keys)}, results
+        assert all("30001" in r.reason for r in results.values())
+        with CitationCache(folder) as cache:
+            assert not any(cache.is_missing(key.partition(":")[2]) for key in keys)
+            assert cache.get_record("30001") is None
+    assert len(asked) == 2 * (3 + 3)  # each: the first ask and its retries, the second's
+
+
 def test_a_record_that_cannot_be_read_costs_its_own_pmid_not_its_batch(tmp_path: Path) -> None:
     """One malformed record (a PubmedArticle without its Article) leaves its PMID
     unresolved, saying why, and uncached; the batch's other records resolve."""
