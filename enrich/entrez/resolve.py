@@ -44,7 +44,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
 from enrich.folders import StrPath, one_path_refused
-from enrich.identifiers import doi_key, normalize_doi
+from enrich.identifiers import doi_key, normalize_doi, normalize_pmid
 from enrich.model import PaperRecord, Resolution, Status
 
 __all__ = [
@@ -144,7 +144,10 @@ class Resolver:
         dois: list[str] = []
         for key in dict.fromkeys(keys):
             kind, _, value = key.partition(":")
-            if kind == "pmid":
+            if kind == "pmid" and normalize_pmid(value) != value:
+                results[key] = Resolution(key, Status.INVALID, reason=_odd_pmid(value))
+                self._progress(1)
+            elif kind == "pmid":
                 pmids.append(value)
             elif kind == "doi" and _unquotable(value):
                 results[key] = Resolution(key, Status.INVALID, reason=_unquotable(value))
@@ -434,11 +437,20 @@ def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:
     DOI without a record).  While none of them changes, the key resolves as before — but
     for an unresolved key, which a run with the network asks again."""
     kind, _, value = key.partition(":")
-    if kind == "pmid":
+    if kind == "pmid" and normalize_pmid(value) == value:
         return (f"pmid:{value}", f"missing:{value}")
     if kind == "doi" and not _unquotable(value):
         return (f"doi:{doi_key(value)}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
-    return ()  # invalid: never asked
+    return ()  # invalid (a PMID not in PubMed's form among them): never asked
+
+
+def _odd_pmid(value: str) -> str:
+    """Why ``value`` of a ``pmid:`` key is not asked: PubMed would answer another PMID (its
+    own form, without leading zeros or spaces), or nothing, never this one."""
+    pmid = normalize_pmid(value)
+    if pmid is None:
+        return f"{value!r} is no PMID: not asked"
+    return f"PMID written {value!r}: PubMed writes it pmid:{pmid} (give that key); not asked"
 
 
 def _unquotable(doi: str) -> str:

@@ -477,6 +477,24 @@ def test_doi_that_would_break_the_query_is_invalid(server_factory: Any, tmp_path
     assert terms and all("1[uid]" not in term for term in terms)
 
 
+def test_a_pmid_key_not_written_as_pubmed_writes_it_is_invalid(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """A library caller's "pmid:020001", "pmid: 20001" or "pmid:abc" went to NCBI as written:
+    PubMed answers with PMID 20001 (or nothing), which is not the PMID asked, so such a key
+    was cached not_found.  It is invalid, saying the form PubMed writes, and never asked."""
+    server = server_factory()
+    odd = ["pmid:020001", "pmid: 20001", "pmid:abc", "pmid:20001 "]
+    results, _ = resolve(server.url, [*odd, "pmid:20002"], tmp_path)
+    for key in odd:
+        assert results[key].status is Status.INVALID, results[key]
+        assert "PMID" in results[key].reason
+    assert "pmid:20001" in results["pmid:020001"].reason
+    assert results["pmid:20002"].status is Status.RESOLVED
+    ids = [r.params["id"] for r in server.requests if r.endpoint == "efetch.fcgi"]
+    assert ids == ["20002"]
+
+
 # --- replies that misbehave otherwise ---------------------------------------------------------
 
 
