@@ -164,8 +164,8 @@ def _online(settings: Settings) -> Settings:
 
 #: said by every command that asks E-utilities without a contact e-mail to send
 NO_EMAIL = (
-    "no e-mail set (NCBI_EMAIL or --email): NCBI asks every E-utilities request to carry "
-    "one, to reach you before it blocks an address; requests go without it"
+    "no e-mail set (NCBI_EMAIL or --email): NCBI asks for one on every request, "
+    "to reach you before it blocks your address"
 )
 
 
