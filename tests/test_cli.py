@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from enrich.cli import cli
+from enrich.cli import _WarningLines, cli
 from tests.conftest import EXAMPLES, ROOT
 
 
@@ -267,7 +267,12 @@ def test_library_warnings_are_lines_while_a_command_runs_and_logging_is_given_ba
     ``enrich`` logger is as it was, so a test or program running the CLI in its own process
     keeps its logging (a handler left behind hid later warnings from pytest's caplog)."""
     logger = logging.getLogger("enrich")
-    handlers, propagate = list(logger.handlers), logger.propagate
+    # A known state to come back to, whatever earlier in-process runs left: a handler left
+    # behind by one of them would otherwise be the "before" this test compares with.
+    handlers = [h for h in logger.handlers if not isinstance(h, _WarningLines)]
+    monkeypatch.setattr(logger, "handlers", list(handlers))
+    monkeypatch.setattr(logger, "propagate", True)
+    propagate = True
 
     def warn_then_read(*args: object) -> Iterator[object]:
         logging.getLogger("enrich.entrez").warning("E-utilities asked to wait")
