@@ -3,7 +3,8 @@ E-utilities server fixtures (``eutils_server``, ``make_eutils_server``) from enr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,50 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test reads the shared NCBI/TFLink material")
     return path
+
+
+NOBODY = 65534  #: the unprivileged user (and group) ``as_unprivileged`` runs as
+
+
+def as_unprivileged(folder: Path, call: Callable[[], str]) -> str:
+    """What ``call`` returns (or ``raised Name: message``) run with ``folder`` as the current
+    folder and, where the tests run as root (as CI does), as user nobody in a forked child:
+    root reads and writes whatever a file's mode says, so a permission test would check
+    nothing. ``folder`` is made searchable by all; ``call`` should use paths relative to it."""
+
+    def result() -> str:
+        try:
+            return call()
+        except Exception as exc:  # reported to the test, which asserts on it
+            return f"raised {type(exc).__name__}: {exc}"
+
+    if os.geteuid() != 0:
+        before = Path.cwd()
+        os.chdir(folder)
+        try:
+            return result()
+        finally:
+            os.chdir(before)
+    folder.chmod(folder.stat().st_mode | 0o111)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        code = 1
+        try:
+            os.close(read)
+            os.chdir(folder)
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            os.write(write, result().encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        said = pipe.read().decode()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, f"the unprivileged child failed: {said!r}"
+    return said
 
 
 @pytest.fixture(scope="session", autouse=True)
