@@ -2,8 +2,8 @@
 the page did: console errors, dialogs and every request.
 
 Chromium is looked for on PATH (``chromium``, ``chromium-browser``, ``google-chrome``).
-Where none is found the tests skip, except under ``CI=true``, where they fail: CI must
-never pass without having driven a browser.
+Where none is found, or Python's playwright is missing, the tests skip, except under
+``CI=true``, where they fail: CI must never pass without having driven a browser.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -36,15 +36,22 @@ def chromium() -> Iterator[Any]:
     failure under CI=true."""
     found = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
     if found is None:
-        missing = f"no Chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)})"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{missing}: CI must run the browser tests")
-        pytest.skip(missing)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is missing")
+        _missing(f"no Chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)})")
+    try:
+        import playwright.sync_api as sync_api
+    except ModuleNotFoundError:
+        _missing("python playwright is missing (pip install -e '.[test]')")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=found, args=ARGS)
         yield browser
         browser.close()
+
+
+def _missing(what: str) -> NoReturn:
+    """Skip the browser test saying ``what`` is missing; under CI=true fail instead."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what}: CI must run the browser tests")
+    pytest.skip(what)
 
 
 class Visit:
