@@ -515,13 +515,25 @@ def test_unreadable_evidence_is_reported_and_no_marker_leaks(row: str, words: st
 def test_rows_read_alike_by_the_fast_pattern_and_the_general_reader(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Every real row the fast pattern takes reads the same through the general reader."""
+    """Every real row the fast pattern takes reads the same through the general reader, and
+    the fast pattern takes every real row (else this compared the general reader with itself)."""
     pages = [TWIST1]
     for name in sorted(CORPUS_EXPECTED):
         path = shared_path("corpus", "tflink", name) if tflink_corpus_present() else None
         if path is not None:
             pages.append(path)
+    fast, rows, taken = tflink._ROW, [], []
+
+    class Counted:
+        def fullmatch(self, row: str) -> re.Match[str] | None:
+            match = fast.fullmatch(row)
+            rows.append(row)
+            taken.extend([row] if match else [])
+            return match
+
+    monkeypatch.setattr(tflink, "_ROW", Counted())
     expected = [read_document(page) for page in pages]
+    assert len(rows) >= 48 and taken == rows, [r for r in rows if r not in taken][:3]
     monkeypatch.setattr(tflink, "_ROW", re.compile(r"(?!)"))
     assert [read_document(page) for page in pages] == expected
 
