@@ -84,5 +84,6 @@ def test_gene_summaries_from_the_test_server_are_test_data_cold_and_warm(
     from the cache alike."""
     cold = resolve_genes(GENES, cache_dir=tmp_path, eutils=_settings(eutils_server))
     warm = resolve_genes(GENES, cache_dir=tmp_path, eutils=_settings(eutils_server), offline=True)
+    assert set(cold.lookups) == set(warm.lookups) == set(GENES)  # no all() over nothing
     assert all(g.record is not None and g.test_data for g in cold.lookups.values())
     assert all(g.from_cache and g.test_data for g in warm.lookups.values())

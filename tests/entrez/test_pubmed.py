@@ -23,7 +23,12 @@ NCBI = SHARED / "ncbi"
 
 #: Every efetch PubMed XML reply in ../shared/ncbi (relative to it).
 EFETCH_FILES = [
-    *(f"metapub/pmid_xml/{p.name}" for p in sorted((NCBI / "metapub/pmid_xml").glob("*.xml"))),
+    # The folder's files, or (../shared absent) the folder itself: its case then skips saying
+    # so, rather than the list shrinking from 177 cases to 13 without a word
+    *(
+        [f"metapub/pmid_xml/{p.name}" for p in sorted((NCBI / "metapub/pmid_xml").glob("*.xml"))]
+        or ["metapub/pmid_xml/*.xml"]
+    ),
     "metapub/data/pmid_28731372.xml",
     "metapub/test_data/sample_article_20301577.xml",
     "metapub/test_data/sample_article_23435529.xml",
