@@ -74,6 +74,7 @@ from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
+from enrich.report.commit import read_manifest
 from enrich.report.provenance import Sources, fixed_time
 from enrich.report.view import DocumentEntry
 from enrich.run.scan import Scan
@@ -384,7 +385,7 @@ class Incremental:
             return None
         if previous.settings != self.settings or not previous.run_files:
             return None
-        if len(previous.documents) != len(self.files):
+        if len(previous.documents) != len(self.files) or not self._manifest_lists_the_set():
             return None
         problems: list[str] = []
         for number, path in enumerate(self.files):
@@ -574,7 +575,18 @@ class Incremental:
             and fingerprint == self.previous.fingerprint
             and len(self.kept) == len(self.files) == len(documents)
             and bool(self.previous.run_files)
+            and self._manifest_lists_the_set()
         )
+
+    def _manifest_lists_the_set(self) -> bool:
+        """Whether the folder's manifest names exactly the previous set's files (the state,
+        the run-level files and every document's): one lost, damaged or edited by hand is
+        written again by a run that changed nothing else, as a ``--full`` run would write it
+        (the commit writes it; a run that writes nothing would leave it as it is)."""
+        names = {STATE, *RUN_FILES}
+        for known in self.previous.documents.values():
+            names.update(name for name, was in known.files.items() if was is not None)
+        return set(read_manifest(self.out_dir)) == names
 
     def previous_files(self) -> list[str]:
         """The names of the report files the state says the previous set's documents have

@@ -636,6 +636,32 @@ def test_a_removed_documents_reports_go_even_when_the_manifest_was_lost(world: F
     assert snapshot(out) == snapshot(world.full_run())
 
 
+@pytest.mark.parametrize("damage", ["removed", "damaged", "names another set"])
+def test_a_lost_manifest_is_written_again_though_nothing_else_changed(
+    world: Folder, damage: str
+) -> None:
+    """A run that finds nothing changed writes nothing, but a manifest lost or damaged is
+    part of the set a --full run writes: it is written again (run-level files with it), the
+    documents' reports kept as they are."""
+    out = world.root / "out"
+    manifest = out / ".enrich-manifest.json"
+    if damage == "removed":
+        manifest.unlink()
+    elif damage == "damaged":
+        manifest.write_text("{", encoding="utf-8")
+    else:
+        manifest.write_text(json.dumps({"files": ["index.html"]}), encoding="utf-8")
+    before = mtimes(out)
+    outcome = world.run(out)
+    assert snapshot(out) == snapshot(world.full_run())
+    assert outcome.kept == LIVE
+    run_level = ("index.html", "references.json")
+    reports = {n: t for n, t in before.items() if n.endswith((".html", ".json"))}
+    reports = {n: t for n, t in reports.items() if n not in run_level and n[0] != "."}
+    after = mtimes(out)
+    assert reports and {n: after[n] for n in reports} == reports
+
+
 def test_a_damaged_state_falls_back_to_a_full_render(world: Folder) -> None:
     """A state that cannot be read is no proof: every document is rendered again."""
     out = world.root / "out"
