@@ -83,7 +83,7 @@ from enrich.shapes import Check, checker
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 6  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 7  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = (
@@ -172,6 +172,8 @@ class PreviousRun:
     cache: CacheVersion | None = None
     summary: RunSummary | None = None  #: the run's summary, network counts aside
     sources: Sources = field(default_factory=Sources)  #: of all its records
+    #: the digest of its input paths in the run's order (see :func:`_order`)
+    order: str = ""
 
     @classmethod
     def load(cls, out_dir: Path) -> PreviousRun:
@@ -214,6 +216,7 @@ class PreviousRun:
             None if cache is None else CacheVersion(*cache),
             RunSummary(**_loaded(meta["summary"], _SUMMARY)),
             Sources(*_loaded(meta["sources"], _SOURCES)),
+            _loaded(meta["order"], _TEXT),
         )
 
 
@@ -375,17 +378,19 @@ class Incremental:
     def as_before(self, cache: CacheVersion) -> tuple[RunSummary, list[str], Sources] | None:
         """The previous run's summary (network counts zero), input problems and sources when
         nothing it was made from has changed, else None: the same settings, the same input
-        files under the same names with the same bytes, every report file as the state
-        recorded it, and the cache at version ``cache``, the one whose answers the previous
-        run was made from (recorded only when they were final: offline, or nothing left
-        unresolved).  Then the run need not read the cache, scan or fingerprint anything.
-        The inputs' digests are kept for the rest of the run either way."""
+        files in the same order under the same names with the same bytes, every report file
+        as the state recorded it, and the cache at version ``cache``, the one whose answers
+        the previous run was made from (recorded only when they were final: offline, or
+        nothing left unresolved).  Then the run need not read the cache, scan or fingerprint
+        anything.  The inputs' digests are kept for the rest of the run either way."""
         previous = self.previous
         if self.full or previous.summary is None or previous.cache != cache:
             return None
         if previous.settings != self.settings or not previous.run_files:
             return None
         if len(previous.documents) != len(self.files) or not self._manifest_lists_the_set():
+            return None
+        if previous.order != _order(self.files):  # the same inputs given in another order
             return None
         problems: list[str] = []
         for number, path in enumerate(self.files):
@@ -621,7 +626,7 @@ class Incremental:
         in which the kept documents' files are unknown: the next run renders them again."""
         path = staging / STATE
         kept = self.kept if self.previous.documents else set()
-        meta = [("fingerprint", json.dumps(fingerprint))]
+        meta = [("fingerprint", json.dumps(fingerprint)), ("order", json.dumps(_order(self.files)))]
         meta += self._outcome_meta(cache, summary, sources)
         if kept:
             try:
@@ -917,6 +922,12 @@ def _without_network(summary: RunSummary) -> RunSummary:
     return dataclasses.replace(
         summary, requests=0, cache_hits=0, gene_requests=0, gene_cache_hits=0
     )
+
+
+def _order(files: Sequence[Path]) -> str:
+    """The digest of the input paths in the run's order: the order of index.html, audit.tsv
+    and audit.db, which the documents' own records in the state do not tell."""
+    return _digest([str(path) for path in files])
 
 
 def _raw_digest(value: object) -> bytes:

@@ -559,6 +559,33 @@ def test_one_file_reached_by_other_paths_is_one_input(world: Folder) -> None:
     )
 
 
+def test_the_same_inputs_given_in_another_order_are_not_taken_as_unchanged(
+    world: Folder,
+) -> None:
+    """The inputs' order is that of index.html, audit.tsv and audit.db: the same files given
+    in another order (``enrich run b/ a/`` after ``enrich run a/ b/``) keep every document's
+    reports, but the run-level files are written in the new order, as --full writes them."""
+    documents = world.documents()
+
+    def run(files: list[Path], out: Path, *, full: bool = False) -> RunOutcome:
+        return run_enrichment(
+            files,
+            out_dir=out,
+            cache_dir=world.cache,
+            eutils=EutilsSettings(base_url=world.warm.url, api_key="k"),
+            audit=world.audit,
+            offline=True,
+            full=full,
+        )
+
+    out = world.root / "ordered"
+    run(documents, out)
+    outcome = run(documents[::-1], out)
+    assert outcome.written and outcome.kept == len(documents)
+    run(documents[::-1], world.root / "fresh", full=True)
+    assert snapshot(out) == snapshot(world.root / "fresh")
+
+
 def test_an_input_that_cannot_be_read_whole_is_never_taken_as_unchanged(world: Folder) -> None:
     """A FIFO replaced by a symbolic link loop: neither has a digest, and the problem the
     run reports is the one it finds now, as --full's."""
@@ -705,7 +732,7 @@ SUMMARY_OF_ANOTHER_SHAPE = json.dumps(
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        *((name, "[1]") for name in ("schema", "fingerprint", "files", "settings")),
+        *((name, "[1]") for name in ("schema", "fingerprint", "files", "settings", "order")),
         *((name, "[1]") for name in ("cache", "summary", "sources")),
         ("cache", '["a name", 3]'),  # the version's shape before it named its last change
         ("summary", '{"documents": 8}'),
