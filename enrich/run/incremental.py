@@ -9,7 +9,8 @@ size and modification time of each of its report files, and its *fingerprint*: a
 everything its reports are made from:
 
 * the input's digest and its report name;
-* the settings that change reports: enrich's version, the per-document formats, the
+* the settings that change reports: enrich's version and wordfreq's (whose word list
+  decides which gene names are ordinary words), the per-document formats, the
   E-utilities URL asked, offline or not, ``--style``, every audit setting;
 * for each citation key it cites, the Resolution's content (status, reason, the PubMed
   record, when that content was first fetched, test data or not) and the one thing the
@@ -61,6 +62,7 @@ import stat
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +331,8 @@ class Incremental:
         self.full = full
         self._keeping = keeping
         self.previous = PreviousRun() if full else PreviousRun.load(out_dir)
-        settings = [enrich.__version__, self.formats, eutils_url, offline, str(style), repr(audit)]
+        settings = [enrich.__version__, version("wordfreq"), self.formats, eutils_url, offline]
+        settings += [str(style), repr(audit)]
         settings.append(str(fixed_time()))  # when every report says it was made, if fixed
         self.settings = _digest([_SCHEMA, *settings])
         self.audit = audit

@@ -621,6 +621,17 @@ def test_another_fixed_time_renders_every_report_again(world: Folder) -> None:
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_another_wordfreq_renders_every_report_again(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """wordfreq's word list decides which gene names are ordinary words (and so which
+    mentions count): a run after upgrading it keeps no report made with the old list."""
+    out = world.root / "out"
+    assert world.run(out).kept == len(list(world.docs.iterdir()))
+    monkeypatch.setattr("enrich.run.incremental.version", lambda name: f"{name} upgraded")
+    assert world.run(out).kept == 0
+
+
 def test_another_style_reads_every_document_again(world: Folder) -> None:
     """What pass 1 finds in a document depends on --style: a run with another style reads
     every document again (none of the previous scans), and its set and summary are those
