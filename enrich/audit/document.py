@@ -227,10 +227,17 @@ def _labelled(label: str, claim: Claim, context: _Context) -> Partner:
     subject = context.subject
     if label == subject.symbol and context.gene is not None:
         return context.gene
+    if not subject.symbol and label == (subject.uniprot or "-"):
+        # a page naming no gene by symbol: TFLink labels its protein by the UniProt
+        # accession, which papers do not write; the page's Gene ID or synonyms name it
+        return context.gene or context.run.partner(label, (), (), context.genes, by_label=False)
     if subject.symbol and label.casefold() == subject.symbol.casefold():
         ids, synonyms = _ids(subject.gene_id), subject.synonyms
     else:
         row = claim.partner
+        if row is not None and row.symbol in ("", "-") and label == row.uniprot:
+            # a row without a symbol is labelled by its accession: only its Gene IDs name it
+            return context.run.partner(label, (), row.gene_ids, context.genes, by_label=False)
         ids, synonyms = (row.gene_ids if row is not None and row.symbol == label else ()), ()
     return context.run.partner(label, synonyms, ids, context.genes)
 

@@ -113,7 +113,7 @@ class _Run:
     cited: dict[Citation, _CitationMemo] = field(default_factory=dict)
     records: dict[str, _Record] = field(default_factory=dict)
     genes: Mapping[str, GeneLookup] | None = None  #: what ``partners`` were made from
-    partners: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Partner] = field(
+    partners: dict[tuple[str, tuple[str, ...], tuple[str, ...], bool], Partner] = field(
         default_factory=dict
     )
 
@@ -137,19 +137,22 @@ class _Run:
         synonyms: tuple[str, ...],
         gene_ids: tuple[str, ...],
         genes: Mapping[str, GeneLookup],
+        *,
+        by_label: bool = True,
     ) -> Partner:
         """The partner ``label`` with the document's ``synonyms`` and the names ``genes``
-        gives for ``gene_ids`` (made once per run: partners recur across documents)."""
+        gives for ``gene_ids`` (made once per run: partners recur across documents);
+        ``by_label=False``: the label (a UniProt accession) is not looked for."""
         if genes is not self.genes:  # another run's gene names: forget partners made of them
             self.genes = genes
             self.partners.clear()
-        key = (label, synonyms, gene_ids)
+        key = (label, synonyms, gene_ids, by_label)
         known = self.partners.get(key)
         if known is None:
             if len(self.partners) >= MAX_ENTRIES:
                 self.partners.clear()
             lookups = [genes[gene_id] for gene_id in gene_ids if gene_id in genes]
-            known = self.partners[key] = partner(label, synonyms, lookups)
+            known = self.partners[key] = partner(label, synonyms, lookups, by_label=by_label)
         return known
 
     def remember(self, citation: Citation, cited: _CitationMemo) -> _CitationMemo:

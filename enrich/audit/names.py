@@ -246,17 +246,23 @@ def find_mention(view: TextView, gene: Partner) -> Mention | None:
 
 
 def partner(
-    label: str, synonyms: Iterable[str] = (), lookups: Sequence[GeneLookup] = ()
+    label: str,
+    synonyms: Iterable[str] = (),
+    lookups: Sequence[GeneLookup] = (),
+    *,
+    by_label: bool = True,
 ) -> Partner:
     """The partner ``label``, also named by the document's ``synonyms`` and by the NCBI Gene
-    records of ``lookups`` (the Gene IDs the document gives it).
+    records of ``lookups`` (the Gene IDs the document gives it); ``by_label=False``: the
+    label is no name (a UniProt accession standing for a protein without one).
 
     Of several records, those whose symbol is the label are used when there are any (a
     TFLink row may also give the ID of a read-through transcript).
     """
     records = [lookup.record for lookup in lookups if lookup.record is not None]
     named = [r for r in records if r.symbol.casefold() == label.casefold()]
-    pending: list[_Pending] = [(symbol_name, label), *((symbol_name, s) for s in synonyms)]
+    pending: list[_Pending] = [(symbol_name, label)] if by_label else []
+    pending += ((symbol_name, s) for s in synonyms)
     for record in named or records:
         pending += _pending_names(record)
     note = "" if records else "; ".join(lookup.reason for lookup in lookups if lookup.reason)

@@ -19,6 +19,7 @@ from enrich.model import (
     ClaimKind,
     GeneRecord,
     Grade,
+    Partner,
     Resolution,
     Status,
     Subject,
@@ -273,3 +274,29 @@ def test_resource_only_needs_every_citation_to_be_a_resource_paper() -> None:
     more = records | resolved(record("30", "RUNX2 and TWIST1."))
     verdict = audit_claim(edge(cite("29087512"), cite("29126285"), cite("30")), more)
     assert "resource_only" not in flag_names(verdict)
+
+
+def test_a_uniprot_accession_standing_for_a_gene_is_no_name_to_look_for() -> None:
+    """A TFLink page naming no gene (no symbol, Gene ID or synonym: A0A023HHK9) and a row
+    whose symbol is "-" label their protein by its UniProt accession, which papers do not
+    write: the claim says it has no name to look for, and no paper is flagged no_mention
+    for missing it; a page without a symbol but with a Gene ID is looked for by NCBI
+    Gene's names, as its statements are."""
+    papers = resolved(record("30", "RUNX2 targets in bone."), record("31", "Runx2 again."))
+    page = Subject(uniprot="A0A023HHK9")
+    claim = edge(cite("30"), cite("31"), regulator="A0A023HHK9", target="RUNX2")
+    verdict = audit_claim(claim, papers, subject=page)
+    assert verdict.grade is Grade.B
+    assert verdict.grade_reason.endswith("A0A023HHK9 has no name to look for")
+    assert not [f for c in verdict.citations for f in c.flags if f.name == "no_mention"]
+    row = Partner("-", "A0A087WUJ7", ())
+    claim = edge(cite("30"), cite("31"), regulator="A0A087WUJ7", target="RUNX2", partner=row)
+    verdict = audit_claim(claim, papers, subject=Subject(symbol="RUNX2"))
+    assert verdict.grade_reason.endswith("A0A087WUJ7 has no name to look for")
+    assert not [f for c in verdict.citations for f in c.flags if f.name == "no_mention"]
+    genes = found(GeneRecord("117581", "TWIST2"))
+    page = Subject(uniprot="Q8WVJ9", gene_id="117581")
+    naming = resolved(record("30", "RUNX2 and TWIST2 in bone."), record("31", "Runx2."))
+    claim = edge(cite("30"), cite("31"), regulator="RUNX2", target="Q8WVJ9")
+    verdict = audit_claim(claim, naming, subject=page, genes=genes)
+    assert verdict.grade is Grade.A, verdict.grade_reason
