@@ -32,8 +32,8 @@ Citation flags (``Flag.name``), each with a one-line reason:
 
 Claim flags: ``no_citation``; ``resource_only`` (cited, and every citation is a
 resource paper); ``single_source`` (an edge from one source database);
-``large_scale_only`` (TFLink's small-scale column says No, or every method is
-high-throughput).
+``large_scale_only`` (TFLink's small-scale column says No, or it is absent and every
+method is high-throughput).
 
 Grades.  A *primary* paper is a citation that resolved to a PubMed record and is
 neither a resource paper, retracted, nor a retraction notice.  Papers are counted once

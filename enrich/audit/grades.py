@@ -102,7 +102,7 @@ def _large_scale_only(
     """``high_throughput``: the settings' methods, case-folded."""
     if small_scale is False:
         return Flag(FlagName.LARGE_SCALE_ONLY, "TFLink marks this edge as not small-scale (No)")
-    if methods and all(m.casefold() in high_throughput for m in methods):
+    if small_scale is None and methods and all(m.casefold() in high_throughput for m in methods):
         return Flag(
             FlagName.LARGE_SCALE_ONLY, f"high-throughput methods only: {', '.join(methods)}"
         )

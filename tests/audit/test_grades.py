@@ -178,13 +178,16 @@ def test_single_source_only_for_edges_with_one_database() -> None:
         (None, ("ChIP-seq", "chromatin immunoprecipitation assay"), True),
         (None, ("chromatin immunoprecipitation assay", "inferred by curator"), False),
         (True, ("inferred by curator",), False),
+        # TFLink says small-scale evidence exists: its ChIP label covers ChIP-qPCR too
+        (True, ("chromatin immunoprecipitation assay",), False),
         (None, (), False),
     ],
 )
 def test_large_scale_only(
     small_scale: bool | None, methods: tuple[str, ...], flagged: bool
 ) -> None:
-    """Flagged when TFLink says not small-scale, or when every method is high-throughput."""
+    """Flagged when TFLink says not small-scale, or, unless it says small-scale, when every
+    method is high-throughput."""
     verdict = audit_claim(edge(small_scale=small_scale, methods=methods))
     assert ("large_scale_only" in flag_names(verdict)) is flagged
 
