@@ -48,5 +48,5 @@ FLAG_MEANINGS: dict[FlagName, str] = {
     FlagName.RESOURCE_ONLY: "the claim is cited, and every citation is a database paper",
     FlagName.SINGLE_SOURCE: "the edge comes from one source database",
     FlagName.LARGE_SCALE_ONLY: "only high-throughput evidence (TFLink's small-scale column "
-    "says No, or every method is high-throughput)",
+    "says No, or, where it says nothing, every method is high-throughput)",
 }
