@@ -66,7 +66,9 @@ def _label(citation: Citation) -> str:
         return f"DOI {citation.doi}"
     if citation.pmid or citation.doi:
         return f"PMID {citation.pmid}" if citation.pmid else f"DOI {citation.doi}"
-    return citation.key
+    # no identifier at all (a Harmonizome reference without PMID or DOI): its key,
+    # "invalid:", names nothing; the page's reference number does
+    return f"reference {citation.ref}" if citation.ref else "a citation without PMID or DOI"
 
 
 _RESOURCE_TITLE = re.compile(r"\b(database|knowledgebase|atlas|web server|resource)\b", re.I)

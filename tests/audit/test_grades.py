@@ -303,3 +303,14 @@ def test_a_uniprot_accession_standing_for_a_gene_is_no_name_to_look_for() -> Non
     claim = edge(cite("30"), cite("31"), regulator="RUNX2", target="Q8WVJ9")
     verdict = audit_claim(claim, naming, subject=page, genes=genes)
     assert verdict.grade is Grade.A, verdict.grade_reason
+
+
+def test_a_reference_without_pmid_or_doi_is_named_by_its_number() -> None:
+    """A Harmonizome reference giving neither PMID nor DOI is named in the reason by what
+    a reader can find on the page, its reference number, and two such references are
+    two, not one "invalid:"."""
+    verdict = audit_claim(statement(Citation(ref="12", title="Twist2."), Citation(ref="14")))
+    assert verdict.grade is Grade.D
+    assert verdict.grade_reason == (
+        "D: no usable paper — 2 malformed identifiers (reference 12; reference 14)"
+    )
