@@ -565,6 +565,7 @@ def audit(
             fmt == "table",
             outcome.summary.unresolved,
             offline=outcome.summary.offline,
+            doubt=listing.doubt,
         )
         click.echo(gate, err=True)
         if listing.met or listing.loose:

@@ -3,7 +3,9 @@
 A condition is a grade (``A``-``D``, any case) or a flag name (:class:`~enrich.model.FlagName`);
 a claim meets a grade condition when it has that grade, and a flag condition when
 the claim or one of its citations carries that flag.  A document's loose citations
-meet flag conditions too.  Pure.
+meet flag conditions too.  A claim with a citation that could not be looked up meets a
+grade condition other than A only *in doubt* (:func:`grade_in_doubt`): that citation
+counts for nothing now, and may make it B or A once looked up.  Pure.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from enrich.model import AuditedDocument, ClaimVerdict, FlagName, Grade
+from enrich.model import AuditedDocument, ClaimVerdict, FlagName, Grade, Status
 
-__all__ = ["CONDITIONS", "conditions_met", "parse_conditions"]
+__all__ = ["CONDITIONS", "claim_conditions", "conditions_met", "grade_in_doubt", "parse_conditions"]
 
 #: every condition ``--fail-on`` accepts, grades first
 CONDITIONS = (*(g.value for g in Grade), *sorted(f.value for f in FlagName))
@@ -41,6 +43,15 @@ def claim_conditions(claim: ClaimVerdict) -> set[str]:
     met.update(str(f.name) for f in claim.flags)
     met.update(str(f.name) for c in claim.citations for f in c.flags)
     return met
+
+
+def grade_in_doubt(claim: ClaimVerdict) -> bool:
+    """Whether ``claim``'s grade may rise once its citations are all looked up: it is
+    below A and one of its citations is unresolved (not looked up: offline, or E-utilities
+    failed).  A citation looked up never lowers a grade, so A is never in doubt."""
+    return claim.grade is not Grade.A and any(
+        c.resolution.status is Status.UNRESOLVED for c in claim.citations
+    )
 
 
 def conditions_met(

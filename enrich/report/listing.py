@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from enrich.audit import summarize
-from enrich.audit.gate import claim_conditions
+from enrich.audit.gate import claim_conditions, grade_in_doubt
 from enrich.escape import printable
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
@@ -82,6 +82,7 @@ class ListingPart:
     listed: int = 0
     tripped: int = 0  #: listed claims meeting a --fail-on condition
     met: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it
+    doubt: dict[str, int] = field(default_factory=dict)  #: grade -> claims meeting it in doubt
     loose: dict[str, int] = field(default_factory=dict)  #: condition -> loose citations
     widths: tuple[int, ...] = ()  #: the table's widest cell per column
     grades: dict[str, int] = field(default_factory=dict)  #: the document's claims per grade
@@ -105,6 +106,8 @@ class AuditListing:
         self.listed = 0
         self.tripped = 0
         self.met: Counter[str] = Counter()  #: --fail-on condition -> claims meeting it
+        #: --fail-on grade -> claims meeting it only in doubt (see grade_in_doubt)
+        self.doubt: Counter[str] = Counter()
         self.loose: Counter[str] = Counter()  #: --fail-on condition -> loose citations
         self._widths = [0] * (self._columns() - 1)  #: the last column is never padded
 
@@ -120,10 +123,16 @@ class AuditListing:
         first: list[ClaimVerdict] = []
         rest: list[ClaimVerdict] = []
         met: Counter[str] = Counter()
+        doubt: Counter[str] = Counter()
         for verdict in doc.claims:
             meets = claim_conditions(verdict)
             tripped = meets & conditions
-            met.update(tripped)
+            grade = str(verdict.grade)
+            if grade in tripped and grade_in_doubt(verdict):
+                doubt[grade] += 1
+                met.update(tripped - {grade})
+            else:
+                met.update(tripped)
             if tripped:
                 first.append(verdict)
             elif self._selected(verdict, meets):
@@ -139,6 +148,7 @@ class AuditListing:
             listed=len(first) + len(rest),
             tripped=len(first),
             met=dict(met),
+            doubt=dict(doubt),
             loose=dict(loose),
             widths=widths,
             grades=grades,
@@ -210,6 +220,7 @@ class AuditListing:
         self.listed += part.listed
         self.tripped += part.tripped
         self.met.update(part.met)
+        self.doubt.update(part.doubt)
         self.loose.update(part.loose)
         if part.widths:
             self._widths = [max(a, b) for a, b in zip(self._widths, part.widths, strict=True)]
@@ -280,17 +291,29 @@ def describe_gate(
     unresolved: int = 0,
     *,
     offline: bool = False,
+    doubt: Counter[str] | None = None,
 ) -> str:
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
     (and loose citations) each, and which did not; or that none did, which is no pass while
-    ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not)."""
+    ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not).
+    A grade met only by claims in ``doubt`` (their grade may rise once those identifiers
+    are looked up: :func:`~enrich.audit.gate.grade_in_doubt`) trips nothing: it is named
+    as not decided."""
+    doubt = doubt or Counter()
     names = sorted(conditions, key=_condition_order)
     tripped = [name for name in names if met.get(name) or loose.get(name)]
+    doubtful = [name for name in names if name not in tripped and doubt.get(name)]
+    in_doubt = ", ".join(f"{name} ({many(doubt[name], 'claim')})" for name in doubtful)
     if not tripped and unresolved:
+        unchecked = f"{many(unresolved, 'cited identifier')} could not be checked (unresolved)"
         again = "online" if offline else "when E-utilities is reachable"
+        if doubtful:
+            return (
+                f"fail-on: not decided: {in_doubt} met only in doubt: {unchecked} and may "
+                f"raise their grades; run again {again}"
+            )
         return (
-            f"fail-on: not decided: no claim meets {' or '.join(names)}, but "
-            f"{many(unresolved, 'cited identifier')} could not be checked (unresolved); "
+            f"fail-on: not decided: no claim meets {' or '.join(names)}, but {unchecked}; "
             f"run again {again}"
         )
     if not tripped:
@@ -303,5 +326,6 @@ def describe_gate(
     line = f"fail-on: tripped by {', '.join(parts)}"
     if listed_first and any(met.values()):
         line += "; those claims are listed first"
-    passed = [name for name in names if name not in tripped]
+    passed = [name for name in names if name not in tripped and name not in doubtful]
+    line += f"; not decided: {in_doubt} met only in doubt" if doubtful else ""
     return line + (f"; not met: {', '.join(passed)}" if passed else "")

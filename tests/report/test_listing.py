@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from enrich.figures import many
 from enrich.model import AuditedDocument
 from enrich.report.listing import AuditListing, ListingOptions, describe_gate
 from enrich.report.tables import AUDIT_COLUMNS
@@ -87,9 +88,17 @@ def test_fail_on_claims_come_first_with_the_conditions_they_meet(tmp_path: Path)
     assert "tfs-5" in lines[1]  # retracted, graded B: listed first though not C or D
     verdict = describe_gate(options.fail_on, listing.met, listing.loose, listed_first=True)
     assert verdict.startswith(
-        f"fail-on: tripped by C ({listing.met['C']} claims), retracted (1 claim)"
+        f"fail-on: tripped by C ({many(listing.met['C'], 'claim')}), retracted (1 claim)"
     )
     assert verdict.endswith("those claims are listed first; not met: D")
+    # C claims citing what was not looked up meet it only in doubt, and are counted apart
+    in_doubt = [
+        claim
+        for doc in (twist1(), twist2())
+        for claim in doc.claims
+        if claim.grade == "C" and any(c.resolution.status == "unresolved" for c in claim.citations)
+    ]
+    assert listing.doubt == ({"C": len(in_doubt)} if in_doubt else {})
 
 
 def test_machine_formats_list_every_claim_and_keep_filters(tmp_path: Path) -> None:
@@ -137,3 +146,24 @@ def test_table_cells_never_carry_terminal_controls(tmp_path: Path) -> None:
     _, text = listed(ListingOptions(show_all=True), tmp_path, [doc])
     assert "\x1b" not in text and "\u202e" not in text
     assert "\\x1b[2J" in text
+
+
+def test_a_grade_met_only_in_doubt_trips_nothing() -> None:
+    """Claims whose grade may rise once their citations are looked up meet a grade only in
+    doubt: alone they leave the gate not decided; beside a tripped condition they are named
+    as such, never as not met."""
+    doubt = Counter({"C": 3})
+    alone = describe_gate(frozenset({"C"}), Counter(), Counter(), True, 5, doubt=doubt)
+    assert alone.startswith("fail-on: not decided: C (3 claims) met only in doubt: 5 cited")
+    beside = describe_gate(
+        frozenset({"C", "D", "retracted"}),
+        Counter({"retracted": 1}),
+        Counter(),
+        False,
+        5,
+        doubt=doubt,
+    )
+    assert beside == (
+        "fail-on: tripped by retracted (1 claim); not decided: C (3 claims) met only in "
+        "doubt; not met: D"
+    )

@@ -327,7 +327,8 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
     typo = CliRunner().invoke(cli, [*args, "--fail-on", "retraced"])
     assert typo.exit_code == 2 and "neither a grade nor a flag" in typo.output
     lower = CliRunner().invoke(cli, [*args, "--fail-on", "c"])
-    assert lower.exit_code == 1  # offline: every claim is graded C
+    # offline, every claim is graded C, in doubt: its citations could not be looked up
+    assert lower.exit_code == 3 and "not decided: C (54 claims) met only in doubt" in lower.stderr
 
 
 # --- grade reasons and gene names -----------------------------------------------------------
