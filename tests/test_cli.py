@@ -290,7 +290,7 @@ def test_a_grade_met_only_by_claims_whose_citations_were_not_looked_up_is_not_de
 ) -> None:
     """Offline with an empty cache every claim is C because its citations could not be
     looked up: ``--fail-on C`` is not decided (exit 3), not tripped (exit 1), since those
-    grades may rise once they are; a condition met for certain still trips (exit 1) and the
+    grades may change once they are; a condition met for certain still trips (exit 1) and the
     line names the grade in doubt."""
     env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
     gate = ["audit", "--offline", "--format", "tsv", str(EXAMPLES), "--fail-on"]
@@ -298,7 +298,7 @@ def test_a_grade_met_only_by_claims_whose_citations_were_not_looked_up_is_not_de
     assert doubtful.exit_code == 3, doubtful.output
     assert doubtful.stderr.splitlines()[-1] == (
         "fail-on: not decided: C (54 claims) met only in doubt: 65 cited identifiers could "
-        "not be checked (unresolved) and may raise their grades; run again online"
+        "not be checked (unresolved) and may change their grades; run again online"
     )
     sure = CliRunner(env=env).invoke(cli, [*gate, "C,single_source"])
     assert sure.exit_code == 1, sure.output

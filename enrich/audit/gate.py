@@ -5,7 +5,7 @@ a claim meets a grade condition when it has that grade, and a flag condition whe
 the claim or one of its citations carries that flag.  A document's loose citations
 meet flag conditions too.  A claim with a citation that could not be looked up meets a
 grade condition other than A only *in doubt* (:func:`grade_in_doubt`): that citation
-counts for nothing now, and may make it B or A once looked up.  Pure.
+counts for nothing now, and may change the grade once looked up.  Pure.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def claim_conditions(claim: ClaimVerdict) -> set[str]:
 
 
 def grade_in_doubt(claim: ClaimVerdict) -> bool:
-    """Whether ``claim``'s grade may rise once its citations are all looked up: it is
+    """Whether ``claim``'s grade may change once its citations are all looked up: it is
     below A and one of its citations is unresolved (not looked up: offline, or E-utilities
-    failed).  A citation looked up never lowers a grade, so A is never in doubt."""
+    failed).  A C may become A, B or D, a B an A; an A stays A (a citation looked up
+    never takes a primary paper away), so A is never in doubt."""
     return claim.grade is not Grade.A and any(
         c.resolution.status is Status.UNRESOLVED for c in claim.citations
     )

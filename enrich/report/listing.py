@@ -296,7 +296,7 @@ def describe_gate(
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
     (and loose citations) each, and which did not; or that none did, which is no pass while
     ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not).
-    A grade met only by claims in ``doubt`` (their grade may rise once those identifiers
+    A grade met only by claims in ``doubt`` (their grade may change once those identifiers
     are looked up: :func:`~enrich.audit.gate.grade_in_doubt`) trips nothing: it is named
     as not decided."""
     doubt = doubt or Counter()
@@ -310,7 +310,7 @@ def describe_gate(
         if doubtful:
             return (
                 f"fail-on: not decided: {in_doubt} met only in doubt: {unchecked} and may "
-                f"raise their grades; run again {again}"
+                f"change their grades; run again {again}"
             )
         return (
             f"fail-on: not decided: no claim meets {' or '.join(names)}, but {unchecked}; "

@@ -149,7 +149,7 @@ def test_table_cells_never_carry_terminal_controls(tmp_path: Path) -> None:
 
 
 def test_a_grade_met_only_in_doubt_trips_nothing() -> None:
-    """Claims whose grade may rise once their citations are looked up meet a grade only in
+    """Claims whose grade may change once their citations are looked up meet a grade only in
     doubt: alone they leave the gate not decided; beside a tripped condition they are named
     as such, never as not met."""
     doubt = Counter({"C": 3})
