@@ -617,11 +617,13 @@ def unrelated_cache_change(cache_dir: Path) -> None:
 
 def retract(records: Path, rng: random.Random, count: int) -> list[str]:
     """Write ``records/zz-changed.xml``: ``count`` long-tail records of ``records`` (no
-    database paper), now retracted; the server reads it last, so its versions win."""
+    database paper, none retracted already, so each one's status really changes), now
+    retracted; the server reads it last, so its versions win."""
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(records.glob("records-*.xml")))
     articles = re.findall(r"<PubmedArticle>.*?</PubmedArticle>", text, flags=re.S)
     by_pmid = {re.search(r"<PMID[^>]*>(\d+)</PMID>", a)[1]: a for a in articles}  # type: ignore[index]
-    chosen = rng.sample(sorted(set(by_pmid) - set(DATABASE_PMIDS)), count)
+    retracted = {pmid for pmid, article in by_pmid.items() if "Retracted Publication" in article}
+    chosen = rng.sample(sorted(set(by_pmid) - set(DATABASE_PMIDS) - retracted), count)
     changed = [
         by_pmid[pmid]
         .replace(
