@@ -25,7 +25,8 @@ Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 2
    fingerprint every document to find nothing changed;
 5. a refresh that changes 50 records: 50 long-tail records become retracted on the server
    (restarted on the same port), ``enrich refresh --max-age 0s`` fetches every cached record
-   again, then the re-run: how many documents it rewrote, against how many cite the 50
+   again, then the re-run: how many documents it rewrote (those whose report files got a
+   new mtime; enrich's own count beside), against how many cite the 50
    (from the cold run's audit.db);
 6. ``--full`` warm run: every document read, audited and rendered again;
 7. ``--full`` warm run over the first ``--small`` documents, to see how memory grows.
@@ -454,8 +455,7 @@ class Bench:
     def report_bytes(self, out: Path, what: str) -> None:
         """Bytes per document of the per-document reports in ``out``, and of the whole set."""
         sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
-        run_files = {n for n in sizes if n.startswith(("index.", "audit.", "references.", "."))}
-        per_document = sum(v for k, v in sizes.items() if k not in run_files)
+        per_document = sum(v for k, v in sizes.items() if not run_file(k))
         total = sum(sizes.values())
         documents = self.args.documents
         print(
@@ -506,8 +506,9 @@ class Bench:
         same_command: Measured,
         cache_changed: Measured,
         full: Measured,
-        citing: int,
-        rewritten: int | None,
+        citing: set[str],
+        rewritten: set[str],
+        claimed: int | None,
     ) -> None:
         documents = self.args.documents
         print(f"after a refresh that changed {CHANGED} records (new retractions)")
@@ -520,8 +521,10 @@ class Bench:
             f"{rerun.cpu_text()}"
         )
         print(
-            f"  rewrote     {rewritten} documents' reports; {citing} documents cite the changed "
-            f"records ({citing / documents:.1%} of the corpus)"
+            f"  rewrote     {len(rewritten)} documents' reports (files with a new mtime; enrich "
+            f"run says {claimed}); {len(citing)} documents cite the changed records "
+            f"({len(citing) / documents:.1%} of the corpus); rewritten but citing none "
+            f"{len(rewritten - citing)}, citing one but kept {len(citing - rewritten)}"
         )
         met = rerun.code is not None and rewritten == citing
         print(f"  target      only the documents citing them rewritten: {verdict(met)}")
@@ -532,7 +535,7 @@ class Bench:
             extra = {}
             bases = ((same_command, "the same command again"), (cache_changed, "the cache changed"))
             for base, what in bases:
-                extra[what] = (rerun.wall - base.wall) / rewritten
+                extra[what] = (rerun.wall - base.wall) / len(rewritten)
                 print(
                     f"  cost        {rerun.wall - base.wall:.1f} s more than the no-change "
                     f"re-run ({what}) = {extra[what] * 1000:.1f} ms per document rewritten; "
@@ -589,6 +592,20 @@ class Bench:
             print(f"verdict  {name}: {'not measured' if met is None else verdict(met)}")
 
 
+def run_file(name: str) -> bool:
+    """Whether a file of a run's folder is one of the run's files, not a document's report."""
+    return name.startswith(("index.", "audit.", "references.", "."))
+
+
+def documents_rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    """The documents (their reports' names less the suffix) with a report file written (new
+    or a new mtime) or removed between two :func:`mtimes`: measured on the folder, not
+    taken from enrich's own account."""
+    written = {name for name, mtime in after.items() if before.get(name) != mtime}
+    touched = written | (before.keys() - after.keys())
+    return {name.rsplit(".", 1)[0] for name in touched if not run_file(name)}
+
+
 def mtimes(folder: Path) -> dict[str, int]:
     """Every file's mtime (ns) in ``folder``."""
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
@@ -639,15 +656,18 @@ def retract(records: Path, rng: random.Random, count: int) -> list[str]:
     return chosen
 
 
-def documents_citing(audit_db: Path, pmids: Sequence[str]) -> int:
-    """How many documents of a run cite (as a PMID, or a DOI resolving to it) one of ``pmids``."""
+def documents_citing(audit_db: Path, pmids: Sequence[str]) -> set[str]:
+    """The documents of a run (their reports' names less the suffix, as
+    :func:`documents_rewritten` gives them) citing one of ``pmids`` (as a PMID, or a DOI
+    resolving to it)."""
     marks = ", ".join("?" * len(pmids))
     query = (
-        "SELECT COUNT(DISTINCT document) FROM citations "  # noqa: S608
-        f"WHERE paper IN ({marks}) OR pmid IN ({marks})"
+        "SELECT DISTINCT documents.report FROM citations "  # noqa: S608
+        "JOIN documents ON documents.document = citations.document "
+        f"WHERE citations.paper IN ({marks}) OR citations.pmid IN ({marks})"
     )
     with closing(sqlite3.connect(audit_db)) as db:
-        return int(db.execute(query, [*pmids, *pmids]).fetchone()[0])
+        return {row[0].rsplit(".", 1)[0] for row in db.execute(query, [*pmids, *pmids])}
 
 
 _REWRITTEN = re.compile(r"\(([\d,]+) of ([\d,]+) documents' reports rewritten")
@@ -719,10 +739,12 @@ def main(argv: list[str] | None = None) -> int:
                  str(work / "refreshed"), "--cache-dir", str(bench.cache)],
                 env, work, args.timeout,
             )  # fmt: skip
+            before_rerun = mtimes(out)
             rerun = bench.run("after-refresh", bench.docs, env, out=out)
+            rewritten = documents_rewritten(before_rerun, mtimes(out))
             full = bench.run("full", bench.docs, env, "--full", out=out)
             bench.report_refresh(
-                refresh, rerun, again, elsewhere, full, citing, rewritten_count(rerun)
+                refresh, rerun, again, elsewhere, full, citing, rewritten, rewritten_count(rerun)
             )
             bench.report_full(full)
             small = bench.run("small", bench.small_docs, env, "--full")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_scale import retract
+from benchmarks.bench_scale import documents_citing, documents_rewritten, retract
 from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, write_corpus
 from enrich.entrez.pubmed import iter_records
 
@@ -41,3 +43,46 @@ def test_the_changed_records_were_not_retracted_before(corpus: Path, tmp_path: P
     after = {r.pmid: r for r, _ in iter_records((records / "zz-changed.xml").read_bytes())}
     assert set(after) == set(chosen)
     assert all(after[pmid].is_retracted and not before[pmid].is_retracted for pmid in chosen)
+
+
+def test_documents_rewritten_counts_documents_whose_files_changed_on_disk() -> None:
+    """Measured from the folder's mtimes: a document counts once however many of its files
+    were written, a removed report counts, the run's own files do not."""
+    before = {
+        "a.html": 1, "a.json": 1, "b.html": 1, "b.json": 1, "c.html": 1, "c.json": 1,
+        "gone.html": 1, "index.html": 1, "audit.db": 1, "audit.tsv": 1,
+        "references.bib": 1, ".enrich-state.sqlite": 1, ".enrich-manifest.json": 1,
+    }  # fmt: skip
+    after = {name: 1 for name in before if name != "gone.html"}
+    assert documents_rewritten(before, after) == {"gone"}
+    after |= {"a.html": 2, "a.json": 2, "b.json": 2, "new.html": 2, "index.html": 2}
+    after |= {"audit.db": 2, ".enrich-state.sqlite": 2}
+    assert documents_rewritten(before, after) == {"a", "b", "gone", "new"}
+    assert documents_rewritten(before, before) == set()
+
+
+def test_documents_citing_names_the_reports_as_documents_rewritten_does(tmp_path: Path) -> None:
+    """The two sets the refresh verdict compares name documents the same way."""
+    db_path = tmp_path / "audit.db"
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute("CREATE TABLE documents (document TEXT, report TEXT)")
+        db.execute("CREATE TABLE citations (document TEXT, paper TEXT, pmid TEXT)")
+        db.executemany(
+            "INSERT INTO documents VALUES (?, ?)",
+            [("/docs/000/a.md", "a.html"), ("/docs/000/b.md", "b.html"), ("/docs/c.md", "c.html")],
+        )
+        db.executemany(
+            "INSERT INTO citations VALUES (?, ?, ?)",
+            [
+                ("/docs/000/a.md", "11", "11"),
+                ("/docs/000/b.md", "22", None),
+                ("/docs/000/b.md", "33", "44"),
+                ("/docs/c.md", "55", "55"),
+            ],
+        )
+        db.commit()
+    assert documents_citing(db_path, ["11", "44"]) == {"a", "b"}
+    assert documents_citing(db_path, ["66"]) == set()
+    before = {"a.html": 1, "a.json": 1, "b.html": 1, "c.html": 1}
+    after = before | {"a.json": 2, "b.html": 2}
+    assert documents_rewritten(before, after) == documents_citing(db_path, ["11", "33"])
