@@ -22,7 +22,8 @@ Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 2
    version included); the files of OUT whose mtime changed are counted; then again after
    a change to the cache that touches no cited record (a not-found answer for PMID 1, as
    another corpus sharing the cache might cause), which makes the run read the cache and
-   fingerprint every document to find nothing changed;
+   fingerprint every document to find nothing changed (the server restarted before them,
+   so that its own count of requests covers these two runs alone);
 5. a refresh that changes 50 records: 50 long-tail records become retracted on the server
    (restarted on the same port), ``enrich refresh --max-age 0s`` fetches every cached record
    again, then the re-run: how many documents it rewrote (those whose report files got a
@@ -39,10 +40,13 @@ the wall time, how many cores were busy on average); meanwhile the process tree'
 PSS (proportional set size, so pages shared by forked workers count once) is sampled from
 /proc where it exists. The memory targets use the sampled tree PSS when there is one, else
 ``ru_maxrss``. The local server's own CPU time during the cold run is printed too: it
-shares the machine's cores with enrich. Requests come from ``enrich run``'s
-``network`` line. It does not count 429s, and the server runs in another process, so 429s
-are bounded from above by the requests beyond one per efetch batch (which also include
-enrich's second ask for PMIDs a batch did not return; the server injects no faults).
+shares the machine's cores with enrich. Requests per run come from ``enrich run``'s
+``network`` line. It does not count 429s, so per run 429s are bounded from above by the
+requests beyond one per efetch batch (which also include enrich's second ask for PMIDs a
+batch did not return; the server injects no faults). The server's own count of requests
+and 429s, which it prints when stopped, is given for each of its three lifetimes beside
+what the runs' ``network`` lines claim: the two cold runs; the two no-change re-runs (so
+their "0 requests" is checked by the server too); the refresh and the runs after it.
 
 Targets: cold <= 1.2 x floor (default outputs, and every format); no-change re-run <= 10 s,
 0 requests, 0 files rewritten; after the refresh, only the documents citing the changed
@@ -99,6 +103,7 @@ CHANGED = 50  #: records a refresh finds changed
 PROPORTIONAL = 2.0
 MEMORY_TARGET_MIB = 1024.0
 _NETWORK = re.compile(r"network\s+([\d,]+) requests?, ([\d,]+) cache hits?")
+_STOPPED = re.compile(r"stopped: ([\d,]+) requests?, ([\d,]+) answered 429")
 _SERVING = re.compile(r"serving ([\d,]+) records (?:and [\d,]+ gene summaries )?at (\S+)")
 
 
@@ -295,14 +300,22 @@ def start_server(
     raise SystemExit(f"the E-utilities server did not start; see {log}")
 
 
-def stop_server(server: subprocess.Popen[str]) -> None:
-    """Stop the server as Ctrl-C would, killing it if it does not stop within 10 s."""
+def stop_server(server: subprocess.Popen[str]) -> str:
+    """Stop the server as Ctrl-C would, killing it if it does not stop within 10 s; return
+    what it printed since it started serving (its ``stopped:`` count of requests)."""
     server.send_signal(signal.SIGINT)
     try:
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+    return server.stdout.read() if server.stdout else ""
+
+
+def server_count(printed: str) -> tuple[int, int] | None:
+    """(requests, 429s) from the server's ``stopped:`` line, None without one."""
+    match = _STOPPED.search(printed)
+    return (_number(match[1]), _number(match[2])) if match else None
 
 
 def link_first(docs: Path, dest: Path, count: int) -> int:
@@ -587,6 +600,26 @@ class Bench:
         self.record(f"peak memory of every run < {MEMORY_TARGET_MIB:,.0f} MiB", under)
         self.record("memory grows clearly less than linearly", sublinear)
 
+    def report_server(
+        self, printed: str, runs: Sequence[Measured], what: str, target_zero: bool = False
+    ) -> None:
+        """The server's own count of requests over one of its lifetimes, beside the claims
+        of the runs' ``network`` lines; with ``target_zero``, a verdict on it being 0."""
+        counted = server_count(printed)
+        claims = [run.network[0] for run in runs if run.network]
+        claimed = f"{sum(claims)}" if len(claims) == len(runs) else f"{sum(claims)} + unknown"
+        if counted is None:
+            print(f"server      no count printed by the server for {what}")
+        else:
+            print(
+                f"server      its own count for {what}: {counted[0]} requests, {counted[1]} "
+                f"answered 429; their network lines claim {claimed} requests"
+            )
+        if target_zero:
+            met = None if counted is None else counted[0] == 0
+            print(f"  target      0 requests by the server's count: {verdict(met)}")
+            self.record(f"{what}: 0 requests by the server's own count", met)
+
     def print_verdicts(self) -> None:
         for name, met in self.verdicts:
             print(f"verdict  {name}: {'not measured' if met is None else verdict(met)}")
@@ -720,6 +753,14 @@ def main(argv: list[str] | None = None) -> int:
                 cold, summary.distinct_pmids, summary.genes, served, "default outputs (html,json)"
             )
             bench.report_bytes(out, "default outputs")
+        finally:
+            printed = stop_server(server)
+        bench.report_server(printed, [every, cold], "the two cold runs")
+        port = int(url.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+        server, url, _ = start_server(
+            records, args.latency, args.per_record_latency, work / "server2.log", port=port
+        )
+        try:
             again = bench.no_change("no-change", "the same command again", env, out)
             unrelated_cache_change(bench.cache)
             what = "after a cache change that touches no cited record"
@@ -727,10 +768,10 @@ def main(argv: list[str] | None = None) -> int:
             changed = retract(records, random.Random(args.seed), CHANGED)
             citing = documents_citing(out / "audit.db", changed)
         finally:
-            stop_server(server)
-        port = int(url.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+            printed = stop_server(server)
+        bench.report_server(printed, [again, elsewhere], "the two no-change re-runs", True)
         server, url, _ = start_server(
-            records, args.latency, args.per_record_latency, work / "server2.log", port=port
+            records, args.latency, args.per_record_latency, work / "server3.log", port=port
         )
         try:
             refresh = measure(
@@ -750,7 +791,10 @@ def main(argv: list[str] | None = None) -> int:
             small = bench.run("small", bench.small_docs, env, "--full")
             bench.report_memory(small, full, small_count)
         finally:
-            stop_server(server)
+            printed = stop_server(server)
+        bench.report_server(
+            printed, [refresh, rerun, full, small], "the refresh and the runs after it"
+        )
         bench.print_verdicts()
     finally:
         if args.keep:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import shutil
@@ -11,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_scale import documents_citing, documents_rewritten, retract
+from benchmarks.bench_scale import (
+    Bench,
+    Measured,
+    documents_citing,
+    documents_rewritten,
+    retract,
+    server_count,
+)
 from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, write_corpus
 from enrich.entrez.pubmed import iter_records
 
@@ -86,3 +94,30 @@ def test_documents_citing_names_the_reports_as_documents_rewritten_does(tmp_path
     before = {"a.html": 1, "a.json": 1, "b.html": 1, "c.html": 1}
     after = before | {"a.json": 2, "b.html": 2}
     assert documents_rewritten(before, after) == documents_citing(db_path, ["11", "33"])
+
+
+def test_server_count_reads_the_servers_stopped_line() -> None:
+    assert server_count("stopped: 1 request, 0 answered 429\n") == (1, 0)
+    printed = "stopped: 2,001 requests, 3 answered 429; key 1a2b: 2,001, 3 x 429\n"
+    assert server_count(printed) == (2001, 3)
+    assert server_count("") is None
+
+
+def _run(label: str, requests: int) -> Measured:
+    stdout = f"network        {requests} requests, 5 cache hits\n"
+    return Measured(label, 0, 1.0, 10.0, None, 1.0, stdout, "")
+
+
+def test_the_no_change_runs_are_judged_by_the_servers_count_not_their_claim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Runs that claim 0 requests while the server counted some miss the target."""
+    bench = Bench(argparse.Namespace(documents=10), tmp_path)
+    runs = [_run("a", 0), _run("b", 0)]
+    bench.report_server("stopped: 4 requests, 0 answered 429\n", runs, "re-runs", True)
+    bench.report_server("stopped: 0 requests, 0 answered 429\n", runs, "re-runs", True)
+    bench.report_server("", runs, "re-runs", True)
+    assert [met for _, met in bench.verdicts] == [False, True, None]
+    assert "4 requests, 0 answered 429; their network lines claim 0 requests" in (
+        capsys.readouterr().out
+    )
