@@ -483,11 +483,17 @@ class Bench:
         again = self.run(label, self.docs, env, out=out)
         after = mtimes(out)
         self.report_no_change(
-            again, changed_files(before, after), state_updated(before, after), what
+            again,
+            changed_files(before, after),
+            len((before.keys() | after.keys()) - {STATE}),
+            state_updated(before, after),
+            what,
         )
         return again
 
-    def report_no_change(self, again: Measured, rewritten: int, state: bool, what: str) -> None:
+    def report_no_change(
+        self, again: Measured, rewritten: int, compared: int, state: bool, what: str
+    ) -> None:
         network = again.network
         requests = network[0] if network else None
         met = (
@@ -502,7 +508,10 @@ class Bench:
             f"{again.cpu_text()}"
         )
         noted = " (the state, no report, updated: it notes the cache's version)" if state else ""
-        print(f"  requests    {requests}   report files rewritten {rewritten}{noted}")
+        print(
+            f"  requests    {requests}   report files rewritten {rewritten} (of {compared:,}, "
+            f"their mtimes compared){noted}"
+        )
         print(
             f"  target      <= {NO_CHANGE_TARGET:g} s, 0 requests, 0 files rewritten: "
             f"{verdict(met)}"
