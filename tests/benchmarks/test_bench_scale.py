@@ -103,16 +103,21 @@ def test_server_count_reads_the_servers_stopped_line() -> None:
     assert server_count("") is None
 
 
-def _run(label: str, requests: int) -> Measured:
+def _run(label: str, requests: int, code: int | None = 0, wall: float = 1.0) -> Measured:
     stdout = f"network        {requests} requests, 5 cache hits\n"
-    return Measured(label, 0, 1.0, 10.0, None, 1.0, stdout, "")
+    return Measured(label, code, wall, 10.0, None, 1.0, stdout, "")
+
+
+def _bench(tmp_path: Path) -> Bench:
+    args = argparse.Namespace(documents=1000, latency=0.3, per_record_latency=0.001)
+    return Bench(args, tmp_path)
 
 
 def test_the_no_change_runs_are_judged_by_the_servers_count_not_their_claim(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Runs that claim 0 requests while the server counted some miss the target."""
-    bench = Bench(argparse.Namespace(documents=10), tmp_path)
+    bench = _bench(tmp_path)
     runs = [_run("a", 0), _run("b", 0)]
     bench.report_server("stopped: 4 requests, 0 answered 429\n", runs, "re-runs", True)
     bench.report_server("stopped: 0 requests, 0 answered 429\n", runs, "re-runs", True)
@@ -121,3 +126,38 @@ def test_the_no_change_runs_are_judged_by_the_servers_count_not_their_claim(
     assert "4 requests, 0 answered 429; their network lines claim 0 requests" in (
         capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize("code", [1, 2, None])
+def test_a_failed_or_killed_run_meets_no_target(tmp_path: Path, code: int | None) -> None:
+    """A run that crashed (or was killed) early is fast and small: its figures must not
+    meet the time, rate or memory targets."""
+    bench = _bench(tmp_path)
+    failed = _run("failed", 0, code=code, wall=0.5)
+    bench.report_cold(failed, 2500, 1000, None, "failed")
+    bench.report_no_change(failed, 0, 2008, False, "failed")
+    bench.report_full(failed)
+    bench.report_memory(failed, failed, 100)
+    assert bench.verdicts
+    assert not any(met for _, met in bench.verdicts)
+
+
+def test_the_same_runs_finished_meet_them(tmp_path: Path) -> None:
+    bench = _bench(tmp_path)
+    done = _run("done", 0, code=0, wall=0.5)
+    bench.report_cold(done, 2500, 1000, None, "done")
+    bench.report_no_change(done, 0, 2008, False, "done")
+    bench.report_full(done)
+    bench.report_memory(done, done, 100)
+    assert all(met for _, met in bench.verdicts)
+
+
+def test_a_refresh_that_touched_no_document_is_not_judged(tmp_path: Path) -> None:
+    """Nothing cited changed and nothing rewritten: 'only those rewritten' is not measured,
+    not met (it would be met by a refresh or a retract that did nothing)."""
+    bench = _bench(tmp_path)
+    run = _run("run", 0)
+    bench.report_refresh(run, run, run, run, run, set(), set(), 0)
+    assert bench.verdicts[0][1] is None
+    bench.report_refresh(run, run, run, run, run, {"a", "b"}, {"a", "c"}, 2)
+    assert bench.verdicts[2][1] is False
