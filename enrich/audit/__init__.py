@@ -35,10 +35,11 @@ resource paper); ``single_source`` (an edge from one source database);
 ``large_scale_only`` (TFLink's small-scale column says No, or it is absent and every
 method is high-throughput).
 
-Grades.  A *primary* paper is a citation that resolved to a PubMed record and is
-neither a resource paper, retracted, nor a retraction notice.  Papers are counted once
-each, by the record they resolved to: two references to one paper, or its PMID in one
-and its DOI in another, are one primary paper.
+Grades. A *primary* paper is a citation that resolved to a PubMed record and is neither
+a resource paper, retracted, nor a retraction notice, nor contradicted by the document's
+DOI and title both (``doi_mismatch`` and ``title_mismatch``: unverifiable). Papers are
+counted once each, by the record they resolved to: two references to one paper, or its
+PMID in one and its DOI in another, are one primary paper.
 
 - **A**: at least ``primary_for_a`` primary papers, and at least one of them
   mentions both partners (edge) or the gene (statement); a partner with no name to look
@@ -46,7 +47,8 @@ and its DOI in another, are one primary paper.
 - **B**: at least one primary paper.
 - **C**: no primary paper, but at least one citation is secondary or unverifiable: a
   resource paper, a review, an item reporting no research (none of them retracted),
-  unresolved, or a DOI that is not in PubMed.
+  unresolved, a DOI that is not in PubMed, or a PMID the document's DOI and title
+  contradict.
 - **D**: no citation, or only retracted, not-found, invalid or retraction-notice ones.
 """
 
@@ -55,7 +57,7 @@ from __future__ import annotations
 from enrich.audit.citations import corpus_share
 from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
-from enrich.audit.grades import NOT_PRIMARY, summarize
+from enrich.audit.grades import NOT_PRIMARY, is_primary, summarize
 from enrich.audit.names import learn_names
 from enrich.audit.settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
 from enrich.model import FlagName
@@ -71,6 +73,7 @@ __all__ = [
     "corpus_share",
     "corpus_stats",
     "gene_ids",
+    "is_primary",
     "learn_names",
     "merge_stats",
     "parse_conditions",

@@ -33,13 +33,23 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     (FlagName.RESOURCE.value, "database paper", "database papers"),
     (FlagName.REVIEW.value, "review", "reviews"),
     (FlagName.NOT_RESEARCH.value, "item reporting no research", "items reporting no research"),
+    # a resolved citation no other kind takes that is no primary paper has both mismatches
+    (
+        FlagName.DOI_MISMATCH.value,
+        "PMID the document's DOI and title contradict",
+        "PMIDs the document's DOIs and titles contradict",
+    ),
     (Status.NOT_FOUND.value, "PMID not in PubMed", "PMIDs not in PubMed"),
     (Status.NOT_IN_PUBMED.value, "DOI not in PubMed", "DOIs not in PubMed"),
     (Status.INVALID.value, "malformed identifier", "malformed identifiers"),
     (Status.UNRESOLVED.value, "citation not looked up", "citations not looked up"),
 )
 #: kinds whose name already says which identifier it is: the label loses its prefix
-_SAID = {Status.NOT_FOUND.value: "PMID ", Status.NOT_IN_PUBMED.value: "DOI "}
+_SAID = {
+    Status.NOT_FOUND.value: "PMID ",
+    Status.NOT_IN_PUBMED.value: "DOI ",
+    FlagName.DOI_MISMATCH.value: "PMID ",
+}
 
 
 def citation_kind(flags: AbstractSet[str], status: str) -> str:

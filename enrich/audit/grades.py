@@ -52,9 +52,10 @@ def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") 
     ``name`` is a database paper's name in the registry."""
     names = {flag.name for flag in verdict.flags}
     resource = FlagName.RESOURCE in names
-    # a retracted review or database paper is retracted first: worth nothing, not grade C
+    # a retracted review or database paper is retracted first: worth nothing, not grade C;
+    # a PMID whose paper the document's DOI and title contradict is unverifiable
     secondary = (
-        bool(names & _SECONDARY) and not names & _WORTHLESS
+        bool(names & _SECONDARY or names >= MISIDENTIFIED) and not names & _WORTHLESS
     ) or verdict.resolution.status in _UNVERIFIABLE
     primary = _is_primary(verdict.resolution, names)
     label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
@@ -116,12 +117,21 @@ _SECONDARY = frozenset({FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARC
 _WORTHLESS = frozenset({FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 #: citation flags that keep a resolved paper from counting as primary evidence
 NOT_PRIMARY = _SECONDARY | _WORTHLESS
+#: citation flags that, together, say the PMID is not the paper the document means: its
+#: DOI and its title both name another (a mistyped PMID, most likely); unverifiable
+MISIDENTIFIED = frozenset({FlagName.DOI_MISMATCH, FlagName.TITLE_MISMATCH})
 
 
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
     """Whether a citation so resolved and flagged (flag names) is a primary paper."""
     resolved = resolution.status is Status.RESOLVED and resolution.record is not None
-    return resolved and not flags & NOT_PRIMARY
+    return resolved and not flags & NOT_PRIMARY and not flags >= MISIDENTIFIED
+
+
+def is_primary(verdict: CitationVerdict) -> bool:
+    """Whether ``verdict`` is a primary paper: resolved, neither secondary nor worthless,
+    and not a PMID whose paper the document's DOI and title both contradict."""
+    return _is_primary(verdict.resolution, {flag.name for flag in verdict.flags})
 
 
 def _grade(primary: int, primary_naming: bool, secondary: bool, primary_for_a: int) -> Grade:

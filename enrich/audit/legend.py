@@ -12,7 +12,8 @@ __all__ = ["FLAG_MEANINGS", "GRADE_MEANINGS", "PRIMARY"]
 
 PRIMARY = (
     "A primary paper is a cited paper PubMed has a record of that is neither a database "
-    "paper, a review, an item reporting no research, retracted nor a retraction notice."
+    "paper, a review, an item reporting no research, retracted nor a retraction notice, "
+    "and whose PubMed DOI and title are not both other than the document gives."
 )
 
 GRADE_MEANINGS: dict[Grade, str] = {
@@ -20,7 +21,8 @@ GRADE_MEANINGS: dict[Grade, str] = {
     "partner of the edge, or the gene of the statement",
     Grade.B: "at least one primary paper",
     Grade.C: "no primary paper; only secondary or unverifiable evidence: database papers, "
-    "reviews, items reporting no research, citations not looked up, DOIs not in PubMed",
+    "reviews, items reporting no research, citations not looked up, DOIs not in PubMed, "
+    "PMIDs the document's DOI and title contradict",
     Grade.D: "no citation, or only retracted papers, retraction notices, PMIDs PubMed does "
     "not have and malformed identifiers",
 }

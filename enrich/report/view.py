@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from enrich.audit import NOT_PRIMARY
+from enrich.audit import is_primary
 from enrich.figures import count
 from enrich.model import (
     AuditedDocument,
@@ -45,16 +45,12 @@ BAD_FLAGS = frozenset(
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:
-    """PMIDs of the claim's resolved citations flagged neither resource, retracted nor
-    retraction_notice: the audit's *primary* papers."""
+    """PMIDs of the claim's citations that are the audit's *primary* papers
+    (:func:`~enrich.audit.is_primary`), each once."""
     found = []
     for cited in verdict.citations:
         record = cited.resolution.record
-        if cited.resolution.status is not Status.RESOLVED or record is None:
-            continue
-        if cited.flags and not NOT_PRIMARY.isdisjoint([f.name for f in cited.flags]):
-            continue
-        if record.pmid not in found:
+        if record is not None and is_primary(cited) and record.pmid not in found:
             found.append(record.pmid)
     return found
 

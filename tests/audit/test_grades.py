@@ -314,3 +314,19 @@ def test_a_reference_without_pmid_or_doi_is_named_by_its_number() -> None:
     assert verdict.grade_reason == (
         "D: no usable paper — 2 malformed identifiers (reference 12; reference 14)"
     )
+
+
+def test_a_pmid_the_documents_doi_and_title_both_contradict_is_no_primary_paper() -> None:
+    """A citation whose DOI and title both differ from PubMed's for its PMID names another
+    paper than PubMed's (a mistyped PMID, most likely): unverifiable, C not B, and the
+    reason says why.  One mismatch alone (a preprint's DOI, a retitled paper) still counts."""
+    paper = record("14", "TWIST2 in Drosophila mesoderm.", doi="10.1/y")
+    both = cite("14", doi="10.1/x", title="SOX9 in cartilage")
+    verdict = audit_claim(statement(both), resolved(paper))
+    assert {"doi_mismatch", "title_mismatch"} <= set(flag_names(verdict.citations[0]))
+    assert verdict.grade is Grade.C
+    assert verdict.grade_reason == (
+        "C: no primary paper — 1 PMID the document's DOI and title contradict (14)"
+    )
+    for one in (cite("14", doi="10.1/x"), cite("14", title="SOX9 in cartilage")):
+        assert audit_claim(statement(one), resolved(paper)).grade is Grade.B
