@@ -149,9 +149,17 @@ def recover(out_dir: Path) -> None:
             journal = _read_json(out_dir / JOURNAL)
         except ValueError:
             journal = None
-        if not _JOURNAL(journal):
+        if not _JOURNAL(journal) or not _own_staging(out_dir, journal["staging"]):
             raise OutputError(f"{out_dir / JOURNAL} is damaged: remove it and run again")
         _roll_forward(out_dir, journal)
+
+
+def _own_staging(out_dir: Path, name: str) -> bool:
+    """Whether ``name`` can be a commit's staging folder: a plain name in ``out_dir``, not a
+    symbolic link (a journal naming one would move files from wherever it leads)."""
+    return not name.startswith(STAGING_PREFIX) or (
+        _plain(name) and not (out_dir / name).is_symlink()
+    )
 
 
 #: the shape of a commit's journal (see :meth:`Staging.commit`)

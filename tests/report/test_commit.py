@@ -103,6 +103,39 @@ def test_a_manifest_never_removes_anything_outside(tmp_path: Path) -> None:
     assert victim.read_text(encoding="utf-8") == "keep"
 
 
+@pytest.mark.parametrize("linked", [True, False])
+def test_a_journal_naming_a_staging_folder_outside_moves_nothing_from_there(
+    tmp_path: Path, linked: bool
+) -> None:
+    """A journal (planted by anyone who can write to the report folder) whose staging folder
+    is a symbolic link, or a name climbing out with ``..``, is damaged: before, recovery
+    moved the files the journal named out of that folder (any folder on the same file
+    system) into the report folder, and the run's commit then deleted them as files of the
+    previous set."""
+    out = tmp_path / "out"
+    _write_set(out, "a")
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "secret.txt").write_text("mine", encoding="utf-8")
+    staging = f"{STAGING_PREFIX}999999-0"
+    if linked:
+        (out / staging).symlink_to(private, target_is_directory=True)
+    else:
+        (out / staging).mkdir()
+        staging += "/../../private"
+    (out / JOURNAL).write_text(
+        f'{{"staging": "{staging}", "move": ["secret.txt"], "remove": [], '
+        '"files": ["secret.txt"]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(OutputError, match="is damaged: remove it and run again"):
+        recover(out)
+    with pytest.raises(OutputError, match="is damaged: remove it and run again"):
+        _write_set(out, "b")
+    assert (private / "secret.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "secret.txt").exists()
+
+
 @pytest.mark.parametrize(
     "journal",
     [
