@@ -24,6 +24,7 @@ time (kept, asked again at the next refresh).
 from __future__ import annotations
 
 import fcntl
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -268,7 +269,8 @@ def _journal(cache: CitationCache, changes: list[Change]) -> None:
 def _exclusive(cache_dir: Path) -> Iterator[None]:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        handle = (cache_dir / "refresh.lock").open("a")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        handle = os.fdopen(os.open(cache_dir / "refresh.lock", flags, 0o644), "a")  # no link
     except OSError as exc:
         raise OutputError(f"cache folder {cache_dir} is not usable: {exc.strerror or exc}") from exc
     with handle:

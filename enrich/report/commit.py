@@ -203,9 +203,10 @@ def _sweep_stale(out_dir: Path) -> None:
 def _locked(path: Path, *, blocking: bool, lock_file: bool = False) -> int:
     """An open descriptor of ``path`` holding an exclusive lock on it (BlockingIOError
     when another process holds it and ``blocking`` is false): a folder (locking the folder
-    itself leaves no lock file behind), or with ``lock_file`` a file, created if absent."""
+    itself leaves no lock file behind), or with ``lock_file`` a file, created if absent
+    (never through a symbolic link: one planted there would have it made anywhere)."""
     if lock_file:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     else:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

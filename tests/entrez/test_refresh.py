@@ -28,6 +28,7 @@ from enrich.entrez import (
     refresh_cache,
     resolve_keys,
 )
+from enrich.errors import OutputError
 from enrich.model import PaperRecord, Relation
 from enrich.report import write_refresh_report
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record
@@ -259,6 +260,20 @@ def test_concurrent_refresh_is_refused(server: EutilsServer, tmp_path: Path) -> 
     finally:
         release.set()
         first.join()
+
+
+def test_the_refresh_lock_is_never_created_through_a_link(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A symbolic link planted as the cache's refresh.lock is refused in one line: before,
+    the lock was opened for appending through it, so a link to any path made a file there."""
+    cache = tmp_path / "cache"
+    fill_cache(server, cache)
+    target = tmp_path / "made-through-the-link"
+    (cache / "refresh.lock").symlink_to(target)
+    with pytest.raises(OutputError, match="is not usable"):
+        refresh(server, cache, tmp_path / "out")
+    assert not target.exists()
 
 
 def test_withdrawn_record_is_reported_and_forgotten(server: EutilsServer, tmp_path: Path) -> None:

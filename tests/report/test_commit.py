@@ -136,6 +136,18 @@ def test_a_journal_naming_a_staging_folder_outside_moves_nothing_from_there(
     assert not (out / "secret.txt").exists()
 
 
+def test_the_run_lock_is_never_created_through_a_link(tmp_path: Path) -> None:
+    """A symbolic link planted as the run lock is refused in one line: before, the lock was
+    opened with O_CREAT through it, so a link to any path made an empty file there."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "made-through-the-link"
+    (out / RUN_LOCK).symlink_to(target)
+    with pytest.raises(OutputError, match=re.escape(str(out))), one_run_at_a_time(out):
+        pass
+    assert not target.exists() and not target.is_symlink()
+
+
 @pytest.mark.parametrize(
     "journal",
     [
