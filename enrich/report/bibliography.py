@@ -42,8 +42,8 @@ _LATEX = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",  # not \{: BibTeX counts the brace anyway, so an unbalanced
+    "}": r"\textbraceright{}",  # one would end the field and let the text forge entries
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
@@ -114,7 +114,9 @@ def _dotted(initials: str) -> str:
 
 
 def latex_escape(text: str) -> str:
-    """``text`` with the LaTeX special characters ``& % $ # _ { } ~ ^ \\`` escaped."""
+    """``text`` with the LaTeX special characters ``& % $ # _ { } ~ ^ \\`` escaped, so that
+    every brace in the result is one of a balanced pair (BibTeX counts braces even after a
+    backslash)."""
     return _LATEX_RE.sub(lambda m: _LATEX[m.group(0)], " ".join(text.split()))
 
 

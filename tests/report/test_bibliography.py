@@ -136,9 +136,44 @@ def test_bibtex_parses_with_keys_fields_and_escapes() -> None:
     assert fields["author"] == (
         "Ansieau, S. and Bastid, J. and Al-Gazali, L. I. and {World Health Organization}"
     )
-    assert r"50\% \& \$5 \#1 a\_b \{x\} \textasciitilde{}y \textasciicircum{}z" in fields["title"]
+    assert (
+        r"50\% \& \$5 \#1 a\_b \textbraceleft{}x\textbraceright{} \textasciitilde{}y "
+        r"\textasciicircum{}z"
+    ) in fields["title"]
     assert "<i>" not in fields["title"] and fields["title"].startswith("{")
     assert {f.key: f.value for f in retracted.fields}["note"] == "Retracted"
+
+
+def _bibtex_balanced(value: str) -> bool:
+    """Whether ``value`` (``{...}``) ends at its last brace as BibTeX reads it: BibTeX counts
+    every brace, a backslash before one included."""
+    depth = 0
+    for index, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index == len(value) - 1
+    return False
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'Benign}} @article(pmid99, title = "Forged", doi = "10.9/fake") @comment{',
+        "unbalanced { brace",
+        "}{ reversed",
+    ],
+)
+def test_bibtex_braces_in_a_title_cannot_end_its_entry(title: str) -> None:
+    """A PubMed title (or any text) holding braces leaves each entry whole as BibTeX reads
+    it: before, ``{`` and ``}`` became ``\\{`` and ``\\}``, which BibTeX still counts, so
+    ``Benign}}`` closed the title early and what followed was read as a forged entry of its
+    own (pybtex: a ``pmid99`` entry with a made-up DOI), or the file failed to parse."""
+    paper = dataclasses.replace(SPECIAL, title=title, journal=title, authors=(title,))
+    text = render_bibtex([paper, BOOK])
+    assert _bibtex_balanced(text[text.index("{") : text.index("\n}\n") + 2])
+    fields = [line.split(" = ", 1) for line in text.splitlines() if line.startswith("  ")]
+    unbalanced = [name for name, value in fields if not _bibtex_balanced(value.rstrip(","))]
+    assert not unbalanced
 
 
 def test_csl_json_items_have_required_keys() -> None:
