@@ -326,14 +326,17 @@ def _identifier_key(raw: str) -> str:
 
 
 def _resolution_line(raw: str, res: Any) -> str:
-    record = res.record
+    """One line of the table; PubMed's text (and the reason quoting it) printable, so that
+    no control or bidirectional character of a reply reaches the terminal."""
+    record, raw = res.record, printable(raw)
     if record is None:
-        return f"{raw:<28} {res.status!s:<14} {res.reason}"
-    title = record.title if len(record.title) <= 70 else record.title[:69] + "…"
+        return f"{raw:<28} {res.status!s:<14} {printable(res.reason)}"
+    title = printable(record.title)
+    title = title if len(title) <= 70 else title[:69] + "…"
     retracted = " [RETRACTED]" if record.is_retracted else ""
     return (
         f"{raw:<28} {res.status!s:<14} PMID {record.pmid} {record.year or '----'} "
-        f"{record.journal_iso or record.journal}: {title}{retracted}"
+        f"{printable(record.journal_iso or record.journal)}: {title}{retracted}"
     )
 
 

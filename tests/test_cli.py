@@ -9,12 +9,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
 from enrich.cli import _WarningLines, cli
+from enrich.testing import RecordStore, make_record
 from tests.conftest import EXAMPLES, ROOT
 
 
@@ -67,6 +69,45 @@ def test_extract_table_summarises_each_document() -> None:
     assert code == 0
     twist1 = next(line for line in out.splitlines() if "TWIST1" in line)
     assert twist1.split()[3:6] == ["48", "147", "35"]
+
+
+#: what a terminal would act on: ESC (colours, OSC 8 links, clearing the screen), BEL,
+#: carriage return, the C1 CSI, and a right-to-left override
+_TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_extract_table_prints_no_control_character_of_a_name_or_page(tmp_path: Path) -> None:
+    """A file name or a page's protein name holding terminal escapes (a colour, an OSC 8
+    link, clearing the screen) or a right-to-left override is shown escaped in the table:
+    before, both reached the terminal raw, which acted on them."""
+    name = tmp_path / "a\x1b[2J\x1b]8;;http:\x07x\u202e.md"
+    name.write_text(
+        '---\ntype: protein\nprotein_name: "\\e[31mX\\u202e"\ntfs: ""\ntargets: ""\n---\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("extract", "--format", "table", str(tmp_path))
+    assert code == 0
+    assert "\\x1b[2J" in out and "[31mX\\u202e" in out  # the subject clipped to 12
+    assert not _TERMINAL_CONTROLS.search(out), out
+
+
+def test_resolve_table_prints_no_control_character_of_pubmed(
+    make_eutils_server: Any, tmp_path: Path
+) -> None:
+    """PubMed text in ``enrich resolve``'s table (a title, a journal) holding C1 controls or
+    a right-to-left override is shown escaped: before, it reached the terminal raw (U+009B
+    is CSI to some terminals; U+202E shows the rest of the line reversed)."""
+    store = RecordStore.from_records(
+        [make_record("123", title="Fine\u202egnp.exe", journal="J\x9b2J\u202e", year=2001)]
+    )
+    server = make_eutils_server(store)
+    env = {"ENRICH_EUTILS_URL": server.url, "NCBI_EMAIL": "curator@example.org"}
+    result = CliRunner(env=env).invoke(
+        cli, ["resolve", "123", "--cache-dir", str(tmp_path / "cache")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Fine\\u202egnp.exe" in result.stdout and "J\\x9b2J\\u202e" in result.stdout
+    assert not _TERMINAL_CONTROLS.search(result.stdout), result.stdout
 
 
 def test_bad_input_exits_1_with_one_line_per_problem(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from enrich.escape import tsv_cell
+from enrich.escape import printable, tsv_cell
 from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import Citation, Claim, Document
@@ -56,9 +56,9 @@ def iter_table(documents: Iterable[Document]) -> Iterator[str]:
         cited = d.all_citations()
         pmids = {c.pmid for c in cited if c.pmid and not c.invalid}
         dois = {doi_key(c.doi) for c in cited if c.doi and not c.invalid}
-        subject = d.subject.symbol or d.subject.uniprot or "-"
-        yield (
-            f"{_clip(d.path, 48):<48} {d.style!s:<11} {_clip(subject, 12):<12} "
+        subject = printable(d.subject.symbol or d.subject.uniprot or "-")  # a terminal's
+        yield (  # escapes and bidi overrides from a file name or a page are shown, not run
+            f"{_clip(printable(d.path), 48):<48} {d.style!s:<11} {_clip(subject, 12):<12} "
             f"{count(len(d.claims)):>6} {count(len(cited)):>5} {count(len(pmids)):>6} "
             f"{count(len(dois)):>5} {count(len(d.problems)):>8}\n"
         )
