@@ -40,6 +40,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.gene_names import GeneResolver
 from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
+from enrich.escape import printable
 from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord, Relation
@@ -86,8 +87,9 @@ class RefreshResult:
             f"{count(self.genes_refreshed)}, with changed names {count(self.genes_changed)}, "
             f"failed {count(self.genes_failed)}",
         ]
-        lines += [f"  PMID {c.pmid}: {c.kind}: {c.detail}" for c in self.changes]
-        lines += [f"report {path}" for path in self.reports]
+        # a change's detail quotes PubMed (a title, a DOI): shown, never acted on by a terminal
+        lines += [f"  PMID {c.pmid}: {c.kind}: {printable(c.detail)}" for c in self.changes]
+        lines += [f"report {printable(path)}" for path in self.reports]
         return "\n".join(lines)
 
 

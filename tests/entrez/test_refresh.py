@@ -130,6 +130,17 @@ def test_compare_reports_a_paper_no_longer_marked_retracted() -> None:
     assert compare(new, old)[0].kind == "retracted"
 
 
+def test_describe_prints_pubmed_text_escaped() -> None:
+    """What ``enrich refresh`` prints of a change quotes PubMed (a title was, a DOI): a
+    right-to-left override or a C1 control in it is shown escaped, as in every message;
+    before, it reached the terminal (or the cron log a curator views) raw."""
+    old = PaperRecord(pmid="1", title="Was \u202egnp.exe \x9b2J", doi="10.1/\u202ex")
+    new = PaperRecord(pmid="1", title="Now", doi="10.1/y")
+    described = RefreshResult(changes=compare(old, new)).describe()
+    assert "Was \\u202egnp.exe \\x9b2J" in described and "10.1/\\u202ex" in described
+    assert "\u202e" not in described and "\x9b" not in described
+
+
 def test_record_retracted_between_runs_is_reported(server: EutilsServer, tmp_path: Path) -> None:
     """A record that becomes retracted after it was cached shows up in the day's report."""
     cache, out = tmp_path / "cache", tmp_path / "reports"
