@@ -10,7 +10,10 @@ Two promises, each kept by one function used everywhere it applies:
 * :func:`tsv_cell`: a TSV cell is one line without tabs, and a spreadsheet opening the file
   never runs it as a formula: a cell starting with ``=``, ``+``, ``-`` or ``@`` gets a
   leading ``'`` (OWASP's advice for CSV injection), unless the whole cell is a plain
-  number such as ``-3`` or ``+2.5``, which a spreadsheet reads as that number.
+  number such as ``-3`` or ``+2.5``, which a spreadsheet reads as that number.  TSV goes to
+  terminals too (``enrich audit --format tsv``), so a control character (escape, C1) or a
+  bidirectional override in a cell is written as its escape, as :func:`printable` does;
+  other characters, a soft hyphen among them, are kept.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ __all__ = ["FORMULA_STARTS", "printable", "tsv_cell"]
 #: the first characters that make a spreadsheet evaluate a cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+#: what a terminal acts on: C0 and C1 controls, DEL, bidirectional embeddings and overrides
+_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: object) -> str:
@@ -33,9 +38,12 @@ def printable(text: object) -> str:
 
 
 def tsv_cell(value: str | None) -> str:
-    """``value`` as a TSV cell: white space runs (tabs, line breaks) made one space, and a
-    leading ``=``, ``+``, ``-`` or ``@`` neutralised with ``'`` (see the module docstring)."""
+    """``value`` as a TSV cell: white space runs (tabs, line breaks) made one space, terminal
+    controls escaped, and a leading ``=``, ``+``, ``-`` or ``@`` neutralised with ``'`` (see
+    the module docstring)."""
     cell = " ".join((value or "").split())
+    if _TERMINAL_CONTROL.search(cell):
+        cell = _TERMINAL_CONTROL.sub(lambda m: repr(m.group())[1:-1], cell)
     if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell

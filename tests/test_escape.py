@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,9 +41,20 @@ def test_tsv_cell_neutralises_formulas_but_not_numbers() -> None:
     assert tsv_cell(" \t=x") == "'=x"  # white space first does not hide a formula
 
 
+def test_tsv_cell_shows_terminal_controls_as_escapes() -> None:
+    """``enrich audit --format tsv`` and ``extract --format tsv`` print to the terminal: an
+    escape sequence (a colour, an OSC 8 link, clearing the screen), a C1 control or a
+    bidirectional override in a cell is written as its escape; before, it reached the
+    terminal raw.  Other characters, a soft hyphen or a zero-width space, stay as they are."""
+    assert tsv_cell("TW\x1b]8;;http://e\x07IST1\x1b[2J") == "TW\\x1b]8;;http://e\\x07IST1\\x1b[2J"
+    assert tsv_cell("a\x9bb\u202ec\x7f") == "a\\x9bb\\u202ec\\x7f"
+    assert tsv_cell("bHLH\u00adfactor\u200bx") == "bHLH\u00adfactor\u200bx"
+
+
 @given(st.text())
 def test_tsv_cell_never_starts_a_formula(text: str) -> None:
     """No cell is multi-line, holds a tab, or starts with a formula character unless a number."""
     cell = tsv_cell(text)
     assert "\t" not in cell and "\n" not in cell and "\r" not in cell
+    assert not any(unicodedata.category(c) == "Cc" for c in cell)
     assert not cell.startswith(FORMULA_STARTS) or cell.lstrip("+-").replace(".", "").isdigit()
