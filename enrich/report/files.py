@@ -27,6 +27,7 @@ import fcntl
 import itertools
 import os
 import re
+import stat
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -122,14 +123,23 @@ TEMP_PREFIX = ".enrich-"
 
 
 def _sweep_orphans(folder: Path) -> None:
-    """Delete enrich's temporary files whose writer died (their lock is free)."""
+    """Delete enrich's temporary files whose writer died (their lock is free).  Only regular
+    files are opened, never blocking nor through a link: a FIFO planted under such a name
+    would otherwise hang every run."""
     for temp in folder.glob(f"{TEMP_PREFIX}*.tmp"):
         try:
-            with temp.open("rb") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                temp.unlink()
+            fd = os.open(temp, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:  # gone, a link (ELOOP), unreadable: not a file enrich left
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            temp.unlink()
         except (BlockingIOError, FileNotFoundError):
             continue  # still being written, or already gone
+        finally:
+            os.close(fd)
 
 
 def inside(out_dir: Path, name: str) -> Path:

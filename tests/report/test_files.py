@@ -6,6 +6,8 @@ import errno
 import io
 import itertools
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -264,6 +266,30 @@ def test_temp_name_left_by_a_dead_process_is_skipped(
     atomic_write_text(tmp_path / "a.txt", "new\n")
     assert (tmp_path / "a.txt").read_text() == "new\n"
     assert stale.read_text() == "someone else's"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to a fifo", "link to a file"])
+def test_preparing_the_folder_opens_only_regular_temporary_files(tmp_path: Path, kind: str) -> None:
+    """Sweeping enrich's leftover temporary files skips a FIFO, or a link, named like one:
+    before, it opened each name blocking and through links, so a FIFO planted in --out as
+    ``.enrich-x.tmp`` hung every later run and refresh there for ever (and a link had its
+    target opened)."""
+    out, fifo, other = tmp_path / "out", tmp_path / "fifo", tmp_path / "other.txt"
+    out.mkdir()
+    os.mkfifo(fifo)
+    other.write_text("theirs", encoding="utf-8")
+    planted = out / ".enrich-planted.tmp"
+    if kind == "fifo":
+        os.mkfifo(planted)
+    else:
+        planted.symlink_to(fifo if kind == "link to a fifo" else other)
+    code = (
+        "from pathlib import Path; from enrich.report.files import prepare_out_dir; "
+        f"prepare_out_dir(Path({str(out)!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert other.read_text(encoding="utf-8") == "theirs"
 
 
 def test_staged_write_is_one_new_file_and_never_writes_through(
