@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -61,8 +63,18 @@ def write_refresh_report(out_dir: Path, day: dt.date, result: RefreshResult) -> 
 
 
 def _read_report(path: Path) -> dict[str, Any]:
+    """The day's earlier report, or {} when there is none that can be read.  Only a regular
+    file is read, never blocking nor through a link: a FIFO planted there would hang the
+    refresh (and its lock) for ever, a link have another file read into the report."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return {}
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return {}
+            data = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -6,6 +6,9 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
@@ -364,6 +367,32 @@ def test_the_two_refresh_reports_are_named_alike(tmp_path: Path, monkeypatch: An
     md, js = write_refresh_report(Path("refreshed"), DAY, RefreshResult(checked=1))
     assert md.parent == js.parent and md.is_absolute() and js.is_absolute()
     assert json.loads(js.read_text(encoding="utf-8"))["checked"] == 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_days_report_that_is_no_file_is_not_read(tmp_path: Path, kind: str) -> None:
+    """The day's earlier JSON report is read only when it is a regular file: before, a FIFO
+    planted as refresh-<date>.json hung ``enrich refresh`` for ever (holding the cache's
+    refresh lock, so every later refresh was refused too), and a link had whatever it
+    pointed to read into the new report."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.json"
+    out.mkdir()
+    elsewhere.write_text('{"runs": 41, "checked": 1000}', encoding="utf-8")
+    planted = out / f"refresh-{DAY.isoformat()}.json"
+    if kind == "fifo":
+        os.mkfifo(planted)
+    else:
+        planted.symlink_to(elsewhere)
+    code = (
+        "import datetime as dt; from pathlib import Path; from enrich.entrez import "
+        "RefreshResult; from enrich.report import write_refresh_report; "
+        f"write_refresh_report(Path({str(out)!r}), dt.date.fromisoformat({DAY.isoformat()!r}), "
+        "RefreshResult(checked=1))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(planted.read_text(encoding="utf-8"))
+    assert (report["runs"], report["checked"]) == (1, 1)
 
 
 class _BlankSecondEfetch(httpx.AsyncBaseTransport):
