@@ -201,7 +201,8 @@ def front_matter(path: str, text: str) -> tuple[str, Problem | None]:
 
 def load_yaml(path: str, front_matter: str) -> tuple[dict[str, Any], Problem | None]:
     """The mapping the front matter holds, or the Problem naming the file's line that stops
-    it: malformed YAML, an alias, a duplicate key, or a document that is not a mapping."""
+    it: malformed YAML, an alias, a duplicate key, a tagged value that cannot be built, or a
+    document that is not a mapping."""
     try:
         data = yaml.load(front_matter, Loader=FrontMatterLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -211,6 +212,11 @@ def load_yaml(path: str, front_matter: str) -> tuple[dict[str, Any], Problem | N
         if not isinstance(exc, FrontMatterRefused):
             reason = f"malformed YAML front matter: {reason}"
         return {}, Problem(path, where, reason)
+    except (ValueError, LookupError, AttributeError, TypeError) as exc:
+        # an explicit tag whose constructor cannot read its text: !!int 0xZZ, !!bool maybe,
+        # !!timestamp 99999-01-01, an !!int past Python's digit limit
+        reason = f"a tagged value cannot be read ({type(exc).__name__}: {exc})"
+        return {}, Problem(path, "front matter", f"malformed YAML front matter: {reason}")
     if not isinstance(data, dict):
         return {}, Problem(path, "front matter", "front matter is not a key: value mapping")
     return data, None

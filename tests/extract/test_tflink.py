@@ -261,6 +261,29 @@ def test_yaml_tags_are_not_constructed(tmp_path: Path) -> None:
     assert doc.problems and "malformed YAML" in doc.problems[0].message
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!int " + "1" * 5000,  # past Python's digit limit: ValueError
+        "!!int 0xZZ",
+        "!!int ''",  # IndexError
+        "!!float abc",
+        "!!bool maybe",  # KeyError
+        "!!timestamp 99999-01-01",  # AttributeError
+        "!!timestamp 2001-13-45",
+    ],
+)
+def test_a_tagged_value_that_cannot_be_built_is_a_problem(value: str) -> None:
+    """An explicit YAML tag whose text the tag's constructor cannot read is one problem of
+    the page: before, PyYAML's ValueError, KeyError, IndexError or AttributeError escaped
+    read_tflink, and one such page ended ``enrich run`` of the whole corpus with a
+    traceback."""
+    doc = read_tflink("p.md", f"---\nprotein_name: {value}\ntfs: ''\n---\n")
+    assert doc.claims == ()
+    assert [p.location for p in doc.problems] == ["front matter"]
+    assert doc.problems[0].message.startswith("malformed YAML front matter: a tagged value")
+
+
 def test_rows_sharing_an_invalid_term_each_report_it() -> None:
     """Evidence shared by rows is read once per page only when valid: each bad row reports."""
     row = "G{n},Q{n},x{n},GTRD,ChIP,0%5Buid%5D+OR+5%5Buid%5D"
