@@ -154,7 +154,7 @@ def parse_esearch(data: bytes, *, complete: bool = False) -> list[str]:
     if odd is not None:
         raise ErrorReply(f"{what}: {odd!r} is no PubMed ID")
     count = _text(root.find("Count"))
-    if complete and count.isdigit() and int(count) > len(ids):
+    if complete and _number(count, 18) and int(count) > len(ids):
         raise SearchOverflow(f"{what}: {count} records matched but {len(ids)} were listed")
     return ids
 
@@ -430,7 +430,7 @@ def _pub_date(date: _Element | None) -> tuple[int | None, str]:
         return None, ""
     medline = _text(date.find("MedlineDate"))
     year_text = _text(date.find("Year"))
-    if not year_text.isdigit():
+    if not _number(year_text, 4):
         match = _YEAR.search(medline)
         return (int(match.group(1)), medline) if match else (None, medline)
     season = _text(date.find("Season"))
@@ -440,14 +440,20 @@ def _pub_date(date: _Element | None) -> tuple[int | None, str]:
     day = _text(date.find("Day"))
     if not month:
         return int(year_text), year_text
-    if day.isdigit():
+    if _number(day, 2):
         return int(year_text), f"{year_text}-{month}-{int(day):02d}"
     return int(year_text), f"{year_text}-{month}"
 
 
+def _number(text: str, most: int) -> bool:
+    """Whether ``text`` is 1 to ``most`` ASCII digits: what int() reads at once
+    (str.isdigit() also takes "²", which int() refuses, and any length)."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()
+
+
 def _month(month: str) -> str:
     """ "Sep", "09" or "9" as "09"; "" for anything else."""
-    if month.isdigit() and 1 <= int(month) <= 12:
+    if _number(month, 2) and 1 <= int(month) <= 12:
         return f"{int(month):02d}"
     return _MONTHS.get(month[:3].lower(), "") if len(month) >= 3 else ""
 

@@ -106,6 +106,38 @@ def test_empty_article_set_yields_nothing() -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize(
+    ("date", "year", "shown"),
+    [
+        ("<Year>2001</Year><Month>1</Month><Day>\u00b2</Day>", 2001, "2001-01"),
+        ("<Year>2001</Year><Month>\u00b2</Month>", 2001, "2001"),
+        ("<Year>\u00b2001</Year>", None, ""),
+        ("<Year>" + "9" * 5000 + "</Year>", None, ""),
+    ],
+    ids=["day", "month", "year", "long year"],
+)
+def test_a_pub_date_of_digits_python_cannot_read_is_left_out(
+    date: str, year: int | None, shown: str
+) -> None:
+    """A PubDate whose Year, Month or Day is not plain ASCII digits (a superscript two,
+    which str.isdigit() accepts and int() refuses) or is thousands of digits long is read
+    as far as it goes: before, int() raised ValueError out of the parser, past the
+    one-record-costs-its-own-PMID handling, and ended ``enrich resolve``/``run`` with a
+    traceback."""
+    xml = make_record("123", title="T", journal="J", year=2001).decode()
+    xml = xml.replace("<Year>2001</Year>", date, 1)
+    record = parse_record(xml.encode())
+    assert (record.year, record.date) == (year, shown)
+
+
+@pytest.mark.parametrize("count", ["\u00b2", "9" * 5000], ids=["superscript", "long"])
+def test_an_esearch_count_python_cannot_read_is_no_crash(count: str) -> None:
+    """An esearch Count that is not plain digits is not read: before, int() raised
+    ValueError out of parse_esearch."""
+    reply = f"<eSearchResult><Count>{count}</Count><IdList><Id>1</Id></IdList></eSearchResult>"
+    assert parse_esearch(reply.encode(), complete=True) == ["1"]
+
+
 def test_pubmed1_pmids_season_date_and_missing_doi() -> None:
     """pubmed1.xml: 12091962 has no DOI and a Season date; 9997 keeps a DOI with parentheses."""
     first, second = records(shared("biopython/Entrez/pubmed1.xml"))
