@@ -209,21 +209,27 @@ def _writing(path: Path) -> Iterator[None]:
 def documents_citing(path: Path, pmids: Iterable[str]) -> dict[str, list[str]] | None:
     """The documents (paths, sorted) whose citations the audit.db at ``path`` resolves to each
     of ``pmids`` (those no document cites left out); None when there is no audit.db there or
-    it cannot be read as one (opened read-only: never changed, never made)."""
+    it cannot be read as one (opened read-only: never changed, never made).  The file is
+    anyone's who can write to the folder: a ``citations`` that is not a table (a view may
+    compute rows for ever) is not read, and a document that is not text is left out."""
     wanted = sorted(set(pmids))
     if not path.is_file():
         return None
     try:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         with closing(sqlite3.connect(uri, uri=True)) as db:
+            kind = db.execute("SELECT type FROM sqlite_master WHERE name = 'citations'").fetchone()
+            if kind != ("table",):
+                return None
             found: dict[str, list[str]] = {}
             for pmid in wanted:  # one indexed lookup each (citations_by_paper)
                 rows = db.execute(
                     "SELECT DISTINCT document FROM citations WHERE paper = ? ORDER BY document",
                     (pmid,),
                 ).fetchall()
-                if rows:
-                    found[pmid] = [document for (document,) in rows]
+                documents = [document for (document,) in rows if isinstance(document, str)]
+                if documents:
+                    found[pmid] = documents
             return found
     except sqlite3.Error:
         return None

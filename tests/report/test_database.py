@@ -9,6 +9,8 @@ import csv
 import multiprocessing
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,3 +241,33 @@ def test_rows_from_worker_shards_make_the_same_database_as_rows_added_in_process
     assert sorted(p.name for p in (tmp_path / "sharded").iterdir()) == sorted(
         p.name for p in (tmp_path / "direct").iterdir()
     )
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        # a view that never ends: DISTINCT ... ORDER BY reads every row
+        "CREATE VIEW citations AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+        "FROM c) SELECT 'doc' || x AS document, '1' || substr(x, 1, 1) AS paper FROM c",
+        # a table of the right name whose documents are not text
+        "CREATE TABLE citations (document, paper); INSERT INTO citations VALUES (7, '11'), "
+        "(x'00ff', '11'), ('a.md', '11')",
+    ],
+    ids=["endless view", "documents not text"],
+)
+def test_documents_citing_reads_a_planted_audit_db_safely(tmp_path: Path, schema: str) -> None:
+    """``enrich refresh`` reads the audit.db it finds in --out, a file anyone able to write
+    there may have made: a ``citations`` that is a view is not read (before, one recursing
+    for ever hung the refresh, and its lock, for good), and a document that is not text is
+    left out (before, it ended the refresh when the report was written)."""
+    path = tmp_path / "audit.db"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(schema)
+        db.commit()
+    code = (
+        "from pathlib import Path; from enrich.report.database import documents_citing; "
+        f"print(documents_citing(Path({str(path)!r}), ['11']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("None", "{'11': ['a.md']}")
