@@ -887,8 +887,17 @@ _SUMMARY = checker(
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
-    """The SQLite database at ``path`` opened for reading only (never created)."""
-    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    """The SQLite database at ``path`` opened for reading only (never created).  A state
+    holding a view or a trigger is none this build writes (it is anyone's who can write to
+    --out, and a view may compute rows for ever): sqlite3.DatabaseError."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type IN ('view', 'trigger')").fetchone():
+            raise sqlite3.DatabaseError(f"{path} holds a view or a trigger")
+    except BaseException:
+        db.close()
+        raise
+    return closing(db)
 
 
 def _fields(value: Any) -> dict[str, Any]:

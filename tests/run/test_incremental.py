@@ -856,3 +856,23 @@ def test_names_in_a_tampered_state_are_never_used(world: Folder) -> None:
     manifest = (out / ".enrich-manifest.json").read_text(encoding="utf-8")
     assert "forged" not in manifest and not list(world.root.glob("forged_*"))
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_state_holding_a_view_proves_nothing_and_is_never_read_through(tmp_path: Path) -> None:
+    """The state is a file in --out, anyone's who can write there: one whose ``meta`` is a
+    view recursing for ever proves nothing.  Before, reading it never ended, so every
+    ``enrich run`` into that folder hung for good."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with closing(sqlite3.connect(out / ".enrich-state.sqlite")) as db:
+        db.execute(
+            "CREATE VIEW meta AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+            "FROM c) SELECT 'n' || x AS name, 'v' AS value FROM c"
+        )
+        db.commit()
+    code = (
+        "from pathlib import Path; from enrich.run.incremental import PreviousRun; "
+        f"print(PreviousRun.load(Path({str(out)!r})).documents)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "{}\n"), done.stderr
