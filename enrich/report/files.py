@@ -56,6 +56,8 @@ _WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 )
 _FILE_MODE = 0o644
+#: the stems of ``enrich refresh``'s reports, which a run never writes nor removes
+_REFRESH_REPORT = re.compile(r"refresh-[0-9]{4}-[0-9]{2}-[0-9]{2}", re.IGNORECASE)
 
 
 def safe_stem(path: str) -> str:
@@ -78,6 +80,7 @@ def safe_stem(path: str) -> str:
 
 class NameAllocator:
     """Gives each document a unique safe name: ``name``, then ``name-2``, ``name-3``, ...
+    (a name of ``enrich refresh``'s reports, ``refresh-<date>``, starts at ``-2``).
 
     The outcome depends only on the order of calls, so a run over the same
     inputs always names its reports the same way.
@@ -90,7 +93,7 @@ class NameAllocator:
         """A safe name for the document at ``path`` that no earlier call has returned."""
         base = safe_stem(path)
         name, number = base, 1
-        while name.casefold() in self._taken:
+        while name.casefold() in self._taken or _REFRESH_REPORT.fullmatch(name):
             number += 1
             suffix = f"-{number}"
             name = base[: MAX_STEM - len(suffix)] + suffix

@@ -72,6 +72,27 @@ def test_collisions_are_numbered_in_call_order() -> None:
     assert names.allocate("y/" + "x" * 300) == "x" * (MAX_STEM - 2) + "-2"
 
 
+def test_a_document_named_like_a_refresh_report_never_takes_its_name(tmp_path: Path) -> None:
+    """A document named ``refresh-<date>.md`` gets ``refresh-<date>-2``: before, its reports
+    were ``refresh-<date>.json`` and ``.md``, so ``enrich run`` overwrote the day's refresh
+    report (which no run is to touch), listed it in its manifest, and removed it once the
+    document was gone."""
+    names = NameAllocator()
+    got = [names.allocate(p) for p in ("refresh-2026-12-07.md", "a/REFRESH-2026-12-08.txt")]
+    assert got == ["refresh-2026-12-07-2", "REFRESH-2026-12-08-2"]
+    assert names.allocate("refresh-notes.md") == "refresh-notes"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "refresh-2026-12-07.json").write_text("{}", encoding="utf-8")
+    with ReportWriter(out, formats=("html", "json", "md")) as writer:
+        writer.add(
+            AuditedDocument(Document(path="refresh-2026-12-07.md", style=Style.TEXT), (), ())
+        )
+        writer.finish(RunSummary(documents=1))
+    assert (out / "refresh-2026-12-07.json").read_text(encoding="utf-8") == "{}"
+    assert (out / "refresh-2026-12-07-2.json").is_file()
+
+
 @pytest.mark.parametrize("name", ["../x", "..", ".", "", "a/b", "/etc/passwd"])
 def test_inside_refuses_paths_leaving_the_folder(tmp_path: Path, name: str) -> None:
     """Any name that is not a plain child of the folder raises OutputError."""
