@@ -28,11 +28,13 @@ itself; "no key" is a bucket of its own.
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import hashlib
 import math
 import os
 import pwd
+import stat
 import struct
 import threading
 import time
@@ -290,7 +292,14 @@ class FileSlots:
             os.close(self._fd)
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            # never through a link, nor into anything but a file: in a folder other users
+            # share, one could plant a link under the (predictable) name and have each
+            # request write eight bytes over a file of the user running enrich
+            flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            fd = os.open(self.path, flags, 0o666)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise OSError(errno.EINVAL, f"{self.path.name} is not a regular file")
         except OSError as exc:
             raise self._unusable(exc) from exc
         self._fd, self._pid = fd, os.getpid()

@@ -174,6 +174,27 @@ def test_state_is_named_by_a_hash_never_by_the_key(tmp_path: Path) -> None:
     assert bucket_name("h", KEY) != bucket_name("h", "other") != bucket_name("g", "other")
 
 
+@pytest.mark.parametrize("api_key", [KEY, None], ids=["key", "no key"])
+def test_a_state_file_planted_as_a_link_is_never_written_through(
+    tmp_path: Path, api_key: str | None
+) -> None:
+    """In a state folder shared by several users (as the README allows), the state file's
+    name is predictable (a hash of the host and the lab's key, or of the host alone, and
+    the boot ID anyone can read), so another user can plant a link there under it.  It is
+    refused: before, it was opened read-write through the link and every request wrote
+    eight bytes over the start of whatever file it pointed to."""
+    state, victim = tmp_path / "shared", tmp_path / "victim.txt"
+    state.mkdir()
+    victim.write_text("the victim's own text", encoding="utf-8")
+    first = machine(tmp_path / "probe", api_key)  # learns the name the file will have
+    name = next((tmp_path / "probe").iterdir()).name
+    del first
+    (state / name).symlink_to(victim)
+    with pytest.raises(LimiterUnavailable, match="cannot be used"):
+        grants_now(machine(state, api_key), 2)
+    assert victim.read_text(encoding="utf-8") == "the victim's own text"
+
+
 def test_a_process_killed_holding_the_state_lock_holds_nothing(tmp_path: Path) -> None:
     """kill -9 of a process holding the state file's lock frees it at once for the others."""
     limiter = machine(tmp_path)
