@@ -308,9 +308,11 @@ def start_server(
 
 
 def stop_server(server: subprocess.Popen[str]) -> str:
-    """Stop the server as Ctrl-C would, killing it if it does not stop within 10 s; return
-    what it printed since it started serving (its ``stopped:`` count of requests)."""
-    server.send_signal(signal.SIGINT)
+    """Stop the server as ``kill`` would (SIGTERM: a benchmark started in the background
+    by a shell inherits SIGINT ignored, and then so does the server), killing it if it does
+    not stop within 10 s; return what it printed since it started serving (its
+    ``stopped:`` count of requests)."""
+    server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
