@@ -34,6 +34,8 @@ _WHAT = "gene esummary reply"
 #: an NCBI message naming an ID it has no summary for: "Invalid uid 0 at position=0",
 #: "UID=123: cannot get document summary"
 _UNKNOWN_UID = re.compile(r"\b(?:invalid uid|uid=)\s*(\d+)", re.IGNORECASE)
+#: NCBI's per-ID message for an ID it has no summary of (FACTS.md §2)
+_ABSENT = re.compile(r"cannot get document summary", re.IGNORECASE)
 #: XML element name (version 2.0) -> the JSON field it is
 _XML_FIELDS = {
     "Name": "name",
@@ -60,6 +62,13 @@ class GeneSummary:
     fields: dict[str, Any] = field(default_factory=dict)  #: NCBI's fields, JSON names
     error: str = ""  #: NCBI's message when it has no record with this ID
     defect: str = ""  #: why the reply's summary of this ID cannot be used
+
+    @property
+    def absent(self) -> bool:
+        """Whether ``error`` is NCBI's word that it has no record with this ID ("cannot get
+        document summary", "Invalid uid"): another message (a backend's passing trouble)
+        says nothing of the ID."""
+        return bool(_ABSENT.search(self.error) or _UNKNOWN_UID.search(self.error))
 
 
 def parse_gene_summaries(body: bytes) -> dict[str, GeneSummary]:

@@ -194,8 +194,10 @@ class GeneResolver:
                 continue  # NCBI may add what was not asked: ignore it
             if summary.defect:
                 outcome.failed[gene_id] = f"NCBI Gene's summary cannot be used: {summary.defect}"
-            elif summary.record is None:
+            elif summary.record is None and summary.absent:
                 outcome.missing.add(gene_id)
+            elif summary.record is None:  # an error that is not NCBI's word of absence
+                outcome.failed[gene_id] = f"NCBI Gene answered {summary.error!r} for it"
             else:
                 found.append(summary)
                 outcome.records[gene_id] = summary.record

@@ -197,6 +197,23 @@ def test_an_id_said_unknown_once_is_asked_again_before_it_is_believed(tmp_path: 
         assert cache.get_gene("7291") is not None and not cache.is_gene_missing("7291")
 
 
+def test_only_ncbis_word_of_absence_makes_an_id_unknown(tmp_path: Path) -> None:
+    """A per-ID error NCBI gives for an ID it lacks ("cannot get document summary") makes
+    it unknown once said twice; any other message (a backend's passing trouble) says
+    nothing of the ID: it is not looked up this time, never cached as unknown."""
+    trouble = {"uids": ["7291"], "7291": {"uid": "7291", "error": "Backend unavailable"}}
+    found, asked = _mock_look_up([trouble], ["7291"], tmp_path / "trouble")
+    lookup = found.lookups["7291"]
+    assert lookup.status is GeneStatus.UNRESOLVED and "Backend unavailable" in lookup.reason
+    with CitationCache(tmp_path / "trouble") as cache:
+        assert not cache.is_gene_missing("7291")
+    lacking = {"uids": ["7291"], "7291": {"uid": "7291", "error": "cannot get document summary"}}
+    found, asked = _mock_look_up([lacking], ["7291"], tmp_path / "lacking")
+    assert found.lookups["7291"].status is GeneStatus.UNKNOWN and asked == ["7291", "7291"]
+    with CitationCache(tmp_path / "lacking") as cache:
+        assert cache.is_gene_missing("7291")
+
+
 def test_a_summary_filed_under_another_id_is_not_that_ids(tmp_path: Path) -> None:
     """A reply whose summary under 7291 is of 117581 (TWIST2): 7291 is unresolved, saying
     so, and nothing is cached for it; its fellow IDs are found."""
