@@ -27,7 +27,7 @@ from enrich.audit import AuditSettings, parse_conditions
 from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
 from enrich.errors import EnrichError
-from enrich.escape import printable
+from enrich.escape import printable, terminal_json
 from enrich.extract import iter_documents, iter_input_files, no_documents_message
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.figures import count, duration, many
@@ -303,10 +303,10 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
     rows = [(raw, resolved.resolutions[key]) for raw, key in keys.items()]
     if fmt == "json":
         payload = [{"identifier": raw, **res.to_dict()} for raw, res in rows]
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(terminal_json(json.dumps(payload, indent=2, ensure_ascii=False)))
     elif fmt == "csl":
         records = [res.record for _, res in rows if res.record]
-        click.echo(json.dumps(csl_items(records), indent=2, ensure_ascii=False))
+        click.echo(terminal_json(json.dumps(csl_items(records), indent=2, ensure_ascii=False)))
     else:
         for raw, res in rows:
             click.echo(_resolution_line(raw, res))

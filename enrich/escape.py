@@ -1,6 +1,7 @@
-"""Text from inputs made safe where it would otherwise be misread: messages and TSV cells.
+"""Text from inputs made safe where it would otherwise be misread: messages, TSV cells and
+JSON printed on a terminal.
 
-Two promises, each kept by one function used everywhere it applies:
+Three promises, each kept by one function used everywhere it applies:
 
 * :func:`printable`: a file name or any other text from outside shown in a message is one
   line, and no character in it can move the cursor, recolour the terminal or fake another
@@ -14,19 +15,33 @@ Two promises, each kept by one function used everywhere it applies:
   terminals too (``enrich audit --format tsv``), so a control character (escape, C1) or a
   bidirectional override in a cell is written as its escape, as :func:`printable` does;
   other characters, a soft hyphen among them, are kept.
+* :func:`terminal_json`: JSON that commands print (``--format json``) holds no character
+  a terminal acts on: ``json.dumps(..., ensure_ascii=False)`` escapes the C0 controls but
+  leaves DEL, the C1 controls and the bidirectional controls raw; they are written as
+  ``\\uXXXX`` escapes, the same JSON value.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["FORMULA_STARTS", "printable", "tsv_cell"]
+__all__ = ["FORMULA_STARTS", "printable", "terminal_json", "tsv_cell"]
 
 #: the first characters that make a spreadsheet evaluate a cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 #: what a terminal acts on: C0 and C1 controls, DEL, bidirectional embeddings and overrides
 _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+#: what json.dumps(ensure_ascii=False) leaves raw of _TERMINAL_CONTROL (it escapes C0)
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_json(text: str) -> str:
+    """JSON ``text`` (as json.dumps writes it) with DEL, C1 and bidirectional controls
+    written as ``\\uXXXX`` escapes: the same JSON value, nothing a terminal acts on."""
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def printable(text: object) -> str:

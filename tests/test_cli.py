@@ -347,3 +347,14 @@ def test_a_grade_met_only_by_claims_whose_citations_were_not_looked_up_is_not_de
         "fail-on: tripped by single_source (26 claims); not decided: C (54 claims) met only "
         "in doubt"
     )
+
+
+def test_json_printed_holds_no_terminal_control_raw(tmp_path: Path) -> None:
+    """A file name (or page text) holding a bidirectional override or a C1 control is
+    printed by ``extract --format json`` as JSON escapes, never raw: the same value."""
+    name = "re\u202eversed\x9b.md"
+    (tmp_path / name).write_text("TWIST1 binds it (PMID: 12345).\n", encoding="utf-8")
+    code, out, _ = run("extract", "--format", "json", str(tmp_path))
+    assert code == 0
+    assert "\u202e" not in out and "\x9b" not in out and "\\u202e" in out
+    assert json.loads(out)["documents"][0]["path"].endswith(name)

@@ -1,13 +1,14 @@
-"""Text from inputs shown in messages and written to TSV cells: one safe line each."""
+"""Text from inputs shown in messages, written to TSV cells and printed as JSON: safe."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enrich.escape import FORMULA_STARTS, printable, tsv_cell
+from enrich.escape import FORMULA_STARTS, printable, terminal_json, tsv_cell
 from enrich.model import Problem
 
 
@@ -58,3 +59,20 @@ def test_tsv_cell_never_starts_a_formula(text: str) -> None:
     assert "\t" not in cell and "\n" not in cell and "\r" not in cell
     assert not any(unicodedata.category(c) == "Cc" for c in cell)
     assert not cell.startswith(FORMULA_STARTS) or cell.lstrip("+-").replace(".", "").isdigit()
+
+
+@given(
+    st.recursive(
+        st.text() | st.none(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)
+    )
+)
+def test_terminal_json_is_the_same_value_with_nothing_a_terminal_acts_on(value: object) -> None:
+    """JSON printed by a command holds no control (C0, DEL, C1) nor bidirectional control
+    raw, whatever the data, and reads back as the same value."""
+    text = terminal_json(json.dumps(value, indent=2, ensure_ascii=False))
+    assert json.loads(text) == value
+    raw = [c for c in text if c != "\n" and (unicodedata.category(c) == "Cc" or c in BIDI)]
+    assert not raw
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

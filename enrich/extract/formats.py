@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from enrich.escape import printable, tsv_cell
+from enrich.escape import printable, terminal_json, tsv_cell
 from enrich.figures import count
 from enrich.identifiers import doi_key
 from enrich.model import Citation, Claim, Document
@@ -20,7 +20,8 @@ def iter_json(documents: Iterable[Document]) -> Iterator[str]:
     """``{"documents": [...]}`` in pieces, one document at a time, so memory stays bounded."""
     yield '{"documents": ['
     for index, document in enumerate(documents):
-        yield ("," if index else "") + "\n" + json.dumps(document.to_dict(), ensure_ascii=False)
+        text = terminal_json(json.dumps(document.to_dict(), ensure_ascii=False))
+        yield ("," if index else "") + "\n" + text
     yield "\n]}\n"
 
 

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from enrich.audit import summarize
 from enrich.audit.gate import claim_conditions, grade_in_doubt
-from enrich.escape import printable
+from enrich.escape import printable, terminal_json
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
 from enrich.report.files import Spool
@@ -167,7 +167,7 @@ class AuditListing:
             shown = dataclasses.replace(doc, claims=tuple(v for v in doc.claims if id(v) in listed))
             if self.options.fmt == "tsv":
                 return ("", "".join(tsv_line(row) for row in claim_rows(shown))), ()
-            text = json.dumps(shown.to_dict(), indent=2, ensure_ascii=False)
+            text = terminal_json(json.dumps(shown.to_dict(), indent=2, ensure_ascii=False))
             return ("", text.replace("\n", "\n    ")), ()  # as inside the "documents" list
         conditions = self.options.fail_on
         rows = [[self._cells(doc, v, conditions) for v in group] for group in (first, rest)]
@@ -270,7 +270,8 @@ class AuditListing:
     def _write_json(self, out: TextIO, head: dict[str, Any]) -> None:
         out.write("{\n")
         for key, value in head.items():
-            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            text = terminal_json(json.dumps(value, indent=2, ensure_ascii=False))
+            text = text.replace("\n", "\n  ")
             out.write(f'  "{key}": {text},\n')
         out.write('  "documents": [')
         for index, text in enumerate(self._texts(1)):
