@@ -61,6 +61,9 @@ __all__ = [
 
 DOI_BATCH = 50
 RETRY_BATCH = 50
+#: PMIDs whose records the cache holds asked as witnesses (see :meth:`Resolver.fetch_pmids`)
+#: when none was just returned: PubMed may since have withdrawn one of them
+CACHED_WITNESSES = 3
 Progress = Callable[[int], None]
 Settled = Callable[[dict[str, Resolution]], None]
 
@@ -135,7 +138,7 @@ class Resolver:
         self._slots = asyncio.Semaphore(concurrency)
         self._progress = progress or (lambda n: None)
         self._settled = on_settled or (lambda resolutions: None)
-        self._known: str | None = None  #: a PMID whose record the cache held: it exists
+        self._known: list[str] = []  #: PMIDs whose records the cache held: they exist
 
     async def resolve(self, keys: Iterable[str]) -> dict[str, Resolution]:
         """One Resolution per distinct key; see the module docstring for the states."""
@@ -181,7 +184,8 @@ class Resolver:
             key = f"pmid:{pmid}"
             cached = read.get(pmid) or self.cache.get_record(pmid)
             if cached is not None:
-                self._known = self._known or pmid
+                if len(self._known) < CACHED_WITNESSES:
+                    self._known.append(pmid)
                 results[key] = Resolution(
                     key,
                     Status.RESOLVED,
@@ -219,9 +223,10 @@ class Resolver:
         with backoff; then, with ``blank_is_absence``, its PMIDs go on to the second ask,
         else (records known to exist, as :mod:`enrich.entrez.refresh` checks) they fail.
         The second ask carries a *witness*, a PMID known to exist (one the server just
-        returned, else one the cache held), so that a blank reply to it fails: only a
-        reply that holds the witness and not the PMID makes it missing.  With no witness
-        at hand (nothing returned, nothing cached) a blank second reply is believed.
+        returned, else a few the cache held: PubMed may have withdrawn one since), so that
+        a blank reply to it fails: only a reply that holds a witness and not the PMID makes
+        it missing.  With no witness at hand (nothing returned, nothing cached) a blank
+        second reply is believed.
         ``report`` feeds the progress and ``on_settled`` callbacks; it is off for PMIDs
         fetched only on a DOI's behalf.
         """
@@ -235,11 +240,11 @@ class Resolver:
         again = sorted(outcome.missing)
         if again:  # the second ask: each batch holds the witness, when there is one
             outcome.missing.clear()
-            witness = min(outcome.records, default=self._known)
-            if witness is None:
+            witnesses = (min(outcome.records),) if outcome.records else tuple(self._known)
+            if not witnesses:
                 await self._fetch_batches(again, RETRY_BATCH, outcome, sink, report, Blank.BELIEVED)
             else:
-                await self._fetch_witnessed(again, witness, outcome, sink, report)
+                await self._fetch_witnessed(again, witnesses, outcome, sink, report)
             sink.absent(sorted(outcome.missing))
             if report:
                 self._progress(len(outcome.missing))
@@ -258,14 +263,19 @@ class Resolver:
         await asyncio.gather(*(self._fetch_batch(b, outcome, sink, report, blank) for b in batches))
 
     async def _fetch_witnessed(
-        self, pmids: list[str], witness: str, outcome: Fetched, sink: RecordSink, report: bool
+        self,
+        pmids: list[str],
+        witnesses: tuple[str, ...],
+        outcome: Fetched,
+        sink: RecordSink,
+        report: bool,
     ) -> None:
-        """Ask ``pmids`` again, each batch with ``witness``, a PMID known to exist: a reply
-        without it is a failure, never an answer."""
+        """Ask ``pmids`` again, each batch with ``witnesses``, PMIDs known to exist: a reply
+        without any of them is a failure, never an answer."""
         size = RETRY_BATCH
         batches = [pmids[i : i + size] for i in range(0, len(pmids), size)]
         fetches = (
-            self._fetch_batch(b, outcome, sink, False, Blank.FAILED, witness) for b in batches
+            self._fetch_batch(b, outcome, sink, False, Blank.FAILED, witnesses) for b in batches
         )
         await asyncio.gather(*fetches)
         if report:
@@ -279,14 +289,14 @@ class Resolver:
         sink: RecordSink,
         report: bool,
         blank: Blank,
-        witness: str | None = None,
+        witnesses: tuple[str, ...] = (),
     ) -> None:
         """Fetch one batch into ``outcome``; ``blank`` says what a reply holding none of its
-        PMIDs means (once the client's own retries have asked again).  ``witness``, a PMID
-        known to exist, is asked with them: a reply without its record tells nothing of
-        the PMIDs it leaves out (they fail)."""
+        PMIDs means (once the client's own retries have asked again).  ``witnesses``, PMIDs
+        known to exist, are asked with them: a reply without any of their records tells
+        nothing of the PMIDs it leaves out (they fail)."""
         assert self.client is not None
-        asked = [*batch, witness] if witness else batch
+        asked = [*batch, *witnesses]
         params = {"db": "pubmed", "id": ",".join(asked), "retmode": "xml"}
         parse = partial(_parse_efetch, asked=frozenset(asked), blank_ok=blank is Blank.BELIEVED)
         async with self._slots:
@@ -312,8 +322,9 @@ class Resolver:
         unreadable = _unreadable(defects, set(batch) - outcome.records.keys())
         outcome.failed.update(unreadable)
         left_out = [p for p in batch if p not in outcome.records and p not in outcome.failed]
-        if witness and all(record.pmid != witness for record, _ in parsed):
-            reason = f"efetch reply left out PMID {witness}, which PubMed has: not an answer"
+        if witnesses and all(record.pmid not in witnesses for record, _ in parsed):
+            which = ("PMIDs " if len(witnesses) > 1 else "PMID ") + ", ".join(witnesses)
+            reason = f"efetch reply left out {which}, which PubMed has: not an answer"
             outcome.failed.update(dict.fromkeys(left_out, reason))
         else:
             outcome.missing.update(left_out)

@@ -839,3 +839,32 @@ def test_a_blank_second_ask_leaves_pmids_unresolved_when_a_witness_shows_it_is_n
     assert results[f"pmid:{made_up}"].status is Status.NOT_FOUND
     results = mock_resolve(existing, keys_of([known, real]), cache_dir)
     assert statuses(results) == {"resolved": 2}
+
+
+def test_a_cached_witness_pubmed_withdrew_does_not_keep_missing_pmids_unresolved(
+    tmp_path: Path,
+) -> None:
+    """The cache may still hold a record PubMed has since withdrawn (until a refresh drops
+    it): were it the one witness of the second ask, every reply would leave it out, and a
+    made-up PMID would stay unresolved run after run, never not_found.  A few cached PMIDs
+    ride along, so the others still witness the answer."""
+    withdrawn, kept = "30001", ["30002", "30003"]
+    made_up = "99999999"
+    cache_dir = tmp_path / "cache"
+
+    def before(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=record_set([_record(p) for p in _asked(request)]))
+
+    assert statuses(mock_resolve(before, keys_of([withdrawn, *kept]), cache_dir)) == {"resolved": 3}
+    asked: list[list[str]] = []
+
+    def now(request: httpx.Request) -> httpx.Response:  # 30001 withdrawn since
+        asked.append(_asked(request))
+        found = [p for p in _asked(request) if p in kept]
+        return httpx.Response(200, content=record_set([_record(p) for p in found]))
+
+    results = mock_resolve(now, keys_of([withdrawn, *kept, made_up]), cache_dir)
+    assert results[f"pmid:{made_up}"].status is Status.NOT_FOUND
+    assert asked[-1] == [made_up, withdrawn, *kept]
+    with CitationCache(cache_dir) as cache:
+        assert cache.is_missing(made_up)
