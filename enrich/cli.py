@@ -500,7 +500,8 @@ def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = 
     multiple=True,
     metavar="GRADE|FLAG",
     help="Exit 1 if any claim has this grade (A-D) or flag; repeatable. Those claims are "
-    "listed first, and which conditions tripped is printed.",
+    "listed first, and which conditions tripped is printed. A grade met only by claims "
+    "citing identifiers that could not be looked up is not decided (exit 3).",
 )
 @click.option(
     "--all", "show_all", is_flag=True, help="List every claim, not only those graded C or D."
@@ -524,7 +525,9 @@ def audit(
     grades and flags asked for; json and tsv carry every claim unless --grade or
     --flag.  With --fail-on, exit 1 when any claim has one of the given grades or
     flags (a gate for a curation pipeline): which conditions tripped, and by how
-    many claims each, is printed on stderr, and those claims are listed first.
+    many claims each, is printed on stderr, and those claims are listed first.  A
+    grade met only by claims citing identifiers that could not be looked up (their
+    grades may change once they are) trips nothing: not decided, exit 3.
 
     \b
     Examples:

@@ -349,6 +349,17 @@ def test_a_grade_met_only_by_claims_whose_citations_were_not_looked_up_is_not_de
     )
 
 
+def test_the_fail_on_help_says_a_grade_met_only_in_doubt_is_not_decided() -> None:
+    """``--fail-on``'s help and the command's say what the gate does: a grade met only by
+    claims citing identifiers not looked up exits 3, not the 1 "any claim has this grade"
+    promised."""
+    code, out, _ = run("audit", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "not decided (exit 3)" in text
+    assert "trips nothing: not decided, exit 3" in text
+
+
 def test_json_printed_holds_no_terminal_control_raw(tmp_path: Path) -> None:
     """A file name (or page text) holding a bidirectional override or a C1 control is
     printed by ``extract --format json`` as JSON escapes, never raw: the same value."""
