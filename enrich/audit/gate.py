@@ -59,7 +59,9 @@ def conditions_met(
     documents: Iterable[AuditedDocument], conditions: frozenset[str]
 ) -> Counter[str]:
     """How many claims (and loose citations) of ``documents`` meet each of ``conditions``;
-    a condition nothing meets is absent."""
+    a condition nothing meets is absent.  Claims meeting a grade only in doubt
+    (:func:`grade_in_doubt`) are counted too: a gate that must not trip on them, as
+    ``enrich audit --fail-on`` does not, leaves them out itself."""
     met: Counter[str] = Counter()
     for document in documents:
         for claim in document.claims:
