@@ -213,6 +213,11 @@ _NOTICE_LINKS = ("ErratumFor", "RetractionOf", "ExpressionOfConcernFor")
 RETRACTION_LINKS = ("RetractionIn", "RetractedandRepublishedIn")
 #: links from a paper to its correction: an erratum, or the corrected version republished
 CORRECTION_LINKS = ("ErratumIn", "CorrectedandRepublishedIn")
+#: links between versions of one article PubMed lists apart: one study, however cited
+REPUBLISHED_LINKS = (
+    *("CorrectedandRepublishedIn", "CorrectedandRepublishedFrom"),
+    *("RepublishedIn", "RepublishedFrom"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +257,15 @@ class PaperRecord:
 
     def related(self, *ref_types: str) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.ref_type in ref_types)
+
+    @property
+    def study(self) -> str:
+        """The PMID that stands for the article this record is a version of: the lowest of
+        its own and those PubMed links as its corrected and republished, or republished,
+        versions (so an article and its republished version cited together are one
+        paper)."""
+        versions = [r.pmid for r in self.related(*REPUBLISHED_LINKS) if r.pmid and r.pmid.isdigit()]
+        return min([self.pmid, *versions], key=lambda pmid: (len(pmid), pmid))
 
     @property
     def doi_keys(self) -> frozenset[str]:

@@ -39,7 +39,8 @@ Grades. A *primary* paper is a citation that resolved to a PubMed record and is 
 a resource paper, retracted, nor a retraction notice, nor contradicted by the document's
 DOI and title both (``doi_mismatch`` and ``title_mismatch``: unverifiable). Papers are
 counted once each, by the record they resolved to: two references to one paper, or its
-PMID in one and its DOI in another, are one primary paper.
+PMID in one and its DOI in another, are one primary paper, as are an article and its
+corrected and republished (or republished) version.
 
 - **A**: at least ``primary_for_a`` primary papers, and at least one of them
   mentions both partners (edge) or the gene (statement); a partner with no name to look

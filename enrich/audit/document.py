@@ -123,7 +123,7 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
     partners, unchecked = _partners(claim, context)
     worths = [_citation_worth(citation, context) for citation in claim.citations]
     verdicts = []
-    primary: set[str] = set()  # PMIDs of the primary papers
+    primary: set[str] = set()  # the primary papers, by study (versions of one article: one)
     naming: tuple[str, tuple[Mention, ...]] | None = None  # a primary paper naming every partner
     for citation, worth in zip(claim.citations, worths, strict=True):
         verdict = worth.verdict
@@ -133,7 +133,7 @@ def _audit_claim(claim: Claim, context: _Context) -> ClaimVerdict:
             if flag is not None:
                 verdict = CitationVerdict(citation, verdict.resolution, (*verdict.flags, flag))
         if worth.primary and worth.record is not None:
-            primary.add(worth.record.record.pmid)
+            primary.add(worth.study)
             if naming is None and not unchecked and len(mentions) == len(partners):
                 naming = (worth.record.record.pmid, mentions)
         verdicts.append(verdict)

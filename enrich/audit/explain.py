@@ -75,7 +75,11 @@ def grade_reason(
     primary paper naming every partner with where it names them (``naming``), the
     partners' ``labels``, the settings' ``primary_for_a`` and the partners with no name to
     look for (``unchecked``: no paper can be shown to name them)."""
-    primary = list(dict.fromkeys(w.label for w in worths if w.primary))
+    studies: dict[str, str] = {}  # a paper cited in several versions is named once
+    for worth in worths:
+        if worth.primary:
+            studies.setdefault(worth.study, worth.label)
+    primary = list(studies.values())
     others = _others([w for w in worths if not w.primary])
     if grade is Grade.A:
         text = f"A: {_count(primary, 'primary paper')} ({_pmids(primary)})"

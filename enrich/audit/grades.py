@@ -45,6 +45,9 @@ class _Worth:
     #: counts towards grade C: secondary (a resource paper, a review, not research) or
     #: unverifiable (unresolved, a DOI not in PubMed)
     secondary: bool
+    #: the article it is a version of (:attr:`~enrich.model.PaperRecord.study`; its label
+    #: when unresolved): primary papers are counted by it
+    study: str
 
 
 def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") -> _Worth:
@@ -61,7 +64,8 @@ def _worth_of(verdict: CitationVerdict, record: _Record | None, name: str = "") 
     label = f"PMID {record.record.pmid}" if record is not None else _label(verdict.citation)
     label = f"{name}, {label}" if name else label
     kind = citation_kind(names, verdict.resolution.status.value)
-    return _Worth(verdict, record, label, kind, resource, primary, secondary)
+    study = record.record.study if record is not None else label
+    return _Worth(verdict, record, label, kind, resource, primary, secondary, study)
 
 
 _NO_CITATION = Flag(FlagName.NO_CITATION, "no citation given")

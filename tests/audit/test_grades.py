@@ -20,6 +20,7 @@ from enrich.model import (
     GeneRecord,
     Grade,
     Partner,
+    Relation,
     Resolution,
     Status,
     Subject,
@@ -330,3 +331,27 @@ def test_a_pmid_the_documents_doi_and_title_both_contradict_is_no_primary_paper(
     )
     for one in (cite("14", doi="10.1/x"), cite("14", title="SOX9 in cartilage")):
         assert audit_claim(statement(one), resolved(paper)).grade is Grade.B
+
+
+def test_an_article_and_its_republished_version_are_one_paper() -> None:
+    """An article PubMed links to its corrected and republished version is one study with
+    it: cited together they are one primary paper, in the grade and in its reason."""
+    original = record(
+        "114",
+        "RUNX2 and TWIST1.",
+        relations=(Relation("CorrectedandRepublishedIn", "115", "J X. 2020"),),
+    )
+    republished = record(
+        "115",
+        "RUNX2 and TWIST1, corrected.",
+        relations=(Relation("CorrectedandRepublishedFrom", "114", "J X. 2019"),),
+    )
+    both = edge(cite("114"), cite("115"))
+    verdict = audit_claim(both, resolved(original, republished))
+    assert verdict.grade is Grade.B
+    assert verdict.grade_reason == "B: 1 primary paper (PMID 114), A needs 2"
+    other = record("130", "RUNX2 and TWIST1 again.")
+    three = edge(cite("115"), cite("114"), cite("130"))
+    verdict = audit_claim(three, resolved(original, republished, other))
+    assert verdict.grade is Grade.A
+    assert verdict.grade_reason.startswith("A: 2 primary papers (PMID 115, 130)")
