@@ -1,14 +1,15 @@
-"""Checking a folder that enrich will write to, before any work and without creating it; and
-the paths a library user may give."""
+"""Checking a folder that enrich will write to, before any work and without creating it;
+the paths a library user may give; and opening a file only when it is a regular one."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from enrich.errors import OutputError
 
-__all__ = ["StrPath", "check_writable_folder", "one_path_refused"]
+__all__ = ["StrPath", "check_writable_folder", "one_path_refused", "open_regular"]
 
 #: A path as a library user may give it: a :class:`~pathlib.Path`, a string, any path-like
 StrPath = str | os.PathLike[str]
@@ -37,3 +38,18 @@ def check_writable_folder(folder: Path, what: str) -> None:
     if not os.access(existing, os.W_OK | os.X_OK):
         named = "" if existing == folder else f" ({existing})"
         raise OutputError(f"cannot write {what} to {folder}{named}: permission denied or read-only")
+
+
+def open_regular(path: Path, *, follow: bool = True) -> int | None:
+    """A read-only descriptor of ``path`` (the caller closes it), or None when it cannot be
+    opened or is not a regular file.  Never blocks: a FIFO, device or socket planted under
+    the name is refused, not read; with ``follow=False`` a symbolic link is refused too."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    return fd

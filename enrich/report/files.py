@@ -27,13 +27,13 @@ import fcntl
 import itertools
 import os
 import re
-import stat
 import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
 from enrich.errors import OutputError
+from enrich.folders import open_regular
 
 __all__ = [
     "MAX_STEM",
@@ -130,13 +130,10 @@ def _sweep_orphans(folder: Path) -> None:
     files are opened, never blocking nor through a link: a FIFO planted under such a name
     would otherwise hang every run."""
     for temp in folder.glob(f"{TEMP_PREFIX}*.tmp"):
-        try:
-            fd = os.open(temp, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:  # gone, a link (ELOOP), unreadable: not a file enrich left
+        fd = open_regular(temp, follow=False)
+        if fd is None:  # gone, a link, unreadable, not a file: not one enrich left
             continue
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                continue
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             temp.unlink()
         except (BlockingIOError, FileNotFoundError):

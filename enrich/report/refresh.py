@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import stat
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from enrich.entrez.refresh import RefreshResult
 from enrich.figures import count
+from enrich.folders import open_regular
 from enrich.report.commit import recover
 from enrich.report.database import documents_citing
 from enrich.report.files import atomic_write_text, inside, prepare_out_dir
@@ -66,14 +66,11 @@ def _read_report(path: Path) -> dict[str, Any]:
     """The day's earlier report, or {} when there is none that can be read.  Only a regular
     file is read, never blocking nor through a link: a FIFO planted there would hang the
     refresh (and its lock) for ever, a link have another file read into the report."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+    fd = open_regular(path, follow=False)
+    if fd is None:
         return {}
     try:
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return {}
             data = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return {}

@@ -73,6 +73,7 @@ from enrich.entrez.resolve import cache_entries
 from enrich.errors import OutputError
 from enrich.escape import printable
 from enrich.extract import MAX_DOCUMENT_BYTES
+from enrich.folders import open_regular
 from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
@@ -105,13 +106,11 @@ def input_digest(path: Path) -> str:
     is not a regular file, is over the documents' size limit, or cannot be read: a FIFO or
     a device is never read here, nor more than a document may hold (reading the document
     reports what is wrong with it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
+    fd = open_regular(path)
+    if fd is None:
         return ""
     with os.fdopen(fd, "rb") as handle:
-        found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_DOCUMENT_BYTES:
+        if os.fstat(fd).st_size > MAX_DOCUMENT_BYTES:
             return ""
         try:
             return hashlib.file_digest(handle, "blake2b").hexdigest()
