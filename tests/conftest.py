@@ -78,3 +78,19 @@ def _private_limiter_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
         yield
+
+
+def count_record_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The PMIDs whose cached records ``CitationCache.get_record`` is asked for from now on
+    (until the test ends), in order."""
+    from enrich.entrez import CitationCache
+
+    reads: list[str] = []
+    get_record = CitationCache.get_record
+
+    def counted(cache: CitationCache, pmid: str) -> object:
+        reads.append(pmid)
+        return get_record(cache, pmid)
+
+    monkeypatch.setattr(CitationCache, "get_record", counted)
+    return reads

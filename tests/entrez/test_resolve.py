@@ -23,6 +23,7 @@ from enrich.entrez.cache import SCHEMA_VERSION
 from enrich.entrez.pubmed import parse_record
 from enrich.model import Resolution, Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record, record_set
+from tests.conftest import count_record_reads
 
 KEY = "test-api-key-0123456789"  # a key gives the 10/s limit, which keeps these tests fast
 PMIDS = [str(n) for n in range(20001, 20451)]  # 450 synthetic records
@@ -795,14 +796,7 @@ def test_a_cached_doi_reads_its_record_once(
     with CitationCache(tmp_path) as cache:
         cache.put_records([(parse_record(xml), xml)], time.time())
         cache.put_doi("10.5555/test.20001", "20001")
-        reads: list[str] = []
-        get_record = CitationCache.get_record
-
-        def counted(self: CitationCache, pmid: str) -> Any:
-            reads.append(pmid)
-            return get_record(self, pmid)
-
-        monkeypatch.setattr(CitationCache, "get_record", counted)
+        reads = count_record_reads(monkeypatch)
         results = asyncio.run(resolve_keys(["doi:10.5555/test.20001", "pmid:20001"], cache, None))
     assert {r.status for r in results.values()} == {Status.RESOLVED}
     assert reads == ["20001"]

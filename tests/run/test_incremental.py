@@ -42,6 +42,7 @@ from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, run_enrichment
 from enrich.run.incremental import STATE, Incremental
 from enrich.testing import EutilsServer, RecordStore, make_record
+from tests.conftest import count_record_reads
 
 LIVE = 8  #: documents in the corpus at the start; the others are added later
 EPOCH = "1767225600"  #: SOURCE_DATE_EPOCH: every run says it was made at the same time
@@ -286,14 +287,7 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
     pmid = min((p for p in counts if counts[p] == 1), key=int)
     citing = next(text for text in texts.values() if pmid in text)
     world.change_record("change", pmid)
-    asked: list[str] = []
-    get_record = CitationCache.get_record
-
-    def counted(cache: CitationCache, wanted: str) -> object:
-        asked.append(wanted)
-        return get_record(cache, wanted)
-
-    monkeypatch.setattr(CitationCache, "get_record", counted)
+    asked = count_record_reads(monkeypatch)
     outcome = world.run(out)
     assert outcome.kept == LIVE - 1
     assert pmid in asked and {p for p in asked if p not in citing} == set()
@@ -306,8 +300,7 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
     with CitationCache(world.cache) as cache:  # the log no longer reaches back
         for number in range(cache.version().changes + 1):
             cache.delete_meta(f"log:{number}")
-    monkeypatch.setattr(CitationCache, "get_record", counted)
-    asked.clear()
+    asked = count_record_reads(monkeypatch)
     world.run(out)
     with closing(sqlite3.connect(out / STATE)) as db:
         cited = {key for (key,) in db.execute("SELECT key FROM keys WHERE key LIKE 'pmid:%'")}
