@@ -11,7 +11,6 @@ reports are still written and say so.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import sys
 import time
@@ -303,10 +302,10 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
     rows = [(raw, resolved.resolutions[key]) for raw, key in keys.items()]
     if fmt == "json":
         payload = [{"identifier": raw, **res.to_dict()} for raw, res in rows]
-        click.echo(terminal_json(json.dumps(payload, indent=2, ensure_ascii=False)))
+        click.echo(terminal_json(payload, indent=2))
     elif fmt == "csl":
         records = [res.record for _, res in rows if res.record]
-        click.echo(terminal_json(json.dumps(csl_items(records), indent=2, ensure_ascii=False)))
+        click.echo(terminal_json(csl_items(records), indent=2))
     else:
         for raw, res in rows:
             click.echo(_resolution_line(raw, res))

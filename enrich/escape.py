@@ -23,6 +23,7 @@ Three promises, each kept by one function used everywhere it applies:
 
 from __future__ import annotations
 
+import json
 import re
 
 __all__ = ["FORMULA_STARTS", "printable", "terminal_json", "tsv_cell"]
@@ -38,9 +39,11 @@ _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def terminal_json(text: str) -> str:
-    """JSON ``text`` (as json.dumps writes it) with DEL, C1 and bidirectional controls
-    written as ``\\uXXXX`` escapes: the same JSON value, nothing a terminal acts on."""
+def terminal_json(value: object, indent: int | None = None) -> str:
+    """``value`` as JSON (``json.dumps(value, indent=indent, ensure_ascii=False)``) with DEL,
+    C1 and bidirectional controls written as ``\\uXXXX`` escapes: the same JSON value,
+    nothing a terminal acts on."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
     return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

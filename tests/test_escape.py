@@ -69,7 +69,7 @@ def test_tsv_cell_never_starts_a_formula(text: str) -> None:
 def test_terminal_json_is_the_same_value_with_nothing_a_terminal_acts_on(value: object) -> None:
     """JSON printed by a command holds no control (C0, DEL, C1) nor bidirectional control
     raw, whatever the data, and reads back as the same value."""
-    text = terminal_json(json.dumps(value, indent=2, ensure_ascii=False))
+    text = terminal_json(value, indent=2)
     assert json.loads(text) == value
     raw = [c for c in text if c != "\n" and (unicodedata.category(c) == "Cc" or c in BIDI)]
     assert not raw

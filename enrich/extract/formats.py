@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 from enrich.escape import printable, terminal_json, tsv_cell
@@ -20,7 +19,7 @@ def iter_json(documents: Iterable[Document]) -> Iterator[str]:
     """``{"documents": [...]}`` in pieces, one document at a time, so memory stays bounded."""
     yield '{"documents": ['
     for index, document in enumerate(documents):
-        text = terminal_json(json.dumps(document.to_dict(), ensure_ascii=False))
+        text = terminal_json(document.to_dict())
         yield ("," if index else "") + "\n" + text
     yield "\n]}\n"
 

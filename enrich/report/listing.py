@@ -17,7 +17,6 @@ cut inside a word: flags are listed whole, statements cut at a space.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -167,7 +166,7 @@ class AuditListing:
             shown = dataclasses.replace(doc, claims=tuple(v for v in doc.claims if id(v) in listed))
             if self.options.fmt == "tsv":
                 return ("", "".join(tsv_line(row) for row in claim_rows(shown))), ()
-            text = terminal_json(json.dumps(shown.to_dict(), indent=2, ensure_ascii=False))
+            text = terminal_json(shown.to_dict(), indent=2)
             return ("", text.replace("\n", "\n    ")), ()  # as inside the "documents" list
         conditions = self.options.fail_on
         rows = [[self._cells(doc, v, conditions) for v in group] for group in (first, rest)]
@@ -270,7 +269,7 @@ class AuditListing:
     def _write_json(self, out: TextIO, head: dict[str, Any]) -> None:
         out.write("{\n")
         for key, value in head.items():
-            text = terminal_json(json.dumps(value, indent=2, ensure_ascii=False))
+            text = terminal_json(value, indent=2)
             text = text.replace("\n", "\n  ")
             out.write(f'  "{key}": {text},\n')
         out.write('  "documents": [')
