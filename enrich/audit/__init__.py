@@ -58,7 +58,7 @@ from __future__ import annotations
 from enrich.audit.citations import corpus_share
 from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
-from enrich.audit.grades import NOT_PRIMARY, is_primary, summarize
+from enrich.audit.grades import is_primary, summarize
 from enrich.audit.names import learn_names
 from enrich.audit.settings import AuditSettings, CorpusStats, corpus_stats, merge_stats
 from enrich.model import FlagName
@@ -66,7 +66,6 @@ from enrich.model import FlagName
 __all__ = [
     "CONDITIONS",
     "FLAG_NAMES",
-    "NOT_PRIMARY",
     "AuditSettings",
     "CorpusStats",
     "audit_document",

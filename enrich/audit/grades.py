@@ -120,7 +120,7 @@ _SECONDARY = frozenset({FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARC
 #: citation flags that make a paper worth nothing to a claim, whatever else it is
 _WORTHLESS = frozenset({FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 #: citation flags that keep a resolved paper from counting as primary evidence
-NOT_PRIMARY = _SECONDARY | _WORTHLESS
+_NOT_PRIMARY = _SECONDARY | _WORTHLESS
 #: citation flags that, together, say the PMID is not the paper the document means: its
 #: DOI and its title both name another (a mistyped PMID, most likely); unverifiable
 MISIDENTIFIED = frozenset({FlagName.DOI_MISMATCH, FlagName.TITLE_MISMATCH})
@@ -129,7 +129,7 @@ MISIDENTIFIED = frozenset({FlagName.DOI_MISMATCH, FlagName.TITLE_MISMATCH})
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:
     """Whether a citation so resolved and flagged (flag names) is a primary paper."""
     resolved = resolution.status is Status.RESOLVED and resolution.record is not None
-    return resolved and not flags & NOT_PRIMARY and not flags >= MISIDENTIFIED
+    return resolved and not flags & _NOT_PRIMARY and not flags >= MISIDENTIFIED
 
 
 def is_primary(verdict: CitationVerdict) -> bool:
