@@ -13,7 +13,7 @@ __all__ = ["FLAG_MEANINGS", "GRADE_MEANINGS", "PRIMARY"]
 PRIMARY = (
     "A primary paper is a cited paper PubMed has a record of that is neither a database "
     "paper, a review, an item reporting no research, retracted nor a retraction notice, "
-    "and whose PubMed DOI and title are not both other than the document gives."
+    "and whose DOI and title as the document gives them do not both differ from PubMed's."
 )
 
 GRADE_MEANINGS: dict[Grade, str] = {
