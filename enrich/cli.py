@@ -5,7 +5,7 @@ failures (:class:`~enrich.errors.EnrichError`) end in one line on stderr.
 
 Exit codes: 0 done; 1 failure (bad input, an error, or ``--fail-on`` triggered);
 2 usage error; 3 finished, but some citations are unresolved (network) — the
-reports are still written and say so.
+reports are still written and say so — or ``--fail-on`` could not decide.
 """
 
 from __future__ import annotations
@@ -499,8 +499,9 @@ def _summary_screen(outcome: RunOutcome, seconds: float, out_dir: Path | None = 
     multiple=True,
     metavar="GRADE|FLAG",
     help="Exit 1 if any claim has this grade (A-D) or flag; repeatable. Those claims are "
-    "listed first, and which conditions tripped is printed. A grade met only by claims "
-    "citing identifiers that could not be looked up is not decided (exit 3).",
+    "listed first, and which conditions tripped is printed. A condition met only in doubt "
+    "(by claims citing identifiers that could not be looked up, or whose genes' NCBI Gene "
+    "names could not be had) is not decided (exit 3).",
 )
 @click.option(
     "--all", "show_all", is_flag=True, help="List every claim, not only those graded C or D."
@@ -525,8 +526,9 @@ def audit(
     --flag.  With --fail-on, exit 1 when any claim has one of the given grades or
     flags (a gate for a curation pipeline): which conditions tripped, and by how
     many claims each, is printed on stderr, and those claims are listed first.  A
-    grade met only by claims citing identifiers that could not be looked up (their
-    grades may change once they are) trips nothing: not decided, exit 3.
+    condition met only by claims citing identifiers that could not be looked up, or
+    whose genes' NCBI Gene names could not be had (what they meet may change once
+    looked up), trips nothing: not decided, exit 3.
 
     \b
     Examples:
@@ -571,10 +573,13 @@ def audit(
             outcome.summary.unresolved,
             offline=outcome.summary.offline,
             doubt=listing.doubt,
+            genes_without_names=outcome.summary.genes_without_names,
         )
         click.echo(gate, err=True)
         if listing.met or listing.loose:
             sys.exit(EXIT_FAILED)
+        if listing.doubt and not outcome.summary.problems:
+            sys.exit(EXIT_UNRESOLVED)  # not decided, as it says, whatever else was resolved
     sys.exit(_exit_code(outcome))
 
 

@@ -339,7 +339,8 @@ def test_a_grade_met_only_by_claims_whose_citations_were_not_looked_up_is_not_de
     assert doubtful.exit_code == 3, doubtful.output
     assert doubtful.stderr.splitlines()[-1] == (
         "fail-on: not decided: C (54 claims) met only in doubt: 65 cited identifiers could "
-        "not be checked (unresolved) and may change their grades; run again online"
+        "not be checked (unresolved) and 50 Gene IDs had no NCBI Gene names and may change what "
+        "they meet; run again online"
     )
     sure = CliRunner(env=env).invoke(cli, [*gate, "C,single_source"])
     assert sure.exit_code == 1, sure.output

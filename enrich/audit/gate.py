@@ -3,9 +3,11 @@
 A condition is a grade (``A``-``D``, any case) or a flag name (:class:`~enrich.model.FlagName`);
 a claim meets a grade condition when it has that grade, and a flag condition when
 the claim or one of its citations carries that flag.  A document's loose citations
-meet flag conditions too.  A claim with a citation that could not be looked up meets a
-grade condition other than A only *in doubt* (:func:`grade_in_doubt`): that citation
-counts for nothing now, and may change the grade once looked up.  Pure.
+meet flag conditions too.  A condition a claim meets may hold only *in doubt*
+(:func:`conditions_in_doubt`): a grade below A, when a citation could not be looked up
+(it counts for nothing now, and may change the grade once looked up), or when NCBI Gene's
+names of the document's genes could not be had (a paper may name a gene by a name not
+tried); ``no_mention`` in that second case.  Pure.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from enrich.model import AuditedDocument, ClaimVerdict, FlagName, Grade, Status
+from enrich.model import AuditedDocument, ClaimVerdict, FlagName, GeneStatus, Grade, Status
 
-__all__ = ["CONDITIONS", "claim_conditions", "conditions_met", "grade_in_doubt", "parse_conditions"]
+__all__ = [
+    "CONDITIONS",
+    "claim_conditions",
+    "conditions_in_doubt",
+    "conditions_met",
+    "gene_names_missing",
+    "grade_in_doubt",
+    "parse_conditions",
+]
 
 #: every condition ``--fail-on`` accepts, grades first
 CONDITIONS = (*(g.value for g in Grade), *sorted(f.value for f in FlagName))
@@ -45,22 +55,46 @@ def claim_conditions(claim: ClaimVerdict) -> set[str]:
     return met
 
 
-def grade_in_doubt(claim: ClaimVerdict) -> bool:
-    """Whether ``claim``'s grade may change once its citations are all looked up: it is
-    below A and one of its citations is unresolved (not looked up: offline, or E-utilities
-    failed).  A C may become A, B or D, a B an A; an A stays A (a citation looked up
-    never takes a primary paper away), so A is never in doubt."""
-    return claim.grade is not Grade.A and any(
-        c.resolution.status is Status.UNRESOLVED for c in claim.citations
-    )
+def grade_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> bool:
+    """Whether ``claim``'s grade may change once everything it rests on is looked up.
+
+    When one of its citations is unresolved (not looked up: offline, or E-utilities
+    failed), any grade below A: a C may become A, B or D, a B an A.  With
+    ``names_unknown`` (see :func:`gene_names_missing`), a B or a C: with NCBI Gene's names a
+    cited paper may be found to name the claim's genes (B to A) or the page's gene, which
+    makes a paper the corpus share called a database a primary one (C to B or A).  Grades
+    only rise with more names and a citation looked up never takes a primary paper away,
+    so A is never in doubt; nor is a D for names (none of its citations is a paper).
+    """
+    if claim.grade is Grade.A:
+        return False
+    if any(c.resolution.status is Status.UNRESOLVED for c in claim.citations):
+        return True
+    return names_unknown and claim.grade in (Grade.B, Grade.C)
+
+
+def gene_names_missing(document: AuditedDocument) -> bool:
+    """Whether NCBI Gene's names of one of ``document``'s Gene IDs could not be had (offline
+    and not cached, or NCBI Gene unreachable): its gene was looked for by symbol only."""
+    return any(lookup.status is GeneStatus.UNRESOLVED for lookup in document.genes)
+
+
+def conditions_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> set[str]:
+    """The conditions ``claim`` may meet now and not once everything is looked up: its grade
+    when :func:`grade_in_doubt`, and ``no_mention`` with ``names_unknown`` (a paper may
+    name the gene by a name not tried).  Of these, only those it meets count."""
+    doubtful = {str(claim.grade)} if grade_in_doubt(claim, names_unknown) else set()
+    if names_unknown:
+        doubtful.add(str(FlagName.NO_MENTION))
+    return doubtful
 
 
 def conditions_met(
     documents: Iterable[AuditedDocument], conditions: frozenset[str]
 ) -> Counter[str]:
     """How many claims (and loose citations) of ``documents`` meet each of ``conditions``;
-    a condition nothing meets is absent.  Claims meeting a grade only in doubt
-    (:func:`grade_in_doubt`) are counted too: a gate that must not trip on them, as
+    a condition nothing meets is absent.  Claims meeting a condition only in doubt
+    (:func:`conditions_in_doubt`) are counted too: a gate that must not trip on them, as
     ``enrich audit --fail-on`` does not, leaves them out itself."""
     met: Counter[str] = Counter()
     for document in documents:

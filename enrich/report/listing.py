@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from enrich.audit import summarize
-from enrich.audit.gate import claim_conditions, grade_in_doubt
+from enrich.audit.gate import claim_conditions, conditions_in_doubt, gene_names_missing
 from enrich.escape import printable, terminal_json
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
@@ -105,7 +105,7 @@ class AuditListing:
         self.listed = 0
         self.tripped = 0
         self.met: Counter[str] = Counter()  #: --fail-on condition -> claims meeting it
-        #: --fail-on grade -> claims meeting it only in doubt (see grade_in_doubt)
+        #: --fail-on condition -> claims meeting it only in doubt (see conditions_in_doubt)
         self.doubt: Counter[str] = Counter()
         self.loose: Counter[str] = Counter()  #: --fail-on condition -> loose citations
         self._widths = [0] * (self._columns() - 1)  #: the last column is never padded
@@ -123,15 +123,13 @@ class AuditListing:
         rest: list[ClaimVerdict] = []
         met: Counter[str] = Counter()
         doubt: Counter[str] = Counter()
+        names_unknown = gene_names_missing(doc)
         for verdict in doc.claims:
             meets = claim_conditions(verdict)
             tripped = meets & conditions
-            grade = str(verdict.grade)
-            if grade in tripped and grade_in_doubt(verdict):
-                doubt[grade] += 1
-                met.update(tripped - {grade})
-            else:
-                met.update(tripped)
+            doubtful = tripped & conditions_in_doubt(verdict, names_unknown)
+            doubt.update(doubtful)
+            met.update(tripped - doubtful)
             if tripped:
                 first.append(verdict)
             elif self._selected(verdict, meets):
@@ -292,26 +290,33 @@ def describe_gate(
     *,
     offline: bool = False,
     doubt: Counter[str] | None = None,
+    genes_without_names: int = 0,
 ) -> str:
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
     (and loose citations) each, and which did not; or that none did, which is no pass while
     ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not).
-    A grade met only by claims in ``doubt`` (their grade may change once those identifiers
-    are looked up: :func:`~enrich.audit.gate.grade_in_doubt`) trips nothing: it is named
-    as not decided."""
+    A condition met only by claims in ``doubt`` (what they meet may change once those
+    identifiers, or the NCBI Gene names of ``genes_without_names`` Gene IDs, are looked up:
+    :func:`~enrich.audit.gate.conditions_in_doubt`) trips nothing: it is named as not
+    decided.  Gene names alone never keep a gate nothing meets from passing: more names
+    only raise grades and take ``no_mention`` away."""
     doubt = doubt or Counter()
     names = sorted(conditions, key=_condition_order)
     tripped = [name for name in names if met.get(name) or loose.get(name)]
     doubtful = [name for name in names if name not in tripped and doubt.get(name)]
     in_doubt = ", ".join(f"{name} ({many(doubt[name], 'claim')})" for name in doubtful)
+    unchecked = f"{many(unresolved, 'cited identifier')} could not be checked (unresolved)"
+    nameless = f"{many(genes_without_names, 'Gene ID')} had no NCBI Gene names"
+    again = "online" if offline else "when E-utilities is reachable"
+    if not tripped and doubtful:
+        unknown = [
+            text for n, text in ((unresolved, unchecked), (genes_without_names, nameless)) if n
+        ]
+        return (
+            f"fail-on: not decided: {in_doubt} met only in doubt: {' and '.join(unknown)} "
+            f"and may change what they meet; run again {again}"
+        )
     if not tripped and unresolved:
-        unchecked = f"{many(unresolved, 'cited identifier')} could not be checked (unresolved)"
-        again = "online" if offline else "when E-utilities is reachable"
-        if doubtful:
-            return (
-                f"fail-on: not decided: {in_doubt} met only in doubt: {unchecked} and may "
-                f"change their grades; run again {again}"
-            )
         return (
             f"fail-on: not decided: no claim meets {' or '.join(names)}, but {unchecked}; "
             f"run again {again}"

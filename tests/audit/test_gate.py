@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from enrich.audit import CONDITIONS, FLAG_NAMES, conditions_met, parse_conditions
-from enrich.model import AuditedDocument, Document, FlagName, Status, Style, Subject
+from enrich.audit.gate import conditions_in_doubt, gene_names_missing, grade_in_doubt
+from enrich.model import (
+    AuditedDocument,
+    Document,
+    FlagName,
+    GeneLookup,
+    GeneStatus,
+    Grade,
+    Status,
+    Style,
+    Subject,
+)
 from tests.audit.helpers import audit_claim, cite, edge, record, resolved
 
 
@@ -27,3 +40,34 @@ def test_conditions_met_counts_claims_by_grade_and_by_their_citations_flags() ->
     document = AuditedDocument(Document("t.md", Style.TFLINK, Subject()), (dead, good), ())
     met = conditions_met([document], parse_conditions(["C", "B", "unresolved", "retracted"]))
     assert met == {"C": 1, "B": 1, "unresolved": 1}
+
+
+def test_only_grades_that_gene_names_can_raise_are_in_doubt_without_them() -> None:
+    """Without NCBI Gene's names a B (its paper may name the gene by one of them) and a C
+    (a database by corpus share may be a paper on the page's gene) are in doubt, and so
+    is ``no_mention``; an A cannot rise, a D cites no paper; a citation not looked up
+    puts any grade below A in doubt, names or not."""
+    one = audit_claim(edge(cite("3")), resolved(record("3", "RUNX2 regulates TWIST1.")))
+    none = audit_claim(edge(), {})
+    dead = audit_claim(edge(cite("1")), {})
+    assert (one.grade, none.grade, dead.grade) == (Grade.B, Grade.D, Grade.C)
+    assert conditions_in_doubt(one, names_unknown=True) == {"B", "no_mention"}
+    assert conditions_in_doubt(one) == set()
+    assert not grade_in_doubt(none, names_unknown=True)
+    assert grade_in_doubt(dead) and grade_in_doubt(dead, names_unknown=True)
+    a_claim = dataclasses.replace(one, grade=Grade.A)
+    c_claim = dataclasses.replace(one, grade=Grade.C)
+    assert not grade_in_doubt(a_claim, names_unknown=True)
+    assert grade_in_doubt(c_claim, names_unknown=True) and not grade_in_doubt(c_claim)
+
+
+def test_a_document_lacks_gene_names_only_when_ncbi_gene_could_not_be_asked() -> None:
+    """An unknown or discontinued Gene ID is NCBI's answer (its names will not come); only
+    an unresolved lookup leaves names that may."""
+
+    def document(*statuses: GeneStatus) -> AuditedDocument:
+        genes = tuple(GeneLookup(str(n), s) for n, s in enumerate(statuses))
+        return AuditedDocument(Document("t.md", Style.TFLINK, Subject()), (), (), genes)
+
+    assert not gene_names_missing(document(GeneStatus.UNKNOWN, GeneStatus.DISCONTINUED))
+    assert gene_names_missing(document(GeneStatus.FOUND, GeneStatus.UNRESOLVED))

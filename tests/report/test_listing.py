@@ -167,3 +167,19 @@ def test_a_grade_met_only_in_doubt_trips_nothing() -> None:
         "fail-on: tripped by retracted (1 claim); not decided: C (3 claims) met only in "
         "doubt; not met: D"
     )
+
+
+def test_gene_names_not_had_leave_a_met_condition_in_doubt_but_never_block_a_pass() -> None:
+    """Claims in doubt for gene names alone leave the gate not decided, naming the Gene IDs;
+    a gate nothing meets passes all the same: more names only raise grades and take
+    ``no_mention`` away, so nothing it lacks could trip it."""
+    doubt = Counter({"B": 2, "no_mention": 4})
+    gate = frozenset({"B", "no_mention"})
+    verdict = describe_gate(gate, Counter(), Counter(), True, doubt=doubt, genes_without_names=3)
+    assert verdict == (
+        "fail-on: not decided: B (2 claims), no_mention (4 claims) met only in doubt: 3 Gene "
+        "IDs had no NCBI Gene names and may change what they meet; run again when "
+        "E-utilities is reachable"
+    )
+    passed = describe_gate(gate, Counter(), Counter(), True, genes_without_names=3)
+    assert passed == "fail-on: passed: no claim meets B or no_mention"

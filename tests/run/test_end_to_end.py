@@ -331,6 +331,29 @@ def test_fail_on_rejects_unknown_conditions_and_accepts_any_case(tmp_path: Path)
     assert lower.exit_code == 3 and "not decided: C (54 claims) met only in doubt" in lower.stderr
 
 
+def test_a_gate_is_not_decided_by_gene_names_it_could_not_have(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Every citation looked up, but NCBI Gene's names of the genes not (offline, none
+    cached): a B claim may be an A once a paper is found naming its gene by one of those
+    names, so ``--fail-on B`` is not decided (exit 3), never tripped; a condition met for
+    certain (``not_found``) still trips.  With the names, the same gate is decided."""
+    cache = tmp_path / "cache"
+    keys = citation_keys(read_documents([EXAMPLES]))
+    resolve_citations(keys, cache_dir=cache, eutils=EutilsSettings(server.url))
+    args = ["audit", str(EXAMPLES), "--offline", "--cache-dir", str(cache), "--fail-on"]
+    env = {"CI": "true"}
+    names_missing = CliRunner().invoke(cli, [*args, "B"], env=env)
+    assert names_missing.exit_code == 3, names_missing.output
+    gate = names_missing.stderr.splitlines()[-1]
+    assert gate.startswith("fail-on: not decided: B (")
+    assert "met only in doubt: 50 Gene IDs had no NCBI Gene names" in gate
+    certain = CliRunner().invoke(cli, [*args, "not_found"], env=env)
+    assert certain.exit_code == 1 and "tripped by not_found" in certain.stderr
+    decided = run(["audit", str(EXAMPLES), "--fail-on", "B"], server.url, tmp_path)
+    assert decided.exit_code == 1 and "fail-on: tripped by B (" in decided.stderr
+
+
 # --- grade reasons and gene names -----------------------------------------------------------
 
 
