@@ -35,7 +35,7 @@ from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import Document, FlagName, Grade, RunSummary, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import parse_formats, summary_rows, write_refresh_report
-from enrich.report.listing import FORMATS, ListingOptions, describe_gate
+from enrich.report.listing import FORMATS, GateOutcome, ListingOptions, describe_gate
 from enrich.run import RunOutcome, run_enrichment
 from enrich.run.auditing import audit_corpus
 
@@ -575,11 +575,11 @@ def audit(
             doubt=listing.doubt,
             genes_without_names=outcome.summary.genes_without_names,
         )
-        click.echo(gate, err=True)
-        if listing.met or listing.loose:
+        click.echo(gate.line, err=True)
+        if gate.outcome is GateOutcome.TRIPPED:
             sys.exit(EXIT_FAILED)
-        if listing.doubt and not outcome.summary.problems:
-            sys.exit(EXIT_UNRESOLVED)  # not decided, as it says, whatever else was resolved
+        if gate.outcome is GateOutcome.NOT_DECIDED and not outcome.summary.problems:
+            sys.exit(EXIT_UNRESOLVED)
     sys.exit(_exit_code(outcome))
 
 

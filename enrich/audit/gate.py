@@ -19,6 +19,7 @@ from enrich.model import AuditedDocument, ClaimVerdict, FlagName, GeneStatus, Gr
 
 __all__ = [
     "CONDITIONS",
+    "RAISED_BY_NAMES",
     "claim_conditions",
     "conditions_in_doubt",
     "conditions_met",
@@ -77,6 +78,13 @@ def gene_names_missing(document: AuditedDocument) -> bool:
     """Whether NCBI Gene's names of one of ``document``'s Gene IDs could not be had (offline
     and not cached, or NCBI Gene unreachable): its gene was looked for by symbol only."""
     return any(lookup.status is GeneStatus.UNRESOLVED for lookup in document.genes)
+
+
+#: the conditions more NCBI Gene names can make a claim meet: grades only rise with names (a
+#: C becomes a B when a paper the corpus share called a database names the page's gene, a
+#: B an A when a paper names every gene), and a gene that had no name to look for gets
+#: some (``no_mention`` then flags the papers not naming it).  A D cites no paper.
+RAISED_BY_NAMES = frozenset({str(Grade.A), str(Grade.B), str(FlagName.NO_MENTION)})
 
 
 def conditions_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> set[str]:

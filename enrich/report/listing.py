@@ -20,11 +20,17 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from enrich.audit import summarize
-from enrich.audit.gate import claim_conditions, conditions_in_doubt, gene_names_missing
+from enrich.audit.gate import (
+    RAISED_BY_NAMES,
+    claim_conditions,
+    conditions_in_doubt,
+    gene_names_missing,
+)
 from enrich.escape import printable, terminal_json
 from enrich.figures import many
 from enrich.model import AuditedDocument, ClaimVerdict, Grade
@@ -32,7 +38,15 @@ from enrich.report.files import Spool
 from enrich.report.tables import AUDIT_COLUMNS, claim_rows, tsv_line
 from enrich.report.view import clip_words
 
-__all__ = ["FORMATS", "AuditListing", "ListingOptions", "ListingPart", "describe_gate"]
+__all__ = [
+    "FORMATS",
+    "AuditListing",
+    "Gate",
+    "GateOutcome",
+    "ListingOptions",
+    "ListingPart",
+    "describe_gate",
+]
 
 FORMATS = ("table", "tsv", "json")
 HEADINGS = ("document", "claim id", "grade", "edge or statement", "flags", "why this grade")
@@ -281,6 +295,21 @@ def _condition_order(condition: str) -> tuple[int, str]:
     return (0 if condition in Grade.__members__ else 1, condition)
 
 
+class GateOutcome(StrEnum):
+    """What ``--fail-on`` decided: exit 1, exit 3, or as the run would without it."""
+
+    TRIPPED = "tripped"
+    NOT_DECIDED = "not decided"
+    PASSED = "passed"
+
+
+class Gate(NamedTuple):
+    """The ``--fail-on`` verdict: its one line and its outcome."""
+
+    line: str
+    outcome: GateOutcome
+
+
 def describe_gate(
     conditions: frozenset[str],
     met: Counter[str],
@@ -291,38 +320,43 @@ def describe_gate(
     offline: bool = False,
     doubt: Counter[str] | None = None,
     genes_without_names: int = 0,
-) -> str:
+) -> Gate:
     """The ``--fail-on`` verdict in one line: which conditions tripped, by how many claims
-    (and loose citations) each, and which did not; or that none did, which is no pass while
-    ``unresolved`` cited identifiers could not be checked (the run ``offline`` or not).
-    A condition met only by claims in ``doubt`` (what they meet may change once those
-    identifiers, or the NCBI Gene names of ``genes_without_names`` Gene IDs, are looked up:
+    (and loose citations) each, and which did not.
+
+    A condition met only by claims in ``doubt`` (what they meet may change once every
+    cited identifier, and NCBI Gene's names of every Gene ID, is looked up:
     :func:`~enrich.audit.gate.conditions_in_doubt`) trips nothing: it is named as not
-    decided.  Gene names alone never keep a gate nothing meets from passing: more names
-    only raise grades and take ``no_mention`` away."""
+    decided.  Nor is a gate nothing meets passed while ``unresolved`` cited identifiers
+    could not be checked, or while ``genes_without_names`` Gene IDs had no names and a
+    condition is one those names could make a claim meet
+    (:data:`~enrich.audit.gate.RAISED_BY_NAMES`); ``offline`` says how to run again."""
     doubt = doubt or Counter()
     names = sorted(conditions, key=_condition_order)
     tripped = [name for name in names if met.get(name) or loose.get(name)]
     doubtful = [name for name in names if name not in tripped and doubt.get(name)]
     in_doubt = ", ".join(f"{name} ({many(doubt[name], 'claim')})" for name in doubtful)
-    unchecked = f"{many(unresolved, 'cited identifier')} could not be checked (unresolved)"
-    nameless = f"{many(genes_without_names, 'Gene ID')} had no NCBI Gene names"
+    unknown = []
+    if unresolved:
+        unknown.append(f"{many(unresolved, 'cited identifier')} could not be checked (unresolved)")
+    if genes_without_names and (doubtful or conditions & RAISED_BY_NAMES):
+        unknown.append(f"{many(genes_without_names, 'Gene ID')} had no NCBI Gene names")
+    unchecked = " and ".join(unknown)
     again = "online" if offline else "when E-utilities is reachable"
     if not tripped and doubtful:
-        unknown = [
-            text for n, text in ((unresolved, unchecked), (genes_without_names, nameless)) if n
-        ]
-        return (
-            f"fail-on: not decided: {in_doubt} met only in doubt: {' and '.join(unknown)} "
-            f"and may change what they meet; run again {again}"
+        line = (
+            f"fail-on: not decided: {in_doubt} met only in doubt: {unchecked} and may "
+            f"change what they meet; run again {again}"
         )
-    if not tripped and unresolved:
-        return (
+        return Gate(line, GateOutcome.NOT_DECIDED)
+    if not tripped and unknown:
+        line = (
             f"fail-on: not decided: no claim meets {' or '.join(names)}, but {unchecked}; "
             f"run again {again}"
         )
+        return Gate(line, GateOutcome.NOT_DECIDED)
     if not tripped:
-        return f"fail-on: passed: no claim meets {' or '.join(names)}"
+        return Gate(f"fail-on: passed: no claim meets {' or '.join(names)}", GateOutcome.PASSED)
     parts = []
     for name in tripped:
         counts = [many(met[name], "claim")] if met.get(name) else []
@@ -333,4 +367,5 @@ def describe_gate(
         line += "; those claims are listed first"
     passed = [name for name in names if name not in tripped and name not in doubtful]
     line += f"; not decided: {in_doubt} met only in doubt" if doubtful else ""
-    return line + (f"; not met: {', '.join(passed)}" if passed else "")
+    line += f"; not met: {', '.join(passed)}" if passed else ""
+    return Gate(line, GateOutcome.TRIPPED)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from enrich.figures import many
 from enrich.model import AuditedDocument
-from enrich.report.listing import AuditListing, ListingOptions, describe_gate
+from enrich.report.listing import AuditListing, GateOutcome, ListingOptions, describe_gate
 from enrich.report.tables import AUDIT_COLUMNS
 from tests.report.synthetic import twist1, twist2
 
@@ -86,7 +86,7 @@ def test_fail_on_claims_come_first_with_the_conditions_they_meet(tmp_path: Path)
     tripped = [line for line in lines[1:] if "  -  " not in line]
     assert lines[1 : 1 + len(tripped)] == tripped and listing.tripped == len(tripped) > 0
     assert "tfs-5" in lines[1]  # retracted, graded B: listed first though not C or D
-    verdict = describe_gate(options.fail_on, listing.met, listing.loose, listed_first=True)
+    verdict = describe_gate(options.fail_on, listing.met, listing.loose, listed_first=True).line
     assert verdict.startswith(
         f"fail-on: tripped by C ({many(listing.met['C'], 'claim')}), retracted (1 claim)"
     )
@@ -118,14 +118,14 @@ def test_machine_formats_list_every_claim_and_keep_filters(tmp_path: Path) -> No
 
 def test_a_passed_gate_says_so() -> None:
     """A gate nothing meets says it passed, naming its conditions."""
-    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True)
+    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True).line
     assert verdict == "fail-on: passed: no claim meets D or retracted"
 
 
 def test_a_gate_with_unresolved_citations_is_not_passed() -> None:
     """Unresolved citations grade C and meet no flag: a gate nothing meets then says it
     could not decide, never that it passed."""
-    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True, 7)
+    verdict = describe_gate(frozenset({"retracted", "D"}), Counter(), Counter(), True, 7).line
     assert verdict.startswith("fail-on: not decided: no claim meets D or retracted, but 7")
     assert "passed" not in verdict
 
@@ -153,7 +153,7 @@ def test_a_grade_met_only_in_doubt_trips_nothing() -> None:
     doubt: alone they leave the gate not decided; beside a tripped condition they are named
     as such, never as not met."""
     doubt = Counter({"C": 3})
-    alone = describe_gate(frozenset({"C"}), Counter(), Counter(), True, 5, doubt=doubt)
+    alone = describe_gate(frozenset({"C"}), Counter(), Counter(), True, 5, doubt=doubt).line
     assert alone.startswith("fail-on: not decided: C (3 claims) met only in doubt: 5 cited")
     beside = describe_gate(
         frozenset({"C", "D", "retracted"}),
@@ -163,23 +163,32 @@ def test_a_grade_met_only_in_doubt_trips_nothing() -> None:
         5,
         doubt=doubt,
     )
-    assert beside == (
+    assert beside.outcome is GateOutcome.TRIPPED
+    assert beside.line == (
         "fail-on: tripped by retracted (1 claim); not decided: C (3 claims) met only in "
         "doubt; not met: D"
     )
 
 
-def test_gene_names_not_had_leave_a_met_condition_in_doubt_but_never_block_a_pass() -> None:
+def test_gene_names_not_had_leave_undecided_only_what_they_could_change() -> None:
     """Claims in doubt for gene names alone leave the gate not decided, naming the Gene IDs;
-    a gate nothing meets passes all the same: more names only raise grades and take
-    ``no_mention`` away, so nothing it lacks could trip it."""
+    so does a gate nothing meets when names could make a claim meet it (a B rises to A, a C
+    to B, a gene with no name to look for gets some: ``no_mention``); a gate on D or C,
+    which no name can make a claim meet, passes."""
     doubt = Counter({"B": 2, "no_mention": 4})
     gate = frozenset({"B", "no_mention"})
     verdict = describe_gate(gate, Counter(), Counter(), True, doubt=doubt, genes_without_names=3)
     assert verdict == (
         "fail-on: not decided: B (2 claims), no_mention (4 claims) met only in doubt: 3 Gene "
         "IDs had no NCBI Gene names and may change what they meet; run again when "
-        "E-utilities is reachable"
+        "E-utilities is reachable",
+        GateOutcome.NOT_DECIDED,
     )
-    passed = describe_gate(gate, Counter(), Counter(), True, genes_without_names=3)
-    assert passed == "fail-on: passed: no claim meets B or no_mention"
+    unmet = describe_gate(frozenset({"A"}), Counter(), Counter(), True, genes_without_names=3)
+    assert unmet == (
+        "fail-on: not decided: no claim meets A, but 3 Gene IDs had no NCBI Gene names; run "
+        "again when E-utilities is reachable",
+        GateOutcome.NOT_DECIDED,
+    )
+    passed = describe_gate(frozenset({"C", "D"}), Counter(), Counter(), True, genes_without_names=3)
+    assert passed == ("fail-on: passed: no claim meets C or D", GateOutcome.PASSED)

@@ -337,7 +337,8 @@ def test_a_gate_is_not_decided_by_gene_names_it_could_not_have(
     """Every citation looked up, but NCBI Gene's names of the genes not (offline, none
     cached): a B claim may be an A once a paper is found naming its gene by one of those
     names, so ``--fail-on B`` is not decided (exit 3), never tripped; a condition met for
-    certain (``not_found``) still trips.  With the names, the same gate is decided."""
+    certain (``not_found``) still trips, and one no name can make a claim meet (``D``)
+    passes.  With the names, the same gate is decided."""
     cache = tmp_path / "cache"
     keys = citation_keys(read_documents([EXAMPLES]))
     resolve_citations(keys, cache_dir=cache, eutils=EutilsSettings(server.url))
@@ -350,6 +351,8 @@ def test_a_gate_is_not_decided_by_gene_names_it_could_not_have(
     assert "met only in doubt: 50 Gene IDs had no NCBI Gene names" in gate
     certain = CliRunner().invoke(cli, [*args, "not_found"], env=env)
     assert certain.exit_code == 1 and "tripped by not_found" in certain.stderr
+    never = CliRunner().invoke(cli, [*args, "D"], env=env)  # no name makes a claim a D
+    assert never.exit_code == 0 and "fail-on: passed: no claim meets D" in never.stderr
     decided = run(["audit", str(EXAMPLES), "--fail-on", "B"], server.url, tmp_path)
     assert decided.exit_code == 1 and "fail-on: tripped by B (" in decided.stderr
 
