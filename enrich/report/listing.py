@@ -95,7 +95,7 @@ class ListingPart:
     listed: int = 0
     tripped: int = 0  #: listed claims meeting a --fail-on condition
     met: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it
-    doubt: dict[str, int] = field(default_factory=dict)  #: grade -> claims meeting it in doubt
+    doubt: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it in doubt
     loose: dict[str, int] = field(default_factory=dict)  #: condition -> loose citations
     widths: tuple[int, ...] = ()  #: the table's widest cell per column
     grades: dict[str, int] = field(default_factory=dict)  #: the document's claims per grade
