@@ -69,8 +69,8 @@ __all__ = [
 ]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
-SCHEMA_VERSION = 4  # 2: a book chapter's own date, and the book's beside it; 3: suffixes;
-# 4: every DOI of the record (other_dois)
+SCHEMA_VERSION = 5  # 2: a book chapter's own date, and the book's beside it; 3: suffixes;
+# 4: every DOI of the record (other_dois); 5: VernacularTitle where PubMed has no English title
 #: Bump when GeneRecord or :func:`~enrich.entrez.gene.gene_record` changes: entries re-parse.
 GENE_SCHEMA_VERSION = 1
 DAY = 86400.0

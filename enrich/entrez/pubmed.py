@@ -47,6 +47,8 @@ _MONTHS = {
 }
 _YEAR = re.compile(r"\b(\d{4})\b")
 _NOT_RELATIONS = frozenset({"Cites"})
+#: PubMed's ArticleTitle of a paper with no English title: "[Not Available]."
+_NOT_AVAILABLE = re.compile(r"\[?not available\]?\.?", re.IGNORECASE)
 _REFS_OPEN = b"<ReferenceList"
 _REFS_CLOSE = b"</ReferenceList>"
 _TAG_END = (b">", b"/", b" ", b"\t", b"\r", b"\n")
@@ -273,7 +275,7 @@ def _record(elem: _Element) -> PaperRecord:
     article = citation.find("Article")
     if article is None:
         raise ErrorReply("PubmedArticle without Article")
-    title = article.find("ArticleTitle")
+    title = _own_title(article.find("ArticleTitle"), article.find("VernacularTitle"))
     journal = _JournalFields.read(article)
     dois = _dois(elem.find("PubmedData/ArticleIdList"), _valid_locations(article))
     return PaperRecord(
@@ -304,8 +306,8 @@ def _book_record(elem: _Element) -> PaperRecord:
     document = elem.find("BookDocument")
     if document is None:
         raise ErrorReply("PubmedBookArticle without BookDocument")
-    title = document.find("ArticleTitle")
     book_title = document.find("Book/BookTitle")
+    title = _own_title(document.find("ArticleTitle"), document.find("VernacularTitle"))
     if title is None:
         title = book_title
     year, date = _chapter_date(document)
@@ -330,6 +332,17 @@ def _book_record(elem: _Element) -> PaperRecord:
         languages=_texts(document.iterfind("Language")),
         is_book=True,
     )
+
+
+def _own_title(title: _Element | None, vernacular: _Element | None) -> _Element | None:
+    """The record's title: its ArticleTitle, else (empty, or PubMed's "[Not Available]." for
+    a paper with no English title) its VernacularTitle, the title in the paper's own
+    language; None when it has neither."""
+    for candidate in (title, vernacular):
+        text = _plain(candidate)
+        if text and _NOT_AVAILABLE.fullmatch(text) is None:
+            return candidate
+    return None
 
 
 def _chapter_date(document: _Element) -> tuple[int | None, str]:

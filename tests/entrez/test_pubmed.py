@@ -565,3 +565,27 @@ def test_a_record_keeps_every_doi_of_its_own_each_once() -> None:
     (record,) = records(record_set([cased]))
     assert (record.doi, record.other_dois) == ("10.5555/Listed", ())
     assert PaperRecord.from_dict(record.to_dict()) == record
+
+
+def test_a_paper_without_an_english_title_takes_its_vernacular_title() -> None:
+    """PubMed's ArticleTitle of a paper with no English title is "[Not Available]." or empty
+    (the DTD's Article and BookDocument carry the original in VernacularTitle): that is
+    the title, else there is none; never "[Not Available]." as a title a document's could
+    differ from."""
+    xml = make_record("20002", title="Placeholder", journal="J", year=2020, language="ger")
+    vernacular = (
+        b"</PublicationTypeList><VernacularTitle>Die Rolle von <i>TWIST1</i>.</VernacularTitle>"
+    )
+    for unavailable in (b"<ArticleTitle>[Not Available].</ArticleTitle>", b"<ArticleTitle/>"):
+        bare = xml.replace(b"<ArticleTitle>Placeholder</ArticleTitle>", unavailable)
+        assert bare != xml
+        (record,) = records(record_set([bare.replace(b"</PublicationTypeList>", vernacular)]))
+        assert (record.title, record.title_markup) == (
+            "Die Rolle von TWIST1.",
+            "Die Rolle von <i>TWIST1</i>.",
+        )
+        (record,) = records(record_set([bare]))
+        assert record.title == ""
+    translated = xml.replace(b"Placeholder", b"[The role of TWIST1].")
+    (record,) = records(record_set([translated.replace(b"</PublicationTypeList>", vernacular)]))
+    assert record.title == "[The role of TWIST1]."  # an English title there is comes first
