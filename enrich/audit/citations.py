@@ -125,8 +125,16 @@ NOT_RESEARCH_TYPES = (
 )
 
 
+#: CommentsCorrections links only a notice about another paper carries: an erratum or an
+#: expression of concern PubMed links so reports no research, whatever its publication types
+#: say (a record not yet indexed may give only "Journal Article"); retraction notices have a
+#: flag of their own
+_NOTICE_OF = ("ErratumFor", "ExpressionOfConcernFor")
+
+
 def _kind_flags(record: PaperRecord) -> list[Flag]:
-    """``review`` or ``not_research`` from the record's publication types."""
+    """``review`` or ``not_research`` from the record's publication types, else
+    ``not_research`` for a notice PubMed links to the paper it is about."""
     for name, kinds, what in (
         (FlagName.REVIEW, REVIEW_TYPES, "secondary literature, not a primary study"),
         (FlagName.NOT_RESEARCH, NOT_RESEARCH_TYPES, "reports no research"),
@@ -135,6 +143,9 @@ def _kind_flags(record: PaperRecord) -> list[Flag]:
         if found:
             many = "s" if len(found) > 1 else ""
             return [Flag(name, f"PubMed publication type{many} {', '.join(found)}: {what}")]
+    if record.related(*_NOTICE_OF):
+        what = "a notice about another paper, reports no research"
+        return [Flag(FlagName.NOT_RESEARCH, _notice(record, _NOTICE_OF, what, ""))]
     return []
 
 

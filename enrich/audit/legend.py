@@ -32,8 +32,8 @@ FLAG_MEANINGS: dict[FlagName, str] = {
     "share of the run's edges, or titled like one): it describes a database, not the claim",
     FlagName.REVIEW: "PubMed types it as a review, meta-analysis or guideline: secondary "
     "literature",
-    FlagName.NOT_RESEARCH: "PubMed types it as an editorial, comment, news item or similar: it "
-    "reports no research",
+    FlagName.NOT_RESEARCH: "PubMed types it as an editorial, comment, news item or similar, or "
+    "links it as an erratum or expression of concern about another paper: it reports no research",
     FlagName.RETRACTED: "the paper was retracted",
     FlagName.RETRACTION_NOTICE: "the citation is a retraction notice, not a paper",
     FlagName.ERRATUM: "PubMed links an erratum to the paper",

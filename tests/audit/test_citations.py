@@ -312,3 +312,18 @@ def test_a_doi_pubmed_gives_for_the_record_is_no_mismatch() -> None:
     assert reason(other.citations[0], "doi_mismatch") == (
         "document DOI 10.1/other but PubMed has 10.1/listed or 10.1/located"
     )
+
+
+@pytest.mark.parametrize("ref_type", ["ErratumFor", "ExpressionOfConcernFor"])
+def test_a_notice_pubmed_links_to_its_paper_reports_no_research_whatever_its_types(
+    ref_type: str,
+) -> None:
+    """An erratum or expression of concern is a notice by its link to the paper it is about
+    (the DTD's ErratumFor, ExpressionOfConcernFor), also when its publication types do not
+    say so yet: not_research, naming the paper, and no primary paper (B becomes C)."""
+    notice = record("14", "TWIST2 binds.", relations=(Relation(ref_type, "13", "J X. 2020"),))
+    verdict = audit_claim(statement(cite("14")), resolved(notice))
+    assert reason(verdict.citations[0], "not_research") == (
+        f"a notice about another paper, reports no research: {ref_type} PMID 13"
+    )
+    assert verdict.grade is Grade.C
