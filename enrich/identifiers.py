@@ -122,13 +122,18 @@ class Found:
 #: "PMID 12345678 and 20 other studies" name one paper; a plural label governs any number.
 _PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
 _PMID_ITEM_END = r"\b(?![.:/-]\w)"  #: not a number's start: "2019.5", "10.1000/x", "12:30"
+#: what may stand between a label and its number besides white space: Markdown emphasis and
+#: code (``**PMID:** 1``, ``PMID: `1` ``), a key's quotes and braces (``"pmid": "1"``,
+#: ``pmid = {1}``), around one separator: ``:``, ``=``, ``#`` or MEDLINE's ``-`` (``PMID- 1``)
+_LABEL_MARKS = r"""[\s*_`"'{]*"""
+_PMID_LABEL_GAP = rf"{_LABEL_MARKS}(?:[:=\#-]{_LABEL_MARKS})?"
 _PMID_IN_TEXT = re.compile(
     rf"""
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
-  | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs)\s*:?\s*
+  | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs){_PMID_LABEL_GAP}
       (?P<mentions>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+{_PMID_ITEM_END})*)
-  | (?<![A-Za-z0-9])(?:PMID|PubMed\s+ID)\s*:?\s*
+  | (?<![A-Za-z0-9])(?:(?:PMID|PubMed\s+ID){_PMID_LABEL_GAP}|PubMed{_LABEL_MARKS}[:=]{_LABEL_MARKS})
       (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]{{5,}}{_PMID_ITEM_END})*)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -166,9 +171,11 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     search stops once more than ``limit`` are found (and yields more than ``limit``).
 
     PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host) and
-    ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` mentions, where the label governs a list of
-    numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``, numbers of five
-    digits or more: not a year or a count that follows); DOIs from doi.org URLs,
+    ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` / ``pubmed:n`` mentions (Markdown emphasis or
+    code, a key's quotes or braces and a ``=``, ``#`` or MEDLINE's ``-`` may stand between
+    label and number: ``**PMID:** n``, ``"pmid": "n"``, ``PMID- n``), where the label
+    governs a list of numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``,
+    numbers of five digits or more: not a year or a count that follows); DOIs from doi.org URLs,
     ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,
     are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
     Markdown link's ``](``, at quotes, backticks and emphasis closing around it (emphasis

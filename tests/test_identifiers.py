@@ -171,3 +171,29 @@ def test_identifiers_end_where_markdown_and_html_end_them(text: str, expected: l
         for f in find_identifiers(text)
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**PMID:** 18598946",  # Markdown emphasis around the label
+        "**PMID**: 18598946",
+        "_PMID:_ 18598946",
+        "PMID: **18598946**",  # ... or around the number
+        "PMID: `18598946`",
+        "pubmed:18598946",  # the CURIE form
+        "PubMed: 18598946",
+        "PMID- 18598946",  # MEDLINE (.nbib) format, as PubMed exports it
+        '"pmid": "18598946"',  # a JSON or YAML key
+        "pmid = {18598946}",  # BibTeX
+    ],
+)
+def test_a_pmid_label_is_read_through_markup_and_key_syntax(text: str) -> None:
+    """A PMID written after its label is found whatever light markup or key syntax stands
+    between them: a reader sees the label and the number, and they were silently dropped."""
+    assert [(f.kind, f.raw) for f in find_identifiers(text)] == [("pmid", "18598946")]
+
+
+def test_pubmed_is_a_label_only_with_its_separator() -> None:
+    """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``."""
+    assert list(find_identifiers("a PubMed 2019 search (PubMed 12345678)")) == []
