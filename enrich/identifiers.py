@@ -180,10 +180,11 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
     Markdown link's ``](``, at quotes, backticks and emphasis closing around it (emphasis
     opening just before the identifier or its label), and before
-    a ``,``/``;`` followed by another identifier's label; SICI DOIs keep ``<…>`` written
-    whole.  A DOI's raw text may keep trailing punctuation (:func:`normalize_doi` removes
-    it).  The same identifier may be yielded more than once.  Text is searched as given:
-    decode HTML entities first (:func:`enrich.extract.text.read_text` does for HTML).
+    a ``,``/``;`` followed by another identifier's label, and inside a URL before its
+    query or fragment; SICI DOIs keep ``<…>`` written whole.  A DOI's raw text may keep
+    trailing punctuation (:func:`normalize_doi` removes it).  The same identifier may be
+    yielded more than once.  Text is searched as given: decode HTML entities first
+    (:func:`enrich.extract.text.read_text` does for HTML).
     """
     found: list[Found] = []
     enough = float("inf") if limit is None else limit
@@ -206,9 +207,38 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
             break
         group = next(g for g in ("url", "prefixed", "bare") if m.group(g) is not None)
         raw = re.sub(r"\s*/\s*", "/", m[group], count=1) if group == "prefixed" else m[group]
-        found.append(Found("doi", _without_closing_emphasis(raw, text, m.start()), m.start(group)))
+        raw = _without_closing_emphasis(raw, text, m.start())
+        url = "" if group == "url" else _url_before(text, m.start(group))
+        if url is not None:
+            raw = _without_url_query(raw, in_query="?" in url)
+        found.append(Found("doi", raw, m.start(group)))
     found.sort(key=lambda f: f.offset)
     yield from found
+
+
+#: what ends a URL written in text, looking back from a DOI in it: white space, quotes,
+#: and the brackets that open a Markdown link's target or an autolink
+_URL_START = re.compile(r"""[^\s"'<(\[]*""")
+_URL_LOOK_BACK = 256  #: characters looked at before a DOI: a URL's start is nearer than that
+
+
+def _url_before(text: str, start: int) -> str | None:
+    """The part of a URL written before the DOI at ``start`` (``https://…/doi/full/``), or
+    None when the DOI is not inside a URL."""
+    before = text[max(0, start - _URL_LOOK_BACK) : start][::-1]
+    token = _URL_START.match(before)
+    return token[0][::-1] if token is not None and "//:" in token[0] else None
+
+
+def _without_url_query(raw: str, in_query: bool) -> str:
+    """A DOI taken from a URL without the URL's query and fragment: a ``?`` or ``#`` with
+    text after it opens them (in a URL a DOI's own ``?`` and ``#`` are written ``%3F`` and
+    ``%23``; a ``#`` ending it, a SICI DOI's check character, is kept), and a DOI that is
+    itself a query value (``article?id=10.…&type=printable``) ends at the next ``&``."""
+    ends = [i for i in (raw.find("?"), raw.find("#")) if 0 <= i < len(raw) - 1]
+    if in_query and "&" in raw:
+        ends.append(raw.find("&"))
+    return raw[: min(ends)] if ends else raw
 
 
 def _without_closing_emphasis(raw: str, text: str, start: int) -> str:

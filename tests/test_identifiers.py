@@ -197,3 +197,28 @@ def test_a_pmid_label_is_read_through_markup_and_key_syntax(text: str) -> None:
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``."""
     assert list(find_identifiers("a PubMed 2019 search (PubMed 12345678)")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("https://doi.org/10.1016/j.ccr.2008.06.005?utm_source=feed", "10.1016/j.ccr.2008.06.005"),
+        ("[1](https://dx.doi.org/10.1016/j.ccr.2008.06.005#abstract)", "10.1016/j.ccr.2008.06.005"),
+        ("https://onlinelibrary.wiley.com/doi/full/10.1002/jcb.22245?af=R", "10.1002/jcb.22245"),
+        (
+            "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0012345&type=printable",
+            "10.1371/journal.pone.0012345",
+        ),
+        ("https://doi.org/10.1000/a%3Fb", "10.1000/a?b"),  # the DOI's own "?", encoded
+        (
+            "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4<421::AID-JBM2>3.0.CO;2-#",
+            "10.1002/(SICI)1097-4636(199706)35:4<421::AID-JBM2>3.0.CO;2-#",  # a check character
+        ),
+        ("doi:10.1000/a?b#c", "10.1000/a?b#c"),  # not in a URL: read as written
+    ],
+)
+def test_a_doi_in_a_url_ends_before_the_urls_query_and_fragment(text: str, doi: str) -> None:
+    """A URL's ``?query`` and ``#fragment`` are no part of the DOI in its path (nor a next
+    ``&`` parameter of one in its query): they were kept, so the DOI looked up was one no
+    paper has (``10.1016/j.ccr.2008.06.005?utm_source=feed``, not_in_pubmed)."""
+    assert [normalize_doi(f.raw) for f in find_identifiers(text)] == [doi]
