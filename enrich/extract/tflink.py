@@ -41,6 +41,7 @@ from enrich.extract._front_matter import (
 )
 from enrich.extract._links import Link, evidence_of, find_links
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
+from enrich.extract.text import read_text
 from enrich.identifiers import normalize_pmid, split_pubmed_term
 from enrich.model import Citation, Claim, ClaimKind, Document, Partner, Problem, Style, Subject
 
@@ -107,7 +108,41 @@ def read_tflink(path: str, text: str) -> Document:
             rows.read_field(field, value)
         else:
             rows.problems.append(Problem(path, field, f"{field} is a {_kind(value)}, not text"))
-    return Document(path, Style.TFLINK, subject, tuple(rows.claims), problems=tuple(rows.problems))
+    loose = _loose_citations(path, text, data, rows)
+    return Document(
+        path, Style.TFLINK, subject, tuple(rows.claims), loose, problems=tuple(rows.problems)
+    )
+
+
+def _loose_citations(
+    path: str, text: str, data: dict[str, Any], rows: _PageRows
+) -> tuple[Citation, ...]:
+    """The PMIDs and DOIs a page gives outside its rows, as the text reader finds them: in the
+    body after the front matter and in the other front-matter fields (a key a later TFLink
+    adds, a note); none is dropped unread.  One that a row cites as it stands is not
+    repeated; malformed ones are reported, at the body's line or under the field's key."""
+    found: dict[str, Citation] = {}
+    for key, value in data.items():
+        if key in FIELDS or not isinstance(value, str) or not _MAY_CITE.search(value):
+            continue
+        document = read_text(path, value)
+        found.update((c.key, c) for c in document.citations if c.key not in found)
+        rows.problems.extend(Problem(path, str(key), p.message) for p in document.problems)
+    bounds = front_matter_bounds(text)
+    closing = text.find("\n", bounds[1]) if bounds is not None and bounds[1] >= 0 else -1
+    if closing >= 0 and _MAY_CITE.search(text, closing):
+        lines_before = text.count("\n", 0, closing)  # so that problems name the file's lines
+        document = read_text(path, "\n" * lines_before + text[closing:])
+        found.update((c.key, c) for c in document.citations if c.key not in found)
+        rows.problems.extend(document.problems)
+    if not found:
+        return ()
+    cited = {citation for claim in rows.claims for citation in claim.citations}
+    return tuple(c for c in found.values() if c not in cited)
+
+
+#: what any text giving a PMID or a DOI holds (what the text reader finds needs one of them)
+_MAY_CITE = re.compile(r"10\.|pmid|pubmed", re.IGNORECASE)
 
 
 #: what a front-matter field read as text may hold: YAML's scalars (a date is one)

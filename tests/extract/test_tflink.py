@@ -627,3 +627,28 @@ def test_rows_under_a_key_in_other_case_are_reported_not_silently_dropped(key: s
     assert [str(p) for p in doc.problems] == [
         f"p.md:{key}: {key} is not read: TFLink's edges are under {key.lower()}"
     ]
+
+
+def test_identifiers_outside_the_rows_are_loose_citations_never_dropped() -> None:
+    """A page that gives PMIDs or DOIs outside ``tfs``/``targets`` (its body, as a page
+    rendered by a later TFLink might; a front-matter key the reader does not know) has them
+    as loose citations, malformed ones reported where they are; before, the reader looked
+    at the rows alone and such identifiers vanished with no problem line."""
+    page = FRONT_MATTER.replace(
+        "targets: ''\n", "targets: ''\nreferences: 'PMID: 31340985; PMID: 1234567890'\n"
+    ) + (
+        "\n| TF | Evidence |\n|---|---|\n"
+        "| FOXQ1 | [Pubmed](https://www.ncbi.nlm.nih.gov/pubmed/?term=23723077%5Buid%5D) |\n"
+        "| EZH2 | PMID: 29087512 |\n| TRRUST | doi:10.1093/nar/gkx1095 |\n"
+    )
+    document = parse_document("p.md", page)
+    assert [claim.id for claim in document.claims] == ["tfs-1"]
+    assert [(c.pmid, c.doi, c.invalid) for c in document.citations] == [
+        ("31340985", None, ()),
+        ("1234567890", None, ("pmid",)),
+        ("23723077", None, ()),
+        (None, "10.1093/nar/gkx1095", ()),  # PMID 29087512 is the row's: not repeated
+    ]
+    assert [str(p) for p in document.problems] == [
+        "p.md:references: '1234567890' is not a valid PMID"
+    ]
