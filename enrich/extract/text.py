@@ -12,7 +12,14 @@ from collections import defaultdict
 from pathlib import PurePath
 
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
-from enrich.identifiers import Found, find_identifiers, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.identifiers import (
+    Found,
+    doi_key,
+    find_identifiers,
+    is_valid_doi,
+    normalize_doi,
+    normalize_pmid,
+)
 from enrich.model import Citation, Document, Problem, Style
 
 
@@ -37,11 +44,74 @@ def read_text(path: str, text: str) -> Document:
         counted_to = found.offset
         by_line[line].append(found)
     problems: list[Problem] = []
-    citations: dict[str, Citation] = {}
+    citations: list[Citation] = []
+    places: dict[str, tuple[int, int]] = {}  #: citation keys, DOI keys: (index, line met)
     for line, found_on_line in by_line.items():
         for citation in _line_citations(path, line, found_on_line, problems):
-            citations.setdefault(citation.key, citation)
-    return Document(path, Style.TEXT, citations=tuple(citations.values()), problems=tuple(problems))
+            _merge(path, line, citation, citations, places, problems)
+    return Document(path, Style.TEXT, citations=tuple(citations), problems=tuple(problems))
+
+
+def _merge(
+    path: str,
+    line: int,
+    citation: Citation,
+    citations: list[Citation],
+    places: dict[str, tuple[int, int]],
+    problems: list[Problem],
+) -> None:
+    """Add ``citation`` to ``citations``, or complete the one naming the same paper.
+
+    A paper is one citation, in the place it is first met: a later mention giving what an
+    earlier one lacked (the DOI beside the PMID in a reference list, after the PMID alone in
+    the text) completes it; a later mention whose PMID or DOI contradicts it (the same PMID
+    with another DOI) is reported, never dropped in silence, and the first is kept.
+    """
+    names = [citation.key]
+    if citation.doi and citation.pmid and not citation.invalid:
+        names.append(f"doi:{doi_key(citation.doi)}")
+    mets = [places[name] for name in names if name in places]
+    if not mets:
+        for name in names:
+            places[name] = (len(citations), line)
+        citations.append(citation)
+        return
+    index, first_line = met = mets[0]
+    first = citations[index]
+    if first == citation or citation.invalid or first.invalid:
+        return
+    pmid, doi = first.pmid or citation.pmid, first.doi or citation.doi
+    other = next((m for m in mets if m[0] != index), None)  # its DOI names another paper
+    if other is not None:
+        first_line, first = other[1], citations[other[0]]
+    if (
+        other is not None
+        or pmid != (citation.pmid or pmid)
+        or doi_key(doi or "") != doi_key(citation.doi or doi or "")
+    ):
+        problems.append(
+            Problem(
+                path,
+                f"line {line}",
+                f"{_names(citation)} contradicts {_names(first)} on line {first_line}: "
+                "one paper, only the first is read",
+            )
+        )
+        return
+    citations[index] = Citation(pmid=pmid, doi=doi)
+    if pmid:
+        places.setdefault(f"pmid:{pmid}", met)
+    if doi:
+        places.setdefault(f"doi:{doi_key(doi)}", met)
+
+
+def _names(citation: Citation) -> str:
+    """``PMID 1 with DOI 10.1/x``: what a citation gives, for a problem message."""
+    given = [
+        f"PMID {citation.pmid}" if citation.pmid else "",
+        f"DOI {citation.doi}" if citation.doi else "",
+    ]
+    return " with ".join(g for g in given if g)
 
 
 _HTML_SUFFIXES = frozenset({".html", ".htm"})

@@ -95,3 +95,33 @@ def test_a_table_row_with_one_pmid_and_a_year_is_one_paper() -> None:
     assert [(c.pmid, c.doi) for c in document.citations] == [
         ("18598946", "10.1016/j.ccr.2008.06.005")
     ]
+
+
+def test_a_paper_met_again_is_completed_or_reported_never_dropped() -> None:
+    """The DOI a reference list gives beside a PMID the text cited alone completes that
+    citation (it was dropped: the bare mention came first and won), a PMID given beside a
+    DOI cited alone joins it (two citations of one paper before), and a contradicting
+    DOI for the same PMID is a problem naming both lines, the first kept."""
+    text = (
+        "TWIST1 binds the E-box (PMID: 29087512) and represses CDH1 (PMID: 15210113).\n"
+        "TWIST2 drives EMT (doi:10.1038/onc.2011.181).\n"
+        "1. Oki S et al. PMID: 29087512 doi:10.15252/embr.201846255\n"
+        "2. Fang X et al. PMID: 21602879 doi:10.1038/ONC.2011.181\n"
+        "3. Oki S et al. PMID: 29087512 doi:10.1000/typo\n"
+        "4. Fang X et al. PMID: 31452104 doi:10.1038/onc.2011.181\n"
+        "5. Yang J et al. PMID: 15210113 doi:10.1038/onc.2011.181\n"
+    )
+    doc = read_text("notes.md", text)
+    assert [(c.pmid, c.doi) for c in doc.citations] == [
+        ("29087512", "10.15252/embr.201846255"),
+        ("15210113", None),
+        ("21602879", "10.1038/onc.2011.181"),
+    ]
+    assert [str(p) for p in doc.problems] == [
+        "notes.md:line 5: PMID 29087512 with DOI 10.1000/typo contradicts PMID 29087512 with "
+        "DOI 10.15252/embr.201846255 on line 1: one paper, only the first is read",
+        "notes.md:line 6: PMID 31452104 with DOI 10.1038/onc.2011.181 contradicts PMID "
+        "21602879 with DOI 10.1038/onc.2011.181 on line 2: one paper, only the first is read",
+        "notes.md:line 7: PMID 15210113 with DOI 10.1038/onc.2011.181 contradicts PMID "
+        "21602879 with DOI 10.1038/onc.2011.181 on line 2: one paper, only the first is read",
+    ]
