@@ -133,7 +133,8 @@ _PMID_IN_TEXT = re.compile(
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
   | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs){_PMID_LABEL_GAP}
       (?P<mentions>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+{_PMID_ITEM_END})*)
-  | (?<![A-Za-z0-9])(?:(?:PMID|PubMed\s+ID){_PMID_LABEL_GAP}|PubMed{_LABEL_MARKS}[:=]{_LABEL_MARKS})
+  | (?<![A-Za-z0-9])(?:(?:PMID|PubMed\s+ID){_PMID_LABEL_GAP}|PubMed[:=](?=[0-9])
+      |PubMed{_LABEL_MARKS}[:=]{_LABEL_MARKS}(?=[0-9]{{5}}))
       (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]{{5,}}{_PMID_ITEM_END})*)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -171,7 +172,9 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     search stops once more than ``limit`` are found (and yields more than ``limit``).
 
     PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host) and
-    ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` / ``pubmed:n`` mentions (Markdown emphasis or
+    ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` / ``pubmed:n`` mentions (``PubMed:`` with
+    a gap before the number only for five digits or more: "PubMed: 25 papers" is a count;
+    Markdown emphasis or
     code, a key's quotes or braces and a ``=``, ``#`` or MEDLINE's ``-`` may stand between
     label and number: ``**PMID:** n``, ``"pmid": "n"``, ``PMID- n``), where the label
     governs a list of numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``,

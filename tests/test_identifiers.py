@@ -195,8 +195,12 @@ def test_a_pmid_label_is_read_through_markup_and_key_syntax(text: str) -> None:
 
 
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
-    """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``."""
+    """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
+    then, apart from its number, only for a number of five digits or more: "PubMed: 25
+    papers" counts; ``pubmed:25`` (a CURIE) names PMID 25."""
     assert list(find_identifiers("a PubMed 2019 search (PubMed 12345678)")) == []
+    assert list(find_identifiers("searched PubMed: 25 papers, PubMed = 2019")) == []
+    assert [f.raw for f in find_identifiers("pubmed:25; PubMed: 18598946")] == ["25", "18598946"]
 
 
 @pytest.mark.parametrize(
