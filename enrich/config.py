@@ -239,6 +239,8 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: {name} is empty; give a {kind.__name__} or remove it")
     if kind is tuple:  # formats, the one list setting
         return _formats(value, origin)
+    if isinstance(value, list | dict):  # never str()-ed into "['a', 'b']"
+        raise ConfigError(f"{origin}: {name} must be a single value, not a list or mapping")
     if kind is int and (isinstance(value, bool | float) or not str(value).strip().isdigit()):
         raise ConfigError(f"{origin}: {name} must be a whole number, got {value!r}")
     if kind is bool:

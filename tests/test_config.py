@@ -242,3 +242,20 @@ def test_a_setting_given_twice_is_a_setting_error(tmp_path: Path) -> None:
         ConfigError, match=r"enrich\.yaml line 3: 'jobs' is set twice \(first at line 1\)"
     ):
         load_settings(config_file=config, environ={})
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("email: [a@example.org, b@example.org]\n", "email"), ("cache_dir: {a: 1}\n", "cache_dir")],
+)
+def test_a_list_or_mapping_where_one_value_belongs_is_refused(
+    tmp_path: Path, line: str, name: str
+) -> None:
+    """A YAML list or mapping given for a setting of one value is a setting error naming the
+    file and the setting, never turned into its text (a cache folder named "{'a': 1}")."""
+    config = tmp_path / "enrich.yaml"
+    config.write_text(line, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=rf"enrich\.yaml: {name} must be a single value, not a list or mapping$"
+    ):
+        load_settings(config_file=config, environ={})
