@@ -241,7 +241,9 @@ def _typed(name: str, value: Any, origin: str) -> Any:
         return _formats(value, origin)
     if isinstance(value, list | dict):  # never str()-ed into "['a', 'b']"
         raise ConfigError(f"{origin}: {name} must be a single value, not a list or mapping")
-    if kind is int and (isinstance(value, bool | float) or not str(value).strip().isdigit()):
+    if kind is int and (
+        isinstance(value, bool | float) or not str(value).strip().removeprefix("-").isdigit()
+    ):  # a negative one is a whole number, out of range: _check_ranges says so
         raise ConfigError(f"{origin}: {name} must be a whole number, got {value!r}")
     if kind is bool:
         if isinstance(value, bool):

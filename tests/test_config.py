@@ -259,3 +259,14 @@ def test_a_list_or_mapping_where_one_value_belongs_is_refused(
         ConfigError, match=rf"enrich\.yaml: {name} must be a single value, not a list or mapping$"
     ):
         load_settings(config_file=config, environ={})
+
+
+def test_a_negative_whole_number_is_out_of_range_not_of_the_wrong_type(tmp_path: Path) -> None:
+    """``jobs: -1`` and ``--batch-size -5`` are whole numbers below the least allowed: the
+    message says so, as it does for 0, rather than that -1 is no whole number."""
+    config = tmp_path / "enrich.yaml"
+    config.write_text("jobs: -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^.*enrich\.yaml: jobs must be at least 1$"):
+        load_settings(config_file=config, environ={})
+    with pytest.raises(ConfigError, match=r"^flag: batch_size must be at least 1$"):
+        load_settings(config_file=tmp_path / "none.yaml", environ={}, flags={"batch_size": -5})
