@@ -306,11 +306,11 @@ def _check_ranges(values: dict[str, Any], origins: dict[str, str]) -> None:
     def refuse(name: str, must: str) -> NoReturn:
         raise ConfigError(f"{origins[name]}: {name} must be {must}")
 
-    if values["timeout"] <= 0:
+    if not values["timeout"] > 0:  # NaN too, which no comparison holds
         refuse("timeout", "a positive number of seconds")
-    if values["backoff"] < 0:
+    if not values["backoff"] >= 0:
         refuse("backoff", "zero or more seconds")
-    if values["rate"] is not None and values["rate"] <= 0:
+    if values["rate"] is not None and not values["rate"] > 0:  # NaN too; infinity is capped
         refuse("rate", "a positive number of requests per second")
     for name in ("batch_size", "concurrency", "jobs"):
         if values[name] is not None and values[name] < 1:

@@ -270,3 +270,19 @@ def test_a_negative_whole_number_is_out_of_range_not_of_the_wrong_type(tmp_path:
         load_settings(config_file=config, environ={})
     with pytest.raises(ConfigError, match=r"^flag: batch_size must be at least 1$"):
         load_settings(config_file=tmp_path / "none.yaml", environ={}, flags={"batch_size": -5})
+
+
+@pytest.mark.parametrize("line", ["timeout: .nan\n", "backoff: .nan\n", "rate: .nan\n"])
+def test_a_number_that_is_not_a_number_is_refused(tmp_path: Path, line: str) -> None:
+    """NaN (``--rate nan``, ``timeout: .nan``) passes no range check by comparison: it is a
+    setting error, not a traceback when the client sizes its connection pool."""
+    config = tmp_path / "enrich.yaml"
+    config.write_text(line, encoding="utf-8")
+    name = line.split(":")[0]
+    with pytest.raises(ConfigError, match=rf"enrich\.yaml: {name} must be "):
+        load_settings(config_file=config, environ={})
+    result = CliRunner().invoke(cli, ["resolve", "18598946", "--rate", "nan", "--offline"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        "error: flag: rate must be a positive number of requests per second"
+    )
