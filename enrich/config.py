@@ -59,6 +59,7 @@ class Settings:
     origins: Mapping[str, str]
     audit: Mapping[str, Any] = field(default_factory=dict)  #: the ``audit:`` section, raw
     resources: list[Any] = field(default_factory=list)  #: the ``resources:`` section, raw
+    config_file: str = str(CONFIG_FILE)  #: where ``audit`` and ``resources`` came from
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -100,7 +101,16 @@ class Settings:
         )
 
     def audit_settings(self) -> AuditSettings:
-        """The audit thresholds of the ``audit:`` section and the registry plus ``resources:``."""
+        """The audit thresholds of the ``audit:`` section and the registry plus ``resources:``.
+
+        Raises ConfigError naming the file they came from, as every other setting error does.
+        """
+        try:
+            return self._audit_settings()
+        except ConfigError as exc:
+            raise ConfigError(f"{self.config_file}: {exc}") from exc
+
+    def _audit_settings(self) -> AuditSettings:
         known = {f.name for f in fields(AuditSettings)} - {"resources"}
         unknown = sorted(set(self.audit) - known)
         if unknown:
@@ -183,7 +193,7 @@ def load_settings(
     resources = data.get("resources") or []
     if not isinstance(audit, dict) or not isinstance(resources, list):
         raise ConfigError(f"{config_file}: 'audit' must be a mapping and 'resources' a list")
-    return Settings(values, origins, audit, resources)
+    return Settings(values, origins, audit, resources, str(config_file))
 
 
 class _KeyTwice(yaml.constructor.ConstructorError):

@@ -286,3 +286,24 @@ def test_a_number_that_is_not_a_number_is_refused(tmp_path: Path, line: str) -> 
     assert result.stderr.strip() == (
         "error: flag: rate must be a positive number of requests per second"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("audit:\n  primary_for_a: 0\n", "audit.primary_for_a must be a positive integer, got 0"),
+        ("audit:\n  primary_fo_a: 1\n", "audit: unknown setting 'primary_fo_a'"),
+        ("resources: [PMID 1]\n", "resources entry 1: expected a mapping"),
+    ],
+)
+def test_an_audit_or_resources_error_names_the_file(
+    tmp_path: Path, monkeypatch: Any, text: str, message: str
+) -> None:
+    """A wrong ``audit:`` or ``resources:`` entry is one line naming enrich.yaml, where it
+    came from, as every other setting error does."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "enrich.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["audit", str(EXAMPLES), "--offline"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: enrich.yaml: {message}")
+    assert len(result.stderr.splitlines()) == 1
