@@ -370,3 +370,15 @@ def test_json_printed_holds_no_terminal_control_raw(tmp_path: Path) -> None:
     assert code == 0
     assert "\u202e" not in out and "\x9b" not in out and "\\u202e" in out
     assert json.loads(out)["documents"][0]["path"].endswith(name)
+
+
+def test_an_empty_fail_on_is_a_usage_error(tmp_path: Path) -> None:
+    """``--fail-on "$GATE"`` with GATE unset is a usage error naming the option, before any
+    work: taken for no condition, the gate would pass every corpus with exit 0."""
+    env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner(env=env).invoke(cli, ["audit", "--offline", "--fail-on", "", str(EXAMPLES)])
+    assert result.exit_code == 2
+    assert "Invalid value for --fail-on: '' names no condition (an unset variable?)" in (
+        result.stderr
+    )
+    assert not (tmp_path / "cache").exists()

@@ -35,16 +35,26 @@ CONDITIONS = (*(g.value for g in Grade), *sorted(f.value for f in FlagName))
 def parse_conditions(values: Iterable[str]) -> frozenset[str]:
     """The conditions named in ``values`` (each may hold several, comma-separated).
 
-    Raises ValueError naming the first value that is neither a grade nor a flag.
+    Raises ValueError naming the first value that is neither a grade nor a flag, or that
+    names none (``--fail-on "$GATE"`` with the variable unset would be no gate at all).
     """
     wanted = set()
-    for item in (part.strip() for value in values for part in value.split(",")):
-        if item.upper() in Grade.__members__:
-            wanted.add(item.upper())
-        elif item in FlagName._value2member_map_:
-            wanted.add(item)
-        elif item:
-            raise ValueError(f"{item!r} is neither a grade nor a flag ({', '.join(CONDITIONS)})")
+    for value in values:
+        items = [part.strip() for part in value.split(",")]
+        if not any(items):
+            raise ValueError(
+                f"{value!r} names no condition (an unset variable?): give a grade or a flag "
+                f"({', '.join(CONDITIONS)})"
+            )
+        for item in items:
+            if item.upper() in Grade.__members__:
+                wanted.add(item.upper())
+            elif item in FlagName._value2member_map_:
+                wanted.add(item)
+            elif item:
+                raise ValueError(
+                    f"{item!r} is neither a grade nor a flag ({', '.join(CONDITIONS)})"
+                )
     return frozenset(wanted)
 
 

@@ -32,6 +32,15 @@ def test_every_flag_and_grade_is_a_condition_and_nothing_else() -> None:
         parse_conditions(["D", "retraction"])
 
 
+@pytest.mark.parametrize("value", ["", " ", ","])
+def test_a_value_naming_no_condition_is_refused(value: str) -> None:
+    """``--fail-on "$GATE"`` with the variable unset or empty names no condition: refused,
+    rather than taken for no gate at all, which would pass every corpus."""
+    with pytest.raises(ValueError, match=r"names no condition \(an unset variable\?\)"):
+        parse_conditions(["D", value])
+    assert parse_conditions(["D,", "retracted"]) == {"D", "retracted"}  # a trailing comma
+
+
 def test_conditions_met_counts_claims_by_grade_and_by_their_citations_flags() -> None:
     """A claim meets its grade, its own flags and its citations' flags, each counted once."""
     dead = audit_claim(edge(cite("1"), cite("2")), {})  # two unresolved citations
