@@ -30,6 +30,7 @@ from enrich.escape import printable, terminal_json
 from enrich.extract import iter_documents, iter_input_files, no_documents_message
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.figures import count, duration, many
+from enrich.folders import check_writable_folder
 from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
 from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import Document, FlagName, Grade, RunSummary, Status, Style
@@ -611,6 +612,8 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     settings = _settings(out_dir=out_dir, **flags)
     if settings["offline"]:
         _fail("refresh needs the network; drop --offline", EXIT_USAGE)
+    check_writable_folder(settings.cache_dir, "the cache")  # as enrich run: before any work
+    check_writable_folder(settings.out_dir, "reports")
     _online(settings)
     try:
         seconds = parse_age(max_age)

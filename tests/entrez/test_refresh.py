@@ -463,3 +463,24 @@ def test_each_change_names_the_documents_citing_it(server: EutilsServer, tmp_pat
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["audit_db"] is False and data["changes"][0]["documents"] == []
     assert "No audit.db here" in json_path.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_a_report_folder_that_is_a_file_is_refused_before_any_request(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """``enrich refresh --out`` naming a file is one line and exit 1 before anything is asked,
+    as for ``enrich run``: before, every stale record was fetched again and only the report
+    failed, with "File exists"."""
+    cache = tmp_path / "cache"
+    fill_cache(server, cache)
+    asked = len(server.requests)
+    out = tmp_path / "notes.txt"
+    out.write_text("mine\n", encoding="utf-8")
+    env = {"ENRICH_EUTILS_URL": server.url, "NCBI_API_KEY": "k" * 36}
+    where = ["--out", str(out), "--cache-dir", str(cache)]
+    result = CliRunner().invoke(cli, ["refresh", "--max-age", "0s", *where], env=env)
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"error: cannot use {out} for reports: it is a file, not a folder"
+    )
+    assert len(server.requests) == asked
