@@ -26,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -78,6 +79,8 @@ class RefreshResult:
     genes_refreshed: int = 0
     genes_changed: int = 0  #: refreshed with other names, or now replaced or unknown
     genes_failed: int = 0
+    #: why records or gene summaries could not be fetched again -> how many, for the log
+    failures: Counter[str] = field(default_factory=Counter)
 
     def describe(self) -> str:
         lines = [
@@ -86,6 +89,10 @@ class RefreshResult:
             f"stale gene summaries {count(self.genes_checked)}, refreshed "
             f"{count(self.genes_refreshed)}, with changed names {count(self.genes_changed)}, "
             f"failed {count(self.genes_failed)}",
+        ]
+        lines += [  # a cron log must say why, not only how many
+            f"  failed, {count(n)} of them: {printable(why)}"
+            for why, n in self.failures.most_common(3)
         ]
         # a change's detail quotes PubMed (a title, a DOI): shown, never acted on by a terminal
         lines += [f"  PMID {c.pmid}: {c.kind}: {printable(c.detail)}" for c in self.changes]
@@ -190,6 +197,7 @@ async def _refetch(
         if stale:
             fetched = await resolver.fetch_pmids(stale, _JournalSink(cache), blank_is_absence=False)
             result.refreshed, result.failed = len(fetched.records), len(fetched.failed)
+            result.failures.update(fetched.failed.values())
         if stale_genes:
             await _refetch_genes(stale_genes, cache, client, eutils, result)
             if progress:
@@ -210,6 +218,7 @@ async def _refetch_genes(
     fetched = await genes.fetch(gene_ids)
     result.genes_refreshed = len(fetched.records) + len(fetched.missing)
     result.genes_failed = len(fetched.failed)
+    result.failures.update(fetched.failed.values())
     for gene_id, old in before.items():
         new = fetched.records.get(gene_id)
         if gene_id in fetched.missing or (old and new and _names(old.record) != _names(new)):

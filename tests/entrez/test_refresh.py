@@ -497,3 +497,18 @@ def test_a_refresh_without_a_cache_says_so_and_makes_none(tmp_path: Path) -> Non
     assert result.stderr.startswith(f"warning: {cache} holds no cache (no cache.db): nothing")
     assert len(result.stderr.splitlines()) == 1
     assert not cache.exists() and not (tmp_path / "reports").exists()
+
+
+def test_a_refresh_that_fails_says_why(server: EutilsServer, tmp_path: Path) -> None:
+    """A refresh whose records cannot be fetched again says why, not only how many: from
+    cron, "failed 30 (retried next time)" alone left a wrong eutils_url or a down network
+    to be guessed."""
+    cache = tmp_path / "cache"
+    fill_cache(server, cache)
+    wrong = EutilsSettings(base_url=server.url + "wrong/", api_key="k", backoff=0.02)
+    report = partial(write_refresh_report, tmp_path / "out", DAY)
+    result = refresh_cache(cache, wrong, max_age=0, report=report)
+    assert result.failed == len(PMIDS)
+    assert "  failed, 30 of them: efetch.fcgi: HTTP 404 Not Found" in (
+        result.describe().splitlines()
+    )
