@@ -382,3 +382,18 @@ def test_an_empty_fail_on_is_a_usage_error(tmp_path: Path) -> None:
         result.stderr
     )
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_cache_folder_that_is_a_file_is_called_one(tmp_path: Path) -> None:
+    """``enrich resolve --cache-dir FILE`` says the file is not a folder, as ``enrich run``
+    does, not mkdir's "File exists"."""
+    cache = tmp_path / "notes.txt"
+    cache.write_text("mine\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["resolve", "18598946", "--offline", "--cache-dir", str(cache)]
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"error: cannot use {cache} for the cache: it is a file, not a folder"
+    )

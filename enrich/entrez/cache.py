@@ -50,7 +50,7 @@ import diskcache
 from enrich.entrez.gene import GeneSummary, gene_record
 from enrich.entrez.pubmed import parse_record
 from enrich.errors import BadResponse, OutputError
-from enrich.folders import StrPath
+from enrich.folders import StrPath, check_writable_folder
 from enrich.identifiers import doi_key
 from enrich.model import GeneRecord, PaperRecord
 
@@ -191,6 +191,7 @@ class CitationCache:
                 cull_limit=0,
             )
         except (OSError, sqlite3.Error) as exc:
+            check_writable_folder(directory, "the cache")  # a file in the way, said plainly
             raise OutputError(f"cache folder {directory} is not usable: {_reason(exc)}") from exc
 
     @contextmanager

@@ -320,6 +320,8 @@ class FileSlots:
 
     def _unusable(self, exc: OSError) -> LimiterUnavailable:
         reason = exc.strerror or str(exc)
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir's word for a file in the way
+            reason = "it, or a folder above it, is a file"
         return LimiterUnavailable(
             f"rate limiter state folder {self.path.parent} cannot be used: {reason} "
             "(set state_dir or ENRICH_STATE_DIR to a writable folder)"

@@ -85,7 +85,7 @@ def test_no_coroutine_is_left_unawaited_when_resolving_fails(tmp_path: Path) -> 
     async def cell() -> None:
         resolve_citations(["pmid:1"], cache_dir=tmp_path / "file", eutils=EutilsSettings())
 
-    with pytest.raises(OutputError, match=r"cache folder .* is not usable"):
+    with pytest.raises(OutputError, match=r"cannot use .*/file for the cache: it is a file"):
         asyncio.run(cell())
 
 

@@ -244,6 +244,20 @@ def test_an_unwritable_state_folder_is_refused_before_any_request(tmp_path: Path
         settings.open_limiter()
 
 
+def test_a_state_folder_that_is_a_file_is_called_one(tmp_path: Path) -> None:
+    """ENRICH_STATE_DIR naming a file (or a path under one) says a file is in the way, not
+    mkdir's "File exists", which reads as if all were well."""
+    (tmp_path / "file").write_text("in the way")
+    for state in (tmp_path / "file", tmp_path / "file" / "x"):
+        settings = EutilsSettings(
+            base_url="http://eutils.test/", limiter=LimiterSettings("machine", state)
+        )
+        with pytest.raises(
+            LimiterUnavailable, match=r"cannot be used: it, or a folder above it, is a file \("
+        ):
+            settings.open_limiter()
+
+
 def test_an_unreachable_redis_is_refused_with_its_password_redacted() -> None:
     """A Redis server that does not answer fails when the limiter is opened, naming the URL
     without its password."""
