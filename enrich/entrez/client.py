@@ -24,7 +24,8 @@ abandoned and not asked again, :class:`~enrich.errors.ReplyTooLarge`), each read
 at most ``timeout`` seconds and a whole attempt at most ``2 * timeout``.
 
 Redirects are never followed (the API key would go along to wherever they point): a
-redirect, and NCBI's answer to an invalid API key, are :class:`~enrich.errors.EutilsRefused`,
+redirect, a 404 (no E-utilities at the address: a mistyped ``eutils_url``) and NCBI's
+answer to an invalid API key are :class:`~enrich.errors.EutilsRefused`,
 a configuration error that ends the command.
 
 The API key is sent to NCBI and nowhere else: it is not in exceptions, logs or
@@ -323,6 +324,12 @@ class EutilsClient:
             raise NetworkError(f"{endpoint}: HTTP 408 request timeout")
         if status >= 500:
             raise ServerError(f"{endpoint}: HTTP {status}", _retry_after(response))
+        if status == 404:  # no E-utilities at that address: every request would say so
+            raise EutilsRefused(
+                f"E-utilities at {_host(self._base)} answered {endpoint} with HTTP 404 Not "
+                "Found: no E-utilities there; set eutils_url (ENRICH_EUTILS_URL) to the "
+                "address E-utilities is served at"
+            )
         if status >= 400:
             body = await _read_body(endpoint, response, _ERROR_BODY_BYTES, cut=True)
             if _is_invalid_key(body) and self.settings.api_key:

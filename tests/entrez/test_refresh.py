@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -505,10 +506,12 @@ def test_a_refresh_that_fails_says_why(server: EutilsServer, tmp_path: Path) -> 
     to be guessed."""
     cache = tmp_path / "cache"
     fill_cache(server, cache)
-    wrong = EutilsSettings(base_url=server.url + "wrong/", api_key="k", backoff=0.02)
+    with socket.socket() as unused:  # a port nothing listens on: E-utilities is down
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    down = f"http://127.0.0.1:{port}/entrez/eutils/"
+    wrong = EutilsSettings(base_url=down, api_key="k", backoff=0.02, max_attempts=2)
     report = partial(write_refresh_report, tmp_path / "out", DAY)
     result = refresh_cache(cache, wrong, max_age=0, report=report)
     assert result.failed == len(PMIDS)
-    assert "  failed, 30 of them: efetch.fcgi: HTTP 404 Not Found" in (
-        result.describe().splitlines()
-    )
+    assert f"  failed, 30 of them: cannot connect to 127.0.0.1:{port}" in result.describe()

@@ -7,8 +7,10 @@ the network misbehaved, that the cache holds nothing corrupt or partial.
 from __future__ import annotations
 
 import asyncio
+import http.server
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 from enrich.entrez import CitationCache, EutilsClient, EutilsSettings, resolve_keys
 from enrich.entrez.cache import SCHEMA_VERSION
 from enrich.entrez.pubmed import parse_record
+from enrich.errors import EutilsRefused
 from enrich.model import Resolution, Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record, record_set
 from tests.conftest import count_record_reads
@@ -226,13 +229,41 @@ def test_persistent_server_errors_end_unresolved_with_reason(
         assert len(cache) == 0
 
 
-def test_other_4xx_is_not_retried(server_factory: Any, tmp_path: Path) -> None:
-    """A 404 (wrong base URL) is a rejected request: asked once, unresolved with the status."""
-    server = server_factory()
-    results, requests = resolve(server.url + "wrong/", keys_of(PMIDS[:5]), tmp_path)
-    assert requests == 1
+def test_other_4xx_is_not_retried(tmp_path: Path) -> None:
+    """A 4xx other than 404, 408 and 429 (a 403 from a proxy, say) is a rejected request:
+    asked once, unresolved with the status."""
+    asked = []
+
+    class Forbidden(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            asked.append(self.path)
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forbidden) as proxy:
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{proxy.server_address[1]}/entrez/eutils/"
+            results, requests = resolve(url, keys_of(PMIDS[:5]), tmp_path)
+        finally:
+            proxy.shutdown()
+    assert requests == len(asked) == 1
     assert statuses(results) == {"unresolved": 5}
-    assert "HTTP 404" in next(iter(results.values())).reason
+    assert "HTTP 403" in next(iter(results.values())).reason
+
+
+def test_a_404_is_a_configuration_error(server_factory: Any, tmp_path: Path) -> None:
+    """A 404 says no E-utilities is served at the address (a mistyped eutils_url): every
+    request would say so, so the command ends naming the setting, after one request,
+    instead of a report set of unresolved citations that a pipeline retries for ever."""
+    server = server_factory()
+    with pytest.raises(EutilsRefused, match=r"HTTP 404 Not Found: .*ENRICH_EUTILS_URL"):
+        resolve(server.url + "wrong/", keys_of(PMIDS[:5]), tmp_path)
+    assert len(server.requests) == 1
 
 
 def test_missing_pmids_are_asked_again_alone_then_not_found(
