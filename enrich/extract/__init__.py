@@ -12,13 +12,18 @@ are skipped.  A file named explicitly is always read.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from enrich.escape import printable
-from enrich.extract.harmonizome import looks_like_harmonizome, read_harmonizome
+from enrich.extract.harmonizome import (
+    looks_like_harmonizome,
+    read_harmonizome,
+    unread_summary_tree,
+)
 from enrich.extract.limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_ITEMS
 from enrich.extract.text import read_text
 from enrich.extract.tflink import looks_like_tflink, read_tflink
@@ -64,7 +69,11 @@ def parse_document(path: str, text: str, style: Style | None = None) -> Document
         return read_tflink(path, text)
     if chosen is Style.HARMONIZOME:
         return read_harmonizome(path, text)
-    return read_text(path, text)
+    document = read_text(path, text)
+    unread = unread_summary_tree(path, text) if style is None else None
+    if unread is not None:  # a Harmonizome page gone astray: its statements would vanish
+        return dataclasses.replace(document, problems=(*document.problems, unread))
+    return document
 
 
 def read_document(path: StrPath, style: Style | None = None) -> Document:

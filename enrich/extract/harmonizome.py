@@ -34,10 +34,10 @@ from enrich.extract._summary_tree import MAX_RANGE, Reference, Segment, Walker
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.model import Citation, Claim, ClaimKind, Document, Problem, Style, Subject
 
-__all__ = ["MAX_RANGE", "looks_like_harmonizome", "read_harmonizome"]
+__all__ = ["MAX_RANGE", "looks_like_harmonizome", "read_harmonizome", "unread_summary_tree"]
 
 #: a table row whose first cell may be the Summary key (checked by :func:`_cell`)
-_SUMMARY_ROW = re.compile(r"^[^\S\n]*\|(?P<key>[^|\n]*Summary[^|\n]*)\|", re.MULTILINE)
+_SUMMARY_ROW = re.compile(r"^[^\S\n]*\|(?P<key>[^|\n]*(?i:summary)[^|\n]*)\|", re.MULTILINE)
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 _BAR_LINE = re.compile(r"^[^\S\n]*\|[^\S\n]*$", re.MULTILINE)
 #: a ``"type": "root"`` pair: inside JSON text its quotes can only be a key and its value
@@ -196,6 +196,24 @@ def _load_summary(path: str, text: str, problems: list[Problem]) -> Any:
     return None
 
 
+def unread_summary_tree(path: str, text: str) -> Problem | None:
+    """The Problem of a text holding a Summary tree (a ``"type": "root"`` pair) that is no
+    Harmonizome page as :func:`looks_like_harmonizome` sees one (no ``| Summary |`` row
+    the tree belongs to, as in a table whose rows lost their leading ``|``): read as plain
+    text, its statements are not read, and that is said, never left silent.  None for
+    any other text."""
+    found = _ROOT_TYPE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return Problem(
+        path,
+        f"line {line}",
+        'a Summary tree ("type": "root") outside a "| Summary |" table row: read as plain '
+        "text, so its statements are not read (only the identifiers in it)",
+    )
+
+
 def _summary_json(text: str) -> tuple[int, str] | None:
     """The 1-based line number and text of the JSON held by the first ``Summary`` row.
 
@@ -203,7 +221,7 @@ def _summary_json(text: str) -> tuple[int, str] | None:
     (or, with no such line, on the next non-blank line alone).
     """
     for match in _SUMMARY_ROW.finditer(text):
-        if _cell(match["key"]) != "Summary":
+        if _cell(match["key"]).casefold() != "summary":  # | SUMMARY | too
             continue
         line = text.count("\n", 0, match.start()) + 1
         row_end = text.find("\n", match.end())

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from enrich.extract import parse_document
 from enrich.extract.harmonizome import MAX_RANGE, looks_like_harmonizome, read_harmonizome
 from enrich.model import ClaimKind, Document, Style
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "harmonizome_gene_TWIST2.md"
@@ -607,3 +609,28 @@ def test_a_second_pmid_or_doi_of_one_reference_is_reported_not_dropped() -> None
         "reference names PMID '17016429' and PMID '18000001': only the first is read "
         "(a reference is one paper)"
     ]
+
+
+def test_a_summary_key_in_any_case_is_the_summary() -> None:
+    """``| summary |`` and ``| SUMMARY |`` are the Summary row (an export that changed the
+    key's case): read as a Harmonizome page, its statements kept."""
+    text = (EXAMPLES / "harmonizome_gene_TWIST2.md").read_text(encoding="utf-8")
+    for key in ("| summary |", "| SUMMARY |"):
+        document = parse_document("page.md", text.replace("| Summary |", key))
+        assert document.style is Style.HARMONIZOME and len(document.claims) == 6
+        assert not document.problems
+
+
+def test_a_summary_tree_read_as_text_is_said_never_silent() -> None:
+    """A Summary tree outside a ``| Summary |`` row (a row that lost its leading ``|``) makes
+    the page plain text, whose statements are not read: one problem line says so, naming
+    the line; the identifiers are still read.  Text without a tree gets no such line, nor
+    a page read as text because ``--style text`` asked for it."""
+    text = (EXAMPLES / "harmonizome_gene_TWIST2.md").read_text(encoding="utf-8")
+    broken = text.replace("| Summary |", "Summary |")
+    document = parse_document("page.md", broken)
+    assert document.style is Style.TEXT and not document.claims and document.citations
+    (problem,) = document.problems
+    assert str(problem).startswith('page.md:line 5: a Summary tree ("type": "root") outside')
+    assert not parse_document("page.md", broken, Style.TEXT).problems
+    assert not parse_document("note.md", "TWIST1 binds CDH1 (PMID: 18598946).").problems
