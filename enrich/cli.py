@@ -36,6 +36,7 @@ from enrich.interrupts import Interrupted, raise_on_signals
 from enrich.model import Document, FlagName, Grade, RunSummary, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import parse_formats, summary_rows, write_refresh_report
+from enrich.report.commit import read_manifest
 from enrich.report.listing import FORMATS, GateOutcome, ListingOptions, describe_gate
 from enrich.run import RunOutcome, run_enrichment
 from enrich.run.auditing import audit_corpus
@@ -406,11 +407,12 @@ def run(
             )
     except Interrupted as exc:
         where = settings.out_dir
-        kept = (
-            f"the new reports in {where} were complete and are in place"
-            if exc.held
-            else f"the previous reports in {where} are kept as they were"
-        )
+        if exc.held:
+            kept = f"the new reports in {where} were complete and are in place"
+        elif read_manifest(where):
+            kept = f"the previous reports in {where} are kept as they were"
+        else:  # a first run: no set to keep
+            kept = f"no reports were written to {where}"
         _interrupted(exc, f"{kept}; the cache keeps every record fetched, so a rerun resumes")
     click.echo(_summary_screen(outcome, time.monotonic() - started, settings.out_dir))
     _report_problems(outcome.problems)

@@ -120,3 +120,29 @@ def test_interrupted_run_keeps_the_previous_set(
     (line,) = [line for line in text.splitlines() if line.startswith("interrupted")]
     assert f"the previous reports in {out} are kept" in line and "rerun resumes" in line
     assert _snapshot(out) == before
+
+
+def test_an_interrupted_first_run_says_nothing_was_written(
+    previous_set: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """SIGTERM during a first run into an empty folder: the line says no reports were
+    written there, never that "the previous reports" (there are none) are kept."""
+    _, server = previous_set
+    more = synthetic_pmids(40, start=95_200_000)
+    synthetic_store(more, into=server.records)
+    write_corpus(tmp_path / "docs3", more, per_document=2)
+    server.latency = 0.4
+    out, log = tmp_path / "first", tmp_path / "log3"
+    argv = run_command([tmp_path / "docs3"], out, tmp_path / "cache3", "--batch-size", "4")
+    with log.open("w") as sink:
+        process = subprocess.Popen(argv, env=enrich_env(server.url), stdout=sink, stderr=sink)
+        deadline = time.monotonic() + 60
+        while "resolving citations: " not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=30)
+    text = log.read_text()
+    assert returncode == 143, text
+    (line,) = [line for line in text.splitlines() if line.startswith("interrupted")]
+    assert f"no reports were written to {out}" in line and "previous" not in line
+    assert not (out / "index.html").exists()
