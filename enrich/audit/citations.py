@@ -107,7 +107,16 @@ def corpus_share(key: str, stats: CorpusStats, settings: AuditSettings) -> str |
         return None
     if citing / edges < settings.resource_share:
         return None
-    return f"cited by {citing} of {edges} edges in this run ({citing / edges:.0%})"
+    return f"{_SHARE_OPENS}{citing} of {edges} edges in this run ({citing / edges:.0%})"
+
+
+_SHARE_OPENS = "cited by "  #: how a reason of :func:`corpus_share` opens, and no other's
+
+
+def is_corpus_share(flag: Flag) -> bool:
+    """Whether ``flag`` is a ``resource`` flag raised for the paper's corpus share (which a
+    paper found to name the page's gene does not get), not by the registry or a title."""
+    return flag.name is FlagName.RESOURCE and flag.reason.startswith(_SHARE_OPENS)
 
 
 #: PubMed publication types of secondary literature: it summarises others' findings

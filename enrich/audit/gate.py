@@ -7,7 +7,9 @@ meet flag conditions too.  A condition a claim meets may hold only *in doubt*
 (:func:`conditions_in_doubt`): a grade below A, when a citation could not be looked up
 (it counts for nothing now, and may change the grade once looked up), or when NCBI Gene's
 names of the document's genes could not be had (a paper may name a gene by a name not
-tried); ``no_mention`` in that second case.  Pure.
+tried); ``no_mention`` in that second case, and ``resource`` or ``resource_only`` when
+they rest on a paper called a database for its corpus share alone (a paper found to name
+the page's gene is none).  Pure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from enrich.model import AuditedDocument, ClaimVerdict, FlagName, GeneStatus, Grade, Status
+from enrich.audit.citations import is_corpus_share
+from enrich.model import (
+    AuditedDocument,
+    CitationVerdict,
+    ClaimVerdict,
+    FlagName,
+    GeneStatus,
+    Grade,
+    Status,
+)
 
 __all__ = [
     "CONDITIONS",
@@ -25,6 +36,7 @@ __all__ = [
     "conditions_met",
     "gene_names_missing",
     "grade_in_doubt",
+    "loose_conditions_in_doubt",
     "parse_conditions",
 ]
 
@@ -99,12 +111,32 @@ RAISED_BY_NAMES = frozenset({str(Grade.A), str(Grade.B), str(FlagName.NO_MENTION
 
 def conditions_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> set[str]:
     """The conditions ``claim`` may meet now and not once everything is looked up: its grade
-    when :func:`grade_in_doubt`, and ``no_mention`` with ``names_unknown`` (a paper may
-    name the gene by a name not tried).  Of these, only those it meets count."""
+    when :func:`grade_in_doubt`; with ``names_unknown``, ``no_mention`` (a paper may name
+    the gene by a name not tried), ``resource_only`` when one of its citations is a
+    database by its corpus share alone, and ``resource`` when every one flagged so is
+    (each may be found to name the page's gene).  Of these, only those it meets count."""
     doubtful = {str(claim.grade)} if grade_in_doubt(claim, names_unknown) else set()
     if names_unknown:
         doubtful.add(str(FlagName.NO_MENTION))
+        resources = [c for c in claim.citations if _is_resource(c)]
+        shared = [c for c in resources if loose_conditions_in_doubt(c, names_unknown)]
+        if shared:
+            doubtful.add(str(FlagName.RESOURCE_ONLY))
+        if shared and len(shared) == len(resources):
+            doubtful.add(str(FlagName.RESOURCE))
     return doubtful
+
+
+def loose_conditions_in_doubt(citation: CitationVerdict, names_unknown: bool = False) -> set[str]:
+    """The conditions ``citation`` (a document's loose citation) may meet now and not once
+    everything is looked up: ``resource`` with ``names_unknown`` when it is a database by
+    its corpus share alone (it may be found to name the page's gene)."""
+    shared = names_unknown and any(is_corpus_share(flag) for flag in citation.flags)
+    return {str(FlagName.RESOURCE)} if shared else set()
+
+
+def _is_resource(citation: CitationVerdict) -> bool:
+    return any(flag.name is FlagName.RESOURCE for flag in citation.flags)
 
 
 def conditions_met(

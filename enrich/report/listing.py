@@ -30,6 +30,7 @@ from enrich.audit.gate import (
     claim_conditions,
     conditions_in_doubt,
     gene_names_missing,
+    loose_conditions_in_doubt,
 )
 from enrich.escape import printable, terminal_json
 from enrich.figures import many
@@ -95,7 +96,8 @@ class ListingPart:
     listed: int = 0
     tripped: int = 0  #: listed claims meeting a --fail-on condition
     met: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it
-    doubt: dict[str, int] = field(default_factory=dict)  #: condition -> claims meeting it in doubt
+    #: condition -> claims (and loose citations) meeting it in doubt
+    doubt: dict[str, int] = field(default_factory=dict)
     loose: dict[str, int] = field(default_factory=dict)  #: condition -> loose citations
     widths: tuple[int, ...] = ()  #: the table's widest cell per column
     grades: dict[str, int] = field(default_factory=dict)  #: the document's claims per grade
@@ -119,7 +121,8 @@ class AuditListing:
         self.listed = 0
         self.tripped = 0
         self.met: Counter[str] = Counter()  #: --fail-on condition -> claims meeting it
-        #: --fail-on condition -> claims meeting it only in doubt (see conditions_in_doubt)
+        #: --fail-on condition -> claims (and loose citations) meeting it only in doubt (see
+        #: conditions_in_doubt)
         self.doubt: Counter[str] = Counter()
         self.loose: Counter[str] = Counter()  #: --fail-on condition -> loose citations
         self._widths = [0] * (self._columns() - 1)  #: the last column is never padded
@@ -150,7 +153,10 @@ class AuditListing:
                 rest.append(verdict)
         loose: Counter[str] = Counter()
         for cited in doc.citations:
-            loose.update({str(f.name) for f in cited.flags} & conditions)
+            meets = {str(f.name) for f in cited.flags} & conditions
+            doubtful = meets & loose_conditions_in_doubt(cited, names_unknown)
+            doubt.update(doubtful)  # named with the claims in doubt: neither trips the gate
+            loose.update(meets - doubtful)
         texts, widths = self._render(doc, first, rest)
         grades, flags = summarize([doc])
         return ListingPart(

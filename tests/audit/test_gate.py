@@ -6,20 +6,43 @@ import dataclasses
 
 import pytest
 
-from enrich.audit import CONDITIONS, FLAG_NAMES, conditions_met, parse_conditions
-from enrich.audit.gate import conditions_in_doubt, gene_names_missing, grade_in_doubt
+from enrich.audit import (
+    CONDITIONS,
+    FLAG_NAMES,
+    AuditSettings,
+    CorpusStats,
+    audit_document,
+    conditions_met,
+    parse_conditions,
+)
+from enrich.audit.gate import (
+    conditions_in_doubt,
+    gene_names_missing,
+    grade_in_doubt,
+    loose_conditions_in_doubt,
+)
 from enrich.model import (
     AuditedDocument,
+    Citation,
     Document,
     FlagName,
     GeneLookup,
+    GeneRecord,
     GeneStatus,
     Grade,
     Status,
     Style,
     Subject,
 )
-from tests.audit.helpers import audit_claim, cite, edge, record, resolved
+from tests.audit.helpers import (
+    audit_claim,
+    cite,
+    database_records,
+    edge,
+    flag_names,
+    record,
+    resolved,
+)
 
 
 def test_every_flag_and_grade_is_a_condition_and_nothing_else() -> None:
@@ -80,3 +103,31 @@ def test_a_document_lacks_gene_names_only_when_ncbi_gene_could_not_be_asked() ->
 
     assert not gene_names_missing(document(GeneStatus.UNKNOWN, GeneStatus.DISCONTINUED))
     assert gene_names_missing(document(GeneStatus.FOUND, GeneStatus.UNRESOLVED))
+
+
+def test_a_resource_by_corpus_share_alone_is_in_doubt_without_the_pages_gene_names() -> None:
+    """A much-cited paper is a database by its corpus share only while it is not found to
+    name the page's gene: with NCBI Gene's names (here DERMO1) it is a paper on it, so
+    without them ``resource`` and ``resource_only`` are met only in doubt; a database the
+    registry names stays one whatever the names, and keeps ``resource`` certain."""
+    subject = Subject(symbol="TWIST1", gene_id="7291")
+    resolutions = resolved(record("42", "Dermo1 in bone.")) | database_records()
+    names = GeneRecord("7291", "TWIST1", aliases=("DERMO1",))
+
+    def audited(lookup: GeneLookup, *citations: Citation) -> AuditedDocument:
+        document = Document("t.md", Style.TFLINK, subject, (edge(*citations),), citations)
+        stats = CorpusStats(10, {"pmid:42": 10})
+        return audit_document(document, resolutions, stats, AuditSettings(), {"7291": lookup})
+
+    with_names = audited(GeneLookup("7291", GeneStatus.FOUND, names), cite("42"))
+    assert "resource" not in flag_names(with_names.claims[0].citations[0])
+    unresolved = GeneLookup("7291", GeneStatus.UNRESOLVED)
+    shared = audited(unresolved, cite("42"))
+    assert gene_names_missing(shared) and "resource_only" in flag_names(shared.claims[0])
+    assert {"resource", "resource_only"} <= conditions_in_doubt(shared.claims[0], True)
+    assert "resource" in loose_conditions_in_doubt(shared.citations[0], names_unknown=True)
+    assert not loose_conditions_in_doubt(shared.citations[0])
+    beside = audited(unresolved, cite("42"), cite("29087512")).claims[0]  # TRRUST: registry
+    assert "resource_only" in flag_names(beside)
+    assert "resource" not in conditions_in_doubt(beside, names_unknown=True)
+    assert "resource_only" in conditions_in_doubt(beside, names_unknown=True)

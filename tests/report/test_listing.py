@@ -10,8 +10,22 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from enrich.audit import AuditSettings, CorpusStats, audit_document
 from enrich.figures import many
-from enrich.model import AuditedDocument
+from enrich.model import (
+    AuditedDocument,
+    Citation,
+    Claim,
+    ClaimKind,
+    Document,
+    GeneLookup,
+    GeneStatus,
+    PaperRecord,
+    Resolution,
+    Status,
+    Style,
+    Subject,
+)
 from enrich.report.listing import AuditListing, GateOutcome, ListingOptions, describe_gate
 from enrich.report.tables import AUDIT_COLUMNS
 from tests.report.synthetic import twist1, twist2
@@ -192,3 +206,23 @@ def test_gene_names_not_had_leave_undecided_only_what_they_could_change() -> Non
     )
     passed = describe_gate(frozenset({"C", "D"}), Counter(), Counter(), True, genes_without_names=3)
     assert passed == ("fail-on: passed: no claim meets C or D", GateOutcome.PASSED)
+
+
+def test_a_database_by_corpus_share_trips_nothing_while_the_pages_gene_has_no_names(
+    tmp_path: Path,
+) -> None:
+    """Without NCBI Gene's names of the page's gene, a paper called a database for its
+    corpus share alone may yet be found to be on that gene: ``resource`` on a claim or a
+    loose citation, and ``resource_only``, are met in doubt, never tripped."""
+    subject = Subject(symbol="TWIST1", gene_id="7291")
+    cited = (Citation(pmid="42"),)
+    claim = Claim("e1", ClaimKind.EDGE, "tfs row 1", cited, regulator="RUNX2", target="TWIST1")
+    document = Document("t.md", Style.TFLINK, subject, (claim,), cited)
+    resolutions = {"pmid:42": Resolution("pmid:42", Status.RESOLVED, PaperRecord("42", "Bone."))}
+    genes = {"7291": GeneLookup("7291", GeneStatus.UNRESOLVED)}
+    stats = CorpusStats(10, {"pmid:42": 10})
+    doc = audit_document(document, resolutions, stats, AuditSettings(resources=()), genes)
+    options = ListingOptions("table", fail_on=frozenset({"resource", "resource_only"}))
+    listing, _ = listed(options, tmp_path, [doc])
+    assert (listing.met, listing.loose) == (Counter(), Counter())
+    assert listing.doubt == {"resource": 2, "resource_only": 1}
