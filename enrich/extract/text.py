@@ -49,7 +49,8 @@ def read_text(path: str, text: str) -> Document:
     for line, found_on_line in by_line.items():
         for citation in _line_citations(path, line, found_on_line, problems):
             _merge(path, line, citation, citations, places, problems)
-    return Document(path, Style.TEXT, citations=tuple(citations), problems=tuple(problems))
+    unique = tuple(dict.fromkeys(citations))  # a paper met apart as PMID and as DOI: once
+    return Document(path, Style.TEXT, citations=unique, problems=tuple(problems))
 
 
 def _merge(
@@ -81,8 +82,13 @@ def _merge(
     if first == citation or citation.invalid or first.invalid:
         return
     pmid, doi = first.pmid or citation.pmid, first.doi or citation.doi
-    other = next((m for m in mets if m[0] != index), None)  # its DOI names another paper
-    if other is not None:
+    joined = [index]  #: the places of the citations it completes
+    other = next((m for m in mets if m[0] != index), None)  # its DOI cited on its own too
+    if other is not None and not (first.doi or citations[other[0]].pmid):
+        # the PMID and the DOI met apart, now together: one paper, where first met
+        joined.append(other[0])
+        met, doi, other = min(met, other), citations[other[0]].doi, None
+    if other is not None:  # its DOI names another paper
         first_line, first = other[1], citations[other[0]]
     if (
         other is not None
@@ -98,11 +104,12 @@ def _merge(
             )
         )
         return
-    citations[index] = Citation(pmid=pmid, doi=doi)
+    for place in joined:  # the same Citation twice: read_text keeps the first
+        citations[place] = Citation(pmid=pmid, doi=doi)
     if pmid:
-        places.setdefault(f"pmid:{pmid}", met)
+        places[f"pmid:{pmid}"] = met
     if doi:
-        places.setdefault(f"doi:{doi_key(doi)}", met)
+        places[f"doi:{doi_key(doi)}"] = met
 
 
 def _names(citation: Citation) -> str:

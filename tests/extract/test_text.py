@@ -125,3 +125,23 @@ def test_a_paper_met_again_is_completed_or_reported_never_dropped() -> None:
         "notes.md:line 7: PMID 15210113 with DOI 10.1038/onc.2011.181 contradicts PMID "
         "21602879 with DOI 10.1038/onc.2011.181 on line 2: one paper, only the first is read",
     ]
+
+
+def test_a_pmid_and_a_doi_met_apart_then_together_are_one_paper_and_no_problem() -> None:
+    """The text cites a paper by its PMID, later by its DOI, and the reference list gives
+    both: one citation, where the paper was first met, and nothing contradicts anything
+    (it was reported as "PMID 1 with DOI x contradicts DOI x", a problem: exit 1)."""
+    text = (
+        "TWIST1 binds the E-box (PMID: 18598946).\n"
+        "RUNX2 drives it (doi:10.1038/onc.2011.181).\n"
+        "It represses CDH1 (doi:10.1016/j.ccr.2008.06.005).\n"
+        "RUNX2 again (PMID: 21602879).\n"
+        "1. PMID: 18598946 doi:10.1016/j.ccr.2008.06.005\n"
+        "2. PMID: 21602879 doi:10.1038/ONC.2011.181\n"
+    )
+    doc = read_text("notes.md", text)
+    assert [(c.pmid, c.doi) for c in doc.citations] == [
+        ("18598946", "10.1016/j.ccr.2008.06.005"),
+        ("21602879", "10.1038/onc.2011.181"),
+    ]
+    assert doc.problems == ()
