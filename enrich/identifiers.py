@@ -124,9 +124,11 @@ _PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
 _PMID_ITEM_END = r"\b(?![.:/-]\w)"  #: not a number's start: "2019.5", "10.1000/x", "12:30"
 #: what may stand between a label and its number besides white space: Markdown emphasis and
 #: code (``**PMID:** 1``, ``PMID: `1` ``), a key's quotes and braces (``"pmid": "1"``,
-#: ``pmid = {1}``), around one separator: ``:``, ``=``, ``#`` or MEDLINE's ``-`` (``PMID- 1``)
+#: ``pmid = {1}``), around one separator: ``:``, ``=`` or ``#``; or MEDLINE's ``-`` right
+#: after the label (``PMID- 1``: "PMIDs - 3 were excluded" is prose).  Underscores alone
+#: make one word of label and number (``pmid_1``: a name), never emphasis.
 _LABEL_MARKS = r"""[\s*_`"'{]*"""
-_PMID_LABEL_GAP = rf"{_LABEL_MARKS}(?:[:=\#-]{_LABEL_MARKS})?"
+_PMID_LABEL_GAP = rf"(?!_+[0-9])(?:-[^\S\n]*|{_LABEL_MARKS}(?:[:=\#]{_LABEL_MARKS})?)"
 _PMID_IN_TEXT = re.compile(
     rf"""
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
@@ -175,8 +177,9 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` / ``pubmed:n`` mentions (``PubMed:`` with
     a gap before the number only for five digits or more: "PubMed: 25 papers" is a count;
     Markdown emphasis or
-    code, a key's quotes or braces and a ``=``, ``#`` or MEDLINE's ``-`` may stand between
-    label and number: ``**PMID:** n``, ``"pmid": "n"``, ``PMID- n``), where the label
+    code, a key's quotes or braces and a ``=`` or ``#`` may stand between label and
+    number, and MEDLINE's ``-`` right after the label: ``**PMID:** n``, ``"pmid": "n"``,
+    ``PMID- n``; not ``pmid_1``, a name), where the label
     governs a list of numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``,
     numbers of five digits or more: not a year or a count that follows); DOIs from doi.org URLs,
     ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,

@@ -194,6 +194,22 @@ def test_a_pmid_label_is_read_through_markup_and_key_syntax(text: str) -> None:
     assert [(f.kind, f.raw) for f in find_identifiers(text)] == [("pmid", "18598946")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "duplicate PMIDs - 3 were excluded",  # a dash in prose, not MEDLINE's "PMID- "
+        "PMID - 2 papers were retracted",
+        "the `pmid_1` and `pmid_2` columns",  # a name, not a label and its number
+        '{"pmid_count": 12, "PMIDs_2019": 4}',
+    ],
+)
+def test_a_dash_in_prose_or_a_name_joining_label_and_number_is_no_pmid(text: str) -> None:
+    """MEDLINE's ``-`` follows the label at once (``PMID- n``): a dash with a space before
+    it is prose, and ``pmid_1`` one word; both were read as PMIDs 3, 2, 1 and 2019, real
+    papers the audit would have cited."""
+    assert list(find_identifiers(text)) == []
+
+
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
     then, apart from its number, only for a number of five digits or more: "PubMed: 25
