@@ -617,12 +617,10 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     check_writable_folder(settings.cache_dir, "the cache")  # as enrich run: before any work
     check_writable_folder(settings.out_dir, "reports")
     if not (settings.cache_dir / "cache.db").is_file():  # a mistyped folder, or no run yet
-        click.echo(
-            f"warning: {printable(settings.cache_dir)} holds no cache (no cache.db): nothing to "
-            "refresh; enrich run fills it (--cache-dir or ENRICH_CACHE_DIR names another)",
-            err=True,
+        _fail(  # exit 1: a cron line refreshing nothing every week must not pass unseen
+            f"{printable(settings.cache_dir)} holds no cache (no cache.db): nothing to "
+            "refresh; enrich run fills it (--cache-dir or ENRICH_CACHE_DIR names another)"
         )
-        sys.exit(EXIT_OK)
     _online(settings)
     try:
         seconds = parse_age(max_age)

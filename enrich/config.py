@@ -9,6 +9,7 @@ Environment variables: ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``ENRICH_EUTILS_URL``,
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -316,8 +317,8 @@ def _check_ranges(values: dict[str, Any], origins: dict[str, str]) -> None:
     def refuse(name: str, must: str) -> NoReturn:
         raise ConfigError(f"{origins[name]}: {name} must be {must}")
 
-    if not values["timeout"] > 0:  # NaN too, which no comparison holds
-        refuse("timeout", "a positive number of seconds")
+    if not 0 < values["timeout"] < math.inf:  # NaN too, which no comparison holds
+        refuse("timeout", "a positive number of seconds")  # inf: no timeout at all
     if not values["backoff"] >= 0:
         refuse("backoff", "zero or more seconds")
     if values["rate"] is not None and not values["rate"] > 0:  # NaN too; infinity is capped

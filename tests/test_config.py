@@ -272,10 +272,13 @@ def test_a_negative_whole_number_is_out_of_range_not_of_the_wrong_type(tmp_path:
         load_settings(config_file=tmp_path / "none.yaml", environ={}, flags={"batch_size": -5})
 
 
-@pytest.mark.parametrize("line", ["timeout: .nan\n", "backoff: .nan\n", "rate: .nan\n"])
+@pytest.mark.parametrize(
+    "line", ["timeout: .nan\n", "backoff: .nan\n", "rate: .nan\n", "timeout: .inf\n"]
+)
 def test_a_number_that_is_not_a_number_is_refused(tmp_path: Path, line: str) -> None:
     """NaN (``--rate nan``, ``timeout: .nan``) passes no range check by comparison: it is a
-    setting error, not a traceback when the client sizes its connection pool."""
+    setting error, not a traceback when the client sizes its connection pool; an infinite
+    timeout, no timeout at all (a stalled server would hold a request for ever), too."""
     config = tmp_path / "enrich.yaml"
     config.write_text(line, encoding="utf-8")
     name = line.split(":")[0]

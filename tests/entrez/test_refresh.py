@@ -488,14 +488,16 @@ def test_a_report_folder_that_is_a_file_is_refused_before_any_request(
 
 
 def test_a_refresh_without_a_cache_says_so_and_makes_none(tmp_path: Path) -> None:
-    """A refresh from cron whose cache folder is mistyped, or before any run, says in a
-    warning line that there is nothing to refresh, and creates no cache folder: before, it
-    made an empty one and reported "stale records 0" as if all were fresh."""
+    """A refresh from cron whose cache folder is mistyped, or before any run, fails in one
+    line saying there is nothing to refresh (exit 1, as ``enrich cache verify`` does: a
+    cron line refreshing nothing must not pass week after week), and creates no cache
+    folder: before, it made an empty one and reported "stale records 0" as if all were
+    fresh."""
     cache = tmp_path / "cahce"
     where = ["--out", str(tmp_path / "reports"), "--cache-dir", str(cache)]
     result = CliRunner().invoke(cli, ["refresh", *where], env={"NCBI_EMAIL": "a@example.org"})
-    assert result.exit_code == 0
-    assert result.stderr.startswith(f"warning: {cache} holds no cache (no cache.db): nothing")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {cache} holds no cache (no cache.db): nothing")
     assert len(result.stderr.splitlines()) == 1
     assert not cache.exists() and not (tmp_path / "reports").exists()
 
