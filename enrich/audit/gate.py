@@ -83,17 +83,24 @@ def grade_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> bool:
 
     When one of its citations is unresolved (not looked up: offline, or E-utilities
     failed), any grade below A: a C may become A, B or D, a B an A.  With
-    ``names_unknown`` (see :func:`gene_names_missing`), a B or a C: with NCBI Gene's names a
-    cited paper may be found to name the claim's genes (B to A) or the page's gene, which
-    makes a paper the corpus share called a database a primary one (C to B or A).  Grades
-    only rise with more names and a citation looked up never takes a primary paper away,
-    so A is never in doubt; nor is a D for names (none of its citations is a paper).
+    ``names_unknown`` (see :func:`gene_names_missing`), a B (a cited paper may be found to
+    name the claim's genes by a name not tried: an A), and a C citing a paper that only
+    its corpus share calls a database (found to name the page's gene, it is a primary
+    paper: a B or an A); nothing else names change.  Grades only rise with more names and
+    a citation looked up never takes a primary paper away, so A is never in doubt; nor is
+    a D for names (none of its citations is a paper).
     """
     if claim.grade is Grade.A:
         return False
     if any(c.resolution.status is Status.UNRESOLVED for c in claim.citations):
         return True
-    return names_unknown and claim.grade in (Grade.B, Grade.C)
+    if not names_unknown:
+        return False
+    if claim.grade is Grade.B:
+        return True
+    return claim.grade is Grade.C and any(
+        is_corpus_share(flag) for citation in claim.citations for flag in citation.flags
+    )
 
 
 def gene_names_missing(document: AuditedDocument) -> bool:
