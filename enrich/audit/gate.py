@@ -31,12 +31,12 @@ from enrich.model import (
 __all__ = [
     "CONDITIONS",
     "RAISED_BY_NAMES",
+    "citation_conditions_in_doubt",
     "claim_conditions",
     "conditions_in_doubt",
     "conditions_met",
     "gene_names_missing",
     "grade_in_doubt",
-    "loose_conditions_in_doubt",
     "parse_conditions",
 ]
 
@@ -126,7 +126,7 @@ def conditions_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> set
     if names_unknown:
         doubtful.add(str(FlagName.NO_MENTION))
         resources = [c for c in claim.citations if _is_resource(c)]
-        shared = [c for c in resources if loose_conditions_in_doubt(c, names_unknown)]
+        shared = [c for c in resources if citation_conditions_in_doubt(c, names_unknown)]
         if shared:
             doubtful.add(str(FlagName.RESOURCE_ONLY))
         if shared and len(shared) == len(resources):
@@ -134,10 +134,12 @@ def conditions_in_doubt(claim: ClaimVerdict, names_unknown: bool = False) -> set
     return doubtful
 
 
-def loose_conditions_in_doubt(citation: CitationVerdict, names_unknown: bool = False) -> set[str]:
-    """The conditions ``citation`` (a document's loose citation) may meet now and not once
-    everything is looked up: ``resource`` with ``names_unknown`` when it is a database by
-    its corpus share alone (it may be found to name the page's gene)."""
+def citation_conditions_in_doubt(
+    citation: CitationVerdict, names_unknown: bool = False
+) -> set[str]:
+    """The flag conditions ``citation`` (a claim's, or a document's loose citation) may meet
+    now and not once everything is looked up: ``resource`` with ``names_unknown`` when it
+    is a database by its corpus share alone (it may be found to name the page's gene)."""
     shared = names_unknown and any(is_corpus_share(flag) for flag in citation.flags)
     return {str(FlagName.RESOURCE)} if shared else set()
 

@@ -27,10 +27,10 @@ from typing import Any, NamedTuple, TextIO
 from enrich.audit import summarize
 from enrich.audit.gate import (
     RAISED_BY_NAMES,
+    citation_conditions_in_doubt,
     claim_conditions,
     conditions_in_doubt,
     gene_names_missing,
-    loose_conditions_in_doubt,
 )
 from enrich.escape import printable, terminal_json
 from enrich.figures import many
@@ -154,7 +154,7 @@ class AuditListing:
         loose: Counter[str] = Counter()
         for cited in doc.citations:
             meets = {str(f.name) for f in cited.flags} & conditions
-            doubtful = meets & loose_conditions_in_doubt(cited, names_unknown)
+            doubtful = meets & citation_conditions_in_doubt(cited, names_unknown)
             doubt.update(doubtful)  # named with the claims in doubt: neither trips the gate
             loose.update(meets - doubtful)
         texts, widths = self._render(doc, first, rest)

@@ -16,10 +16,10 @@ from enrich.audit import (
     parse_conditions,
 )
 from enrich.audit.gate import (
+    citation_conditions_in_doubt,
     conditions_in_doubt,
     gene_names_missing,
     grade_in_doubt,
-    loose_conditions_in_doubt,
 )
 from enrich.model import (
     AuditedDocument,
@@ -126,8 +126,8 @@ def test_a_resource_by_corpus_share_alone_is_in_doubt_without_the_pages_gene_nam
     assert gene_names_missing(shared) and "resource_only" in flag_names(shared.claims[0])
     assert shared.claims[0].grade is Grade.C  # its one paper a database: found, a B
     assert conditions_in_doubt(shared.claims[0], True) >= {"C", "resource", "resource_only"}
-    assert "resource" in loose_conditions_in_doubt(shared.citations[0], names_unknown=True)
-    assert not loose_conditions_in_doubt(shared.citations[0])
+    assert "resource" in citation_conditions_in_doubt(shared.citations[0], names_unknown=True)
+    assert not citation_conditions_in_doubt(shared.citations[0])
     beside = audited(unresolved, cite("42"), cite("29087512")).claims[0]  # TRRUST: registry
     assert "resource_only" in flag_names(beside)
     assert "resource" not in conditions_in_doubt(beside, names_unknown=True)
