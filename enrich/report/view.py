@@ -45,14 +45,15 @@ BAD_FLAGS = frozenset(
 
 
 def primary_pmids(verdict: ClaimVerdict) -> list[str]:
-    """PMIDs of the claim's citations that are the audit's *primary* papers
-    (:func:`~enrich.audit.is_primary`), each once."""
-    found = []
+    """PMIDs of the claim's *primary* papers (:func:`~enrich.audit.is_primary`), counted as
+    the grade counts them: an article and its republished version cited together are one
+    paper, named by the PMID first cited, as the grade's reason names it."""
+    found: dict[str, str] = {}  # study -> the PMID first cited of it
     for cited in verdict.citations:
         record = cited.resolution.record
-        if record is not None and is_primary(cited) and record.pmid not in found:
-            found.append(record.pmid)
-    return found
+        if record is not None and is_primary(cited):
+            found.setdefault(record.study, record.pmid)
+    return list(found.values())
 
 
 def clip_words(text: str, width: int) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from pathlib import Path
 
-from enrich.model import RunSummary
+from enrich.model import Relation, RunSummary
 from enrich.report import ReportWriter
+from enrich.report.rows import database_rows
 from enrich.report.tables import AUDIT_COLUMNS, audit_rows
 from enrich.report.view import primary_pmids
+from tests.audit.helpers import audit_claim, cite, edge, record, resolved
 from tests.report.synthetic import NOT_FOUND, RETRACTED, hostile, twist1, twist2
 
 
@@ -35,6 +38,26 @@ def test_primary_excludes_resource_retracted_and_unresolved() -> None:
     rows = {r.split("\t")[1]: r.rstrip("\n").split("\t") for r in audit_rows([doc])}
     assert rows["tfs-4"][AUDIT_COLUMNS.index("primary")] == "21931630"
     assert NOT_FOUND in rows["tfs-4"][AUDIT_COLUMNS.index("pmids")]
+
+
+def test_primary_counts_an_article_and_its_republished_version_once() -> None:
+    """audit.tsv's ``primary`` and audit.db's ``primary_papers`` list the primary papers the
+    grade counts: an article cited with its corrected and republished version is one paper,
+    named as the grade's reason names it ("1 primary paper (PMID 114), A needs 2"), not two
+    PMIDs beside a reason saying one."""
+    original = record(
+        "114", "RUNX2 and TWIST1.", relations=(Relation("CorrectedandRepublishedIn", "115", "J X"),)
+    )
+    republished = record(
+        "115", "RUNX2 and TWIST1.", relations=(Relation("CorrectedandRepublishedFrom", "114", "J"),)
+    )
+    verdict = audit_claim(edge(cite("114"), cite("115")), resolved(original, republished))
+    assert verdict.grade_reason == "B: 1 primary paper (PMID 114), A needs 2"
+    assert primary_pmids(verdict) == ["114"]
+    doc = dataclasses.replace(twist1(), claims=(verdict,), citations=())
+    row = list(audit_rows([doc]))[1].rstrip("\n").split("\t")
+    assert row[AUDIT_COLUMNS.index("primary")] == "114"
+    assert database_rows(doc).claims[0][-1] == "114"
 
 
 def test_a_claims_citation_flags_have_a_column_of_their_own() -> None:
