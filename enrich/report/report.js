@@ -131,18 +131,25 @@
   // --- the document's data -----------------------------------------------------------------
 
   /* The paper of each key, numbered in order of first citation (claims first), with its
-     first citation, its anchor, its distinct flags and the claims citing it. */
+     first citation, its anchor, its distinct flags and the claims citing it.  Keys that
+     resolved to one PubMed record (its PMID cited here, its DOI there) are one paper, as
+     the grades and index.html count them. */
   function papersOf(data) {
-    var papers = {}, order = [], taken = {};
+    var papers = {}, byKey = {}, order = [], taken = {};
     function visit(citation, claimId) {
-      var key = citation.paper, paper = papers[key];
+      var key = citation.paper, paper = byKey[key];
       if (!paper) {
-        paper = papers[key] = {
-          key: key, number: order.length + 1, anchor: paperAnchor(key, taken),
-          citation: citation, state: data.papers[key] || { status: "unresolved", reason: "", record: null },
-          flags: [], seen: {}, citedBy: []
-        };
-        order.push(paper);
+        var state = data.papers[key] || { status: "unresolved", reason: "", record: null };
+        var identity = state.status === "resolved" && state.record ? "pmid:" + state.record.pmid : key;
+        paper = papers[identity];
+        if (!paper) {
+          paper = papers[identity] = {
+            key: identity, number: order.length + 1, anchor: paperAnchor(identity, taken),
+            citation: citation, state: state, flags: [], seen: {}, citedBy: []
+          };
+          order.push(paper);
+        }
+        byKey[key] = paper;
       }
       citation.flags.forEach(function (flag) {
         var id = flag.name + "\u0000" + flag.reason;
@@ -151,13 +158,14 @@
           paper.flags.push(flag);
         }
       });
-      if (claimId !== null) paper.citedBy.push(claimId);
+      var citedBy = paper.citedBy;
+      if (claimId !== null && citedBy[citedBy.length - 1] !== claimId) citedBy.push(claimId);
     }
     data.claims.forEach(function (claim) {
       claim.citations.forEach(function (citation) { visit(citation, claim.id); });
     });
     data.citations.forEach(function (citation) { visit(citation, null); });
-    return { byKey: papers, order: order };
+    return { byKey: byKey, order: order };
   }
 
   function paperAnchor(key, taken) {

@@ -21,6 +21,7 @@ from enrich.model import (
     FlagName,
     Grade,
     PaperRecord,
+    Resolution,
     Status,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "document_flags",
     "flag_occurrences",
     "gene_summary",
+    "paper_identity",
     "paper_year",
     "primary_pmids",
     "short_authors",
@@ -102,15 +104,26 @@ def claim_anchor(claim_id: str) -> str:
     return "claim-" + _UNSAFE_IN_ID.sub("-", claim_id)
 
 
+def paper_identity(key: str, resolution: Resolution) -> str:
+    """What makes two citations one paper in the reports' counts: the PubMed record they
+    resolved to (``pmid:N``), so that a paper cited by its PMID in one place and its DOI in
+    another is one paper, as the grades count it; else the citation key."""
+    record = resolution.record
+    resolved = resolution.status is Status.RESOLVED and record is not None
+    return f"pmid:{record.pmid}" if resolved and record is not None else key
+
+
 def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:
-    """The distinct verdicts of ``doc`` grouped by cited paper, in order of first citation.
+    """The distinct verdicts of ``doc`` grouped by cited paper (:func:`paper_identity`), in
+    order of first citation.
 
     A verdict that several claims cite counts once: it adds nothing to its paper."""
     verdicts = {id(v): v for claim in doc.claims for v in claim.citations}
     verdicts.update((id(v), v) for v in doc.citations)
     groups: dict[str, list[CitationVerdict]] = {}
     for verdict in verdicts.values():
-        groups.setdefault(verdict.citation.key, []).append(verdict)
+        identity = paper_identity(verdict.citation.key, verdict.resolution)
+        groups.setdefault(identity, []).append(verdict)
     return groups
 
 
@@ -155,7 +168,7 @@ class DocumentEntry:
     claims: int
     grades: dict[str, int]
     flags: dict[str, int]  #: flag name -> claim and citation verdicts carrying it
-    citations: int  #: distinct cited papers
+    citations: int  #: distinct cited papers (:func:`paper_identity`)
     unresolved: int  #: distinct cited papers that could not be looked up
     problems: int
 

@@ -306,3 +306,17 @@ def injection() -> AuditedDocument:
         INJECTION,
     )
     return AuditedDocument(document, (grade,), (bad,), (gene,))
+
+
+def one_paper_twice() -> AuditedDocument:
+    """A statement citing one SYNTHETIC paper by its PMID and again by its DOI: two
+    citation keys, one PubMed record, one paper (graded B: one primary paper)."""
+    paper = record("14")
+    cited = tuple(
+        CitationVerdict(c, Resolution(c.key, Status.RESOLVED, paper))
+        for c in (Citation(pmid="14"), Citation(doi=paper.doi))
+    )
+    claim = Claim("s1", ClaimKind.STATEMENT, "p1", tuple(c.citation for c in cited), text="T.")
+    verdict = ClaimVerdict(claim, cited, (), Grade.B, "B: 1 primary paper (PMID 14), A needs 2")
+    document = Document("one.md", Style.TEXT, Subject(symbol="TWIST1"), (claim,))
+    return AuditedDocument(document, (verdict,), ())

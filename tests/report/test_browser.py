@@ -22,9 +22,11 @@ from typing import Any
 
 import pytest
 
-from enrich.model import FlagName
+from enrich.model import FlagName, RunSummary
+from enrich.report import ReportWriter
 from tests.report.browser import Visit
 from tests.report.generated import GeneratedRun
+from tests.report.synthetic import one_paper_twice
 
 pytestmark = pytest.mark.browser
 
@@ -211,6 +213,23 @@ def test_loose_citations_and_problems(browser: Any, reports: Path) -> None:
         )
         loose.click()
         assert visit.page.locator(":target .status.invalid").count() == 1
+    finally:
+        visit.close()
+
+
+def test_a_paper_cited_by_its_pmid_and_its_doi_is_one_paper(browser: Any, tmp_path: Path) -> None:
+    """A paper cited by its PMID and again by its DOI is one card, one number and one
+    back-link: "Papers (1)", as index.html counts it and the grade ("1 primary paper")."""
+    with ReportWriter(tmp_path) as writer:
+        writer.add(one_paper_twice())
+        writer.finish(RunSummary(documents=1, claims=1))
+    visit = Visit(browser, tmp_path / "one.html")
+    try:
+        assert visit.page.inner_text("#papers h2") == "Papers (1)"
+        assert visit.page.locator("#papers li").count() == 1
+        assert visit.page.locator("#claim-s1 a.fn").all_inner_texts() == ["[1]", "[1]"]
+        assert visit.page.inner_text("#papers li .small") == "Cited by s1"
+        assert visit.errors == []
     finally:
         visit.close()
 

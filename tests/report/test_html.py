@@ -17,7 +17,7 @@ from enrich.report import DocumentEntry, render_document, render_html, render_in
 from enrich.report.html import CSP
 from enrich.report.json_document import document_json
 from enrich.report.viewer import script_data
-from tests.report.synthetic import hostile, twist1, twist2
+from tests.report.synthetic import hostile, one_paper_twice, twist1, twist2
 from tests.report.varied import AWKWARD, varied_documents
 
 
@@ -152,6 +152,15 @@ def test_index_is_self_contained_and_warns_about_unresolved() -> None:
     assert 'role="alert"' in text and "3 cited identifiers could not be looked up" in text
     assert "the run was offline" in text
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
+
+
+def test_a_paper_cited_by_its_pmid_and_its_doi_is_one_paper_in_the_counts() -> None:
+    """The documents table's Papers (and audit.db's ``documents.papers``) count a paper
+    cited by its PMID in one place and its DOI in another once, as the grade does ("1
+    primary paper"), not once per identifier."""
+    entry = DocumentEntry.of(one_paper_twice(), "one")
+    assert entry.citations == 1 and entry.unresolved == 0
+    assert documents_data(render_index([entry], RunSummary(documents=1)))[0]["r"] == 1
 
 
 def test_a_page_without_a_protein_name_is_listed_by_its_accession() -> None:
