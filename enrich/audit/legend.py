@@ -41,7 +41,9 @@ FLAG_MEANINGS: dict[FlagName, str] = {
     FlagName.NOT_FOUND: "PubMed has no record for the PMID",
     FlagName.NOT_IN_PUBMED: "no PubMed record carries the DOI",
     FlagName.INVALID: "the identifier is malformed",
-    FlagName.UNRESOLVED: "the identifier could not be looked up (offline, network)",
+    FlagName.UNRESOLVED: "the identifier could not be looked up (offline, network or server "
+    "errors, a record that could not be read, a DOI several PubMed records carry): the "
+    "reason says which",
     FlagName.DOI_MISMATCH: "the document's DOI is not PubMed's DOI for that PMID",
     FlagName.TITLE_MISMATCH: "the document's title differs from PubMed's",
     FlagName.NO_MENTION: "the title and abstract name no name of the gene, or of a partner of "

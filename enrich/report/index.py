@@ -90,11 +90,20 @@ def _banner(summary: RunSummary) -> str:
     why = "the run was offline" if summary.offline else "NCBI could not be reached"
     unresolved = summary.citations.get(Status.UNRESOLVED.value, 0)
     if unresolved:
+        # Online, an identifier stays unresolved for more than an unreachable host (a
+        # server error, a record that cannot be read, a DOI two papers carry): the run
+        # knows only how many, each citation's reason says which
+        cause = (
+            "the run was offline); run again online to complete the audit"
+            if summary.offline
+            else "each one's reason, in its document's report, says why: E-utilities "
+            "unreachable or failing, a record that could not be read, a DOI several PubMed "
+            "records carry); the next run asks for them again"
+        )
         banners.append(
             f'<div class="banner bad" role="alert"><b>{count(unresolved)} cited '
-            f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({why}). "
-            "Claims citing them may be graded lower than they deserve; run again online to "
-            "complete the audit.</div>"
+            f"identifier{'s' if unresolved != 1 else ''} could not be looked up</b> ({cause}. "
+            "Claims citing them may be graded lower than they deserve.</div>"
         )
     nameless = summary.genes_without_names
     if nameless:

@@ -150,8 +150,22 @@ def test_index_is_self_contained_and_warns_about_unresolved() -> None:
     assert [d["n"] for d in documents_data(text)] == ["twist1", "twist2"]
     assert documents_data(text)[0]["c"] == 48
     assert 'role="alert"' in text and "3 cited identifiers could not be looked up" in text
-    assert "the run was offline" in text
+    assert "the run was offline); run again online" in text
     assert 'role="alert"' not in render_index(entries, RunSummary(documents=2))
+
+
+def test_the_unresolved_banner_of_an_online_run_claims_no_cause_it_does_not_know() -> None:
+    """Online, an identifier is unresolved for many reasons besides an unreachable NCBI (a
+    DOI two PubMed records carry, a record that cannot be read): the banner does not say
+    "NCBI could not be reached", it points at each citation's reason."""
+    entries = [DocumentEntry.of(twist1(), "twist1")]
+    summary = RunSummary(documents=1, citations={Status.UNRESOLVED.value: 1})
+    text = render_index(entries, summary)
+    assert "1 cited identifier could not be looked up" in text
+    banner = text.split('role="alert">', 1)[1].split("</div>", 1)[0]
+    assert "could not be reached" not in banner and "offline" not in banner
+    assert "reason, in its document's report, says why" in banner
+    assert "a DOI several PubMed records carry): the reason says which" in text  # the legend
 
 
 def test_a_paper_cited_by_its_pmid_and_its_doi_is_one_paper_in_the_counts() -> None:
