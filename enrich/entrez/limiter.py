@@ -284,24 +284,28 @@ class FileSlots:
         them: those started before keep the old file open, those started after make a new
         one, and each group keeps the pace alone (20 requests/s for 10).  So a process whose
         file has left its name opens the one there (making it again if need be) and brings
-        its old file's last slot along."""
+        its old file's last slot along.  When none can be made there (a folder gone read-only),
+        no process can start on it either, and those holding the old file still share it."""
         carried = -math.inf
+        fd = self._descriptor()
         while True:
-            fd = self._descriptor()
             fcntl.flock(fd, fcntl.LOCK_EX)
             if self._is_at_path(fd):
                 return fd, carried
-            last = self._last(os.pread(fd, self._RECORD.size, 0), time.monotonic())
-            carried = max(carried, last)
+            try:
+                fresh = self._open()
+            except LimiterUnavailable:
+                return fd, carried
+            carried = max(carried, self._last(os.pread(fd, self._RECORD.size, 0), time.monotonic()))
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-            self._fd = self._pid = -1
+            self._fd = fd = fresh
 
     def _is_at_path(self, fd: int) -> bool:
         """Whether the open file ``fd`` is the one named :attr:`path` now."""
         try:
             named = self.path.lstat()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return False
         held = os.fstat(fd)
         return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
@@ -320,6 +324,11 @@ class FileSlots:
             return self._fd
         if self._fd >= 0:
             os.close(self._fd)
+        self._fd, self._pid = self._open(), os.getpid()
+        return self._fd
+
+    def _open(self) -> int:
+        """The file at :attr:`path`, opened (made, with its eight bytes, if need be)."""
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # never through a link, nor into anything but a file: in a folder other users
@@ -332,8 +341,11 @@ class FileSlots:
                 raise OSError(errno.EINVAL, f"{self.path.name} is not a regular file")
         except OSError as exc:
             raise self._unusable(exc) from exc
-        self._fd, self._pid = fd, os.getpid()
-        self._fill(fd)
+        try:
+            self._fill(fd)
+        except LimiterUnavailable:
+            os.close(fd)
+            raise
         return fd
 
     def _fill(self, fd: int) -> None:

@@ -256,6 +256,19 @@ def test_a_state_folder_deleted_mid_run_keeps_one_pace(tmp_path: Path, change: s
     assert len(list(state.iterdir())) == 1
 
 
+def test_a_state_folder_that_cannot_be_made_again_keeps_the_old_pace(tmp_path: Path) -> None:
+    """When the deleted state folder cannot be made again (a file in its place, a volume
+    gone read-only), no process can start on it, so the processes holding the old file go
+    on sharing it rather than failing every request."""
+    state, interval = tmp_path / "state", 10.0
+    first, second = FileSlots(state, "bucket"), FileSlots(state, "bucket")
+    assert [round(first.reserve(interval)) for _ in range(2)] == [0, 10]
+    shutil.rmtree(state)
+    state.write_text("in the way")
+    assert round(second.reserve(interval)) == 20
+    assert round(first.reserve(interval)) == 30
+
+
 def test_an_unwritable_state_folder_is_refused_before_any_request(tmp_path: Path) -> None:
     """A state folder that cannot be made fails when the limiter is opened, naming it."""
     (tmp_path / "file").write_text("in the way")
