@@ -3,13 +3,14 @@ the paths a library user may give; and opening a file only when it is a regular 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 from enrich.errors import OutputError
 
-__all__ = ["StrPath", "check_writable_folder", "one_path_refused", "open_regular"]
+__all__ = ["StrPath", "check_writable_folder", "one_path_refused", "open_own", "open_regular"]
 
 #: A path as a library user may give it: a :class:`~pathlib.Path`, a string, any path-like
 StrPath = str | os.PathLike[str]
@@ -52,4 +53,18 @@ def open_regular(path: Path, *, follow: bool = True) -> int | None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         return None
+    return fd
+
+
+def open_own(path: Path, mode: int = 0o644) -> int:
+    """A read-write descriptor of the regular file at ``path`` (created with ``mode`` if
+    absent; the caller closes it): for enrich's lock and state files.  Never through a
+    symbolic link (one planted under a predictable name would have enrich write, or make a
+    file, wherever it leads) and never blocking on a FIFO planted there; raises OSError,
+    EINVAL for anything but a regular file."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    fd = os.open(path, flags, mode)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, f"{path.name} is not a regular file")
     return fd

@@ -34,7 +34,6 @@ import hashlib
 import math
 import os
 import pwd
-import stat
 import struct
 import threading
 import time
@@ -45,6 +44,7 @@ from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from enrich.errors import LimiterUnavailable
+from enrich.folders import open_own
 
 __all__ = [
     "LIMITER_BACKENDS",
@@ -334,11 +334,7 @@ class FileSlots:
             # never through a link, nor into anything but a file: in a folder other users
             # share, one could plant a link under the (predictable) name and have each
             # request write eight bytes over a file of the user running enrich
-            flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-            fd = os.open(self.path, flags, 0o666)
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
-                raise OSError(errno.EINVAL, f"{self.path.name} is not a regular file")
+            fd = open_own(self.path, 0o666)
         except OSError as exc:
             raise self._unusable(exc) from exc
         try:

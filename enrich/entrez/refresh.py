@@ -43,6 +43,7 @@ from enrich.entrez.resolve import Resolver
 from enrich.errors import EnrichError, OutputError
 from enrich.escape import printable
 from enrich.figures import count
+from enrich.folders import open_own
 from enrich.identifiers import doi_key
 from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord, Relation
 
@@ -280,16 +281,17 @@ def _journal(cache: CitationCache, changes: list[Change]) -> None:
 def _exclusive(cache_dir: Path) -> Iterator[None]:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        handle = os.fdopen(os.open(cache_dir / "refresh.lock", flags, 0o644), "a")  # no link
+        fd = open_own(cache_dir / "refresh.lock")
     except OSError as exc:
         raise OutputError(f"cache folder {cache_dir} is not usable: {exc.strerror or exc}") from exc
-    with handle:
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise RefreshLocked(f"another enrich refresh is running on {cache_dir}") from exc
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

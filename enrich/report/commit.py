@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich.errors import OutputError
+from enrich.folders import open_own
 from enrich.interrupts import deferred
 from enrich.report.files import atomic_write_text, inside
 from enrich.shapes import checker
@@ -205,10 +206,8 @@ def _locked(path: Path, *, blocking: bool, lock_file: bool = False) -> int:
     when another process holds it and ``blocking`` is false): a folder (locking the folder
     itself leaves no lock file behind), or with ``lock_file`` a file, created if absent
     (never through a symbolic link: one planted there would have it made anywhere)."""
-    if lock_file:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    else:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    folder = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+    fd = open_own(path) if lock_file else os.open(path, folder)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
     except BaseException:
