@@ -25,6 +25,7 @@ from enrich import __version__
 from enrich.audit import AuditSettings, parse_conditions
 from enrich.config import Settings, load_settings
 from enrich.entrez import parse_age, refresh_cache, resolve_citations
+from enrich.entrez.cache import holds_cache
 from enrich.errors import EnrichError
 from enrich.escape import printable, terminal_json
 from enrich.extract import iter_documents, iter_input_files, no_documents_message
@@ -616,7 +617,7 @@ def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
         _fail("refresh needs the network; drop --offline", EXIT_USAGE)
     check_writable_folder(settings.cache_dir, "the cache")  # as enrich run: before any work
     check_writable_folder(settings.out_dir, "reports")
-    if not (settings.cache_dir / "cache.db").is_file():  # a mistyped folder, or no run yet
+    if not holds_cache(settings.cache_dir):  # a mistyped folder, or no run yet
         _fail(  # exit 1: a cron line refreshing nothing every week must not pass unseen
             f"{printable(settings.cache_dir)} holds no cache (no cache.db): nothing to "
             "refresh; enrich run fills it (--cache-dir or ENRICH_CACHE_DIR names another)"
@@ -666,7 +667,7 @@ def verify(repair: bool, cache_dir: Path | None) -> None:
     from enrich.entrez import CitationCache
 
     settings = _settings(cache_dir=cache_dir)
-    if not (settings.cache_dir / "cache.db").is_file():  # diskcache's database: never made here
+    if not holds_cache(settings.cache_dir):
         _fail(f"{printable(settings.cache_dir)} is not a cache folder (it holds no cache.db)")
     with CitationCache(settings.cache_dir) as stored:
         entries = len(stored)

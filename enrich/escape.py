@@ -31,12 +31,12 @@ __all__ = ["FORMULA_STARTS", "printable", "terminal_json", "tsv_cell"]
 #: the first characters that make a spreadsheet evaluate a cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-#: what a terminal acts on: C0 and C1 controls, DEL, bidirectional embeddings and overrides
-_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
+#: DEL, the C1 controls and the bidirectional embeddings, overrides and isolates
+_BEYOND_C0 = "\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+#: what a terminal acts on: those and the C0 controls
+_TERMINAL_CONTROL = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 #: what json.dumps(ensure_ascii=False) leaves raw of _TERMINAL_CONTROL (it escapes C0)
-_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW_CONTROL = re.compile(f"[{_BEYOND_C0}]")
 
 
 def terminal_json(value: object, indent: int | None = None) -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "CachedGene",
     "CachedRecord",
     "CitationCache",
+    "holds_cache",
     "own_changes",
 ]
 
@@ -156,6 +157,12 @@ class CachedGene:
     record: GeneRecord
     fetched_at: float
     test_data: bool = False  #: it came from a test server, not NCBI
+
+
+def holds_cache(directory: Path) -> bool:
+    """Whether ``directory`` holds a cache (diskcache's ``cache.db``), without making one:
+    commands that only read or refresh a cache refuse a folder where none was made."""
+    return (directory / "cache.db").is_file()
 
 
 class CitationCache:

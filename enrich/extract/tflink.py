@@ -121,20 +121,20 @@ def _loose_citations(
     body after the front matter and in the other front-matter fields (a key a later TFLink
     adds, a note); none is dropped unread.  One that a row cites as it stands is not
     repeated; malformed ones are reported, at the body's line or under the field's key."""
-    found: dict[str, Citation] = {}
-    for key, value in data.items():
-        if key in FIELDS or not isinstance(value, str) or not _MAY_CITE.search(value):
-            continue
-        document = read_text(path, value)
-        found.update((c.key, c) for c in document.citations if c.key not in found)
-        rows.problems.extend(Problem(path, str(key), p.message) for p in document.problems)
+    read: list[tuple[Document, str | None]] = [  # each text read, and the key it is under
+        (read_text(path, value), str(key))
+        for key, value in data.items()
+        if key not in FIELDS and isinstance(value, str) and _MAY_CITE.search(value)
+    ]
     bounds = front_matter_bounds(text)
     closing = text.find("\n", bounds[1]) if bounds is not None and bounds[1] >= 0 else -1
     if closing >= 0 and _MAY_CITE.search(text, closing):
         lines_before = text.count("\n", 0, closing)  # so that problems name the file's lines
-        document = read_text(path, "\n" * lines_before + text[closing:])
+        read.append((read_text(path, "\n" * lines_before + text[closing:]), None))
+    found: dict[str, Citation] = {}
+    for document, key in read:
         found.update((c.key, c) for c in document.citations if c.key not in found)
-        rows.problems.extend(document.problems)
+        rows.problems.extend(Problem(path, key, p.message) if key else p for p in document.problems)
     if not found:
         return ()
     cited = {citation for claim in rows.claims for citation in claim.citations}

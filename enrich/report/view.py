@@ -109,8 +109,9 @@ def paper_identity(key: str, resolution: Resolution) -> str:
     resolved to (``pmid:N``), so that a paper cited by its PMID in one place and its DOI in
     another is one paper, as the grades count it; else the citation key."""
     record = resolution.record
-    resolved = resolution.status is Status.RESOLVED and record is not None
-    return f"pmid:{record.pmid}" if resolved and record is not None else key
+    if resolution.status is Status.RESOLVED and record is not None:
+        return f"pmid:{record.pmid}"
+    return key
 
 
 def _cited_papers(doc: AuditedDocument) -> dict[str, list[CitationVerdict]]:
