@@ -115,6 +115,16 @@ class FolderPath(click.Path):
 
 def settings_options(func: F) -> F:
     """Options that override enrich.yaml and the environment (the API key: NCBI_API_KEY)."""
+    return _settings_options(func, offline_shown=True)
+
+
+def online_settings_options(func: F) -> F:
+    """:func:`settings_options` of a command that needs the network: ``--offline`` is still
+    taken (to refuse it in words), but not listed in its help."""
+    return _settings_options(func, offline_shown=False)
+
+
+def _settings_options(func: F, *, offline_shown: bool) -> F:
     options = [
         click.option(
             "--eutils-url", help="E-utilities base URL [env ENRICH_EUTILS_URL; default NCBI]."
@@ -130,6 +140,7 @@ def settings_options(func: F) -> F:
             is_flag=True,
             default=None,
             help="Make no network request; uncached citations end unresolved.",
+            hidden=not offline_shown,
         ),
     ]
     for option in reversed(options):
@@ -177,16 +188,38 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Turns expected failures into one line on stderr and exit 1, and Ctrl-C or SIGTERM
+    """Turns expected failures into one line on stderr and exit 1, a usage error (an unknown
+    option, a path that does not exist...) into one line and exit 2, and Ctrl-C or SIGTERM
     into one line and exit 130 or 143; never a traceback."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:  # the group's own options: ``enrich --bogus``
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        try:  # a command's options and arguments are parsed here too
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage_error(exc)
         except EnrichError as exc:
             _fail(str(exc))
         except Interrupted as exc:
             _interrupted(exc, "the cache keeps every record fetched; run again to resume")
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's usage error as one line (Click's own is four: usage, hint, blank, error),
+    naming where the options are listed."""
+    where = exc.ctx.command_path if exc.ctx is not None else "enrich"
+    _fail(f"{exc.format_message().rstrip('.')} (see '{where} --help')", exc.exit_code)
 
 
 def _interrupted(exc: Interrupted, kept: str) -> NoReturn:
@@ -600,7 +633,7 @@ def audit(
 @click.option(
     "--out", "out_dir", type=FolderPath(path_type=Path), help="Report folder [default reports/]."
 )
-@settings_options
+@online_settings_options
 def refresh(max_age: str, out_dir: Path | None, **flags: Any) -> None:
     """Re-check cached citations for new retractions, errata and changed metadata.
 

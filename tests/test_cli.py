@@ -397,3 +397,32 @@ def test_a_cache_folder_that_is_a_file_is_called_one(tmp_path: Path) -> None:
         result.stderr.strip()
         == f"error: cannot use {cache} for the cache: it is a file, not a folder"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["run", "no/such/folder"], "no/such/folder does not exist (see 'enrich run --help')"),
+        (["audit", str(EXAMPLES), "--jobs", "0"], "0 is not in the range"),
+        (["run", str(EXAMPLES), "--bogus"], "No such option '--bogus'"),
+        (["--bogus"], "No such option '--bogus' (see 'enrich --help')"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_a_usage_error_is_one_line(args: list[str], named: str) -> None:
+    """A usage error (a path that does not exist, an unknown option or command, a value out
+    of range) is one line naming it and where the options are listed, exit 2: not Click's
+    four lines of usage, hint, blank line and error."""
+    result = CliRunner().invoke(cli, args, prog_name="enrich")
+    code, out, err = result.exit_code, result.stdout, result.stderr
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ") and named in err, err
+
+
+def test_refresh_help_does_not_offer_offline() -> None:
+    """``enrich refresh`` needs the network: its help does not list ``--offline``, and the
+    option given anyway (or ``offline: true`` in enrich.yaml) is refused in words."""
+    code, out, _ = run("refresh", "--help")
+    assert code == 0 and "--max-age" in out and "--offline" not in out
+    code, _, err = run("refresh", "--offline")
+    assert code == 2 and err == "error: refresh needs the network; drop --offline\n"
