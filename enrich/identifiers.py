@@ -116,12 +116,33 @@ class Found:
     offset: int
 
 
-#: a list of PMIDs after a label: numbers apart by "," ";" or "and", on one line (a table's
-#: "|" is a column boundary, never a separator).  After a singular label ("PMID: 1; 2") a
-#: number joins the list only with five digits or more: "(PMID: 31452104, 2019)" and
-#: "PMID 12345678 and 20 other studies" name one paper; a plural label governs any number.
+#: a list of PMIDs after a label: numbers apart by "," ";" "and", "/" or white space, on one
+#: line (a table's "|" is a column boundary, never a separator).  After a singular label
+#: ("PMID: 1; 2"), and after "/" or white space alone, a number joins the list only with five
+#: digits or more: "(PMID: 31452104, 2019)", "PMID 12345678 and 20 other studies" and
+#: "PMIDs: 12345678 12/2008" name one paper; a plural label governs any number after "," ";"
+#: or "and".  A number after white space alone is no PMID when a word follows it: "PMID:
+#: 18598946 123456 participants" counts them.
 _PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
+_PMID_LIST_SPACE = r"(?:[^\S\n]*/[^\S\n]*|[^\S\n]+)"  #: apart by "/" or white space alone
 _PMID_ITEM_END = r"\b(?![.:/-]\w)"  #: not a number's start: "2019.5", "10.1000/x", "12:30"
+_PMID_NO_WORD_AFTER = r"(?![^\S\n]*(?!(?:and|or)\b)[^\W\d_])"
+#: how one PMID of a list is written: digits; or in groups of three apart by "," "." or a
+#: space ("PMID: 18,598,946"), read as one number (its first group alone, PMID 18, is another
+#: paper), so that one to three digits before such a group are never a PMID on their own; or
+#: two numbers joined by a dash ("PMID 18598946-18598950", or an en dash), a range or a
+#: pair, read as neither but kept whole, so that it is reported as no valid PMID
+_PMID_NUMBER_END = r"(?![.,:/-]?\w)"
+_PMID_DASHES = "-\u2010-\u2015"  #: the hyphen-minus, and Unicode's hyphens and dashes
+_PMID_NUMBER = rf"""
+    (?:[0-9]+[{_PMID_DASHES}][0-9]{{5,}}{_PMID_NUMBER_END})
+  | (?:(?<![0-9])[0-9]{{1,3}}
+      (?:(?:,[0-9]{{3}})+|(?:\.[0-9]{{3}})+|(?:[^\S\n][0-9]{{3}})+){_PMID_NUMBER_END})
+  | [0-9]{{4,}}|[0-9]{{1,3}}(?![,.][0-9])
+"""
+#: a number of a list that only five digits or more may join (a year or a count does not;
+#: nor "12 345 patients", spaces being also a list's separator)
+_PMID_LONG_NUMBER = rf"(?=[0-9]{{5}}|[0-9]{{1,3}}[,.][0-9]{{3}})(?:{_PMID_NUMBER})"
 #: what may stand between a label and its number besides white space: Markdown emphasis and
 #: code (``**PMID:** 1``, ``PMID: `1` ``), a key's quotes and braces (``"pmid": "1"``,
 #: ``pmid = {1}``), around one separator: ``:``, ``=`` or ``#``; or MEDLINE's ``-`` right
@@ -134,14 +155,18 @@ _PMID_IN_TEXT = re.compile(
     (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
   | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs){_PMID_LABEL_GAP}
-      (?P<mentions>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]+{_PMID_ITEM_END})*)
+      (?P<mentions>(?:{_PMID_NUMBER})(?:(?:{_PMID_LIST_SEPARATOR}(?:{_PMID_NUMBER})
+        |{_PMID_LIST_SPACE}{_PMID_LONG_NUMBER}{_PMID_NO_WORD_AFTER}){_PMID_ITEM_END})*)
   | (?<![A-Za-z0-9])(?:(?:PMID|PubMed\s+ID){_PMID_LABEL_GAP}|PubMed[:=](?=[0-9])
       |PubMed{_LABEL_MARKS}[:=]{_LABEL_MARKS}(?=[0-9]{{5}}))
-      (?P<mention>[0-9]+(?:{_PMID_LIST_SEPARATOR}[0-9]{{5,}}{_PMID_ITEM_END})*)
+      (?P<mention>(?:{_PMID_NUMBER})
+        (?:(?:{_PMID_LIST_SEPARATOR}{_PMID_LONG_NUMBER}
+          |{_PMID_LIST_SPACE}{_PMID_LONG_NUMBER}{_PMID_NO_WORD_AFTER}){_PMID_ITEM_END})*)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_LISTED_PMID = re.compile(r"[0-9]+")
+_LISTED_PMID = re.compile(_PMID_NUMBER, re.VERBOSE)
+_PMID_DASH = re.compile(f"[{_PMID_DASHES}]")
 #: the characters of a DOI found in text.  It ends at white space, quotes (straight or
 #: curly), backticks, an asterisk that no letter or digit follows (Markdown emphasis), "<"
 #: and ">" (but SICI's "<421::…>" when written whole: HTML tags never open with a digit), a
@@ -180,8 +205,11 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     code, a key's quotes or braces and a ``=`` or ``#`` may stand between label and
     number, and MEDLINE's ``-`` right after the label: ``**PMID:** n``, ``"pmid": "n"``,
     ``PMID- n``; not ``pmid_1``, a name), where the label
-    governs a list of numbers apart by ``,`` ``;`` or ``and`` on its line (after ``PMID``,
-    numbers of five digits or more: not a year or a count that follows); DOIs from doi.org URLs,
+    governs a list of numbers apart by ``,`` ``;`` ``and``, ``/`` or white space on its line
+    (after ``PMID``, ``/`` or white space, numbers of five digits or more, and after white
+    space no word after them: not a year or a count that follows); a number in groups of
+    three digits (``18,598,946``) is one PMID, and two numbers joined by a dash (a range or
+    a pair) are yielded whole, no valid PMID; DOIs from doi.org URLs,
     ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,
     are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
     Markdown link's ``](``, at quotes, backticks and emphasis closing around it (emphasis
@@ -203,7 +231,8 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
             group = "mentions" if m.group("mentions") is not None else "mention"
             start = m.start(group)
             found.extend(
-                Found("pmid", n[0], start + n.start()) for n in _LISTED_PMID.finditer(m[group])
+                Found("pmid", _listed_pmid(n), start + n.start())
+                for n in _LISTED_PMID.finditer(m[group])
             )
         if len(found) > enough:
             yield from found
@@ -220,6 +249,14 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
         found.append(Found("doi", raw, m.start(group)))
     found.sort(key=lambda f: f.offset)
     yield from found
+
+
+def _listed_pmid(number: re.Match[str]) -> str:
+    """A PMID of a list as written, but one in groups of three digits as its digits alone."""
+    written = number[0]
+    if written.isdigit() or _PMID_DASH.search(written):
+        return written
+    return "".join(filter(str.isdigit, written))
 
 
 #: what ends a URL written in text, looking back from a DOI in it: white space, quotes,

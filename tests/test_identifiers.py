@@ -210,6 +210,54 @@ def test_a_dash_in_prose_or_a_name_joining_label_and_number_is_no_pmid(text: str
     assert list(find_identifiers(text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "pmids"),
+    [
+        ("PMIDs: 18598946 20691403", ["18598946", "20691403"]),
+        ("PMID 18598946/20691403", ["18598946", "20691403"]),
+        ("PMID 18598946 / 20691403.", ["18598946", "20691403"]),
+        ("PMIDs 18598946 and 20691403", ["18598946", "20691403"]),
+        ("PMIDs: 18598946 20691403 and 21602879", ["18598946", "20691403", "21602879"]),
+        ("PMID\u00a018598946\u00a020691403", ["18598946", "20691403"]),
+        # a count, a date or a year after the PMID: not a PMID
+        ("PMID: 18598946 123456 participants", ["18598946"]),
+        ("PMIDs: 12345678 12/2008", ["12345678"]),
+        ("PMID 18598946 1998 2008", ["18598946"]),
+        ("PMIDs: 18598946 20691403 were used", ["18598946"]),
+    ],
+)
+def test_a_pmid_list_apart_by_spaces_or_slashes_is_read(text: str, pmids: list[str]) -> None:
+    """A label governs numbers apart by white space or ``/`` as it does those apart by ``,``
+    (five digits or more, and no word after them): the second PMID was silently dropped."""
+    assert [f.raw for f in find_identifiers(text)] == pmids
+
+
+@pytest.mark.parametrize(
+    ("text", "pmids"),
+    [
+        ("PMID: 18,598,946", ["18598946"]),
+        ("PMID: 18.598.946.", ["18598946"]),
+        ("PMID 18 598 946", ["18598946"]),
+        ("PMID 18\u202f598\u202f946", ["18598946"]),
+        ("PMIDs: 18,598,946; 20,691,403", ["18598946", "20691403"]),
+        ("PMIDs:18598946,20691403", ["18598946", "20691403"]),  # a list, not groups of three
+        ("PMID: 18598946, 12 345 patients", ["18598946"]),
+        ("PMID: 1.5-fold", []),
+    ],
+)
+def test_a_pmid_in_groups_of_three_digits_is_one_number(text: str, pmids: list[str]) -> None:
+    """``PMID: 18,598,946`` is PMID 18598946: it was read as PMID 18, another paper, which
+    the audit would then have judged as this claim's evidence."""
+    assert [f.raw for f in find_identifiers(text)] == pmids
+
+
+@pytest.mark.parametrize("text", ["PMID 18598946\u201318598950", "PMIDs: 18598946-18598950"])
+def test_two_pmids_joined_by_a_dash_are_kept_whole(text: str) -> None:
+    """A range or a pair? Neither is guessed: the text is kept whole, to be reported as no
+    valid PMID (the second number was silently dropped)."""
+    assert [f.raw for f in find_identifiers(text)] == [text.split()[-1]]
+
+
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
     then, apart from its number, only for a number of five digits or more: "PubMed: 25

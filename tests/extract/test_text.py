@@ -145,3 +145,12 @@ def test_a_pmid_and_a_doi_met_apart_then_together_are_one_paper_and_no_problem()
         ("21602879", "10.1038/onc.2011.181"),
     ]
     assert doc.problems == ()
+
+
+def test_two_pmids_joined_by_a_dash_are_reported_naming_their_line() -> None:
+    """``PMID 18598946`` en dash ``18598950`` may be a range or a pair: it is one problem naming its
+    line, never a guess (the second number was dropped in silence)."""
+    doc = read_text("notes.md", "TWIST1 binds CDH1.\nSee PMID 18598946\u201318598950.\n")
+    assert [str(p) for p in doc.problems] == [
+        "notes.md:line 2: '18598946\u201318598950' is not a valid PMID"
+    ]
