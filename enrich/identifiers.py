@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 _PMID_DIGITS = re.compile(r"[0-9]+")
 _DOI_SYNTAX = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+")
@@ -152,7 +152,9 @@ _LABEL_MARKS = r"""[\s*_`"'{]*"""
 _PMID_LABEL_GAP = rf"(?!_+[0-9])(?:-[^\S\n]*|{_LABEL_MARKS}(?:[:=\#]{_LABEL_MARKS})?)"
 _PMID_IN_TEXT = re.compile(
     rf"""
-    (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(?P<url>[0-9]+)
+    (?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|europepmc\.org/(?:article|abstract)/MED/)
+      (?P<url>[0-9]+)
+  | ncbi\.nlm\.nih\.gov/(?:entrez/query\.fcgi|sites/entrez)\?(?P<entrez>[^\s"'<>)\]]+)
   | (?:pubmed\.ncbi\.nlm\.nih\.gov/?|ncbi\.nlm\.nih\.gov/pubmed/?)\?term=(?P<term>[^\s"'<>&)\]]+)
   | (?<![A-Za-z0-9])(?:PMIDs|PubMed\s+IDs){_PMID_LABEL_GAP}
       (?P<mentions>(?:{_PMID_NUMBER})(?:(?:{_PMID_LIST_SEPARATOR}(?:{_PMID_NUMBER})
@@ -198,7 +200,8 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     """Every PMID and DOI mentioned in ``text``, in order of appearance; with ``limit``, the
     search stops once more than ``limit`` are found (and yields more than ``limit``).
 
-    PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host) and
+    PMIDs come from PubMed URLs (including ``?term=`` lists, on either PubMed host, and old
+    Entrez ``list_uids=`` links with ``db=PubMed``), Europe PMC's ``MED/ID`` pages and
     ``PMID: n`` / ``PMID n`` / ``PMIDs n, m`` / ``pubmed:n`` mentions (``PubMed:`` with
     a gap before the number only for five digits or more: "PubMed: 25 papers" is a count;
     Markdown emphasis or
@@ -225,6 +228,9 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     for m in _PMID_IN_TEXT.finditer(text):
         if m.group("term") is not None:
             found.extend(Found("pmid", t, m.start("term")) for t in split_pubmed_term(m["term"]))
+        elif m.group("entrez") is not None:
+            start = m.start("entrez") + m["entrez"].lower().find("list_uids=")
+            found.extend(Found("pmid", t, start) for t in _entrez_pubmed_uids(m["entrez"]))
         elif m.group("url") is not None:
             found.append(Found("pmid", m["url"], m.start("url")))
         else:
@@ -249,6 +255,16 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
         found.append(Found("doi", raw, m.start(group)))
     found.sort(key=lambda f: f.offset)
     yield from found
+
+
+def _entrez_pubmed_uids(query: str) -> list[str]:
+    """The raw PMIDs of an old Entrez link's query (``cmd=Retrieve&db=PubMed&list_uids=1,2``,
+    parameters in any order, its "&" written "&amp;" or not); none when it names another
+    database (nucleotide, protein: its IDs are no PMIDs) or none at all."""
+    params = {key.lower(): value for key, value in parse_qsl(query.replace("&amp;", "&"))}
+    if params.get("db", "").lower() != "pubmed":
+        return []
+    return split_pubmed_term(params.get("list_uids", ""))
 
 
 def _listed_pmid(number: re.Match[str]) -> str:

@@ -258,6 +258,34 @@ def test_two_pmids_joined_by_a_dash_are_kept_whole(text: str) -> None:
     assert [f.raw for f in find_identifiers(text)] == [text.split()[-1]]
 
 
+@pytest.mark.parametrize(
+    ("text", "pmids"),
+    [
+        ("https://europepmc.org/article/MED/18598946", ["18598946"]),
+        ("[EPMC](https://europepmc.org/abstract/MED/18598946/)", ["18598946"]),
+        (
+            "https://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&db=PubMed"
+            "&list_uids=18598946&dopt=Abstract",
+            ["18598946"],
+        ),
+        (
+            "http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?db=pubmed&amp;cmd=Retrieve"
+            "&amp;list_uids=18598946,20691403",
+            ["18598946", "20691403"],
+        ),
+        ("http://www.ncbi.nlm.nih.gov/sites/entrez?db=pubmed&list_uids=18598946", ["18598946"]),
+        ("http://www.ncbi.nlm.nih.gov/pubmed?term=18598946", ["18598946"]),
+        # not PubMed records: a full-text article's PMCID, a nucleotide record's GI
+        ("https://europepmc.org/article/PMC/PMC2637270", []),
+        ("https://www.ncbi.nlm.nih.gov/entrez/query.fcgi?db=nucleotide&list_uids=18598946", []),
+    ],
+)
+def test_old_and_third_party_pubmed_links_give_their_pmids(text: str, pmids: list[str]) -> None:
+    """Europe PMC's ``MED/ID`` pages and old Entrez ``list_uids=`` links to PubMed name
+    PubMed records as a PubMed link does: they were dropped in silence."""
+    assert [f.raw for f in find_identifiers(text)] == pmids
+
+
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
     then, apart from its number, only for a number of five digits or more: "PubMed: 25

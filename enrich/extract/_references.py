@@ -151,7 +151,8 @@ def _classify_link(href: str, text: str) -> tuple[str | None, str]:
     """("pmid" | "doi" | None, the identifier as written) for one ``a`` node.
 
     From a doi.org target its path; from a PubMed target its last path part or its
-    single ``?term=`` PMID; else from the link text, read as text is
+    single ``?term=`` PMID; from another target the one PMID it gives as text does (a Europe
+    PMC or old Entrez link); else from the link text, read as text is
     (:func:`~enrich.identifiers.find_identifiers`: ``DOI 10.…``, ``PMID: n``), or taken
     whole when it is digits (a PMID) or opens with ``10.`` or ``doi`` (a DOI).
     """
@@ -170,6 +171,9 @@ def _classify_link(href: str, text: str) -> tuple[str | None, str]:
         tokens = split_pubmed_term(term[1]) if term is not None else []
         if len(tokens) == 1:
             return "pmid", tokens[0]
+    in_target = [found for found in find_identifiers(href) if found.kind == "pmid"]
+    if len(in_target) == 1:  # Europe PMC's MED/ID, an old Entrez list_uids=ID
+        return "pmid", in_target[0].raw
     label = text.strip()
     found = next(find_identifiers(label), None)
     if found is not None:

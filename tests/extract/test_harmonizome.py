@@ -436,11 +436,23 @@ def link(href: str, text: str) -> Any:
         ),
         ([link("https://pubmed.ncbi.nlm.nih.gov/", "21602879")], ("21602879", None)),
         ([link("https://example.org/", "PMID: 21602879")], ("21602879", None)),
+        ([link("https://europepmc.org/article/MED/21602879", "Europe PMC")], ("21602879", None)),
+        (
+            [
+                link(
+                    "http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&db=PubMed"
+                    "&list_uids=21602879&dopt=Abstract",
+                    "PubMed",
+                )
+            ],
+            ("21602879", None),
+        ),
     ],
 )
 def test_reference_link_forms(links: list[Any], expected: tuple[str, str | None]) -> None:
     """Links as pages write them give the reference's PMID and DOI: a DOI link ending in
-    "/", a PubMed ``?term=`` link, or a link whose text says "DOI 10.…" or "PMID: n"."""
+    "/", a PubMed ``?term=`` link, a Europe PMC or old Entrez link to one PubMed record, or a
+    link whose text says "DOI 10.…" or "PMID: n"."""
     reference = {"type": "r", "ref": 1, "children": [t("Ann Author. "), *links]}
     doc = read(tree([t("A."), {"type": "f", "ref": 1}], [reference]))
     citation = doc.claims[0].citations[0]
