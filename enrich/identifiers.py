@@ -45,9 +45,9 @@ def normalize_pmid(raw: str) -> str | None:
 
 def normalize_doi(raw: str) -> str:
     """``raw`` without URL encoding, resolver or ``doi:`` prefixes and trailing punctuation
-    (a trailing ``/`` too, as a link to ``https://doi.org/10.…/`` has), and without the
-    invisible format characters (zero-width spaces, soft hyphens) that text copied from
-    web pages carries.
+    (non-ASCII punctuation such as ``…`` and ``»`` too, and a trailing ``/``, as a link to
+    ``https://doi.org/10.…/`` has), and without the invisible format characters (zero-width
+    spaces, soft hyphens) that text copied from web pages carries.
 
     The case is kept (DOIs compare case-insensitively: use :func:`doi_key`).
     The result may still be invalid; check it with :func:`is_valid_doi`.
@@ -64,15 +64,22 @@ def normalize_doi(raw: str) -> str:
 
 
 def _strip_trailing(text: str) -> str:
-    """Remove trailing punctuation, and closing brackets that have no opening partner."""
+    """Remove trailing punctuation (any non-ASCII punctuation too: an ellipsis, guillemets,
+    curly quotes, dashes, an ideographic full stop, which no DOI ends with), and closing
+    brackets that have no opening partner."""
     while text:
         last = text[-1]
         unmatched = last in _CLOSERS and text.count(_CLOSERS[last]) < text.count(last)
-        if last in _TRAILING_PUNCT or unmatched:
+        if last in _TRAILING_PUNCT or unmatched or _is_unicode_punctuation(last):
             text = text[:-1]
         else:
             break
     return text
+
+
+def _is_unicode_punctuation(character: str) -> bool:
+    """Whether ``character`` is punctuation outside ASCII (Unicode's categories P…)."""
+    return not character.isascii() and unicodedata.category(character).startswith("P")
 
 
 def is_valid_doi(doi: str) -> bool:

@@ -69,6 +69,22 @@ def test_invisible_characters_are_no_part_of_a_doi(raw: str) -> None:
     assert normalize_doi(raw) == "10.1016/j.ccr.2008.06.005"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1016/j.ccr.2008.06.005\u2026",  # an ellipsis
+        "10.1016/j.ccr.2008.06.005\u00bb",  # a closing guillemet
+        "10.1016/j.ccr.2008.06.005\u201d.",  # a closing curly quote, then a full stop
+        "10.1016/j.ccr.2008.06.005\u3002",  # an ideographic full stop
+        "10.1016/j.ccr.2008.06.005\u2014",  # an em dash
+    ],
+)
+def test_trailing_unicode_punctuation_is_no_part_of_a_doi(raw: str) -> None:
+    """A DOI ends before the non-ASCII punctuation written after it, as before ASCII's:
+    kept, it made a DOI no paper has (``10.1016/j.ccr.2008.06.005…``, not_in_pubmed)."""
+    assert normalize_doi(raw) == "10.1016/j.ccr.2008.06.005"
+
+
 def test_doi_validation_and_case() -> None:
     """A DOI is ``10.`` + numeric registrant + ``/`` + suffix, compared case-insensitively."""
     assert is_valid_doi("10.1504/IJBRA.2013.056620")

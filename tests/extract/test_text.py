@@ -154,3 +154,14 @@ def test_two_pmids_joined_by_a_dash_are_reported_naming_their_line() -> None:
     assert [str(p) for p in doc.problems] == [
         "notes.md:line 2: '18598946\u201318598950' is not a valid PMID"
     ]
+
+
+def test_a_doi_ends_before_the_unicode_punctuation_after_it() -> None:
+    """An ellipsis or guillemet written after a DOI is not read into it: the DOI looked up
+    was one no paper has."""
+    text = (
+        "Ansieau 2008, doi:10.1016/j.ccr.2008.06.005\u2026\n\u00abdoi:10.1038/onc.2011.181\u00bb\n"
+    )
+    doc = read_text("notes.md", text)
+    assert [c.doi for c in doc.citations] == ["10.1016/j.ccr.2008.06.005", "10.1038/onc.2011.181"]
+    assert doc.problems == ()
