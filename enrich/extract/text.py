@@ -7,10 +7,12 @@ entry), they are taken as the same paper, so the audit can check that they agree
 
 from __future__ import annotations
 
+import heapq
 import html
 from collections import defaultdict
 from pathlib import PurePath
 
+from enrich.extract._tables import find_column_pmids
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import (
     Found,
@@ -24,7 +26,8 @@ from enrich.model import Citation, Document, Problem, Style
 
 
 def read_text(path: str, text: str) -> Document:
-    """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported.
+    """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported; the
+    bare numbers of a Markdown table's PMID column too.
 
     HTML (a ``.html``/``.htm`` file, or text opening with ``<!doctype html`` or ``<html``)
     is searched with its character references decoded: ``&lt;`` in a SICI DOI is its
@@ -34,9 +37,12 @@ def read_text(path: str, text: str) -> Document:
         text = html.unescape(text)
     by_line: dict[int, list[Found]] = defaultdict(list)
     line, counted_to = 1, 0
-    for number, found in enumerate(
-        find_identifiers(text, MAX_DOCUMENT_ITEMS), 1
-    ):  # in offset order
+    everything = heapq.merge(
+        find_identifiers(text, MAX_DOCUMENT_ITEMS),
+        find_column_pmids(text) if "|" in text else (),
+        key=lambda found: found.offset,
+    )
+    for number, found in enumerate(everything, 1):  # in offset order
         if number > MAX_DOCUMENT_ITEMS:
             problem = too_many(path, "identifiers or more", number)
             return Document(path, Style.TEXT, problems=(problem,))

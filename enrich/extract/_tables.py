@@ -1,0 +1,87 @@
+"""PMIDs in a Markdown table's PMID column: the cells under a ``PMID``, ``PMIDs``, ``PubMed``
+or ``PubMed ID(s)`` header hold bare numbers that no label in the cell names.
+
+Pure: text in, :class:`~enrich.identifiers.Found` values out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from enrich.identifiers import Found, find_identifiers
+
+__all__ = ["find_column_pmids"]
+
+_HEADER = re.compile(r"[*_`\s]*(?:PMIDs?|PubMed(?:\s*IDs?)?)[*_`\s]*", re.IGNORECASE)
+_DELIMITER_CELL = re.compile(r"\s*:?-{3,}:?\s*")
+_BOUNDARY = re.compile(r"(?<!\\)\|")  #: an escaped "\|" is no cell boundary
+#: a cell of bare PMIDs apart by "," ";" or white space, or one PMID in groups of three digits
+_NUMBERS = re.compile(r"[0-9]+(?:\s*[,;]\s*[0-9]+|\s+[0-9]+)*")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+_NUMBER = re.compile(r"[0-9]+")
+_EMPTY = frozenset({"", "-", "\u2013", "\u2014", "n/a", "na", "none"})
+
+
+def find_column_pmids(text: str) -> Iterator[Found]:
+    """The PMIDs of every PMID column of the Markdown tables in ``text``, in order.
+
+    A column is one whose header cell is ``PMID``, ``PMIDs``, ``PubMed`` or ``PubMed ID(s)``
+    (emphasis around it allowed) in a table with a ``---`` delimiter row.  A cell that gives
+    an identifier as any text does (``PMID: n``, a PubMed link) is left to
+    :func:`~enrich.identifiers.find_identifiers`; an empty one (``-``, ``n/a``) gives
+    nothing; any other cell that is not bare numbers is yielded whole, to be reported as
+    no valid PMID rather than dropped.
+    """
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    index = 0
+    while index + 1 < len(lines):
+        columns = _pmid_columns(lines[index], lines[index + 1])
+        if not columns:
+            index += 1
+            continue
+        index += 2
+        while index < len(lines) and lines[index].strip().startswith("|"):
+            for start, column, cell in _cells(lines[index]):
+                if column in columns:
+                    yield from _cell_pmids(cell, offsets[index] + start)
+            index += 1
+
+
+def _cells(line: str) -> list[tuple[int, int, str]]:
+    """(offset in the line, column number, text) of each cell of a table row."""
+    position = line.index("|") + 1
+    cells = []
+    for column, text in enumerate(_BOUNDARY.split(line[position:])):
+        cells.append((position, column, text))
+        position += len(text) + 1
+    if cells and not cells[-1][2].strip():  # what follows the closing "|"
+        cells.pop()
+    return cells
+
+
+def _pmid_columns(header: str, delimiter: str) -> set[int]:
+    """The numbers of the PMID columns of a table opening with these two lines, if it is one."""
+    if not (header.strip().startswith("|") and delimiter.strip().startswith("|")):
+        return set()
+    rule = [text for _, _, text in _cells(delimiter)]
+    if not rule or not all(_DELIMITER_CELL.fullmatch(text) for text in rule):
+        return set()
+    return {column for _, column, text in _cells(header) if _HEADER.fullmatch(text)}
+
+
+def _cell_pmids(cell: str, offset: int) -> Iterator[Found]:
+    """The PMIDs of one cell of a PMID column starting at ``offset`` of the text."""
+    stripped = cell.strip()
+    if stripped.lower() in _EMPTY or next(find_identifiers(cell), None) is not None:
+        return
+    start = offset + cell.index(stripped[0])
+    if _GROUPED.fullmatch(stripped):
+        yield Found("pmid", stripped.replace(",", ""), start)
+    elif _NUMBERS.fullmatch(stripped):
+        yield from (Found("pmid", n[0], start + n.start()) for n in _NUMBER.finditer(stripped))
+    else:
+        yield Found("pmid", stripped, start)

@@ -1,0 +1,49 @@
+"""PMIDs in a Markdown table's PMID column."""
+
+from __future__ import annotations
+
+from enrich.extract.text import read_text
+
+TABLE = """TWIST1 targets.
+
+| Gene | PMIDs | Year | pmid_1 |
+|:-----|-------|-----:|--------|
+| CDH1 | 18598946 | 2008 | 77 |
+| SNAI2 | 20691403; 21602879 | 2010 | 5 |
+| ZEB1 | PMID: 15210113 | 2004 | |
+| FN1 | - | 2011 | |
+| VIM | 18,598,946 | 2008 | |
+| MMP2 | see text | | |
+
+Not a table: 2019 | 12345678
+"""
+
+
+def test_the_bare_numbers_of_a_pmid_column_are_read() -> None:
+    """A table's PMID column gives its cells' bare numbers as PMIDs (they were dropped in
+    silence: no label in the cell names them); the year and the ``pmid_1`` columns give
+    none, a cell's ``PMID: n`` is read once, an empty cell gives nothing."""
+    doc = read_text("targets.md", TABLE)
+    assert [c.key for c in doc.citations] == [
+        "pmid:18598946",
+        "pmid:20691403",
+        "pmid:21602879",
+        "pmid:15210113",
+        "invalid:see text",
+    ]
+
+
+def test_a_cell_of_the_pmid_column_that_is_no_pmid_is_reported_with_its_line() -> None:
+    """Text that is not bare numbers in a PMID column is one problem naming its line."""
+    doc = read_text("targets.md", TABLE)
+    assert [str(p) for p in doc.problems] == ["targets.md:line 10: 'see text' is not a valid PMID"]
+
+
+def test_a_pubmed_header_in_emphasis_names_the_column_too() -> None:
+    """``**PubMed ID**`` heads a PMID column as ``PMID`` does; a table without such a
+    header gives no PMID from its numbers."""
+    text = (
+        "| Gene | **PubMed ID** |\n|---|---|\n| CDH1 | 18598946 20691403 |\n\n"
+        "| Gene | Count |\n|---|---|\n| CDH1 | 12345678 |\n"
+    )
+    assert [c.pmid for c in read_text("t.md", text).citations] == ["18598946", "20691403"]
