@@ -12,7 +12,7 @@ import html
 from collections import defaultdict
 from pathlib import PurePath
 
-from enrich.extract._tables import find_column_pmids
+from enrich.extract._pmid_columns import find_column_pmids
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import (
     Found,
