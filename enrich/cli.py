@@ -10,6 +10,7 @@ reports are still written and say so — or ``--fail-on`` could not decide.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import sys
@@ -32,9 +33,15 @@ from enrich.extract import iter_documents, iter_input_files, no_documents_messag
 from enrich.extract.formats import iter_json, iter_table, iter_tsv
 from enrich.figures import count, duration, many
 from enrich.folders import check_writable_folder
-from enrich.identifiers import doi_key, is_valid_doi, normalize_doi, normalize_pmid
+from enrich.identifiers import (
+    doi_key,
+    find_identifiers,
+    is_valid_doi,
+    normalize_doi,
+    normalize_pmid,
+)
 from enrich.interrupts import Interrupted, raise_on_signals
-from enrich.model import Document, FlagName, Grade, RunSummary, Status, Style
+from enrich.model import Document, FlagName, Grade, Resolution, RunSummary, Status, Style
 from enrich.progress import ProgressBoard
 from enrich.report import parse_formats, summary_rows, write_refresh_report
 from enrich.report.commit import read_manifest
@@ -335,7 +342,7 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
         eutils=settings.eutils,
         offline=bool(settings["offline"]),
     )
-    rows = [(raw, resolved.resolutions[key]) for raw, key in keys.items()]
+    rows = [(raw, _explained(resolved.resolutions[key])) for raw, key in keys.items()]
     if fmt == "json":
         payload = [{"identifier": raw, **res.to_dict()} for raw, res in rows]
         click.echo(terminal_json(payload, indent=2))
@@ -353,11 +360,27 @@ def resolve(identifiers: tuple[str, ...], fmt: str, **flags: Any) -> None:
 
 
 def _identifier_key(raw: str) -> str:
+    """The citation key of an identifier given on the command line: a PMID, a DOI, or one
+    written as documents write them (``PMID:18598946``, ``pubmed:18598946``, a PubMed or
+    doi.org link); anything else, or more than one identifier, is ``invalid:``."""
     pmid = normalize_pmid(raw)
     if pmid:
         return f"pmid:{pmid}"
     doi = normalize_doi(raw)
-    return f"doi:{doi_key(doi)}" if is_valid_doi(doi) else f"invalid:{raw}"
+    if is_valid_doi(doi):
+        return f"doi:{doi_key(doi)}"
+    found = list(find_identifiers(raw, limit=1))
+    if len(found) == 1 and found[0].raw != raw:
+        return _identifier_key(found[0].raw)
+    return f"invalid:{raw}"
+
+
+def _explained(resolution: Resolution) -> Resolution:
+    """``resolution``, saying what would have been understood when it is invalid."""
+    if resolution.status is not Status.INVALID:
+        return resolution
+    why = "give a PMID (18598946), a DOI (10.1038/onc.2011.181) or one PubMed or doi.org link"
+    return dataclasses.replace(resolution, reason=f"{resolution.reason}: {why}")
 
 
 def _resolution_line(raw: str, res: Any) -> str:

@@ -426,3 +426,23 @@ def test_refresh_help_does_not_offer_offline() -> None:
     assert code == 0 and "--max-age" in out and "--offline" not in out
     code, _, err = run("refresh", "--offline")
     assert code == 2 and err == "error: refresh needs the network; drop --offline\n"
+
+
+def test_resolve_takes_identifiers_as_documents_write_them(tmp_path: Path) -> None:
+    """``enrich resolve PMID:18598946`` (or ``pubmed:``, a PubMed link, ``doi:``) asks for
+    the identifier in it, as a document's citation would be read; what holds none, or
+    several, is invalid with a reason saying what is understood."""
+    given = ["PMID:18598946", "pubmed:18598946", "https://pubmed.ncbi.nlm.nih.gov/18598946/"]
+    given += ["doi:10.1016/j.ccr.2008.06.005", "PMIDs 18598946, 20000000", "x"]
+    env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner(env=env).invoke(cli, ["resolve", "--offline", "--format", "json", *given])
+    rows = {row["identifier"]: row for row in json.loads(result.stdout)}
+    assert [rows[g]["key"] for g in given[:4]] == [
+        *["pmid:18598946"] * 3,
+        "doi:10.1016/j.ccr.2008.06.005",
+    ]
+    assert {rows[g]["status"] for g in given[:4]} == {"unresolved"}  # offline, not cached
+    for invalid in given[4:]:
+        assert rows[invalid]["status"] == "invalid"
+        assert rows[invalid]["reason"].startswith("malformed identifier: give a PMID")
+    assert result.exit_code == 3  # some unresolved (offline): exit 3 before the invalid's 1
