@@ -207,12 +207,19 @@ class Relation:
 _NOTICE_TYPES = frozenset(
     {"Published Erratum", "Retraction of Publication", "Expression of Concern"}
 )
-_NOTICE_LINKS = ("ErratumFor", "RetractionOf", "ExpressionOfConcernFor")
+#: links from a retraction notice to the paper it retracts, wholly or in part
+RETRACTION_NOTICE_LINKS = ("RetractionOf", "PartialRetractionOf")
+_NOTICE_LINKS = ("ErratumFor", *RETRACTION_NOTICE_LINKS, "ExpressionOfConcernFor")
 #: links from a retracted paper: to its retraction notice, or to the version that replaced it
 #: (a paper retracted and republished is retracted all the same)
 RETRACTION_LINKS = ("RetractionIn", "RetractedandRepublishedIn")
 #: links from a paper to its correction: an erratum, or the corrected version republished
 CORRECTION_LINKS = ("ErratumIn", "CorrectedandRepublishedIn")
+#: links from a paper to the notice retracting part of it (a figure, a data set): the rest
+#: stands, but which part fell enrich cannot tell
+PARTIAL_RETRACTION_LINKS = ("PartialRetractionIn",)
+#: links from a paper to a newer version of it (an updated guideline or review)
+UPDATE_LINKS = ("UpdateIn",)
 #: links between versions of one article PubMed lists apart: one study, however cited
 REPUBLISHED_LINKS = (
     *("CorrectedandRepublishedIn", "CorrectedandRepublishedFrom"),
@@ -284,7 +291,7 @@ class PaperRecord:
     @property
     def is_retraction_notice(self) -> bool:
         return "Retraction of Publication" in self.publication_types or bool(
-            self.related("RetractionOf")
+            self.related(*RETRACTION_NOTICE_LINKS)
         )
 
     @property
@@ -515,6 +522,9 @@ class FlagName(StrEnum):
     RETRACTION_NOTICE = "retraction_notice"  #: the notice itself, not a paper
     ERRATUM = "erratum"
     EXPRESSION_OF_CONCERN = "expression_of_concern"
+    PARTIAL_RETRACTION = "partial_retraction"  #: part of the paper was retracted
+    UPDATED = "updated"  #: PubMed links a newer version of the paper
+    PREPRINT = "preprint"  #: not peer reviewed
     NOT_FOUND = "not_found"  #: PubMed has no record for the PMID
     NOT_IN_PUBMED = "not_in_pubmed"  #: no PubMed record carries the DOI
     INVALID = "invalid"  #: a malformed identifier

@@ -17,7 +17,8 @@ Citation flags (``Flag.name``), each with a one-line reason:
     document's gene: a study of the gene cited by many of its edges is no database);
     or PubMed's title reading like one (database, knowledgebase, atlas, web server,
     resource).
-``retracted`` / ``retraction_notice`` / ``erratum`` / ``expression_of_concern``
+``retracted`` / ``retraction_notice`` / ``partial_retraction`` / ``erratum`` /
+``expression_of_concern`` / ``updated`` / ``review`` / ``not_research`` / ``preprint``
     from PubMed's publication types and CommentsCorrections links.
 ``not_found`` / ``not_in_pubmed`` / ``invalid`` / ``unresolved``
     the resolution did not give a record; a key missing from the resolutions is
@@ -36,7 +37,8 @@ resource paper); ``single_source`` (an edge from one source database);
 method is high-throughput).
 
 Grades. A *primary* paper is a citation that resolved to a PubMed record and is neither
-a resource paper, retracted, nor a retraction notice, nor contradicted by the document's
+a resource paper, a review, an item reporting no research, a preprint, retracted (wholly
+or in part), nor a retraction notice, nor contradicted by the document's
 DOI and title both (``doi_mismatch`` and ``title_mismatch``: unverifiable). Papers are
 counted once each, by the record they resolved to: two references to one paper, or its
 PMID in one and its DOI in another, are one primary paper, as are an article and its
@@ -47,7 +49,8 @@ corrected and republished (or republished) version.
   for cannot be shown mentioned, so it keeps the claim from A.
 - **B**: at least one primary paper.
 - **C**: no primary paper, but at least one citation is secondary or unverifiable: a
-  resource paper, a review, an item reporting no research (none of them retracted),
+  resource paper, a review, an item reporting no research, a preprint, a partially
+  retracted paper (none of them retracted),
   unresolved, a DOI that is not in PubMed, or a PMID the document's DOI and title
   contradict.
 - **D**: no citation, or only retracted, not-found, invalid or retraction-notice ones.

@@ -18,7 +18,10 @@ from enrich.audit.settings import AuditSettings, CorpusStats
 from enrich.identifiers import doi_key
 from enrich.model import (
     CORRECTION_LINKS,
+    PARTIAL_RETRACTION_LINKS,
     RETRACTION_LINKS,
+    RETRACTION_NOTICE_LINKS,
+    UPDATE_LINKS,
     Citation,
     Flag,
     FlagName,
@@ -141,12 +144,17 @@ NOT_RESEARCH_TYPES = (
 _NOTICE_OF = ("ErratumFor", "ExpressionOfConcernFor")
 
 
+#: PubMed publication types of work not peer reviewed (PubMed indexes some preprints)
+PREPRINT_TYPES = ("Preprint",)
+
+
 def _kind_flags(record: PaperRecord) -> list[Flag]:
-    """``review`` or ``not_research`` from the record's publication types, else
-    ``not_research`` for a notice PubMed links to the paper it is about."""
+    """``review``, ``not_research`` or ``preprint`` from the record's publication types,
+    else ``not_research`` for a notice PubMed links to the paper it is about."""
     for name, kinds, what in (
         (FlagName.REVIEW, REVIEW_TYPES, "secondary literature, not a primary study"),
         (FlagName.NOT_RESEARCH, NOT_RESEARCH_TYPES, "reports no research"),
+        (FlagName.PREPRINT, PREPRINT_TYPES, "not peer reviewed"),
     ):
         found = [kind for kind in record.publication_types if kind in kinds]
         if found:
@@ -165,11 +173,13 @@ def _record_flags(record: PaperRecord) -> list[Flag]:
         flags.append(Flag(FlagName.RETRACTED, reason))
     if record.is_retraction_notice:
         what = "a retraction notice, not a paper"
-        reason = _notice(record, ("RetractionOf",), what, "Retraction of Publication")
+        reason = _notice(record, RETRACTION_NOTICE_LINKS, what, "Retraction of Publication")
         flags.append(Flag(FlagName.RETRACTION_NOTICE, reason))
     for name, ref_types, what in (
+        (FlagName.PARTIAL_RETRACTION, PARTIAL_RETRACTION_LINKS, "partially retracted"),
         (FlagName.ERRATUM, CORRECTION_LINKS, "erratum"),
         (FlagName.EXPRESSION_OF_CONCERN, ("ExpressionOfConcernIn",), "expression of concern"),
+        (FlagName.UPDATED, UPDATE_LINKS, "updated"),
     ):
         if record.related(*ref_types):
             flags.append(Flag(name, _notice(record, ref_types, what, "")))

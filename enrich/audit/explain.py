@@ -30,9 +30,15 @@ __all__ = ["KINDS", "citation_kind", "grade_reason"]
 KINDS: tuple[tuple[str, str, str], ...] = (
     (FlagName.RETRACTED.value, "retracted paper", "retracted papers"),
     (FlagName.RETRACTION_NOTICE.value, "retraction notice", "retraction notices"),
+    (
+        FlagName.PARTIAL_RETRACTION.value,
+        "partially retracted paper",
+        "partially retracted papers",
+    ),
     (FlagName.RESOURCE.value, "database paper", "database papers"),
     (FlagName.REVIEW.value, "review", "reviews"),
     (FlagName.NOT_RESEARCH.value, "item reporting no research", "items reporting no research"),
+    (FlagName.PREPRINT.value, "preprint", "preprints"),
     # a resolved citation no other kind takes that is no primary paper has both mismatches
     (
         FlagName.DOI_MISMATCH.value,

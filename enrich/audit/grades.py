@@ -115,8 +115,15 @@ def _large_scale_only(
 
 
 _UNVERIFIABLE = (Status.UNRESOLVED, Status.NOT_IN_PUBMED)  #: with secondary papers: grade C
-#: citation flags of secondary literature: not primary evidence, but grade C rather than D
-_SECONDARY = frozenset({FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARCH})
+#: citation flags of secondary literature, or of research no primary paper can stand for (a
+#: preprint, not peer reviewed; a paper partly retracted, where enrich cannot tell whether
+#: the part the claim rests on fell): not primary evidence, but grade C rather than D
+_SECONDARY = frozenset(
+    {
+        *(FlagName.RESOURCE, FlagName.REVIEW, FlagName.NOT_RESEARCH),
+        *(FlagName.PREPRINT, FlagName.PARTIAL_RETRACTION),
+    }
+)
 #: citation flags that make a paper worth nothing to a claim, whatever else it is
 _WORTHLESS = frozenset({FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 #: citation flags that keep a resolved paper from counting as primary evidence

@@ -12,8 +12,9 @@ __all__ = ["FLAG_MEANINGS", "GRADE_MEANINGS", "PRIMARY"]
 
 PRIMARY = (
     "A primary paper is a cited paper PubMed has a record of that is neither a database "
-    "paper, a review, an item reporting no research, retracted nor a retraction notice, "
-    "and whose DOI and title as the document gives them do not both differ from PubMed's."
+    "paper, a review, an item reporting no research, a preprint, retracted (wholly or in "
+    "part) nor a retraction notice, and whose DOI and title as the document gives them do "
+    "not both differ from PubMed's."
 )
 
 GRADE_MEANINGS: dict[Grade, str] = {
@@ -21,8 +22,8 @@ GRADE_MEANINGS: dict[Grade, str] = {
     "partner of the edge, or the gene of the statement",
     Grade.B: "at least one primary paper",
     Grade.C: "no primary paper; only secondary or unverifiable evidence: database papers, "
-    "reviews, items reporting no research, citations not looked up, DOIs not in PubMed, "
-    "PMIDs the document's DOI and title contradict",
+    "reviews, items reporting no research, preprints, partially retracted papers, citations "
+    "not looked up, DOIs not in PubMed, PMIDs the document's DOI and title contradict",
     Grade.D: "no citation, or only retracted papers, retraction notices, PMIDs PubMed does "
     "not have and malformed identifiers",
 }
@@ -38,6 +39,10 @@ FLAG_MEANINGS: dict[FlagName, str] = {
     FlagName.RETRACTION_NOTICE: "the citation is a retraction notice, not a paper",
     FlagName.ERRATUM: "PubMed links an erratum to the paper",
     FlagName.EXPRESSION_OF_CONCERN: "PubMed links an expression of concern to the paper",
+    FlagName.PARTIAL_RETRACTION: "part of the paper was retracted (PubMed links a partial "
+    "retraction): no primary paper, since which part fell must be checked by hand",
+    FlagName.UPDATED: "PubMed links a newer version of the paper",
+    FlagName.PREPRINT: "PubMed types it as a preprint: not peer reviewed, no primary paper",
     FlagName.NOT_FOUND: "PubMed has no record for the PMID",
     FlagName.NOT_IN_PUBMED: "no PubMed record carries the DOI",
     FlagName.INVALID: "the identifier is malformed",

@@ -45,7 +45,15 @@ from enrich.escape import printable
 from enrich.figures import count
 from enrich.folders import open_own
 from enrich.identifiers import doi_key
-from enrich.model import CORRECTION_LINKS, RETRACTION_LINKS, GeneRecord, PaperRecord, Relation
+from enrich.model import (
+    CORRECTION_LINKS,
+    PARTIAL_RETRACTION_LINKS,
+    RETRACTION_LINKS,
+    UPDATE_LINKS,
+    GeneRecord,
+    PaperRecord,
+    Relation,
+)
 
 __all__ = ["Change", "RefreshLocked", "RefreshResult", "compare", "parse_age", "refresh_cache"]
 
@@ -62,8 +70,8 @@ class Change:
     """One thing PubMed now says differently about a cited paper."""
 
     pmid: str
-    #: retracted, unretracted, erratum, expression_of_concern, doi_changed, title_changed,
-    #: withdrawn
+    #: retracted, unretracted, partial_retraction, erratum, expression_of_concern, updated,
+    #: doi_changed, title_changed, withdrawn
     kind: str
     detail: str
     title: str = ""
@@ -120,8 +128,10 @@ def compare(old: PaperRecord, new: PaperRecord) -> list[Change]:
     elif old.is_retracted and not new.is_retracted:  # its claims' grades may rise: say so
         changes.append(Change(pmid, "unretracted", "PubMed no longer marks it retracted", title))
     for kind, ref_types in (
+        ("partial_retraction", PARTIAL_RETRACTION_LINKS),
         ("erratum", CORRECTION_LINKS),
         ("expression_of_concern", ("ExpressionOfConcernIn",)),
+        ("updated", UPDATE_LINKS),
     ):
         before = {(r.ref_type, r.pmid, r.source) for r in old.related(*ref_types)}
         for relation in new.related(*ref_types):

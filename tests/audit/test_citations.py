@@ -208,6 +208,59 @@ def test_retraction_notice_erratum_and_expression_of_concern_are_flagged() -> No
     assert verdict.grade is Grade.B
 
 
+def test_a_partial_retraction_is_flagged_and_no_primary_paper() -> None:
+    """A paper PubMed links to a partial retraction (PartialRetractionIn) is flagged, naming
+    the notice, and is no primary paper (which part was retracted enrich cannot tell): with
+    it alone the claim is C (unverifiable, not worthless), beside one sound paper it is B."""
+    relations = (Relation("PartialRetractionIn", "29100002", "J X. 2019"),)
+    partial = record("15", "TWIST2 binds.", relations=relations)
+    alone = audit_claim(statement(cite("15")), resolved(partial))
+    assert reason(alone.citations[0], "partial_retraction") == (
+        "partially retracted: PartialRetractionIn PMID 29100002"
+    )
+    assert "retracted" not in flag_names(alone.citations[0])
+    assert alone.grade is Grade.C
+    assert alone.grade_reason == "C: no primary paper — 1 partially retracted paper (PMID 15)"
+    sound = record("16", "TWIST2 binds too.")
+    both = audit_claim(statement(cite("15"), cite("16")), resolved(partial, sound))
+    assert both.grade is Grade.B
+
+
+def test_a_partial_retraction_notice_is_a_retraction_notice() -> None:
+    """The notice of a partial retraction (PartialRetractionOf) is a notice, not a paper."""
+    notice = record(
+        "17", "Partial retraction.", relations=(Relation("PartialRetractionOf", "15", ""),)
+    )
+    verdict = audit_claim(statement(cite("17")), resolved(notice))
+    assert reason(verdict.citations[0], "retraction_notice") == (
+        "a retraction notice, not a paper: PartialRetractionOf PMID 15"
+    )
+    assert verdict.grade is Grade.D
+
+
+def test_an_update_is_reported_not_demoted() -> None:
+    """A paper PubMed links to a newer version (UpdateIn) is flagged ``updated``, naming the
+    new version, and keeps its worth: as an erratum, it is news for the curator, no fault."""
+    paper = record(
+        "18", "TWIST2 binds.", relations=(Relation("UpdateIn", "29100003", "J X. 2020"),)
+    )
+    verdict = audit_claim(statement(cite("18")), resolved(paper))
+    assert reason(verdict.citations[0], "updated") == "updated: UpdateIn PMID 29100003"
+    assert verdict.grade is Grade.B
+
+
+def test_a_preprint_is_flagged_and_no_primary_paper() -> None:
+    """A record PubMed types ``Preprint`` is not peer reviewed: flagged, and counted as
+    unverified evidence (C), never as a primary paper (B or A)."""
+    preprint = record("19", "TWIST2 binds.", publication_types=("Preprint",))
+    verdict = audit_claim(statement(cite("19")), resolved(preprint))
+    assert reason(verdict.citations[0], "preprint") == (
+        "PubMed publication type Preprint: not peer reviewed"
+    )
+    assert verdict.grade is Grade.C
+    assert verdict.grade_reason == "C: no primary paper — 1 preprint (PMID 19)"
+
+
 # --- the document against PubMed -----------------------------------------------------------
 
 

@@ -126,6 +126,20 @@ def test_compare_details_name_what_their_numbers_are() -> None:
     ]
 
 
+def test_compare_reports_a_partial_retraction_and_a_newer_version() -> None:
+    """A link the audit now flags (PartialRetractionIn, UpdateIn) is a change a curator hears
+    of from refresh too, under the audit's flag name."""
+    old = PaperRecord(pmid="1", title="A study of TWIST1.")
+    new = dataclasses.replace(
+        old,
+        relations=(Relation("PartialRetractionIn", "9", "J 2020"), Relation("UpdateIn", "8", "")),
+    )
+    assert [(c.kind, c.detail) for c in compare(old, new)] == [
+        ("partial_retraction", "PartialRetractionIn PMID 9"),
+        ("updated", "UpdateIn PMID 8"),
+    ]
+
+
 def test_compare_reports_a_paper_no_longer_marked_retracted() -> None:
     """PubMed dropping a retraction mark raises its claims' grades: a curator hears of it."""
     old = PaperRecord(pmid="1", title="A study.", publication_types=("Retracted Publication",))
