@@ -1,0 +1,64 @@
+"""Verdicts known to be wrong today, pinned as strict expected failures until fixed.
+
+Each test states the behaviour a curator expects; ``xfail(strict=True)`` makes the suite
+fail the day a fix lands without its marker being removed (the test then passes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from enrich.audit import AuditSettings, audit_document
+from enrich.entrez import EutilsSettings
+from enrich.model import Citation, Claim, ClaimKind, Document, Style, Subject
+from enrich.report.document import bibliography_entries
+from enrich.report.rows import database_rows
+from enrich.run import enrich_documents
+from enrich.testing import EutilsServer
+from tests.audit.helpers import NO_STATS, record, resolved
+
+#: a TWIST2 reference of the examples, in the local server's default records
+KNOWN_PMID, KNOWN_DOI = "18598946", "10.1016/j.ccr.2008.06.005"
+
+
+def _document(citation: Citation) -> Document:
+    claim = Claim("s1", ClaimKind.STATEMENT, "line 1", (citation,), text="TWIST2 …")
+    return Document("doc.md", Style.TEXT, Subject(symbol="TWIST2"), (claim,))
+
+
+@pytest.mark.xfail(strict=True, reason="a PMID PubMed lacks is not tried by its DOI yet")
+def test_a_mistyped_pmid_is_resolved_by_the_documents_doi(
+    eutils_server: EutilsServer, tmp_path: Path
+) -> None:
+    """A citation giving a PMID PubMed lacks (a typo) and a DOI PubMed has is resolved to
+    the DOI's paper, still flagged not_found so that the curator sees the fault."""
+    document = _document(Citation(pmid="99999999", doi=KNOWN_DOI))
+    run = enrich_documents(
+        [document],
+        cache_dir=tmp_path,
+        eutils=EutilsSettings(base_url=eutils_server.url),
+        audit=AuditSettings(),
+    )
+    verdict = run.documents[0].claims[0].citations[0]
+    assert verdict.resolution.record is not None
+    assert verdict.resolution.record.pmid == KNOWN_PMID
+    assert "not_found" in [flag.name for flag in verdict.flags]
+
+
+@pytest.mark.xfail(strict=True, reason="a misidentified PMID still enters the outputs")
+def test_a_misidentified_pmid_enters_no_bibliography_nor_citations_paper() -> None:
+    """A PMID whose record the document's DOI and title both contradict is another paper
+    than the one cited: it enters no bibliography, and audit.db's ``citations.paper`` is
+    empty for it (its ``papers`` row is not written)."""
+    other = record("14", "TWIST2 in Drosophila mesoderm.", doi="10.1/y")
+    citation = Citation(pmid="14", doi="10.1/x", title="SOX9 in cartilage")
+    audited = audit_document(_document(citation), resolved(other), NO_STATS, AuditSettings())
+    assert {"doi_mismatch", "title_mismatch"} <= {
+        f.name for f in audited.claims[0].citations[0].flags
+    }
+    assert bibliography_entries(audited) == ()
+    rows = database_rows(audited)
+    assert [row[-1] for row in rows.citations] == [None]
+    assert rows.papers == ()
