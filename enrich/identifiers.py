@@ -147,9 +147,9 @@ _PMID_NUMBER = rf"""
       (?:(?:,[0-9]{{3}})+|(?:\.[0-9]{{3}})+|(?:[^\S\n][0-9]{{3}})+){_PMID_NUMBER_END})
   | [0-9]{{4,}}|[0-9]{{1,3}}(?![,.][0-9])
 """
-#: a number of a list that only five digits or more may join (a year or a count does not;
-#: nor "12 345 patients", spaces being also a list's separator)
-_PMID_LONG_NUMBER = rf"(?=[0-9]{{5}}|[0-9]{{1,3}}[,.][0-9]{{3}})(?:{_PMID_NUMBER})"
+#: a number of a list that only five digits or more may join, written without groups (a
+#: year or a count does not; nor "12 345" or "2,500" patients, nor the decimal "1.500")
+_PMID_LONG_NUMBER = rf"(?=[0-9]{{5}})(?:{_PMID_NUMBER})"
 #: what may stand between a label and its number besides white space: Markdown emphasis and
 #: code (``**PMID:** 1``, ``PMID: `1` ``), a key's quotes and braces (``"pmid": "1"``,
 #: ``pmid = {1}``), around one separator: ``:``, ``=`` or ``#``; or MEDLINE's ``-`` right
@@ -215,11 +215,12 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     code, a key's quotes or braces and a ``=`` or ``#`` may stand between label and
     number, and MEDLINE's ``-`` right after the label: ``**PMID:** n``, ``"pmid": "n"``,
     ``PMID- n``; not ``pmid_1``, a name), where the label
-    governs a list of numbers apart by ``,`` ``;`` ``and``, ``/`` or white space on its line
-    (after ``PMID``, ``/`` or white space, numbers of five digits or more, and after white
-    space no word after them: not a year or a count that follows); a number in groups of
-    three digits (``18,598,946``) is one PMID, and two numbers joined by a dash (a range or
-    a pair) are yielded whole, no valid PMID; DOIs from doi.org URLs,
+    governs a list of numbers apart by ``,`` ``;`` ``and``, ``/`` or white space on its
+    line (after ``PMID``, ``/`` or white space, numbers of five digits or more,
+    written without groups, and after white space no word after them: not a year or a count
+    that follows); a number in groups of three digits (``18,598,946``) is one PMID, and
+    two numbers joined by a dash (a range or a pair) are yielded whole, no valid PMID; DOIs
+    from doi.org URLs,
     ``doi:``/``DOI:`` mentions (where spaces around the slash, as in text taken from PDFs,
     are closed up) and bare ``10.NNNN/...`` strings.  A DOI ends at white space, at a
     Markdown link's ``](``, at quotes, backticks and emphasis closing around it (emphasis

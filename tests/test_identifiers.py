@@ -302,6 +302,24 @@ def test_old_and_third_party_pubmed_links_give_their_pmids(text: str, pmids: lis
     assert [f.raw for f in find_identifiers(text)] == pmids
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(PMID: 18598946, 2,500 patients)",
+        "PMID: 18598946; 1,024 cases",
+        "PMID 18598946 and 3,000 controls",
+        "PMID: 18598946 1.500",  # a decimal
+        "PMID 18598946 / 2,500",
+        "PubMed: 18598946 2,500",
+    ],
+)
+def test_a_count_in_groups_of_three_digits_after_a_pmid_is_no_pmid(text: str) -> None:
+    """After a singular label's PMID, only numbers of five digits or more join its list: a
+    count written in groups of three (``2,500`` patients, ``1.500``) has fewer, and was read
+    as a PMID of its own (PMID 2500, a paper the document never cited)."""
+    assert [f.raw for f in find_identifiers(text)] == ["18598946"]
+
+
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
     then, apart from its number, only for a number of five digits or more: "PubMed: 25
