@@ -131,7 +131,9 @@ class Found:
 #: or "and".  A number after white space alone is no PMID when a word follows it: "PMID:
 #: 18598946 123456 participants" counts them.
 _PMID_LIST_SEPARATOR = r"[^\S\n]*(?:[,;]|(?:,[^\S\n]*)?\band\b)[^\S\n]*"
-_PMID_LIST_SPACE = r"(?:[^\S\n]*/[^\S\n]*|[^\S\n]+)"  #: apart by "/" or white space alone
+#: apart by "/" or white space alone, but no tab: like "|", it is a column boundary (a TSV
+#: row's next column holds a count, a gene ID, a coordinate)
+_PMID_LIST_SPACE = r"(?:[^\S\n\t]*/[^\S\n\t]*|[^\S\n\t]+)"
 _PMID_ITEM_END = r"\b(?![.:/-]\w)"  #: not a number's start: "2019.5", "10.1000/x", "12:30"
 _PMID_NO_WORD_AFTER = r"(?![^\S\n]*(?!(?:and|or)\b)[^\W\d_])"
 #: how one PMID of a list is written: digits; or in groups of three apart by "," "." or a
@@ -215,8 +217,8 @@ def find_identifiers(text: str, limit: int | None = None) -> Iterator[Found]:
     code, a key's quotes or braces and a ``=`` or ``#`` may stand between label and
     number, and MEDLINE's ``-`` right after the label: ``**PMID:** n``, ``"pmid": "n"``,
     ``PMID- n``; not ``pmid_1``, a name), where the label
-    governs a list of numbers apart by ``,`` ``;`` ``and``, ``/`` or white space on its
-    line (after ``PMID``, ``/`` or white space, numbers of five digits or more,
+    governs a list of numbers apart by ``,`` ``;`` ``and``, ``/`` or white space but a tab
+    on its line (after ``PMID``, ``/`` or white space, numbers of five digits or more,
     written without groups, and after white space no word after them: not a year or a count
     that follows); a number in groups of three digits (``18,598,946``) is one PMID, and
     two numbers joined by a dash (a range or a pair) are yielded whole, no valid PMID; DOIs

@@ -320,6 +320,20 @@ def test_a_count_in_groups_of_three_digits_after_a_pmid_is_no_pmid(text: str) ->
     assert [f.raw for f in find_identifiers(text)] == ["18598946"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TP53\tMDM2\tPMID:18598946\t12345\t0.05",  # a read count
+        "TP53\tPubMed: 18598946\t100130426\t7.2",  # a gene ID
+        "PMID:18598946\t7668402\t7687550",  # coordinates
+    ],
+)
+def test_a_tab_ends_a_pmid_list(text: str) -> None:
+    """A tab is a column boundary, as a table's ``|`` is: the numbers of the next columns of
+    a TSV row (counts, gene IDs, coordinates) were read as more PMIDs of the list."""
+    assert [f.raw for f in find_identifiers(text)] == ["18598946"]
+
+
 def test_pubmed_is_a_label_only_with_its_separator() -> None:
     """``PubMed`` alone is a word ("PubMed 2019 search"), a label only before ``:`` or ``=``;
     then, apart from its number, only for a number of five digits or more: "PubMed: 25
