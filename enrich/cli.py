@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from enrich import __version__
 from enrich.audit import AuditSettings, parse_conditions
@@ -224,7 +225,10 @@ class _Group(click.Group):
 
 def _usage_error(exc: click.UsageError) -> NoReturn:
     """Click's usage error as one line (Click's own is four: usage, hint, blank, error),
-    naming where the options are listed."""
+    naming where the options are listed; but a group given no command shows its help, as
+    Click prints it."""
+    if isinstance(exc, NoArgsIsHelpError):  # its message is the whole help
+        raise exc
     where = exc.ctx.command_path if exc.ctx is not None else "enrich"
     _fail(f"{exc.format_message().rstrip('.')} (see '{where} --help')", exc.exit_code)
 

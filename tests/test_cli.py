@@ -419,6 +419,15 @@ def test_a_usage_error_is_one_line(args: list[str], named: str) -> None:
     assert err.count("\n") == 1 and err.startswith("error: ") and named in err, err
 
 
+@pytest.mark.parametrize("args", [[], ["cache"]])
+def test_a_group_given_no_command_shows_its_help(args: list[str]) -> None:
+    """``enrich`` or ``enrich cache`` alone prints the group's help as Click lays it out
+    (exit 2): not squeezed into one ``error:`` line with its newlines escaped."""
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("Usage: ") and "\nCommands:\n" in err and "\\n" not in err, err
+
+
 def test_refresh_help_does_not_offer_offline() -> None:
     """``enrich refresh`` needs the network: its help does not list ``--offline``, and the
     option given anyway (or ``offline: true`` in enrich.yaml) is refused in words."""
