@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -374,9 +375,17 @@ def _identifier_key(raw: str) -> str:
     if is_valid_doi(doi):
         return f"doi:{doi_key(doi)}"
     found = list(find_identifiers(raw, limit=1))
-    if len(found) == 1 and found[0].raw != raw:
-        return _identifier_key(found[0].raw)
+    if len(found) == 1 and found[0].kind == "pmid" and found[0].raw != raw:
+        head, tail = raw[: found[0].offset], raw[found[0].offset :]
+        if _PMID_HEAD.fullmatch(head) and _PMID_TAIL.fullmatch(tail):
+            return _identifier_key(found[0].raw)
     return f"invalid:{raw}"
+
+
+#: what may stand before and after the PMID of one identifier given on the command line: a
+#: label or a link, then the number (in groups of three digits, perhaps) and a link's "/"
+_PMID_HEAD = re.compile(r"\s*(?:PMID|PubMed(?:\s*ID)?|https?://\S*)[\s:=#-]*", re.IGNORECASE)
+_PMID_TAIL = re.compile(r"[0-9][0-9,.\s]*/?\s*")
 
 
 def _explained(resolution: Resolution) -> Resolution:

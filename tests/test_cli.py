@@ -439,10 +439,12 @@ def test_refresh_help_does_not_offer_offline() -> None:
 
 def test_resolve_takes_identifiers_as_documents_write_them(tmp_path: Path) -> None:
     """``enrich resolve PMID:18598946`` (or ``pubmed:``, a PubMed link, ``doi:``) asks for
-    the identifier in it, as a document's citation would be read; what holds none, or
-    several, is invalid with a reason saying what is understood."""
+    the identifier in it, as a document's citation would be read; what holds none, several,
+    or more than one identifier and its label, is invalid with a reason saying what is
+    understood."""
     given = ["PMID:18598946", "pubmed:18598946", "https://pubmed.ncbi.nlm.nih.gov/18598946/"]
     given += ["doi:10.1016/j.ccr.2008.06.005", "PMIDs 18598946, 20000000", "x"]
+    given += ["PMID:18598946x", "see PMID 18598946 please"]  # more than the identifier
     env = {"ENRICH_CACHE_DIR": str(tmp_path / "cache")}
     result = CliRunner(env=env).invoke(cli, ["resolve", "--offline", "--format", "json", *given])
     rows = {row["identifier"]: row for row in json.loads(result.stdout)}
