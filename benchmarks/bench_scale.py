@@ -23,7 +23,10 @@ Quick:  python benchmarks/bench_scale.py --documents 2000 --pmids 5000 --small 2
    a change to the cache that touches no cited record (a not-found answer for PMID 1, as
    another corpus sharing the cache might cause), which makes the run read the cache and
    fingerprint every document to find nothing changed (the server restarted before them,
-   so that its own count of requests covers these two runs alone);
+   so that its own count of requests covers these two runs alone); then a line added at the
+   end of one document and the same command again: only that document's reports rewritten,
+   and what the run costs beyond the no-change run (the corpus-wide files of a run that
+   writes anything: index, audit.tsv, audit.db, bibliographies, state);
 5. a refresh that changes 50 records: 50 long-tail records become retracted on the server
    (restarted on the same port), ``enrich refresh --max-age 0s`` fetches every cached record
    again, then the re-run: how many documents it rewrote (those whose report files got a
@@ -525,6 +528,31 @@ class Bench:
         )
         self.peaks.append(again)
 
+    def report_edit(
+        self, edited: Measured, same_command: Measured, rewritten: set[str], name: str | None
+    ) -> None:
+        """Report the re-run after one document was edited: which reports it rewrote (only
+        that document's: the target) and its cost beyond the no-change re-run."""
+        print("after editing one document (a line added at its end)")
+        print(
+            f"  re-run      {edited.wall:8.1f} s   exit {edited.code}   {edited.memory_text()}   "
+            f"{edited.cpu_text()}"
+        )
+        met = edited.ok and name is not None and rewritten == {name}
+        print(
+            f"  rewrote     {len(rewritten)} documents' reports (files with a new mtime); the "
+            f"edited one among them: {name in rewritten}"
+        )
+        if edited.ok and same_command.ok:
+            print(
+                f"  cost        {edited.wall - same_command.wall:.1f} s more than the no-change "
+                "re-run (the same command again): the corpus-wide files of a run that writes "
+                "anything (index, audit.tsv, audit.db, bibliographies, state), not per document"
+            )
+        print(f"  target      only the edited document's reports rewritten: {verdict(met)}")
+        self.record("after editing one document, only its reports rewritten", met)
+        self.peaks.append(edited)
+
     def report_refresh(
         self,
         refresh: Measured,
@@ -678,6 +706,24 @@ def unrelated_cache_change(cache_dir: Path) -> None:
         cache.put_missing("1")  # the corpus cites PMIDs of 1,000,000 and above
 
 
+def edit_one(docs: Path) -> Path:
+    """Add an empty line at the end of the first document of ``docs`` (in its own line
+    ending): its bytes change, what it says does not; return its path."""
+    first = min(path for path in docs.rglob("*") if path.is_file())
+    data = first.read_bytes()
+    first.write_bytes(data + (b"\r\n" if b"\r\n" in data else b"\n"))
+    return first
+
+
+def report_of(audit_db: Path, document: Path) -> str | None:
+    """The reports' name (less the suffix) of ``document`` in a run's audit.db, as
+    :func:`documents_rewritten` gives it."""
+    query = "SELECT report FROM documents WHERE document = ?"
+    with closing(sqlite3.connect(audit_db)) as db:
+        row = db.execute(query, (str(document),)).fetchone()
+    return row[0].rsplit(".", 1)[0] if row else None
+
+
 def retract(records: Path, rng: random.Random, count: int) -> list[str]:
     """Write ``records/zz-changed.xml``: ``count`` long-tail records of ``records`` (no
     database paper, none retracted already, so each one's status really changes), now
@@ -778,11 +824,18 @@ def main(argv: list[str] | None = None) -> int:
             unrelated_cache_change(bench.cache)
             what = "after a cache change that touches no cited record"
             elsewhere = bench.no_change("no-change-cache-changed", what, env, out)
+            edited = edit_one(bench.docs)
+            name = report_of(out / "audit.db", edited)
+            before_edit = mtimes(out)
+            one = bench.run("one-edited", bench.docs, env, out=out)
+            bench.report_edit(one, again, documents_rewritten(before_edit, mtimes(out)), name)
             changed = retract(records, random.Random(args.seed), CHANGED)
             citing = documents_citing(out / "audit.db", changed)
         finally:
             printed = stop_server(server)
-        bench.report_server(printed, [again, elsewhere], "the two no-change re-runs", True)
+        bench.report_server(
+            printed, [again, elsewhere, one], "the two no-change re-runs and the edit's", True
+        )
         server, url, _ = start_server(
             records, args.latency, args.per_record_latency, work / "server3.log", port=port
         )

@@ -17,6 +17,8 @@ from benchmarks.bench_scale import (
     Measured,
     documents_citing,
     documents_rewritten,
+    edit_one,
+    report_of,
     retract,
     server_count,
 )
@@ -161,3 +163,32 @@ def test_a_refresh_that_touched_no_document_is_not_judged(tmp_path: Path) -> Non
     assert bench.verdicts[0][1] is None
     bench.report_refresh(run, run, run, run, run, {"a", "b"}, {"a", "c"}, 2)
     assert bench.verdicts[2][1] is False
+
+
+def test_the_edited_document_is_named_as_documents_rewritten_names_it(tmp_path: Path) -> None:
+    """``edit_one`` changes the bytes of one document, in its own line ending, and
+    ``report_of`` names its reports as :func:`documents_rewritten` does."""
+    docs = tmp_path / "docs" / "000"
+    docs.mkdir(parents=True)
+    (docs / "a.md").write_bytes(b"x\r\ny\r\n")
+    (docs / "b.md").write_bytes(b"z\n")
+    edited = edit_one(tmp_path / "docs")
+    assert edited == docs / "a.md" and edited.read_bytes() == b"x\r\ny\r\n\r\n"
+    assert (docs / "b.md").read_bytes() == b"z\n"
+    db_path = tmp_path / "audit.db"
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute("CREATE TABLE documents (document TEXT, report TEXT)")
+        db.execute("INSERT INTO documents VALUES (?, ?)", (str(edited), "000_a.html"))
+        db.commit()
+    assert report_of(db_path, edited) == "000_a"
+    assert report_of(db_path, docs / "b.md") is None
+
+
+def test_an_edit_is_met_only_when_its_reports_alone_were_rewritten(tmp_path: Path) -> None:
+    bench = _bench(tmp_path)
+    run = _run("run", 0)
+    bench.report_edit(run, run, {"a"}, "a")
+    bench.report_edit(run, run, {"a", "b"}, "a")  # another document's reports rewritten
+    bench.report_edit(run, run, set(), "a")  # the edit not seen
+    bench.report_edit(_run("failed", 0, code=1), run, {"a"}, "a")
+    assert [met for _, met in bench.verdicts] == [True, False, False, False]
