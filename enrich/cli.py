@@ -500,7 +500,7 @@ def _rewritten(outcome: RunOutcome) -> str:
     documents = outcome.summary.documents
     if not outcome.read:
         return (
-            f" (nothing changed since the last run: the same inputs, settings and cache; "
+            f" (nothing changed since the last run: the same inputs, settings and cached answers; "
             f"all {count(documents)} documents' reports kept, none read)"
         )
     if not outcome.written:

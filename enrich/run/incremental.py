@@ -32,9 +32,11 @@ The state also records the cache's :class:`~enrich.entrez.cache.CacheVersion` th
 made from (when the run's answers were final and every change to the cache during it was
 its own), with the run's summary: a run whose settings, inputs, names and report files are
 as recorded and whose cache is at that version changed nothing, and knows it without
-reading a record or a document (:meth:`Incremental.as_before`).  A run that had to read to
-find nothing changed (the cache's version had moved) notes the version in the state, in
-place (:meth:`Incremental.remember`): the only file such a run writes.
+reading a record or a document (:meth:`Incremental.as_before`); so does a run whose cache
+moved on in entries none of the set's citation keys are made from (another corpus sharing
+the cache), as the cache's change log shows.  A run that had to read to find nothing
+changed (the cache's version had moved), or knew it from the log, notes the version in the
+state, in place (:meth:`Incremental.remember`): the only file such a run writes.
 
 Per citation key the state also holds what the run's summary, sources, fingerprints and
 bibliography need of its Resolution (:class:`KnownKey`: status, PMID, fetch time, test data
@@ -383,10 +385,12 @@ class Incremental:
         files in the same order under the same names with the same bytes, every report file
         as the state recorded it, and the cache at version ``cache``, the one whose answers
         the previous run was made from (recorded only when they were final: offline, or
-        nothing left unresolved).  Then the run need not read the cache, scan or fingerprint
+        nothing left unresolved), or at a later version whose change log shows none of the
+        entries those answers come from changed (another corpus sharing the cache; then the
+        state notes ``cache``).  Then the run need not read the cache, scan or fingerprint
         anything.  The inputs' digests are kept for the rest of the run either way."""
         previous = self.previous
-        if self.full or previous.summary is None or previous.cache != cache:
+        if self.full or previous.summary is None or previous.cache is None:
             return None
         if previous.settings != self.settings or not previous.run_files:
             return None
@@ -401,7 +405,34 @@ class Incremental:
             if known is None:
                 return None
             problems.extend(known.scan.problems)
+        if previous.cache != cache:
+            if not self._answers_untouched(previous.cache, cache):
+                return None
+            self._read_at = cache  # what the set was made from holds at ``cache``
+            self.remember(cache, previous.summary, previous.sources)
         return previous.summary, problems, previous.sources
+
+    def _answers_untouched(self, since: CacheVersion, now: CacheVersion) -> bool:
+        """Whether the cache, at version ``now``, changed since ``since`` in none of the
+        entries the previous set's answers come from (those of every citation key it cites,
+        see :func:`~enrich.entrez.resolve.cache_entries`).  Any change to a gene's entries
+        counts (a replaced Gene ID is followed to another's), as does any change at all when
+        a key's entries cannot be told (a DOI without a record), or when the log cannot
+        tell what changed."""
+        with CitationCache(self.cache_dir) as opened:
+            found, changed = opened.changes_since(since)
+        if changed is None or found != now:
+            return False
+        if any(key.startswith("gene") for key in changed):
+            return False
+        stored = self._stored_keys()
+        if not stored:  # unreadable, or a set citing nothing: no proof either way
+            return False
+        for key, facts in stored.items():
+            entries = cache_entries(key, facts.pmid)
+            if entries is None or not changed.isdisjoint(entries):
+                return False
+        return True
 
     def known(self, keys: Iterable[str]) -> dict[str, KnownKey]:
         """Of ``keys``, those whose Resolution the state knows and that the cache's change

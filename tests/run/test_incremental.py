@@ -142,6 +142,8 @@ class Folder:
             path.rename(path.with_name("renamed_" + path.name))
         elif action in ("change", "retract", "withdraw"):
             self.change_record(action, rng.choice(self.warm.pmids))
+        elif action == "elsewhere":  # another corpus sharing the cache stores its answers
+            self.store_elsewhere(rng)
         elif action == "settings":
             share = 0.1 if self.audit.resource_share == 0.25 else 0.25
             self.audit = AuditSettings(resources=(), resource_share=share)
@@ -149,6 +151,15 @@ class Folder:
             self.formats = ("html", "json", "md") if len(self.formats) == 2 else ("html", "json")
         elif action == "upgrade":
             enrich.__version__ = enrich.__version__ + ".post1"
+
+    def store_elsewhere(self, rng: random.Random) -> None:
+        """Store in the cache what another corpus's run would: a record and a not-found
+        answer for PMIDs no document here cites (the corpus's are of seven digits)."""
+        pmid = str(rng.randrange(100, 999))
+        xml = make_record(pmid, title="Another corpus's paper", journal="J", year=2021)
+        with CitationCache(self.cache) as cache:
+            cache.put_records([(parse_record(xml), xml)])
+            cache.put_missing(str(int(pmid) + 1000))
 
     def change_record(self, action: str, pmid: str) -> None:
         with CitationCache(self.cache) as cache:
@@ -212,7 +223,7 @@ def fixed_time_and_version() -> Iterator[None]:
 
 ACTIONS = (
     *("edit", "add", "remove", "rename", "change", "retract", "withdraw"),
-    *("settings", "formats", "upgrade", "nothing"),
+    *("settings", "formats", "upgrade", "nothing", "elsewhere"),
 )
 
 
@@ -230,9 +241,10 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
     warm: Warm, steps: list[tuple[str, int]]
 ) -> None:
     """After any sequence of edits, additions, removals, renames, record changes,
-    retractions, withdrawals, settings, formats and version changes, the incremental run's
-    report set is the one a --full run writes into a fresh folder; after no change it
-    writes nothing."""
+    retractions, withdrawals, settings, formats and version changes, and answers another
+    corpus stores in the shared cache, the incremental run's report set is the one a --full
+    run writes into a fresh folder; after no change, or only the other corpus's, it reads
+    and writes nothing (but the state's note of the cache's version)."""
     with tempfile.TemporaryDirectory() as tmp, fixed_time_and_version():
         world = Folder(warm, Path(tmp))
         out = world.root / "out"
@@ -244,8 +256,15 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
             assert snapshot(out) == snapshot(world.full_run()), (action, outcome.kept)
             assert outcome.problems == world.last_full.problems
             assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
-            if action == "nothing":  # the state proves it: nothing read
-                assert not outcome.written and not outcome.read and mtimes(out) == before
+            if action in ("nothing", "elsewhere"):  # the state (and the cache's log) prove
+                # it: nothing read, no report written; the state notes a new cache version
+                assert not outcome.written and not outcome.read
+                after = mtimes(out)
+                assert (
+                    after == before
+                    if action == "nothing"
+                    else after | {STATE: 0} == (before | {STATE: 0})
+                )
 
 
 @pytest.fixture
@@ -869,3 +888,25 @@ def test_a_state_holding_a_view_proves_nothing_and_is_never_read_through(tmp_pat
     )
     done = subprocess.run([sys.executable, "-c", code], timeout=20, capture_output=True, text=True)
     assert (done.returncode, done.stdout) == (0, "{}\n"), done.stderr
+
+
+def test_a_cache_change_elsewhere_is_told_apart_by_the_log(world: Folder) -> None:
+    """A run whose cache moved on only in entries the set's citations are not made from
+    (another corpus's records and not-found answers) reads nothing and writes no report,
+    and notes the new version; a change among them in the same stretch of the log, or any
+    change to a gene summary, is no such proof: the run reads (and writes what a --full
+    run writes)."""
+    out = world.root / "out"
+    world.store_elsewhere(random.Random(1))
+    quiet = world.run(out)
+    assert not quiet.read and not quiet.written
+    assert not world.run(out).read  # the state noted the version: no log to look at
+    world.store_elsewhere(random.Random(2))
+    world.change_record("retract", world.warm.pmids[0])  # one of the set's, logged after
+    mixed = world.run(out)
+    assert mixed.read and mixed.written
+    assert snapshot(out) == snapshot(world.full_run())
+    with CitationCache(world.cache) as cache:
+        cache.put_gene_missing("999999999")  # a gene no document gives
+    gene = world.run(out)
+    assert gene.read and not gene.written
