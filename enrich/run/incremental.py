@@ -417,8 +417,8 @@ class Incremental:
         entries the previous set's answers come from (those of every citation key it cites,
         see :func:`~enrich.entrez.resolve.cache_entries`).  Any change to a gene's entries
         counts (a replaced Gene ID is followed to another's), as does any change at all when
-        a key's entries cannot be told (a DOI without a record), or when the log cannot
-        tell what changed."""
+        a key's entries cannot be told (a DOI without a record, a key the state holds no
+        row of), or when the log cannot tell what changed."""
         with CitationCache(self.cache_dir) as opened:
             found, changed = opened.changes_since(since)
         if changed is None or found != now:
@@ -428,8 +428,10 @@ class Incremental:
         stored = self._stored_keys()
         if not stored:  # unreadable, or a set citing nothing: no proof either way
             return False
-        for key, facts in stored.items():
-            entries = cache_entries(key, facts.pmid)
+        cited = {key for known in self.previous.documents.values() for key in known.scan.keys}
+        for key in cited:  # a key without a row (of another shape, gone) proves nothing
+            facts = stored.get(key)
+            entries = None if facts is None else cache_entries(key, facts.pmid)
             if entries is None or not changed.isdisjoint(entries):
                 return False
         return True

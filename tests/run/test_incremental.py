@@ -910,3 +910,29 @@ def test_a_cache_change_elsewhere_is_told_apart_by_the_log(world: Folder) -> Non
         cache.put_gene_missing("999999999")  # a gene no document gives
     gene = world.run(out)
     assert gene.read and not gene.written
+
+
+@pytest.mark.parametrize("damage", ["row deleted", "status of another shape", "digest as text"])
+def test_a_citation_key_the_state_cannot_tell_is_no_proof_from_the_log(
+    world: Folder, damage: str
+) -> None:
+    """The change log proves a set unchanged only for the keys the state holds: one of the
+    set's keys whose row is gone or of another shape (a damaged or older state) is no
+    proof, so a change to its record since, logged with another corpus's, is read and
+    its documents rendered again, as --full renders them."""
+    out = world.root / "out"
+    with closing(sqlite3.connect(out / STATE)) as db, db:
+        (key,) = db.execute(
+            "SELECT key FROM keys WHERE key LIKE 'pmid:%' AND status = 'resolved' LIMIT 1"
+        ).fetchone()
+        change = {
+            "row deleted": "DELETE FROM keys WHERE key = ?",
+            "status of another shape": "UPDATE keys SET status = 'found' WHERE key = ?",
+            "digest as text": "UPDATE keys SET digest = 'abc' WHERE key = ?",
+        }[damage]
+        assert db.execute(change, (key,)).rowcount == 1
+    world.store_elsewhere(random.Random(3))
+    world.change_record("retract", key.removeprefix("pmid:"))
+    outcome = world.run(out)
+    assert outcome.read and outcome.written
+    assert snapshot(out) == snapshot(world.full_run())
