@@ -33,10 +33,11 @@ made from (when the run's answers were final and every change to the cache durin
 its own), with the run's summary: a run whose settings, inputs, names and report files are
 as recorded and whose cache is at that version changed nothing, and knows it without
 reading a record or a document (:meth:`Incremental.as_before`); so does a run whose cache
-moved on in entries none of the set's citation keys are made from (another corpus sharing
-the cache), as the cache's change log shows.  A run that had to read to find nothing
-changed (the cache's version had moved), or knew it from the log, notes the version in the
-state, in place (:meth:`Incremental.remember`): the only file such a run writes.
+moved on in entries none of the set's answers are made from (another corpus sharing the
+cache: its records, not-found answers and gene summaries), as the cache's change log
+shows.  A run that had to read to find nothing changed (the cache's version had moved), or
+knew it from the log, notes the version in the state, in place
+(:meth:`Incremental.remember`): the only file such a run writes.
 
 Per citation key the state also holds what the run's summary, sources, fingerprints and
 bibliography need of its Resolution (:class:`KnownKey`: status, PMID, fetch time, test data
@@ -76,7 +77,15 @@ from enrich.errors import OutputError
 from enrich.escape import printable
 from enrich.extract import MAX_DOCUMENT_BYTES
 from enrich.folders import open_regular
-from enrich.model import GeneLookup, PaperRecord, Resolution, RunSummary, Status, Style
+from enrich.model import (
+    GeneLookup,
+    GeneStatus,
+    PaperRecord,
+    Resolution,
+    RunSummary,
+    Status,
+    Style,
+)
 from enrich.report import WrittenDocument
 from enrich.report.bibliography import BibliographyEntry, bibliography_entry
 from enrich.report.commit import read_manifest
@@ -415,15 +424,16 @@ class Incremental:
     def _answers_untouched(self, since: CacheVersion, now: CacheVersion) -> bool:
         """Whether the cache, at version ``now``, changed since ``since`` in none of the
         entries the previous set's answers come from (those of every citation key it cites,
-        see :func:`~enrich.entrez.resolve.cache_entries`).  Any change to a gene's entries
-        counts (a replaced Gene ID is followed to another's), as does any change at all when
-        a key's entries cannot be told (a DOI without a record, a key the state holds no
-        row of), or when the log cannot tell what changed."""
+        see :func:`~enrich.entrez.resolve.cache_entries`, and the entries of every Gene ID
+        its documents give).  Any change to a gene's entries counts when the set followed a
+        replaced Gene ID to another's, as does any change at all when a key's entries cannot
+        be told (a DOI without a record, a key the state holds no row of), or when the log
+        cannot tell what changed."""
         with CitationCache(self.cache_dir) as opened:
             found, changed = opened.changes_since(since)
         if changed is None or found != now:
             return False
-        if any(key.startswith("gene") for key in changed):
+        if not self._genes_untouched(changed):
             return False
         stored = self._stored_keys()
         if not stored:  # unreadable, or a set citing nothing: no proof either way
@@ -433,6 +443,28 @@ class Incremental:
             facts = stored.get(key)
             entries = None if facts is None else cache_entries(key, facts.pmid)
             if entries is None or not changed.isdisjoint(entries):
+                return False
+        return True
+
+    def _genes_untouched(self, changed: frozenset[str]) -> bool:
+        """Whether ``changed`` (cache entry keys) holds no entry of a Gene ID the previous
+        set's documents give (``gene:N``, ``gene-missing:N``, N as NCBI files it) — and no
+        gene entry at all when the set followed a replaced ID to another's record, or when
+        its summary cannot tell."""
+        genes = {key for key in changed if key.startswith("gene")}
+        if not genes:
+            return True
+        summary = self.previous.summary
+        if summary is None or summary.genes.get(str(GeneStatus.REPLACED), 0):
+            return False
+        given = {
+            gene_id.lstrip("0")
+            for known in self.previous.documents.values()
+            for gene_id in known.scan.gene_ids
+        }
+        for key in genes:
+            kind, _, gene_id = key.partition(":")
+            if kind not in ("gene", "gene-missing") or gene_id in given:
                 return False
         return True
 

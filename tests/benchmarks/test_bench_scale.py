@@ -21,8 +21,10 @@ from benchmarks.bench_scale import (
     report_of,
     retract,
     server_count,
+    unnamed_cache_change,
 )
 from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, write_corpus
+from enrich.entrez.cache import CacheMark, CitationCache
 from enrich.entrez.pubmed import iter_records
 
 SPEC = CorpusSpec(documents=60, pmids=600, seed=3, retracted_share=0.05, records_per_file=200)
@@ -192,3 +194,14 @@ def test_an_edit_is_met_only_when_its_reports_alone_were_rewritten(tmp_path: Pat
     bench.report_edit(run, run, set(), "a")  # the edit not seen
     bench.report_edit(_run("failed", 0, code=1), run, {"a"}, "a")
     assert [met for _, met in bench.verdicts] == [True, False, False, False]
+
+
+def test_the_unnamed_change_is_one_the_cache_log_cannot_name(tmp_path: Path) -> None:
+    """The benchmark's third no-change run must look at the cache: the change before it
+    is an expiry, which the next run's start forgets and the log records without keys."""
+    with CitationCache(tmp_path) as cache:
+        before = cache.version()
+    unnamed_cache_change(tmp_path)
+    mark = CacheMark.take(tmp_path)  # as a run starts
+    with CitationCache(tmp_path) as cache:
+        assert cache.changes_since(before) == (mark.version, None)

@@ -154,12 +154,14 @@ class Folder:
 
     def store_elsewhere(self, rng: random.Random) -> None:
         """Store in the cache what another corpus's run would: a record and a not-found
-        answer for PMIDs no document here cites (the corpus's are of seven digits)."""
+        answer for PMIDs no document here cites (the corpus's are of seven digits), and
+        NCBI Gene's answer for a Gene ID no document gives (theirs are below 200,000)."""
         pmid = str(rng.randrange(100, 999))
         xml = make_record(pmid, title="Another corpus's paper", journal="J", year=2021)
         with CitationCache(self.cache) as cache:
             cache.put_records([(parse_record(xml), xml)])
             cache.put_missing(str(int(pmid) + 1000))
+            cache.put_gene_missing(str(rng.randrange(500_000, 600_000)))
 
     def change_record(self, action: str, pmid: str) -> None:
         with CitationCache(self.cache) as cache:
@@ -891,11 +893,11 @@ def test_a_state_holding_a_view_proves_nothing_and_is_never_read_through(tmp_pat
 
 
 def test_a_cache_change_elsewhere_is_told_apart_by_the_log(world: Folder) -> None:
-    """A run whose cache moved on only in entries the set's citations are not made from
-    (another corpus's records and not-found answers) reads nothing and writes no report,
-    and notes the new version; a change among them in the same stretch of the log, or any
-    change to a gene summary, is no such proof: the run reads (and writes what a --full
-    run writes)."""
+    """A run whose cache moved on only in entries the set's answers are not made from
+    (another corpus's records, not-found answers and gene summaries) reads nothing and
+    writes no report, and notes the new version; a change among them in the same stretch
+    of the log, or to the summary of a gene a document gives, is no such proof: the run
+    reads (and writes what a --full run writes)."""
     out = world.root / "out"
     world.store_elsewhere(random.Random(1))
     quiet = world.run(out)
@@ -908,8 +910,15 @@ def test_a_cache_change_elsewhere_is_told_apart_by_the_log(world: Folder) -> Non
     assert snapshot(out) == snapshot(world.full_run())
     with CitationCache(world.cache) as cache:
         cache.put_gene_missing("999999999")  # a gene no document gives
+    assert not world.run(out).read
+    given = next(
+        g for p in world.documents() for g in re.findall(r"ncbi_gene_id: '(\d+)'", p.read_text())
+    )
+    with CitationCache(world.cache) as cache:
+        cache.put_gene_missing(given)  # a gene a document gives: NCBI Gene lost it
     gene = world.run(out)
-    assert gene.read and not gene.written
+    assert gene.read and gene.written
+    assert snapshot(out) == snapshot(world.full_run())
 
 
 @pytest.mark.parametrize("damage", ["row deleted", "status of another shape", "digest as text"])
