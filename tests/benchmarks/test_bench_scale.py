@@ -18,13 +18,13 @@ from benchmarks.bench_scale import (
     documents_citing,
     documents_rewritten,
     edit_one,
+    renew_cited_record,
     report_of,
     retract,
     server_count,
-    unnamed_cache_change,
 )
 from benchmarks.corpus import DATABASE_PMIDS, CorpusSpec, write_corpus
-from enrich.entrez.cache import CacheMark, CitationCache
+from enrich.entrez.cache import CitationCache
 from enrich.entrez.pubmed import iter_records
 
 SPEC = CorpusSpec(documents=60, pmids=600, seed=3, retracted_share=0.05, records_per_file=200)
@@ -196,12 +196,24 @@ def test_an_edit_is_met_only_when_its_reports_alone_were_rewritten(tmp_path: Pat
     assert [met for _, met in bench.verdicts] == [True, False, False, False]
 
 
-def test_the_unnamed_change_is_one_the_cache_log_cannot_name(tmp_path: Path) -> None:
-    """The benchmark's third no-change run must look at the cache: the change before it
-    is an expiry, which the next run's start forgets and the log records without keys."""
+def test_a_renewed_record_is_named_by_the_log_and_answers_as_before(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """The benchmark's third no-change run must look at the cache and find nothing
+    changed: the record stored again answers as before (the same record, fetch time and
+    origin), and the log names its entries, so a run cannot prove it from the state."""
+    records = corpus / "records"
+    record, xml = next(iter_records(sorted(records.glob("records-*.xml"))[0].read_bytes()))
     with CitationCache(tmp_path) as cache:
+        cache.put_records([(record, xml)], 1000.0, test_data=True)
         before = cache.version()
-    unnamed_cache_change(tmp_path)
-    mark = CacheMark.take(tmp_path)  # as a run starts
+    renew_cited_record(tmp_path, records, record.pmid)
     with CitationCache(tmp_path) as cache:
-        assert cache.changes_since(before) == (mark.version, None)
+        now, changed = cache.changes_since(before)
+        again = cache.get_record(record.pmid)
+    assert now != before and changed is not None and f"pmid:{record.pmid}" in changed
+    assert again is not None and (again.record, again.fetched_at, again.test_data) == (
+        record,
+        1000.0,
+        True,
+    )
