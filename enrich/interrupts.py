@@ -4,7 +4,8 @@ The command line turns both signals into :class:`Interrupted` (a KeyboardInterru
 every clean-up that handles Ctrl-C handles SIGTERM too), which carries the exit code a
 shell expects: 130 for SIGINT, 143 for SIGTERM.  :func:`deferred` holds both signals
 while a short step that must not be cut in half runs (replacing a report set: renames
-only) and delivers them when it ends.
+only; forking a worker, whose at-fork callbacks swallow an exception raised in them and
+may then leave a lock held, such as logging's, for good) and delivers them when it ends.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ def raise_on_signals() -> None:
 
 
 @contextmanager
-def deferred() -> Iterator[None]:
+def deferred(*, completes: bool = True) -> Iterator[None]:
     """Hold SIGINT and SIGTERM while the block runs, then deliver the first that arrived
-    to the handler that was in force.  Outside the main thread (where signals cannot be
-    handled) the block simply runs."""
+    to the handler that was in force; the :class:`Interrupted` it raises is ``held`` when
+    the block ``completes`` a step a user should hear of as done (replacing a report set),
+    not when it merely must not be cut (forking a worker).  Outside the main thread (where
+    signals cannot be handled) the block simply runs."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -63,5 +66,5 @@ def deferred() -> Iterator[None]:
             try:
                 signal.raise_signal(pending[0])  # the restored handler runs now
             except Interrupted as exc:
-                exc.held = True
+                exc.held = completes
                 raise

@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
 from enrich.errors import WorkerDied
+from enrich.interrupts import deferred
 
 A = TypeVar("A")
 T = TypeVar("T")
@@ -73,8 +74,13 @@ class WorkerPool(Generic[A, V, T]):
             gc.freeze()
             held = frozenset(inherited)  # a snapshot: the caller's dict may grow later
             try:
-                for _ in range(jobs):
-                    self._workers.append(_Worker(context, func, inherited, held))
+                # Ctrl-C or SIGTERM held while the workers fork: raised inside the fork's
+                # at-fork callbacks, it would be swallowed, and logging's lock perhaps left
+                # held for good (the run would hang, deaf); delivered here, once every
+                # worker started is one the clean-up below stops.
+                with deferred(completes=False):
+                    for _ in range(jobs):
+                        self._workers.append(_Worker(context, func, inherited, held))
             except BaseException:  # a fork failed (memory, process limit) or Ctrl-C
                 self.__exit__(None, None, None)
                 raise

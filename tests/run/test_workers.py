@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from enrich.interrupts import SIGNALS, Interrupted, raise_on_signals
 from enrich.run.workers import WorkerDied, WorkerPool
 
 
@@ -132,6 +134,41 @@ def test_a_failed_start_stops_the_started_workers_and_unfreezes_gc(
         WorkerPool(known_keys, 2, {})
     assert started and not started[0].process.is_alive()
     assert gc.get_freeze_count() == 0
+
+
+#: set while :func:`test_a_signal_during_a_fork_is_held_not_swallowed` wants a SIGTERM raised
+#: in the parent's at-fork callback (one registered for good: os offers no way to remove it)
+_SIGNAL_AT_FORK: list[bool] = []
+
+
+def _raise_at_fork() -> None:
+    if _SIGNAL_AT_FORK:
+        _SIGNAL_AT_FORK.clear()
+        signal.raise_signal(signal.SIGTERM)
+
+
+os.register_at_fork(after_in_parent=_raise_at_fork)
+
+
+def test_a_signal_during_a_fork_is_held_not_swallowed() -> None:
+    """SIGTERM arriving while a worker is forked runs its handler inside Python's at-fork
+    callbacks, which swallow the exception: the run went on deaf to it, and when the
+    signal cut logging's own at-fork callback, with logging's lock held for good, so that
+    the next thread to log (the fetching one) hung, and the run with it.  The signal is
+    held while a worker starts and delivered after: the pool raises it (not ``held``:
+    nothing completed) and leaves no worker running."""
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    raise_on_signals()
+    try:
+        _SIGNAL_AT_FORK.append(True)
+        with pytest.raises(Interrupted) as caught:
+            WorkerPool(known_keys, 2, {})
+        assert caught.value.signum == signal.SIGTERM and not caught.value.held
+        assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+    finally:
+        _SIGNAL_AT_FORK.clear()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 ORPHANED_PARENT = """
