@@ -44,6 +44,7 @@ __all__ = [
     "FetchedGenes",
     "GeneResolver",
     "ResolvedGenes",
+    "as_filed",
     "is_gene_id",
     "resolve_genes",
     "resolve_genes_async",
@@ -61,8 +62,8 @@ def is_gene_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 12 and text.strip("0") != ""
 
 
-def _number(gene_id: str) -> str:
-    """A Gene ID as NCBI writes it: without leading zeros."""
+def as_filed(gene_id: str) -> str:
+    """A Gene ID as NCBI files it (and the cache keys it): without leading zeros."""
     return gene_id.lstrip("0")
 
 
@@ -107,7 +108,7 @@ class GeneResolver:
         An ID written with leading zeros is asked, cached and answered as the number NCBI
         files it under (``01001`` is Gene ID 1001), keyed by the ID as given."""
         given = [gene_id for gene_id in dict.fromkeys(gene_ids) if is_gene_id(gene_id)]
-        wanted = list(dict.fromkeys(_number(gene_id) for gene_id in given))
+        wanted = list(dict.fromkeys(as_filed(gene_id) for gene_id in given))
         self._progress(len(given) - len(wanted))  # "01001" beside "1001": one ID
         await self._gather(wanted, report=True)
         for _ in range(MAX_HOPS):
@@ -119,7 +120,7 @@ class GeneResolver:
             if not current:
                 break
             await self._gather(sorted(current, key=int), report=False)
-        return {gene_id: _as_given(self._lookup(_number(gene_id)), gene_id) for gene_id in given}
+        return {gene_id: _as_given(self._lookup(as_filed(gene_id)), gene_id) for gene_id in given}
 
     def _settled(self, gene_id: str) -> bool:
         known = self._known

@@ -72,6 +72,7 @@ from typing import Any
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
 from enrich.entrez.cache import CacheVersion, CitationCache
+from enrich.entrez.gene_names import as_filed
 from enrich.entrez.resolve import cache_entries
 from enrich.errors import OutputError
 from enrich.escape import printable
@@ -458,7 +459,7 @@ class Incremental:
         if summary is None or summary.genes.get(str(GeneStatus.REPLACED), 0):
             return False
         given = {
-            gene_id.lstrip("0")
+            as_filed(gene_id)
             for known in self.previous.documents.values()
             for gene_id in known.scan.gene_ids
         }
