@@ -3,7 +3,8 @@
 A report set written by ``enrich run`` carries its state, ``.enrich-state.sqlite``, committed
 with the set (so it always describes the files beside it, and a killed run leaves the
 previous set and state as they were).  Per document it holds the input's digest (BLAKE2b
-of its bytes), the name its files were written under, what pass 1 found in it (its
+of its bytes) with the file's size, times, inode and device when it was read (see
+:func:`input_digest`), the name its files were written under, what pass 1 found in it (its
 :class:`~enrich.run.scan.Scan`), its index entry, its lines' place in ``audit.tsv``, the
 size and modification time of each of its report files, and its *fingerprint*: a digest of
 everything its reports are made from:
@@ -20,13 +21,17 @@ everything its reports are made from:
 
 A later run keeps a document (its files untouched, the same bytes and mtime; not read
 again, not audited, not rendered) only when its input digest, name and fingerprint are
-the same and its files are exactly as the state recorded them; any doubt (no state, a
-state of another schema or unreadable, a file changed or missing, a citation the cache
-cannot settle before fetching) makes the document be rendered again.  ``--full``
-renders every document.  The run-level files (index.html, audit.tsv, audit.db, the
-bibliographies) are rebuilt from the kept documents' recorded entries, their audit.tsv
-lines and audit.db rows (copied from the previous set) and the new documents' reports; a
-run in which nothing changed writes no report file.
+the same (the digest taken again unless the file's size, modification and change times,
+inode and device are those recorded with it: the change time, which no user can set,
+moves with every write, and an input changed within two seconds of its reading is read
+again by the next run, git's rule for "racily clean" files) and its files are exactly as
+the state recorded them; any doubt (no state, a state of another schema or unreadable, a
+file changed or missing, a citation the cache cannot settle before fetching) makes the
+document be rendered again.  ``--full`` renders every document.  The run-level files
+(index.html, audit.tsv, audit.db, the bibliographies) are rebuilt from the kept
+documents' recorded entries, their audit.tsv lines and audit.db rows (copied from the
+previous set) and the new documents' reports; a run in which nothing changed writes no
+report file.
 
 The state also records the cache's :class:`~enrich.entrez.cache.CacheVersion` the set was
 made from (when the run's answers were final and every change to the cache during it was
@@ -62,6 +67,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -98,7 +104,7 @@ from enrich.shapes import Check, checker
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 7  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 8  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = (
@@ -111,23 +117,50 @@ RUN_FILES = (
 )
 
 FileStat = tuple[int, int]  #: (size in bytes, mtime in ns)
+#: an input's (size, mtime, ctime in ns, inode, device): see :func:`input_digest`
+InputStat = tuple[int, int, int, int, int]
+#: an input whose change time is less than this before it was read may still change within
+#: the same tick of the file system's clock, its times unchanged: its stat is not recorded
+RACY_NS = 2_000_000_000
 
 
-def input_digest(path: Path) -> str:
+def input_digest(path: Path) -> tuple[str, InputStat | None]:
     """The BLAKE2b digest of the file's bytes (hex), or "" (which matches no state) when it
     is not a regular file, is over the documents' size limit, or cannot be read: a FIFO or
     a device is never read here, nor more than a document may hold (reading the document
-    reports what is wrong with it)."""
+    reports what is wrong with it).  With it, the file's :func:`input_stat` as it was
+    before reading, when a later run may take the digest for a file still of that stat:
+    None when the file changed less than :data:`RACY_NS` before it was read (or has no
+    digest), since a write within the same tick of the clock would leave its times as
+    they were.  A write during the reading changes the file's stat, so the next run reads
+    it again."""
     fd = open_regular(path)
     if fd is None:
-        return ""
+        return "", None
     with os.fdopen(fd, "rb") as handle:
-        if os.fstat(fd).st_size > MAX_DOCUMENT_BYTES:
-            return ""
+        found = os.fstat(fd)
+        if found.st_size > MAX_DOCUMENT_BYTES:
+            return "", None
         try:
-            return hashlib.file_digest(handle, "blake2b").hexdigest()
+            digest = hashlib.file_digest(handle, "blake2b").hexdigest()
         except OSError:
-            return ""
+            return "", None
+    settled = time.time_ns() - found.st_ctime_ns >= RACY_NS
+    return digest, _input_stat(found) if settled else None
+
+
+def input_stat(path: Path) -> InputStat | None:
+    """The size, modification and change times, inode and device of the regular file at
+    ``path`` (links followed, as reading it follows them), or None."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return _input_stat(found) if stat.S_ISREG(found.st_mode) else None
+
+
+def _input_stat(found: os.stat_result) -> InputStat:
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
 
 
 def file_stat(path: Path) -> FileStat | None:
@@ -146,6 +179,9 @@ class DocumentState:
 
     path: str
     digest: str
+    #: the input's stat when ``digest`` was taken, if a later run may trust it (see
+    #: :func:`input_digest`)
+    input_stat: InputStat | None
     name: str
     fingerprint: str
     scan: Scan
@@ -238,6 +274,7 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);  -- values in JS
 CREATE TABLE docs (
     path TEXT PRIMARY KEY,   -- the input file, as the run was given it
     digest TEXT NOT NULL,    -- BLAKE2b of its bytes
+    stat TEXT NOT NULL,      -- JSON: [size, mtime_ns, ctime_ns, inode, device] read, or null
     name TEXT NOT NULL,      -- its report files' name, without the format's suffix
     fingerprint TEXT NOT NULL,
     scan TEXT NOT NULL,      -- JSON: pass 1's findings
@@ -260,9 +297,9 @@ CREATE TABLE keys (          -- every citation key the set cites (see KnownKey)
 );
 """
 _SELECT_DOCUMENTS = (
-    "SELECT path, digest, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
+    "SELECT path, digest, stat, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
 )
-_REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT_KEYS = "SELECT key, status, pmid, fetched_at, test_data, digest FROM keys"
 _REPLACE_KEY = "INSERT OR REPLACE INTO keys VALUES (?, ?, ?, ?, ?, ?)"
 _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
@@ -270,9 +307,10 @@ _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
     """A ``docs`` row as this build writes it, else ValueError (or LookupError, TypeError)."""
-    path, digest, name, fingerprint, scan, entry, sources, tsv, files = row
+    path, digest, input_stat, name, fingerprint, scan, entry, sources, tsv, files = row
     if not _ROW_TEXTS([path, digest, name, fingerprint]):
         raise ValueError("a row of another shape")
+    read = _loaded(input_stat, _INPUT_STAT)
     found = _loaded(scan, _SCAN)
     span = _loaded(tsv, _SPAN)
     if min(span) < 0:
@@ -280,6 +318,7 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
     return DocumentState(
         path=path,
         digest=digest,
+        input_stat=None if read is None else (read[0], read[1], read[2], read[3], read[4]),
         name=name,
         fingerprint=fingerprint,
         scan=Scan(
@@ -348,6 +387,7 @@ class Incremental:
         self.settings = _digest([_SCHEMA, *settings])
         self.audit = audit
         self.digests: dict[int, str] = {}
+        self.input_stats: dict[int, InputStat | None] = {}  #: with each of :attr:`digests`
         self.kept: set[int] = set()
         self.fingerprints: dict[int, str] = {}
         self._keys: dict[str, bytes] = {}  #: citation key -> the digest of what it brings
@@ -372,12 +412,25 @@ class Incremental:
         and it was made with these settings (a scan depends on ``--style`` and on the
         version's reader; any change of settings renders every document again anyway), else
         None (pass 1 reads it).  Records the input's digest either way."""
-        digest = self.digests.get(number) or input_digest(path)
-        self.digests[number] = digest
+        digest = self._input(number, path)
         if self.previous.settings != self.settings:
             return None
         known = self.previous.documents.get(str(path))
         return known.scan if known is not None and digest and known.digest == digest else None
+
+    def _input(self, number: int, path: Path) -> str:
+        """Input ``number``'s digest, taken once per run: the one the state records for
+        ``path`` when the file's stat is the one recorded with it, else read (see
+        :func:`input_digest`)."""
+        if number in self.digests:
+            return self.digests[number]
+        known = self.previous.documents.get(str(path))
+        if known and known.digest and known.input_stat and input_stat(path) == known.input_stat:
+            self.digests[number], self.input_stats[number] = known.digest, known.input_stat
+            return known.digest
+        digest, read = input_digest(path)
+        self.digests[number], self.input_stats[number] = digest, read
+        return digest
 
     def keep(self, number: int, scan: Scan, view: CorpusView) -> WrittenDocument | None:
         """What the writer keeps of document ``number`` when its reports may stay as they
@@ -397,7 +450,8 @@ class Incremental:
         the previous run was made from (recorded only when they were final: offline, or
         nothing left unresolved), or at a later version whose change log shows none of the
         entries those answers come from changed (another corpus sharing the cache; then the
-        state notes ``cache``).  Then the run need not read the cache, scan or fingerprint
+        state notes ``cache``, as it notes the new stat of an input read again whose bytes
+        are as they were).  Then the run need not read the cache, scan or fingerprint
         anything.  The inputs' digests are kept for the rest of the run either way."""
         previous = self.previous
         if self.full or previous.summary is None or previous.cache is None:
@@ -410,14 +464,14 @@ class Incremental:
             return None
         problems: list[str] = []
         for number, path in enumerate(self.files):
-            self.digests[number] = input_digest(path)
+            self._input(number, path)
             known = self._as_recorded(number)
             if known is None:
                 return None
             problems.extend(known.scan.problems)
-        if previous.cache != cache:
-            if not self._answers_untouched(previous.cache, cache):
-                return None
+        if previous.cache != cache and not self._answers_untouched(previous.cache, cache):
+            return None
+        if previous.cache != cache or self._restatted():
             self._read_at = cache  # what the set was made from holds at ``cache``
             self.remember(cache, previous.summary, previous.sources)
         return previous.summary, problems, previous.sources
@@ -516,13 +570,27 @@ class Incremental:
     def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
         version ``cache`` gives (after a run that found nothing changed and wrote nothing;
-        None: not known), with the run's summary and sources: see :meth:`as_before`.  A
-        state that cannot be written is left as it is (the next run only takes longer)."""
+        None: not known), with the run's summary and sources: see :meth:`as_before`; and the
+        new stat of inputs read again whose bytes are as they were.  A state that cannot be
+        written is left as it is (the next run only takes longer)."""
         try:
             with closing(sqlite3.connect(self.out_dir / STATE)) as db, db:
                 db.executemany(_SET_META, self._outcome_meta(cache, summary, sources))
+                db.executemany("UPDATE docs SET stat = ? WHERE path = ?", self._restatted())
         except sqlite3.Error:
             return
+
+    def _restatted(self) -> list[tuple[str, str]]:
+        """(stat in JSON, path) of each input this run read again and found as the state
+        knows it (the same digest: its bytes rewritten as they were, copied back, touched),
+        so that the next run need not read it again either."""
+        rows = []
+        for number, seen in self.input_stats.items():
+            path = str(self.files[number])
+            known = self.previous.documents.get(path)
+            if seen and known and seen != known.input_stat and known.digest == self.digests[number]:
+                rows.append((json.dumps(seen), path))
+        return rows
 
     def fingerprint(self, number: int, scan: Scan, view: CorpusView) -> str:
         """The digest of everything document ``number``'s reports are made from."""
@@ -725,8 +793,9 @@ class Incremental:
         fresh, moved = [], []
         for number, scan in enumerate(self._scans):
             span = json.dumps(tsv_spans[number])
-            if number in kept:
-                moved.append((span, str(self.files[number])))
+            if number in kept:  # its place in audit.tsv, and its input's stat if read again
+                seen = json.dumps(self.input_stats.get(number))
+                moved.append((span, seen, str(self.files[number])))
             else:
                 fresh.append(self._row(staging, number, scan, written[number], span))
         run_files = sorted((name, file_stat(staging / name)) for name in RUN_FILES)
@@ -743,7 +812,7 @@ class Incremental:
             db.execute("CREATE TEMP TABLE current (path TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO current VALUES (?)", ((str(f),) for f in self.files))
             db.execute("DELETE FROM docs WHERE path NOT IN (SELECT path FROM current)")
-            db.executemany("UPDATE docs SET tsv = ? WHERE path = ?", moved)
+            db.executemany("UPDATE docs SET tsv = ?, stat = ? WHERE path = ?", moved)
             db.executemany(_REPLACE_DOCUMENT, fresh)
             db.execute("CREATE TEMP TABLE cited (pmid TEXT PRIMARY KEY)")
             for entry in bibliography:
@@ -825,6 +894,7 @@ class Incremental:
         return (
             str(self.files[number]),
             self.digests[number],
+            json.dumps(self.input_stats.get(number)),
             name,
             self.fingerprints.get(number, ""),
             json.dumps(_fields(scan)),
@@ -912,6 +982,7 @@ _CACHE = checker(([str, int, str], type(None)))  #: a CacheVersion, when there i
 _RUN_FILES = checker([[str, [int, int]]])  #: run-level file names and their size and mtime
 _REPORT_FILES = checker([[str, ([int, int], type(None))]])  #: a document's, None: no file
 _SPAN = checker([int, int])  #: where a document's lines are in audit.tsv
+_INPUT_STAT = checker(([int, int, int, int, int], type(None)))  #: an InputStat, or none
 _ENTRY_TEXTS = checker([str, str, str])  #: a bibliography entry's BibTeX, CSL-JSON and RIS
 _SOURCES = checker([_TIME, _TIME, bool])
 _SCAN = checker(

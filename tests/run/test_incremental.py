@@ -39,7 +39,7 @@ from enrich.model import PaperRecord, RunSummary, Style
 from enrich.report import document as report_document
 from enrich.report.bibliography import BibliographyEntry
 from enrich.report.commit import RUN_LOCK
-from enrich.run import RunOutcome, run_enrichment
+from enrich.run import RunOutcome, incremental, run_enrichment
 from enrich.run.incremental import STATE, Incremental
 from enrich.testing import EutilsServer, RecordStore, make_record
 from tests.conftest import count_record_reads
@@ -133,6 +133,9 @@ class Folder:
             if cited:  # cite another paper instead of one (the corpus counts change too)
                 text = text.replace(cited[0], rng.choice(self.warm.pmids), 1)
             path.write_text(text + "\n", encoding="utf-8")
+        elif action == "retouch" and documents:  # the same bytes written again: a new stat
+            path = rng.choice(documents)
+            path.write_bytes(path.read_bytes())
         elif action == "add" and self.reserve:
             shutil.copy(self.reserve.pop(), self.docs)
         elif action == "remove" and len(documents) > 1:
@@ -224,7 +227,7 @@ def fixed_time_and_version() -> Iterator[None]:
 
 
 ACTIONS = (
-    *("edit", "add", "remove", "rename", "change", "retract", "withdraw"),
+    *("edit", "retouch", "add", "remove", "rename", "change", "retract", "withdraw"),
     *("settings", "formats", "upgrade", "nothing", "elsewhere"),
 )
 
@@ -242,12 +245,19 @@ ACTIONS = (
 def test_incremental_output_equals_a_full_run_after_any_changes(
     warm: Warm, steps: list[tuple[str, int]]
 ) -> None:
-    """After any sequence of edits, additions, removals, renames, record changes,
-    retractions, withdrawals, settings, formats and version changes, and answers another
-    corpus stores in the shared cache, the incremental run's report set is the one a --full
-    run writes into a fresh folder; after no change, or only the other corpus's, it reads
-    and writes nothing (but the state's note of the cache's version)."""
-    with tempfile.TemporaryDirectory() as tmp, fixed_time_and_version():
+    """After any sequence of edits, rewrites of the same bytes, additions, removals, renames,
+    record changes, retractions, withdrawals, settings, formats and version changes, and
+    answers another corpus stores in the shared cache, the incremental run's report set is
+    the one a --full run writes into a fresh folder; after no change, or only the other
+    corpus's, it reads and writes nothing (but the state's note of the cache's version).
+    Inputs are trusted by their stat however recently they changed (every edit here
+    changes a document's size), so that the runs take digests from the state."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fixed_time_and_version(),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(incremental, "RACY_NS", 0)
         world = Folder(warm, Path(tmp))
         out = world.root / "out"
         world.run(out)
@@ -788,6 +798,8 @@ def test_a_state_of_another_shape_proves_nothing(world: Folder, name: str, value
         ("sources", 0, "a"),
         ("tsv", 1, 10**12),
         ("files", None, 5),
+        ("stat", None, "x"),
+        ("stat", None, [1, 2, 3]),
     ],
 )
 def test_a_document_row_of_another_shape_proves_nothing(
@@ -945,3 +957,78 @@ def test_a_citation_key_the_state_cannot_tell_is_no_proof_from_the_log(
     outcome = world.run(out)
     assert outcome.read and outcome.written
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def count_input_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The inputs the run reads to take their digest, as the run reads them."""
+    read: list[Path] = []
+    original = incremental.input_digest
+
+    def counted(path: Path) -> tuple[str, incremental.InputStat | None]:
+        read.append(path)
+        return original(path)
+
+    monkeypatch.setattr(incremental, "input_digest", counted)
+    return read
+
+
+def test_an_input_whose_stat_is_as_recorded_is_not_read_again(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of an input whose size, times, inode and device are those recorded with
+    it is the state's: a run that changed nothing reads no document.  An edit of the same
+    size with the modification time set back is still seen (its change time moved): that
+    document alone is read, and the set is a full run's."""
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # the documents were copied just now
+    out = world.root / "out"
+    world.run(out, full=True)  # the state records the inputs' stat
+    read = count_input_reads(monkeypatch)
+    assert not world.run(out).written
+    assert read == []
+    path = world.documents()[0]
+    text, before = path.read_text(encoding="utf-8"), path.stat()
+    pmid = next(p for p in world.warm.pmids if p in text)
+    other = next(p for p in world.warm.pmids if p not in text and len(p) == len(pmid))
+    path.write_text(text.replace(pmid, other), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    outcome = world.run(out)
+    assert read == [path] and outcome.kept == LIVE - 1
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_an_input_changed_just_before_it_was_read_is_read_again_next_time(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write within the same tick of the clock as the reading would leave the file's
+    times as they were: an input whose change time is that close to its reading has no
+    stat recorded, and the next run reads it again."""
+    monkeypatch.setattr(incremental, "RACY_NS", 10**18)  # every input changed "just now"
+    out = world.root / "out"
+    world.run(out, full=True)
+    read = count_input_reads(monkeypatch)
+    assert not world.run(out).written
+    assert sorted(read) == world.documents()
+    with closing(sqlite3.connect(out / STATE)) as db:
+        assert {row[0] for row in db.execute("SELECT stat FROM docs")} == {"null"}
+
+
+def test_an_input_rewritten_as_it_was_is_read_once(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes written again (a checkout, a copy back) give the input a new stat:
+    the next run reads it, finds nothing changed, writes no report and notes the new stat
+    in the state; the run after it reads nothing."""
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    out = world.root / "out"
+    world.run(out, full=True)
+    read = count_input_reads(monkeypatch)
+    path = world.documents()[0]
+    path.write_bytes(path.read_bytes())
+    before = mtimes(out)
+    assert not world.run(out).written
+    assert read == [path]
+    assert mtimes(out) | {STATE: 0} == before | {STATE: 0}
+    read.clear()
+    assert not world.run(out).written
+    assert read == []
