@@ -802,9 +802,10 @@ class Incremental:
         set_meta = [("schema", json.dumps(_SCHEMA)), ("files", json.dumps(run_files)), *meta]
         reused = self._stored_pmids if kept else set()
         with closing(sqlite3.connect(path)) as db, db:
-            # A staged file, dropped when writing it fails (see :meth:`save`): no rollback
-            # journal, no sync (the commit syncs nothing either); a third of a 20,000-document
-            # state's update was spent syncing the copy.
+            # A staged file, never committed when writing it fails (:meth:`save` drops it
+            # after a SQLite or OS error, the run's abort its staging folder after any
+            # other): no rollback journal, no sync (the commit syncs nothing either); a
+            # third of a 20,000-document state's update was spent syncing the copy.
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             if not kept:
