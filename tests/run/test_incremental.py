@@ -1032,3 +1032,26 @@ def test_an_input_rewritten_as_it_was_is_read_once(
     read.clear()
     assert not world.run(out).written
     assert read == []
+
+
+def test_an_input_changed_just_before_its_stat_is_not_trusted_however_long_the_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The racy window is measured from when the stat is taken, not from when the hashing
+    ends: a write in the same tick as the change just before the stat leaves the stat as
+    it was, and a slow read (a large file, a slow disk, a stopped process) must not make
+    that stat trusted.  Here the file changed just now and its reading takes longer than
+    the window: no stat is recorded."""
+    monkeypatch.setattr(incremental, "RACY_NS", 300_000_000)
+    path = tmp_path / "doc.md"
+    path.write_text("# a document\n", encoding="utf-8")  # changed just now
+    original = incremental.hashlib.file_digest
+
+    def slow(handle: object, name: str) -> object:
+        found = original(handle, name)  # type: ignore[arg-type]
+        time.sleep(0.35)  # the reading outlasts the racy window
+        return found
+
+    monkeypatch.setattr(incremental.hashlib, "file_digest", slow)
+    digest, seen = incremental.input_digest(path)
+    assert digest and seen is None
