@@ -130,14 +130,17 @@ def input_digest(path: Path) -> tuple[str, InputStat | None]:
     a device is never read here, nor more than a document may hold (reading the document
     reports what is wrong with it).  With it, the file's :func:`input_stat` as it was
     before reading, when a later run may take the digest for a file still of that stat:
-    None when the file changed less than :data:`RACY_NS` before it was read (or has no
-    digest), since a write within the same tick of the clock would leave its times as
-    they were.  A write during the reading changes the file's stat, so the next run reads
-    it again."""
+    None when the file changed less than :data:`RACY_NS` before that stat was taken,
+    however long the reading took (or has no digest), since a write within the same tick
+    of the clock would leave its times as they were.  A write during the reading changes
+    the file's stat, so the next run reads it again."""
     fd = open_regular(path)
     if fd is None:
         return "", None
     with os.fdopen(fd, "rb") as handle:
+        # the clock before the stat: any write after the stat is later still, so a change
+        # time this far back moves with it (the end of a slow reading proves nothing)
+        now = time.time_ns()
         found = os.fstat(fd)
         if found.st_size > MAX_DOCUMENT_BYTES:
             return "", None
@@ -145,7 +148,7 @@ def input_digest(path: Path) -> tuple[str, InputStat | None]:
             digest = hashlib.file_digest(handle, "blake2b").hexdigest()
         except OSError:
             return "", None
-    settled = time.time_ns() - found.st_ctime_ns >= RACY_NS
+    settled = now - found.st_ctime_ns >= RACY_NS
     return digest, _input_stat(found) if settled else None
 
 
