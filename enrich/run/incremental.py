@@ -154,12 +154,17 @@ def input_digest(path: Path) -> tuple[str, InputStat | None]:
 
 def input_stat(path: Path) -> InputStat | None:
     """The size, modification and change times, inode and device of the regular file at
-    ``path`` (links followed, as reading it follows them), or None."""
-    try:
-        found = path.stat()
-    except OSError:
+    ``path``, opened as :func:`input_digest` opens it (links followed, never blocking), or
+    None when it cannot be opened: a file this user cannot read is read, and its problem
+    reported, as by ``--full``; and on NFS, opening it asks the server for its attributes
+    afresh (close-to-open consistency), where a bare stat may answer from a cache."""
+    fd = open_regular(path)
+    if fd is None:
         return None
-    return _input_stat(found) if stat.S_ISREG(found.st_mode) else None
+    try:
+        return _input_stat(os.fstat(fd))
+    finally:
+        os.close(fd)
 
 
 def _input_stat(found: os.stat_result) -> InputStat:
