@@ -65,7 +65,9 @@ __all__ = [
     "CachedGene",
     "CachedRecord",
     "CitationCache",
+    "gene_entries",
     "holds_cache",
+    "is_gene_entry",
     "own_changes",
 ]
 
@@ -157,6 +159,17 @@ class CachedGene:
     record: GeneRecord
     fetched_at: float
     test_data: bool = False  #: it came from a test server, not NCBI
+
+
+def gene_entries(gene_id: str) -> tuple[str, str]:
+    """The keys of the entries NCBI Gene's answer for ``gene_id`` (as NCBI files it, without
+    leading zeros) is read from: its summary and its not-found answer."""
+    return f"gene:{gene_id}", f"gene-missing:{gene_id}"
+
+
+def is_gene_entry(key: str) -> bool:
+    """Whether the entry ``key`` holds an answer of NCBI Gene's (see :func:`gene_entries`)."""
+    return key.startswith(("gene:", "gene-missing:"))
 
 
 def holds_cache(directory: Path) -> bool:

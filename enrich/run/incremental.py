@@ -77,7 +77,7 @@ from typing import Any
 
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
-from enrich.entrez.cache import CacheVersion, CitationCache
+from enrich.entrez.cache import CacheVersion, CitationCache, gene_entries, is_gene_entry
 from enrich.entrez.gene_names import as_filed
 from enrich.entrez.resolve import cache_entries
 from enrich.errors import OutputError
@@ -492,44 +492,40 @@ class Incremental:
         replaced Gene ID to another's, as does any change at all when a key's entries cannot
         be told (a DOI without a record, a key the state holds no row of), or when the log
         cannot tell what changed."""
-        with CitationCache(self.cache_dir) as opened:
-            found, changed = opened.changes_since(since)
-        if changed is None or found != now:
-            return False
-        if not self._genes_untouched(changed):
+        changed = self._changes_between(since, now)
+        if changed is None or not self._genes_untouched(changed):
             return False
         stored = self._stored_keys()
         if not stored:  # unreadable, or a set citing nothing: no proof either way
             return False
         cited = {key for known in self.previous.documents.values() for key in known.scan.keys}
-        for key in cited:  # a key without a row (of another shape, gone) proves nothing
-            facts = stored.get(key)
-            entries = None if facts is None else cache_entries(key, facts.pmid)
-            if entries is None or not changed.isdisjoint(entries):
-                return False
-        return True
+        # a key without a row (of another shape, gone) proves nothing
+        return all(key in stored and _untouched(changed, key, stored[key].pmid) for key in cited)
+
+    def _changes_between(self, since: CacheVersion, now: CacheVersion) -> frozenset[str] | None:
+        """The keys of the cache entries changed since version ``since``, when the cache is
+        now at version ``now`` and its log can tell them; else None."""
+        with CitationCache(self.cache_dir) as opened:
+            found, changed = opened.changes_since(since)
+        return changed if found == now else None
 
     def _genes_untouched(self, changed: frozenset[str]) -> bool:
         """Whether ``changed`` (cache entry keys) holds no entry of a Gene ID the previous
         set's documents give (``gene:N``, ``gene-missing:N``, N as NCBI files it) — and no
         gene entry at all when the set followed a replaced ID to another's record, or when
         its summary cannot tell."""
-        genes = {key for key in changed if key.startswith("gene")}
+        genes = {key for key in changed if is_gene_entry(key)}
         if not genes:
             return True
         summary = self.previous.summary
         if summary is None or summary.genes.get(str(GeneStatus.REPLACED), 0):
             return False
-        given = {
-            as_filed(gene_id)
+        return genes.isdisjoint(
+            entry
             for known in self.previous.documents.values()
             for gene_id in known.scan.gene_ids
-        }
-        for key in genes:
-            kind, _, gene_id = key.partition(":")
-            if kind not in ("gene", "gene-missing") or gene_id in given:
-                return False
-        return True
+            for entry in gene_entries(as_filed(gene_id))
+        )
 
     def known(self, keys: Iterable[str]) -> dict[str, KnownKey]:
         """Of ``keys``, those whose Resolution the state knows and that the cache's change
@@ -542,18 +538,15 @@ class Incremental:
         previous = self.previous
         with CitationCache(self.cache_dir) as cache:
             self._read_at = cache.version()
-            if self.full or previous.cache is None or not previous.documents:
-                return {}
-            now, changed = cache.changes_since(previous.cache)
-        if changed is None or now != self._read_at:
+        if self.full or previous.cache is None or not previous.documents:
+            return {}
+        changed = self._changes_between(previous.cache, self._read_at)
+        if changed is None:
             return {}
         stored = self._stored_keys()
         for key in keys:
             facts = stored.get(key)
-            if facts is None or facts.status in _ASKED_AGAIN:
-                continue
-            entries = cache_entries(key, facts.pmid)
-            if entries is not None and changed.isdisjoint(entries):
+            if facts and facts.status not in _ASKED_AGAIN and _untouched(changed, key, facts.pmid):
                 self._known[key] = facts
         return dict(self._known)
 
@@ -878,9 +871,8 @@ class Incremental:
         read_at = self._read_at
         if read_at is None or read_at == cache:  # (None: known() was not asked)
             return read_at == cache
-        with CitationCache(self.cache_dir) as opened:
-            now, changed = opened.changes_since(read_at)
-        if changed is None or now != cache:
+        changed = self._changes_between(read_at, cache)
+        if changed is None:
             return False
         answered = [(k, f.pmid) for k, f in self._known.items()]
         answered += [
@@ -888,11 +880,7 @@ class Incremental:
             for k, r in self._final.resolutions.items()
             if r.from_cache
         ]
-        for key, pmid in answered:
-            entries = cache_entries(key, pmid)
-            if entries is None or not changed.isdisjoint(entries):
-                return False  # (no entries known: a DOI without a record, any change counts)
-        return True
+        return all(_untouched(changed, key, pmid) for key, pmid in answered)
 
     def _row(
         self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
@@ -1034,6 +1022,14 @@ _SUMMARY = checker(
         "offline": bool,
     }
 )
+
+
+def _untouched(changed: frozenset[str], key: str, pmid: str | None) -> bool:
+    """Whether none of the cache entries citation ``key`` resolves from (given the PMID of
+    its record, see :func:`~enrich.entrez.resolve.cache_entries`) is among ``changed``;
+    False when its entries cannot be told (a DOI without a record: any change counts)."""
+    entries = cache_entries(key, pmid)
+    return entries is not None and changed.isdisjoint(entries)
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
