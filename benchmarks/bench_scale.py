@@ -92,6 +92,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -706,7 +707,20 @@ def documents_rewritten(before: dict[str, int], after: dict[str, int]) -> set[st
     taken from enrich's own account."""
     written = {name for name, mtime in after.items() if before.get(name) != mtime}
     touched = written | (before.keys() - after.keys())
-    return {name.rsplit(".", 1)[0] for name in touched if not run_file(name)}
+    return {report_name(name) for name in touched if not run_file(name)}
+
+
+def report_name(file_name: str) -> str:
+    """A document's reports' name: a report file's name less its format's suffix."""
+    return file_name.rsplit(".", 1)[0]
+
+
+def audit_rows(audit_db: Path, query: str, parameters: Sequence[str] = ()) -> list[Any]:
+    """The rows ``query`` finds in a run's audit.db, opened read-only (none made when
+    absent: sqlite3.OperationalError)."""
+    uri = f"{audit_db.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as db:
+        return db.execute(query, parameters).fetchall()
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -753,8 +767,7 @@ def renew_cited_record(cache_dir: Path, records: Path, pmid: str) -> None:
 def cited_pmid(audit_db: Path) -> str:
     """A PMID a run's documents cite and that resolved to its own record."""
     query = "SELECT paper FROM citations WHERE paper = pmid ORDER BY paper LIMIT 1"
-    with closing(sqlite3.connect(audit_db)) as db:
-        return str(db.execute(query).fetchone()[0])
+    return str(audit_rows(audit_db, query)[0][0])
 
 
 def _articles(records: Path) -> dict[str, str]:
@@ -777,9 +790,8 @@ def report_of(audit_db: Path, document: Path) -> str | None:
     """The reports' name (less the suffix) of ``document`` in a run's audit.db, as
     :func:`documents_rewritten` gives it."""
     query = "SELECT report FROM documents WHERE document = ?"
-    with closing(sqlite3.connect(audit_db)) as db:
-        row = db.execute(query, (str(document),)).fetchone()
-    return row[0].rsplit(".", 1)[0] if row else None
+    rows = audit_rows(audit_db, query, [str(document)])
+    return report_name(rows[0][0]) if rows else None
 
 
 def retract(records: Path, rng: random.Random, count: int) -> list[str]:
@@ -810,8 +822,7 @@ def claims_of(audit_db: Path, reports: set[str]) -> tuple[int, int]:
     query = "SELECT report, claims FROM documents"
     if not audit_db.is_file():
         return 0, 0
-    with closing(sqlite3.connect(f"{audit_db.resolve().as_uri()}?mode=ro", uri=True)) as db:
-        counts = {row[0].rsplit(".", 1)[0]: row[1] for row in db.execute(query)}
+    counts = {report_name(report): claims for report, claims in audit_rows(audit_db, query)}
     return sum(counts.get(name, 0) for name in reports), sum(counts.values())
 
 
@@ -825,8 +836,7 @@ def documents_citing(audit_db: Path, pmids: Sequence[str]) -> set[str]:
         "JOIN documents ON documents.document = citations.document "
         f"WHERE citations.paper IN ({marks}) OR citations.pmid IN ({marks})"
     )
-    with closing(sqlite3.connect(audit_db)) as db:
-        return {row[0].rsplit(".", 1)[0] for row in db.execute(query, [*pmids, *pmids])}
+    return {report_name(row[0]) for row in audit_rows(audit_db, query, [*pmids, *pmids])}
 
 
 _REWRITTEN = re.compile(r"\(([\d,]+) of ([\d,]+) documents' reports rewritten")
