@@ -96,6 +96,31 @@ def doi_key(doi: str) -> str:
     return doi.lower()
 
 
+#: how a :func:`fallback_key` opens
+FALLBACK = "pmid-else-doi:"
+
+
+def fallback_key(pmid: str, doi: str) -> str:
+    """The citation key of PMID ``pmid`` given with DOI ``doi``, which resolves to the
+    PMID's record, or, when PubMed has no record for the PMID (a typo, most likely), to the
+    DOI's: ``pmid-else-doi:N|d`` (``d`` as :func:`doi_key` gives it)."""
+    return f"{FALLBACK}{pmid}|{doi_key(doi)}"
+
+
+def is_fallback(key: str) -> bool:
+    """Whether citation ``key`` is a :func:`fallback_key`: made of two identifiers that
+    other keys name, it is left out wherever identifiers are counted."""
+    return key.startswith(FALLBACK)
+
+
+def split_fallback(key: str) -> tuple[str, str] | None:
+    """The PMID and DOI key of a :func:`fallback_key`; None for any other key."""
+    if not key.startswith(FALLBACK):
+        return None
+    pmid, bar, doi = key[len(FALLBACK) :].partition("|")
+    return (pmid, doi) if bar and pmid and doi else None
+
+
 def split_pubmed_term(term: str) -> list[str]:
     """The raw PMID tokens of a PubMed search term such as TFLink's evidence links.
 

@@ -1,7 +1,10 @@
 """Resolution stage: citation keys in, one :class:`~enrich.model.Resolution` per key out.
 
-Keys are :attr:`enrich.model.Citation.key` values: ``pmid:N``, ``doi:d`` or
-``invalid:...``.  Every key ends in exactly one terminal state:
+Keys are :attr:`enrich.model.Citation.keys` values: ``pmid:N``, ``doi:d``,
+``invalid:...``, or the fallback key of a PMID given with a DOI,
+``pmid-else-doi:N|d`` (:func:`~enrich.identifiers.fallback_key`), which settles as its PMID's
+Resolution, or, when PubMed has no record for the PMID, as its DOI's (the DOI is searched
+only then).  Every key ends in exactly one terminal state:
 
 * ``resolved``: PubMed returned the record (from the cache or the network);
 * ``not_found``: PubMed has no record for the PMID (asked twice: in its batch,
@@ -44,7 +47,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
 from enrich.folders import StrPath, one_path_refused
-from enrich.identifiers import doi_key, normalize_doi, normalize_pmid
+from enrich.identifiers import doi_key, is_fallback, normalize_doi, normalize_pmid, split_fallback
 from enrich.model import PaperRecord, Resolution, Status
 
 __all__ = [
@@ -142,12 +145,17 @@ class Resolver:
 
     async def resolve(self, keys: Iterable[str]) -> dict[str, Resolution]:
         """One Resolution per distinct key; see the module docstring for the states."""
+        asked = list(dict.fromkeys(keys))
         results: dict[str, Resolution] = {}
         pmids: list[str] = []
         dois: list[str] = []
-        for key in dict.fromkeys(keys):
+        fallbacks: dict[str, tuple[str, str]] = {}  #: fallback key -> (PMID, DOI key)
+        for key in asked:
             kind, _, value = key.partition(":")
-            if kind == "pmid" and normalize_pmid(value) != value:
+            pair = split_fallback(key)
+            if pair is not None and normalize_pmid(pair[0]) == pair[0]:
+                fallbacks[key] = pair
+            elif kind == "pmid" and normalize_pmid(value) != value:
                 results[key] = Resolution(key, Status.INVALID, reason=_odd_pmid(value))
                 self._progress(1)
             elif kind == "pmid":
@@ -160,17 +168,66 @@ class Resolver:
             else:
                 results[key] = Resolution(key, Status.INVALID, reason="malformed identifier")
                 self._progress(1)
+        if fallbacks:
+            self._settled = _with_fallbacks(self._settled, fallbacks, set(asked))
         read: dict[str, CachedRecord] = {}  #: records read from the cache, read once
         doi_pmids, searched = await self._resolve_dois(dois, results, read)
         await self._resolve_pmids([*pmids, *doi_pmids.values()], results, read)
-        for doi, pmid in doi_pmids.items():
-            found = results[f"pmid:{pmid}"]
-            from_cache = found.from_cache and doi not in searched
-            results[f"doi:{doi}"] = replace(found, key=f"doi:{doi}", from_cache=from_cache)
-        for pmid in set(doi_pmids.values()) - set(pmids):
-            del results[f"pmid:{pmid}"]  # asked only on behalf of a DOI
+        _settle_dois(doi_pmids, searched, results)
+        if fallbacks:
+            await self._resolve_fallbacks(fallbacks, results, read)
+        # PMIDs and DOIs asked only on behalf of a DOI or a fallback key are left out
+        results = {key: results[key] for key in asked}
         self._settled(results)
         return results
+
+    async def _resolve_fallbacks(
+        self,
+        fallbacks: dict[str, tuple[str, str]],
+        results: dict[str, Resolution],
+        read: dict[str, CachedRecord],
+    ) -> None:
+        """Settle each fallback key (:func:`~enrich.identifiers.fallback_key`) in ``results``,
+        where its PMID's Resolution is: as that Resolution, unless PubMed has no record for
+        the PMID; then as its DOI's.  Quietly: progress counts the identifiers a document
+        gives, not the keys made of two of them."""
+        progress, self._progress = self._progress, _quiet
+        try:
+            await self._resolve_fallbacks_quietly(fallbacks, results, read)
+        finally:
+            self._progress = progress
+
+    async def _resolve_fallbacks_quietly(
+        self,
+        fallbacks: dict[str, tuple[str, str]],
+        results: dict[str, Resolution],
+        read: dict[str, CachedRecord],
+    ) -> None:
+        pmids = [pmid for pmid, _ in fallbacks.values() if f"pmid:{pmid}" not in results]
+        await self._resolve_pmids(pmids, results, read)
+        lacking = [
+            doi
+            for pmid, doi in fallbacks.values()
+            if results[f"pmid:{pmid}"].status is Status.NOT_FOUND
+        ]
+        dois = []
+        for doi in dict.fromkeys(lacking):
+            if f"doi:{doi}" in results:
+                continue
+            if _unquotable(doi):
+                results[f"doi:{doi}"] = Resolution(
+                    f"doi:{doi}", Status.INVALID, reason=_unquotable(doi)
+                )
+            else:
+                dois.append(doi)
+        doi_pmids, searched = await self._resolve_dois(dois, results, read)
+        await self._resolve_pmids(list(doi_pmids.values()), results, read)
+        _settle_dois(doi_pmids, searched, results)
+        for key, (pmid, doi) in fallbacks.items():
+            found = results[f"pmid:{pmid}"]
+            if found.status is Status.NOT_FOUND:
+                found = results[f"doi:{doi}"]
+            results[key] = replace(found, key=key)
 
     # --- PMIDs ------------------------------------------------------------------------
 
@@ -442,6 +499,42 @@ class Resolver:
         return []
 
 
+def _settle_dois(
+    doi_pmids: dict[str, str], searched: set[str], results: dict[str, Resolution]
+) -> None:
+    """Each DOI of ``doi_pmids`` settled in ``results`` as the Resolution of the PMID it
+    maps to (from the cache unless its mapping had to be ``searched``)."""
+    for doi, pmid in doi_pmids.items():
+        found = results[f"pmid:{pmid}"]
+        from_cache = found.from_cache and doi not in searched
+        results[f"doi:{doi}"] = replace(found, key=f"doi:{doi}", from_cache=from_cache)
+
+
+def _quiet(settled: int) -> None:
+    """A progress callback that says nothing."""
+
+
+def _with_fallbacks(
+    settled: Settled, fallbacks: dict[str, tuple[str, str]], asked: set[str]
+) -> Settled:
+    """``settled`` told only of keys ``asked``, and, when a PMID settles with a record (or
+    fails), of the fallback keys of that PMID too, as the same Resolution: a fallback key
+    whose PMID PubMed lacks waits for its DOI (the end of :meth:`Resolver.resolve`)."""
+    by_pmid: dict[str, list[str]] = {}
+    for key, (pmid, _) in fallbacks.items():
+        by_pmid.setdefault(f"pmid:{pmid}", []).append(key)
+
+    def tell(found: dict[str, Resolution]) -> None:
+        told = {key: resolution for key, resolution in found.items() if key in asked}
+        for key, resolution in found.items():
+            if resolution.status is not Status.NOT_FOUND:
+                told.update((fb, replace(resolution, key=fb)) for fb in by_pmid.get(key, ()))
+        if told:
+            settled(told)
+
+    return tell
+
+
 def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:
     """The cache entries that the Resolution of citation ``key`` is made from, given the
     PMID of the record it resolved to (None: no record); None when they cannot be told (a
@@ -450,6 +543,12 @@ def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:
     kind, _, value = key.partition(":")
     if kind == "pmid" and normalize_pmid(value) == value:
         return (f"pmid:{value}", f"missing:{value}")
+    pair = split_fallback(key)
+    if pair is not None and normalize_pmid(pair[0]) == pair[0]:
+        own = (f"pmid:{pair[0]}", f"missing:{pair[0]}")
+        if pmid == pair[0]:  # its PMID's record: the DOI was not asked
+            return own
+        return (*own, f"doi:{pair[1]}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
     if kind == "doi" and not _unquotable(value):
         return (f"doi:{doi_key(value)}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
     return ()  # invalid (a PMID not in PubMed's form among them): never asked
@@ -624,7 +723,8 @@ async def resolve_citations_async(
         resolutions, requests = await _resolve(
             list(keys), cache, None if offline else eutils, transport, progress, on_settled
         )
-    hits = sum(r.from_cache for r in resolutions.values())  # keys answered by the cache
+    # identifiers answered by the cache (a fallback key is two of them, counted already)
+    hits = sum(r.from_cache for k, r in resolutions.items() if not is_fallback(k))
     return Resolved(resolutions, requests, hits)
 
 

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,17 @@ import diskcache
 import httpx
 import pytest
 
-from enrich.entrez import CitationCache, EutilsClient, EutilsSettings, resolve_keys
+from enrich.entrez import (
+    CitationCache,
+    EutilsClient,
+    EutilsSettings,
+    resolve_citations,
+    resolve_keys,
+)
 from enrich.entrez.cache import SCHEMA_VERSION
 from enrich.entrez.pubmed import parse_record
 from enrich.errors import EutilsRefused
+from enrich.identifiers import fallback_key
 from enrich.model import Resolution, Status
 from enrich.testing import EutilsServer, Faults, RecordStore, make_record, record_set
 from tests.conftest import count_record_reads
@@ -893,3 +901,58 @@ def test_a_cached_witness_pubmed_withdrew_does_not_keep_missing_pmids_unresolved
     assert asked[-1] == [made_up, withdrawn, *kept]
     with CitationCache(cache_dir) as cache:
         assert cache.is_missing(made_up)
+
+
+def test_a_pmid_pubmed_lacks_given_with_a_doi_resolves_by_the_doi(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """A fallback key is its PMID's Resolution when PubMed has the PMID (its DOI never
+    searched, even one PubMed lacks), else its DOI's; the PMID's own key still says
+    not_found, and no key but those asked comes back."""
+    server = server_factory()
+    kept = fallback_key("20001", "10.9999/never-searched")
+    typo = fallback_key("99999901", "10.5555/TEST.20002")
+    both_wrong = fallback_key("99999902", "10.9999/absent")
+    keys = [kept, typo, both_wrong, "pmid:99999901"]
+    results, _ = resolve(server.url, keys, tmp_path)
+    assert list(results) == keys
+    assert [r.key for r in results.values()] == keys
+    assert results[kept].status is Status.RESOLVED
+    assert results[kept].record is not None and results[kept].record.pmid == "20001"
+    assert results[typo].status is Status.RESOLVED
+    assert results[typo].record is not None and results[typo].record.pmid == "20002"
+    assert results["pmid:99999901"].status is Status.NOT_FOUND
+    assert results[both_wrong].status is Status.NOT_IN_PUBMED
+    terms = " ".join(r.params["term"] for r in server.requests if r.endpoint == "esearch.fcgi")
+    assert "10.5555/test.20002" in terms and "10.9999/absent" in terms
+    assert "never-searched" not in terms
+
+
+def test_fallback_keys_are_settled_as_they_become_final_and_then_from_the_cache(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """on_settled hears of a fallback key with its final Resolution (as its PMID's, or its
+    DOI's once searched), of no helper key; the next run answers every one from the cache,
+    offline too, without a request."""
+    server = server_factory()
+    keys = [fallback_key(pmid, f"10.5555/test.{pmid}") for pmid in PMIDS[:30]]
+    keys += [fallback_key("99999903", "10.5555/test.20400"), "pmid:20401"]
+    heard: dict[str, Resolution] = {}
+
+    def settled(resolutions: dict[str, Resolution]) -> None:
+        for key, resolution in resolutions.items():
+            heard.setdefault(key, resolution)
+
+    results, _ = resolve(server.url, keys, tmp_path, settled, batch_size=10)
+    assert set(heard) == set(results) == set(keys)
+    assert {key for key in heard if heard[key] != results[key]} == set()
+    assert results[keys[30]].record is not None and results[keys[30]].record.pmid == "20400"
+    warm, requests = resolve(server.url, keys, tmp_path)
+    assert requests == 0 and warm == {
+        key: replace(r, from_cache=True) for key, r in results.items()
+    }
+    offline = resolve_citations(
+        keys, cache_dir=tmp_path, eutils=EutilsSettings(base_url=server.url), offline=True
+    )
+    assert offline.resolutions == warm
+    assert offline.cache_hits == 1  # pmid:20401: a fallback key's identifiers count as keys
