@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from enrich.escape import printable
-from enrich.identifiers import doi_key, normalize_doi
+from enrich.identifiers import doi_key, fallback_key, normalize_doi
 
 
 class Style(StrEnum):
@@ -103,6 +103,21 @@ class Citation:
         if self.doi and "doi" not in self.invalid:
             return f"doi:{doi_key(self.doi)}"
         return f"invalid:{self.pmid or self.doi or ''}"
+
+    @property
+    def fallback(self) -> str | None:
+        """For a PMID given with a DOI (both well formed), the key that resolves the DOI
+        should PubMed lack the PMID (:func:`~enrich.identifiers.fallback_key`); else None."""
+        if self.pmid and self.doi and not self.invalid:
+            return fallback_key(self.pmid, self.doi)
+        return None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key whose Resolution the audit of this citation reads: :attr:`key`, and
+        :attr:`fallback` when there is one."""
+        fallback = self.fallback
+        return (self.key,) if fallback is None else (self.key, fallback)
 
     def to_dict(self) -> dict[str, Any]:
         return {

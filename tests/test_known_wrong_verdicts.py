@@ -6,45 +6,18 @@ fail the day a fix lands without its marker being removed (the test then passes)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from enrich.audit import AuditSettings, audit_document
-from enrich.entrez import EutilsSettings
 from enrich.model import Citation, Claim, ClaimKind, Document, Style, Subject
 from enrich.report.document import bibliography_entries
 from enrich.report.rows import database_rows
-from enrich.run import enrich_documents
-from enrich.testing import EutilsServer
 from tests.audit.helpers import NO_STATS, record, resolved
-
-#: a TWIST2 reference of the examples, in the local server's default records
-KNOWN_PMID, KNOWN_DOI = "18598946", "10.1016/j.ccr.2008.06.005"
 
 
 def _document(citation: Citation) -> Document:
     claim = Claim("s1", ClaimKind.STATEMENT, "line 1", (citation,), text="TWIST2 …")
     return Document("doc.md", Style.TEXT, Subject(symbol="TWIST2"), (claim,))
-
-
-@pytest.mark.xfail(strict=True, reason="a PMID PubMed lacks is not tried by its DOI yet")
-def test_a_mistyped_pmid_is_resolved_by_the_documents_doi(
-    eutils_server: EutilsServer, tmp_path: Path
-) -> None:
-    """A citation giving a PMID PubMed lacks (a typo) and a DOI PubMed has is resolved to
-    the DOI's paper, still flagged not_found so that the curator sees the fault."""
-    document = _document(Citation(pmid="99999999", doi=KNOWN_DOI))
-    run = enrich_documents(
-        [document],
-        cache_dir=tmp_path,
-        eutils=EutilsSettings(base_url=eutils_server.url),
-        audit=AuditSettings(),
-    )
-    verdict = run.documents[0].claims[0].citations[0]
-    assert verdict.resolution.record is not None
-    assert verdict.resolution.record.pmid == KNOWN_PMID
-    assert "not_found" in [flag.name for flag in verdict.flags]
 
 
 @pytest.mark.xfail(strict=True, reason="a misidentified PMID still enters the outputs")

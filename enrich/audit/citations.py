@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from enrich.audit.resources import ResourcePaper
@@ -41,6 +42,12 @@ def _status_flags(citation: Citation, resolution: Resolution) -> list[Flag]:
     if resolution.status is Status.INVALID:
         return [Flag(FlagName.INVALID, resolution.reason or _invalid_reason(citation))]
     flags = []
+    if resolution.key != citation.key and resolution.record is not None:  # by its fallback
+        reason = (
+            f"PubMed has no record for PMID {citation.pmid}; its DOI {citation.doi} is "
+            f"PMID {resolution.record.pmid}'s, audited instead"
+        )
+        flags.append(Flag(FlagName.NOT_FOUND, reason))
     if resolution.status in _STATUS_FLAGS:
         name, template = _STATUS_FLAGS[resolution.status]
         flags.append(Flag(name, resolution.reason or template.format(_label(citation))))
@@ -49,6 +56,18 @@ def _status_flags(citation: Citation, resolution: Resolution) -> list[Flag]:
             Flag(FlagName.INVALID, f"{_invalid_reason(citation)}; audited by {resolution.key}")
         )
     return flags
+
+
+def audited_by(citation: Citation, resolutions: Mapping[str, Resolution]) -> Resolution | None:
+    """The Resolution ``citation`` is audited by: its key's, unless PubMed has no record for
+    its PMID and the DOI given with it resolved: then that (its :attr:`Citation.fallback`
+    key's).  None when ``resolutions`` lacks its key."""
+    found = resolutions.get(citation.key)
+    if found is None or found.status is not Status.NOT_FOUND or citation.doi is None:
+        return found
+    fallback = citation.fallback
+    by_doi = resolutions.get(fallback) if fallback is not None else None
+    return by_doi if by_doi is not None and by_doi.status is Status.RESOLVED else found
 
 
 def _invalid_reason(citation: Citation) -> str:

@@ -17,6 +17,7 @@ from enrich.audit.citations import (
     _paper,
     _registry_flag,
     _status_flags,
+    audited_by,
     corpus_share,
 )
 from enrich.audit.explain import grade_reason
@@ -153,7 +154,7 @@ def _citation_worth(citation: Citation, context: _Context) -> _Worth:
     """
     run = context.run
     cited = run.cited.get(citation)
-    if cited is None or context.resolutions.get(cited.key) is not cited.found:
+    if cited is None or audited_by(citation, context.resolutions) is not cited.found:
         cited = run.remember(citation, _judge_without_share(citation, context.resolutions, run))
     if cited.registered or cited.worth.record is None:  # no record: nothing shows a database
         return cited.worth
@@ -171,7 +172,7 @@ def _judge_without_share(
 ) -> _CitationMemo:
     """``citation`` judged without the corpus share (:meth:`_CitationMemo.as_shared` adds it)."""
     key = citation.key
-    found = resolutions.get(key)
+    found = audited_by(citation, resolutions)
     resolution = _resolution(citation, key, found)
     resolved = resolution.record if resolution.status is Status.RESOLVED else None
     record = run.record(resolved) if resolved is not None else None

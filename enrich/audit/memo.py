@@ -65,7 +65,7 @@ class _CitationMemo:
     """
 
     key: str  #: the citation's key
-    found: Resolution | None  #: ``resolutions.get(key)`` when judged: the entry's validity
+    found: Resolution | None  #: what it was audited by (see ``audited_by``), its validity
     worth: _Worth  #: without the corpus share: the registry's or the title's flag, if any
     registered: bool  #: in the registry, so the corpus share never applies
     around: tuple[tuple[Flag, ...], tuple[Flag, ...]]  #: the flags before and after resource

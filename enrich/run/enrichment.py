@@ -24,6 +24,7 @@ from enrich.entrez import (
 )
 from enrich.extract import iter_documents
 from enrich.folders import StrPath
+from enrich.identifiers import is_fallback
 from enrich.model import (
     AuditedDocument,
     Document,
@@ -64,7 +65,7 @@ def read_documents(paths: Iterable[StrPath], style: Style | None = None) -> list
 
 def citation_keys(documents: Iterable[Document]) -> list[str]:
     """The distinct citation keys of ``documents``, in first-seen order."""
-    return list(dict.fromkeys(c.key for d in documents for c in d.all_citations()))
+    return list(dict.fromkeys(key for d in documents for c in d.all_citations() for key in c.keys))
 
 
 def run_gene_ids(documents: Iterable[Document]) -> list[str]:
@@ -119,7 +120,7 @@ def enrich_documents(
         problems=sum(len(d.problems) for d in documents),
         grades=grades,
         flags=flags,
-        citations=(r.status for r in resolved.resolutions.values()),
+        citations=(r.status for k, r in resolved.resolutions.items() if not is_fallback(k)),
         requests=resolved.requests,
         cache_hits=resolved.cache_hits,
         genes=genes,

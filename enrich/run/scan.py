@@ -62,7 +62,7 @@ class Scanner:
     def scan(self, path: Path) -> Scan:
         """What pass 2 and the run's summary need to know of the document at ``path``."""
         document = read_document(path, self.style)
-        keys = tuple(dict.fromkeys(c.key for c in document.all_citations()))
+        keys = tuple(dict.fromkeys(key for c in document.all_citations() for key in c.keys))
         stats = corpus_stats([document])
         return Scan(
             keys=keys,

@@ -47,6 +47,7 @@ from enrich.errors import NoDocuments, OutputError
 from enrich.escape import printable
 from enrich.extract import iter_input_files, no_documents_message, read_document
 from enrich.folders import StrPath, check_writable_folder, one_path_refused
+from enrich.identifiers import is_fallback
 from enrich.model import (
     AuditedDocument,
     GeneLookup,
@@ -367,11 +368,12 @@ def stream_documents(
         progress=hook("looking up gene names", len(ids)),
     )
     keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
-    resolving = hook("resolving citations", len(keys))
+    identifiers = [key for key in keys if not is_fallback(key)]  #: what the run counts
+    resolving = hook("resolving citations", len(identifiers))
     known = reuse.known(keys) if reuse is not None else {}
     from_cache = partial(_from_cache, cache_dir=cache_dir, eutils=eutils, offline=offline)
     settled = from_cache([key for key in keys if key not in known])
-    resolving(len(settled) + len(known))
+    resolving(sum(key in settled or key in known for key in identifiers))
     stats = merge_stats(s.stats for s in scans)
     grades: Counter[str] = Counter()
     flags: Counter[str] = Counter()
@@ -423,8 +425,7 @@ def stream_documents(
     final = {key: read[key] for key in keys if key in read}  # the others are known
     if reuse is not None:
         reuse.settled(scans, CorpusView(final, genes.lookups, stats))
-    answers: list[Resolution | KnownKey] = [*final.values()]
-    answers += (known[key] for key in keys if key not in read)
+    answers = [final[key] if key in final else known[key] for key in identifiers]
     summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
     summary = dataclasses.replace(summary, problems=summary.problems + len(late))
     problems = [line for scan in scans for line in scan.problems] + late
@@ -518,7 +519,8 @@ class DocumentAuditor(Generic[R]):
         path, name = named
         context = self.context
         document = read_document(path, context.style)
-        if any(citation.key not in resolutions for citation in document.all_citations()):
+        cited = (key for citation in document.all_citations() for key in citation.keys)
+        if any(key not in resolutions for key in cited):
             changed = Problem(str(path), "", "changed while enrich read it: run again")
             document = dataclasses.replace(document, problems=(*document.problems, changed))
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)

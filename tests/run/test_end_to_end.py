@@ -24,10 +24,12 @@ from citeproc import CitationItem, CitationStylesBibliography, CitationStylesSty
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner, Result
 
+from enrich.audit import AuditSettings
 from enrich.cli import cli
 from enrich.entrez import EutilsSettings, parse_record, resolve_citations
+from enrich.model import Citation, Claim, ClaimKind, Document, Style, Subject
 from enrich.report.commit import RUN_LOCK
-from enrich.run import citation_keys, read_documents, streaming
+from enrich.run import citation_keys, enrich_documents, read_documents, streaming
 from enrich.run.incremental import STATE
 from enrich.testing import EutilsServer, GeneStore, RecordStore, make_record
 from tests.conftest import EXAMPLES
@@ -486,3 +488,56 @@ def test_a_run_without_an_email_says_ncbi_asks_for_one(
     assert "e-mail" not in offline.stderr
     named = run(["audit", str(EXAMPLES)], server.url, tmp_path)
     assert "e-mail" not in named.stderr
+
+
+def test_a_mistyped_pmid_beside_its_papers_doi_is_audited_by_the_doi(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """A reference whose PMID PubMed lacks (a typo) and whose DOI PubMed has is audited as the
+    DOI's paper, flagged not_found with both identifiers; the run after reads the cache
+    only and rewrites nothing, and ``audit --fail-on not_found`` still trips on it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = (EXAMPLES / "harmonizome_gene_TWIST2.md").read_text(encoding="utf-8")
+    typo = page.replace("/18598946", "/18598964").replace('"18598946"', '"18598964"')
+    assert typo.count("18598964") == 2 and "18598946" not in typo
+    (docs / "twist2.md").write_text(typo, encoding="utf-8")
+    args = ["run", str(docs), "--out", str(tmp_path / "out")]
+    first = run(args, server.url, tmp_path)
+    assert first.exit_code == 0, first.output
+    cited = [c for c in citations(report(tmp_path, "twist2")) if c["pmid"] == "18598964"]
+    assert cited and all(c["record"]["pmid"] == "18598946" for c in cited)
+    reasons = [f["reason"] for c in cited for f in c["flags"] if f["name"] == "not_found"]
+    assert reasons == [
+        "PubMed has no record for PMID 18598964; its DOI 10.1016/j.ccr.2008.06.005 is "
+        "PMID 18598946's, audited instead"
+    ] * len(cited)
+    assert "identifiers    30 distinct cited: 1 not_found, 29 resolved" in first.output
+    reports = tmp_path / "out"
+    before = {p.name: p.stat().st_mtime_ns for p in reports.iterdir() if p.name != STATE}
+    asked = len(server.requests)
+    again = run(args, server.url, tmp_path)
+    assert again.exit_code == 0 and len(server.requests) == asked, again.output
+    assert {p.name: p.stat().st_mtime_ns for p in reports.iterdir() if p.name != STATE} == before
+    gate = run(["audit", str(docs), "--fail-on", "not_found"], server.url, tmp_path)
+    assert gate.exit_code == 1 and "tripped by not_found" in gate.stderr
+
+
+def test_the_library_audits_a_mistyped_pmid_by_the_documents_doi(
+    eutils_server: EutilsServer, tmp_path: Path
+) -> None:
+    """A citation giving a PMID PubMed lacks (a typo) and a DOI PubMed has is resolved to
+    the DOI's paper, still flagged not_found so that the curator sees the fault."""
+    citation = Citation(pmid="99999999", doi="10.1016/j.ccr.2008.06.005")  # 18598946's
+    claim = Claim("s1", ClaimKind.STATEMENT, "line 1", (citation,), text="TWIST2 …")
+    document = Document("doc.md", Style.TEXT, Subject(symbol="TWIST2"), (claim,))
+    run = enrich_documents(
+        [document],
+        cache_dir=tmp_path,
+        eutils=EutilsSettings(base_url=eutils_server.url),
+        audit=AuditSettings(),
+    )
+    verdict = run.documents[0].claims[0].citations[0]
+    assert verdict.resolution.record is not None
+    assert verdict.resolution.record.pmid == "18598946"
+    assert "not_found" in [flag.name for flag in verdict.flags]

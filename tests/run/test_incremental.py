@@ -143,10 +143,17 @@ class Folder:
         elif action == "rename" and documents:
             path = rng.choice(documents)
             path.rename(path.with_name("renamed_" + path.name))
-        elif action in ("change", "retract", "withdraw"):
+        else:
+            self.change_around(action, rng)
+
+    def change_around(self, action: str, rng: random.Random) -> None:
+        """A change of what the documents cite, of the settings or of the version."""
+        if action in ("change", "retract", "withdraw"):
             self.change_record(action, rng.choice(self.warm.pmids))
-        elif action == "elsewhere":  # another corpus sharing the cache stores its answers
+        elif action == "elsewhere":
             self.store_elsewhere(rng)
+        elif action == "mistype":
+            self.mistype(rng)
         elif action == "settings":
             share = 0.1 if self.audit.resource_share == 0.25 else 0.25
             self.audit = AuditSettings(resources=(), resource_share=share)
@@ -165,6 +172,25 @@ class Folder:
             cache.put_records([(parse_record(xml), xml)])
             cache.put_missing(str(int(pmid) + 1000))
             cache.put_gene_missing(str(rng.randrange(500_000, 600_000)))
+
+    def mistype(self, rng: random.Random) -> None:
+        """Mistype the PMID of a Harmonizome reference (its DOI kept), and store in the cache
+        what a run with the network would: PubMed lacks the typo, the DOI is its paper's."""
+        pages = [path for path in self.documents() if "harmonizome" in path.name]
+        if not pages:
+            return
+        path = rng.choice(pages)
+        text = path.read_text(encoding="utf-8")
+        references = _REFERENCE.findall(text)
+        if not references:
+            return
+        doi, pmid = rng.choice(references)
+        typo = "9" + pmid  # eight digits: no record has it
+        link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
+        path.write_text(text.replace(link, link.replace(pmid, typo)), encoding="utf-8")
+        with CitationCache(self.cache) as cache:
+            cache.put_missing(typo)
+            cache.put_doi(doi.lower(), pmid)
 
     def change_record(self, action: str, pmid: str) -> None:
         with CitationCache(self.cache) as cache:
@@ -185,6 +211,13 @@ class Folder:
                 relations=relations,
             )
             cache.put_records([(parse_record(xml), xml)])
+
+
+#: a Harmonizome reference's DOI and PMID links
+_REFERENCE = re.compile(
+    r'doi\.org/([^"]+)"\}, \{"type": "t", "text": " PMID: "\}, '
+    r'\{"type": "a", "children": \[\{"type": "t", "text": "(\d+)"\}'
+)
 
 
 def snapshot(folder: Path) -> dict[str, object]:
@@ -228,7 +261,7 @@ def fixed_time_and_version() -> Iterator[None]:
 
 ACTIONS = (
     *("edit", "retouch", "add", "remove", "rename", "change", "retract", "withdraw"),
-    *("settings", "formats", "upgrade", "nothing", "elsewhere"),
+    *("settings", "formats", "upgrade", "nothing", "elsewhere", "mistype"),
 )
 
 
@@ -246,10 +279,11 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
     warm: Warm, steps: list[tuple[str, int]]
 ) -> None:
     """After any sequence of edits, rewrites of the same bytes, additions, removals, renames,
-    record changes, retractions, withdrawals, settings, formats and version changes, and
-    answers another corpus stores in the shared cache, the incremental run's report set is
-    the one a --full run writes into a fresh folder; after no change, or only the other
-    corpus's, it reads and writes nothing (but the state's note of the cache's version).
+    record changes, retractions, withdrawals, settings, formats and version changes,
+    answers another corpus stores in the shared cache, and PMIDs mistyped beside their DOI,
+    the incremental run's report set is the one a --full run writes into a fresh folder;
+    after no change, or only the other corpus's, it reads and writes nothing (but the
+    state's note of the cache's version).
     Inputs are trusted by their stat however recently they changed (every edit here
     changes a document's size), so that the runs take digests from the state."""
     with (
@@ -303,6 +337,31 @@ def test_a_changed_record_rewrites_only_the_documents_citing_it(world: Folder) -
     changed_reports = {n for n in touched if n.endswith(".json") and n not in run_files}
     assert len(changed_reports) == len(texts) - outcome.kept >= 1
     assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_mistyped_pmid_follows_what_pubmed_says_of_it_and_of_its_doi(world: Folder) -> None:
+    """A reference's PMID mistyped beside its DOI: the page is audited by the DOI's paper; when
+    the DOI's record changes, or PubMed later gets a record for the typo, the page (and only
+    it) is rendered again, as a --full run renders it."""
+    out = world.root / "out"
+    world.mistype(random.Random(3))
+    first = world.run(out)
+    page = next(p for p in out.glob("*.json") if "audited instead" in p.read_text())
+    found = re.search(r"no record for PMID (\d+); its DOI (\S+) is PMID (\d+)", page.read_text())
+    assert found is not None and first.kept == len(world.documents()) - 1
+    typo, doi, pmid = found.groups()
+    assert snapshot(out) == snapshot(world.full_run())
+    for changed, title in (
+        (pmid, "The DOI's paper, changed"),
+        (typo, "A paper the typo names after all"),
+    ):
+        xml = make_record(changed, title=title, doi=doi, journal="J", year=2020)
+        with CitationCache(world.cache) as cache:
+            cache.put_records([(parse_record(xml), xml)])
+        outcome = world.run(out)
+        assert outcome.kept == len(world.documents()) - 1 and title in page.read_text()
+        assert snapshot(out) == snapshot(world.full_run())
+    assert "audited instead" not in page.read_text()
 
 
 def test_after_a_record_changes_only_the_records_needed_are_read(
