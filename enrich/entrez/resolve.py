@@ -535,22 +535,23 @@ def _with_fallbacks(
     return tell
 
 
-def cache_entries(key: str, pmid: str | None) -> tuple[str, ...] | None:
+def cache_entries(key: str, pmid: str | None) -> tuple[str, ...]:
     """The cache entries that the Resolution of citation ``key`` is made from, given the
-    PMID of the record it resolved to (None: no record); None when they cannot be told (a
-    DOI without a record).  While none of them changes, the key resolves as before — but
-    for an unresolved key, which a run with the network asks again."""
+    PMID of the record it resolved to (None: no record).  While none of them changes, the
+    key resolves as before — but for an unresolved key, which a run with the network asks
+    again.  A DOI's answer that no record carries it is its own entry (expiring, as a
+    PMID's absence does: the expiry is a change of it)."""
     kind, _, value = key.partition(":")
+    record = (f"pmid:{pmid}", f"missing:{pmid}") if pmid else ()
     if kind == "pmid" and normalize_pmid(value) == value:
         return (f"pmid:{value}", f"missing:{value}")
     pair = split_fallback(key)
     if pair is not None and normalize_pmid(pair[0]) == pair[0]:
         own = (f"pmid:{pair[0]}", f"missing:{pair[0]}")
-        if pmid == pair[0]:  # its PMID's record: the DOI was not asked
-            return own
-        return (*own, f"doi:{pair[1]}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
+        # its PMID's record (the DOI not asked), or the PMID's absence and the DOI's answer
+        return own if pmid == pair[0] else (*own, f"doi:{pair[1]}", *record)
     if kind == "doi" and not _unquotable(value):
-        return (f"doi:{doi_key(value)}", f"pmid:{pmid}", f"missing:{pmid}") if pmid else None
+        return (f"doi:{doi_key(value)}", *record)
     return ()  # invalid (a PMID not in PubMed's form among them): never asked
 
 

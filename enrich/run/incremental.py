@@ -490,8 +490,8 @@ class Incremental:
         see :func:`~enrich.entrez.resolve.cache_entries`, and the entries of every Gene ID
         its documents give).  Any change to a gene's entries counts when the set followed a
         replaced Gene ID to another's, as does any change at all when a key's entries cannot
-        be told (a DOI without a record, a key the state holds no row of), or when the log
-        cannot tell what changed."""
+        be told (a key the state holds no row of), or when the log cannot tell what
+        changed."""
         changed = self._changes_between(since, now)
         if changed is None or not self._genes_untouched(changed):
             return False
@@ -1026,10 +1026,8 @@ _SUMMARY = checker(
 
 def _untouched(changed: frozenset[str], key: str, pmid: str | None) -> bool:
     """Whether none of the cache entries citation ``key`` resolves from (given the PMID of
-    its record, see :func:`~enrich.entrez.resolve.cache_entries`) is among ``changed``;
-    False when its entries cannot be told (a DOI without a record: any change counts)."""
-    entries = cache_entries(key, pmid)
-    return entries is not None and changed.isdisjoint(entries)
+    its record, see :func:`~enrich.entrez.resolve.cache_entries`) is among ``changed``."""
+    return changed.isdisjoint(cache_entries(key, pmid))
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:

@@ -1114,3 +1114,30 @@ def test_an_input_changed_just_before_its_stat_is_not_trusted_however_long_the_r
     monkeypatch.setattr(incremental.hashlib, "file_digest", slow)
     digest, seen = incremental.input_digest(path)
     assert digest and seen is None
+
+
+def test_a_reference_whose_pmid_and_doi_pubmed_both_lack_is_proved_unchanged_by_the_log(
+    world: Folder,
+) -> None:
+    """A reference whose PMID and DOI PubMed both lack (answers cached for a while): another
+    corpus's change to the cache leaves the set provably unchanged (nothing read, nothing
+    written); once the DOI's answer expires, the next run reads again and writes what a
+    --full run writes."""
+    out = world.root / "out"
+    page = next(path for path in world.documents() if _REFERENCE.search(path.read_text()))
+    text = page.read_text(encoding="utf-8")
+    doi, pmid = _REFERENCE.findall(text)[0]
+    typo = "9" + pmid
+    link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
+    page.write_text(text.replace(link, link.replace(pmid, typo)), encoding="utf-8")
+    with CitationCache(world.cache, missing_ttl=2.0) as cache:
+        cache.put_missing(typo)
+        cache.put_doi(doi.lower(), None)
+    assert world.run(out).written
+    world.store_elsewhere(random.Random(6))
+    again = world.run(out)
+    assert not again.read and not again.written
+    time.sleep(2.1)
+    later = world.run(out)
+    assert later.read and later.written
+    assert snapshot(out) == snapshot(world.full_run())
