@@ -564,6 +564,11 @@ CLAIM_FLAGS = frozenset(
 )
 
 
+#: citation flags that, together, say the PMID is not the paper the document means: its
+#: DOI and its title both name another (a mistyped PMID, most likely)
+MISIDENTIFIED = frozenset({FlagName.DOI_MISMATCH, FlagName.TITLE_MISMATCH})
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A named finding with a one-line reason a curator can act on."""
@@ -585,6 +590,18 @@ class CitationVerdict:
 
     def has(self, name: FlagName) -> bool:
         return any(f.name == name for f in self.flags)
+
+    @property
+    def paper(self) -> PaperRecord | None:
+        """The PubMed record of the paper cited: the record the citation resolved to, but
+        none when the document's DOI and title both contradict it (:data:`MISIDENTIFIED`:
+        the PMID names another paper).  What bibliographies and audit.db's papers hold."""
+        record = self.resolution.record
+        if record is None or self.resolution.status is not Status.RESOLVED:
+            return None
+        if {flag.name for flag in self.flags} >= MISIDENTIFIED:
+            return None
+        return record
 
     def to_dict(self) -> dict[str, Any]:
         record = self.resolution.record
@@ -624,6 +641,11 @@ class AuditedDocument:
     claims: tuple[ClaimVerdict, ...]
     citations: tuple[CitationVerdict, ...]  #: the document's loose citations
     genes: tuple[GeneLookup, ...] = ()  #: what NCBI Gene said of the document's Gene IDs
+
+    def all_verdicts(self) -> tuple[CitationVerdict, ...]:
+        """Every citation verdict of the document, claims' first, in document order (a
+        verdict several claims cite comes once per claim)."""
+        return tuple(c for claim in self.claims for c in claim.citations) + self.citations
 
     def to_dict(self) -> dict[str, Any]:
         data = self.document.to_dict()

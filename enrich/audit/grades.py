@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from enrich.audit.citations import _label
 from enrich.audit.explain import citation_kind
 from enrich.model import (
+    MISIDENTIFIED,
     AuditedDocument,
     CitationVerdict,
     Claim,
@@ -128,9 +129,6 @@ _SECONDARY = frozenset(
 _WORTHLESS = frozenset({FlagName.RETRACTED, FlagName.RETRACTION_NOTICE})
 #: citation flags that keep a resolved paper from counting as primary evidence
 _NOT_PRIMARY = _SECONDARY | _WORTHLESS
-#: citation flags that, together, say the PMID is not the paper the document means: its
-#: DOI and its title both name another (a mistyped PMID, most likely); unverifiable
-MISIDENTIFIED = frozenset({FlagName.DOI_MISMATCH, FlagName.TITLE_MISMATCH})
 
 
 def _is_primary(resolution: Resolution, flags: AbstractSet[str]) -> bool:

@@ -72,11 +72,19 @@ class RenderedDocument:
     bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
     sources: Sources  #: where the records it uses came from
     rows: DatabaseRows  #: its rows of audit.db
+    misidentified: tuple[str, ...] = ()  #: see :attr:`WrittenDocument.misidentified`
 
     def written(self, name: str) -> WrittenDocument:
         """What the writer keeps once the files are written as ``<name>.*``."""
         entry = dataclasses.replace(self.entry, name=name)
-        return WrittenDocument(self.tsv, entry, self.bibliography, self.sources, self.rows)
+        return WrittenDocument(
+            self.tsv,
+            entry,
+            self.bibliography,
+            self.sources,
+            self.rows,
+            misidentified=self.misidentified,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,8 @@ class WrittenDocument:
     #: its files are the previous run's, kept in place, and its audit.db rows are copied
     #: from the previous audit.db (an incremental run: :mod:`enrich.run.incremental`)
     kept: bool = False
+    #: the PMIDs its citations resolved to that it cites as no paper (:func:`misidentified_pmids`)
+    misidentified: tuple[str, ...] = ()
 
     @property
     def grades(self) -> dict[str, int]:
@@ -146,25 +156,36 @@ def render_document(
         bibliography=bibliography_entries(doc, known_pmids),
         sources=sources,
         rows=database_rows(doc, known_pmids),
+        misidentified=misidentified_pmids(doc),
     )
 
 
 def document_sources(doc: AuditedDocument) -> Sources:
     """Where the records ``doc``'s reports use came from."""
-    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
-    return Sources.of((v.resolution for v in verdicts), doc.genes)
+    return Sources.of((v.resolution for v in doc.all_verdicts()), doc.genes)
 
 
 def bibliography_entries(
     doc: AuditedDocument, skip: AbstractSet[str] = frozenset()
 ) -> tuple[BibliographyEntry, ...]:
-    """The bibliography entries of the distinct resolved papers ``doc`` cites but those
-    whose PMID is in ``skip``, in the order first cited."""
+    """The bibliography entries of the distinct papers ``doc`` cites
+    (:attr:`~enrich.model.CitationVerdict.paper`) but those whose PMID is in ``skip``, in
+    the order first cited."""
     records: dict[str, PaperRecord] = {}
-    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
-    for verdict in verdicts:
-        record = verdict.resolution.record
-        resolved = verdict.resolution.status is Status.RESOLVED
-        if resolved and record is not None and record.pmid not in skip:
+    for verdict in doc.all_verdicts():
+        record = verdict.paper
+        if record is not None and record.pmid not in skip:
             records.setdefault(record.pmid, record)
     return tuple(bibliography_entry(record) for record in records.values())
+
+
+def misidentified_pmids(doc: AuditedDocument) -> tuple[str, ...]:
+    """The PMIDs ``doc``'s citations resolved to that none of them cites as its paper: each
+    citation giving it is contradicted by its DOI and title (in the order first cited)."""
+    resolved = dict.fromkeys(
+        v.resolution.record.pmid
+        for v in doc.all_verdicts()
+        if v.resolution.record is not None and v.resolution.status is Status.RESOLVED
+    )
+    papers = {paper.pmid for v in doc.all_verdicts() if (paper := v.paper) is not None}
+    return tuple(pmid for pmid in resolved if pmid not in papers)

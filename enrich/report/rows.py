@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from enrich.figures import iso
-from enrich.model import AuditedDocument, CitationVerdict, Resolution, Status
+from enrich.model import AuditedDocument, CitationVerdict
 from enrich.report.view import primary_pmids
 
 __all__ = ["DatabaseRows", "database_rows"]
@@ -103,27 +103,23 @@ def _citation_parts(cited: CitationVerdict) -> tuple[Row, list[Row]]:
     position), and to each of its ``flags`` rows after (document, claim)."""
     citation, resolution = cited.citation, cited.resolution
     pmid, doi = citation.pmid, citation.doi
-    tail = (pmid, doi, str(resolution.status), resolution.reason or None, _paper(resolution))
+    paper = cited.paper
+    tail = (
+        *(pmid, doi, str(resolution.status), resolution.reason or None),
+        paper.pmid if paper is not None else None,
+    )
     return tail, [(pmid, doi, "citation", str(f.name), f.reason) for f in cited.flags]
-
-
-def _paper(resolution: Resolution) -> str | None:
-    """The PMID of the PubMed record a citation resolved to, if any."""
-    record = resolution.record
-    return record.pmid if record is not None and resolution.status is Status.RESOLVED else None
 
 
 def _paper_rows(doc: AuditedDocument, skip: AbstractSet[str]) -> Iterator[Row]:
     """A row per distinct resolved paper of ``doc`` whose PMID is not in ``skip``."""
     seen: set[str] = set()
-    verdicts = [c for claim in doc.claims for c in claim.citations] + list(doc.citations)
-    for verdict in verdicts:
-        resolution = verdict.resolution
-        pmid = _paper(resolution)
-        if pmid is None or pmid in seen or pmid in skip or resolution.record is None:
+    for verdict in doc.all_verdicts():
+        resolution, record = verdict.resolution, verdict.paper
+        if record is None or record.pmid in seen or record.pmid in skip:
             continue
+        pmid = record.pmid
         seen.add(pmid)
-        record = resolution.record
         yield (
             pmid,
             record.doi,

@@ -104,7 +104,7 @@ from enrich.shapes import Check, checker
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 8  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 9  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = (
@@ -197,6 +197,7 @@ class DocumentState:
     sources: Sources
     tsv: tuple[int, int]  #: (offset, length) of its lines in audit.tsv, in bytes
     files: dict[str, FileStat | None]  #: its report files' names -> size and mtime
+    misidentified: tuple[str, ...]  #: see :attr:`WrittenDocument.misidentified`
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,8 @@ CREATE TABLE docs (
     entry TEXT NOT NULL,     -- JSON: its line of index.html
     sources TEXT NOT NULL,   -- JSON: its records' fetch span and test-data mark
     tsv TEXT NOT NULL,       -- JSON: [offset, length] of its lines in audit.tsv
-    files TEXT NOT NULL      -- JSON: [[file name, [size, mtime_ns]], ...]
+    files TEXT NOT NULL,     -- JSON: [[file name, [size, mtime_ns]], ...]
+    misidentified TEXT NOT NULL  -- JSON: PMIDs its citations resolved to, none as its paper
 );
 CREATE TABLE papers (        -- the bibliography entry of every paper the set cites
     pmid TEXT PRIMARY KEY,
@@ -305,9 +307,10 @@ CREATE TABLE keys (          -- every citation key the set cites (see KnownKey)
 );
 """
 _SELECT_DOCUMENTS = (
-    "SELECT path, digest, stat, name, fingerprint, scan, entry, sources, tsv, files FROM docs"
+    "SELECT path, digest, stat, name, fingerprint, scan, entry, sources, tsv, files, "
+    "misidentified FROM docs"
 )
-_REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT_KEYS = "SELECT key, status, pmid, fetched_at, test_data, digest FROM keys"
 _REPLACE_KEY = "INSERT OR REPLACE INTO keys VALUES (?, ?, ?, ?, ?, ?)"
 _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
@@ -315,7 +318,7 @@ _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
 def _document_state(row: tuple[Any, ...]) -> DocumentState:
     """A ``docs`` row as this build writes it, else ValueError (or LookupError, TypeError)."""
-    path, digest, input_stat, name, fingerprint, scan, entry, sources, tsv, files = row
+    path, digest, input_stat, name, fingerprint, scan, entry, sources, tsv, files, wrong = row
     if not _ROW_TEXTS([path, digest, name, fingerprint]):
         raise ValueError("a row of another shape")
     read = _loaded(input_stat, _INPUT_STAT)
@@ -341,6 +344,7 @@ def _document_state(row: tuple[Any, ...]) -> DocumentState:
         sources=Sources(*_loaded(sources, _SOURCES)),
         tsv=(span[0], span[1]),
         files={name: tuple(stat) if stat else None for name, stat in _loaded(files, _REPORT_FILES)},
+        misidentified=tuple(_loaded(wrong, _PMIDS)),
     )
 
 
@@ -448,7 +452,9 @@ class Incremental:
             return None
         self.kept.add(number)
         entry = dataclasses.replace(known.entry, name=known.name)
-        return WrittenDocument("", entry, (), known.sources, kept=True)
+        return WrittenDocument(
+            "", entry, (), known.sources, kept=True, misidentified=known.misidentified
+        )
 
     def as_before(self, cache: CacheVersion) -> tuple[RunSummary, list[str], Sources] | None:
         """The previous run's summary (network counts zero), input problems and sources when
@@ -609,16 +615,21 @@ class Incremental:
             self.fingerprints[number] = found
         return found
 
-    def bibliography(self, given: Container[str]) -> list[BibliographyEntry]:
+    def bibliography(
+        self, given: Container[str], written: Mapping[int, WrittenDocument]
+    ) -> list[BibliographyEntry]:
         """The bibliography entries of the papers the kept documents cite and of those
         :attr:`vouched` for, but those in ``given`` (made from the documents rendered
         again): the previous set's, which the kept documents' fingerprints and the change
         log prove current; made anew where the state lacks one.  Made when the run-level
-        files are, never for a run that changed nothing.
+        files are, never for a run that changed nothing.  ``written`` holds what the writer
+        was given of every document.
 
         Every resolved paper of the run is known or read, and the documents rendered again
         gave those they cite but the vouched ones: so the papers of the kept documents
-        and the vouched are those known or read, but ``given`` (no document is walked)."""
+        and the vouched are those known or read, but ``given`` (no document is walked),
+        and but those every document citing them cites as no paper (see
+        :attr:`WrittenDocument.misidentified`: rare, and only then are documents walked)."""
         if not self.kept:
             return []
         records: dict[str, PaperRecord | None] = dict.fromkeys(self._known_papers())  # not read
@@ -627,11 +638,31 @@ class Incremental:
                 records[resolution.record.pmid] = resolution.record
         # ``given`` asked once per paper, not once per citation: it may be a database
         records = {pmid: record for pmid, record in records.items() if pmid not in given}
+        suspects = {pmid for doc in written.values() for pmid in doc.misidentified}
+        for pmid in suspects.intersection(records) - self._cited_as_papers(suspects, written):
+            del records[pmid]
         stored = self._stored_entries(list(records))
         self._stored_pmids = set(stored)
         unstored = {pmid: record for pmid, record in records.items() if pmid not in stored}
         made = [bibliography_entry(record) for record in self._records(unstored)]
         return [*stored.values(), *made]
+
+    def _cited_as_papers(self, pmids: set[str], written: Mapping[int, WrittenDocument]) -> set[str]:
+        """Those of ``pmids`` that a document cites as its paper: one of its keys resolves
+        to it and it is not among its :attr:`WrittenDocument.misidentified`."""
+        if not pmids:
+            return set()
+        pmid_of: dict[str, str | None] = {
+            key: known.pmid for key, known in self._known.items() if known.status is Status.RESOLVED
+        }
+        for key, resolution in self._final.resolutions.items():
+            record = resolution.record
+            pmid_of[key] = record.pmid if record and resolution.status is Status.RESOLVED else None
+        cited: set[str] = set()
+        for number, scan in enumerate(self._scans):
+            wrong = written[number].misidentified
+            cited.update(p for k in scan.keys if (p := pmid_of.get(k)) in pmids and p not in wrong)
+        return cited
 
     def _records(self, records: Mapping[str, PaperRecord | None]) -> list[PaperRecord]:
         """The records of ``records``, those not read (None) read from the cache: a known
@@ -899,6 +930,7 @@ class Incremental:
             json.dumps(_values(doc.sources)),
             span,
             json.dumps(sorted(files.items())),
+            json.dumps(doc.misidentified),
         )
 
     # --- the parts -------------------------------------------------------------------------
@@ -979,6 +1011,7 @@ _CACHE = checker(([str, int, str], type(None)))  #: a CacheVersion, when there i
 _RUN_FILES = checker([[str, [int, int]]])  #: run-level file names and their size and mtime
 _REPORT_FILES = checker([[str, ([int, int], type(None))]])  #: a document's, None: no file
 _SPAN = checker([int, int])  #: where a document's lines are in audit.tsv
+_PMIDS = checker([str])
 _INPUT_STAT = checker(([int, int, int, int, int], type(None)))  #: an InputStat, or none
 _ENTRY_TEXTS = checker([str, str, str])  #: a bibliography entry's BibTeX, CSL-JSON and RIS
 _SOURCES = checker([_TIME, _TIME, bool])

@@ -248,7 +248,7 @@ def run_enrichment(
             return done(dataclasses.replace(kept, written=False))
         for number, lines in incremental.tsv_lines(sorted(incremental.kept)):
             writer.add_written(dataclasses.replace(written[number], tsv=lines), number)
-        writer.add_bibliography(incremental.bibliography(writer.bibliography))
+        writer.add_bibliography(incremental.bibliography(writer.bibliography, written))
         writer.write_run_files(outcome.summary)
         incremental.save(
             writer.staging, written, writer.tsv_spans, writer.bibliography, fingerprint, *made_of

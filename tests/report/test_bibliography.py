@@ -9,8 +9,18 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
+from enrich.audit import AuditSettings, audit_document
 from enrich.entrez.pubmed import iter_records
-from enrich.model import PaperRecord, RunSummary
+from enrich.model import (
+    Citation,
+    Claim,
+    ClaimKind,
+    Document,
+    PaperRecord,
+    RunSummary,
+    Style,
+    Subject,
+)
 from enrich.report import ReportWriter
 from enrich.report.bibliography import (
     bibliography_entry,
@@ -21,6 +31,9 @@ from enrich.report.bibliography import (
     render_ris,
     split_author,
 )
+from enrich.report.document import bibliography_entries, misidentified_pmids
+from enrich.report.rows import database_rows
+from tests.audit import helpers as audit_helpers
 from tests.conftest import shared_path
 from tests.report.synthetic import RETRACTED, record, twist1, twist2
 
@@ -250,3 +263,31 @@ def test_writer_bibliography_is_resolved_deduplicated_and_sorted(tmp_path: Path)
     library = bibtexparser.parse_string((tmp_path / "references.bib").read_text())
     assert [e.key for e in library.entries] == [f"pmid{p}" for p in pmids]
     assert (tmp_path / "references.ris").read_text().count("TY  - ") == len(pmids)
+
+
+def test_a_misidentified_pmid_enters_no_bibliography_nor_citations_paper() -> None:
+    """A PMID whose record the document's DOI and title both contradict is another paper
+    than the one cited: it enters no bibliography, and audit.db's ``citations.paper`` is
+    empty for it (its ``papers`` row is not written); the document says it resolved to it
+    but cites it as no paper (``misidentified``).  A DOI or a title alone that differs
+    keeps the record as the paper."""
+    other = audit_helpers.record("14", "TWIST2 in Drosophila mesoderm.", doi="10.1/y")
+    lone = [
+        Citation(pmid="14", doi="10.1/x"),
+        Citation(pmid="14", title="SOX9 in cartilage"),
+    ]
+    for citations, cited in (
+        ((Citation(pmid="14", doi="10.1/x", title="SOX9"),), False),
+        ((lone[0],), True),
+        ((lone[1],), True),
+    ):
+        claim = Claim("s1", ClaimKind.STATEMENT, "line 1", citations, text="TWIST2 …")
+        document = Document("doc.md", Style.TEXT, Subject(symbol="TWIST2"), (claim,))
+        audited = audit_document(
+            document, audit_helpers.resolved(other), audit_helpers.NO_STATS, AuditSettings()
+        )
+        rows = database_rows(audited)
+        assert [entry.pmid for entry in bibliography_entries(audited)] == (["14"] if cited else [])
+        assert [row[-1] for row in rows.citations] == (["14"] if cited else [None])
+        assert [row[0] for row in rows.papers] == (["14"] if cited else [])
+        assert misidentified_pmids(audited) == (() if cited else ("14",))

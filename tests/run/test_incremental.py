@@ -154,6 +154,8 @@ class Folder:
             self.store_elsewhere(rng)
         elif action == "mistype":
             self.mistype(rng)
+        elif action == "misidentify":
+            self.misidentify(rng)
         elif action == "settings":
             share = 0.1 if self.audit.resource_share == 0.25 else 0.25
             self.audit = AuditSettings(resources=(), resource_share=share)
@@ -176,21 +178,36 @@ class Folder:
     def mistype(self, rng: random.Random) -> None:
         """Mistype the PMID of a Harmonizome reference (its DOI kept), and store in the cache
         what a run with the network would: PubMed lacks the typo, the DOI is its paper's."""
+        changed = self.relink(rng, lambda pmid: "9" + pmid)  # eight digits: no record has it
+        if changed is not None:
+            doi, pmid, typo = changed
+            with CitationCache(self.cache) as cache:
+                cache.put_missing(typo)
+                cache.put_doi(doi.lower(), pmid)
+
+    def misidentify(self, rng: random.Random) -> None:
+        """Give a Harmonizome reference the PMID of another paper of the corpus, its DOI and
+        title kept: both contradict that PMID's record."""
+        self.relink(rng, lambda pmid: rng.choice([p for p in self.warm.pmids if p != pmid]))
+
+    def relink(
+        self, rng: random.Random, other: Callable[[str], str]
+    ) -> tuple[str, str, str] | None:
+        """Replace the PMID of a Harmonizome reference by ``other(pmid)``; its DOI, PMID and
+        the new PMID (None when no page has a reference)."""
         pages = [path for path in self.documents() if "harmonizome" in path.name]
         if not pages:
-            return
+            return None
         path = rng.choice(pages)
         text = path.read_text(encoding="utf-8")
         references = _REFERENCE.findall(text)
         if not references:
-            return
+            return None
         doi, pmid = rng.choice(references)
-        typo = "9" + pmid  # eight digits: no record has it
+        new = other(pmid)
         link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
-        path.write_text(text.replace(link, link.replace(pmid, typo)), encoding="utf-8")
-        with CitationCache(self.cache) as cache:
-            cache.put_missing(typo)
-            cache.put_doi(doi.lower(), pmid)
+        path.write_text(text.replace(link, link.replace(pmid, new)), encoding="utf-8")
+        return doi, pmid, new
 
     def change_record(self, action: str, pmid: str) -> None:
         with CitationCache(self.cache) as cache:
@@ -261,7 +278,7 @@ def fixed_time_and_version() -> Iterator[None]:
 
 ACTIONS = (
     *("edit", "retouch", "add", "remove", "rename", "change", "retract", "withdraw"),
-    *("settings", "formats", "upgrade", "nothing", "elsewhere", "mistype"),
+    *("settings", "formats", "upgrade", "nothing", "elsewhere", "mistype", "misidentify"),
 )
 
 
@@ -280,10 +297,10 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
 ) -> None:
     """After any sequence of edits, rewrites of the same bytes, additions, removals, renames,
     record changes, retractions, withdrawals, settings, formats and version changes,
-    answers another corpus stores in the shared cache, and PMIDs mistyped beside their DOI,
-    the incremental run's report set is the one a --full run writes into a fresh folder;
-    after no change, or only the other corpus's, it reads and writes nothing (but the
-    state's note of the cache's version).
+    answers another corpus stores in the shared cache, PMIDs mistyped beside their DOI and
+    references given another paper's PMID, the incremental run's report set is the one a
+    --full run writes into a fresh folder; after no change, or only the other corpus's, it
+    reads and writes nothing (but the state's note of the cache's version).
     Inputs are trusted by their stat however recently they changed (every edit here
     changes a document's size), so that the runs take digests from the state."""
     with (
@@ -1116,6 +1133,37 @@ def test_an_input_changed_just_before_its_stat_is_not_trusted_however_long_the_r
     assert digest and seen is None
 
 
+def test_a_paper_every_citation_misidentifies_leaves_the_bibliographies(world: Folder) -> None:
+    """A reference given another paper's PMID (its DOI and title kept) cites no paper: when
+    the last document citing that PMID as its paper goes, and the page stays as it was, the
+    incremental run's bibliographies and audit.db lose the paper, as a --full run's do."""
+    out = world.root / "out"
+    texts = {path: path.read_text(encoding="utf-8") for path in world.documents()}
+    page = next(path for path in texts if _REFERENCE.search(texts[path]))
+    other = next(
+        pmid
+        for pmid in world.warm.pmids
+        if pmid not in texts[page] and any(pmid in text for text in texts.values())
+    )
+    _, pmid = _REFERENCE.findall(texts[page])[0]
+    link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
+    page.write_text(texts[page].replace(link, link.replace(pmid, other)), encoding="utf-8")
+    world.run(out)
+    assert other in _bibliography(out)
+    for path, text in texts.items():
+        if other in text:
+            path.unlink()
+    outcome = world.run(out)
+    assert outcome.kept >= 1 and str(page) in [str(p) for p in world.documents()]
+    assert other not in _bibliography(out)
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def _bibliography(out: Path) -> set[str]:
+    """The PMIDs of the report set's CSL-JSON bibliography."""
+    return {entry.get("PMID") for entry in json.loads((out / "references.json").read_text())}
+
+
 def test_a_reference_whose_pmid_and_doi_pubmed_both_lack_is_proved_unchanged_by_the_log(
     world: Folder,
 ) -> None:
@@ -1124,12 +1172,9 @@ def test_a_reference_whose_pmid_and_doi_pubmed_both_lack_is_proved_unchanged_by_
     written); once the DOI's answer expires, the next run reads again and writes what a
     --full run writes."""
     out = world.root / "out"
-    page = next(path for path in world.documents() if _REFERENCE.search(path.read_text()))
-    text = page.read_text(encoding="utf-8")
-    doi, pmid = _REFERENCE.findall(text)[0]
-    typo = "9" + pmid
-    link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
-    page.write_text(text.replace(link, link.replace(pmid, typo)), encoding="utf-8")
+    changed = world.relink(random.Random(5), lambda pmid: "9" + pmid)
+    assert changed is not None
+    doi, _, typo = changed
     with CitationCache(world.cache, missing_ttl=2.0) as cache:
         cache.put_missing(typo)
         cache.put_doi(doi.lower(), None)
