@@ -956,3 +956,74 @@ def test_fallback_keys_are_settled_as_they_become_final_and_then_from_the_cache(
     )
     assert offline.resolutions == warm
     assert offline.cache_hits == 1  # pmid:20401: a fallback key's identifiers count as keys
+
+
+def _settled_resolve(
+    handler: Callable[[httpx.Request], httpx.Response], keys: Sequence[str], cache_dir: Path
+) -> tuple[dict[str, Resolution], dict[str, list[Resolution]]]:
+    """:func:`mock_resolve`, also returning every Resolution on_settled heard, by key."""
+    heard: dict[str, list[Resolution]] = {}
+
+    def settled(resolutions: dict[str, Resolution]) -> None:
+        for key, resolution in resolutions.items():
+            heard.setdefault(key, []).append(resolution)
+
+    async def go() -> dict[str, Resolution]:
+        settings = EutilsSettings(
+            base_url="http://eutils.test/", api_key=KEY, backoff=0.01, max_attempts=1
+        )
+        async with EutilsClient(settings, transport=httpx.MockTransport(handler)) as client:
+            with CitationCache(cache_dir) as cache:
+                return await resolve_keys(keys, cache, client, on_settled=settled)
+
+    return asyncio.run(go()), heard
+
+
+def test_a_pmid_settled_before_a_fallback_searches_its_doi_is_not_settled_again(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    """A document cites PMID 20002, and elsewhere the same paper by a mistyped PMID beside
+    its DOI.  Searching that DOI fetches 20002 again (a candidate): pmid:20002, settled
+    already (fetched, not from the cache), must keep that Resolution — on_settled heard it,
+    and the run's cache hits count it — never come back read from the cache."""
+    server = server_factory()
+    keys = ["pmid:20002", "pmid:99999901", fallback_key("99999901", "10.5555/test.20002")]
+    heard: dict[str, list[Resolution]] = {}
+
+    def settled(resolutions: dict[str, Resolution]) -> None:
+        for key, resolution in resolutions.items():
+            heard.setdefault(key, []).append(resolution)
+
+    results, _ = resolve(server.url, keys, tmp_path, settled)
+    assert results[keys[2]].status is Status.RESOLVED
+    assert results["pmid:20002"].from_cache is False  # fetched this run
+    assert {k: rs for k, rs in heard.items() if any(r != results[k] for r in rs)} == {}
+
+
+def test_a_pmid_that_failed_stays_failed_when_a_fallback_fetches_it_for_its_doi(
+    tmp_path: Path,
+) -> None:
+    """pmid:20002's record cannot be read when first asked: it is settled unresolved at
+    once (documents citing it may be rendered then).  A fallback key whose DOI is 20002's
+    then fetches it as the DOI's candidate, readable this time: pmid:20002 must not end
+    resolved after on_settled was told it is unresolved (its documents would show it
+    unresolved, the summary and the incremental state resolved)."""
+    broken = b"<PubmedArticle><MedlineCitation><PMID>20002</PMID></MedlineCitation></PubmedArticle>"
+    efetches: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("esearch.fcgi"):
+            body = b"<eSearchResult><Count>1</Count><IdList><Id>20002</Id></IdList></eSearchResult>"
+            return httpx.Response(200, content=body)
+        efetches.append(_asked(request))
+        if len(efetches) == 1:  # the first ask: 20002's record unreadable, 99999901 absent
+            body = record_set([]).replace(b"</PubmedArticleSet>", broken + b"</PubmedArticleSet>")
+            return httpx.Response(200, content=body)
+        found = [p for p in _asked(request) if p == "20002"]
+        return httpx.Response(200, content=record_set([_record(p) for p in found]))
+
+    keys = ["pmid:20002", "pmid:99999901", fallback_key("99999901", "10.5555/test.20002")]
+    results, heard = _settled_resolve(handler, keys, tmp_path)
+    assert heard["pmid:20002"][0].status is Status.UNRESOLVED
+    assert results["pmid:99999901"].status is Status.NOT_FOUND
+    assert {k: rs for k, rs in heard.items() if any(r != results[k] for r in rs)} == {}
