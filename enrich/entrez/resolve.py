@@ -221,7 +221,11 @@ class Resolver:
             else:
                 dois.append(doi)
         doi_pmids, searched = await self._resolve_dois(dois, results, read)
-        await self._resolve_pmids(list(doi_pmids.values()), results, read)
+        # a PMID settled already (asked itself, or a fallback's) keeps its Resolution:
+        # on_settled may have heard of it, and a DOI's search fetching it again as a
+        # candidate must not make it another (read from the cache, or resolved after failing)
+        unsettled = [pmid for pmid in doi_pmids.values() if f"pmid:{pmid}" not in results]
+        await self._resolve_pmids(unsettled, results, read)
         _settle_dois(doi_pmids, searched, results)
         for key, (pmid, doi) in fallbacks.items():
             found = results[f"pmid:{pmid}"]
