@@ -26,6 +26,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,8 +42,8 @@ from enrich.report.bibliography import BibliographyEntry
 from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, incremental, run_enrichment
 from enrich.run.incremental import STATE, Incremental
-from enrich.testing import EutilsServer, RecordStore, make_record
-from tests.conftest import count_record_reads
+from enrich.testing import EutilsServer, GeneStore, RecordStore, make_record
+from tests.conftest import TWIST2, count_record_reads
 
 LIVE = 8  #: documents in the corpus at the start; the others are added later
 EPOCH = "1767225600"  #: SOURCE_DATE_EPOCH: every run says it was made at the same time
@@ -1186,3 +1187,59 @@ def test_a_reference_whose_pmid_and_doi_pubmed_both_lack_is_proved_unchanged_by_
     later = world.run(out)
     assert later.read and later.written
     assert snapshot(out) == snapshot(world.full_run())
+
+
+class _FailingSearches(httpx.AsyncBaseTransport):
+    """A transport to a real server whose esearch requests fail (HTTP 500) while ``failing``."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.failing = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.failing and request.url.path.endswith("esearch.fcgi"):
+            return httpx.Response(500, content=b"<html>Internal Server Error</html>")
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_a_fallback_whose_doi_search_failed_is_asked_again_next_run(
+    make_eutils_server: Callable[..., EutilsServer], tmp_path: Path
+) -> None:
+    """A PMID PubMed lacks given with a DOI whose search failed (a server error) leaves its
+    fallback key unresolved: the page says not_found, not the DOI's paper.  That is no final
+    answer: the run must not record its answers as final, so the next run with the network
+    asks the DOI again and writes what a --full run writes, the DOI's paper audited instead,
+    instead of finding 'nothing changed' (the summary, counting no fallback key, counts no
+    unresolved identifier)."""
+    server = make_eutils_server(RecordStore.default(), genes=GeneStore.default(), rate_limit=None)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = TWIST2.read_text(encoding="utf-8")
+    typo = page.replace("/18598946", "/18598964").replace('"18598946"', '"18598964"')
+    (docs / "twist2.md").write_text(typo, encoding="utf-8")
+    transport = _FailingSearches()
+
+    def run(out: Path, *, full: bool = False) -> RunOutcome:
+        return run_enrichment(
+            [docs],
+            out_dir=out,
+            cache_dir=tmp_path / "cache",
+            eutils=EutilsSettings(base_url=server.url, api_key="k", backoff=0.01, max_attempts=1),
+            audit=AuditSettings(),
+            transport=transport,
+            full=full,
+        )
+
+    with fixed_time_and_version():
+        out = tmp_path / "out"
+        run(out)
+        assert "audited instead" not in (out / "twist2.json").read_text()  # the search failed
+        transport.failing = False
+        run(out)
+        run(tmp_path / "full", full=True)  # (the run files differ by their network counts)
+        for name in ("twist2.json", "twist2.html"):
+            assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert "audited instead" in (out / "twist2.json").read_text()
