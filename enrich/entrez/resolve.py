@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import partial
@@ -47,7 +47,7 @@ from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
 from enrich.folders import StrPath, one_path_refused
-from enrich.identifiers import doi_key, is_fallback, normalize_doi, normalize_pmid, split_fallback
+from enrich.identifiers import doi_key, normalize_doi, normalize_pmid, split_fallback
 from enrich.model import PaperRecord, Resolution, Status
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "Resolved",
     "Resolver",
     "cache_entries",
+    "looked_up",
     "resolve_citations",
     "resolve_citations_async",
     "resolve_keys",
@@ -503,6 +504,25 @@ class Resolver:
         return []
 
 
+class _Answer(Protocol):
+    @property
+    def status(self) -> Status: ...
+
+
+def looked_up(answers: Mapping[str, _Answer]) -> list[str]:
+    """The keys of ``answers`` (Resolutions, or what is known of them) that are identifiers
+    looked up: every key but a fallback key (:func:`~enrich.identifiers.fallback_key`),
+    which counts only when PubMed lacks its PMID: then its DOI was looked up too, and its
+    answer is the DOI's (else it is the PMID's again, counted under the PMID's own key)."""
+    found = []
+    for key in answers:
+        pair = split_fallback(key)
+        own = answers.get(f"pmid:{pair[0]}") if pair is not None else None
+        if own is None or own.status is Status.NOT_FOUND:
+            found.append(key)
+    return found
+
+
 def _settle_dois(
     doi_pmids: dict[str, str], searched: set[str], results: dict[str, Resolution]
 ) -> None:
@@ -728,8 +748,7 @@ async def resolve_citations_async(
         resolutions, requests = await _resolve(
             list(keys), cache, None if offline else eutils, transport, progress, on_settled
         )
-    # identifiers answered by the cache (a fallback key is two of them, counted already)
-    hits = sum(r.from_cache for k, r in resolutions.items() if not is_fallback(k))
+    hits = sum(resolutions[key].from_cache for key in looked_up(resolutions))
     return Resolved(resolutions, requests, hits)
 
 

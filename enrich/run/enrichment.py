@@ -22,9 +22,9 @@ from enrich.entrez import (
     resolve_citations,
     resolve_genes,
 )
+from enrich.entrez.resolve import looked_up
 from enrich.extract import iter_documents
 from enrich.folders import StrPath
-from enrich.identifiers import is_fallback
 from enrich.model import (
     AuditedDocument,
     Document,
@@ -120,7 +120,7 @@ def enrich_documents(
         problems=sum(len(d.problems) for d in documents),
         grades=grades,
         flags=flags,
-        citations=(r.status for k, r in resolved.resolutions.items() if not is_fallback(k)),
+        citations=(resolved.resolutions[key].status for key in looked_up(resolved.resolutions)),
         requests=resolved.requests,
         cache_hits=resolved.cache_hits,
         genes=genes,

@@ -870,12 +870,7 @@ class Incremental:
         the cache's version only when the run's answers were final (offline, or none left
         unresolved: a later run would ask again) and what it took from the cache still holds
         at that version (see :meth:`_answers_still_hold`)."""
-        # a fallback key (pmid-else-doi:N|d) is no identifier the summary counts: one left
-        # unresolved (its DOI's search failed) is asked again too
-        unresolved = any(r.status is Status.UNRESOLVED for r in self._final.resolutions.values())
-        final = summary.offline or not (
-            summary.unresolved or unresolved or summary.genes_without_names
-        )
+        final = summary.offline or not (summary.unresolved or summary.genes_without_names)
         if cache is not None and not (final and self._answers_still_hold(cache)):
             cache = None
         meta = {

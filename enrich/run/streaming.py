@@ -43,6 +43,7 @@ import httpx
 from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.entrez.cache import CacheMark
+from enrich.entrez.resolve import looked_up
 from enrich.errors import NoDocuments, OutputError
 from enrich.escape import printable
 from enrich.extract import iter_input_files, no_documents_message, read_document
@@ -425,7 +426,8 @@ def stream_documents(
     final = {key: read[key] for key in keys if key in read}  # the others are known
     if reuse is not None:
         reuse.settled(scans, CorpusView(final, genes.lookups, stats))
-    answers = [final[key] if key in final else known[key] for key in identifiers]
+    answered: dict[str, Resolution | KnownKey] = {**known, **final}
+    answers = [answered[key] for key in looked_up(answered)]
     summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
     summary = dataclasses.replace(summary, problems=summary.problems + len(late))
     problems = [line for scan in scans for line in scan.problems] + late

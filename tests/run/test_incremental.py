@@ -1212,8 +1212,7 @@ def test_a_fallback_whose_doi_search_failed_is_asked_again_next_run(
     fallback key unresolved: the page says not_found, not the DOI's paper.  That is no final
     answer: the run must not record its answers as final, so the next run with the network
     asks the DOI again and writes what a --full run writes, the DOI's paper audited instead,
-    instead of finding 'nothing changed' (the summary, counting no fallback key, counts no
-    unresolved identifier)."""
+    instead of finding 'nothing changed'; the summary counts the DOI unresolved."""
     server = make_eutils_server(RecordStore.default(), genes=GeneStore.default(), rate_limit=None)
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -1235,8 +1234,9 @@ def test_a_fallback_whose_doi_search_failed_is_asked_again_next_run(
 
     with fixed_time_and_version():
         out = tmp_path / "out"
-        run(out)
+        first = run(out)
         assert "audited instead" not in (out / "twist2.json").read_text()  # the search failed
+        assert first.summary.unresolved == 1  # the DOI: the run says so (exit code 3)
         transport.failing = False
         run(out)
         run(tmp_path / "full", full=True)  # (the run files differ by their network counts)
