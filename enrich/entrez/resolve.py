@@ -169,18 +169,22 @@ class Resolver:
             else:
                 results[key] = Resolution(key, Status.INVALID, reason="malformed identifier")
                 self._progress(1)
-        if fallbacks:
-            self._settled = _with_fallbacks(self._settled, fallbacks, set(asked))
-        read: dict[str, CachedRecord] = {}  #: records read from the cache, read once
-        doi_pmids, searched = await self._resolve_dois(dois, results, read)
-        await self._resolve_pmids([*pmids, *doi_pmids.values()], results, read)
-        _settle_dois(doi_pmids, searched, results)
-        if fallbacks:
-            await self._resolve_fallbacks(fallbacks, results, read)
-        # PMIDs and DOIs asked only on behalf of a DOI or a fallback key are left out
-        results = {key: results[key] for key in asked}
-        self._settled(results)
-        return results
+        settled = self._settled
+        if fallbacks:  # for this call only: another asks other keys
+            self._settled = _with_fallbacks(settled, fallbacks, set(asked))
+        try:
+            read: dict[str, CachedRecord] = {}  #: records read from the cache, read once
+            doi_pmids, searched = await self._resolve_dois(dois, results, read)
+            await self._resolve_pmids([*pmids, *doi_pmids.values()], results, read)
+            _settle_dois(doi_pmids, searched, results)
+            if fallbacks:
+                await self._resolve_fallbacks(fallbacks, results, read)
+            # PMIDs and DOIs asked only on behalf of a DOI or a fallback key are left out
+            results = {key: results[key] for key in asked}
+            self._settled(results)
+            return results
+        finally:
+            self._settled = settled
 
     async def _resolve_fallbacks(
         self,
