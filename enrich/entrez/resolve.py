@@ -198,18 +198,27 @@ class Resolver:
         gives, not the keys made of two of them."""
         progress, self._progress = self._progress, _quiet
         try:
-            await self._resolve_fallbacks_quietly(fallbacks, results, read)
+            await self._resolve_pmids(
+                [pmid for pmid, _ in fallbacks.values() if f"pmid:{pmid}" not in results],
+                results,
+                read,
+            )
+            await self._resolve_dois_lacking(fallbacks, results, read)
         finally:
             self._progress = progress
+        for key, (pmid, doi) in fallbacks.items():
+            found = results[f"pmid:{pmid}"]
+            if found.status is Status.NOT_FOUND:
+                found = results[f"doi:{doi}"]
+            results[key] = replace(found, key=key)
 
-    async def _resolve_fallbacks_quietly(
+    async def _resolve_dois_lacking(
         self,
         fallbacks: dict[str, tuple[str, str]],
         results: dict[str, Resolution],
         read: dict[str, CachedRecord],
     ) -> None:
-        pmids = [pmid for pmid, _ in fallbacks.values() if f"pmid:{pmid}" not in results]
-        await self._resolve_pmids(pmids, results, read)
+        """Settle in ``results`` the DOI of each fallback key whose PMID PubMed lacks."""
         lacking = [
             doi
             for pmid, doi in fallbacks.values()
@@ -232,11 +241,6 @@ class Resolver:
         unsettled = [pmid for pmid in doi_pmids.values() if f"pmid:{pmid}" not in results]
         await self._resolve_pmids(unsettled, results, read)
         _settle_dois(doi_pmids, searched, results)
-        for key, (pmid, doi) in fallbacks.items():
-            found = results[f"pmid:{pmid}"]
-            if found.status is Status.NOT_FOUND:
-                found = results[f"doi:{doi}"]
-            results[key] = replace(found, key=key)
 
     # --- PMIDs ------------------------------------------------------------------------
 
