@@ -1243,3 +1243,48 @@ def test_a_fallback_whose_doi_search_failed_is_asked_again_next_run(
         for name in ("twist2.json", "twist2.html"):
             assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     assert "audited instead" in (out / "twist2.json").read_text()
+
+
+def _dangling_papers(out: Path) -> tuple[set[str], set[str]]:
+    """audit.db's citations.paper values lacking a papers row, and papers rows no citation
+    points at."""
+    with closing(sqlite3.connect(out / "audit.db")) as db:
+        cited = {p for (p,) in db.execute("SELECT paper FROM citations WHERE paper IS NOT NULL")}
+        papers = {p for (p,) in db.execute("SELECT pmid FROM papers")}
+    return cited - papers, papers - cited
+
+
+def test_a_paper_only_misidentified_before_gets_its_papers_row_once_cited_as_itself(
+    world: Folder,
+) -> None:
+    """A PMID the previous set cited only misidentified (so its audit.db had no papers row
+    and its bibliographies no entry) is known, hence vouched for when the next run starts
+    from the previous audit.db; a document rendered again that cites it as its paper must
+    still give its papers row and entry: as --full does."""
+    out = world.root / "out"
+    # no paper is a resource for its share of the corpus: a document's change leaves the
+    # others' reports as they are, so the next runs keep most and start from audit.db
+    world.audit = AuditSettings(resources=(), resource_min_edges=10**9)
+    texts = {path: path.read_text(encoding="utf-8") for path in world.documents()}
+    page = next(path for path in texts if _REFERENCE.search(texts[path]))
+    citing = {
+        pmid: [path for path, text in texts.items() if pmid in text]
+        for pmid in world.warm.pmids
+        if pmid not in texts[page]
+    }
+    other = min((p for p in citing if citing[p]), key=lambda p: len(citing[p]))
+    _, pmid = _REFERENCE.findall(texts[page])[0]
+    link = f'"text": "{pmid}"}}], "href": "https://pubmed.ncbi.nlm.nih.gov/{pmid}"'
+    page.write_text(texts[page].replace(link, link.replace(pmid, other)), encoding="utf-8")
+    for path in citing[other]:
+        path.unlink()
+    world.run(out)
+    assert other not in _bibliography(out)
+    assert _dangling_papers(out) == (set(), set())
+    back = citing[other][0]  # a document citing ``other`` as itself comes back
+    back.write_text(texts[back], encoding="utf-8")
+    outcome = world.run(out)
+    assert 2 * outcome.kept >= len(world.documents())  # audit.db starts from the previous
+    assert other in _bibliography(out)
+    assert _dangling_papers(out) == (set(), set())
+    assert snapshot(out) == snapshot(world.full_run())
