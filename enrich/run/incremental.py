@@ -712,12 +712,15 @@ class Incremental:
         (then the run most likely writes nothing: see :meth:`unchanged`); when it starts
         from the previous audit.db, vouch for the papers of the known keys, unless keys are
         left to fetch (``fetching``): a record fetched for one of them (a DOI's) may replace
-        a known one, and the documents rendered again would cite it."""
+        a known one, and the documents rendered again would cite it.  A PMID some previous
+        document cited as no paper (:attr:`DocumentState.misidentified`) is not vouched for:
+        the previous set may hold no entry and no audit.db row of it."""
         everything = len(self.kept) == len(self.files) == len(self.previous.documents)
         if self._keeping is not None and not everything:
             paths = [str(self.files[number]) for number in sorted(self.kept)]
             if self._keeping(paths, len(self.files)) and not fetching:
-                self.vouched = frozenset(self._known_papers())
+                wrong = {p for doc in self.previous.documents.values() for p in doc.misidentified}
+                self.vouched = frozenset(self._known_papers()) - wrong
 
     def _known_papers(self) -> Iterator[str]:
         """The PMIDs of the known keys that resolved to a paper."""
