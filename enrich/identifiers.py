@@ -109,7 +109,8 @@ def fallback_key(pmid: str, doi: str) -> str:
 
 def is_fallback(key: str) -> bool:
     """Whether citation ``key`` is a :func:`fallback_key`: made of two identifiers that
-    other keys name, it is left out wherever identifiers are counted."""
+    other keys name, it is no identifier a document gives (progress leaves it out; the
+    run's counts take it for the DOI looked up when PubMed lacks its PMID)."""
     return key.startswith(FALLBACK)
 
 

@@ -69,7 +69,7 @@ class RenderedDocument:
     files: tuple[tuple[str, str], ...]  #: (format, text) of each per-document output asked for
     tsv: str  #: its audit.tsv lines
     entry: DocumentEntry  #: its index line; ``name`` is set when it is written
-    bibliography: tuple[BibliographyEntry, ...]  #: of the resolved papers it cites
+    bibliography: tuple[BibliographyEntry, ...]  #: of the papers it cites (``paper``)
     sources: Sources  #: where the records it uses came from
     rows: DatabaseRows  #: its rows of audit.db
     misidentified: tuple[str, ...] = ()  #: see :attr:`WrittenDocument.misidentified`
