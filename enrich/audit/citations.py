@@ -42,7 +42,7 @@ def _status_flags(citation: Citation, resolution: Resolution) -> list[Flag]:
     if resolution.status is Status.INVALID:
         return [Flag(FlagName.INVALID, resolution.reason or _invalid_reason(citation))]
     flags = []
-    if resolution.key != citation.key and resolution.record is not None:  # by its fallback
+    if resolution.key == citation.fallback and resolution.record is not None:  # by the DOI
         reason = (
             f"PubMed has no record for PMID {citation.pmid}; its DOI {citation.doi} is "
             f"PMID {resolution.record.pmid}'s, audited instead"

@@ -69,6 +69,7 @@ __all__ = [
     "holds_cache",
     "is_gene_entry",
     "own_changes",
+    "pmid_entries",
 ]
 
 #: Bump when PaperRecord or the parser changes what it extracts: entries re-parse.
@@ -159,6 +160,12 @@ class CachedGene:
     record: GeneRecord
     fetched_at: float
     test_data: bool = False  #: it came from a test server, not NCBI
+
+
+def pmid_entries(pmid: str) -> tuple[str, str]:
+    """The keys of the entries PubMed's answer for ``pmid`` is read from: its record and its
+    not-found answer."""
+    return f"pmid:{pmid}", f"missing:{pmid}"
 
 
 def gene_entries(gene_id: str) -> tuple[str, str]:

@@ -42,7 +42,7 @@ from typing import Protocol
 import httpx
 
 from enrich.entrez.blocking import run_blocking
-from enrich.entrez.cache import CachedRecord, CitationCache
+from enrich.entrez.cache import CachedRecord, CitationCache, pmid_entries
 from enrich.entrez.client import EutilsClient, EutilsSettings
 from enrich.entrez.pubmed import RecordDefect, parse_esearch, read_efetch
 from enrich.errors import EmptyReply, EutilsError, SearchOverflow
@@ -162,7 +162,7 @@ class Resolver:
             elif kind == "pmid":
                 pmids.append(value)
             elif kind == "doi" and _unquotable(value):
-                results[key] = Resolution(key, Status.INVALID, reason=_unquotable(value))
+                results[key] = _refused(value)
                 self._progress(1)
             elif kind == "doi":
                 dois.append(value)
@@ -229,9 +229,7 @@ class Resolver:
             if f"doi:{doi}" in results:
                 continue
             if _unquotable(doi):
-                results[f"doi:{doi}"] = Resolution(
-                    f"doi:{doi}", Status.INVALID, reason=_unquotable(doi)
-                )
+                results[f"doi:{doi}"] = _refused(doi)
             else:
                 dois.append(doi)
         doi_pmids, searched = await self._resolve_dois(dois, results, read)
@@ -574,12 +572,12 @@ def cache_entries(key: str, pmid: str | None) -> tuple[str, ...]:
     again.  A DOI's answer that no record carries it is its own entry (expiring, as a
     PMID's absence does: the expiry is a change of it)."""
     kind, _, value = key.partition(":")
-    record = (f"pmid:{pmid}", f"missing:{pmid}") if pmid else ()
+    record = pmid_entries(pmid) if pmid else ()
     if kind == "pmid" and normalize_pmid(value) == value:
-        return (f"pmid:{value}", f"missing:{value}")
+        return pmid_entries(value)
     pair = split_fallback(key)
     if pair is not None and normalize_pmid(pair[0]) == pair[0]:
-        own = (f"pmid:{pair[0]}", f"missing:{pair[0]}")
+        own = pmid_entries(pair[0])
         # its PMID's record (the DOI not asked), or the PMID's absence and the DOI's answer
         return own if pmid == pair[0] else (*own, f"doi:{pair[1]}", *record)
     if kind == "doi" and not _unquotable(value):
@@ -606,6 +604,11 @@ def _unquotable(doi: str) -> str:
     if bad is None:
         return ""
     return f"DOI holds {bad!r}, which PubMed's query syntax cannot carry: not asked"
+
+
+def _refused(doi: str) -> Resolution:
+    """The Resolution of a DOI :func:`_unquotable` finds no query can carry: invalid."""
+    return Resolution(f"doi:{doi}", Status.INVALID, reason=_unquotable(doi))
 
 
 def _parse_efetch(
