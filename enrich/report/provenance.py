@@ -30,7 +30,6 @@ from enrich import __version__
 from enrich.audit import AuditSettings
 from enrich.entrez import DEFAULT_EUTILS_URL
 from enrich.figures import iso, moment
-from enrich.model import GeneLookup
 
 __all__ = [
     "TEST_DATA",
@@ -82,14 +81,18 @@ class RunInfo:
         return cls(now(), eutils_url, offline, audit or AuditSettings(), enrich.__version__)
 
 
-class Fetched(Protocol):
+class Marked(Protocol):
+    """Whether a record came from a test server: a lookup, or what a run knows of one."""
+
+    @property
+    def test_data(self) -> bool: ...
+
+
+class Fetched(Marked, Protocol):
     """Where a record came from: a Resolution, or what a run knows of one."""
 
     @property
     def fetched_at(self) -> float | None: ...
-
-    @property
-    def test_data(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ class Sources:
     test_data: bool = False
 
     @classmethod
-    def of(cls, resolutions: Iterable[Fetched], genes: Iterable[GeneLookup] = ()) -> Sources:
+    def of(cls, resolutions: Iterable[Fetched], genes: Iterable[Marked] = ()) -> Sources:
         """The sources of the records behind ``resolutions`` (or what is known of them)
         and ``genes``."""
         times, test = [], False

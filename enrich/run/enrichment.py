@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
@@ -29,6 +30,7 @@ from enrich.model import (
     AuditedDocument,
     Document,
     GeneLookup,
+    GeneStatus,
     Resolution,
     RunSummary,
     Status,
@@ -129,6 +131,13 @@ def enrich_documents(
     return Enrichment(audited, resolved.resolutions, genes.lookups, summary, run)
 
 
+class GeneAnswer(Protocol):
+    """What a run knows of a Gene ID's lookup without reading it (see ``known_genes``)."""
+
+    @property
+    def status(self) -> GeneStatus: ...
+
+
 def run_summary(
     *,
     documents: int,
@@ -140,10 +149,15 @@ def run_summary(
     requests: int,
     cache_hits: int,
     genes: ResolvedGenes,
+    known_genes: Iterable[GeneAnswer] = (),
     offline: bool,
 ) -> RunSummary:
     """The summary of a run from its counts, the status of each distinct citation key, the
-    requests its citations took and the keys the cache answered, and its gene lookups."""
+    requests its citations took and the keys the cache answered, its gene lookups, and the
+    Gene IDs it knew unchanged without reading them (answered by the cache all the same)."""
+    statuses = [lookup.status for lookup in genes.lookups.values()]
+    statuses += [known.status for known in known_genes]
+    cache_hits_of_genes = genes.cache_hits + len(statuses) - len(genes.lookups)
     return RunSummary(
         documents=documents,
         claims=claims,
@@ -151,10 +165,10 @@ def run_summary(
         grades={g: grades.get(g, 0) for g in "ABCD"},
         flags=dict(sorted(flags.items())),
         citations=dict(Counter(map(str, citations))),
-        genes=dict(Counter(str(g.status) for g in genes.lookups.values())),
+        genes=dict(Counter(map(str, statuses))),
         requests=requests + genes.requests,
-        cache_hits=cache_hits + genes.cache_hits,
+        cache_hits=cache_hits + cache_hits_of_genes,
         gene_requests=genes.requests,
-        gene_cache_hits=genes.cache_hits,
+        gene_cache_hits=cache_hits_of_genes,
         offline=offline,
     )

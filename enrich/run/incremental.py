@@ -71,6 +71,7 @@ import time
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ from enrich.shapes import Check, checker
 __all__ = ["STATE", "CorpusView", "DocumentState", "Incremental", "PreviousRun", "input_digest"]
 
 STATE = ".enrich-state.sqlite"
-_SCHEMA = 9  #: bump when what the state holds, or how a fingerprint is made, changes
+_SCHEMA = 10  #: bump when what the state holds, or how a fingerprint is made, changes
 #: the run-level files whose size and mtime the state records: a kept document's
 #: audit.tsv lines and audit.db rows are read back from the first two
 RUN_FILES = (
@@ -219,6 +220,20 @@ class KnownKey:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownGene:
+    """What a run needs of a Gene ID's lookup but its record: whether a test server gave
+    it, and the digest of the lookup.  Only a Gene ID found as itself is ever known (a
+    replaced one's names come from another's entries)."""
+
+    test_data: bool
+    digest: bytes  #: of the lookup (see :meth:`Incremental._gene`)
+
+    @property
+    def status(self) -> GeneStatus:
+        return GeneStatus.FOUND
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousRun:
     """The state of the report set in a folder (empty when there is none to trust)."""
 
@@ -297,6 +312,11 @@ CREATE TABLE papers (        -- the bibliography entry of every paper the set ci
     pmid TEXT PRIMARY KEY,
     entry TEXT NOT NULL      -- JSON: [BibTeX, CSL-JSON, RIS]
 );
+CREATE TABLE genes (         -- every Gene ID the set gives found as itself (see KnownGene)
+    gene_id TEXT PRIMARY KEY,
+    test_data INTEGER NOT NULL,
+    digest BLOB NOT NULL
+);
 CREATE TABLE keys (          -- every citation key the set cites (see KnownKey)
     key TEXT PRIMARY KEY,
     status TEXT NOT NULL,
@@ -312,6 +332,7 @@ _SELECT_DOCUMENTS = (
 )
 _REPLACE_DOCUMENT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT_KEYS = "SELECT key, status, pmid, fetched_at, test_data, digest FROM keys"
+_SELECT_GENES = "SELECT gene_id, test_data, digest FROM genes"
 _REPLACE_KEY = "INSERT OR REPLACE INTO keys VALUES (?, ?, ?, ?, ?, ?)"
 _SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 
@@ -408,6 +429,8 @@ class Incremental:
         self._stored_pmids: set[str] = set()  #: bibliography entries taken from the state
         self._contents: dict[str, bytes] = {}  #: citation key -> the digest of its content
         self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
+        self._known_genes: dict[str, KnownGene] = {}  #: Gene IDs the state proves unchanged
+        self._recorded: dict[int, DocumentState | None] = {}  #: see :meth:`_as_recorded`
         #: PMIDs of known resolved keys whose bibliography entries and audit.db rows the run
         #: takes from the previous set, not from the documents rendered again (set by
         #: :meth:`decided`, when the new audit.db starts from the previous one and nothing
@@ -501,7 +524,7 @@ class Incremental:
         changed = self._changes_between(since, now)
         if changed is None or not self._genes_untouched(changed):
             return False
-        stored = self._stored_keys()
+        stored = self._stored_keys
         if not stored:  # unreadable, or a set citing nothing: no proof either way
             return False
         cited = {key for known in self.previous.documents.values() for key in known.scan.keys}
@@ -541,20 +564,42 @@ class Incremental:
         Never an unresolved key (a run with the network asks it again) nor a not-found one
         (that answer expires, which the log learns only when it is forgotten).  Empty when
         the log cannot tell (see :meth:`~enrich.entrez.cache.CitationCache.changes_since`)."""
-        previous = self.previous
-        with CitationCache(self.cache_dir) as cache:
-            self._read_at = cache.version()
-        if self.full or previous.cache is None or not previous.documents:
-            return {}
-        changed = self._changes_between(previous.cache, self._read_at)
+        changed = self._changed_since_state
         if changed is None:
             return {}
-        stored = self._stored_keys()
+        stored = self._stored_keys
         for key in keys:
             facts = stored.get(key)
             if facts and facts.status not in _ASKED_AGAIN and _untouched(changed, key, facts.pmid):
                 self._known[key] = facts
         return dict(self._known)
+
+    def known_genes(self, gene_ids: Iterable[str]) -> dict[str, KnownGene]:
+        """Of ``gene_ids``, those the state knows found as themselves and whose cache entries
+        the change log proves unchanged since the state's version of the cache, with what
+        the state knows of them: the run need not read their summaries but to audit a
+        document giving them.  Empty when the log cannot tell (as :meth:`known`)."""
+        changed = self._changed_since_state
+        if changed is None:
+            return {}
+        stored = self._stored_genes
+        for gene_id in gene_ids:
+            facts = stored.get(gene_id)
+            if facts is not None and changed.isdisjoint(gene_entries(as_filed(gene_id))):
+                self._known_genes[gene_id] = facts
+        return dict(self._known_genes)
+
+    @cached_property
+    def _changed_since_state(self) -> frozenset[str] | None:
+        """The cache entries changed since the state's version of the cache, as the log
+        tells them when the run starts reading the cache (that version is noted as
+        :attr:`_read_at`); None when nothing can be known from the state or the log."""
+        previous = self.previous
+        with CitationCache(self.cache_dir) as cache:
+            self._read_at = cache.version()
+        if self.full or previous.cache is None or not previous.documents:
+            return None
+        return self._changes_between(previous.cache, self._read_at)
 
     def confirms(self, keys: Iterable[str], read: Mapping[str, Resolution]) -> bool:
         """Whether each of ``keys`` (known ones, just read from the cache into ``read``)
@@ -675,9 +720,10 @@ class Incremental:
         read = {pmid: cached.record for pmid, cached in found.items() if cached is not None}
         return [r for pmid, record in records.items() if (r := record or read.get(pmid))]
 
+    @cached_property
     def _stored_keys(self) -> dict[str, KnownKey]:
         """What the previous state knows of each citation key (rows of another shape left
-        out; none when it cannot be read)."""
+        out; none when it cannot be read), read once per run."""
         found = {}
         try:
             with _read_only(self.out_dir / STATE) as db:
@@ -690,6 +736,17 @@ class Incremental:
         except sqlite3.Error:
             return {}
         return found
+
+    @cached_property
+    def _stored_genes(self) -> dict[str, KnownGene]:
+        """What the previous state knows of each Gene ID found as itself (rows of another
+        shape left out; none when it cannot be read), read once per run."""
+        try:
+            with _read_only(self.out_dir / STATE) as db:
+                rows = db.execute(_SELECT_GENES).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: KnownGene(bool(row[1]), row[2]) for row in rows if _GENE_ROW(list(row))}
 
     def _stored_entries(self, pmids: list[str]) -> dict[str, BibliographyEntry]:
         """The previous state's bibliography entries of ``pmids`` (those it has)."""
@@ -864,7 +921,28 @@ class Incremental:
             # in a copied state, a known key read after all (confirmed as known) keeps its row
             fresh_keys = (key for key in read if not (kept and key in self._known))
             db.executemany(_REPLACE_KEY, map(self._key_row, fresh_keys))
+            self._write_genes(db)
             db.executemany(_SET_META, set_meta)
+
+    def _write_genes(self, db: sqlite3.Connection) -> None:
+        """Bring the state's ``genes`` rows up to date: one for each Gene ID of the set
+        found as itself (a known one keeps its row; one read and found another way, or no
+        longer given, has none)."""
+        given = {gene_id for scan in self._scans for gene_id in scan.gene_ids}
+        db.execute("CREATE TEMP TABLE given (gene_id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO given VALUES (?)", ((g,) for g in given))
+        db.execute("DELETE FROM genes WHERE gene_id NOT IN (SELECT gene_id FROM given)")
+        found, other = [], []
+        for gene_id, lookup in self._final.genes.items():
+            if gene_id not in given:
+                continue
+            if lookup.status is GeneStatus.FOUND:
+                digest = self._gene(gene_id, self._final)
+                found.append((gene_id, int(lookup.test_data), digest))
+            else:
+                other.append((gene_id,))
+        db.executemany("DELETE FROM genes WHERE gene_id = ?", other)
+        db.executemany("INSERT OR REPLACE INTO genes VALUES (?, ?, ?)", found)
 
     def _outcome_meta(
         self, cache: CacheVersion | None, summary: RunSummary, sources: Sources
@@ -914,7 +992,12 @@ class Incremental:
             for k, r in self._final.resolutions.items()
             if r.from_cache
         ]
-        return all(_untouched(changed, key, pmid) for key, pmid in answered)
+        read = [lookup for lookup in self._final.genes.values() if lookup.from_cache]
+        genes = [*self._known_genes, *(lookup.gene_id for lookup in read)]
+        genes += [lookup.record.gene_id for lookup in read if lookup.record is not None]
+        return all(_untouched(changed, key, pmid) for key, pmid in answered) and all(
+            changed.isdisjoint(gene_entries(as_filed(gene_id))) for gene_id in genes
+        )
 
     def _row(
         self, staging: Path, number: int, scan: Scan, doc: WrittenDocument, span: str
@@ -942,7 +1025,13 @@ class Incremental:
         """What the state records of document ``number`` when its input (the digest this
         run made of it) and name are as recorded and its report files exactly those the
         state recorded, in the run's formats (the names the run gives the files, never
-        names the state holds, are looked at); else None."""
+        names the state holds, are looked at); else None.  Looked at once per run (its
+        input's digest is taken once, too)."""
+        if number not in self._recorded:
+            self._recorded[number] = self._recorded_now(number)
+        return self._recorded[number]
+
+    def _recorded_now(self, number: int) -> DocumentState | None:
         known = self.previous.documents.get(str(self.files[number]))
         if known is None or known.name != self.names[number]:
             return None
@@ -976,6 +1065,9 @@ class Incremental:
         found = self._genes.get(gene_id)
         if found is None:
             lookup = view.genes.get(gene_id)
+            known = self._known_genes.get(gene_id)
+            if lookup is None and known is not None:
+                return known.digest
             what = [lookup.to_dict(), lookup.test_data] if lookup is not None else None
             found = self._genes[gene_id] = _raw_digest([gene_id, what])
         return found
@@ -1005,6 +1097,7 @@ class Incremental:
 _TIME = (int, float, type(None))  #: a fetch time, when there is one
 _STATUSES = {str(status): status for status in Status}
 _KEY_ROW = checker([str, str, (str, type(None)), _TIME, int, bytes])  #: a keys table row
+_GENE_ROW = checker([str, int, bytes])  #: a genes table row
 #: answers never taken as known: asked again (unresolved) or cached for a while (not found)
 _ASKED_AGAIN = (Status.UNRESOLVED, Status.NOT_FOUND)
 _COUNTS = {str: int}

@@ -71,7 +71,7 @@ from enrich.report.provenance import RunInfo, Sources
 from enrich.report.rows import DatabaseRows
 from enrich.run.enrichment import run_summary
 from enrich.run.fetch import BackgroundFetch
-from enrich.run.incremental import CorpusView, Incremental, KnownKey
+from enrich.run.incremental import CorpusView, Incremental, KnownGene, KnownKey
 from enrich.run.scan import Progress, Scan, Scanner
 from enrich.run.schedule import DocumentTask, Schedule, fetch_order
 from enrich.run.workers import WorkerPool
@@ -139,6 +139,10 @@ class Reuse(Protocol[R_co]):
     def known(self, keys: Iterable[str]) -> Mapping[str, KnownKey]:
         """Of ``keys``, those whose Resolution is known unchanged, with what is known of it:
         their records are read only for the documents that go through pass 2."""
+
+    def known_genes(self, gene_ids: Iterable[str]) -> Mapping[str, KnownGene]:
+        """Of ``gene_ids``, those whose lookup is known unchanged, with what is known of it:
+        their summaries are read only for the documents that go through pass 2."""
 
     def confirms(self, keys: Iterable[str], read: Mapping[str, Resolution]) -> bool:
         """Whether the known ``keys``, read after all into ``read``, are as known; when
@@ -360,14 +364,13 @@ def stream_documents(
     hook = stage or (lambda label, total: lambda n: None)
     scans = _scan_all(files, style, jobs, hook("reading documents", len(files)), reuse)
     ids = list(dict.fromkeys(gene_id for scan in scans for gene_id in scan.gene_ids))
-    genes = resolve_genes(
-        ids,
-        cache_dir=cache_dir,
-        eutils=eutils,
-        offline=offline,
-        transport=transport,
-        progress=hook("looking up gene names", len(ids)),
+    known_genes = reuse.known_genes(ids) if reuse is not None else {}
+    look_up = partial(
+        resolve_genes, cache_dir=cache_dir, eutils=eutils, offline=offline, transport=transport
     )
+    looking = hook("looking up gene names", len(ids))
+    looking(len(known_genes))
+    genes = look_up([gene_id for gene_id in ids if gene_id not in known_genes], progress=looking)
     keys = list(dict.fromkeys(key for scan in scans for key in scan.keys))
     identifiers = [key for key in keys if not is_fallback(key)]  #: what the run counts
     resolving = hook("resolving citations", len(identifiers))
@@ -415,6 +418,8 @@ def stream_documents(
     # of the documents to audit (a run that keeps most documents learns few; one with more
     # names than the audit remembers leaves them to the workers, but the word frequencies).
     needed = dict.fromkeys(gene_id for task in tasks for gene_id in scans[task.number].gene_ids)
+    unread = [gene_id for gene_id in needed if gene_id not in genes.lookups]  # known ones
+    genes = _with_genes(genes, unread, look_up)
     learn_names(genes.lookups[gene_id] for gene_id in needed if gene_id in genes.lookups)
     auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
     fetched = (
@@ -428,10 +433,26 @@ def stream_documents(
         reuse.settled(scans, CorpusView(final, genes.lookups, stats))
     answered: dict[str, Resolution | KnownKey] = {**known, **final}
     answers = [answered[key] for key in looked_up(answered)]
-    summary = _summary(scans, grades, flags, answers, fetched.requests, genes, offline)
+    untouched = [known for g, known in known_genes.items() if g not in genes.lookups]
+    summary = _summary(scans, grades, flags, answers, fetched.requests, genes, untouched, offline)
     summary = dataclasses.replace(summary, problems=summary.problems + len(late))
     problems = [line for scan in scans for line in scan.problems] + late
-    return RunOutcome(summary, problems, Sources.of(answers, genes.lookups.values()))
+    return RunOutcome(summary, problems, Sources.of(answers, [*genes.lookups.values(), *untouched]))
+
+
+def _with_genes(
+    genes: ResolvedGenes, more: list[str], look_up: Callable[[list[str]], ResolvedGenes]
+) -> ResolvedGenes:
+    """``genes`` with the lookups of ``more`` (Gene IDs known unchanged, now needed by a
+    document to audit: read from the cache, or fetched if it lost them)."""
+    if not more:
+        return genes
+    found = look_up(more)
+    return ResolvedGenes(
+        {**genes.lookups, **found.lookups},
+        genes.requests + found.requests,
+        genes.cache_hits + found.cache_hits,
+    )
 
 
 def _decide(
@@ -624,6 +645,7 @@ def _summary(
     answers: Sequence[Resolution | KnownKey],
     requests: int,
     genes: ResolvedGenes,
+    known_genes: Sequence[KnownGene],
     offline: bool,
 ) -> RunSummary:
     return run_summary(
@@ -636,5 +658,6 @@ def _summary(
         requests=requests,
         cache_hits=sum(answer.from_cache for answer in answers),
         genes=genes,
+        known_genes=known_genes,
         offline=offline,
     )

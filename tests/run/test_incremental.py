@@ -35,6 +35,7 @@ import enrich
 from benchmarks.corpus import CorpusSpec, write_corpus
 from enrich.audit import AuditSettings
 from enrich.entrez import CitationCache, EutilsSettings, parse_record
+from enrich.entrez.gene import GeneSummary
 from enrich.errors import OutputError
 from enrich.model import PaperRecord, RunSummary, Style
 from enrich.report import document as report_document
@@ -157,6 +158,8 @@ class Folder:
             self.mistype(rng)
         elif action == "misidentify":
             self.misidentify(rng)
+        elif action == "regene":
+            self.regene(rng.choice(self.genes_given()))
         elif action == "settings":
             share = 0.1 if self.audit.resource_share == 0.25 else 0.25
             self.audit = AuditSettings(resources=(), resource_share=share)
@@ -175,6 +178,23 @@ class Folder:
             cache.put_records([(parse_record(xml), xml)])
             cache.put_missing(str(int(pmid) + 1000))
             cache.put_gene_missing(str(rng.randrange(500_000, 600_000)))
+
+    def genes_given(self) -> list[str]:
+        """The Gene IDs the documents give, in order."""
+        texts = (path.read_text(encoding="utf-8") for path in self.documents())
+        return sorted({g for text in texts for g in re.findall(r"ncbi_gene_id: '(\d+)'", text)})
+
+    def regene(self, gene_id: str) -> None:
+        """Store in the cache what a refresh would when NCBI Gene renames ``gene_id``: a new
+        official symbol, the old one kept as an alias."""
+        with CitationCache(self.cache) as cache:
+            cached = cache.get_gene(gene_id)
+            assert cached is not None
+            old = cached.record
+            new = dataclasses.replace(
+                old, symbol=old.symbol + "R", aliases=(*old.aliases, old.symbol)
+            )
+            cache.put_genes([GeneSummary(gene_id, new)], test_data=cached.test_data)
 
     def mistype(self, rng: random.Random) -> None:
         """Mistype the PMID of a Harmonizome reference (its DOI kept), and store in the cache
@@ -280,6 +300,7 @@ def fixed_time_and_version() -> Iterator[None]:
 ACTIONS = (
     *("edit", "retouch", "add", "remove", "rename", "change", "retract", "withdraw"),
     *("settings", "formats", "upgrade", "nothing", "elsewhere", "mistype", "misidentify"),
+    "regene",
 )
 
 
@@ -297,7 +318,7 @@ def test_incremental_output_equals_a_full_run_after_any_changes(
     warm: Warm, steps: list[tuple[str, int]]
 ) -> None:
     """After any sequence of edits, rewrites of the same bytes, additions, removals, renames,
-    record changes, retractions, withdrawals, settings, formats and version changes,
+    record changes, retractions, withdrawals, gene renames, settings, formats and version changes,
     answers another corpus stores in the shared cache, PMIDs mistyped beside their DOI and
     references given another paper's PMID, the incremental run's report set is the one a
     --full run writes into a fresh folder; after no change, or only the other corpus's, it
@@ -417,6 +438,65 @@ def test_after_a_record_changes_only_the_records_needed_are_read(
     assert snapshot(out) == snapshot(world.full_run())
 
 
+def test_gene_summaries_known_unchanged_are_read_only_for_the_documents_rendered_again(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a record changes, the run reads the gene summaries of the document it renders
+    again, no other (the state and the cache's log prove them unchanged; the summary still
+    counts them, as cache hits); a gene renamed since is read, and the documents giving it
+    are rendered again (what --full writes, each time)."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    genes = genes_of_documents(out)
+    citing_one = {
+        p: next(str(d) for d, t in texts.items() if p in t) for p in counts if counts[p] == 1
+    }
+    pmid = min(citing_one, key=lambda p: (len(genes[citing_one[p]]), int(p)))
+    citing = citing_one[pmid]
+    world.change_record("change", pmid)
+    asked = count_gene_reads(monkeypatch)
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - 1
+    assert asked and set(asked) <= genes[citing] < set().union(*genes.values())
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+    assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+    assert outcome.summary.gene_cache_hits == world.last_full.summary.gene_cache_hits > 0
+    assert outcome.sources == world.last_full.sources
+
+    gene_id = min(set().union(*genes.values()) - genes[citing])
+    giving = sum(gene_id in given for given in genes.values())
+    world.regene(gene_id)
+    asked = count_gene_reads(monkeypatch)
+    renamed = world.run(out)
+    assert gene_id in asked and renamed.kept == LIVE - giving
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+    assert network_aside(renamed.summary) == network_aside(world.last_full.summary)
+
+
+def genes_of_documents(out: Path) -> dict[str, set[str]]:
+    """The Gene IDs each document gives, by its path, as the state in ``out`` records."""
+    with closing(sqlite3.connect(out / STATE)) as db:
+        rows = db.execute("SELECT path, scan FROM docs").fetchall()
+    return {path: set(json.loads(scan)["gene_ids"]) for path, scan in rows}
+
+
+def count_gene_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Gene IDs whose cached summaries ``CitationCache.get_gene`` is asked for from now
+    on (until ``monkeypatch`` is undone), in order."""
+    reads: list[str] = []
+    get_gene = CitationCache.get_gene
+
+    def counted(cache: CitationCache, gene_id: str) -> object:
+        reads.append(gene_id)
+        return get_gene(cache, gene_id)
+
+    monkeypatch.setattr(CitationCache, "get_gene", counted)
+    return reads
+
+
 def test_the_papers_of_records_known_unchanged_are_vouched_for_not_made_again(
     world: Folder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -499,6 +579,33 @@ def test_a_record_changed_by_another_process_during_the_run_is_not_taken_as_know
     monkeypatch.setattr(Incremental, "known", known_then_changed)
     world.run(out)
     monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_gene_renamed_by_another_process_during_the_run_is_read_again_next_run(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gene summary the state knows unchanged, changed by another process after the run
+    asked the log: the run's set is made from what the log told, and the state does not
+    claim the cache's later version, so the next run renders the documents giving the gene
+    again (its set is --full's)."""
+    out = world.root / "out"
+    genes = genes_of_documents(out)
+    edited = min(genes, key=lambda path: len(genes[path]))
+    gene_id = min(set().union(*genes.values()) - genes[edited])
+    Path(edited).write_text(Path(edited).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    known_genes = Incremental.known_genes
+
+    def known_then_renamed(self: Incremental, gene_ids: Iterable[str]) -> object:
+        found = known_genes(self, gene_ids)
+        assert gene_id in found
+        world.regene(gene_id)
+        return found
+
+    monkeypatch.setattr(Incremental, "known_genes", known_then_renamed)
+    world.run(out)
+    monkeypatch.undo()
+    world.run(out)
     assert snapshot(out) == snapshot(world.full_run())
 
 
