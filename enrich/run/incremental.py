@@ -431,6 +431,7 @@ class Incremental:
         self._known: dict[str, KnownKey] = {}  #: keys the state proves unchanged
         self._known_genes: dict[str, KnownGene] = {}  #: Gene IDs the state proves unchanged
         self._recorded: dict[int, DocumentState | None] = {}  #: see :meth:`_as_recorded`
+        self._as_stored: dict[str, bool] = {}  #: see :meth:`_read_as_known`
         #: PMIDs of known resolved keys whose bibliography entries and audit.db rows the run
         #: takes from the previous set, not from the documents rendered again (set by
         #: :meth:`decided`, when the new audit.db starts from the previous one and nothing
@@ -471,12 +472,53 @@ class Incremental:
         """What the writer keeps of document ``number`` when its reports may stay as they
         are (its keys all settled in ``view``), else None: it is rendered again."""
         known = self._as_recorded(number)
-        if known is None or known.fingerprint != self.fingerprint(number, scan, view):
+        if known is None:
+            return None
+        if self._as_made(scan, view):
+            self.fingerprints[number] = known.fingerprint
+        elif known.fingerprint != self.fingerprint(number, scan, view):
             return None
         self.kept.add(number)
         entry = dataclasses.replace(known.entry, name=known.name)
         return WrittenDocument(
             "", entry, (), known.sources, kept=True, misidentified=known.misidentified
+        )
+
+    def _as_made(self, scan: Scan, view: CorpusView) -> bool:
+        """Whether a document recorded as it is (see :meth:`_as_recorded`) has, by
+        construction, the fingerprint recorded, without making it: the set is the one the
+        state describes (so the corpus's counts, and each key's share, are as they were),
+        every key the document cites is known unchanged or read as the state knows it (a
+        not-found answer, read each run), and every Gene ID it gives is known unchanged."""
+        known, genes = self._known, self._known_genes
+        return (
+            self._same_set
+            and all(key in known or self._read_as_known(key, view) for key in scan.keys)
+            and all(gene_id in genes for gene_id in scan.gene_ids)
+        )
+
+    def _read_as_known(self, key: str, view: CorpusView) -> bool:
+        """Whether ``key``, read from the cache into ``view``, says what the state's row of
+        it says (the same digest of its content, see :func:`_content`)."""
+        found = self._as_stored.get(key)
+        if found is None:
+            stored = self._stored_keys.get(key)
+            found = self._as_stored[key] = (
+                stored is not None
+                and key in view.resolutions
+                and self._content(key, view) == stored.digest
+            )
+        return found
+
+    @cached_property
+    def _same_set(self) -> bool:
+        """Whether the run's inputs are exactly the documents the state records, each as
+        recorded, under the same settings."""
+        previous = self.previous
+        return (
+            previous.settings == self.settings
+            and len(previous.documents) == len(self.files)
+            and all(self._as_recorded(number) is not None for number in range(len(self.files)))
         )
 
     def as_before(self, cache: CacheVersion) -> tuple[RunSummary, list[str], Sources] | None:
@@ -616,6 +658,7 @@ class Incremental:
                 self.fingerprints.clear()
                 self._keys.clear()
                 self._contents.clear()
+                self._as_stored.clear()
                 return False
         return True
 

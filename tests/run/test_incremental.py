@@ -483,6 +483,48 @@ def genes_of_documents(out: Path) -> dict[str, set[str]]:
     return {path: set(json.loads(scan)["gene_ids"]) for path, scan in rows}
 
 
+def test_after_a_record_changes_only_the_documents_citing_it_are_fingerprinted(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the set's inputs are as the state records them, a document whose keys and genes
+    are all known unchanged keeps its recorded fingerprint without making it again: only
+    the documents citing the changed record are fingerprinted (and the set is --full's).
+    After an edit (the corpus's counts may change every key's share) all of them are."""
+    out = world.root / "out"
+    texts = {p: p.read_text(encoding="utf-8") for p in world.documents()}
+    pmid = min(world.warm.pmids, key=lambda p: (sum(p in t for t in texts.values()), int(p)))
+    citing = {str(path) for path, text in texts.items() if pmid in text}
+    world.change_record("change", pmid)
+    made = count_fingerprints(monkeypatch)
+    outcome = world.run(out)
+    assert outcome.kept == LIVE - len(citing)
+    assert made == citing
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+    world.change("edit", random.Random(3))
+    made = count_fingerprints(monkeypatch)
+    world.run(out)
+    assert made == {str(path) for path in world.documents()}
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def count_fingerprints(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The paths of the documents whose fingerprints a run makes from now on (until
+    ``monkeypatch`` is undone)."""
+    made: set[str] = set()
+    fingerprint = Incremental.fingerprint
+
+    def counted(self: Incremental, number: int, *args: object) -> str:
+        if number not in self.fingerprints:
+            made.add(str(self.files[number]))
+        return fingerprint(self, number, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Incremental, "fingerprint", counted)
+    return made
+
+
 def count_gene_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The Gene IDs whose cached summaries ``CitationCache.get_gene`` is asked for from now
     on (until ``monkeypatch`` is undone), in order."""
@@ -714,6 +756,37 @@ def test_a_cached_answer_that_expired_since_the_last_run_is_not_taken_as_unchang
     later = world.run(out)
     assert later.read and later.written
     assert later.summary.citations != again.summary.citations  # the PMID is now unresolved
+    assert snapshot(out) == snapshot(world.full_run())
+
+
+def test_a_not_found_answer_read_as_the_state_knows_it_costs_no_fingerprint(
+    world: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PMID PubMed lacks is read from the cache every run (that answer expires); read as
+    the state knows it, the documents citing it keep their recorded fingerprints when
+    another record changes; once the answer has expired they are rendered again (each
+    time what --full writes)."""
+    out = world.root / "out"
+    texts = {str(p): p.read_text(encoding="utf-8") for p in world.documents()}
+    counts = {p: sum(p in t for t in texts.values()) for p in world.warm.pmids}
+    lacking, changed = sorted(counts, key=lambda p: (-counts[p], int(p)))[:2]
+    with CitationCache(world.cache, missing_ttl=2.0) as cache:
+        cache.drop_record(lacking)
+    world.run(out)
+    world.change_record("change", changed)
+    made = count_fingerprints(monkeypatch)
+    looked = world.run(out)
+    monkeypatch.undo()
+    assert made == {path for path, text in texts.items() if changed in text}
+    assert looked.summary.citations.get("not_found") == 1
+    assert snapshot(out) == snapshot(world.full_run())
+    time.sleep(2.1)
+    world.change_record("retract", changed)
+    made = count_fingerprints(monkeypatch)
+    later = world.run(out)
+    monkeypatch.undo()
+    assert made == {path for path, text in texts.items() if changed in text or lacking in text}
+    assert later.summary.citations.get("not_found") is None
     assert snapshot(out) == snapshot(world.full_run())
 
 
