@@ -82,15 +82,25 @@ def _private_limiter_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def count_record_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The PMIDs whose cached records ``CitationCache.get_record`` is asked for from now on
-    (until the test ends), in order."""
+    (until the test ends, or ``monkeypatch`` is undone), in order."""
+    return _count_reads(monkeypatch, "get_record")
+
+
+def count_gene_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Gene IDs whose cached summaries ``CitationCache.get_gene`` is asked for from now
+    on (until the test ends, or ``monkeypatch`` is undone), in order."""
+    return _count_reads(monkeypatch, "get_gene")
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
     from enrich.entrez import CitationCache
 
     reads: list[str] = []
-    get_record = CitationCache.get_record
+    read = getattr(CitationCache, method)
 
-    def counted(cache: CitationCache, pmid: str) -> object:
-        reads.append(pmid)
-        return get_record(cache, pmid)
+    def counted(cache: CitationCache, key: str) -> object:
+        reads.append(key)
+        return read(cache, key)
 
-    monkeypatch.setattr(CitationCache, "get_record", counted)
+    monkeypatch.setattr(CitationCache, method, counted)
     return reads

@@ -44,7 +44,7 @@ from enrich.report.commit import RUN_LOCK
 from enrich.run import RunOutcome, incremental, run_enrichment
 from enrich.run.incremental import STATE, Incremental
 from enrich.testing import EutilsServer, GeneStore, RecordStore, make_record
-from tests.conftest import TWIST2, count_record_reads
+from tests.conftest import TWIST2, count_gene_reads, count_record_reads
 
 LIVE = 8  #: documents in the corpus at the start; the others are added later
 EPOCH = "1767225600"  #: SOURCE_DATE_EPOCH: every run says it was made at the same time
@@ -523,20 +523,6 @@ def count_fingerprints(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 
     monkeypatch.setattr(Incremental, "fingerprint", counted)
     return made
-
-
-def count_gene_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The Gene IDs whose cached summaries ``CitationCache.get_gene`` is asked for from now
-    on (until ``monkeypatch`` is undone), in order."""
-    reads: list[str] = []
-    get_gene = CitationCache.get_gene
-
-    def counted(cache: CitationCache, gene_id: str) -> object:
-        reads.append(gene_id)
-        return get_gene(cache, gene_id)
-
-    monkeypatch.setattr(CitationCache, "get_gene", counted)
-    return reads
 
 
 def test_the_papers_of_records_known_unchanged_are_vouched_for_not_made_again(
