@@ -39,3 +39,21 @@ def test_a_list_of_one_type_holds_exactly_that_type() -> None:
     assert ints([]) and ints([1, 2])
     assert not ints([1, True]) and not ints([1.0])
     assert checker([(int, type(None))])([1, None]) and not checker([(int, type(None))])([True])
+
+
+@pytest.mark.parametrize("width", [3, 9])  # 3**2 type rows compared as a set; 2**9 one by one
+def test_shapes_of_types_alone_refuse_what_the_one_by_one_checks_refuse(width: int) -> None:
+    """A fixed list or dict whose shapes are types alone is checked through the rows of
+    types it may have (or one by one, when there are too many rows): the same verdicts."""
+    row = checker([(int, float)] * (width - 1) + [bool])
+    assert row([1] * (width - 1) + [True]) and row([1.5] * (width - 1) + [False])
+    assert not row([1] * (width - 1) + [1])  # 1 is no bool
+    assert not row([True] * width)  # True is no int
+    assert not row([1] * width + [True]) and not row([1] * (width - 2) + [True])
+    assert not row(tuple([1] * (width - 1) + [True]))  # a tuple is no list
+    record = checker({"a": int, "b": (str, type(None)), "c": [str], "d": {str: int}})
+    good = {"a": 1, "b": None, "c": ["x"], "d": {"k": 2}}
+    assert record(good) and record({**good, "b": "y"})
+    for bad in ({**good, "a": True}, {**good, "b": 1}, {**good, "c": [1]}, {**good, "d": {1: 2}}):
+        assert not record(bad)
+    assert not record({**good, "d": {"k": True}}) and not record({**good, "d": {"k": 1.0}})
