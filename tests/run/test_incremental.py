@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -635,6 +636,61 @@ def test_a_gene_renamed_by_another_process_during_the_run_is_read_again_next_run
     monkeypatch.undo()
     world.run(out)
     assert snapshot(out) == snapshot(world.full_run())
+
+
+@pytest.mark.parametrize("how", ["renamed", "damaged", "renamed, inputs as recorded"])
+def test_a_known_gene_read_for_a_document_rendered_again_must_be_as_known(
+    world: Folder, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A gene summary the state knows unchanged that is not what the state knows once it is
+    read for a document rendered again (renamed by another process after the run asked the
+    log, or a damaged entry the cache drops when read): as for a record (see
+    ``confirms``), the run sees the contradiction, reads every gene summary and decides
+    again, so the documents kept do not give the old names while the one rendered again
+    gives the new: its set is --full's.  So too when the inputs are all as recorded (the
+    document is rendered again for a record it alone cites, the others giving the gene
+    keep their recorded fingerprints unmade)."""
+    out = world.root / "out"
+    genes = genes_of_documents(out)
+    texts = {str(path): path.read_text(encoding="utf-8") for path in world.documents()}
+    alone = {p: [d for d, t in texts.items() if p in t] for p in world.warm.pmids}
+    alone = {p: citing[0] for p, citing in alone.items() if len(citing) == 1}
+    gene_id, edited = next(
+        (g, path)
+        for g in sorted(set().union(*genes.values()), key=int)
+        if sum(g in ids for ids in genes.values()) >= 2
+        for path in sorted(genes)
+        if g in genes[path] and path in alone.values()
+    )
+    if how.endswith("as recorded"):
+        world.change_record("change", next(p for p, path in alone.items() if path == edited))
+    else:
+        Path(edited).write_text(texts[edited] + "\n", encoding="utf-8")
+    if how == "damaged":
+        _damage_entry(world.cache, f"gene:{gene_id}")
+    known_genes = Incremental.known_genes
+
+    def known_then_renamed(self: Incremental, gene_ids: Iterable[str]) -> object:
+        found = known_genes(self, gene_ids)
+        assert gene_id in found
+        if how.startswith("renamed"):
+            world.regene(gene_id)
+        return found
+
+    monkeypatch.setattr(Incremental, "known_genes", known_then_renamed)
+    outcome = world.run(out)
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(world.full_run())
+    assert network_aside(outcome.summary) == network_aside(world.last_full.summary)
+
+
+def _damage_entry(cache: Path, key: str) -> None:
+    """Overwrite the stored value of the cache entry ``key`` with bytes that do not decode,
+    behind the cache's back (its version and log say nothing of it)."""
+    with closing(sqlite3.connect(cache / "cache.db")) as db, db:
+        rows = db.execute("SELECT rowid, key FROM Cache").fetchall()
+        (rowid,) = [r for r, k in rows if json.loads(zlib.decompress(k)) == key]
+        db.execute("UPDATE Cache SET value = ? WHERE rowid = ?", (b"\xde\xad\xbe\xef", rowid))
 
 
 def record_101(title: str) -> bytes:
