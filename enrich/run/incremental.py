@@ -662,6 +662,25 @@ class Incremental:
                 return False
         return True
 
+    def confirms_genes(self, gene_ids: Iterable[str], read: Mapping[str, GeneLookup]) -> bool:
+        """Whether each of ``gene_ids`` (known ones, just read from the cache into ``read``
+        for the documents rendered again) was found as the state knows it.  When one was not
+        (its summary changed since :meth:`known_genes`, or a damaged entry was dropped), as
+        in :meth:`confirms`, every Gene ID known and every document kept is forgotten: the
+        run reads every gene summary and decides again (else the documents kept would give
+        the old answer beside the documents rendered again giving the new)."""
+        for gene_id in gene_ids:
+            facts, lookup = self._known_genes.get(gene_id), read.get(gene_id)
+            if facts is not None and (
+                lookup is None or _gene_digest(gene_id, lookup) != facts.digest
+            ):
+                self._known_genes.clear()
+                self.kept.clear()
+                self.fingerprints.clear()
+                self._genes.clear()
+                return False
+        return True
+
     def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
         version ``cache`` gives (after a run that found nothing changed and wrote nothing;
@@ -1111,8 +1130,7 @@ class Incremental:
             known = self._known_genes.get(gene_id)
             if lookup is None and known is not None:
                 return known.digest
-            what = [lookup.to_dict(), lookup.test_data] if lookup is not None else None
-            found = self._genes[gene_id] = _raw_digest([gene_id, what])
+            found = self._genes[gene_id] = _gene_digest(gene_id, lookup)
         return found
 
     def tsv_lines(self, numbers: Sequence[int]) -> Iterator[tuple[int, str]]:
@@ -1243,6 +1261,13 @@ def _content(key: str, resolution: Resolution | None) -> bytes:
     if resolution is not None:
         what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
     return _raw_digest([key, what])
+
+
+def _gene_digest(gene_id: str, lookup: GeneLookup | None) -> bytes:
+    """The digest of NCBI Gene's answer for ``gene_id`` (None: not looked up), and whether a
+    test server gave it (see :class:`KnownGene`)."""
+    what = [lookup.to_dict(), lookup.test_data] if lookup is not None else None
+    return _raw_digest([gene_id, what])
 
 
 def _without_network(summary: RunSummary) -> RunSummary:

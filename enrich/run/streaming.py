@@ -148,6 +148,11 @@ class Reuse(Protocol[R_co]):
         """Whether the known ``keys``, read after all into ``read``, are as known; when
         not, every key known and every document kept is forgotten (the run decides again)."""
 
+    def confirms_genes(self, gene_ids: Iterable[str], read: Mapping[str, GeneLookup]) -> bool:
+        """Whether the known ``gene_ids``, read after all into ``read``, are as known; when
+        not, every Gene ID known and every document kept is forgotten (the run decides
+        again)."""
+
     def keep(self, number: int, scan: Scan, view: CorpusView) -> R_co | None:
         """The result of document ``number`` (every key of ``scan`` settled in ``view``)
         when it need not go through pass 2, else None."""
@@ -394,6 +399,17 @@ def stream_documents(
     pass_two = hook(label, len(files))
     view = CorpusView(settled, genes.lookups, stats)  #: what is known before fetching
     results = _decide(scans, settled, known, view, reuse, from_cache)
+    # The known Gene IDs the documents to audit give are read now; each must be as known,
+    # or (the cache changed since, or dropped a damaged entry) every known one is read and
+    # it is decided again from the summaries alone, as for the known keys (see _decide).
+    given = (g for n, scan in enumerate(scans) if results[n] is None for g in scan.gene_ids)
+    unread = [g for g in dict.fromkeys(given) if g in known_genes and g not in genes.lookups]
+    genes = _with_genes(genes, unread, look_up)
+    if reuse is not None and not reuse.confirms_genes(unread, genes.lookups):
+        rest = [gene_id for gene_id in known_genes if gene_id not in genes.lookups]
+        genes = _with_genes(genes, rest, look_up)
+        view = CorpusView(settled, genes.lookups, stats)
+        results = _decide(scans, settled, known, view, reuse, from_cache)
     tasks = []
     for number, (path, name, scan) in enumerate(zip(files, names, scans, strict=True)):
         result = results[number]
@@ -418,8 +434,6 @@ def stream_documents(
     # of the documents to audit (a run that keeps most documents learns few; one with more
     # names than the audit remembers leaves them to the workers, but the word frequencies).
     needed = dict.fromkeys(gene_id for task in tasks for gene_id in scans[task.number].gene_ids)
-    unread = [gene_id for gene_id in needed if gene_id not in genes.lookups]  # known ones
-    genes = _with_genes(genes, unread, look_up)
     learn_names(genes.lookups[gene_id] for gene_id in needed if gene_id in genes.lookups)
     auditor = DocumentAuditor(RunContext(style, stats, audit, genes.lookups), finish)
     fetched = (
