@@ -653,12 +653,7 @@ class Incremental:
             if facts is not None and (
                 resolution is None or _content(key, resolution) != facts.digest
             ):
-                self._known.clear()
-                self.kept.clear()
-                self.fingerprints.clear()
-                self._keys.clear()
-                self._contents.clear()
-                self._as_stored.clear()
+                self._forget_kept(self._known, self._keys, self._contents, self._as_stored)
                 return False
         return True
 
@@ -674,12 +669,17 @@ class Incremental:
             if facts is not None and (
                 lookup is None or _gene_digest(gene_id, lookup) != facts.digest
             ):
-                self._known_genes.clear()
-                self.kept.clear()
-                self.fingerprints.clear()
-                self._genes.clear()
+                self._forget_kept(self._known_genes, self._genes)
                 return False
         return True
+
+    def _forget_kept(self, *memos: dict[str, Any]) -> None:
+        """Forget every document kept and every fingerprint made, with ``memos`` (what was
+        known, and what was made of it): the run decides again (see :meth:`confirms`)."""
+        self.kept.clear()
+        self.fingerprints.clear()
+        for memo in memos:
+            memo.clear()
 
     def remember(self, cache: CacheVersion | None, summary: RunSummary, sources: Sources) -> None:
         """Record in the state, in place, that the report set there is what the cache at
