@@ -58,7 +58,7 @@ corrected and republished (or republished) version.
 
 from __future__ import annotations
 
-from enrich.audit.citations import corpus_share
+from enrich.audit.citations import corpus_share, never_read
 from enrich.audit.document import audit_document, gene_ids
 from enrich.audit.gate import CONDITIONS, conditions_met, parse_conditions
 from enrich.audit.grades import is_primary, summarize
@@ -79,6 +79,7 @@ __all__ = [
     "is_primary",
     "learn_names",
     "merge_stats",
+    "never_read",
     "parse_conditions",
     "summarize",
 ]

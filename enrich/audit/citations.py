@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from enrich.audit.resources import ResourcePaper
 from enrich.audit.settings import AuditSettings, CorpusStats
-from enrich.identifiers import doi_key
+from enrich.identifiers import doi_key, split_fallback
 from enrich.model import (
     CORRECTION_LINKS,
     PARTIAL_RETRACTION_LINKS,
@@ -68,6 +68,16 @@ def audited_by(citation: Citation, resolutions: Mapping[str, Resolution]) -> Res
     fallback = citation.fallback
     by_doi = resolutions.get(fallback) if fallback is not None else None
     return by_doi if by_doi is not None and by_doi.status is Status.RESOLVED else found
+
+
+def never_read(key: str, resolutions: Mapping[str, Resolution]) -> bool:
+    """Whether no audit reads the Resolution of citation ``key``, given ``resolutions``: a
+    fallback key (:func:`~enrich.identifiers.fallback_key`) whose PMID ``resolutions`` holds
+    with any answer but NOT_FOUND is never read, :func:`audited_by` taking the PMID's.  (A
+    worker need not be sent it.)"""
+    pair = split_fallback(key)
+    own = resolutions.get(f"pmid:{pair[0]}") if pair is not None else None
+    return own is not None and own.status is not Status.NOT_FOUND
 
 
 def _invalid_reason(citation: Citation) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from enrich.audit import never_read
 from enrich.model import Resolution
 
 __all__ = ["Dispatch", "DocumentTask", "Schedule", "fetch_order"]
@@ -33,8 +34,10 @@ class DocumentTask:
 
 @dataclass(frozen=True, slots=True)
 class Dispatch:
-    """A ready document, what its worker needs that it did not inherit, and the keys that
-    no document still waiting needs (the workers may forget them)."""
+    """A ready document, what its worker needs that it did not inherit (the Resolutions its
+    audit reads: never a fallback key's whose PMID's decides, see
+    :func:`~enrich.audit.never_read`), and the keys that no document still waiting needs
+    (the workers may forget them)."""
 
     task: DocumentTask
     needs: dict[str, Resolution]
@@ -96,7 +99,8 @@ class Schedule:
         _, task = heapq.heappop(self._ready)
         keys = self._fetched.pop(task.number, [])
         self._unsettled.pop(task.number, None)
-        needs = {key: self.settled[key] for key in keys}
+        settled = self.settled
+        needs = {key: settled[key] for key in keys if not never_read(key, settled)}
         return Dispatch(task, needs, self._count_use(keys))
 
     def _count_use(self, keys: list[str]) -> list[str]:

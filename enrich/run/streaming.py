@@ -40,7 +40,14 @@ from typing import Generic, Protocol, TypeVar
 
 import httpx
 
-from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
+from enrich.audit import (
+    AuditSettings,
+    CorpusStats,
+    audit_document,
+    learn_names,
+    merge_stats,
+    never_read,
+)
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.entrez.cache import CacheMark
 from enrich.entrez.resolve import looked_up
@@ -549,7 +556,8 @@ class DocumentAuditor(Generic[R]):
 
     def __call__(self, named: tuple[Path, str], resolutions: dict[str, Resolution]) -> R:
         """Audit the document at ``path`` (named ``name``); ``resolutions`` holds the
-        Resolutions of the citations pass 1 found in it.  A document that now cites what
+        Resolutions of the citations pass 1 found in it (but those no audit reads:
+        :func:`~enrich.audit.never_read`).  A document that now cites what
         pass 1 did not find (changed while the run read it) is audited as it is, those
         citations unresolved, with a problem saying so: the run fails, and the next one
         reads it again."""
@@ -557,7 +565,7 @@ class DocumentAuditor(Generic[R]):
         context = self.context
         document = read_document(path, context.style)
         cited = (key for citation in document.all_citations() for key in citation.keys)
-        if any(key not in resolutions for key in cited):
+        if any(key not in resolutions and not never_read(key, resolutions) for key in cited):
             changed = Problem(str(path), "", "changed while enrich read it: run again")
             document = dataclasses.replace(document, problems=(*document.problems, changed))
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)

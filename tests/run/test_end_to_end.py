@@ -542,3 +542,28 @@ def test_the_library_audits_a_mistyped_pmid_by_the_documents_doi(
     assert verdict.resolution.record is not None
     assert verdict.resolution.record.pmid == "18598946"
     assert "not_found" in [flag.name for flag in verdict.flags]
+
+
+def test_workers_audit_pmids_given_with_dois_as_one_process_does(
+    server: EutilsServer, tmp_path: Path
+) -> None:
+    """Fetched while the workers run, a citation's PMID given with its DOI reaches a worker
+    without the fallback key's copy of its record (the audit reads the PMID's): the two
+    workers audit each page as one process does, and no page is taken for one that
+    changed while the run read it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = (EXAMPLES / "harmonizome_gene_TWIST2.md").read_text(encoding="utf-8")
+    assert "doi" in page.lower()
+    for i in range(16):  # enough for two workers (8 documents each)
+        (docs / f"harmonizome_gene_TWIST2_{i:02d}.md").write_text(page, encoding="utf-8")
+    tables = {}
+    for jobs in (1, 2):
+        out, cache = tmp_path / f"out{jobs}", tmp_path / f"cache{jobs}"
+        args = ["run", str(docs), "--jobs", str(jobs), "--out", str(out), "--cache-dir", str(cache)]
+        env = {"ENRICH_EUTILS_URL": server.url, "NCBI_EMAIL": "a@example.org", "CI": "true"}
+        result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "changed while enrich read it" not in result.output
+        tables[jobs] = {t: database_rows(out / "audit.db")[t] for t in ("claims", "flags")}
+    assert tables[1] == tables[2] and len(tables[1]["claims"]) == 16 * 6

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from enrich.model import Resolution, Status
+from enrich.model import PaperRecord, Resolution, Status
 from enrich.run import DocumentTask, Schedule, fetch_order
 
 
@@ -81,3 +81,19 @@ def test_a_key_heard_of_twice_keeps_its_first_resolution() -> None:
     assert not schedule.has_ready
     schedule.settle({"pmid:2": _resolution("pmid:2")})
     assert schedule.pop_ready().needs["pmid:1"] is first
+
+
+def test_a_fallback_key_goes_to_its_worker_only_when_its_pmids_answer_does_not_decide() -> None:
+    """A document citing PMID 1 with a DOI waits for both keys, but its worker is sent the
+    fallback key's Resolution only when PubMed lacks the PMID (the audit then reads it);
+    otherwise the audit reads the PMID's alone, and a copy of its record under the
+    fallback key would only cost the worker memory."""
+    found, lacking = "pmid-else-doi:1|10.1/a", "pmid-else-doi:2|10.1/b"
+    schedule = Schedule([_task(0, "pmid:1", found), _task(1, "pmid:2", lacking)], {})
+    record = PaperRecord(pmid="1", doi="10.1/a")
+    schedule.settle({"pmid:1": Resolution("pmid:1", Status.RESOLVED, record)})
+    assert not schedule.has_ready  # the fallback key is still awaited
+    schedule.settle({found: Resolution(found, Status.RESOLVED, record)})
+    assert set(schedule.pop_ready().needs) == {"pmid:1"}
+    schedule.settle({"pmid:2": _resolution("pmid:2"), lacking: _resolution(lacking)})
+    assert set(schedule.pop_ready().needs) == {"pmid:2", lacking}
