@@ -246,7 +246,7 @@ def _identity_flags(citation: Citation, record: PaperRecord) -> list[Flag]:
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
 
 
-@lru_cache(maxsize=1 << 14)  # a paper's title is compared again for each document citing it
+@lru_cache(maxsize=1 << 12)  # a paper's title is compared again for each document citing it
 def _title_key(title: str) -> str:
     """The letters and digits of ``title``, case-folded, without markup or accents."""
     text = unicodedata.normalize("NFKD", html.unescape(_MARKUP.sub("", title))).casefold()

@@ -382,7 +382,7 @@ def _valid_citations(evidence: str) -> tuple[Citation, ...] | None:
     return tuple(Citation(pmid=pmid) for pmid in dict.fromkeys(cast("list[str]", pmids)))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _pmid_citation(token: str) -> Citation | None:
     """The shared Citation of a canonical PMID (database papers recur on nearly every row), or
     None when ``token`` is not one (leading zeros, tags, other text: the general path's job)."""

@@ -183,8 +183,9 @@ def _paper_json(resolution: Resolution) -> str:
 # remembered across documents, keyed by the frozen, hashable record itself: the same
 # papers, database papers above all, are cited by document after document.  Its field
 # types (str, int, bool, None, tuples of them) encode differently only when they differ.
-# Bounded: the least recently used are dropped.
-@lru_cache(maxsize=8192)
+# Bounded, and small: an entry keeps its record alive after the worker has forgotten it;
+# 2,048 still hold the database papers.
+@lru_cache(maxsize=2048)
 def _record_json(record: PaperRecord) -> str:
     """``record.to_dict()`` as JSON."""
     return _encode(record.to_dict())

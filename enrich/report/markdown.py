@@ -107,7 +107,7 @@ def _paper_line(cited: CitationVerdict) -> str:
     )
 
 
-@lru_cache(maxsize=8192)  # documents share many papers; database papers are in nearly all
+@lru_cache(maxsize=2048)  # database papers are in nearly all documents (small: as _record_json)
 def _record_line(
     record: PaperRecord, doi: str | None, unlinked_pmid: str | None, status: Status, reason: str
 ) -> str:
