@@ -14,7 +14,7 @@ from enrich.identifiers import Found, find_identifiers
 __all__ = ["find_column_pmids"]
 
 _HEADER = re.compile(r"[*_`\s]*(?:PMIDs?|PubMed(?:\s*IDs?)?)[*_`\s]*", re.IGNORECASE)
-_DELIMITER_CELL = re.compile(r"\s*:?-{3,}:?\s*")
+_DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
 _BOUNDARY = re.compile(r"(?<!\\)\|")  #: an escaped "\|" is no cell boundary
 #: a cell of bare PMIDs apart by "," ";" or white space, or one PMID in groups of three digits
 _NUMBERS = re.compile(r"[0-9]+(?:\s*[,;]\s*[0-9]+|\s+[0-9]+)*")
@@ -27,7 +27,9 @@ def find_column_pmids(text: str) -> Iterator[Found]:
     """The PMIDs of every PMID column of the Markdown tables in ``text``, in order.
 
     A column is one whose header cell is ``PMID``, ``PMIDs``, ``PubMed`` or ``PubMed ID(s)``
-    (emphasis around it allowed) in a table with a ``---`` delimiter row.  A cell that gives
+    (emphasis around it allowed) in a table as GitHub reads one: a header row, a delimiter
+    row of as many cells (``---``, ``:-:``, ``-``), then rows up to a blank line or a line
+    without ``|``; the pipes opening and closing a row are optional.  A cell that gives
     an identifier as any text does (``PMID: n``, a PubMed link) is left to
     :func:`~enrich.identifiers.find_identifiers`; an empty one (``-``, ``n/a``) gives
     nothing; any other cell that is not bare numbers is yielded whole, to be reported as
@@ -44,7 +46,7 @@ def find_column_pmids(text: str) -> Iterator[Found]:
             index += 1
             continue
         index += 2
-        while index < len(lines) and lines[index].strip().startswith("|"):
+        while index < len(lines) and lines[index].strip() and _BOUNDARY.search(lines[index]):
             for start, column, cell in _cells(lines[index]):
                 if column in columns:
                     yield from _cell_pmids(cell, offsets[index] + start)
@@ -52,8 +54,10 @@ def find_column_pmids(text: str) -> Iterator[Found]:
 
 
 def _cells(line: str) -> list[tuple[int, int, str]]:
-    """(offset in the line, column number, text) of each cell of a table row."""
-    position = line.index("|") + 1
+    """(offset in the line, column number, text) of each cell of a table row, whose opening
+    and closing pipes are optional."""
+    indent = len(line) - len(line.lstrip())
+    position = indent + 1 if line.startswith("|", indent) else 0
     cells = []
     for column, text in enumerate(_BOUNDARY.split(line[position:])):
         cells.append((position, column, text))
@@ -65,12 +69,12 @@ def _cells(line: str) -> list[tuple[int, int, str]]:
 
 def _pmid_columns(header: str, delimiter: str) -> set[int]:
     """The numbers of the PMID columns of a table opening with these two lines, if it is one."""
-    if not (header.strip().startswith("|") and delimiter.strip().startswith("|")):
+    if not (_BOUNDARY.search(header) and _BOUNDARY.search(delimiter)):
+        return set()  # "PMID" over "---" is a heading; a table has a cell boundary
+    cells, rule = _cells(header), [text for _, _, text in _cells(delimiter)]
+    if len(rule) != len(cells) or not all(_DELIMITER_CELL.fullmatch(text) for text in rule):
         return set()
-    rule = [text for _, _, text in _cells(delimiter)]
-    if not rule or not all(_DELIMITER_CELL.fullmatch(text) for text in rule):
-        return set()
-    return {column for _, column, text in _cells(header) if _HEADER.fullmatch(text)}
+    return {column for _, column, text in cells if _HEADER.fullmatch(text)}
 
 
 def _cell_pmids(cell: str, offset: int) -> Iterator[Found]:

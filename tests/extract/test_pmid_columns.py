@@ -47,3 +47,27 @@ def test_a_pubmed_header_in_emphasis_names_the_column_too() -> None:
         "| Gene | Count |\n|---|---|\n| CDH1 | 12345678 |\n"
     )
     assert [c.pmid for c in read_text("t.md", text).citations] == ["18598946", "20691403"]
+
+
+def test_a_table_without_outer_pipes_or_with_short_rules_is_read_as_github_reads_it() -> None:
+    """GitHub's tables need no pipe opening or closing a row, and a delimiter cell of one
+    hyphen: such a table's PMID column is read too, up to the blank line that ends it."""
+    text = (
+        "Gene | PMID | Year\n--- | :-: | -\nCDH1 | 18598946 | 2008\n"
+        "ZEB1 | 15210113; 20691403 | 2004\n\nAfter it: 2019 | 12345678\n\n"
+        "|Gene|PubMed|\n|-|-|\n|SNAI2|21602879|\n"
+    )
+    assert [c.pmid for c in read_text("t.md", text).citations] == [
+        "18598946",
+        "15210113",
+        "20691403",
+        "21602879",
+    ]
+
+
+def test_a_heading_or_a_delimiter_row_of_other_width_makes_no_table() -> None:
+    """``PMID`` over ``---`` is a heading, not a one-column table; a delimiter row with
+    another number of cells than the header's is no table (GitHub shows text): their
+    numbers are no PMIDs."""
+    text = "PMID\n---\n12345678\n\n| Gene | PMID |\n|---|\n| CDH1 | 18598946 |\n"
+    assert read_text("t.md", text).citations == ()
