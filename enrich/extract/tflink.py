@@ -289,16 +289,15 @@ def _parse_irregular_row(
     did not take, or None (then reported) when the row cannot be read.
 
     The evidence is the PubMed term of every link in the evidence field (any spelling of
-    the link: see :mod:`enrich.extract._links`), or the bare term written there, HTML
-    entities decoded; the time taken is linear in the row's length."""
+    the link: see :mod:`enrich.extract._links`; also a link whose markup is written with
+    entities, ``&lt;a href=&quot;…&quot;&gt;``, as a page escaped once more shows it), or
+    the bare term written there, HTML entities decoded; the time taken is linear in the
+    row's length."""
     if _LINK in row:
         problems.append(Problem(path, location, f"cannot read row {_clip(row)!r}: a NUL byte"))
         return None
     links = find_links(row)
-    skeleton = row
-    for link in reversed(links):  # each link becomes one _LINK, so its commas split nothing
-        skeleton = skeleton[: link.start] + _LINK + skeleton[link.end :]
-    fields = [f.strip() for f in skeleton.split(",")]
+    fields = [f.strip() for f in _marked(row, links).split(",")]
     flag: bool | None = None
     if len(fields) in (6, 7) and fields[-1].lower() in _FLAGS:
         flag = _FLAGS[fields.pop().lower()]
@@ -313,6 +312,10 @@ def _parse_irregular_row(
         )
         return None
     evidence = fields.pop() if len(fields) == 6 else ""
+    if "&" in evidence and not ("<" in evidence or _LINK in evidence):  # entities: an escaped link?
+        evidence = html.unescape(evidence).strip()
+        links = find_links(evidence)
+        evidence = _marked(evidence, links)
     if _LINK in evidence:
         evidence = _links_evidence(path, location, evidence, iter(links), problems)
     elif "<" in evidence:  # markup, but no link that closes: one problem, not one per word
@@ -320,10 +323,16 @@ def _parse_irregular_row(
             Problem(path, location, f"evidence is neither a link nor a term: {_clip(evidence)!r}")
         )
         evidence = ""
-    elif "&" in evidence:
-        evidence = html.unescape(evidence).strip()
     symbol, uniprot, genes, sources, methods = fields
     return (symbol, uniprot, genes, sources, methods), evidence, flag
+
+
+def _marked(text: str, links: list[Link]) -> str:
+    """``text`` with each of its ``links`` written as one _LINK, so that a comma inside a
+    link splits no field."""
+    for link in reversed(links):
+        text = text[: link.start] + _LINK + text[link.end :]
+    return text
 
 
 def _links_evidence(

@@ -496,6 +496,8 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
         (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
         ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
         ("&ensp;8%5Buid%5D", ["8"]),
+        (f"&ensp;&lt;a href=&quot;{PUBMED}9%5Buid%5D&quot;&gt;Pubmed&lt;/a&gt;", ["9"]),
+        (f"&amp;ensp;&lt;a href='{PUBMED}10%5Buid%5D+OR+11'&gt;P&lt;/a&gt;", ["10", "11"]),
         (f'&ensp;<a href="{PUBMED}1">P</A>&ensp;<a href="{PUBMED}2%5Buid%5D">P</a>', ["1", "2"]),
         (f'&ensp;<a href="{PUBMED}1">P</a >&ensp;<a href="{PUBMED}2%5Buid%5D">P</a>', ["1", "2"]),
     ],
@@ -503,8 +505,9 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
 def test_evidence_links_read_in_any_spelling(evidence: str, pmids: list[str]) -> None:
     """The evidence link in other spellings (entities for the space before it, tags and
     attributes in any case, either quotes or none, several links, a PubMed record's address,
-    ``&amp;`` in the query) gives its PMIDs, with no problem and nothing else cited; a first
-    link closed in another spelling (``</A>``, ``</a >``) does not hide the next one."""
+    ``&amp;`` in the query, its markup escaped as entities once more) gives its PMIDs,
+    with no problem and nothing else cited; a first link closed in another spelling
+    (``</A>``, ``</a >``) does not hide the next one."""
     for flag in ("", ",No"):
         doc = read_tflink("p.md", _page(f"G1,Q1,11,GTRD,ChIP,{evidence}{flag}".replace("'", "''")))
         assert doc.problems == ()
@@ -518,6 +521,11 @@ def test_evidence_links_read_in_any_spelling(evidence: str, pmids: list[str]) ->
     [
         ('G1,Q1,11,GTRD,ChIP,&ensp;<a href="https://example.org/">P</a>', "no PubMed term"),
         ("G1,Q1,11,GTRD,ChIP,&ensp;<a name=x>P</a>", "no PubMed term: None"),
+        (
+            "G1,Q1,11,GTRD,ChIP,&ensp;&lt;a href=&quot;https://example.org/&quot;&gt;P&lt;/a&gt;",
+            "no PubMed term",
+        ),
+        ("G1,Q1,11,GTRD,ChIP,&lt;b&gt;5&lt;/b&gt;", "neither a link"),
         (f'G1,Q1,11,GTRD,ChIP,<a href="{PUBMED}5">P</a> and 6', "text beside the evidence link"),
         (f'<a href="{PUBMED}5">G1</a>,Q1,11,GTRD,ChIP,<a href="{PUBMED}5">P</a>', "before the 6th"),
         (f'G1,Q1,11,GTRD,ChIP,&ensp;<a href="{PUBMED}5" target="_blank"', "neither a link"),
