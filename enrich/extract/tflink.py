@@ -181,11 +181,13 @@ def _subject(path: str, data: dict[str, Any], problems: list[Problem]) -> Subjec
 _ROW = re.compile(
     r"""(?P<symbol>[^,]*),(?P<uniprot>[^,]*),(?P<genes>[^,]*),(?P<sources>[^,]*),(?P<methods>[^,]*),
     (?:&ensp;\s*<a\s(?:[^>]*?\s)??href="[^"?]*\?term=(?P<term>[^"&\#]*)"[^<]*(?:<(?!/?[aA][\s/>])[^<]*)*</a>
-      |(?P<bare>[0-9][^,<>"]*))
+      |(?P<bare>[0-9][^,<>"&]*))
     (?:,(?P<flag>Yes|No))?\s*""",
     re.VERBOSE,
 )
 _FLAG_VALUES = {"Yes": True, "No": False}  # the spellings _ROW accepts
+#: an evidence link whose markup is written with entities (a page escaped once more)
+_ESCAPED_LINK = re.compile(r"&lt;a(?:\s|&gt;)", re.IGNORECASE)
 _EDGE = ClaimKind.EDGE  # read once: EnumType.__getattr__ makes ClaimKind.EDGE a slow lookup
 
 
@@ -297,6 +299,9 @@ def _parse_irregular_row(
         problems.append(Problem(path, location, f"cannot read row {_clip(row)!r}: a NUL byte"))
         return None
     links = find_links(row)
+    if not links and _ESCAPED_LINK.search(row):  # a page escaped once more: decoded once
+        row = html.unescape(row)
+        links = find_links(row)
     fields = [f.strip() for f in _marked(row, links).split(",")]
     flag: bool | None = None
     if len(fields) in (6, 7) and fields[-1].lower() in _FLAGS:
@@ -312,10 +317,8 @@ def _parse_irregular_row(
         )
         return None
     evidence = fields.pop() if len(fields) == 6 else ""
-    if "&" in evidence and not ("<" in evidence or _LINK in evidence):  # entities: an escaped link?
+    if "&" in evidence and _LINK not in evidence:
         evidence = html.unescape(evidence).strip()
-        links = find_links(evidence)
-        evidence = _marked(evidence, links)
     if _LINK in evidence:
         evidence = _links_evidence(path, location, evidence, iter(links), problems)
     elif "<" in evidence:  # markup, but no link that closes: one problem, not one per word

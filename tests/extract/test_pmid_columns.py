@@ -71,3 +71,21 @@ def test_a_heading_or_a_delimiter_row_of_other_width_makes_no_table() -> None:
     numbers are no PMIDs."""
     text = "PMID\n---\n12345678\n\n| Gene | PMID |\n|---|\n| CDH1 | 18598946 |\n"
     assert read_text("t.md", text).citations == ()
+
+
+def test_a_table_ends_where_github_ends_it_and_code_holds_none() -> None:
+    """A line opening another block (a quote, a heading, a list item) ends a table, and its
+    numbers are no PMIDs; a line without ``|`` before it is a row of one cell; a table in
+    fenced or indented code is code."""
+    text = (
+        "Gene | PMID\n--- | ---\nCDH1 | 18598946\nZEB1\nSNAI2 | 21602879\n"
+        "> Note | 2019\n## Sources | 2020\n\n"
+        "| Gene | PMID |\n|---|---|\n| VIM | 20691403 |\n- ZEB2 | 15210113\n\n"
+        "```\nid | PMID\n-|-\nx | 12345678\n```\n\n"
+        "    | Gene | PMID |\n    |---|---|\n    | FN1 | 23456789 |\n"
+    )
+    assert [c.pmid for c in read_text("t.md", text).citations] == [
+        "18598946",
+        "21602879",
+        "20691403",
+    ]

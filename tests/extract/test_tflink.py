@@ -496,6 +496,11 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
         (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
         ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
         ("&ensp;8%5Buid%5D", ["8"]),
+        ("1&#59;2", ["1", "2"]),
+        (
+            f"&ensp;&lt;a href=&quot;{PUBMED}1%5Buid%5D,2%5Buid%5D&quot;&gt;PubMed, 2&lt;/a&gt;",
+            ["1", "2"],
+        ),
         (f"&ensp;&lt;a href=&quot;{PUBMED}9%5Buid%5D&quot;&gt;Pubmed&lt;/a&gt;", ["9"]),
         (f"&amp;ensp;&lt;a href='{PUBMED}10%5Buid%5D+OR+11'&gt;P&lt;/a&gt;", ["10", "11"]),
         (f'&ensp;<a href="{PUBMED}1">P</A>&ensp;<a href="{PUBMED}2%5Buid%5D">P</a>', ["1", "2"]),
