@@ -40,14 +40,7 @@ from typing import Generic, Protocol, TypeVar
 
 import httpx
 
-from enrich.audit import (
-    AuditSettings,
-    CorpusStats,
-    audit_document,
-    learn_names,
-    merge_stats,
-    never_read,
-)
+from enrich.audit import AuditSettings, CorpusStats, audit_document, learn_names, merge_stats
 from enrich.entrez import EutilsSettings, Resolved, ResolvedGenes, resolve_citations, resolve_genes
 from enrich.entrez.cache import CacheMark
 from enrich.entrez.resolve import looked_up
@@ -554,22 +547,21 @@ class DocumentAuditor(Generic[R]):
         self.context = context
         self.finish = finish
 
-    def __call__(self, named: tuple[Path, str], resolutions: dict[str, Resolution]) -> R:
-        """Audit the document at ``path`` (named ``name``); ``resolutions`` holds the
-        Resolutions of the citations pass 1 found in it (but those no audit reads:
-        :func:`~enrich.audit.never_read`).  A document that now cites what
-        pass 1 did not find (changed while the run read it) is audited as it is, those
-        citations unresolved, with a problem saying so: the run fails, and the next one
-        reads it again."""
-        path, name = named
+    def __call__(self, task: DocumentTask, resolutions: dict[str, Resolution]) -> R:
+        """Audit the document of ``task``; ``resolutions`` holds the Resolutions of the
+        citations pass 1 found in it (``task.keys``; but those no audit reads:
+        :func:`~enrich.audit.never_read`).  A document that now cites what pass 1 did not
+        find (changed while the run read it) is audited as it is, those citations
+        unresolved unless another document's gave them, with a problem saying so: the run
+        fails, and the next one reads it again."""
         context = self.context
-        document = read_document(path, context.style)
+        document = read_document(task.path, context.style)
         cited = (key for citation in document.all_citations() for key in citation.keys)
-        if any(key not in resolutions and not never_read(key, resolutions) for key in cited):
-            changed = Problem(str(path), "", "changed while enrich read it: run again")
+        if not set(cited) <= set(task.keys):
+            changed = Problem(str(task.path), "", "changed while enrich read it: run again")
             document = dataclasses.replace(document, problems=(*document.problems, changed))
         audited = audit_document(document, resolutions, context.stats, context.audit, context.genes)
-        return self.finish(audited, name)
+        return self.finish(audited, task.name)
 
 
 class DocumentReporter:
@@ -643,7 +635,7 @@ def _audit_while_fetching(
             while schedule.has_ready and not pool.busy:
                 dispatch = schedule.pop_ready()
                 task = dispatch.task
-                pool.submit(task.number, (task.path, task.name), dispatch.needs)
+                pool.submit(task.number, task, dispatch.needs)
                 pool.forget(dispatch.used_up)
             if not pool.outstanding and fetching.future.done():
                 fetching.future.result()  # raises the fetch's failure, if any

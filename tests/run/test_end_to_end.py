@@ -567,3 +567,27 @@ def test_workers_audit_pmids_given_with_dois_as_one_process_does(
         assert "changed while enrich read it" not in result.output
         tables[jobs] = {t: database_rows(out / "audit.db")[t] for t in ("claims", "flags")}
     assert tables[1] == tables[2] and len(tables[1]["claims"]) == 16 * 6
+
+
+def test_a_changed_document_is_caught_though_another_cites_what_it_now_cites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a changed document now cites is compared with what pass 1 found in it, not with
+    what the run happens to hold: another document citing the same PMID hides nothing."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("PMID: 18598946\n", encoding="utf-8")
+    (docs / "other.txt").write_text("PMID: 20691403\n", encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("PMID: 18598946 and PMID: 20691403\n", encoding="utf-8")
+    real = streaming.read_document
+    monkeypatch.setattr(
+        streaming,
+        "read_document",
+        lambda path, style=None: real(later if path.name == "note.txt" else path, style),
+    )
+    args = ["run", str(docs), "--offline", "--cache-dir", str(tmp_path / "cache")]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "note.txt: changed while enrich read it: run again" in result.stderr
+    assert "other.txt: changed" not in result.stderr
