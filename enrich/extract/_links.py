@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from html.entities import html5
 
 __all__ = ["Link", "evidence_of", "find_links"]
 
@@ -62,7 +63,8 @@ def find_links(row: str) -> list[Link]:
 
 
 def _href(attributes: str) -> str | None:
-    """The ``href`` of a tag's attribute text, quoted either way or not, entities decoded."""
+    """The ``href`` of a tag's attribute text, quoted either way or not, entities decoded
+    as in an attribute (:func:`_attribute_value`)."""
     found = _HREF.search(attributes)
     if found is None:
         return None
@@ -72,7 +74,25 @@ def _href(attributes: str) -> str | None:
         value = value[1:close] if close >= 0 else value[1:]
     else:
         value = value.split(maxsplit=1)[0] if value.strip() else ""
-    return html.unescape(value)
+    return _attribute_value(value)
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def _attribute_value(value: str) -> str:
+    """``value`` with its character references decoded as HTML decodes an attribute's: a
+    named one without its ``;`` only when it is a whole name and no ``=`` follows, so that
+    ``?term=5&notes=1`` keeps ``&notes`` (``html.unescape``, for text, reads ``¬es``)."""
+
+    def decoded(reference: re.Match[str]) -> str:
+        text = reference[0]
+        if text.endswith(";") or text[1] == "#":
+            return html.unescape(text)
+        follows = value[reference.end() : reference.end() + 1]
+        return html.unescape(text) if text[1:] in html5 and follows != "=" else text
+
+    return _REFERENCE.sub(decoded, value)
 
 
 def evidence_of(href: str) -> str | None:

@@ -495,6 +495,7 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
         ('&ensp;<a href="https://pubmed.ncbi.nlm.nih.gov/27924024/">P</a>', ["27924024"]),
         (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
         ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
+        (f'&ensp;<a href="{PUBMED}5&notes=1&lang=en&amp">P</a>', ["5"]),
         ("&ensp;8%5Buid%5D", ["8"]),
         ("1&#59;2", ["1", "2"]),
         (
@@ -510,7 +511,8 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
 def test_evidence_links_read_in_any_spelling(evidence: str, pmids: list[str]) -> None:
     """The evidence link in other spellings (entities for the space before it, tags and
     attributes in any case, either quotes or none, several links, a PubMed record's address,
-    ``&amp;`` in the query, its markup escaped as entities once more) gives its PMIDs,
+    ``&amp;`` or another parameter (``&notes=``, no entity in an attribute) in the query, its
+    markup escaped as entities once more) gives its PMIDs,
     with no problem and nothing else cited; a first link closed in another spelling
     (``</A>``, ``</a >``) does not hide the next one."""
     for flag in ("", ",No"):
