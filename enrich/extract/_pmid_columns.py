@@ -1,5 +1,5 @@
-"""PMIDs in a table's PMID column, Markdown or HTML: the cells under a ``PMID``, ``PMIDs``,
-``PubMed`` or ``PubMed ID(s)`` header hold bare numbers that no label in the cell names.
+"""PMIDs in a Markdown table's PMID column: the cells under a ``PMID``, ``PMIDs``, ``PubMed``
+or ``PubMed ID(s)`` header hold bare numbers that no label in the cell names.
 
 Pure: text in, :class:`~enrich.identifiers.Found` values out.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from enrich.identifiers import Found, find_identifiers
 
-__all__ = ["find_column_pmids", "find_html_column_pmids"]
+__all__ = ["find_column_pmids"]
 
 _HEADER = re.compile(r"[*_`\s]*(?:PMIDs?|PubMed(?:\s*IDs?)?)[*_`\s]*", re.IGNORECASE)
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
@@ -28,10 +28,6 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _OTHER_BLOCK = re.compile(
     r" {0,3}(?:>|#{1,6}(?:[ \t]|$)|[-+*][ \t]|[0-9]{1,9}[.)][ \t]|`{3}|~{3}|(?:[-*_][ \t]*){3,}$)"
 )
-
-#: an HTML table's own tags (``[^<>]`` keeps the scan linear: no match runs past a ``<``)
-_HTML_TABLE_TAG = re.compile(r"<(/?)(table|tr|th|td)\b[^<>]*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^<>]*>")
 
 
 def find_column_pmids(text: str) -> Iterator[Found]:
@@ -123,49 +119,3 @@ def _cell_pmids(cell: str, offset: int) -> Iterator[Found]:
         yield from (Found("pmid", n[0], start + n.start()) for n in _NUMBER.finditer(stripped))
     else:
         yield Found("pmid", stripped, start)
-
-
-def find_html_column_pmids(text: str) -> Iterator[Found]:
-    """The PMIDs of every PMID column of the HTML tables in ``text`` (its character
-    references decoded), in order: the column's header is a cell of the table's first row,
-    read as :func:`find_column_pmids` reads a Markdown header, and each later row's cell in
-    that column is read as a Markdown cell is, its tags taken for spaces (a cell whose
-    link or text gives an identifier is left to :func:`~enrich.identifiers.find_identifiers`).
-    A table inside another is read on its own; the rest of the outer one is not."""
-    for header, *rows in _html_tables(text):
-        columns = {
-            number
-            for number, (_, cell) in enumerate(header)
-            if _HEADER.fullmatch(" ".join(_HTML_TAG.sub(" ", cell).split()))
-        }
-        for row in rows:
-            for number, (start, cell) in enumerate(row):
-                if number in columns and next(find_identifiers(cell), None) is None:
-                    blanked = _HTML_TAG.sub(lambda tag: " " * len(tag[0]), cell)
-                    yield from _cell_pmids(blanked, start)
-
-
-def _html_tables(text: str) -> Iterator[list[list[tuple[int, str]]]]:
-    """Each HTML table's rows, each row its cells as (offset, text with its tags); a cell
-    ends at the next tag of the table's own (``</td>``, ``<td>``, ``</tr>``...)."""
-    rows: list[list[tuple[int, str]]] | None = None
-    row: list[tuple[int, str]] | None = None
-    opened: int | None = None  #: where the open cell's text starts
-    for tag in _HTML_TABLE_TAG.finditer(text):
-        if opened is not None and row is not None:
-            row.append((opened, text[opened : tag.start()]))
-        opened = None
-        closing, name = tag[1] == "/", tag[2].lower()
-        if name == "table":
-            if rows:
-                yield rows
-            rows, row = (None if closing else []), None
-        elif name == "tr":
-            row = None
-            if rows is not None and not closing:
-                row = []
-                rows.append(row)
-        elif not closing and row is not None:  # th, td
-            opened = tag.end()
-    if rows:
-        yield rows

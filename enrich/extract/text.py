@@ -12,7 +12,7 @@ import html
 from collections import defaultdict
 from pathlib import PurePath
 
-from enrich.extract._pmid_columns import find_column_pmids, find_html_column_pmids
+from enrich.extract._pmid_columns import find_column_pmids
 from enrich.extract.limits import MAX_DOCUMENT_ITEMS, too_many
 from enrich.identifiers import (
     Found,
@@ -27,8 +27,7 @@ from enrich.model import Citation, Document, Problem, Style
 
 def read_text(path: str, text: str) -> Document:
     """Every PMID and DOI mentioned in ``text``, de-duplicated, malformed ones reported; the
-    bare numbers of a Markdown or HTML table's PMID column too (HTML tables in Markdown
-    as well).
+    bare numbers of a Markdown table's PMID column too.
 
     HTML (a ``.html``/``.htm`` file, or text opening with ``<!doctype html`` or ``<html``)
     is searched with its character references decoded: ``&lt;`` in a SICI DOI is its
@@ -41,7 +40,6 @@ def read_text(path: str, text: str) -> Document:
     everything = heapq.merge(
         find_identifiers(text, MAX_DOCUMENT_ITEMS),
         find_column_pmids(text) if "|" in text else (),
-        find_html_column_pmids(text) if "<table" in text.lower() else (),
         key=lambda found: found.offset,
     )
     for number, found in enumerate(everything, 1):  # in offset order

@@ -89,35 +89,3 @@ def test_a_table_ends_where_github_ends_it_and_code_holds_none() -> None:
         "21602879",
         "20691403",
     ]
-
-
-def test_the_pmid_column_of_an_html_table_is_read() -> None:
-    """In HTML, a table whose first row heads a column ``PMID`` gives that column's bare
-    numbers (inner tags taken for spaces, a cell's PubMed link read once, as any link),
-    and a cell that is no PMID is reported with its line; other columns and tables give
-    none."""
-    page = (
-        "<html><body><table>\n<tr><th>Gene</th><th><b>PMID</b></th><th>Year</th></tr>\n"
-        "<tr><td>CDH1</td><td>18598946</td><td>2008</td></tr>\n"
-        "<TR><TD>ZEB1</TD><TD><i>15210113</i>, 20691403</TD><TD>2004</TD></TR>\n"
-        '<tr><td>VIM</td><td><a href="https://pubmed.ncbi.nlm.nih.gov/21602879/">x</a></td>'
-        "</tr>\n<tr><td>FN1</td><td>see text</td><td>2011</td></tr>\n<tr><td>MMP2</td><td>"
-        "</td></tr>\n</table>\n<table><tr><td>Count</td></tr><tr><td>12345678</td></tr></table>"
-        "</body></html>\n"
-    )
-    doc = read_text("page.html", page)
-    assert [c.key for c in doc.citations] == [
-        "pmid:18598946",
-        "pmid:15210113",
-        "pmid:20691403",
-        "pmid:21602879",
-        "invalid:see text",
-    ]
-    assert [str(p) for p in doc.problems] == ["page.html:line 6: 'see text' is not a valid PMID"]
-
-
-def test_an_html_table_in_markdown_is_read_too() -> None:
-    """Markdown may hold a table as raw HTML (GitHub shows it as one): its PMID column is
-    read as in an HTML page."""
-    text = "# Targets\n\n<table><tr><th>PMIDs</th></tr><tr><td>18598946</td></tr></table>\n"
-    assert [c.pmid for c in read_text("notes.md", text).citations] == ["18598946"]
