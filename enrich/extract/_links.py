@@ -82,15 +82,17 @@ _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?"
 
 def _attribute_value(value: str) -> str:
     """``value`` with its character references decoded as HTML decodes an attribute's: a
-    named one without its ``;`` only when it is a whole name and no ``=`` follows, so that
-    ``?term=5&notes=1`` keeps ``&notes`` (``html.unescape``, for text, reads ``¬es``)."""
+    named one only when it is a whole name, and without its ``;`` only when no ``=``
+    follows, so that ``?term=5&notes=1`` keeps ``&notes`` (``html.unescape``, the rule for
+    text, reads ``¬es``, and ``&notes;`` as ``¬es;``)."""
 
     def decoded(reference: re.Match[str]) -> str:
         text = reference[0]
-        if text.endswith(";") or text[1] == "#":
+        if text[1] == "#":
             return html.unescape(text)
+        whole = text[1:] in html5  # "amp;" and "amp" are names; "notes;" and "notes" not
         follows = value[reference.end() : reference.end() + 1]
-        return html.unescape(text) if text[1:] in html5 and follows != "=" else text
+        return html.unescape(text) if whole and (text.endswith(";") or follows != "=") else text
 
     return _REFERENCE.sub(decoded, value)
 

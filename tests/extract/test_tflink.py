@@ -496,6 +496,7 @@ PUBMED = "https://www.ncbi.nlm.nih.gov/pubmed/?term="
         (f'&ensp;<a data-href="{PUBMED}9" href="{PUBMED}6">P</a>', ["6"]),
         ('&ensp;<a href="/pubmed/?db=pubmed&amp;term=7%5Buid%5D#top">P</a>', ["7"]),
         (f'&ensp;<a href="{PUBMED}5&notes=1&lang=en&amp">P</a>', ["5"]),
+        (f'&ensp;<a href="{PUBMED}6&notes;=1&amp;x=2">P</a>', ["6"]),
         ("&ensp;8%5Buid%5D", ["8"]),
         ("1&#59;2", ["1", "2"]),
         (
