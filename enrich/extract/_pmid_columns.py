@@ -16,8 +16,9 @@ __all__ = ["find_column_pmids"]
 _HEADER = re.compile(r"[*_`\s]*(?:PMIDs?|PubMed(?:\s*IDs?)?)[*_`\s]*", re.IGNORECASE)
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
 _BOUNDARY = re.compile(r"(?<!\\)\|")  #: an escaped "\|" is no cell boundary
-#: a cell of bare PMIDs apart by "," ";" or white space, or one PMID in groups of three digits
-_NUMBERS = re.compile(r"[0-9]+(?:\s*[,;]\s*[0-9]+|\s+[0-9]+)*")
+#: a cell of bare PMIDs apart by "," ";" an escaped "\|" (GitHub shows "|") or white space,
+#: or one PMID in groups of three digits
+_NUMBERS = re.compile(r"[0-9]+(?:\s*(?:[,;]|\\\|)\s*[0-9]+|\s+[0-9]+)*")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _NUMBER = re.compile(r"[0-9]+")
 _EMPTY = frozenset({"", "-", "\u2013", "\u2014", "n/a", "na", "none"})

@@ -40,13 +40,20 @@ def test_a_cell_of_the_pmid_column_that_is_no_pmid_is_reported_with_its_line() -
 
 
 def test_a_pubmed_header_in_emphasis_names_the_column_too() -> None:
-    """``**PubMed ID**`` heads a PMID column as ``PMID`` does; a table without such a
-    header gives no PMID from its numbers."""
+    """``**PubMed ID**`` heads a PMID column as ``PMID`` does (PMIDs apart by an escaped
+    ``\\|`` too, which GitHub shows as ``|``); a table without such a header gives no PMID
+    from its numbers."""
     text = (
-        "| Gene | **PubMed ID** |\n|---|---|\n| CDH1 | 18598946 20691403 |\n\n"
+        "| Gene | **PubMed ID** |\n|---|---|\n| CDH1 | 18598946 20691403 |\n"
+        "| ZEB1 | 15210113 \\| 21602879 |\n\n"
         "| Gene | Count |\n|---|---|\n| CDH1 | 12345678 |\n"
     )
-    assert [c.pmid for c in read_text("t.md", text).citations] == ["18598946", "20691403"]
+    assert [c.pmid for c in read_text("t.md", text).citations] == [
+        "18598946",
+        "20691403",
+        "15210113",
+        "21602879",
+    ]
 
 
 def test_a_table_without_outer_pipes_or_with_short_rules_is_read_as_github_reads_it() -> None:
