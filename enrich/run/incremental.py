@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import enrich
 from enrich.audit import AuditSettings, CorpusStats, corpus_share
@@ -648,14 +648,10 @@ class Incremental:
         resolved as the state knows it.  When one did not (the cache changed since
         :meth:`known`, or a damaged entry was dropped), every key known and every document
         kept is forgotten: the run reads every key and decides again."""
-        for key in keys:
-            resolution, facts = read.get(key), self._known.get(key)
-            if facts is not None and (
-                resolution is None or _content(key, resolution) != facts.digest
-            ):
-                self._forget_kept(self._known, self._keys, self._contents, self._as_stored)
-                return False
-        return True
+        if _as_known(keys, self._known, read, _content):
+            return True
+        self._forget_kept(self._known, self._keys, self._contents, self._as_stored)
+        return False
 
     def confirms_genes(self, gene_ids: Iterable[str], read: Mapping[str, GeneLookup]) -> bool:
         """Whether each of ``gene_ids`` (known ones, just read from the cache into ``read``
@@ -664,14 +660,10 @@ class Incremental:
         in :meth:`confirms`, every Gene ID known and every document kept is forgotten: the
         run reads every gene summary and decides again (else the documents kept would give
         the old answer beside the documents rendered again giving the new)."""
-        for gene_id in gene_ids:
-            facts, lookup = self._known_genes.get(gene_id), read.get(gene_id)
-            if facts is not None and (
-                lookup is None or _gene_digest(gene_id, lookup) != facts.digest
-            ):
-                self._forget_kept(self._known_genes, self._genes)
-                return False
-        return True
+        if _as_known(gene_ids, self._known_genes, read, _gene_digest):
+            return True
+        self._forget_kept(self._known_genes, self._genes)
+        return False
 
     def _forget_kept(self, *memos: dict[str, Any]) -> None:
         """Forget every document kept and every fingerprint made, with ``memos`` (what was
@@ -1261,6 +1253,25 @@ def _content(key: str, resolution: Resolution | None) -> bytes:
     if resolution is not None:
         what = [resolution.to_dict(), resolution.fetched_at, resolution.test_data]
     return _raw_digest([key, what])
+
+
+_Read = TypeVar("_Read")
+
+
+def _as_known(
+    names: Iterable[str],
+    known: Mapping[str, KnownKey] | Mapping[str, KnownGene],
+    read: Mapping[str, _Read],
+    digest: Callable[[str, _Read], bytes],
+) -> bool:
+    """Whether each of ``names`` that ``known`` holds was read into ``read``, with the
+    digest ``known`` has of it (the check :meth:`Incremental.confirms` and
+    :meth:`Incremental.confirms_genes` make, of keys and of Gene IDs)."""
+    for name in names:
+        facts, found = known.get(name), read.get(name)
+        if facts is not None and (found is None or digest(name, found) != facts.digest):
+            return False
+    return True
 
 
 def _gene_digest(gene_id: str, lookup: GeneLookup | None) -> bytes:
